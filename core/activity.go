@@ -1,0 +1,74 @@
+package core
+
+import "time"
+
+// ActivityKind is what happened on a timeline.
+type ActivityKind string
+
+// The activity kinds.
+const (
+	ActivityNote          ActivityKind = "note"
+	ActivityEmailIn       ActivityKind = "email_in"
+	ActivityEmailOut      ActivityKind = "email_out"
+	ActivityCall          ActivityKind = "call"
+	ActivityMeeting       ActivityKind = "meeting"
+	ActivityChatIn        ActivityKind = "chat_in"
+	ActivityChatOut       ActivityKind = "chat_out"
+	ActivityFormSubmitted ActivityKind = "form"
+	ActivitySystem        ActivityKind = "system"
+)
+
+// Activity is one entry of a contact's timeline, optionally on a lead or deal.
+type Activity struct {
+	ID          int64
+	Kind        ActivityKind
+	ContactID   int64
+	LeadID      int64
+	DealID      int64
+	UserID      int64 // 0: not done by a user (inbound, system)
+	Subject     string
+	Body        string
+	ExternalRef string // e.g. an email Message-ID, for threading replies
+	At          time.Time
+}
+
+// ActivityFilter narrows a timeline. At least one of the ids should be set.
+type ActivityFilter struct {
+	ContactID int64
+	LeadID    int64
+	DealID    int64
+	Limit     int
+}
+
+// Task is a follow-up someone must do.
+type Task struct {
+	ID           int64
+	Title        string
+	DueAt        time.Time
+	OwnerID      int64
+	LeadID       int64
+	DealID       int64
+	Done         bool
+	DoneAt       time.Time
+	SnoozedUntil time.Time
+	CreatedAt    time.Time
+}
+
+// TaskFilter narrows a task listing.
+type TaskFilter struct {
+	OwnerID   int64
+	TeamID    int64
+	DealID    int64
+	LeadID    int64
+	OpenOnly  bool
+	DueBefore time.Time // zero: any
+	Limit     int
+}
+
+// Target is a revenue target for a rep or a team in a month.
+type Target struct {
+	UserID int64  // set for a rep's target
+	TeamID int64  // set for a team's target
+	Month  string // "2026-11"
+	Amount Money
+}

@@ -1,0 +1,57 @@
+package core
+
+import "time"
+
+// Identity kinds by which a contact is matched.
+const (
+	IdentityEmail  = "email"
+	IdentityPhone  = "phone"
+	IdentityHandle = "handle" // "telegram:12345", "slack:U123"
+)
+
+// Contact is a person we sell to.
+type Contact struct {
+	ID        int64
+	Name      string
+	Emails    []string // normalized: lower-case
+	Phones    []string // E.164
+	Handles   []string // "channel:id"
+	Company   string
+	Domain    string
+	Source    string // first-touch channel
+	TeamID    int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Identity is one key a contact can be found by.
+type Identity struct {
+	Kind  string
+	Value string
+}
+
+// Identities lists the contact's emails, phones and handles.
+func (c *Contact) Identities() []Identity {
+	var ids []Identity
+	for _, e := range c.Emails {
+		ids = append(ids, Identity{IdentityEmail, e})
+	}
+	for _, p := range c.Phones {
+		ids = append(ids, Identity{IdentityPhone, p})
+	}
+	for _, h := range c.Handles {
+		ids = append(ids, Identity{IdentityHandle, h})
+	}
+	return ids
+}
+
+// SearchHit is one result of a search over contacts, leads and deals.
+type SearchHit struct {
+	ContactID int64
+	Name      string
+	Company   string
+	Email     string
+	Phone     string
+	LeadID    int64 // the newest lead of the contact, if any
+	DealID    int64 // the newest deal of the contact, if any
+}

@@ -1,0 +1,68 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorKind tells callers which kind of failure happened, so adapters can map
+// it to an HTTP status or a chat reply in one place.
+type ErrorKind int
+
+// The error kinds a caller must tell apart.
+const (
+	KindInternal ErrorKind = iota
+	KindNotFound
+	KindInvalid
+	KindForbidden
+	KindConflict
+)
+
+func (k ErrorKind) String() string {
+	switch k {
+	case KindNotFound:
+		return "not found"
+	case KindInvalid:
+		return "invalid"
+	case KindForbidden:
+		return "forbidden"
+	case KindConflict:
+		return "conflict"
+	}
+	return "internal"
+}
+
+// Error is a failure with a kind and a message fit for a user.
+type Error struct {
+	Kind    ErrorKind
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error of the given kind.
+func Errorf(kind ErrorKind, format string, args ...any) error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// KindOf returns the kind of the first *Error in err's chain, or KindInternal.
+func KindOf(err error) ErrorKind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// IsNotFound reports whether err is a not-found error.
+func IsNotFound(err error) bool { return err != nil && KindOf(err) == KindNotFound }
+
+// Message returns the user-facing message of err: the *Error's message when
+// there is one, else a generic text (internal details are not for users).
+func Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

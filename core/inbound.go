@@ -1,0 +1,55 @@
+package core
+
+import "time"
+
+// Channels through which leads arrive.
+const (
+	ChannelEmail    = "email"
+	ChannelWebform  = "webform"
+	ChannelWebhook  = "webhook"
+	ChannelTelegram = "telegram"
+	ChannelSlack    = "slack"
+	ChannelImport   = "import"
+	ChannelManual   = "manual"
+)
+
+// Inbound is anything a connector captured: an email, a form post, a chat
+// message. Connectors fill it and hand it to Service.Capture.
+type Inbound struct {
+	Channel    string // one of the Channel constants
+	Source     string // the mailbox, form or webhook source name
+	ExternalID string // unique within (Channel, Source): Message-ID, update id, Idempotency-Key
+
+	Name    string
+	Email   string
+	Phone   string
+	Company string
+	Handle  string // "telegram:12345"
+
+	Subject    string
+	Text       string
+	Raw        []byte
+	ReceivedAt time.Time
+	Metadata   map[string]string // UTM fields, referrer, extra form fields
+
+	Team       string   // routing hint: a team name; empty: the default team
+	References []string // external refs (Message-IDs) this message replies to
+	Events     []string // engagement events it signals, e.g. EventReplied
+}
+
+// CaptureResult says what an inbound became.
+type CaptureResult struct {
+	ContactID  int64
+	LeadID     int64 // the new lead, or the open lead the activity went on
+	DealID     int64 // the open deal the activity went on
+	ActivityID int64
+	NewLead    bool
+	Duplicate  bool // the idempotency key was seen before: nothing changed
+}
+
+// InboundKey is the idempotency key of an inbound.
+type InboundKey struct {
+	Channel    string
+	Source     string
+	ExternalID string
+}

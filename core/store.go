@@ -1,0 +1,208 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence port. Reads may go straight to the database;
+// every change goes through Update, one transaction per call.
+type Store interface {
+	Reader
+	// Update runs fn in one read-write transaction: committed when fn
+	// returns nil, rolled back otherwise.
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// Reader is every query, available both on the Store and inside a Tx.
+// Single-row lookups return an error of KindNotFound when nothing matches.
+type Reader interface {
+	UserByID(ctx context.Context, id int64) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	UserBySlackID(ctx context.Context, slackID string) (*User, error)
+	UserByTelegramID(ctx context.Context, telegramID int64) (*User, error)
+	ListUsers(ctx context.Context, f UserFilter) ([]User, error)
+
+	TeamByID(ctx context.Context, id int64) (*Team, error)
+	TeamByName(ctx context.Context, name string) (*Team, error)
+	ListTeams(ctx context.Context) ([]Team, error)
+
+	PipelineByID(ctx context.Context, id int64) (*Pipeline, error)
+	PipelineByName(ctx context.Context, name string) (*Pipeline, error) // case-insensitive
+	DefaultPipeline(ctx context.Context) (*Pipeline, error)
+	ListPipelines(ctx context.Context) ([]Pipeline, error)
+
+	ContactByID(ctx context.Context, id int64) (*Contact, error)
+	// ContactByIdentity finds the contact holding an exact identity value.
+	ContactByIdentity(ctx context.Context, id Identity) (*Contact, error)
+
+	LeadByID(ctx context.Context, id int64) (*Lead, error)
+	ListLeads(ctx context.Context, f LeadFilter) ([]Lead, error)
+	// OpenLeadOfContact returns the newest lead of the contact with status
+	// new or claimed.
+	OpenLeadOfContact(ctx context.Context, contactID int64) (*Lead, error)
+
+	DealByID(ctx context.Context, id int64) (*Deal, error)
+	ListDeals(ctx context.Context, f DealFilter) ([]Deal, error)
+	// OpenDealOfContact returns the newest open deal of the contact.
+	OpenDealOfContact(ctx context.Context, contactID int64) (*Deal, error)
+	StageHistory(ctx context.Context, dealID int64) ([]StageChange, error)
+
+	ListActivities(ctx context.Context, f ActivityFilter) ([]Activity, error) // newest first
+	// ActivityByExternalRef finds the activity carrying an external
+	// reference such as an email Message-ID.
+	ActivityByExternalRef(ctx context.Context, ref string) (*Activity, error)
+
+	TaskByID(ctx context.Context, id int64) (*Task, error)
+	ListTasks(ctx context.Context, f TaskFilter) ([]Task, error) // by due time
+
+	// InboundResult returns what an idempotency key became, or KindNotFound.
+	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
+
+	// Search finds contacts by name, company, email or phone prefix,
+	// case-insensitively; the team filter is applied when teamID is not 0.
+	Search(ctx context.Context, query string, teamID int64, limit int) ([]SearchHit, error)
+
+	ListTargets(ctx context.Context, month string) ([]Target, error)
+
+	// Stats returns the raw aggregates metrics and forecasts are built from.
+	Stats(ctx context.Context, f StatsFilter) (*StatsData, error)
+	// RottingDeals lists open deals whose last activity is older than their
+	// stage's rotting limit at now, most rotten first.
+	RottingDeals(ctx context.Context, f StatsFilter, now time.Time, limit int) ([]Deal, error)
+}
+
+// Tx is a read-write transaction. Create methods set the record's ID (and
+// zero CreatedAt-like times are left to the caller: core always sets them).
+type Tx interface {
+	Reader
+
+	CreateUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User) error
+
+	CreateTeam(ctx context.Context, t *Team) error
+	UpdateTeam(ctx context.Context, t *Team) error
+
+	// SavePipeline creates the pipeline or, when one with the same name
+	// exists, updates its stages by name (keeping ids of existing stages so
+	// history stays valid; stages no longer configured are kept but moved
+	// after the configured ones). It sets p.ID and every stage's ID.
+	SavePipeline(ctx context.Context, p *Pipeline) error
+
+	CreateContact(ctx context.Context, c *Contact) error
+	// UpdateContact saves fields and adds identities not yet present.
+	UpdateContact(ctx context.Context, c *Contact) error
+
+	CreateLead(ctx context.Context, l *Lead) error
+	UpdateLead(ctx context.Context, l *Lead) error
+
+	CreateDeal(ctx context.Context, d *Deal) error
+	UpdateDeal(ctx context.Context, d *Deal) error
+	AddStageChange(ctx context.Context, c *StageChange) error
+
+	AddActivity(ctx context.Context, a *Activity) error
+
+	CreateTask(ctx context.Context, t *Task) error
+	UpdateTask(ctx context.Context, t *Task) error
+
+	SetTarget(ctx context.Context, t Target) error
+
+	// PutInboundResult records what an idempotency key became; a key seen
+	// before returns an error of KindConflict.
+	PutInboundResult(ctx context.Context, key InboundKey, r CaptureResult) error
+}
+
+// StatsFilter narrows metrics to a team, a rep, a pipeline and a period.
+// Zero fields do not filter.
+type StatsFilter struct {
+	TeamID     int64
+	OwnerID    int64
+	PipelineID int64
+	From, To   time.Time // creation time window [From, To)
+}
+
+// StatsData is what the store aggregates; core turns it into Metrics.
+// Money sums are per currency: conversion is core's business.
+type StatsData struct {
+	// Leads by source channel: how many, how many became deals, how many
+	// of those deals were won.
+	LeadsBySource []SourceCount
+	// Leads by owner, same counts.
+	LeadsByOwner []OwnerCount
+	// Deals by status and currency: count, value sum, and for won deals
+	// the sum of days from creation to close.
+	Deals []DealSum
+	// Deals by owner, status and currency.
+	DealsByOwner []OwnerDealSum
+	// Per stage of the filtered pipelines: how many deals ever entered it,
+	// how many are in it now (open), their value, and the summed time
+	// deals spent there (seconds) over Exits completed stays.
+	Stages []StageCount
+	// Open deals' value and probability-weighted value (sum of value ×
+	// probability / 100) by expected close month ("2026-11"; "" unknown)
+	// and currency.
+	Forecast []ForecastSum
+	// Median seconds from lead creation to first response, over leads
+	// with one; -1 when none.
+	MedianResponseSeconds float64
+}
+
+// SourceCount is the lead funnel of one source.
+type SourceCount struct {
+	Source string
+	Leads  int64
+	Deals  int64
+	Won    int64
+}
+
+// OwnerCount is the lead funnel of one owner (0: unowned).
+type OwnerCount struct {
+	OwnerID int64
+	Leads   int64
+	Deals   int64
+	Won     int64
+}
+
+// DealSum aggregates deals of one status and currency.
+type DealSum struct {
+	Status    DealStatus
+	Currency  string
+	Count     int64
+	Value     int64
+	CycleDays float64 // summed days from creation to close (closed deals)
+}
+
+// OwnerDealSum is DealSum per owner.
+type OwnerDealSum struct {
+	OwnerID int64
+	DealSum
+}
+
+// StageCount aggregates one stage.
+type StageCount struct {
+	StageID     int64
+	PipelineID  int64
+	Name        string
+	Position    int
+	Kind        StageKind
+	Entered     int64
+	OpenNow     int64
+	OpenValue   []CurrencySum
+	StaySeconds float64
+	Exits       int64
+}
+
+// CurrencySum is an amount in minor units of one currency.
+type CurrencySum struct {
+	Currency string
+	Amount   int64
+}
+
+// ForecastSum aggregates open deals expected to close in a month.
+type ForecastSum struct {
+	Month    string
+	Currency string
+	Count    int64
+	Value    int64
+	Weighted int64
+}

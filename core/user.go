@@ -1,0 +1,82 @@
+package core
+
+import (
+	"strings"
+	"time"
+)
+
+// Role is what a user may do: a rep works own records, a manager the team's,
+// an admin everything.
+type Role string
+
+// The roles.
+const (
+	RoleRep     Role = "rep"
+	RoleManager Role = "manager"
+	RoleAdmin   Role = "admin"
+)
+
+// ParseRole validates a role name.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case RoleRep, RoleManager, RoleAdmin:
+		return r, nil
+	}
+	return "", Errorf(KindInvalid, "unknown role %q; valid roles are rep, manager, admin", s)
+}
+
+// User is a person working leads: a rep, a manager or an admin.
+type User struct {
+	ID         int64
+	Email      string
+	Name       string
+	Role       Role
+	TeamID     int64 // 0: no team
+	TimeZone   string
+	Locale     string
+	SlackID    string
+	TelegramID int64
+	Active     bool
+	CreatedAt  time.Time
+}
+
+// Location returns the user's time zone, UTC when unset or unknown.
+func (u *User) Location() *time.Location {
+	if loc, err := time.LoadLocation(u.TimeZone); err == nil && u.TimeZone != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+// DefaultResponseLimit is how long a new lead may wait for a first response
+// before the team is pinged.
+const DefaultResponseLimit = 15 * time.Minute
+
+// Team is a group of reps with a manager and notification channels.
+type Team struct {
+	ID            int64
+	Name          string
+	ManagerID     int64
+	SlackChannel  string
+	TelegramChat  string
+	ResponseLimit time.Duration
+	Region        string // default phone region, ISO 3166 alpha-2
+	LastAssigned  int64  // user id of the last round-robin assignment
+}
+
+// UserFilter narrows a user listing.
+type UserFilter struct {
+	TeamID int64
+	Role   Role
+}
+
+// ValidateTimeZone checks an IANA zone name.
+func ValidateTimeZone(tz string) error {
+	if tz == "" {
+		return nil
+	}
+	if _, err := time.LoadLocation(tz); err != nil {
+		return Errorf(KindInvalid, "unknown time zone %q; use an IANA name such as Europe/Warsaw or Asia/Bangkok", tz)
+	}
+	return nil
+}
