@@ -1,0 +1,87 @@
+package core
+
+import "time"
+
+// Reason is a configured lost or disqualify reason.
+type Reason struct {
+	Code  string // short key: "no_budget"
+	Label string // shown to people: "No budget"
+}
+
+// DefaultLostReasons are used when the config lists none.
+func DefaultLostReasons() []Reason {
+	return []Reason{
+		{"no_budget", "No budget"},
+		{"competitor", "Went with a competitor"},
+		{"no_decision", "No decision"},
+		{"timing", "Bad timing"},
+		{"price", "Price too high"},
+		{"unresponsive", "Stopped responding"},
+	}
+}
+
+// DefaultDisqualifyReasons are used when the config lists none.
+func DefaultDisqualifyReasons() []Reason {
+	return []Reason{
+		{"no_budget", "No budget"},
+		{"no_need", "No need now"},
+		{"wrong_contact", "Wrong contact"},
+		{"competitor", "Already with a competitor"},
+		{"spam", "Spam"},
+		{"duplicate", "Duplicate"},
+	}
+}
+
+// Settings is the part of the configuration the services need.
+type Settings struct {
+	Currency          string // the reporting currency
+	TimeZone          string // the organisation's default time zone
+	Rates             Rates
+	Scoring           Scoring
+	LostReasons       []Reason
+	DisqualifyReasons []Reason
+	DefaultRegion     string // phone region when the team has none, e.g. "TH"
+}
+
+// DefaultSettings are the settings of an empty configuration.
+func DefaultSettings() Settings {
+	return Settings{
+		Currency:          "EUR",
+		TimeZone:          "UTC",
+		Rates:             Rates{Base: "EUR", Rates: map[string]float64{}},
+		Scoring:           DefaultScoring(),
+		LostReasons:       DefaultLostReasons(),
+		DisqualifyReasons: DefaultDisqualifyReasons(),
+	}
+}
+
+// TeamDef is a team as configured.
+type TeamDef struct {
+	Name          string
+	Manager       string // email
+	Members       []string
+	SlackChannel  string
+	TelegramChat  string
+	ResponseLimit time.Duration
+	Region        string
+}
+
+// UserDef is a user as configured.
+type UserDef struct {
+	Email      string
+	Name       string
+	Role       Role
+	Team       string
+	TimeZone   string
+	Locale     string
+	SlackID    string
+	TelegramID int64
+}
+
+// TargetDef is a configured revenue target: for a user (email) or a team.
+type TargetDef struct {
+	User   string
+	Team   string
+	Month  string // "2026-11"
+	Amount Money
+}
