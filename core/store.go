@@ -119,6 +119,10 @@ type StatsFilter struct {
 	OwnerID    int64
 	PipelineID int64
 	From, To   time.Time // creation time window [From, To)
+	// ClosedFrom and ClosedTo, when set, keep only deals closed (won or
+	// lost) within [ClosedFrom, ClosedTo); they apply to Deals and
+	// DealsByOwner.
+	ClosedFrom, ClosedTo time.Time
 }
 
 // StatsData is what the store aggregates; core turns it into Metrics.

@@ -1,0 +1,347 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Capture stores an inbound in one transaction: a redelivered inbound
+// (same channel, source and external id) changes nothing; otherwise the
+// contact is matched by email, then phone, then chat handle, and the inbound
+// becomes an activity on the thread it replies to or on the contact's open
+// deal or lead, or else a new scored lead.
+func (s *Service) Capture(ctx context.Context, in Inbound) (CaptureResult, error) {
+	var res CaptureResult
+	err := s.store.Update(ctx, func(tx Tx) error {
+		var err error
+		res, err = s.capture(ctx, tx, in)
+		return err
+	})
+	if err != nil {
+		return CaptureResult{}, fmt.Errorf("capture %s/%s %q: %w", in.Channel, in.Source, in.ExternalID, err)
+	}
+	return res, nil
+}
+
+// CaptureBatch captures many inbounds in one transaction, which is far
+// faster than one commit each. When the batch fails, each inbound is retried
+// on its own so one bad inbound cannot hold back the others; errs[i] is the
+// error of ins[i].
+func (s *Service) CaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureResult, []error) {
+	results := make([]CaptureResult, len(ins))
+	errs := make([]error, len(ins))
+	err := s.store.Update(ctx, func(tx Tx) error {
+		for i, in := range ins {
+			r, err := s.capture(ctx, tx, in)
+			if err != nil {
+				return err
+			}
+			results[i] = r
+		}
+		return nil
+	})
+	if err == nil {
+		return results, errs
+	}
+	if ctx.Err() != nil {
+		for i := range errs {
+			errs[i] = ctx.Err()
+		}
+		return results, errs
+	}
+	for i, in := range ins {
+		results[i], errs[i] = s.Capture(ctx, in)
+	}
+	return results, errs
+}
+
+func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult, error) {
+	if in.Channel == "" {
+		return CaptureResult{}, Errorf(KindInvalid, "inbound has no channel")
+	}
+	key := InboundKey{Channel: in.Channel, Source: in.Source, ExternalID: in.ExternalID}
+	if in.ExternalID != "" {
+		prev, err := tx.InboundResult(ctx, key)
+		if err == nil {
+			prev.Duplicate = true
+			return *prev, nil
+		}
+		if !IsNotFound(err) {
+			return CaptureResult{}, err
+		}
+	}
+	now := s.clock.Now()
+	if in.ReceivedAt.IsZero() {
+		in.ReceivedAt = now
+	}
+	in.ReceivedAt = in.ReceivedAt.UTC()
+
+	team, err := s.routeTeam(ctx, tx, in.Team)
+	if err != nil {
+		return CaptureResult{}, err
+	}
+	contact, err := s.matchContact(ctx, tx, in, team)
+	if err != nil {
+		return CaptureResult{}, err
+	}
+	res := CaptureResult{ContactID: contact.ID}
+
+	act := &Activity{
+		Kind:        activityKindOf(in.Channel),
+		ContactID:   contact.ID,
+		Subject:     cleanLine(in.Subject),
+		Body:        cleanText(in.Text),
+		ExternalRef: in.ExternalID,
+		At:          in.ReceivedAt,
+	}
+	lead, deal, err := s.threadOf(ctx, tx, in, contact.ID)
+	if err != nil {
+		return CaptureResult{}, err
+	}
+	switch {
+	case deal != nil:
+		act.DealID, act.LeadID = deal.ID, deal.LeadID
+		deal.LastActivityAt = in.ReceivedAt
+		deal.UpdatedAt = now
+		if err := tx.UpdateDeal(ctx, deal); err != nil {
+			return CaptureResult{}, err
+		}
+		res.DealID, res.LeadID = deal.ID, deal.LeadID
+		if deal.LeadID != 0 && len(in.Events) > 0 {
+			if lead, err = tx.LeadByID(ctx, deal.LeadID); err != nil {
+				return CaptureResult{}, err
+			}
+		}
+	case lead != nil:
+		act.LeadID = lead.ID
+		lead.LastActivityAt = in.ReceivedAt
+		res.LeadID = lead.ID
+	default:
+		lead = &Lead{
+			ContactID:      contact.ID,
+			TeamID:         team.ID,
+			Status:         LeadNew,
+			SourceChannel:  in.Channel,
+			SourceName:     in.Source,
+			Subject:        act.Subject,
+			Message:        act.Body,
+			Metadata:       in.Metadata,
+			CreatedAt:      in.ReceivedAt,
+			LastActivityAt: in.ReceivedAt,
+			UpdatedAt:      now,
+		}
+		lead.ScoreHits = append(s.settings.Scoring.ScoreLead(lead, contact, now), s.eventHits(in.Events, now)...)
+		lead.Score = s.settings.Scoring.Total(lead.ScoreHits, lead.LastActivityAt, now)
+		if err := tx.CreateLead(ctx, lead); err != nil {
+			return CaptureResult{}, err
+		}
+		act.LeadID = lead.ID
+		res.LeadID, res.NewLead = lead.ID, true
+	}
+	if lead != nil && !res.NewLead {
+		lead.ScoreHits = append(lead.ScoreHits, s.eventHits(in.Events, now)...)
+		lead.Score = s.settings.Scoring.Total(lead.ScoreHits, lead.LastActivityAt, now)
+		lead.UpdatedAt = now
+		if err := tx.UpdateLead(ctx, lead); err != nil {
+			return CaptureResult{}, err
+		}
+	}
+	if err := tx.AddActivity(ctx, act); err != nil {
+		return CaptureResult{}, err
+	}
+	res.ActivityID = act.ID
+	if in.ExternalID != "" {
+		if err := tx.PutInboundResult(ctx, key, res); err != nil {
+			return CaptureResult{}, err
+		}
+	}
+	return res, nil
+}
+
+// threadOf finds what an inbound continues: the lead or deal of an activity
+// it replies to, else the contact's open deal, else the open lead.
+func (s *Service) threadOf(ctx context.Context, tx Tx, in Inbound, contactID int64) (*Lead, *Deal, error) {
+	for _, ref := range in.References {
+		a, err := tx.ActivityByExternalRef(ctx, ref)
+		if IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if a.DealID != 0 {
+			d, err := tx.DealByID(ctx, a.DealID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if d.Status == DealOpen {
+				return nil, d, nil
+			}
+		}
+		if a.LeadID != 0 {
+			l, err := tx.LeadByID(ctx, a.LeadID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if l.Open() {
+				return l, nil, nil
+			}
+		}
+	}
+	d, err := tx.OpenDealOfContact(ctx, contactID)
+	if err == nil {
+		return nil, d, nil
+	}
+	if !IsNotFound(err) {
+		return nil, nil, err
+	}
+	l, err := tx.OpenLeadOfContact(ctx, contactID)
+	if err == nil {
+		return l, nil, nil
+	}
+	if !IsNotFound(err) {
+		return nil, nil, err
+	}
+	return nil, nil, nil
+}
+
+// routeTeam returns the named team, or the first team when the name is
+// empty; a zero Team when there are no teams at all.
+func (s *Service) routeTeam(ctx context.Context, tx Reader, name string) (*Team, error) {
+	if name != "" {
+		return tx.TeamByName(ctx, name)
+	}
+	teams, err := tx.ListTeams(ctx)
+	if err != nil || len(teams) == 0 {
+		return &Team{}, err
+	}
+	return &teams[0], nil
+}
+
+// matchContact finds the contact by normalized email, then phone, then
+// handle, fills what it lacks from the inbound, or creates it.
+func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Team) (*Contact, error) {
+	email, err := NormalizeEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	region := team.Region
+	if region == "" {
+		region = s.settings.DefaultRegion
+	}
+	phone, err := NormalizePhone(in.Phone, region)
+	if err != nil {
+		return nil, err
+	}
+	handle, err := NormalizeHandle(in.Handle)
+	if err != nil {
+		return nil, err
+	}
+	if email == "" && phone == "" && handle == "" {
+		return nil, Errorf(KindInvalid, "inbound has no email, phone or chat handle to reach the contact by")
+	}
+	probe := Contact{}
+	if email != "" {
+		probe.Emails = []string{email}
+	}
+	if phone != "" {
+		probe.Phones = []string{phone}
+	}
+	if handle != "" {
+		probe.Handles = []string{handle}
+	}
+	now := s.clock.Now()
+	for _, id := range probe.Identities() {
+		c, err := tx.ContactByIdentity(ctx, id)
+		if IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		changed := mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company))
+		if changed {
+			c.UpdatedAt = now
+			if err := tx.UpdateContact(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		return c, nil
+	}
+	c := &Contact{
+		Name:      cleanLine(in.Name),
+		Emails:    probe.Emails,
+		Phones:    probe.Phones,
+		Handles:   probe.Handles,
+		Company:   cleanLine(in.Company),
+		Source:    in.Channel,
+		TeamID:    team.ID,
+		CreatedAt: in.ReceivedAt,
+		UpdatedAt: now,
+	}
+	if email != "" {
+		c.Domain = EmailDomain(email)
+	}
+	if err := tx.CreateContact(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// mergeContact adds probe's identities and fills an empty name or company.
+func mergeContact(c, probe *Contact, name, company string) bool {
+	changed := false
+	add := func(list []string, v string) []string {
+		for _, x := range list {
+			if x == v {
+				return list
+			}
+		}
+		changed = true
+		return append(list, v)
+	}
+	for _, e := range probe.Emails {
+		c.Emails = add(c.Emails, e)
+		if c.Domain == "" {
+			c.Domain = EmailDomain(e)
+		}
+	}
+	for _, p := range probe.Phones {
+		c.Phones = add(c.Phones, p)
+	}
+	for _, h := range probe.Handles {
+		c.Handles = add(c.Handles, h)
+	}
+	if c.Name == "" && name != "" {
+		c.Name, changed = name, true
+	}
+	if c.Company == "" && company != "" {
+		c.Company, changed = company, true
+	}
+	return changed
+}
+
+func activityKindOf(channel string) ActivityKind {
+	switch channel {
+	case ChannelEmail:
+		return ActivityEmailIn
+	case ChannelWebform, ChannelWebhook:
+		return ActivityFormSubmitted
+	case ChannelTelegram, ChannelSlack:
+		return ActivityChatIn
+	case ChannelManual:
+		return ActivityNote
+	}
+	return ActivitySystem
+}
+
+func (s *Service) eventHits(events []string, now time.Time) []ScoreHit {
+	var hits []ScoreHit
+	for _, ev := range events {
+		if hit, ok := s.settings.Scoring.EventHit(ev, now); ok {
+			hits = append(hits, hit)
+		}
+	}
+	return hits
+}

@@ -1,0 +1,243 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Deal returns a deal the actor may see.
+func (s *Service) Deal(ctx context.Context, actor *User, id int64) (*Deal, error) {
+	return dealFor(ctx, s.store, actor, id)
+}
+
+// Deals lists deals within the actor's reach: an admin all, a manager the
+// team's, a rep own deals.
+func (s *Service) Deals(ctx context.Context, actor *User, f DealFilter) ([]Deal, error) {
+	switch actor.Role {
+	case RoleAdmin:
+	case RoleManager:
+		f.TeamID = actor.TeamID
+	default:
+		f.OwnerID = actor.ID
+	}
+	return s.store.ListDeals(ctx, f)
+}
+
+// pipeline returns the named pipeline (case-insensitive), or the default.
+func (s *Service) pipeline(ctx context.Context, r Reader, name string) (*Pipeline, error) {
+	if strings.TrimSpace(name) == "" {
+		return r.DefaultPipeline(ctx)
+	}
+	return r.PipelineByName(ctx, name)
+}
+
+// Move puts an open deal into another stage, found by name or prefix. Moving
+// into Won wins the deal; Lost needs a reason, so it goes through Lose.
+func (s *Service) Move(ctx context.Context, actor *User, dealID int64, stage string) (*Deal, error) {
+	var deal *Deal
+	err := s.store.Update(ctx, func(tx Tx) error {
+		d, p, err := s.openDeal(ctx, tx, actor, dealID)
+		if err != nil {
+			return err
+		}
+		to, err := MatchStage(p, stage)
+		if err != nil {
+			return err
+		}
+		switch {
+		case to.Kind == StageLost:
+			return Errorf(KindInvalid, "a lost deal needs a reason: lose %s REASON", d.Ref())
+		case to.ID == d.StageID:
+			return Errorf(KindConflict, "%s is already in %s", d.Ref(), to.Name)
+		}
+		deal = d
+		return s.changeStage(ctx, tx, actor, d, p, to, "")
+	})
+	if err != nil {
+		return nil, fmt.Errorf("move %s: %w", DealRef(dealID), err)
+	}
+	return deal, nil
+}
+
+// Win closes a deal as won.
+func (s *Service) Win(ctx context.Context, actor *User, dealID int64) (*Deal, error) {
+	return s.close(ctx, actor, dealID, StageWon, "")
+}
+
+// Lose closes a deal as lost; the reason is required (a configured one by
+// code or label, or free text).
+func (s *Service) Lose(ctx context.Context, actor *User, dealID int64, reason string) (*Deal, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, Errorf(KindInvalid, "a reason is required to lose %s; one of: %s, or your own words", DealRef(dealID), reasonList(s.settings.LostReasons))
+	}
+	return s.close(ctx, actor, dealID, StageLost, findReason(s.settings.LostReasons, cleanLine(reason)))
+}
+
+func (s *Service) close(ctx context.Context, actor *User, dealID int64, kind StageKind, reason string) (*Deal, error) {
+	var deal *Deal
+	err := s.store.Update(ctx, func(tx Tx) error {
+		d, p, err := s.openDeal(ctx, tx, actor, dealID)
+		if err != nil {
+			return err
+		}
+		to := p.Terminal(kind)
+		if to == nil {
+			return Errorf(KindInvalid, "pipeline %q has no %s stage", p.Name, kind)
+		}
+		deal = d
+		return s.changeStage(ctx, tx, actor, d, p, to, reason)
+	})
+	if err != nil {
+		verb := map[StageKind]string{StageWon: "win", StageLost: "lose"}[kind]
+		return nil, fmt.Errorf("%s %s: %w", verb, DealRef(dealID), err)
+	}
+	return deal, nil
+}
+
+// Reopen puts a won or lost deal back into the stage it closed from.
+func (s *Service) Reopen(ctx context.Context, actor *User, dealID int64) (*Deal, error) {
+	var deal *Deal
+	err := s.store.Update(ctx, func(tx Tx) error {
+		d, err := dealFor(ctx, tx, actor, dealID)
+		if err != nil {
+			return err
+		}
+		if d.Status == DealOpen {
+			return Errorf(KindConflict, "%s is open already", d.Ref())
+		}
+		p, err := tx.PipelineByID(ctx, d.PipelineID)
+		if err != nil {
+			return err
+		}
+		hist, err := tx.StageHistory(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		to := &p.OpenStages()[0]
+		for i := len(hist) - 1; i >= 0; i-- {
+			if st := p.Stage(hist[i].FromStage); st != nil && st.Kind == StageOpen {
+				to = st
+				break
+			}
+		}
+		deal = d
+		return s.changeStage(ctx, tx, actor, d, p, to, "")
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reopen %s: %w", DealRef(dealID), err)
+	}
+	return deal, nil
+}
+
+func (s *Service) openDeal(ctx context.Context, tx Tx, actor *User, dealID int64) (*Deal, *Pipeline, error) {
+	d, err := dealFor(ctx, tx, actor, dealID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Status != DealOpen {
+		return nil, nil, Errorf(KindConflict, "%s is %s; reopen it first", d.Ref(), d.Status)
+	}
+	p, err := tx.PipelineByID(ctx, d.PipelineID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, p, nil
+}
+
+// changeStage moves d to stage `to`, sets status from the stage kind, and
+// writes the history row and a timeline entry.
+func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, p *Pipeline, to *Stage, reason string) error {
+	now := s.clock.Now()
+	from := p.Stage(d.StageID)
+	d.StageID, d.StageChangedAt, d.UpdatedAt, d.LastActivityAt = to.ID, now, now, now
+	switch to.Kind {
+	case StageWon:
+		d.Status, d.ClosedAt, d.LostReason = DealWon, now, ""
+	case StageLost:
+		d.Status, d.ClosedAt, d.LostReason = DealLost, now, reason
+	default:
+		d.Status, d.ClosedAt, d.LostReason = DealOpen, time.Time{}, ""
+	}
+	if err := tx.UpdateDeal(ctx, d); err != nil {
+		return err
+	}
+	if err := tx.AddStageChange(ctx, &StageChange{DealID: d.ID, FromStage: from.ID, ToStage: to.ID, At: now, ByUserID: actor.ID}); err != nil {
+		return err
+	}
+	body := fmt.Sprintf("%s moved from %s to %s", actor.display(), from.Name, to.Name)
+	if reason != "" {
+		body += ": " + reason
+	}
+	return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: body, At: now})
+}
+
+// SetValue changes a deal's value and currency.
+func (s *Service) SetValue(ctx context.Context, actor *User, dealID int64, v Money) (*Deal, error) {
+	cur, err := NormalizeCurrency(v.Currency)
+	if err != nil {
+		return nil, err
+	}
+	if v.Amount < 0 {
+		return nil, Errorf(KindInvalid, "a deal's value cannot be negative")
+	}
+	v.Currency = cur
+	return s.editDeal(ctx, actor, dealID, "value", func(d *Deal) string {
+		d.Value = v
+		return "value set to " + v.String()
+	})
+}
+
+// SetCloseDate changes a deal's expected close date.
+func (s *Service) SetCloseDate(ctx context.Context, actor *User, dealID int64, date time.Time) (*Deal, error) {
+	return s.editDeal(ctx, actor, dealID, "close date", func(d *Deal) string {
+		d.ExpectedClose = dateOnly(date)
+		return "expected close set to " + d.ExpectedClose.Format(time.DateOnly)
+	})
+}
+
+// SetProbability overrides a deal's win probability; -1 returns to the
+// stage's default.
+func (s *Service) SetProbability(ctx context.Context, actor *User, dealID int64, percent int) (*Deal, error) {
+	if percent < -1 || percent > 100 {
+		return nil, Errorf(KindInvalid, "probability must be between 0 and 100")
+	}
+	return s.editDeal(ctx, actor, dealID, "probability", func(d *Deal) string {
+		d.Probability = percent
+		if percent < 0 {
+			return "probability reset to the stage default"
+		}
+		return fmt.Sprintf("probability set to %d%%", percent)
+	})
+}
+
+// SetQualification records the budget, authority, need and timeline answers.
+func (s *Service) SetQualification(ctx context.Context, actor *User, dealID int64, q Qualification) (*Deal, error) {
+	return s.editDeal(ctx, actor, dealID, "qualification", func(d *Deal) string {
+		d.Qualification = q
+		return "qualification updated"
+	})
+}
+
+func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what string, edit func(*Deal) string) (*Deal, error) {
+	var deal *Deal
+	err := s.store.Update(ctx, func(tx Tx) error {
+		d, err := dealFor(ctx, tx, actor, dealID)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		note := edit(d)
+		d.UpdatedAt = now
+		deal = d
+		if err := tx.UpdateDeal(ctx, d); err != nil {
+			return err
+		}
+		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: note, At: now})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set %s of %s: %w", what, DealRef(dealID), err)
+	}
+	return deal, nil
+}

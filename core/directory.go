@@ -1,0 +1,182 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Directory is the configured organisation: teams, users, pipelines and
+// targets, applied at start.
+type Directory struct {
+	Teams     []TeamDef
+	Users     []UserDef
+	Pipelines []PipelineDef
+	Targets   []TargetDef
+}
+
+// Sync upserts the configured directory in one transaction: teams by name,
+// users by email (users added with the CLI are kept), pipelines by name
+// (stage ids survive edits), and targets.
+func (s *Service) Sync(ctx context.Context, dir Directory) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		teams := map[string]*Team{}
+		for _, def := range dir.Teams {
+			t, err := s.saveTeam(ctx, tx, def)
+			if err != nil {
+				return err
+			}
+			teams[strings.ToLower(def.Name)] = t
+		}
+		for _, def := range dir.Users {
+			if _, err := s.saveUser(ctx, tx, def); err != nil {
+				return err
+			}
+		}
+		for _, def := range dir.Teams {
+			if def.Manager == "" {
+				continue
+			}
+			m, err := tx.UserByEmail(ctx, def.Manager)
+			if err != nil {
+				return fmt.Errorf("team %q manager: %w", def.Name, err)
+			}
+			t := teams[strings.ToLower(def.Name)]
+			t.ManagerID = m.ID
+			if err := tx.UpdateTeam(ctx, t); err != nil {
+				return err
+			}
+		}
+		for _, def := range dir.Pipelines {
+			if err := tx.SavePipeline(ctx, pipelineOf(def)); err != nil {
+				return err
+			}
+		}
+		for _, def := range dir.Targets {
+			t := Target{Month: def.Month, Amount: def.Amount}
+			if def.User != "" {
+				u, err := tx.UserByEmail(ctx, def.User)
+				if err != nil {
+					return fmt.Errorf("target for %s: %w", def.User, err)
+				}
+				t.UserID = u.ID
+			} else {
+				tm, err := tx.TeamByName(ctx, def.Team)
+				if err != nil {
+					return fmt.Errorf("target for team %s: %w", def.Team, err)
+				}
+				t.TeamID = tm.ID
+			}
+			if err := tx.SetTarget(ctx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("apply configured teams, users and pipelines: %w", err)
+	}
+	return nil
+}
+
+// pipelineOf turns a configured pipeline into one with Won and Lost added.
+func pipelineOf(def PipelineDef) *Pipeline {
+	p := &Pipeline{Name: def.Name, IsDefault: def.Default}
+	for i, sd := range def.Stages {
+		p.Stages = append(p.Stages, Stage{Name: sd.Name, Position: i + 1, Probability: sd.Probability, RotDays: sd.RotDays, Kind: StageOpen})
+	}
+	n := len(def.Stages)
+	p.Stages = append(p.Stages,
+		Stage{Name: "Won", Position: n + 1, Probability: 100, Kind: StageWon},
+		Stage{Name: "Lost", Position: n + 2, Probability: 0, Kind: StageLost})
+	return p
+}
+
+func (s *Service) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, error) {
+	limit := def.ResponseLimit
+	if limit <= 0 {
+		limit = DefaultResponseLimit
+	}
+	t, err := tx.TeamByName(ctx, def.Name)
+	switch {
+	case IsNotFound(err):
+		t = &Team{Name: def.Name}
+	case err != nil:
+		return nil, err
+	}
+	t.SlackChannel, t.TelegramChat, t.ResponseLimit, t.Region = def.SlackChannel, def.TelegramChat, limit, strings.ToUpper(def.Region)
+	if t.ID == 0 {
+		return t, tx.CreateTeam(ctx, t)
+	}
+	return t, tx.UpdateTeam(ctx, t)
+}
+
+// saveUser creates or updates the user with def's email; empty fields of
+// def leave the stored values alone.
+func (s *Service) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, error) {
+	email, err := NormalizeEmail(def.Email)
+	if err != nil || email == "" {
+		return nil, Errorf(KindInvalid, "invalid user email %q", def.Email)
+	}
+	if err := ValidateTimeZone(def.TimeZone); err != nil {
+		return nil, err
+	}
+	u, err := tx.UserByEmail(ctx, email)
+	switch {
+	case IsNotFound(err):
+		u = &User{Email: email, Role: RoleRep, Active: true, CreatedAt: s.clock.Now(), TimeZone: s.settings.TimeZone}
+	case err != nil:
+		return nil, err
+	}
+	if def.Name != "" {
+		u.Name = cleanLine(def.Name)
+	}
+	if def.Role != "" {
+		role, err := ParseRole(string(def.Role))
+		if err != nil {
+			return nil, err
+		}
+		u.Role = role
+	}
+	if def.Team != "" {
+		t, err := tx.TeamByName(ctx, def.Team)
+		if err != nil {
+			return nil, err
+		}
+		u.TeamID = t.ID
+	}
+	if def.TimeZone != "" {
+		u.TimeZone = def.TimeZone
+	}
+	if def.Locale != "" {
+		u.Locale = def.Locale
+	}
+	if def.SlackID != "" {
+		u.SlackID = def.SlackID
+	}
+	if def.TelegramID != 0 {
+		u.TelegramID = def.TelegramID
+	}
+	if u.ID == 0 {
+		return u, tx.CreateUser(ctx, u)
+	}
+	return u, tx.UpdateUser(ctx, u)
+}
+
+// SaveUser creates or updates a user (the CLI's users add and set); only
+// an admin may, or nobody at all on the command line (actor nil).
+func (s *Service) SaveUser(ctx context.Context, actor *User, def UserDef) (*User, error) {
+	if actor != nil && actor.Role != RoleAdmin {
+		return nil, Errorf(KindForbidden, "only an admin manages users")
+	}
+	var u *User
+	err := s.store.Update(ctx, func(tx Tx) error {
+		var err error
+		u, err = s.saveUser(ctx, tx, def)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("save user %s: %w", def.Email, err)
+	}
+	return u, nil
+}

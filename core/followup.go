@@ -1,0 +1,256 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// target resolves a lead or deal ref the actor may act on, returning the
+// ids an activity or task attaches to.
+func (s *Service) target(ctx context.Context, tx Reader, actor *User, ref Ref) (contactID, leadID, dealID int64, err error) {
+	switch ref.Kind {
+	case 'L':
+		l, err := leadFor(ctx, tx, actor, ref.ID)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		return l.ContactID, l.ID, l.DealID, nil
+	case 'D':
+		d, err := dealFor(ctx, tx, actor, ref.ID)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		return d.ContactID, d.LeadID, d.ID, nil
+	}
+	return 0, 0, 0, Errorf(KindInvalid, "%s is not a lead or a deal", ref)
+}
+
+// Note adds a note to a lead's or deal's timeline.
+func (s *Service) Note(ctx context.Context, actor *User, ref Ref, text string) (*Activity, error) {
+	text = strings.TrimSpace(cleanText(text))
+	if text == "" {
+		return nil, Errorf(KindInvalid, "the note is empty; write: note %s your text", ref)
+	}
+	var act *Activity
+	err := s.store.Update(ctx, func(tx Tx) error {
+		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		act = &Activity{Kind: ActivityNote, ContactID: contactID, LeadID: leadID, DealID: dealID, UserID: actor.ID, Body: text, At: now}
+		if err := tx.AddActivity(ctx, act); err != nil {
+			return err
+		}
+		return s.touch(ctx, tx, leadID, dealID, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("note on %s: %w", ref, err)
+	}
+	return act, nil
+}
+
+// Log records an activity a rep did (a call, a meeting, an outbound email)
+// on a lead or deal.
+func (s *Service) Log(ctx context.Context, actor *User, ref Ref, kind ActivityKind, subject, body string) (*Activity, error) {
+	var act *Activity
+	err := s.store.Update(ctx, func(tx Tx) error {
+		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		act = &Activity{Kind: kind, ContactID: contactID, LeadID: leadID, DealID: dealID, UserID: actor.ID,
+			Subject: cleanLine(subject), Body: cleanText(body), At: now}
+		if err := tx.AddActivity(ctx, act); err != nil {
+			return err
+		}
+		return s.touch(ctx, tx, leadID, dealID, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("log %s on %s: %w", kind, ref, err)
+	}
+	return act, nil
+}
+
+// touch records activity on a lead or deal, which keeps it from rotting
+// and counts as a response to a lead.
+func (s *Service) touch(ctx context.Context, tx Tx, leadID, dealID int64, now time.Time) error {
+	if dealID != 0 {
+		d, err := tx.DealByID(ctx, dealID)
+		if err != nil {
+			return err
+		}
+		d.LastActivityAt, d.UpdatedAt = now, now
+		return tx.UpdateDeal(ctx, d)
+	}
+	if leadID != 0 {
+		l, err := tx.LeadByID(ctx, leadID)
+		if err != nil {
+			return err
+		}
+		l.LastActivityAt, l.UpdatedAt = now, now
+		if l.FirstResponseAt.IsZero() {
+			l.FirstResponseAt = now
+		}
+		return tx.UpdateLead(ctx, l)
+	}
+	return nil
+}
+
+// Timeline returns the activities of a lead or deal, newest first.
+func (s *Service) Timeline(ctx context.Context, actor *User, ref Ref, limit int) ([]Activity, error) {
+	_, leadID, dealID, err := s.target(ctx, s.store, actor, ref)
+	if err != nil {
+		return nil, err
+	}
+	f := ActivityFilter{LeadID: leadID, Limit: limit}
+	if dealID != 0 {
+		f = ActivityFilter{DealID: dealID, Limit: limit}
+	}
+	return s.store.ListActivities(ctx, f)
+}
+
+// FollowUp creates a task for the actor on a lead or deal, due at due.
+func (s *Service) FollowUp(ctx context.Context, actor *User, ref Ref, title string, due time.Time) (*Task, error) {
+	title = cleanLine(title)
+	if title == "" {
+		title = "Follow up"
+	}
+	if due.IsZero() {
+		return nil, Errorf(KindInvalid, "when is it due? give a time, e.g. tomorrow 9am or 2026-12-01 14:00")
+	}
+	var task *Task
+	err := s.store.Update(ctx, func(tx Tx) error {
+		_, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		if ref.Kind == 'L' {
+			dealID = 0
+		}
+		task = &Task{Title: title, DueAt: due.UTC(), OwnerID: actor.ID, LeadID: leadID, DealID: dealID, CreatedAt: s.clock.Now()}
+		return tx.CreateTask(ctx, task)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("follow up on %s: %w", ref, err)
+	}
+	return task, nil
+}
+
+// AddTask creates a task for the actor that is not tied to a lead or deal.
+func (s *Service) AddTask(ctx context.Context, actor *User, title string, due time.Time) (*Task, error) {
+	title = cleanLine(title)
+	if title == "" || due.IsZero() {
+		return nil, Errorf(KindInvalid, "a task needs a title and a due time")
+	}
+	task := &Task{Title: title, DueAt: due.UTC(), OwnerID: actor.ID, CreatedAt: s.clock.Now()}
+	err := s.store.Update(ctx, func(tx Tx) error { return tx.CreateTask(ctx, task) })
+	if err != nil {
+		return nil, fmt.Errorf("add task: %w", err)
+	}
+	return task, nil
+}
+
+// Tasks lists the actor's tasks (a manager may pass a rep's id in f.OwnerID).
+func (s *Service) Tasks(ctx context.Context, actor *User, f TaskFilter) ([]Task, error) {
+	switch actor.Role {
+	case RoleAdmin:
+	case RoleManager:
+		if f.OwnerID == 0 {
+			f.TeamID = actor.TeamID
+		} else if err := s.checkTeamMember(ctx, actor, f.OwnerID); err != nil {
+			return nil, err
+		}
+	default:
+		f.OwnerID = actor.ID
+	}
+	return s.store.ListTasks(ctx, f)
+}
+
+func (s *Service) checkTeamMember(ctx context.Context, actor *User, userID int64) error {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.TeamID != actor.TeamID && u.ID != actor.ID {
+		return Errorf(KindForbidden, "%s is not in your team", u.display())
+	}
+	return nil
+}
+
+// CompleteTask marks a task done.
+func (s *Service) CompleteTask(ctx context.Context, actor *User, taskID int64) (*Task, error) {
+	return s.editTask(ctx, actor, taskID, func(t *Task, now time.Time) error {
+		if t.Done {
+			return Errorf(KindConflict, "T%d is done already", t.ID)
+		}
+		t.Done, t.DoneAt = true, now
+		return nil
+	})
+}
+
+// SnoozeTask puts a task off until a later time.
+func (s *Service) SnoozeTask(ctx context.Context, actor *User, taskID int64, until time.Time) (*Task, error) {
+	return s.editTask(ctx, actor, taskID, func(t *Task, now time.Time) error {
+		if t.Done {
+			return Errorf(KindConflict, "T%d is done already", t.ID)
+		}
+		if !until.After(now) {
+			return Errorf(KindInvalid, "snooze until a time in the future")
+		}
+		t.SnoozedUntil = until.UTC()
+		return nil
+	})
+}
+
+func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit func(*Task, time.Time) error) (*Task, error) {
+	var task *Task
+	err := s.store.Update(ctx, func(tx Tx) error {
+		t, err := tx.TaskByID(ctx, taskID)
+		if err != nil {
+			return err
+		}
+		if t.OwnerID != actor.ID && actor.Role != RoleAdmin {
+			owner, err := tx.UserByID(ctx, t.OwnerID)
+			if err != nil {
+				return err
+			}
+			if actor.Role != RoleManager || owner.TeamID != actor.TeamID {
+				return Errorf(KindForbidden, "T%d is not yours", t.ID)
+			}
+		}
+		if err := edit(t, s.clock.Now()); err != nil {
+			return err
+		}
+		task = t
+		return tx.UpdateTask(ctx, t)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("task T%d: %w", taskID, err)
+	}
+	return task, nil
+}
+
+// Search finds contacts by name, company, email or phone within the actor's
+// team (all teams for an admin).
+func (s *Service) Search(ctx context.Context, actor *User, query string, limit int) ([]SearchHit, error) {
+	if strings.TrimSpace(query) == "" {
+		return nil, Errorf(KindInvalid, "search for what? give a name, email, phone or company")
+	}
+	team := actor.TeamID
+	if actor.Role == RoleAdmin {
+		team = 0
+	}
+	if limit <= 0 {
+		limit = 20
+	}
+	// A phone number is searched by its digits, as stored.
+	q := query
+	if p, err := NormalizePhone(query, s.settings.DefaultRegion); err == nil && strings.ContainsAny(query, "0123456789") && !strings.Contains(query, "@") {
+		q = strings.TrimPrefix(p, "+")
+	}
+	return s.store.Search(ctx, q, team, limit)
+}

@@ -1,0 +1,320 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Lead returns a lead the actor may see.
+func (s *Service) Lead(ctx context.Context, actor *User, id int64) (*Lead, error) {
+	return leadFor(ctx, s.store, actor, id)
+}
+
+// Leads lists leads within the actor's reach: an admin sees all, a manager
+// the team's, a rep own leads (or, with Unowned, the team's unclaimed ones).
+func (s *Service) Leads(ctx context.Context, actor *User, f LeadFilter) ([]Lead, error) {
+	switch actor.Role {
+	case RoleAdmin:
+	case RoleManager:
+		f.TeamID = actor.TeamID
+	default:
+		f.TeamID = actor.TeamID
+		if !f.Unowned {
+			f.OwnerID = actor.ID
+		}
+	}
+	return s.store.ListLeads(ctx, f)
+}
+
+// Claim makes the actor the owner of an unclaimed lead of their team and
+// records the first response time.
+func (s *Service) Claim(ctx context.Context, actor *User, leadID int64) (*Lead, error) {
+	var lead *Lead
+	err := s.store.Update(ctx, func(tx Tx) error {
+		l, err := leadFor(ctx, tx, actor, leadID)
+		if err != nil {
+			return err
+		}
+		if !l.Open() {
+			return Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
+		}
+		if l.OwnerID == actor.ID {
+			return Errorf(KindConflict, "%s is already yours", l.Ref())
+		}
+		if l.OwnerID != 0 && actor.Role == RoleRep {
+			return Errorf(KindConflict, "%s is already claimed by someone else", l.Ref())
+		}
+		lead = l
+		return s.setOwner(ctx, tx, actor, l, actor, "claimed by "+actor.display())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim %s: %w", LeadRef(leadID), err)
+	}
+	return lead, nil
+}
+
+// Assign gives a lead to a user of its team; managers and admins only.
+func (s *Service) Assign(ctx context.Context, actor *User, leadID, userID int64) (*Lead, error) {
+	var lead *Lead
+	err := s.store.Update(ctx, func(tx Tx) error {
+		l, err := s.assignable(ctx, tx, actor, leadID)
+		if err != nil {
+			return err
+		}
+		to, err := tx.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if l.TeamID != 0 && to.TeamID != l.TeamID && actor.Role != RoleAdmin {
+			return Errorf(KindInvalid, "%s is not in the lead's team", to.display())
+		}
+		lead = l
+		return s.setOwner(ctx, tx, actor, l, to, fmt.Sprintf("assigned to %s by %s", to.display(), actor.display()))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assign %s: %w", LeadRef(leadID), err)
+	}
+	return lead, nil
+}
+
+// AssignRoundRobin gives a lead to the next active rep of its team, in turn.
+func (s *Service) AssignRoundRobin(ctx context.Context, actor *User, leadID int64) (*Lead, error) {
+	var lead *Lead
+	err := s.store.Update(ctx, func(tx Tx) error {
+		l, err := s.assignable(ctx, tx, actor, leadID)
+		if err != nil {
+			return err
+		}
+		to, err := s.nextInTurn(ctx, tx, l.TeamID)
+		if err != nil {
+			return err
+		}
+		lead = l
+		return s.setOwner(ctx, tx, actor, l, to, "assigned round-robin to "+to.display())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assign %s: %w", LeadRef(leadID), err)
+	}
+	return lead, nil
+}
+
+func (s *Service) assignable(ctx context.Context, tx Tx, actor *User, leadID int64) (*Lead, error) {
+	if actor.Role == RoleRep {
+		return nil, Errorf(KindForbidden, "only a manager or an admin assigns leads; claim it instead")
+	}
+	l, err := leadFor(ctx, tx, actor, leadID)
+	if err != nil {
+		return nil, err
+	}
+	if !l.Open() {
+		return nil, Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
+	}
+	return l, nil
+}
+
+// nextInTurn picks the active rep after the team's last assignment and
+// remembers the choice.
+func (s *Service) nextInTurn(ctx context.Context, tx Tx, teamID int64) (*User, error) {
+	if teamID == 0 {
+		return nil, Errorf(KindInvalid, "the lead has no team to assign within")
+	}
+	team, err := tx.TeamByID(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	members, err := tx.ListUsers(ctx, UserFilter{TeamID: teamID, Role: RoleRep})
+	if err != nil {
+		return nil, err
+	}
+	members = slices.DeleteFunc(members, func(u User) bool { return !u.Active })
+	if len(members) == 0 {
+		return nil, Errorf(KindInvalid, "team %q has no active reps to assign to", team.Name)
+	}
+	slices.SortFunc(members, func(a, b User) int { return int(a.ID - b.ID) })
+	next := members[0]
+	for _, m := range members {
+		if m.ID > team.LastAssigned {
+			next = m
+			break
+		}
+	}
+	team.LastAssigned = next.ID
+	if err := tx.UpdateTeam(ctx, team); err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User, note string) error {
+	now := s.clock.Now()
+	l.OwnerID = owner.ID
+	l.Status = LeadClaimed
+	if l.ClaimedAt.IsZero() {
+		l.ClaimedAt = now
+	}
+	if l.FirstResponseAt.IsZero() && owner.ID == actor.ID {
+		l.FirstResponseAt = now
+	}
+	l.UpdatedAt = now
+	if err := tx.UpdateLead(ctx, l); err != nil {
+		return err
+	}
+	return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID, Body: note, At: now})
+}
+
+// QualifyInput says what deal a lead becomes.
+type QualifyInput struct {
+	Pipeline      string // name; empty: the default pipeline
+	Title         string // empty: the contact's company or name
+	Value         Money  // Currency empty: the reporting currency, amount 0
+	ExpectedClose time.Time
+	Qualification Qualification
+}
+
+// Qualify turns an open lead into a deal in the first stage of a pipeline.
+// An unowned lead becomes the actor's.
+func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in QualifyInput) (*Deal, error) {
+	var deal *Deal
+	err := s.store.Update(ctx, func(tx Tx) error {
+		l, err := leadFor(ctx, tx, actor, leadID)
+		if err != nil {
+			return err
+		}
+		if !l.Open() {
+			return Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
+		}
+		p, err := s.pipeline(ctx, tx, in.Pipeline)
+		if err != nil {
+			return err
+		}
+		open := p.OpenStages()
+		if len(open) == 0 {
+			return Errorf(KindInvalid, "pipeline %q has no open stages", p.Name)
+		}
+		c, err := tx.ContactByID(ctx, l.ContactID)
+		if err != nil {
+			return err
+		}
+		value := in.Value
+		if value.Currency == "" {
+			value.Currency = s.settings.Currency
+		}
+		if value.Currency, err = NormalizeCurrency(value.Currency); err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		owner := l.OwnerID
+		if owner == 0 {
+			owner = actor.ID
+		}
+		title := cleanLine(in.Title)
+		if title == "" {
+			title = dealTitle(c, l)
+		}
+		deal = &Deal{
+			Title: title, ContactID: l.ContactID, LeadID: l.ID, OwnerID: owner, TeamID: l.TeamID,
+			PipelineID: p.ID, StageID: open[0].ID, Value: value, ExpectedClose: dateOnly(in.ExpectedClose),
+			Probability: -1, Status: DealOpen, Qualification: in.Qualification, Source: l.SourceChannel,
+			CreatedAt: now, UpdatedAt: now, StageChangedAt: now, LastActivityAt: now,
+		}
+		if err := tx.CreateDeal(ctx, deal); err != nil {
+			return err
+		}
+		if err := tx.AddStageChange(ctx, &StageChange{DealID: deal.ID, ToStage: open[0].ID, At: now, ByUserID: actor.ID}); err != nil {
+			return err
+		}
+		l.Status, l.DealID, l.OwnerID, l.UpdatedAt = LeadQualified, deal.ID, owner, now
+		if l.ClaimedAt.IsZero() {
+			l.ClaimedAt = now
+		}
+		if l.FirstResponseAt.IsZero() {
+			l.FirstResponseAt = now
+		}
+		if err := tx.UpdateLead(ctx, l); err != nil {
+			return err
+		}
+		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, DealID: deal.ID, UserID: actor.ID,
+			Body: fmt.Sprintf("qualified by %s into %s (%s)", actor.display(), deal.Ref(), p.Name), At: now})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("qualify %s: %w", LeadRef(leadID), err)
+	}
+	return deal, nil
+}
+
+func dealTitle(c *Contact, l *Lead) string {
+	who := c.Company
+	if who == "" {
+		who = c.Name
+	}
+	if who == "" && len(c.Emails) > 0 {
+		who = c.Emails[0]
+	}
+	if who == "" {
+		who = l.Ref()
+	}
+	return who
+}
+
+// Disqualify closes a lead with a reason: a configured one by code or label,
+// or free text.
+func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, reason string) (*Lead, error) {
+	var lead *Lead
+	err := s.store.Update(ctx, func(tx Tx) error {
+		l, err := leadFor(ctx, tx, actor, leadID)
+		if err != nil {
+			return err
+		}
+		if !l.Open() {
+			return Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
+		}
+		if strings.TrimSpace(reason) == "" {
+			return Errorf(KindInvalid, "a reason is required to disqualify %s; one of: %s, or your own words", l.Ref(), reasonList(s.settings.DisqualifyReasons))
+		}
+		now := s.clock.Now()
+		l.Status, l.DisqualifyReason, l.UpdatedAt = LeadDisqualified, findReason(s.settings.DisqualifyReasons, cleanLine(reason)), now
+		if l.OwnerID == 0 {
+			l.OwnerID = actor.ID
+		}
+		if l.FirstResponseAt.IsZero() {
+			l.FirstResponseAt = now
+		}
+		lead = l
+		if err := tx.UpdateLead(ctx, l); err != nil {
+			return err
+		}
+		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID,
+			Body: fmt.Sprintf("disqualified by %s: %s", actor.display(), l.DisqualifyReason), At: now})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("disqualify %s: %w", LeadRef(leadID), err)
+	}
+	return lead, nil
+}
+
+func reasonList(rs []Reason) string {
+	var names []string
+	for _, r := range rs {
+		names = append(names, r.Code)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (u *User) display() string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
+}
+
+// dateOnly truncates t to its UTC date.
+func dateOnly(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

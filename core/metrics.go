@@ -1,0 +1,341 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Funnel is lead → deal → won conversion for one source, rep or stage.
+type Funnel struct {
+	Key        string
+	Leads      int64
+	Deals      int64
+	Won        int64
+	LeadToDeal float64 // 0..1
+	DealToWon  float64
+	LeadToWon  float64
+}
+
+// StageMetric is how deals fare in one stage.
+type StageMetric struct {
+	Stage      string
+	Pipeline   int64
+	Kind       StageKind
+	Entered    int64   // deals that ever reached the stage
+	Conversion float64 // share of those that reached the next stage (0..1)
+	AvgDays    float64 // average stay of deals that left the stage
+	OpenNow    int64
+	OpenValue  Money // in the reporting currency
+}
+
+// RepMetric sums one rep's results.
+type RepMetric struct {
+	UserID   int64
+	Name     string
+	Leads    int64
+	Won      int64
+	Lost     int64
+	WonValue Money
+	WinRate  float64
+}
+
+// Metrics are the pipeline's numbers over a filter, money in the reporting
+// currency.
+type Metrics struct {
+	Currency          string
+	Open, Won, Lost   int64
+	WinRate           float64 // won / (won + lost)
+	AvgCycleDays      float64 // creation to win
+	AvgDealSize       Money   // of won deals
+	WonValue          Money
+	OpenValue         Money
+	BySource          []Funnel
+	ByRep             []RepMetric
+	Stages            []StageMetric
+	Bottleneck        string // the open stage with the longest average stay
+	MedianSpeedToLead time.Duration
+	Rotting           int
+	Warnings          []string // e.g. currencies without a rate
+}
+
+// Metrics computes the numbers for a filter the actor may see: a rep sees
+// own deals, a manager the team's, an admin everything.
+func (s *Service) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Metrics, error) {
+	f = s.scopeStats(actor, f)
+	data, err := s.store.Stats(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	rotting, err := s.store.RottingDeals(ctx, f, s.clock.Now(), 1000)
+	if err != nil {
+		return nil, fmt.Errorf("rotting deals: %w", err)
+	}
+	m := s.buildMetrics(data)
+	m.Rotting = len(rotting)
+	if f.OwnerID == 0 {
+		names, err := s.userNames(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range m.ByRep {
+			m.ByRep[i].Name = names[m.ByRep[i].UserID]
+		}
+	}
+	return m, nil
+}
+
+func (s *Service) scopeStats(actor *User, f StatsFilter) StatsFilter {
+	switch actor.Role {
+	case RoleAdmin:
+	case RoleManager:
+		f.TeamID = actor.TeamID
+	default:
+		f.OwnerID = actor.ID
+	}
+	return f
+}
+
+func (s *Service) userNames(ctx context.Context) (map[int64]string, error) {
+	users, err := s.store.ListUsers(ctx, UserFilter{})
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{0: "(unassigned)"}
+	for _, u := range users {
+		names[u.ID] = u.display()
+	}
+	return names, nil
+}
+
+// convert turns money into the reporting currency, noting a missing rate
+// once instead of failing the whole report.
+func (s *Service) convert(m *Metrics, v Money) int64 {
+	c, err := s.settings.Rates.Convert(v)
+	if err != nil {
+		msg := Message(err)
+		if !slices.Contains(m.Warnings, msg) {
+			m.Warnings = append(m.Warnings, msg)
+		}
+		return 0
+	}
+	return c.Amount
+}
+
+func (s *Service) buildMetrics(d *StatsData) *Metrics {
+	cur := s.settings.Rates.Base
+	m := &Metrics{Currency: cur}
+	money := func(a int64) Money { return Money{Amount: a, Currency: cur} }
+	var cycle float64
+	var won, open int64
+	for _, ds := range d.Deals {
+		v := s.convert(m, Money{ds.Value, ds.Currency})
+		switch ds.Status {
+		case DealOpen:
+			m.Open += ds.Count
+			open += v
+		case DealWon:
+			m.Won += ds.Count
+			won += v
+			cycle += ds.CycleDays
+		case DealLost:
+			m.Lost += ds.Count
+		}
+	}
+	m.WinRate = ratio(m.Won, m.Won+m.Lost)
+	if m.Won > 0 {
+		m.AvgCycleDays = cycle / float64(m.Won)
+		m.AvgDealSize = money(won / m.Won)
+	} else {
+		m.AvgDealSize = money(0)
+	}
+	m.WonValue, m.OpenValue = money(won), money(open)
+
+	for _, sc := range d.LeadsBySource {
+		m.BySource = append(m.BySource, funnel(sc.Source, sc.Leads, sc.Deals, sc.Won))
+	}
+	reps := map[int64]*RepMetric{}
+	rep := func(id int64) *RepMetric {
+		if reps[id] == nil {
+			reps[id] = &RepMetric{UserID: id, WonValue: money(0)}
+		}
+		return reps[id]
+	}
+	for _, oc := range d.LeadsByOwner {
+		rep(oc.OwnerID).Leads += oc.Leads
+	}
+	for _, od := range d.DealsByOwner {
+		r := rep(od.OwnerID)
+		switch od.Status {
+		case DealWon:
+			r.Won += od.Count
+			r.WonValue.Amount += s.convert(m, Money{od.Value, od.Currency})
+		case DealLost:
+			r.Lost += od.Count
+		}
+	}
+	for _, r := range reps {
+		r.WinRate = ratio(r.Won, r.Won+r.Lost)
+		m.ByRep = append(m.ByRep, *r)
+	}
+	slices.SortFunc(m.ByRep, func(a, b RepMetric) int {
+		if a.WonValue.Amount != b.WonValue.Amount {
+			return int(b.WonValue.Amount - a.WonValue.Amount)
+		}
+		return int(a.UserID - b.UserID)
+	})
+
+	stages := slices.Clone(d.Stages)
+	slices.SortFunc(stages, func(a, b StageCount) int {
+		if a.PipelineID != b.PipelineID {
+			return int(a.PipelineID - b.PipelineID)
+		}
+		return a.Position - b.Position
+	})
+	worst := -1.0
+	for i, st := range stages {
+		sm := StageMetric{Stage: st.Name, Pipeline: st.PipelineID, Kind: st.Kind, Entered: st.Entered, OpenNow: st.OpenNow, OpenValue: money(0)}
+		for _, v := range st.OpenValue {
+			sm.OpenValue.Amount += s.convert(m, Money{v.Amount, v.Currency})
+		}
+		if st.Exits > 0 {
+			sm.AvgDays = st.StaySeconds / float64(st.Exits) / 86400
+		}
+		if st.Kind == StageOpen {
+			// Conversion to the next open stage, or to Won from the last.
+			for _, next := range stages[i+1:] {
+				if next.PipelineID != st.PipelineID {
+					break
+				}
+				if next.Kind != StageLost {
+					sm.Conversion = ratio(next.Entered, st.Entered)
+					break
+				}
+			}
+			if sm.AvgDays > worst && st.Exits > 0 {
+				worst, m.Bottleneck = sm.AvgDays, st.Name
+			}
+		}
+		m.Stages = append(m.Stages, sm)
+	}
+	if d.MedianResponseSeconds >= 0 {
+		m.MedianSpeedToLead = time.Duration(d.MedianResponseSeconds * float64(time.Second))
+	}
+	return m
+}
+
+func funnel(key string, leads, deals, won int64) Funnel {
+	return Funnel{Key: key, Leads: leads, Deals: deals, Won: won,
+		LeadToDeal: ratio(deals, leads), DealToWon: ratio(won, deals), LeadToWon: ratio(won, leads)}
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// ForecastMonth is the open pipeline expected to close in a month.
+type ForecastMonth struct {
+	Month    string // "2026-11"; "" for deals without a close date
+	Deals    int64
+	Value    Money
+	Weighted Money // value × win probability
+}
+
+// Forecast is the weighted pipeline by expected close month against the
+// target of one month.
+type Forecast struct {
+	Currency string
+	Month    string // the month compared with the target
+	Months   []ForecastMonth
+	Won      Money // already won in Month
+	Weighted Money // weighted open pipeline expected to close in Month
+	Target   Money
+	Gap      Money // Target − Won − Weighted; negative when ahead
+	Warnings []string
+}
+
+// Forecast computes the weighted forecast for month ("2026-11"; empty: the
+// current month in the organisation's time zone) against the target of the
+// actor's scope: a rep's own, a manager's team, an admin's sum of teams.
+func (s *Service) Forecast(ctx context.Context, actor *User, f StatsFilter, month string) (*Forecast, error) {
+	if month == "" {
+		loc, err := time.LoadLocation(s.settings.TimeZone)
+		if err != nil {
+			loc = time.UTC
+		}
+		month = s.clock.Now().In(loc).Format("2006-01")
+	}
+	start, err := time.Parse("2006-01", month)
+	if err != nil {
+		return nil, Errorf(KindInvalid, "invalid month %q; write it as YYYY-MM", month)
+	}
+	f = s.scopeStats(actor, f)
+	data, err := s.store.Stats(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("forecast: %w", err)
+	}
+	m := &Metrics{}
+	cur := s.settings.Rates.Base
+	fc := &Forecast{Currency: cur, Month: month}
+	byMonth := map[string]*ForecastMonth{}
+	for _, fs := range data.Forecast {
+		fm := byMonth[fs.Month]
+		if fm == nil {
+			fm = &ForecastMonth{Month: fs.Month, Value: Money{0, cur}, Weighted: Money{0, cur}}
+			byMonth[fs.Month] = fm
+		}
+		fm.Deals += fs.Count
+		fm.Value.Amount += s.convert(m, Money{fs.Value, fs.Currency})
+		fm.Weighted.Amount += s.convert(m, Money{fs.Weighted, fs.Currency})
+	}
+	for _, fm := range byMonth {
+		fc.Months = append(fc.Months, *fm)
+	}
+	slices.SortFunc(fc.Months, func(a, b ForecastMonth) int {
+		switch {
+		case a.Month == b.Month:
+			return 0
+		case a.Month == "":
+			return 1
+		case b.Month == "":
+			return -1
+		case a.Month < b.Month:
+			return -1
+		}
+		return 1
+	})
+	fc.Weighted = Money{0, cur}
+	if fm := byMonth[month]; fm != nil {
+		fc.Weighted = fm.Weighted
+	}
+	// Won in the month: deals closed within it.
+	wf := f
+	wf.From, wf.To = time.Time{}, time.Time{}
+	wonData, err := s.store.Stats(ctx, StatsFilter{TeamID: wf.TeamID, OwnerID: wf.OwnerID, PipelineID: wf.PipelineID, ClosedFrom: start, ClosedTo: start.AddDate(0, 1, 0)})
+	if err != nil {
+		return nil, fmt.Errorf("forecast: %w", err)
+	}
+	fc.Won = Money{0, cur}
+	for _, ds := range wonData.Deals {
+		if ds.Status == DealWon {
+			fc.Won.Amount += s.convert(m, Money{ds.Value, ds.Currency})
+		}
+	}
+	targets, err := s.store.ListTargets(ctx, month)
+	if err != nil {
+		return nil, err
+	}
+	fc.Target = Money{0, cur}
+	for _, t := range targets {
+		if (f.OwnerID != 0 && t.UserID == f.OwnerID) || (f.OwnerID == 0 && f.TeamID != 0 && t.TeamID == f.TeamID) || (f.OwnerID == 0 && f.TeamID == 0 && t.TeamID != 0) {
+			fc.Target.Amount += s.convert(m, t.Amount)
+		}
+	}
+	fc.Gap = Money{fc.Target.Amount - fc.Won.Amount - fc.Weighted.Amount, cur}
+	fc.Warnings = m.Warnings
+	return fc, nil
+}

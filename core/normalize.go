@@ -1,0 +1,74 @@
+package core
+
+import (
+	"net/mail"
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// NormalizeEmail returns the lower-cased bare address of s ("Anna
+// <Anna@Example.PL>" → "anna@example.pl").
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil {
+		return "", Errorf(KindInvalid, "invalid email address %q", s)
+	}
+	return strings.ToLower(a.Address), nil
+}
+
+// NormalizePhone returns s in E.164 ("+66812345678"). A number without a
+// country code is read in region (ISO 3166 alpha-2, e.g. "TH").
+func NormalizePhone(s, region string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if region == "" {
+		region = "ZZ"
+	}
+	n, err := phonenumbers.Parse(s, strings.ToUpper(region))
+	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+		return "", Errorf(KindInvalid, "invalid phone number %q; write it with its country code, e.g. +48 601 234 567", s)
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// NormalizeHandle lower-cases the channel part of "telegram:12345" and trims
+// the rest; a handle without a channel is invalid.
+func NormalizeHandle(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	ch, id, ok := strings.Cut(s, ":")
+	if !ok || ch == "" || strings.TrimSpace(id) == "" {
+		return "", Errorf(KindInvalid, "invalid chat handle %q; write it as channel:id, e.g. telegram:12345", s)
+	}
+	return strings.ToLower(ch) + ":" + strings.TrimSpace(id), nil
+}
+
+// cleanText drops control characters (but keeps newlines and tabs) and
+// invalid UTF-8 from user-supplied text.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// cleanLine is cleanText without line breaks, for names and subjects.
+func cleanLine(s string) string {
+	return strings.Join(strings.Fields(cleanText(s)), " ")
+}

@@ -1,0 +1,120 @@
+package core
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+)
+
+// Service is the pipeline's behaviour: every front end (CLI, bots,
+// connectors) changes data only through it.
+type Service struct {
+	store    Store
+	clock    Clock
+	settings Settings
+	log      *slog.Logger
+}
+
+// NewService returns a Service over the store.
+func NewService(store Store, clock Clock, settings Settings, log *slog.Logger) *Service {
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if settings.Scoring.FreeMailDomains == nil {
+		settings.Scoring.FreeMailDomains = DefaultFreeMailDomains()
+	}
+	if len(settings.LostReasons) == 0 {
+		settings.LostReasons = DefaultLostReasons()
+	}
+	if len(settings.DisqualifyReasons) == 0 {
+		settings.DisqualifyReasons = DefaultDisqualifyReasons()
+	}
+	if settings.Currency == "" {
+		settings.Currency = "EUR"
+	}
+	if settings.Rates.Base == "" {
+		settings.Rates.Base = settings.Currency
+	}
+	return &Service{store: store, clock: clock, settings: settings, log: log}
+}
+
+// Store returns the service's store, for read-only queries of front ends.
+func (s *Service) Store() Store { return s.store }
+
+// Settings returns the settings the service runs with.
+func (s *Service) Settings() Settings { return s.settings }
+
+// Clock returns the service's clock.
+func (s *Service) Clock() Clock { return s.clock }
+
+// canLead reports whether actor may act on the lead: an admin on all, a
+// manager on the team's, a rep on own leads and unowned leads of the team.
+func canLead(actor *User, l *Lead) bool {
+	switch actor.Role {
+	case RoleAdmin:
+		return true
+	case RoleManager:
+		return l.TeamID == actor.TeamID || l.OwnerID == actor.ID
+	default:
+		return l.OwnerID == actor.ID || (l.OwnerID == 0 && l.TeamID != 0 && l.TeamID == actor.TeamID)
+	}
+}
+
+// canDeal reports whether actor may act on the deal.
+func canDeal(actor *User, d *Deal) bool {
+	switch actor.Role {
+	case RoleAdmin:
+		return true
+	case RoleManager:
+		return d.TeamID == actor.TeamID || d.OwnerID == actor.ID
+	default:
+		return d.OwnerID == actor.ID
+	}
+}
+
+func forbiddenLead(actor *User, l *Lead) error {
+	return Errorf(KindForbidden, "%s is not yours: you can act on your own leads and unclaimed leads of your team", l.Ref())
+}
+
+func forbiddenDeal(actor *User, d *Deal) error {
+	return Errorf(KindForbidden, "%s is not yours: a rep acts on own deals, a manager on the team's", d.Ref())
+}
+
+// leadFor loads a lead inside tx and checks actor may act on it.
+func leadFor(ctx context.Context, tx Reader, actor *User, id int64) (*Lead, error) {
+	l, err := tx.LeadByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canLead(actor, l) {
+		return nil, forbiddenLead(actor, l)
+	}
+	return l, nil
+}
+
+// dealFor loads a deal inside tx and checks actor may act on it.
+func dealFor(ctx context.Context, tx Reader, actor *User, id int64) (*Deal, error) {
+	d, err := tx.DealByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canDeal(actor, d) {
+		return nil, forbiddenDeal(actor, d)
+	}
+	return d, nil
+}
+
+// findReason matches a reason by code or label (case-insensitive prefix);
+// anything else is kept as free text.
+func findReason(reasons []Reason, text string) string {
+	t := strings.TrimSpace(text)
+	for _, r := range reasons {
+		if strings.EqualFold(r.Code, t) || strings.EqualFold(r.Label, t) {
+			return r.Label
+		}
+	}
+	return t
+}
