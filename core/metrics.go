@@ -9,55 +9,57 @@ import (
 
 // Funnel is lead → deal → won conversion for one source, rep or stage.
 type Funnel struct {
-	Key        string
-	Leads      int64
-	Deals      int64
-	Won        int64
-	LeadToDeal float64 // 0..1
-	DealToWon  float64
-	LeadToWon  float64
+	Key        string  `json:"key"`
+	Leads      int64   `json:"leads"`
+	Deals      int64   `json:"deals"`
+	Won        int64   `json:"won"`
+	LeadToDeal float64 `json:"lead_to_deal"` // 0..1
+	DealToWon  float64 `json:"deal_to_won"`
+	LeadToWon  float64 `json:"lead_to_won"`
 }
 
 // StageMetric is how deals fare in one stage.
 type StageMetric struct {
-	Stage      string
-	Pipeline   int64
-	Kind       StageKind
-	Entered    int64   // deals that ever reached the stage
-	Conversion float64 // share of those that reached the next stage (0..1)
-	AvgDays    float64 // average stay of deals that left the stage
-	OpenNow    int64
-	OpenValue  Money // in the reporting currency
+	Stage      string    `json:"stage"`
+	Pipeline   int64     `json:"pipeline"`
+	Kind       StageKind `json:"kind"`
+	Entered    int64     `json:"entered"`    // deals that ever reached the stage
+	Conversion float64   `json:"conversion"` // share of those that reached the next stage (0..1)
+	AvgDays    float64   `json:"avg_days"`   // average stay of deals that left the stage
+	OpenNow    int64     `json:"open_now"`
+	OpenValue  Money     `json:"open_value"` // in the reporting currency
 }
 
 // RepMetric sums one rep's results.
 type RepMetric struct {
-	UserID   int64
-	Name     string
-	Leads    int64
-	Won      int64
-	Lost     int64
-	WonValue Money
-	WinRate  float64
+	UserID   int64   `json:"user_id"`
+	Name     string  `json:"name"`
+	Leads    int64   `json:"leads"`
+	Won      int64   `json:"won"`
+	Lost     int64   `json:"lost"`
+	WonValue Money   `json:"won_value"`
+	WinRate  float64 `json:"win_rate"`
 }
 
 // Metrics are the pipeline's numbers over a filter, money in the reporting
 // currency.
 type Metrics struct {
-	Currency          string
-	Open, Won, Lost   int64
-	WinRate           float64 // won / (won + lost)
-	AvgCycleDays      float64 // creation to win
-	AvgDealSize       Money   // of won deals
-	WonValue          Money
-	OpenValue         Money
-	BySource          []Funnel
-	ByRep             []RepMetric
-	Stages            []StageMetric
-	Bottleneck        string // the open stage with the longest average stay
-	MedianSpeedToLead time.Duration
-	Rotting           int
-	Warnings          []string // e.g. currencies without a rate
+	Currency          string        `json:"currency"`
+	Open              int64         `json:"open"`
+	Won               int64         `json:"won"`
+	Lost              int64         `json:"lost"`
+	WinRate           float64       `json:"win_rate"`       // won / (won + lost)
+	AvgCycleDays      float64       `json:"avg_cycle_days"` // creation to win
+	AvgDealSize       Money         `json:"avg_deal_size"`  // of won deals
+	WonValue          Money         `json:"won_value"`
+	OpenValue         Money         `json:"open_value"`
+	BySource          []Funnel      `json:"by_source"`
+	ByRep             []RepMetric   `json:"by_rep"`
+	Stages            []StageMetric `json:"stages"`
+	Bottleneck        string        `json:"bottleneck"` // the open stage with the longest average stay
+	MedianSpeedToLead time.Duration `json:"median_speed_to_lead_ns"`
+	Rotting           int           `json:"rotting"`
+	Warnings          []string      `json:"warnings"` // e.g. currencies without a rate
 }
 
 // Metrics computes the numbers for a filter the actor may see: a rep sees
@@ -239,23 +241,23 @@ func ratio(a, b int64) float64 {
 
 // ForecastMonth is the open pipeline expected to close in a month.
 type ForecastMonth struct {
-	Month    string // "2026-11"; "" for deals without a close date
-	Deals    int64
-	Value    Money
-	Weighted Money // value × win probability
+	Month    string `json:"month"` // "2026-11"; "" for deals without a close date
+	Deals    int64  `json:"deals"`
+	Value    Money  `json:"value"`
+	Weighted Money  `json:"weighted"` // value × win probability
 }
 
 // Forecast is the weighted pipeline by expected close month against the
 // target of one month.
 type Forecast struct {
-	Currency string
-	Month    string // the month compared with the target
-	Months   []ForecastMonth
-	Won      Money // already won in Month
-	Weighted Money // weighted open pipeline expected to close in Month
-	Target   Money
-	Gap      Money // Target − Won − Weighted; negative when ahead
-	Warnings []string
+	Currency string          `json:"currency"`
+	Month    string          `json:"month"` // the month compared with the target
+	Months   []ForecastMonth `json:"months"`
+	Won      Money           `json:"won"`      // already won in Month
+	Weighted Money           `json:"weighted"` // weighted open pipeline expected to close in Month
+	Target   Money           `json:"target"`
+	Gap      Money           `json:"gap"` // Target − Won − Weighted; negative when ahead
+	Warnings []string        `json:"warnings"`
 }
 
 // Forecast computes the weighted forecast for month ("2026-11"; empty: the

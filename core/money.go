@@ -12,8 +12,8 @@ import (
 // Money is an amount in the currency's minor units (cents for EUR, whole
 // dong for VND, which has none) with its ISO 4217 code.
 type Money struct {
-	Amount   int64
-	Currency string
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
 }
 
 // CurrencyDigits returns how many minor-unit digits a currency has, per CLDR

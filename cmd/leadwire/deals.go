@@ -1,0 +1,347 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"leadwire/core"
+)
+
+// DealsCmd groups the deal subcommands.
+type DealsCmd struct {
+	List   DealsListCmd   `cmd:"" help:"List deals."`
+	Show   DealsShowCmd   `cmd:"" help:"Show a deal with its stage history and timeline."`
+	Move   DealsMoveCmd   `cmd:"" help:"Move a deal to a stage (name or prefix)."`
+	Win    DealsWinCmd    `cmd:"" help:"Mark a deal won."`
+	Lose   DealsLoseCmd   `cmd:"" help:"Mark a deal lost, with a reason."`
+	Reopen DealsReopenCmd `cmd:"" help:"Reopen a won or lost deal."`
+	Note   DealsNoteCmd   `cmd:"" help:"Add a note to a deal."`
+	Value  DealsValueCmd  `cmd:"" help:"Set a deal's value."`
+}
+
+// DealsListCmd lists deals.
+type DealsListCmd struct {
+	Status   string `help:"open, won or lost (comma-separated)." default:"open"`
+	Owner    string `help:"Only this owner (email)."`
+	Team     string `help:"Only this team."`
+	Pipeline string `help:"Only this pipeline."`
+	Stage    string `help:"Only this stage (name or prefix; needs the pipeline unless it is the default)."`
+	Limit    int    `help:"At most this many." default:"50"`
+	JSON     bool   `help:"Print JSON."`
+}
+
+// Run prints the deals.
+func (c *DealsListCmd) Run(a *App) error {
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	f := core.DealFilter{Limit: c.Limit}
+	for _, s := range splitList(c.Status) {
+		st := core.DealStatus(strings.ToLower(s))
+		switch st {
+		case core.DealOpen, core.DealWon, core.DealLost:
+			f.Statuses = append(f.Statuses, st)
+		default:
+			return core.Errorf(core.KindInvalid, "unknown deal status %q; use open, won or lost", s)
+		}
+	}
+	if c.Owner != "" {
+		u, err := svc.Store().UserByEmail(a.ctx, c.Owner)
+		if err != nil {
+			return err
+		}
+		f.OwnerID = u.ID
+	}
+	if c.Team != "" {
+		t, err := svc.Store().TeamByName(a.ctx, c.Team)
+		if err != nil {
+			return err
+		}
+		f.TeamID = t.ID
+	}
+	if c.Pipeline != "" || c.Stage != "" {
+		p, err := a.pipeline(c.Pipeline)
+		if err != nil {
+			return err
+		}
+		f.PipelineID = p.ID
+		if c.Stage != "" {
+			st, err := core.MatchStage(p, c.Stage)
+			if err != nil {
+				return err
+			}
+			f.StageID = st.ID
+		}
+	}
+	deals, err := svc.Deals(a.ctx, actor, f)
+	if err != nil {
+		return err
+	}
+	n, err := a.names()
+	if err != nil {
+		return err
+	}
+	pipes, err := a.pipelines()
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		out := make([]dealJSON, len(deals))
+		for i := range deals {
+			out[i] = dealView(&deals[i], pipes[deals[i].PipelineID], n)
+		}
+		return a.JSON(out)
+	}
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "DEAL\tSTAGE\tVALUE\tPROB\tOWNER\tCLOSE\tTITLE")
+	for i := range deals {
+		v := dealView(&deals[i], pipes[deals[i].PipelineID], n)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d%%\t%s\t%s\t%s\n", v.ID, v.Stage, deals[i].Value, v.Probability, v.Owner, orDash(deref(v.ExpectedClose)), clip(v.Title, 40))
+	}
+	return w.Flush()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (a *App) pipeline(name string) (*core.Pipeline, error) {
+	if name == "" {
+		return a.svc.Store().DefaultPipeline(a.ctx)
+	}
+	return a.svc.Store().PipelineByName(a.ctx, name)
+}
+
+func (a *App) pipelines() (map[int64]*core.Pipeline, error) {
+	ps, err := a.svc.Store().ListPipelines(a.ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := map[int64]*core.Pipeline{}
+	for i := range ps {
+		m[ps[i].ID] = &ps[i]
+	}
+	return m, nil
+}
+
+// DealsShowCmd shows one deal.
+type DealsShowCmd struct {
+	Deal string `arg:"" help:"Deal id, e.g. D45."`
+	JSON bool   `help:"Print JSON."`
+}
+
+// Run prints the deal, its history and timeline.
+func (c *DealsShowCmd) Run(a *App) error {
+	id, err := core.ParseRefOf(c.Deal, 'D')
+	if err != nil {
+		return err
+	}
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	d, err := svc.Deal(a.ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	p, err := svc.Store().PipelineByID(a.ctx, d.PipelineID)
+	if err != nil {
+		return err
+	}
+	contact, err := svc.Store().ContactByID(a.ctx, d.ContactID)
+	if err != nil {
+		return err
+	}
+	hist, err := svc.Store().StageHistory(a.ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	timeline, err := svc.Timeline(a.ctx, actor, core.Ref{Kind: 'D', ID: id}, 50)
+	if err != nil {
+		return err
+	}
+	n, err := a.names()
+	if err != nil {
+		return err
+	}
+	v := dealView(d, p, n)
+	stageName := func(id int64) string {
+		if s := p.Stage(id); s != nil {
+			return s.Name
+		}
+		return ""
+	}
+	for _, h := range hist {
+		v.History = append(v.History, historyJSON{From: stageName(h.FromStage), To: stageName(h.ToStage), At: rfc3339(h.At), By: n.users[h.ByUserID]})
+	}
+	if c.JSON {
+		cv := contactView(contact)
+		v.Contact = &cv
+		return a.JSON(struct {
+			dealJSON
+			Timeline []activityJSON `json:"timeline"`
+		}{v, activityViews(timeline, n)})
+	}
+	fmt.Fprintf(a.out, "%s  %s  %s\n", d.Ref(), d.Title, strings.ToUpper(string(d.Status)))
+	printContact(a, contact)
+	fmt.Fprintf(a.out, "pipeline: %s / %s (%d%%)\nvalue:    %s\nowner:    %s\nclose:    %s\n", p.Name, v.Stage, v.Probability, d.Value, orDash(v.Owner), orDash(deref(v.ExpectedClose)))
+	if d.LostReason != "" {
+		fmt.Fprintf(a.out, "lost:     %s\n", d.LostReason)
+	}
+	q := d.Qualification
+	if q != (core.Qualification{}) {
+		fmt.Fprintf(a.out, "budget: %s · authority: %s · need: %s · timeline: %s\n", orDash(q.Budget), orDash(q.Authority), orDash(q.Need), orDash(q.Timeline))
+	}
+	fmt.Fprintln(a.out, "history:")
+	for i, h := range hist {
+		fmt.Fprintf(a.out, "  %s  %s → %s  %s\n", a.when(actor, h.At), orDash(v.History[i].From), v.History[i].To, n.users[h.ByUserID])
+	}
+	printTimeline(a, actor, timeline, n)
+	return nil
+}
+
+// DealsMoveCmd moves a deal.
+type DealsMoveCmd struct {
+	Deal  string   `arg:"" help:"Deal id, e.g. D45."`
+	Stage []string `arg:"" help:"Stage name or unique prefix, in any case."`
+}
+
+// Run moves the deal.
+func (c *DealsMoveCmd) Run(a *App) error {
+	return a.dealAction(c.Deal, func(actor *core.User, id int64) (*core.Deal, error) {
+		return a.svc.Move(a.ctx, actor, id, strings.Join(c.Stage, " "))
+	})
+}
+
+// DealsWinCmd wins a deal.
+type DealsWinCmd struct {
+	Deal string `arg:"" help:"Deal id, e.g. D45."`
+}
+
+// Run wins the deal.
+func (c *DealsWinCmd) Run(a *App) error {
+	return a.dealAction(c.Deal, func(actor *core.User, id int64) (*core.Deal, error) {
+		return a.svc.Win(a.ctx, actor, id)
+	})
+}
+
+// DealsLoseCmd loses a deal.
+type DealsLoseCmd struct {
+	Deal   string   `arg:"" help:"Deal id, e.g. D45."`
+	Reason []string `arg:"" optional:"" help:"A configured reason code or label, or your own words."`
+}
+
+// Run loses the deal.
+func (c *DealsLoseCmd) Run(a *App) error {
+	return a.dealAction(c.Deal, func(actor *core.User, id int64) (*core.Deal, error) {
+		return a.svc.Lose(a.ctx, actor, id, strings.Join(c.Reason, " "))
+	})
+}
+
+// DealsReopenCmd reopens a deal.
+type DealsReopenCmd struct {
+	Deal string `arg:"" help:"Deal id, e.g. D45."`
+}
+
+// Run reopens the deal.
+func (c *DealsReopenCmd) Run(a *App) error {
+	return a.dealAction(c.Deal, func(actor *core.User, id int64) (*core.Deal, error) {
+		return a.svc.Reopen(a.ctx, actor, id)
+	})
+}
+
+// DealsValueCmd sets a deal's value.
+type DealsValueCmd struct {
+	Deal     string `arg:"" help:"Deal id, e.g. D45."`
+	Amount   string `arg:"" help:"Amount in major units, e.g. 12000 or 12000.50."`
+	Currency string `arg:"" optional:"" help:"ISO 4217 code (default: the deal's currency)."`
+}
+
+// Run sets the value.
+func (c *DealsValueCmd) Run(a *App) error {
+	return a.dealAction(c.Deal, func(actor *core.User, id int64) (*core.Deal, error) {
+		cur := c.Currency
+		if cur == "" {
+			d, err := a.svc.Deal(a.ctx, actor, id)
+			if err != nil {
+				return nil, err
+			}
+			cur = d.Value.Currency
+		}
+		m, err := core.ParseMoney(c.Amount, cur)
+		if err != nil {
+			return nil, err
+		}
+		return a.svc.SetValue(a.ctx, actor, id, m)
+	})
+}
+
+// DealsNoteCmd notes on a deal.
+type DealsNoteCmd struct {
+	Deal string   `arg:"" help:"Deal id, e.g. D45 (or a lead, L123)."`
+	Text []string `arg:"" help:"The note."`
+}
+
+// Run adds the note.
+func (c *DealsNoteCmd) Run(a *App) error {
+	ref, err := core.ParseRef(c.Deal)
+	if err != nil {
+		return err
+	}
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Note(a.ctx, actor, ref, strings.Join(c.Text, " ")); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "noted on %s\n", ref)
+	return nil
+}
+
+// dealAction runs a change on a deal and prints where it stands after.
+func (a *App) dealAction(ref string, do func(*core.User, int64) (*core.Deal, error)) error {
+	id, err := core.ParseRefOf(ref, 'D')
+	if err != nil {
+		return err
+	}
+	if _, err := a.Service(); err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	d, err := do(actor, id)
+	if err != nil {
+		return err
+	}
+	p, err := a.svc.Store().PipelineByID(a.ctx, d.PipelineID)
+	if err != nil {
+		return err
+	}
+	st := p.Stage(d.StageID)
+	line := fmt.Sprintf("%s %q: %s, %s, %s", d.Ref(), d.Title, st.Name, d.Status, d.Value)
+	if d.LostReason != "" {
+		line += " — " + d.LostReason
+	}
+	fmt.Fprintln(a.out, line)
+	return nil
+}

@@ -1,0 +1,84 @@
+// Command leadwire runs the chat-ops sales pipeline: `leadwire serve` is the
+// server; the other subcommands inspect and change the pipeline from a
+// terminal.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// CLI is the command line: global flags and every subcommand.
+type CLI struct {
+	Config string `help:"Config file (default: $LEADWIRE_CONFIG, else ./leadwire.yaml if present, else built-in defaults)." placeholder:"FILE"`
+	As     string `help:"Act as this user (email); default: the operator, with admin rights." placeholder:"EMAIL"`
+	Debug  bool   `help:"Log debug details."`
+
+	Serve       ServeCmd       `cmd:"" help:"Migrate the database, then serve HTTP, connectors and bots until SIGINT/SIGTERM."`
+	Migrate     MigrateCmd     `cmd:"" help:"Apply database migrations and exit."`
+	CheckConfig CheckConfigCmd `cmd:"" name:"check-config" help:"Load and validate the configuration, then exit."`
+	Users       UsersCmd       `cmd:"" help:"Manage users."`
+	Teams       TeamsCmd       `cmd:"" help:"List teams."`
+	Pipelines   PipelinesCmd   `cmd:"" help:"List pipelines and their stages."`
+	Leads       LeadsCmd       `cmd:"" help:"Work with leads."`
+	Deals       DealsCmd       `cmd:"" help:"Work with deals."`
+	Tasks       TasksCmd       `cmd:"" help:"Work with tasks."`
+	Import      ImportCmd      `cmd:"" help:"Import contacts, leads or deals from a CSV file."`
+	Export      ExportCmd      `cmd:"" help:"Export contacts, leads or deals as CSV or JSON."`
+	Stats       StatsCmd       `cmd:"" help:"Win rate, sales cycle, conversion and the funnel."`
+	Forecast    ForecastCmd    `cmd:"" help:"Weighted forecast against target."`
+	Backup      BackupCmd      `cmd:"" help:"Write an online backup of the SQLite database."`
+	Bench       BenchCmd       `cmd:"" help:"Seed a large data set and measure capture, queries and stats."`
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args and runs the command; it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	var cli CLI
+	exited := -1
+	parser, err := kong.New(&cli,
+		kong.Name("leadwire"),
+		kong.Description("leadwire: leads from inboxes, forms and chat into a pipeline your reps work from Slack and Telegram."),
+		kong.UsageOnError(),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exited = code }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "leadwire:", err)
+		return 2
+	}
+	kctx, err := parser.Parse(args)
+	if exited >= 0 {
+		return exited
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "leadwire:", err)
+		return 2
+	}
+	app := &App{ctx: ctx, cli: &cli, out: stdout, errOut: stderr, getenv: getenv}
+	defer app.Close()
+	if err := kctx.Run(app); err != nil {
+		fmt.Fprintln(stderr, "leadwire:", errorText(err))
+		return 1
+	}
+	return 0
+}
+
+// errorText is what a user sees of an error: the user-fit message of core
+// errors, with the operation that failed in front.
+func errorText(err error) string {
+	return err.Error()
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+)
+
+// ServeCmd runs the server.
+type ServeCmd struct {
+	Listen string `help:"Listen address, overriding http.listen." placeholder:"HOST:PORT"`
+}
+
+// Run migrates, then serves until the context ends, then drains.
+func (c *ServeCmd) Run(a *App) error {
+	cfg, err := a.Config()
+	if err != nil {
+		return err
+	}
+	db, err := a.DB()
+	if err != nil {
+		return err
+	}
+	listen := cfg.HTTP.Listen
+	if c.Listen != "" {
+		listen = c.Listen
+	}
+	srv := newServer(a)
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w; pick another address with --listen or http.listen", listen, err)
+	}
+	a.Logger().Info("leadwire serving", "addr", ln.Addr().String(), "database", db.Dialect())
+
+	httpSrv := &http.Server{Handler: srv.mux, ReadHeaderTimeout: 10 * time.Second}
+	g, ctx := errgroup.WithContext(a.ctx)
+	g.Go(func() error {
+		if err := httpSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		a.Logger().Info("shutting down")
+		// HTTP drains first; connectors and jobs (later) stop after it.
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return httpSrv.Shutdown(shutdownCtx)
+	})
+	return g.Wait()
+}
+
+// server is the HTTP side of serve: health, readiness and metrics, with
+// the endpoints of connectors and bots mounted by later parts.
+type server struct {
+	app      *App
+	mux      *http.ServeMux
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+}
+
+func newServer(a *App) *server {
+	s := &server{app: a, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "leadwire_http_requests_total", Help: "HTTP requests by route and status code.",
+	}, []string{"route", "code"})
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), s.requests)
+	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	s.handle("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.db.SQL().PingContext(ctx); err != nil {
+			http.Error(w, "database unreachable: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	return s
+}
+
+// handle mounts a handler and counts its requests.
+func (s *server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+		h(rec, r)
+		s.requests.WithLabelValues(pattern, strconv.Itoa(rec.code)).Inc()
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.code = code
+	r.ResponseWriter.WriteHeader(code)
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"leadwire/core"
+)
+
+// StatsCmd prints the pipeline metrics.
+type StatsCmd struct {
+	Team     string `help:"Only this team."`
+	Owner    string `help:"Only this rep (email)."`
+	Pipeline string `help:"Only this pipeline."`
+	Month    string `help:"Only leads and deals created in this month, YYYY-MM."`
+	JSON     bool   `help:"Print JSON."`
+}
+
+// Run prints the metrics.
+func (c *StatsCmd) Run(a *App) error {
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	f, err := a.statsFilter(c.Team, c.Owner, c.Pipeline)
+	if err != nil {
+		return err
+	}
+	if c.Month != "" {
+		start, err := time.Parse("2006-01", c.Month)
+		if err != nil {
+			return core.Errorf(core.KindInvalid, "invalid month %q; write it as YYYY-MM", c.Month)
+		}
+		f.From, f.To = start, start.AddDate(0, 1, 0)
+	}
+	m, err := svc.Metrics(a.ctx, actor, f)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		return a.JSON(m)
+	}
+	fmt.Fprintf(a.out, "deals: %d open, %d won, %d lost · win rate %.1f%% · avg sales cycle %.1f days\n", m.Open, m.Won, m.Lost, 100*m.WinRate, m.AvgCycleDays)
+	fmt.Fprintf(a.out, "won %s · avg deal %s · open pipeline %s\n", m.WonValue, m.AvgDealSize, m.OpenValue)
+	if m.MedianSpeedToLead > 0 {
+		fmt.Fprintf(a.out, "median speed to lead: %s\n", m.MedianSpeedToLead.Round(time.Second))
+	}
+	fmt.Fprintf(a.out, "rotting deals: %d\n", m.Rotting)
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(a.out, "\nconversion by source:")
+	fmt.Fprintln(w, "SOURCE\tLEADS\tDEALS\tWON\tLEAD→DEAL\tDEAL→WON\t")
+	for _, s := range m.BySource {
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%.1f%%\t%.1f%%\t\n", s.Key, s.Leads, s.Deals, s.Won, 100*s.LeadToDeal, 100*s.DealToWon)
+	}
+	w.Flush()
+	fmt.Fprintln(a.out, "\nby rep:")
+	fmt.Fprintln(w, "REP\tLEADS\tWON\tLOST\tWIN RATE\tWON VALUE\t")
+	for _, r := range m.ByRep {
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%.1f%%\t%s\t\n", orDash(r.Name), r.Leads, r.Won, r.Lost, 100*r.WinRate, r.WonValue)
+	}
+	w.Flush()
+	fmt.Fprintln(a.out, "\nfunnel:")
+	fmt.Fprintln(w, "STAGE\tENTERED\tTO NEXT\tAVG DAYS\tOPEN NOW\tOPEN VALUE\t")
+	for _, s := range m.Stages {
+		fmt.Fprintf(w, "%s\t%d\t%.1f%%\t%.1f\t%d\t%s\t\n", s.Stage, s.Entered, 100*s.Conversion, s.AvgDays, s.OpenNow, s.OpenValue)
+	}
+	w.Flush()
+	if m.Bottleneck != "" {
+		fmt.Fprintf(a.out, "bottleneck: %s (longest average stay)\n", m.Bottleneck)
+	}
+	for _, warn := range m.Warnings {
+		fmt.Fprintln(a.errOut, "warning:", warn)
+	}
+	return nil
+}
+
+func (a *App) statsFilter(team, owner, pipeline string) (core.StatsFilter, error) {
+	var f core.StatsFilter
+	if team != "" {
+		t, err := a.svc.Store().TeamByName(a.ctx, team)
+		if err != nil {
+			return f, err
+		}
+		f.TeamID = t.ID
+	}
+	if owner != "" {
+		u, err := a.svc.Store().UserByEmail(a.ctx, owner)
+		if err != nil {
+			return f, err
+		}
+		f.OwnerID = u.ID
+	}
+	if pipeline != "" {
+		p, err := a.svc.Store().PipelineByName(a.ctx, pipeline)
+		if err != nil {
+			return f, err
+		}
+		f.PipelineID = p.ID
+	}
+	return f, nil
+}
+
+// ForecastCmd prints the weighted forecast against target.
+type ForecastCmd struct {
+	Month    string `help:"The month to compare with its target, YYYY-MM (default: this month)."`
+	Team     string `help:"Only this team."`
+	Owner    string `help:"Only this rep (email)."`
+	Pipeline string `help:"Only this pipeline."`
+	JSON     bool   `help:"Print JSON."`
+}
+
+// Run prints the forecast.
+func (c *ForecastCmd) Run(a *App) error {
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	f, err := a.statsFilter(c.Team, c.Owner, c.Pipeline)
+	if err != nil {
+		return err
+	}
+	fc, err := svc.Forecast(a.ctx, actor, f, c.Month)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		return a.JSON(fc)
+	}
+	fmt.Fprintf(a.out, "%s: target %s · won %s · weighted pipeline %s · gap %s\n", fc.Month, fc.Target, fc.Won, fc.Weighted, fc.Gap)
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "CLOSE MONTH\tDEALS\tVALUE\tWEIGHTED\t")
+	for _, m := range fc.Months {
+		month := m.Month
+		if month == "" {
+			month = "no date"
+		}
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t\n", month, m.Deals, m.Value, m.Weighted)
+	}
+	w.Flush()
+	for _, warn := range fc.Warnings {
+		fmt.Fprintln(a.errOut, "warning:", warn)
+	}
+	return nil
+}

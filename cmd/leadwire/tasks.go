@@ -1,0 +1,148 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"leadwire/core"
+)
+
+// TasksCmd groups the task subcommands.
+type TasksCmd struct {
+	List TasksListCmd `cmd:"" help:"List open tasks."`
+	Add  TasksAddCmd  `cmd:"" help:"Add a follow-up task (needs --as)."`
+	Done TasksDoneCmd `cmd:"" help:"Mark a task done."`
+}
+
+// TasksListCmd lists tasks.
+type TasksListCmd struct {
+	All  bool `help:"Include done tasks."`
+	JSON bool `help:"Print JSON."`
+}
+
+// Run prints the tasks.
+func (c *TasksListCmd) Run(a *App) error {
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	tasks, err := svc.Tasks(a.ctx, actor, core.TaskFilter{OpenOnly: !c.All})
+	if err != nil {
+		return err
+	}
+	n, err := a.names()
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		out := make([]taskJSON, len(tasks))
+		for i := range tasks {
+			out[i] = taskView(&tasks[i], n)
+		}
+		return a.JSON(out)
+	}
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "TASK\tDUE\tOWNER\tON\tTITLE")
+	now := svc.Clock().Now()
+	for i := range tasks {
+		v := taskView(&tasks[i], n)
+		due := a.when(actor, tasks[i].DueAt)
+		if !tasks[i].Done && tasks[i].DueAt.Before(now) {
+			due += " (overdue)"
+		}
+		if tasks[i].Done {
+			due = "done"
+		}
+		on := v.Deal
+		if on == "" {
+			on = v.Lead
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", v.ID, due, v.Owner, orDash(on), v.Title)
+	}
+	return w.Flush()
+}
+
+// TasksAddCmd adds a task.
+type TasksAddCmd struct {
+	Title []string `arg:"" help:"What to do."`
+	Due   string   `required:"" help:"Due time: RFC 3339, 'YYYY-MM-DD HH:MM' in your time zone, or a duration from now such as 2h or 72h."`
+	On    string   `help:"A lead or deal, e.g. L123 or D45."`
+}
+
+// Run adds the task.
+func (c *TasksAddCmd) Run(a *App) error {
+	actor, err := a.Person("tasks add")
+	if err != nil {
+		return err
+	}
+	due, err := parseDue(c.Due, actor.Location(), a.svc.Clock().Now())
+	if err != nil {
+		return err
+	}
+	title := strings.Join(c.Title, " ")
+	var t *core.Task
+	if c.On != "" {
+		ref, err := core.ParseRef(c.On)
+		if err != nil {
+			return err
+		}
+		t, err = a.svc.FollowUp(a.ctx, actor, ref, title, due)
+		if err != nil {
+			return err
+		}
+	} else if t, err = a.svc.AddTask(a.ctx, actor, title, due); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "T%d %q due %s\n", t.ID, t.Title, a.when(actor, t.DueAt))
+	return nil
+}
+
+// parseDue reads an absolute time or a duration from now.
+func parseDue(s string, loc *time.Location, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", time.DateOnly} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, core.Errorf(core.KindInvalid, "invalid due time %q; use 2026-12-01 14:00, an RFC 3339 time, or a duration like 2h", s)
+}
+
+// TasksDoneCmd completes a task.
+type TasksDoneCmd struct {
+	Task string `arg:"" help:"Task id, e.g. T7."`
+}
+
+// Run marks the task done.
+func (c *TasksDoneCmd) Run(a *App) error {
+	id, err := core.ParseRefOf(c.Task, 'T')
+	if err != nil {
+		return err
+	}
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	t, err := svc.CompleteTask(a.ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "T%d done: %s\n", t.ID, t.Title)
+	return nil
+}
