@@ -64,7 +64,7 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 	if in.ExternalID != "" {
 		prev, err := tx.InboundResult(ctx, key)
 		if err == nil {
-			prev.Duplicate = true
+			prev.Duplicate, prev.NewLead = true, false
 			return *prev, nil
 		}
 		if !IsNotFound(err) {
@@ -170,22 +170,24 @@ func (s *Service) threadOf(ctx context.Context, tx Tx, in Inbound, contactID int
 		if err != nil {
 			return nil, nil, err
 		}
-		if a.DealID != 0 {
-			d, err := tx.DealByID(ctx, a.DealID)
-			if err != nil {
-				return nil, nil, err
-			}
-			if d.Status == DealOpen {
-				return nil, d, nil
-			}
-		}
-		if a.LeadID != 0 {
+		dealID := a.DealID
+		if dealID == 0 && a.LeadID != 0 {
 			l, err := tx.LeadByID(ctx, a.LeadID)
 			if err != nil {
 				return nil, nil, err
 			}
 			if l.Open() {
 				return l, nil, nil
+			}
+			dealID = l.DealID // a qualified lead's thread goes on in its deal
+		}
+		if dealID != 0 {
+			d, err := tx.DealByID(ctx, dealID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if d.Status == DealOpen {
+				return nil, d, nil
 			}
 		}
 	}

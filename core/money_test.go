@@ -11,17 +11,17 @@ func TestParseMoney(t *testing.T) {
 		name, amount, cur string
 		want              core.Money
 	}{
-		{"a plain euro amount is in cents", "12000", "EUR", core.Money{1200000, "EUR"}},
-		{"a decimal point gives cents", "12000.5", "eur", core.Money{1200050, "EUR"}},
-		{"a comma thousands separator is grouping", "12,000", "USD", core.Money{1200000, "USD"}},
-		{"a decimal comma is read as decimals", "1 500,75", "PLN", core.Money{150075, "PLN"}},
-		{"dots grouping thousands in dong", "1.500.000", "VND", core.Money{1500000, "VND"}},
-		{"rial has no minor unit", "2500000", "IRR", core.Money{2500000, "IRR"}},
-		{"yen has no minor unit", "98,000", "JPY", core.Money{98000, "JPY"}},
-		{"dinar has three decimals", "1.500", "KWD", core.Money{1500, "KWD"}},
-		{"baht grouped with decimals", "1,234,567.89", "THB", core.Money{123456789, "THB"}},
-		{"a negative amount", "-10", "EUR", core.Money{-1000, "EUR"}},
-		{"a dot before three digits groups thousands", "10.123", "EUR", core.Money{1012300, "EUR"}},
+		{"a plain euro amount is in cents", "12000", "EUR", core.Money{Amount: 1200000, Currency: "EUR"}},
+		{"a decimal point gives cents", "12000.5", "eur", core.Money{Amount: 1200050, Currency: "EUR"}},
+		{"a comma thousands separator is grouping", "12,000", "USD", core.Money{Amount: 1200000, Currency: "USD"}},
+		{"a decimal comma is read as decimals", "1 500,75", "PLN", core.Money{Amount: 150075, Currency: "PLN"}},
+		{"dots grouping thousands in dong", "1.500.000", "VND", core.Money{Amount: 1500000, Currency: "VND"}},
+		{"rial has no minor unit", "2500000", "IRR", core.Money{Amount: 2500000, Currency: "IRR"}},
+		{"yen has no minor unit", "98,000", "JPY", core.Money{Amount: 98000, Currency: "JPY"}},
+		{"dinar has three decimals", "1.500", "KWD", core.Money{Amount: 1500, Currency: "KWD"}},
+		{"baht grouped with decimals", "1,234,567.89", "THB", core.Money{Amount: 123456789, Currency: "THB"}},
+		{"a negative amount", "-10", "EUR", core.Money{Amount: -1000, Currency: "EUR"}},
+		{"a dot before three digits groups thousands", "10.123", "EUR", core.Money{Amount: 1012300, Currency: "EUR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,12 +60,12 @@ func TestMoneyString(t *testing.T) {
 		m    core.Money
 		want string
 	}{
-		{core.Money{1200050, "EUR"}, "12,000.50 EUR"},
-		{core.Money{1500000, "VND"}, "1,500,000 VND"},
-		{core.Money{5, "USD"}, "0.05 USD"},
-		{core.Money{-123456, "THB"}, "-1,234.56 THB"},
-		{core.Money{1500, "KWD"}, "1.500 KWD"},
-		{core.Money{0, "IRR"}, "0 IRR"},
+		{core.Money{Amount: 1200050, Currency: "EUR"}, "12,000.50 EUR"},
+		{core.Money{Amount: 1500000, Currency: "VND"}, "1,500,000 VND"},
+		{core.Money{Amount: 5, Currency: "USD"}, "0.05 USD"},
+		{core.Money{Amount: -123456, Currency: "THB"}, "-1,234.56 THB"},
+		{core.Money{Amount: 1500, Currency: "KWD"}, "1.500 KWD"},
+		{core.Money{Amount: 0, Currency: "IRR"}, "0 IRR"},
 	}
 	for _, tt := range tests {
 		if got := tt.m.String(); got != tt.want {
@@ -80,10 +80,10 @@ func TestRatesConvert(t *testing.T) {
 		in   core.Money
 		want core.Money
 	}{
-		{core.Money{100000, "THB"}, core.Money{2600, "EUR"}},    // 1,000 THB = 26 EUR
-		{core.Money{25000000, "VND"}, core.Money{90000, "EUR"}}, // 25M VND = 900 EUR
-		{core.Money{100000, "JPY"}, core.Money{61000, "EUR"}},   // 100,000 JPY = 610 EUR
-		{core.Money{12345, "EUR"}, core.Money{12345, "EUR"}},    // the base is kept
+		{core.Money{Amount: 100000, Currency: "THB"}, core.Money{Amount: 2600, Currency: "EUR"}},    // 1,000 THB = 26 EUR
+		{core.Money{Amount: 25000000, Currency: "VND"}, core.Money{Amount: 90000, Currency: "EUR"}}, // 25M VND = 900 EUR
+		{core.Money{Amount: 100000, Currency: "JPY"}, core.Money{Amount: 61000, Currency: "EUR"}},   // 100,000 JPY = 610 EUR
+		{core.Money{Amount: 12345, Currency: "EUR"}, core.Money{Amount: 12345, Currency: "EUR"}},    // the base is kept
 	}
 	for _, tt := range tests {
 		got, err := r.Convert(tt.in)
@@ -91,7 +91,7 @@ func TestRatesConvert(t *testing.T) {
 			t.Errorf("Convert(%v) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
 	}
-	if _, err := r.Convert(core.Money{100, "PLN"}); err == nil || core.KindOf(err) != core.KindInvalid {
+	if _, err := r.Convert(core.Money{Amount: 100, Currency: "PLN"}); err == nil || core.KindOf(err) != core.KindInvalid {
 		t.Errorf("Convert without a PLN rate: err = %v, want invalid", err)
 	}
 }

@@ -69,7 +69,7 @@ func TestMatchStageErrors(t *testing.T) {
 }
 
 func TestParseRef(t *testing.T) {
-	for in, want := range map[string]core.Ref{"L123": {'L', 123}, "d45": {'D', 45}, " T7 ": {'T', 7}} {
+	for in, want := range map[string]core.Ref{"L123": {Kind: 'L', ID: 123}, "d45": {Kind: 'D', ID: 45}, " T7 ": {Kind: 'T', ID: 7}} {
 		got, err := core.ParseRef(in)
 		if err != nil || got != want {
 			t.Errorf("ParseRef(%q) = %v, %v; want %v", in, got, err, want)
