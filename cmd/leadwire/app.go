@@ -36,15 +36,9 @@ func (a *App) Config() (*config.Config, error) {
 	if a.cfg != nil {
 		return a.cfg, nil
 	}
-	path := config.Resolve(a.cli.Config, a.getenv, fileExists)
-	var cfg *config.Config
-	if path == "" {
-		cfg = config.Default(a.getenv)
-	} else {
-		var err error
-		if cfg, err = config.Load(path, a.getenv); err != nil {
-			return nil, err
-		}
+	cfg, err := config.Load(config.Resolve(a.cli.Config, a.getenv, fileExists), a.getenv)
+	if err != nil {
+		return nil, err
 	}
 	a.cfg = cfg
 	return cfg, nil
