@@ -81,7 +81,7 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 	if err != nil {
 		return CaptureResult{}, err
 	}
-	contact, err := s.matchContact(ctx, tx, in, team)
+	contact, created, err := s.matchContact(ctx, tx, in, team)
 	if err != nil {
 		return CaptureResult{}, err
 	}
@@ -95,9 +95,14 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 		ExternalRef: in.ExternalID,
 		At:          in.ReceivedAt,
 	}
-	lead, deal, err := s.threadOf(ctx, tx, in, contact.ID)
-	if err != nil {
-		return CaptureResult{}, err
+	var lead *Lead
+	var deal *Deal
+	// A contact made just now has no open work; only a reference can tie
+	// its message to a thread.
+	if !created || len(in.References) > 0 {
+		if lead, deal, err = s.threadOf(ctx, tx, in, contact.ID); err != nil {
+			return CaptureResult{}, err
+		}
 	}
 	switch {
 	case deal != nil:
@@ -223,10 +228,10 @@ func (s *Service) routeTeam(ctx context.Context, tx Reader, name string) (*Team,
 
 // matchContact finds the contact by normalized email, then phone, then
 // handle, fills what it lacks from the inbound, or creates it.
-func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Team) (*Contact, error) {
+func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Team) (c *Contact, created bool, err error) {
 	email, err := NormalizeEmail(in.Email)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	region := team.Region
 	if region == "" {
@@ -234,14 +239,14 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 	}
 	phone, err := NormalizePhone(in.Phone, region)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	handle, err := NormalizeHandle(in.Handle)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if email == "" && phone == "" && handle == "" {
-		return nil, Errorf(KindInvalid, "inbound has no email, phone or chat handle to reach the contact by")
+		return nil, false, Errorf(KindInvalid, "inbound has no email, phone or chat handle to reach the contact by")
 	}
 	probe := Contact{}
 	if email != "" {
@@ -260,18 +265,18 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		changed := mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company))
 		if changed {
 			c.UpdatedAt = now
 			if err := tx.UpdateContact(ctx, c); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		}
-		return c, nil
+		return c, false, nil
 	}
-	c := &Contact{
+	c = &Contact{
 		Name:      cleanLine(in.Name),
 		Emails:    probe.Emails,
 		Phones:    probe.Phones,
@@ -286,9 +291,9 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 		c.Domain = EmailDomain(email)
 	}
 	if err := tx.CreateContact(ctx, c); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return c, nil
+	return c, true, nil
 }
 
 // mergeContact adds probe's identities and fills an empty name or company.

@@ -17,7 +17,8 @@
 #   LEADWIRE_TEST_IMAP_PASSWD  Dovecot passwd-file; append "user:{PLAIN}password"
 #                              to add an account, usable at once
 #
-# Set LEADWIRE_TEST_KEEP=1 to keep the temporary folder (logs) after the run.
+# Set LEADWIRE_TEST_KEEP=1 to keep the temporary folder (server logs) until the
+# next run, which clears folders left by runs that have ended.
 set -euo pipefail
 
 say() { printf 'test.sh: %s\n' "$*" >&2; }
@@ -87,11 +88,11 @@ if [ "$(id -u)" = 0 ]; then
 	# From /, which that user can always enter, whatever folder this runs in.
 	as_run_user() { (cd / && runuser -u "$RUN_USER" -- "$@"); }
 	# Dovecot's own unprivileged users, made by the dovecot-core package.
-	LOGIN_USER=dovenull INTERNAL_USER=dovecot
+	LOGIN_USER=dovenull INTERNAL_USER=dovecot INTERNAL_GROUP=dovecot
 else
 	RUN_USER=$(id -un)
 	as_run_user() { "$@"; }
-	LOGIN_USER=$RUN_USER INTERNAL_USER=$RUN_USER
+	LOGIN_USER=$RUN_USER INTERNAL_USER=$RUN_USER INTERNAL_GROUP=$(id -gn)
 fi
 RUN_UID=$(id -u "$RUN_USER") RUN_GID=$(id -g "$RUN_USER")
 
@@ -226,6 +227,7 @@ auth_mechanisms = plain login
 auth_failure_delay = 0
 default_login_user = $LOGIN_USER
 default_internal_user = $INTERNAL_USER
+default_internal_group = $INTERNAL_GROUP
 first_valid_uid = $RUN_UID
 last_valid_uid = 0
 first_valid_gid = $RUN_GID
@@ -255,7 +257,7 @@ service imap-login {
 }
 EOF
 	# Started as a daemon, it writes $D/run/master.pid for stop_servers.
-	if "$DOVECOT" -c "$D/dovecot.conf" >>"$D/start.log" 2>&1; then
+	if "$DOVECOT" -c "$D/dovecot.conf" >"$D/start.log" 2>&1; then
 		for ((i = 0; i < 100; i++)); do
 			imap_greets "$IMAP_PORT" 2>/dev/null && break 2
 			sleep 0.1

@@ -1,0 +1,162 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"leadwire/core"
+)
+
+const contactCols = `id, name, company, domain, source, team_id, created_at, updated_at`
+
+type contactRow struct {
+	ID        int64    `db:"id"`
+	Name      string   `db:"name"`
+	Company   string   `db:"company"`
+	Domain    string   `db:"domain"`
+	Source    string   `db:"source"`
+	TeamID    nullID   `db:"team_id"`
+	CreatedAt nullTime `db:"created_at"`
+	UpdatedAt nullTime `db:"updated_at"`
+}
+
+type identityRow struct {
+	Kind  string `db:"kind"`
+	Value string `db:"value"`
+}
+
+// ContactByID implements core.Reader, with the contact's identities in the
+// order they were added.
+func (r *reader) ContactByID(ctx context.Context, id int64) (*core.Contact, error) {
+	var row contactRow
+	err := r.get(ctx, &row, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id)
+	if err := found(err, core.Errorf(core.KindNotFound, "contact %d not found", id), "get contact"); err != nil {
+		return nil, err
+	}
+	c := &core.Contact{
+		ID:        row.ID,
+		Name:      row.Name,
+		Company:   row.Company,
+		Domain:    row.Domain,
+		Source:    row.Source,
+		TeamID:    int64(row.TeamID),
+		CreatedAt: row.CreatedAt.t,
+		UpdatedAt: row.UpdatedAt.t,
+	}
+	var ids []identityRow
+	if err := r.sel(ctx, &ids, `SELECT kind, value FROM contact_identities WHERE contact_id = ? ORDER BY id`, id); err != nil {
+		return nil, fmt.Errorf("get contact %d identities: %w", id, err)
+	}
+	for _, i := range ids {
+		switch i.Kind {
+		case core.IdentityEmail:
+			c.Emails = append(c.Emails, i.Value)
+		case core.IdentityPhone:
+			c.Phones = append(c.Phones, i.Value)
+		case core.IdentityHandle:
+			c.Handles = append(c.Handles, i.Value)
+		}
+	}
+	return c, nil
+}
+
+// ContactByIdentity implements core.Reader.
+func (r *reader) ContactByIdentity(ctx context.Context, ident core.Identity) (*core.Contact, error) {
+	var cid int64
+	err := r.get(ctx, &cid, `SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ?`, ident.Kind, ident.Value)
+	notFound := core.Errorf(core.KindNotFound, "no contact with %s %s", ident.Kind, ident.Value)
+	if err := found(err, notFound, "find contact"); err != nil {
+		return nil, err
+	}
+	return r.ContactByID(ctx, cid)
+}
+
+// CreateContact implements core.Tx. An identity another contact already
+// holds is skipped: identities belong to one contact.
+func (t *Tx) CreateContact(ctx context.Context, c *core.Contact) error {
+	var err error
+	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, domain, source, team_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
+		t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("create contact: %w", err)
+	}
+	if err := t.addIdentities(ctx, c); err != nil {
+		return err
+	}
+	return t.indexContact(ctx, c, false)
+}
+
+// UpdateContact implements core.Tx: it saves the fields and adds the
+// identities not present yet, skipping those another contact holds.
+func (t *Tx) UpdateContact(ctx context.Context, c *core.Contact) error {
+	err := t.update(ctx, core.Errorf(core.KindNotFound, "contact %d not found", c.ID),
+		`UPDATE contacts SET name = ?, company = ?, domain = ?, source = ?, team_id = ?, created_at = ?, updated_at = ?
+		WHERE id = ?`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
+		t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
+	if err != nil {
+		if core.IsNotFound(err) {
+			return err
+		}
+		return fmt.Errorf("update contact %d: %w", c.ID, err)
+	}
+	if err := t.addIdentities(ctx, c); err != nil {
+		return err
+	}
+	return t.indexContact(ctx, c, true)
+}
+
+func (t *Tx) addIdentities(ctx context.Context, c *core.Contact) error {
+	for _, ident := range c.Identities() {
+		if ident.Value == "" {
+			continue
+		}
+		// ON CONFLICT DO NOTHING rather than catching the violation: it
+		// also keeps a PostgreSQL transaction usable.
+		_, err := t.exec(ctx, `INSERT INTO contact_identities (kind, value, contact_id) VALUES (?, ?, ?)
+			ON CONFLICT (kind, value) DO NOTHING`, ident.Kind, ident.Value, c.ID)
+		if err != nil {
+			return fmt.Errorf("add %s identity to contact %d: %w", ident.Kind, c.ID, err)
+		}
+	}
+	return nil
+}
+
+// indexContact writes the contact's search terms, replacing the old ones.
+// The terms come from the stored identities, so a skipped identity held by
+// another contact does not make this one findable by it.
+func (t *Tx) indexContact(ctx context.Context, c *core.Contact, replace bool) error {
+	if replace {
+		if _, err := t.exec(ctx, `DELETE FROM search_terms WHERE contact_id = ?`, c.ID); err != nil {
+			return fmt.Errorf("index contact %d: %w", c.ID, err)
+		}
+	}
+	var ids []identityRow
+	if err := t.sel(ctx, &ids, `SELECT kind, value FROM contact_identities WHERE contact_id = ? ORDER BY id`, c.ID); err != nil {
+		return fmt.Errorf("index contact %d: %w", c.ID, err)
+	}
+	stored := *c
+	stored.Emails, stored.Phones, stored.Handles = nil, nil, nil
+	for _, i := range ids {
+		switch i.Kind {
+		case core.IdentityEmail:
+			stored.Emails = append(stored.Emails, i.Value)
+		case core.IdentityPhone:
+			stored.Phones = append(stored.Phones, i.Value)
+		}
+	}
+	terms := contactTerms(&stored)
+	if len(terms) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 3*len(terms))
+	for _, term := range terms {
+		args = append(args, term, c.ID, ref(c.TeamID))
+	}
+	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(terms)), ", ")
+	if _, err := t.exec(ctx, `INSERT INTO search_terms (term, contact_id, team_id) VALUES `+values, args...); err != nil {
+		return fmt.Errorf("index contact %d: %w", c.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package storage
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// migrations holds the numbered SQL files of each dialect, applied in order
+// by goose, which records the applied versions in goose_db_version.
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
+
+// Migrate applies the migrations not yet applied; running it again does
+// nothing. On PostgreSQL a session-level advisory lock makes replicas that
+// start at once take turns. SQLite has no such lock, so there two
+// processes may both try a migration: the loser's transaction fails and
+// rolls back, and it finds the migration applied when it looks again.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.migrator()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for attempt := 1; ; attempt++ {
+		_, err := p.Up(ctx)
+		if err == nil {
+			return nil
+		}
+		if db.d != sqlite || attempt == 5 {
+			return fmt.Errorf("migrate %s: %w", db.d, err)
+		}
+		if pending, perr := p.HasPending(ctx); perr == nil && !pending {
+			return nil
+		}
+		// The other process is still at it: give it time to commit.
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("migrate %s: %w", db.d, ctx.Err())
+		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
+		}
+	}
+}
+
+// SchemaVersion returns the version of the last applied migration, 0 for an
+// empty database.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	p, err := db.migrator()
+	if err != nil {
+		return 0, fmt.Errorf("schema version: %w", err)
+	}
+	v, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("schema version: %w", err)
+	}
+	return v, nil
+}
+
+// migrator returns a goose provider for the database's dialect. It is not
+// closed: closing it would close the DB's pool.
+func (db *DB) migrator() (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations/"+db.d.String())
+	if err != nil {
+		return nil, err
+	}
+	opts := []goose.ProviderOption{
+		goose.WithDisableGlobalRegistry(true),
+		goose.WithSlog(slog.New(slog.DiscardHandler)),
+	}
+	gd := goose.DialectSQLite3
+	if db.d == postgres {
+		gd = goose.DialectPostgres
+		// Retry every second for up to five minutes while another
+		// process holds the lock.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(gd, db.write.DB, fsys, opts...)
+}

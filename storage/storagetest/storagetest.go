@@ -1,0 +1,56 @@
+// Package storagetest runs storage tests against every database leadwire
+// supports, so each behaviour is checked on SQLite and PostgreSQL alike.
+package storagetest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"leadwire/internal/testenv"
+	"leadwire/storage"
+)
+
+// Each runs test twice, as the subtests "sqlite" (a fresh file in a
+// temporary directory) and "postgres" (a fresh database from
+// testenv.Postgres, skipped when no server is configured), each time with a
+// migrated, empty store that is closed when the subtest ends.
+func Each(t *testing.T, test func(t *testing.T, db *storage.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		test(t, SQLite(t))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		test(t, Postgres(t))
+	})
+}
+
+// SQLite returns a migrated store on a new SQLite file.
+func SQLite(t testing.TB) *storage.DB {
+	t.Helper()
+	return open(t, "sqlite:"+filepath.Join(t.TempDir(), "leadwire.db"))
+}
+
+// Postgres returns a migrated store on a new PostgreSQL database, skipping
+// the test when none is configured (failing it when CI=true).
+func Postgres(t testing.TB) *storage.DB {
+	t.Helper()
+	return open(t, testenv.Postgres(t))
+}
+
+func open(t testing.TB, dsn string) *storage.DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db, err := storage.OpenAndMigrate(ctx, dsn)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	return db
+}
