@@ -128,7 +128,8 @@ func seed(ctx context.Context, db *DB, n int) error {
 		deal := prep(`INSERT INTO deals (id, title, contact_id, lead_id, owner_id, team_id, pipeline_id, stage_id, amount,
 			currency, expected_close, status, source, created_at, updated_at, stage_changed_at, closed_at, last_activity_at, cycle_s)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		change := prep(`INSERT INTO stage_changes (deal_id, from_stage, to_stage, at, first_entry, stay_s) VALUES (?, ?, ?, ?, ?, ?)`)
+		change := prep(`INSERT INTO stage_changes (deal_id, from_stage, to_stage, at, first_entry, stay_s, deal_created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`)
 		task := prep(`INSERT INTO tasks (title, due_at, owner_id, deal_id, done, created_at) VALUES (?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			tx.Rollback()
@@ -179,10 +180,10 @@ func seed(ctx context.Context, db *DB, n int) error {
 			exec(deal, id, "Deal "+c.Name, id, id, owner, team, pipeline.ID, stage, rng.Int64N(10_000_000),
 				[]string{"EUR", "USD", "THB"}[rng.IntN(3)], micros(now.AddDate(0, rng.IntN(6), 0)), string(status),
 				core.ChannelEmail, micros(created), micros(t2), micros(t2), closed, micros(t2), cycle)
-			exec(change, id, nil, st[0].ID, micros(created), 1, nil)
-			exec(change, id, st[0].ID, st[1].ID, micros(t1), 1, t1.Sub(created).Seconds())
+			exec(change, id, nil, st[0].ID, micros(created), 1, nil, micros(created))
+			exec(change, id, st[0].ID, st[1].ID, micros(t1), 1, t1.Sub(created).Seconds(), micros(created))
 			if stage != st[1].ID {
-				exec(change, id, st[1].ID, stage, micros(t2), 1, t2.Sub(t1).Seconds())
+				exec(change, id, st[1].ID, stage, micros(t2), 1, t2.Sub(t1).Seconds(), micros(created))
 			}
 			if status == core.DealOpen {
 				exec(task, "follow up", micros(t2.Add(48*time.Hour)), owner, id, false, micros(t2))

@@ -182,6 +182,12 @@ func (t *Tx) UpdateDeal(ctx context.Context, d *core.Deal) error {
 	if err != nil {
 		return fmt.Errorf("update deal %s: %w", d.Ref(), err)
 	}
+	// Keep the copy of the creation time on the deal's stage changes; the
+	// index makes this a probe when it did not change.
+	if _, err := t.exec(ctx, `UPDATE stage_changes SET deal_created_at = ? WHERE deal_id = ?
+		AND deal_created_at IS DISTINCT FROM ?`, t.d.time(d.CreatedAt), d.ID, t.d.time(d.CreatedAt)); err != nil {
+		return fmt.Errorf("update deal %s: %w", d.Ref(), err)
+	}
 	return t.noteDealStatus(ctx, d)
 }
 
@@ -222,9 +228,9 @@ func (r *reader) StageHistory(ctx context.Context, dealID int64) ([]core.StageCh
 }
 
 // AddStageChange implements core.Tx. It also records, for Stats, whether
-// this is the deal's first entry into the stage and how long the deal
-// stayed in the stage it leaves (since its previous change, or its
-// creation).
+// this is the deal's first entry into the stage, how long the deal stayed
+// in the stage it leaves (since its previous change, or its creation), and
+// when the deal was created.
 func (t *Tx) AddStageChange(ctx context.Context, c *core.StageChange) error {
 	var prev struct {
 		LastAt    nullTime `db:"last_at"`
@@ -247,9 +253,9 @@ func (t *Tx) AddStageChange(ctx context.Context, c *core.StageChange) error {
 		}
 		stay = seconds(entered, c.At)
 	}
-	c.ID, err = t.insert(ctx, `INSERT INTO stage_changes (deal_id, from_stage, to_stage, at, by_user_id, first_entry, stay_s)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.DealID, ref(c.FromStage), c.ToStage, t.d.time(c.At), ref(c.ByUserID),
-		prev.First, stay)
+	c.ID, err = t.insert(ctx, `INSERT INTO stage_changes (deal_id, from_stage, to_stage, at, by_user_id, first_entry,
+		stay_s, deal_created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.DealID, ref(c.FromStage), c.ToStage,
+		t.d.time(c.At), ref(c.ByUserID), prev.First, stay, t.d.time(prev.CreatedAt.t))
 	if err != nil {
 		return fmt.Errorf("add stage change to %s: %w", core.DealRef(c.DealID), err)
 	}

@@ -35,14 +35,27 @@ type stageMove struct {
 	Stay    float64 `db:"stay"`
 }
 
-// stageMoves sums stage changes by the stages they leave and enter. Only a
-// team, owner or window filter needs the deals; the pipeline filter is the
-// stage list's.
+// stageMoves sums stage changes by the stages they leave and enter. The
+// pipeline filter is the stage list's, and the window is on the deals'
+// creation time copied onto their changes; only a team or owner filter
+// needs the deals. Then the deals drive the join (SQLite takes CROSS
+// JOIN's left side as the outer loop) and their changes come off the
+// covering (deal_id, …) index; otherwise a covering index of the changes
+// is scanned, whole or over the window.
 func (r *reader) stageMoves(ctx context.Context, f core.StatsFilter) ([]stageMove, error) {
-	w := r.dealWhere(core.StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID, From: f.From, To: f.To})
+	var w where
 	from := ` FROM stage_changes sc`
-	if len(w.conds) > 0 {
-		from += ` JOIN deals d ON d.id = sc.deal_id`
+	if f.TeamID != 0 || f.OwnerID != 0 {
+		w = r.dealWhere(core.StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID, From: f.From, To: f.To})
+		from = ` FROM deals d CROSS JOIN stage_changes sc`
+		w.add("sc.deal_id = d.id")
+	} else {
+		if !f.From.IsZero() {
+			w.add("sc.deal_created_at >= ?", r.d.time(f.From))
+		}
+		if !f.To.IsZero() {
+			w.add("sc.deal_created_at < ?", r.d.time(f.To))
+		}
 	}
 	var moves []stageMove
 	if err := r.sel(ctx, &moves, `SELECT sc.from_stage, sc.to_stage, COUNT(*) AS n, SUM(sc.first_entry) AS entered,

@@ -236,6 +236,22 @@ func TestStats(t *testing.T) {
 				}
 			})
 		}
+		t.Run("moves a deal's history into the window with its creation time", func(t *testing.T) {
+			ds, err := db.ListDeals(ctx, core.DealFilter{StageID: f.stage("Negotiation").ID})
+			if err != nil || len(ds) != 1 {
+				t.Fatalf("deals in Negotiation: %v, %v", ds, err)
+			}
+			d5 := ds[0]
+			d5.CreatedAt = day0
+			update(t, db, func(tx core.Tx) error { return tx.UpdateDeal(ctx, &d5) })
+			got, err := db.Stats(ctx, core.StatsFilter{From: at(-day), To: at(30 * day)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := got.Stages[2]; n.Entered != 1 || n.OpenNow != 1 {
+				t.Errorf("Negotiation in the window = %+v, want D5 entered and open", n)
+			}
+		})
 		t.Run("has nothing for another team", func(t *testing.T) {
 			got, err := db.Stats(ctx, core.StatsFilter{TeamID: f.team.ID + 1000})
 			if err != nil {
