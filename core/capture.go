@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -65,7 +66,7 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 		prev, err := tx.InboundResult(ctx, key)
 		if err == nil {
 			prev.Duplicate, prev.NewLead = true, false
-			return *prev, nil
+			return *prev, s.count(ctx, tx, in, CountDuplicate)
 		}
 		if !IsNotFound(err) {
 			return CaptureResult{}, err
@@ -103,6 +104,15 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 		if lead, deal, err = s.threadOf(ctx, tx, in, contact.ID); err != nil {
 			return CaptureResult{}, err
 		}
+	}
+	if lead == nil && deal == nil && !created {
+		if lead, err = s.loopGuard(ctx, tx, contact.ID, in); err != nil {
+			return CaptureResult{}, err
+		}
+	}
+	if in.Channel == ChannelEmail && (lead != nil || deal != nil) && !slices.Contains(in.Events, EventReplied) {
+		// An email into an existing thread is the prospect replying.
+		in.Events = append(in.Events, EventReplied)
 	}
 	switch {
 	case deal != nil:
@@ -143,6 +153,9 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 		}
 		act.LeadID = lead.ID
 		res.LeadID, res.NewLead = lead.ID, true
+		if err := tx.Enqueue(ctx, NewLeadJob{LeadID: lead.ID}); err != nil {
+			return CaptureResult{}, err
+		}
 	}
 	if lead != nil && !res.NewLead {
 		lead.ScoreHits = append(lead.ScoreHits, s.eventHits(in.Events, now)...)
@@ -161,7 +174,46 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 			return CaptureResult{}, err
 		}
 	}
+	counter := CountActivity
+	if res.NewLead {
+		counter = CountCaptured
+	}
+	if err := s.count(ctx, tx, in, counter); err != nil {
+		return CaptureResult{}, err
+	}
 	return res, nil
+}
+
+// count bumps the connector's counter and saves its checkpoint.
+func (s *Service) count(ctx context.Context, tx Tx, in Inbound, counter string) error {
+	if err := tx.CountConnector(ctx, ConnectorName(in.Channel, in.Source), counter, 1, s.clock.Now()); err != nil {
+		return err
+	}
+	return saveCheckpoint(ctx, tx, in.Checkpoint)
+}
+
+// loopGuard stops one sender from opening more than the configured number
+// of leads in a window (an autoresponder loop, a form bot): past it, the
+// inbound becomes an activity on the sender's newest lead.
+func (s *Service) loopGuard(ctx context.Context, tx Tx, contactID int64, in Inbound) (*Lead, error) {
+	g := s.settings.LoopGuard
+	if g.Max <= 0 {
+		return nil, nil
+	}
+	n, err := tx.CountLeadsOfContactSince(ctx, contactID, in.ReceivedAt.Add(-g.Window))
+	if err != nil || n < g.Max {
+		return nil, err
+	}
+	leads, err := tx.ListLeads(ctx, LeadFilter{ContactID: contactID, Limit: 1})
+	if err != nil || len(leads) == 0 {
+		return nil, err
+	}
+	s.log.Warn("loop guard: sender opened too many leads; adding to the newest instead",
+		"contact", contactID, "leads", n, "window", g.Window, "lead", leads[0].ID, "channel", in.Channel, "source", in.Source)
+	if err := tx.CountConnector(ctx, ConnectorName(in.Channel, in.Source), CountGuarded, 1, s.clock.Now()); err != nil {
+		return nil, err
+	}
+	return &leads[0], nil
 }
 
 // threadOf finds what an inbound continues: the lead or deal of an activity

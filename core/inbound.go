@@ -35,6 +35,10 @@ type Inbound struct {
 	Team       string   // routing hint: a team name; empty: the default team
 	References []string // external refs (Message-IDs) this message replies to
 	Events     []string // engagement events it signals, e.g. EventReplied
+
+	// Checkpoint, when set, is saved in the same transaction as the
+	// inbound: the connector's position just past it.
+	Checkpoint *Checkpoint
 }
 
 // CaptureResult says what an inbound became.

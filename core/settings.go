@@ -41,6 +41,13 @@ type Settings struct {
 	LostReasons       []Reason
 	DisqualifyReasons []Reason
 	DefaultRegion     string // phone region when the team has none, e.g. "TH"
+	LoopGuard         LoopGuard
+}
+
+// LoopGuard limits how many new leads one sender may open in a window.
+type LoopGuard struct {
+	Max    int // 0: no limit
+	Window time.Duration
 }
 
 // DefaultSettings are the settings of an empty configuration.
@@ -52,6 +59,7 @@ func DefaultSettings() Settings {
 		Scoring:           DefaultScoring(),
 		LostReasons:       DefaultLostReasons(),
 		DisqualifyReasons: DefaultDisqualifyReasons(),
+		LoopGuard:         LoopGuard{Max: 20, Window: 2 * time.Hour},
 	}
 }
 

@@ -65,6 +65,16 @@ type Reader interface {
 
 	ListTargets(ctx context.Context, month string) ([]Target, error)
 
+	// LoadCheckpoint returns a connector's saved position, "" when none.
+	LoadCheckpoint(ctx context.Context, connector, key string) (string, error)
+	// ConnectorStatuses reports every connector that has counted anything.
+	ConnectorStatuses(ctx context.Context) ([]ConnectorStatus, error)
+	// ListFailedInbounds lists kept failures, newest first ("" for all).
+	ListFailedInbounds(ctx context.Context, connector string, limit int) ([]FailedInbound, error)
+	// CountLeadsOfContactSince counts leads the contact opened at or after
+	// since (the capture loop guard).
+	CountLeadsOfContactSince(ctx context.Context, contactID int64, since time.Time) (int, error)
+
 	// Stats returns the raw aggregates metrics and forecasts are built from.
 	Stats(ctx context.Context, f StatsFilter) (*StatsData, error)
 	// RottingDeals lists open deals whose last activity is older than their
@@ -106,6 +116,23 @@ type Tx interface {
 	UpdateTask(ctx context.Context, t *Task) error
 
 	SetTarget(ctx context.Context, t Target) error
+
+	// SaveCheckpoint upserts a connector's position.
+	SaveCheckpoint(ctx context.Context, cp Checkpoint) error
+	// CountConnector adds n to a connector's counter (none when counter is
+	// "") and sets its last sync time to at.
+	CountConnector(ctx context.Context, connector, counter string, n int64, at time.Time) error
+	// SetConnectorError sets (or, with "", clears) a connector's last error.
+	SetConnectorError(ctx context.Context, connector, msg string, at time.Time) error
+	// AddFailedInbound keeps a failed inbound; it sets f.ID.
+	AddFailedInbound(ctx context.Context, f *FailedInbound) error
+	// Enqueue adds a background job in this transaction, so the job exists
+	// exactly when the change that caused it does.
+	Enqueue(ctx context.Context, job Job) error
+	// Savepoint runs fn so that when it fails, what it wrote is undone and
+	// the transaction goes on: one inbound of a batch failing does not
+	// undo the others.
+	Savepoint(ctx context.Context, fn func() error) error
 
 	// PutInboundResult records what an idempotency key became; a key seen
 	// before returns an error of KindConflict.

@@ -11,11 +11,13 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 
 	// Registers the "pgx" database/sql driver.
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
+	"github.com/riverqueue/river"
 
 	"leadwire/core"
 )
@@ -28,6 +30,10 @@ type DB struct {
 	reader
 	write *sqlx.DB
 	read  *sqlx.DB
+
+	jobsOnce sync.Once
+	jobs     *river.Client[*sql.Tx]
+	jobsErr  error
 }
 
 // Tx is a read-write transaction; it implements core.Tx. Reads inside it see
@@ -35,6 +41,7 @@ type DB struct {
 type Tx struct {
 	reader
 	tx *sqlx.Tx
+	db *DB
 }
 
 var (
@@ -44,8 +51,10 @@ var (
 
 // sqliteParams apply to every SQLite connection: WAL so readers never block
 // the writer, a busy timeout for other processes holding the lock, foreign
-// keys enforced, and the fsync policy WAL makes safe.
-const sqliteParams = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_cache_size=-65536"
+// keys enforced, and a sync of the log at every commit: a lead that was
+// acknowledged (a form answered 201, an IMAP checkpoint moved) survives a
+// power cut. Throughput comes from batching commits, not from skipping syncs.
+const sqliteParams = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=FULL&_cache_size=-65536"
 
 // Open connects to the database named by dsn: "sqlite:PATH" or a path ending
 // in ".db" for SQLite, "postgres://…" or "postgresql://…" for PostgreSQL.
@@ -187,7 +196,7 @@ func (db *DB) Update(ctx context.Context, fn func(core.Tx) error) error {
 			tx.Rollback()
 		}
 	}()
-	if err := fn(&Tx{reader: reader{q: tx, d: db.d}, tx: tx}); err != nil {
+	if err := fn(&Tx{reader: reader{q: tx, d: db.d}, tx: tx, db: db}); err != nil {
 		done = true
 		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("roll back: %w", rerr))

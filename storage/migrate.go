@@ -29,23 +29,25 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for attempt := 1; ; attempt++ {
-		_, err := p.Up(ctx)
-		if err == nil {
-			return nil
+		err := db.migrateOnce(ctx, p)
+		if err == nil || db.d != sqlite || attempt == 8 {
+			return err
 		}
-		if db.d != sqlite || attempt == 5 {
-			return fmt.Errorf("migrate %s: %w", db.d, err)
-		}
-		if pending, perr := p.HasPending(ctx); perr == nil && !pending {
-			return nil
-		}
-		// The other process is still at it: give it time to commit.
+		// Another process is at it too: its transaction won, ours rolled
+		// back. Give it time to commit, then look again.
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("migrate %s: %w", db.d, ctx.Err())
 		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
 		}
 	}
+}
+
+func (db *DB) migrateOnce(ctx context.Context, p *goose.Provider) error {
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", db.d, err)
+	}
+	return db.migrateRiver(ctx)
 }
 
 // SchemaVersion returns the version of the last applied migration, 0 for an

@@ -1,0 +1,66 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"leadwire/core"
+)
+
+// RiverDriver is River's driver over the writer: riversqlite on SQLite,
+// riverdatabasesql (pgx underneath) on PostgreSQL. Workers built on it
+// share the transactions of Update.
+func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	if db.d == postgres {
+		return riverdatabasesql.New(db.write.DB)
+	}
+	return riversqlite.New(db.write.DB)
+}
+
+// migrateRiver brings River's own tables up to date.
+func (db *DB) migrateRiver(ctx context.Context) error {
+	m, err := rivermigrate.New(db.RiverDriver(), nil)
+	if err != nil {
+		return fmt.Errorf("river migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	return nil
+}
+
+// inserter returns the insert-only River client jobs are enqueued with,
+// made on first use.
+func (db *DB) inserter() (*river.Client[*sql.Tx], error) {
+	db.jobsOnce.Do(func() {
+		db.jobs, db.jobsErr = river.NewClient(db.RiverDriver(), &river.Config{})
+	})
+	return db.jobs, db.jobsErr
+}
+
+// Enqueue implements core.Tx: the job is inserted in this transaction.
+func (t *Tx) Enqueue(ctx context.Context, job core.Job) error {
+	client, err := t.db.inserter()
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
+	}
+	opts := &river.InsertOpts{}
+	if s, ok := job.(core.JobScheduler); ok {
+		o := s.JobOptions()
+		opts.ScheduledAt, opts.Queue = o.RunAt, o.Queue
+		if o.UniqueKey != "" {
+			opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
+		}
+	}
+	if _, err := client.InsertTx(ctx, t.tx.Tx, job, opts); err != nil {
+		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
+	}
+	return nil
+}
