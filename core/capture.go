@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -12,52 +13,124 @@ import (
 // contact is matched by email, then phone, then chat handle, and the inbound
 // becomes an activity on the thread it replies to or on the contact's open
 // deal or lead, or else a new scored lead.
+//
+// Concurrent calls share commits: while one transaction is being written,
+// the inbounds that arrive wait and go together into the next, each in a
+// savepoint of its own, so one failing inbound fails alone.
 func (s *Service) Capture(ctx context.Context, in Inbound) (CaptureResult, error) {
-	var res CaptureResult
-	err := s.store.Update(ctx, func(tx Tx) error {
-		var err error
-		res, err = s.capture(ctx, tx, in)
-		return err
-	})
-	if err != nil {
-		return CaptureResult{}, fmt.Errorf("capture %s/%s %q: %w", in.Channel, in.Source, in.ExternalID, err)
+	req := &captureReq{in: in, done: make(chan struct{})}
+	s.group.mu.Lock()
+	s.group.pending = append(s.group.pending, req)
+	lead := !s.group.leading
+	s.group.leading = true
+	s.group.mu.Unlock()
+	if lead {
+		s.commitPending(ctx)
 	}
-	return res, nil
+	select {
+	case <-req.done:
+		if req.err != nil {
+			return CaptureResult{}, fmt.Errorf("capture %s/%s %q: %w", in.Channel, in.Source, in.ExternalID, req.err)
+		}
+		return req.res, nil
+	case <-ctx.Done():
+		// The inbound may still be stored; a redelivery is then a no-op.
+		return CaptureResult{}, ctx.Err()
+	}
+}
+
+// groupCommit is the queue of captures waiting for the next commit.
+type groupCommit struct {
+	mu      sync.Mutex
+	pending []*captureReq
+	leading bool // a caller is committing batches
+}
+
+type captureReq struct {
+	in   Inbound
+	res  CaptureResult
+	err  error
+	done chan struct{}
+}
+
+// maxGroup bounds one shared commit.
+const maxGroup = 256
+
+// commitPending writes batches until nothing is pending, then gives up the
+// lead. The transaction does not end with the leader's context: the others
+// in the batch are waiting on it.
+func (s *Service) commitPending(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
+	for {
+		s.group.mu.Lock()
+		n := min(len(s.group.pending), maxGroup)
+		if n == 0 {
+			s.group.leading = false
+			s.group.mu.Unlock()
+			return
+		}
+		batch := s.group.pending[:n:n]
+		s.group.pending = s.group.pending[n:]
+		s.group.mu.Unlock()
+
+		ins := make([]Inbound, len(batch))
+		for i, r := range batch {
+			ins[i] = r.in
+		}
+		res, errs := s.CaptureBatch(ctx, ins)
+		for i, r := range batch {
+			r.res, r.err = res[i], errs[i]
+			close(r.done)
+		}
+	}
 }
 
 // CaptureBatch captures many inbounds in one transaction, which is far
-// faster than one commit each. When the batch fails, each inbound is retried
-// on its own so one bad inbound cannot hold back the others; errs[i] is the
-// error of ins[i].
+// faster than one commit each; each inbound is in a savepoint of its own,
+// so one bad inbound fails alone. errs[i] is the error of ins[i].
 func (s *Service) CaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureResult, []error) {
 	results := make([]CaptureResult, len(ins))
 	errs := make([]error, len(ins))
 	err := s.store.Update(ctx, func(tx Tx) error {
+		var t tally
+		if len(ins) == 1 {
+			// Alone, the transaction is the savepoint.
+			if results[0], errs[0] = s.capture(ctx, tx, ins[0], &t); errs[0] != nil {
+				return errs[0]
+			}
+			return t.write(ctx, tx, s.clock.Now())
+		}
 		for i, in := range ins {
-			r, err := s.capture(ctx, tx, in)
-			if err != nil {
+			err := tx.Savepoint(ctx, func() error {
+				var err error
+				results[i], err = s.capture(ctx, tx, in, &t)
+				return err
+			})
+			if err != nil && KindOf(err) == KindInternal {
+				// A database failure, not a bad inbound: the
+				// transaction may be unusable.
 				return err
 			}
-			results[i] = r
+			errs[i] = err
 		}
-		return nil
+		return t.write(ctx, tx, s.clock.Now())
 	})
 	if err == nil {
 		return results, errs
 	}
-	if ctx.Err() != nil {
-		for i := range errs {
-			errs[i] = ctx.Err()
-		}
+	if len(ins) == 1 {
+		errs[0] = err
 		return results, errs
 	}
+	// The shared transaction failed: try each on its own.
 	for i, in := range ins {
-		results[i], errs[i] = s.Capture(ctx, in)
+		r, e := s.CaptureBatch(ctx, []Inbound{in})
+		results[i], errs[i] = r[0], e[0]
 	}
 	return results, errs
 }
 
-func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult, error) {
+func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (CaptureResult, error) {
 	if in.Channel == "" {
 		return CaptureResult{}, Errorf(KindInvalid, "inbound has no channel")
 	}
@@ -66,7 +139,8 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 		prev, err := tx.InboundResult(ctx, key)
 		if err == nil {
 			prev.Duplicate, prev.NewLead = true, false
-			return *prev, s.count(ctx, tx, in, CountDuplicate)
+			t.add(in, CountDuplicate)
+			return *prev, nil
 		}
 		if !IsNotFound(err) {
 			return CaptureResult{}, err
@@ -178,18 +252,40 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound) (CaptureResult
 	if res.NewLead {
 		counter = CountCaptured
 	}
-	if err := s.count(ctx, tx, in, counter); err != nil {
-		return CaptureResult{}, err
-	}
+	t.add(in, counter)
 	return res, nil
 }
 
-// count bumps the connector's counter and saves its checkpoint.
-func (s *Service) count(ctx context.Context, tx Tx, in Inbound, counter string) error {
-	if err := tx.CountConnector(ctx, ConnectorName(in.Channel, in.Source), counter, 1, s.clock.Now()); err != nil {
-		return err
+// tally gathers the connector counters and checkpoints of a batch, written
+// once at its end rather than once an inbound.
+type tally struct {
+	counts      map[[2]string]int64
+	checkpoints map[[2]string]Checkpoint
+}
+
+func (t *tally) add(in Inbound, counter string) {
+	if t.counts == nil {
+		t.counts, t.checkpoints = map[[2]string]int64{}, map[[2]string]Checkpoint{}
 	}
-	return saveCheckpoint(ctx, tx, in.Checkpoint)
+	t.counts[[2]string{ConnectorName(in.Channel, in.Source), counter}]++
+	if cp := in.Checkpoint; cp != nil {
+		// Inbounds come in the connector's order: the last one wins.
+		t.checkpoints[[2]string{cp.Connector, cp.Key}] = *cp
+	}
+}
+
+func (t *tally) write(ctx context.Context, tx Tx, now time.Time) error {
+	for k, n := range t.counts {
+		if err := tx.CountConnector(ctx, k[0], k[1], n, now); err != nil {
+			return err
+		}
+	}
+	for _, cp := range t.checkpoints {
+		if err := tx.SaveCheckpoint(ctx, cp); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loopGuard stops one sender from opening more than the configured number

@@ -13,6 +13,7 @@ type Service struct {
 	clock    Clock
 	settings Settings
 	log      *slog.Logger
+	group    groupCommit
 }
 
 // NewService returns a Service over the store.

@@ -75,6 +75,14 @@ type Reader interface {
 	// since (the capture loop guard).
 	CountLeadsOfContactSince(ctx context.Context, contactID int64, since time.Time) (int, error)
 
+	// TokenByHash finds the token whose secret hashes to hash (hex
+	// SHA-256), revoked or not.
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	// ListTokens lists every token, revoked ones included, oldest first.
+	ListTokens(ctx context.Context) ([]Token, error)
+	// ListDeliveries lists logged webhook deliveries, newest first.
+	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error)
+
 	// Stats returns the raw aggregates metrics and forecasts are built from.
 	Stats(ctx context.Context, f StatsFilter) (*StatsData, error)
 	// RottingDeals lists open deals whose last activity is older than their
@@ -133,6 +141,15 @@ type Tx interface {
 	// the transaction goes on: one inbound of a batch failing does not
 	// undo the others.
 	Savepoint(ctx context.Context, fn func() error) error
+
+	// CreateToken stores a new token; it sets t.ID.
+	CreateToken(ctx context.Context, t *Token) error
+	// UpdateToken saves a token's last-used and revoked times.
+	UpdateToken(ctx context.Context, t *Token) error
+	// AddDelivery appends a webhook delivery to the log; it sets d.ID.
+	AddDelivery(ctx context.Context, d *Delivery) error
+	// PruneDeliveries drops logged deliveries older than before.
+	PruneDeliveries(ctx context.Context, before time.Time) error
 
 	// PutInboundResult records what an idempotency key became; a key seen
 	// before returns an error of KindConflict.

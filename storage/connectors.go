@@ -146,7 +146,9 @@ func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	if _, err := t.exec(ctx, "SAVEPOINT lw_item"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
+	jobs := len(t.jobs)
 	if err := fn(); err != nil {
+		t.jobs = t.jobs[:jobs] // the jobs of undone work are undone too
 		if _, rerr := t.exec(ctx, "ROLLBACK TO SAVEPOINT lw_item"); rerr != nil {
 			return fmt.Errorf("%w (and roll back to savepoint: %v)", err, rerr)
 		}

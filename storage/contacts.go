@@ -82,10 +82,33 @@ func (t *Tx) CreateContact(ctx context.Context, c *core.Contact) error {
 	if err != nil {
 		return fmt.Errorf("create contact: %w", err)
 	}
-	if err := t.addIdentities(ctx, c); err != nil {
+	ids, err := t.insertIdentities(ctx, c)
+	if err != nil {
 		return err
 	}
-	return t.indexContact(ctx, c, false)
+	return t.writeTerms(ctx, c, ids)
+}
+
+// insertIdentities adds a new contact's identities in one statement and
+// returns those stored: one held by another contact is skipped.
+func (t *Tx) insertIdentities(ctx context.Context, c *core.Contact) ([]identityRow, error) {
+	var args []any
+	for _, ident := range c.Identities() {
+		if ident.Value != "" {
+			args = append(args, ident.Kind, ident.Value, c.ID)
+		}
+	}
+	if len(args) == 0 {
+		return nil, nil
+	}
+	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(args)/3), ", ")
+	var ids []identityRow
+	err := t.sel(ctx, &ids, `INSERT INTO contact_identities (kind, value, contact_id) VALUES `+values+`
+		ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("add identities to contact %d: %w", c.ID, err)
+	}
+	return ids, nil
 }
 
 // UpdateContact implements core.Tx: it saves the fields and adds the
@@ -136,6 +159,11 @@ func (t *Tx) indexContact(ctx context.Context, c *core.Contact, replace bool) er
 	if err := t.sel(ctx, &ids, `SELECT kind, value FROM contact_identities WHERE contact_id = ? ORDER BY id`, c.ID); err != nil {
 		return fmt.Errorf("index contact %d: %w", c.ID, err)
 	}
+	return t.writeTerms(ctx, c, ids)
+}
+
+// writeTerms writes the search terms of c with its stored identities ids.
+func (t *Tx) writeTerms(ctx context.Context, c *core.Contact, ids []identityRow) error {
 	stored := *c
 	stored.Emails, stored.Phones, stored.Handles = nil, nil, nil
 	for _, i := range ids {

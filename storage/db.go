@@ -40,8 +40,9 @@ type DB struct {
 // its own writes.
 type Tx struct {
 	reader
-	tx *sqlx.Tx
-	db *DB
+	tx   *sqlx.Tx
+	db   *DB
+	jobs []river.InsertManyParams // enqueued, inserted before commit
 }
 
 var (
@@ -54,7 +55,7 @@ var (
 // keys enforced, and a sync of the log at every commit: a lead that was
 // acknowledged (a form answered 201, an IMAP checkpoint moved) survives a
 // power cut. Throughput comes from batching commits, not from skipping syncs.
-const sqliteParams = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=FULL&_cache_size=-65536"
+const sqliteParams = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=FULL&_cache_size=-65536&_stmt_cache_size=256"
 
 // Open connects to the database named by dsn: "sqlite:PATH" or a path ending
 // in ".db" for SQLite, "postgres://…" or "postgresql://…" for PostgreSQL.
@@ -196,7 +197,12 @@ func (db *DB) Update(ctx context.Context, fn func(core.Tx) error) error {
 			tx.Rollback()
 		}
 	}()
-	if err := fn(&Tx{reader: reader{q: tx, d: db.d}, tx: tx, db: db}); err != nil {
+	t := &Tx{reader: reader{q: tx, d: db.d}, tx: tx, db: db}
+	err = fn(t)
+	if err == nil {
+		err = t.flushJobs(ctx)
+	}
+	if err != nil {
 		done = true
 		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("roll back: %w", rerr))

@@ -45,12 +45,10 @@ func (db *DB) inserter() (*river.Client[*sql.Tx], error) {
 	return db.jobs, db.jobsErr
 }
 
-// Enqueue implements core.Tx: the job is inserted in this transaction.
+// Enqueue implements core.Tx. The job is inserted in this transaction,
+// together with the others of the transaction just before it commits
+// (one River call for many jobs is much cheaper than one each).
 func (t *Tx) Enqueue(ctx context.Context, job core.Job) error {
-	client, err := t.db.inserter()
-	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
-	}
 	opts := &river.InsertOpts{}
 	if s, ok := job.(core.JobScheduler); ok {
 		o := s.JobOptions()
@@ -59,8 +57,22 @@ func (t *Tx) Enqueue(ctx context.Context, job core.Job) error {
 			opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
 		}
 	}
-	if _, err := client.InsertTx(ctx, t.tx.Tx, job, opts); err != nil {
-		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
+	t.jobs = append(t.jobs, river.InsertManyParams{Args: job, InsertOpts: opts})
+	return nil
+}
+
+// flushJobs inserts the jobs enqueued in the transaction.
+func (t *Tx) flushJobs(ctx context.Context) error {
+	if len(t.jobs) == 0 {
+		return nil
 	}
+	client, err := t.db.inserter()
+	if err != nil {
+		return fmt.Errorf("enqueue jobs: %w", err)
+	}
+	if _, err := client.InsertManyTx(ctx, t.tx.Tx, t.jobs); err != nil {
+		return fmt.Errorf("enqueue %d jobs: %w", len(t.jobs), err)
+	}
+	t.jobs = nil
 	return nil
 }
