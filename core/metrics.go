@@ -205,16 +205,12 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 			sm.AvgDays = st.StaySeconds / float64(st.Exits) / 86400
 		}
 		if st.Kind == StageOpen {
-			// Conversion to the next open stage, or to Won from the last.
-			for _, next := range stages[i+1:] {
-				if next.PipelineID != st.PipelineID {
-					break
-				}
-				if next.Kind != StageLost {
-					sm.Conversion = ratio(next.Entered, st.Entered)
-					break
-				}
+			// Deals skip stages: one that got further passed this one.
+			var next int64
+			if i+1 < len(stages) && stages[i+1].PipelineID == st.PipelineID {
+				next = stages[i+1].Reached
 			}
+			sm.Conversion = ratio(next, st.Reached)
 			if sm.AvgDays > worst && st.Exits > 0 {
 				worst, m.Bottleneck = sm.AvgDays, st.Name
 			}

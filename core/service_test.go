@@ -466,6 +466,15 @@ func TestMetricsAndForecast(t *testing.T) {
 		if len(m.BySource) != 1 || m.BySource[0].Leads != 4 || m.BySource[0].Deals != 3 || m.BySource[0].Won != 1 {
 			t.Errorf("by source = %+v", m.BySource)
 		}
+		// d1 went Prospecting → Won, d2 Prospecting → Lost, d3 Prospecting
+		// → Proposal: three deals passed Prospecting, two got further.
+		conv := map[string]float64{}
+		for _, st := range m.Stages {
+			conv[st.Stage] = st.Conversion
+		}
+		if conv["Prospecting"] != 2.0/3 || conv["Qualified"] != 1 || conv["Proposal"] != 0.5 {
+			t.Errorf("stage conversion = %v; skipped stages count as passed", conv)
+		}
 		fc, err := f.svc.Forecast(f.ctx, f.mgr, core.StatsFilter{}, "2026-11")
 		if err != nil {
 			t.Fatal(err)

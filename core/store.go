@@ -234,6 +234,7 @@ type StageCount struct {
 	Position    int
 	Kind        StageKind
 	Entered     int64
+	Reached     int64 // deals whose furthest stage, Lost aside, is this one or later
 	OpenNow     int64
 	OpenValue   []CurrencySum
 	StaySeconds float64

@@ -259,5 +259,11 @@ func (t *Tx) AddStageChange(ctx context.Context, c *core.StageChange) error {
 	if err != nil {
 		return fmt.Errorf("add stage change to %s: %w", core.DealRef(c.DealID), err)
 	}
+	_, err = t.exec(ctx, `UPDATE deals SET furthest_position = (SELECT position FROM stages WHERE id = ?)
+		WHERE id = ? AND furthest_position < (SELECT position FROM stages WHERE id = ? AND kind <> 'lost')`,
+		c.ToStage, c.DealID, c.ToStage)
+	if err != nil {
+		return fmt.Errorf("add stage change to %s: %w", core.DealRef(c.DealID), err)
+	}
 	return nil
 }

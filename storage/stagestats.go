@@ -92,9 +92,28 @@ func (r *reader) openDeals(ctx context.Context, f core.StatsFilter) ([]openSum, 
 	return open, nil
 }
 
+// reach counts deals by pipeline and the position of the furthest stage
+// they entered.
+type reach struct {
+	PipelineID int64 `db:"pipeline_id"`
+	Position   int   `db:"furthest_position"`
+	Count      int64 `db:"n"`
+}
+
+func (r *reader) dealReach(ctx context.Context, f core.StatsFilter) ([]reach, error) {
+	w := r.dealWhere(f)
+	w.add("d.pipeline_id IS NOT NULL")
+	var out []reach
+	if err := r.sel(ctx, &out, `SELECT d.pipeline_id, d.furthest_position, COUNT(*) AS n FROM deals d`+w.String()+`
+		GROUP BY d.pipeline_id, d.furthest_position`, w.args...); err != nil {
+		return nil, fmt.Errorf("deal reach: %w", err)
+	}
+	return out, nil
+}
+
 // stageCounts puts the stage moves and open deals together per stage, and
 // the open deals per expected close month.
-func stageCounts(stages []stageRow, moves []stageMove, open []openSum) ([]core.StageCount, []core.ForecastSum) {
+func stageCounts(stages []stageRow, moves []stageMove, open []openSum, reaches []reach) ([]core.StageCount, []core.ForecastSum) {
 	counts := make([]core.StageCount, len(stages))
 	at := make(map[int64]*core.StageCount, len(stages))
 	for i, s := range stages {
@@ -109,6 +128,16 @@ func stageCounts(stages []stageRow, moves []stageMove, open []openSum) ([]core.S
 		if s := at[int64(m.From)]; s != nil {
 			s.Exits += m.Count
 			s.StaySeconds += m.Stay
+		}
+	}
+	for i := range counts {
+		if counts[i].Kind == core.StageLost {
+			continue
+		}
+		for _, re := range reaches {
+			if re.PipelineID == counts[i].PipelineID && re.Position >= counts[i].Position {
+				counts[i].Reached += re.Count
+			}
 		}
 	}
 	type key struct{ month, currency string }

@@ -21,9 +21,10 @@ import (
 func (r *reader) Stats(ctx context.Context, f core.StatsFilter) (*core.StatsData, error) {
 	out := &core.StatsData{MedianResponseSeconds: -1}
 	var (
-		stages []stageRow
-		moves  []stageMove
-		open   []openSum
+		stages  []stageRow
+		moves   []stageMove
+		open    []openSum
+		reaches []reach
 	)
 	// Each part writes its own variables or fields of out.
 	err := r.all(ctx,
@@ -31,12 +32,13 @@ func (r *reader) Stats(ctx context.Context, f core.StatsFilter) (*core.StatsData
 		func(ctx context.Context) error { return r.leadStats(ctx, f, out) },
 		func(ctx context.Context) error { return r.dealStats(ctx, f, out) },
 		func(ctx context.Context) (err error) { open, err = r.openDeals(ctx, f); return err },
+		func(ctx context.Context) (err error) { reaches, err = r.dealReach(ctx, f); return err },
 		func(ctx context.Context) (err error) { stages, err = r.stagesOf(ctx, f.PipelineID); return err },
 	)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	out.Stages, out.Forecast = stageCounts(stages, moves, open)
+	out.Stages, out.Forecast = stageCounts(stages, moves, open, reaches)
 	return out, nil
 }
 

@@ -124,6 +124,7 @@ func TestStats(t *testing.T) {
 					s.ID, s.PipelineID, s.Name, s.Position, s.Kind
 			}
 			out[3].Entered, out[4].Entered = 1, 1 // D1 won, D3 lost
+			out[3].Reached = 1                    // D1 got furthest, to Won
 			return out
 		}
 		all := core.StatsData{
@@ -150,9 +151,11 @@ func TestStats(t *testing.T) {
 			// Qualified: stays of 1 (D1), 2 (D2), 1 and 2 (D3), 10 (D5) days;
 			// Proposal: 9 (D1) and 1 (D3) days.
 			Stages: stages(
-				core.StageCount{Entered: 5, OpenNow: 1, OpenValue: eur(20000), StaySeconds: 16 * d, Exits: 5},
-				core.StageCount{Entered: 3, OpenNow: 1, OpenValue: eur(50000), StaySeconds: 10 * d, Exits: 2},
-				core.StageCount{Entered: 1, OpenNow: 1, OpenValue: eur(10000)},
+				// Furthest stages: D1 Won, D2 and D3 Proposal, D4 Qualified,
+				// D5 Negotiation (it skipped Proposal).
+				core.StageCount{Entered: 5, Reached: 5, OpenNow: 1, OpenValue: eur(20000), StaySeconds: 16 * d, Exits: 5},
+				core.StageCount{Entered: 3, Reached: 4, OpenNow: 1, OpenValue: eur(50000), StaySeconds: 10 * d, Exits: 2},
+				core.StageCount{Entered: 1, Reached: 2, OpenNow: 1, OpenValue: eur(10000)},
 			),
 			Forecast: []core.ForecastSum{
 				{Month: "", Currency: "EUR", Count: 1, Value: 20000, Weighted: 5000},
@@ -182,9 +185,9 @@ func TestStats(t *testing.T) {
 				{OwnerID: f.rep.ID, DealSum: core.DealSum{Status: core.DealWon, Currency: "EUR", Count: 1, Value: 100000, CycleDays: 10}},
 			},
 			Stages: stages(
-				core.StageCount{Entered: 4, OpenNow: 1, OpenValue: eur(20000), StaySeconds: 6 * d, Exits: 4},
-				core.StageCount{Entered: 3, OpenNow: 1, OpenValue: eur(50000), StaySeconds: 10 * d, Exits: 2},
-				core.StageCount{},
+				core.StageCount{Entered: 4, Reached: 4, OpenNow: 1, OpenValue: eur(20000), StaySeconds: 6 * d, Exits: 4},
+				core.StageCount{Entered: 3, Reached: 3, OpenNow: 1, OpenValue: eur(50000), StaySeconds: 10 * d, Exits: 2},
+				core.StageCount{Reached: 1},
 			),
 			Forecast: []core.ForecastSum{
 				{Month: "", Currency: "EUR", Count: 1, Value: 20000, Weighted: 5000},
@@ -204,9 +207,9 @@ func TestStats(t *testing.T) {
 				{OwnerID: f.rep.ID, DealSum: core.DealSum{Status: core.DealWon, Currency: "EUR", Count: 1, Value: 100000, CycleDays: 10}},
 			},
 			Stages: stages(
-				core.StageCount{Entered: 3, OpenNow: 0, StaySeconds: 13 * d, Exits: 3},
-				core.StageCount{Entered: 2, OpenNow: 1, OpenValue: eur(50000), StaySeconds: 9 * d, Exits: 1},
-				core.StageCount{Entered: 1, OpenNow: 1, OpenValue: eur(10000)},
+				core.StageCount{Entered: 3, Reached: 3, OpenNow: 0, StaySeconds: 13 * d, Exits: 3},
+				core.StageCount{Entered: 2, Reached: 3, OpenNow: 1, OpenValue: eur(50000), StaySeconds: 9 * d, Exits: 1},
+				core.StageCount{Entered: 1, Reached: 2, OpenNow: 1, OpenValue: eur(10000)},
 			),
 			Forecast: []core.ForecastSum{
 				{Month: "2026-12", Currency: "EUR", Count: 2, Value: 60000, Weighted: 33000},

@@ -101,14 +101,15 @@ type bench struct {
 	admin    *core.User
 	pipeline *core.Pipeline
 	leads    []int64 // lead ids in capture order
+	lastStep int
 }
 
+// progress prints a line each time another twentieth of a phase is done.
 func (b *bench) progress(phase string, done, total int) {
-	if done == total || done%(total/20+1) == 0 {
-		fmt.Fprintf(b.a.errOut, "\r%s: %d/%d", phase, done, total)
-		if done == total {
-			fmt.Fprintln(b.a.errOut)
-		}
+	step := max(total/20, 1)
+	if done == total || done/step != b.lastStep {
+		b.lastStep = done / step
+		fmt.Fprintf(b.a.errOut, "%s: %d/%d\n", phase, done, total)
 	}
 }
 
