@@ -110,6 +110,16 @@ func (a *App) Actor() (*core.User, error) {
 	return u, nil
 }
 
+// session returns the services and the actor, which most commands need.
+func (a *App) session() (*core.Service, *core.User, error) {
+	svc, err := a.Service()
+	if err != nil {
+		return nil, nil, err
+	}
+	actor, err := a.Actor()
+	return svc, actor, err
+}
+
 // Person is the --as user; commands that record who did something (claim,
 // tasks) need a real one.
 func (a *App) Person(what string) (*core.User, error) {

@@ -33,11 +33,7 @@ type DealsListCmd struct {
 
 // Run prints the deals.
 func (c *DealsListCmd) Run(a *App) error {
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}
@@ -145,11 +141,7 @@ func (c *DealsShowCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}
@@ -301,11 +293,7 @@ func (c *DealsNoteCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}

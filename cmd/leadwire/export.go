@@ -29,11 +29,7 @@ const exportPage = 500
 
 // Run writes every record within the actor's reach, oldest first.
 func (c *ExportCmd) Run(a *App) error {
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}

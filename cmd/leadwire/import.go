@@ -60,11 +60,7 @@ type importer struct {
 
 // Run imports the file.
 func (c *ImportCmd) Run(a *App) error {
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}

@@ -32,11 +32,7 @@ type LeadsListCmd struct {
 
 // Run prints the leads.
 func (c *LeadsListCmd) Run(a *App) error {
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}
@@ -103,11 +99,7 @@ func (c *LeadsShowCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}

@@ -19,11 +19,7 @@ type StatsCmd struct {
 
 // Run prints the metrics.
 func (c *StatsCmd) Run(a *App) error {
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}
@@ -116,11 +112,7 @@ type ForecastCmd struct {
 
 // Run prints the forecast.
 func (c *ForecastCmd) Run(a *App) error {
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,7 @@ type TasksListCmd struct {
 
 // Run prints the tasks.
 func (c *TasksListCmd) Run(a *App) error {
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}
@@ -131,11 +127,7 @@ func (c *TasksDoneCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	svc, err := a.Service()
-	if err != nil {
-		return err
-	}
-	actor, err := a.Actor()
+	svc, actor, err := a.session()
 	if err != nil {
 		return err
 	}
