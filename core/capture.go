@@ -111,6 +111,9 @@ func (s *Service) CaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureRes
 				// transaction may be unusable.
 				return err
 			}
+			if err != nil {
+				t.hold(in.Checkpoint)
+			}
 			errs[i] = err
 		}
 		return t.write(ctx, tx, s.clock.Now())
@@ -123,9 +126,16 @@ func (s *Service) CaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureRes
 		return results, errs
 	}
 	// The shared transaction failed: try each on its own.
+	var held tally
 	for i, in := range ins {
+		if in.Checkpoint != nil && held.held[checkpointKey(in.Checkpoint)] {
+			in.Checkpoint = nil
+		}
 		r, e := s.CaptureBatch(ctx, []Inbound{in})
 		results[i], errs[i] = r[0], e[0]
+		if e[0] != nil {
+			held.hold(in.Checkpoint)
+		}
 	}
 	return results, errs
 }
@@ -261,6 +271,23 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 type tally struct {
 	counts      map[[2]string]int64
 	checkpoints map[[2]string]Checkpoint
+	// held are checkpoints that stay where they are: an inbound before
+	// them failed, and moving past it would lose it.
+	held map[[2]string]bool
+}
+
+func checkpointKey(cp *Checkpoint) [2]string { return [2]string{cp.Connector, cp.Key} }
+
+// hold keeps the checkpoint of cp's connector and key from moving on in
+// this batch.
+func (t *tally) hold(cp *Checkpoint) {
+	if cp == nil {
+		return
+	}
+	if t.held == nil {
+		t.held = map[[2]string]bool{}
+	}
+	t.held[checkpointKey(cp)] = true
 }
 
 func (t *tally) add(in Inbound, counter string) {
@@ -268,9 +295,9 @@ func (t *tally) add(in Inbound, counter string) {
 		t.counts, t.checkpoints = map[[2]string]int64{}, map[[2]string]Checkpoint{}
 	}
 	t.counts[[2]string{ConnectorName(in.Channel, in.Source), counter}]++
-	if cp := in.Checkpoint; cp != nil {
+	if cp := in.Checkpoint; cp != nil && !t.held[checkpointKey(cp)] {
 		// Inbounds come in the connector's order: the last one wins.
-		t.checkpoints[[2]string{cp.Connector, cp.Key}] = *cp
+		t.checkpoints[checkpointKey(cp)] = *cp
 	}
 }
 

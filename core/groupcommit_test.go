@@ -58,3 +58,25 @@ func TestConcurrentCapturesShareCommitsAndFailAlone(t *testing.T) {
 		}
 	})
 }
+
+func TestACheckpointDoesNotMovePastAFailedInbound(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		cp := func(uid int) *core.Checkpoint {
+			return &core.Checkpoint{Connector: "email:sales", Key: "INBOX", Value: fmt.Sprintf("7:%d", uid)}
+		}
+		ins := []core.Inbound{
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<1@x>", Email: "a@corp.example", Checkpoint: cp(1)},
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<2@x>", Email: "broken", Checkpoint: cp(2)},
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<3@x>", Email: "c@corp.example", Checkpoint: cp(3)},
+		}
+		_, errs := f.svc.CaptureBatch(f.ctx, ins)
+		if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+			t.Fatalf("errs = %v", errs)
+		}
+		got, err := db.LoadCheckpoint(f.ctx, "email:sales", "INBOX")
+		if err != nil || got != "7:1" {
+			t.Fatalf("checkpoint = %q, %v; want 7:1, just before the failed inbound", got, err)
+		}
+	})
+}

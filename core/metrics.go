@@ -272,7 +272,9 @@ func (s *Service) Forecast(ctx context.Context, actor *User, f StatsFilter, mont
 		return nil, Errorf(KindInvalid, "invalid month %q; write it as YYYY-MM", month)
 	}
 	f = s.scopeStats(actor, f)
-	data, err := s.store.Stats(ctx, f)
+	ff := f
+	ff.Parts = StatsForecast
+	data, err := s.store.Stats(ctx, ff)
 	if err != nil {
 		return nil, fmt.Errorf("forecast: %w", err)
 	}
@@ -313,7 +315,7 @@ func (s *Service) Forecast(ctx context.Context, actor *User, f StatsFilter, mont
 	// Won in the month: deals closed within it.
 	wf := f
 	wf.From, wf.To = time.Time{}, time.Time{}
-	wonData, err := s.store.Stats(ctx, StatsFilter{TeamID: wf.TeamID, OwnerID: wf.OwnerID, PipelineID: wf.PipelineID, ClosedFrom: start, ClosedTo: start.AddDate(0, 1, 0)})
+	wonData, err := s.store.Stats(ctx, StatsFilter{TeamID: wf.TeamID, OwnerID: wf.OwnerID, PipelineID: wf.PipelineID, ClosedFrom: start, ClosedTo: start.AddDate(0, 1, 0), Parts: StatsDeals})
 	if err != nil {
 		return nil, fmt.Errorf("forecast: %w", err)
 	}

@@ -167,7 +167,20 @@ type StatsFilter struct {
 	// lost) within [ClosedFrom, ClosedTo); they apply to Deals and
 	// DealsByOwner.
 	ClosedFrom, ClosedTo time.Time
+	// Parts, when not 0, asks only for some parts of StatsData.
+	Parts StatsPart
 }
+
+// StatsPart selects parts of StatsData.
+type StatsPart int
+
+// The parts of StatsData a filter may ask for.
+const (
+	StatsLeads    StatsPart = 1 << iota // LeadsBySource, LeadsByOwner, MedianResponseSeconds
+	StatsDeals                          // Deals, DealsByOwner
+	StatsStages                         // Stages
+	StatsForecast                       // Forecast
+)
 
 // StatsData is what the store aggregates; core turns it into Metrics.
 // Money sums are per currency: conversion is core's business.

@@ -26,15 +26,24 @@ func (r *reader) Stats(ctx context.Context, f core.StatsFilter) (*core.StatsData
 		open    []openSum
 		reaches []reach
 	)
-	// Each part writes its own variables or fields of out.
-	err := r.all(ctx,
-		func(ctx context.Context) (err error) { moves, err = r.stageMoves(ctx, f); return err },
-		func(ctx context.Context) error { return r.leadStats(ctx, f, out) },
-		func(ctx context.Context) error { return r.dealStats(ctx, f, out) },
-		func(ctx context.Context) (err error) { open, err = r.openDeals(ctx, f); return err },
-		func(ctx context.Context) (err error) { reaches, err = r.dealReach(ctx, f); return err },
-		func(ctx context.Context) (err error) { stages, err = r.stagesOf(ctx, f.PipelineID); return err },
-	)
+	// Each part writes its own variables or fields of out; a filter may
+	// ask for some parts only.
+	var parts []func(context.Context) error
+	want := func(p core.StatsPart, fn func(context.Context) error) {
+		if f.Parts == 0 || f.Parts&p != 0 {
+			parts = append(parts, fn)
+		}
+	}
+	want(core.StatsStages, func(ctx context.Context) (err error) { moves, err = r.stageMoves(ctx, f); return err })
+	want(core.StatsLeads, func(ctx context.Context) error { return r.leadStats(ctx, f, out) })
+	want(core.StatsDeals, func(ctx context.Context) error { return r.dealStats(ctx, f, out) })
+	want(core.StatsStages|core.StatsForecast, func(ctx context.Context) (err error) { open, err = r.openDeals(ctx, f); return err })
+	want(core.StatsStages, func(ctx context.Context) (err error) { reaches, err = r.dealReach(ctx, f); return err })
+	want(core.StatsStages|core.StatsForecast, func(ctx context.Context) (err error) {
+		stages, err = r.stagesOf(ctx, f.PipelineID)
+		return err
+	})
+	err := r.all(ctx, parts...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}

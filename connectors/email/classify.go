@@ -186,11 +186,15 @@ func contactInText(text, relay string) (Address, bool) {
 	return Address{}, false
 }
 
+// relayPunct drops what does not matter in a relay's local part; built
+// once, as building a Replacer costs more than using it.
+var relayPunct = strings.NewReplacer(".", "", "-", "", "_", "")
+
 // isRelay reports whether a local part belongs to a no-reply sender.
 func isRelay(local string, relays []string) bool {
 	norm := func(s string) string {
 		s, _, _ = strings.Cut(strings.ToLower(s), "+")
-		return strings.NewReplacer(".", "", "-", "", "_", "").Replace(s)
+		return relayPunct.Replace(s)
 	}
 	l := norm(local)
 	if strings.Contains(l, "noreply") || strings.Contains(l, "donotreply") {

@@ -1,0 +1,177 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Email configures the inboxes leads are read from.
+type Email struct {
+	Mailboxes []Mailbox `yaml:"mailboxes"`
+}
+
+// Mailbox is one IMAP account the email connector reads. Validation fills
+// in the defaults, so the fields hold what will be used.
+type Mailbox struct {
+	Name            string   `yaml:"name"`     // unique; the lead source, e.g. sales-th
+	Host            string   `yaml:"host"`     // imap.example.com
+	Port            int      `yaml:"port"`     // default 993 with tls, else 143
+	TLS             string   `yaml:"tls"`      // tls (default), starttls, or none (loopback hosts only)
+	Username        string   `yaml:"username"` // the login
+	Password        string   `yaml:"password"` // usually ${VAR}
+	Folders         []string `yaml:"folders"`  // default [INBOX]; IDLE watches the first, the others are polled
+	Team            string   `yaml:"team"`     // the team its leads go to; default: the first team
+	Since           Period   `yaml:"since"`    // how far back a first sync reaches; default 7d
+	InternalDomains []string `yaml:"internal_domains"`
+	PollInterval    Duration `yaml:"poll_interval"` // without IDLE, and for the other folders; default 1m
+}
+
+// Mailbox defaults.
+const (
+	DefaultMailboxSince = Period(7 * 24 * time.Hour)
+	DefaultPollInterval = Duration(time.Minute)
+)
+
+// Period is a duration that may also be written in days: 7d, 36h, 90m.
+type Period time.Duration
+
+// UnmarshalText parses a period such as 7d or 168h.
+func (d *Period) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil && n >= 0 && n <= 36500 {
+			*d = Period(time.Duration(n) * 24 * time.Hour)
+			return nil
+		}
+	} else if v, err := time.ParseDuration(s); err == nil {
+		*d = Period(v)
+		return nil
+	}
+	return fmt.Errorf("invalid period %q; write it in days like 7d, or like 36h", b)
+}
+
+// MarshalText formats the period, in days when it is whole days.
+func (d Period) MarshalText() ([]byte, error) {
+	v := time.Duration(d)
+	if v > 0 && v%(24*time.Hour) == 0 {
+		return []byte(strconv.Itoa(int(v/(24*time.Hour))) + "d"), nil
+	}
+	return []byte(v.String()), nil
+}
+
+var mailboxName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+var tlsModes = []string{"tls", "starttls", "none"}
+
+// checkEmail validates the mailboxes and fills in their defaults. It runs
+// after checkPeople, so that teams are known.
+func (c *Config) checkEmail(p *problems) {
+	teams := map[string]string{} // lower-case → as configured
+	var teamNames []string
+	for _, t := range c.teams {
+		teams[strings.ToLower(t.Name)] = t.Name
+		teamNames = append(teamNames, t.Name)
+	}
+	names := map[string]int{}
+	for i := range c.Email.Mailboxes {
+		m := &c.Email.Mailboxes[i]
+		path := fmt.Sprintf("email.mailboxes[%d]", i)
+		m.Name = strings.TrimSpace(m.Name)
+		switch first, dup := names[m.Name]; {
+		case m.Name == "":
+			p.errf(path+".name", "a mailbox needs a name such as sales-th; it names the source of its leads")
+		case !mailboxName.MatchString(m.Name):
+			p.errf(path+".name", "invalid name %q; use letters, digits, '.', '-' and '_', such as sales-th", m.Name)
+		case dup:
+			p.errf(path+".name", "duplicate mailbox name %q (also email.mailboxes[%d])", m.Name, first)
+		default:
+			names[m.Name] = i
+		}
+		m.Host = strings.TrimSpace(m.Host)
+		if m.Host == "" {
+			p.errf(path+".host", "a mailbox needs the IMAP server's host, such as imap.example.com")
+		} else if strings.ContainsAny(m.Host, "/@ ") || (strings.Count(m.Host, ":") == 1) {
+			p.errf(path+".host", "invalid host %q; give the name alone, such as imap.example.com, and the port under port", m.Host)
+		}
+		m.TLS = strings.ToLower(strings.TrimSpace(m.TLS))
+		switch m.TLS {
+		case "":
+			m.TLS = "tls"
+		case "tls", "starttls":
+		case "none":
+			if m.Host != "" && !isLoopback(m.Host) {
+				p.errf(path+".tls", "tls: none would send the password unencrypted; it is allowed only for a loopback host (localhost, 127.0.0.1, ::1), not %s; use tls or starttls", m.Host)
+			}
+		default:
+			p.errf(path+".tls", "unknown tls %q%s; valid values are %s", m.TLS, didYouMean(m.TLS, tlsModes, "values"), strings.Join(tlsModes, ", "))
+		}
+		if m.Port == 0 {
+			m.Port = 143
+			if m.TLS == "tls" {
+				m.Port = 993
+			}
+		} else if m.Port < 1 || m.Port > 65535 {
+			p.errf(path+".port", "invalid port %d; use a number from 1 to 65535 (usually 993 with tls, 143 with starttls)", m.Port)
+		}
+		if strings.TrimSpace(m.Username) == "" {
+			p.errf(path+".username", "a mailbox needs the username it logs in with")
+		}
+		if len(m.Folders) == 0 {
+			m.Folders = []string{"INBOX"}
+		}
+		seen := map[string]bool{}
+		for j, f := range m.Folders {
+			f = strings.TrimSpace(f)
+			m.Folders[j] = f
+			switch {
+			case f == "":
+				p.errf(fmt.Sprintf("%s.folders[%d]", path, j), "empty folder name; write INBOX or the folder's full name, such as Leads/Web")
+			case seen[f]:
+				p.errf(fmt.Sprintf("%s.folders[%d]", path, j), "folder %q is listed twice", f)
+			}
+			seen[f] = true
+		}
+		if m.Team != "" {
+			if name, ok := teams[strings.ToLower(strings.TrimSpace(m.Team))]; ok {
+				m.Team = name
+			} else {
+				p.errf(path+".team", "unknown team %q%s", m.Team, didYouMean(m.Team, teamNames, "teams"))
+			}
+		}
+		switch {
+		case m.Since == 0:
+			m.Since = DefaultMailboxSince
+		case m.Since < 0:
+			p.errf(path+".since", "since must reach back some time, such as 7d")
+		}
+		switch {
+		case m.PollInterval == 0:
+			m.PollInterval = DefaultPollInterval
+		case time.Duration(m.PollInterval) < time.Second:
+			p.errf(path+".poll_interval", "poll_interval must be at least 1s, such as 1m")
+		}
+		for j, dom := range m.InternalDomains {
+			d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(dom), "@"))
+			if !strings.Contains(d, ".") || strings.ContainsAny(d, "@ /:") {
+				p.errf(fmt.Sprintf("%s.internal_domains[%d]", path, j), "invalid domain %q; write it like example.com", dom)
+				continue
+			}
+			m.InternalDomains[j] = d
+		}
+	}
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
