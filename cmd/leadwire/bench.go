@@ -21,6 +21,7 @@ type BenchCmd struct {
 	Keep    bool    `help:"Keep the seeded file."`
 	Queries int     `help:"Samples per query measurement." default:"2000"`
 	Seed    uint64  `help:"Random seed." default:"1"`
+	Measure bool    `help:"Only measure queries and reports on an existing --db seeded by an earlier run with --keep."`
 }
 
 // benchSet is what the bench seeds at scale 1.
@@ -47,8 +48,10 @@ func (c *BenchCmd) Run(a *App) error {
 		if !c.Keep {
 			defer os.RemoveAll(dir)
 		}
-	} else if _, err := os.Stat(path); err == nil {
-		return core.Errorf(core.KindConflict, "%s exists; the bench seeds a new file, so give another --db path", path)
+	} else if _, err := os.Stat(path); err == nil && !c.Measure {
+		return core.Errorf(core.KindConflict, "%s exists; the bench seeds a new file, so give another --db path, or add --measure to measure it again", path)
+	} else if err != nil && c.Measure {
+		return core.Errorf(core.KindInvalid, "--measure needs an existing --db seeded with --keep: %v", err)
 	}
 	ctx := a.ctx
 	db, err := storage.OpenAndMigrate(ctx, "sqlite:"+path)
@@ -66,6 +69,12 @@ func (c *BenchCmd) Run(a *App) error {
 
 	if err := b.directory(); err != nil {
 		return err
+	}
+	if c.Measure {
+		if err := b.loadLeads(); err != nil {
+			return err
+		}
+		return b.measure(c.Queries)
 	}
 	rawRate, err := b.rawInserts(20000)
 	if err != nil {
@@ -144,6 +153,19 @@ func (b *bench) directory() error {
 	}
 	b.pipeline, err = b.db.DefaultPipeline(b.ctx)
 	return err
+}
+
+// loadLeads reads back the lead ids of an earlier run, for the queries.
+func (b *bench) loadLeads() error {
+	var n int
+	if err := b.db.SQL().QueryRowContext(b.ctx, `SELECT COUNT(*) FROM leads`).Scan(&n); err != nil {
+		return fmt.Errorf("count leads: %w", err)
+	}
+	b.leads = make([]int64, n)
+	for i := range b.leads {
+		b.leads[i] = int64(i + 1)
+	}
+	return nil
 }
 
 // rawInserts is the yardstick: single-row inserts, each its own commit, on
