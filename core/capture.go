@@ -25,7 +25,7 @@ func (s *Service) Capture(ctx context.Context, in Inbound) (CaptureResult, error
 	s.group.leading = true
 	s.group.mu.Unlock()
 	if lead {
-		s.commitPending(ctx)
+		s.commitPending(context.WithoutCancel(ctx), req)
 	}
 	select {
 	case <-req.done:
@@ -56,17 +56,23 @@ type captureReq struct {
 // maxGroup bounds one shared commit.
 const maxGroup = 256
 
-// commitPending writes batches until nothing is pending, then gives up the
-// lead. The transaction does not end with the leader's context: the others
-// in the batch are waiting on it.
-func (s *Service) commitPending(ctx context.Context) {
-	ctx = context.WithoutCancel(ctx)
+// commitPending writes batches until own is stored, then hands the lead
+// to a goroutine that goes on while anything is pending (and ends when
+// nothing is), so no caller waits for others' inbounds after its own. With
+// own nil it writes until nothing is pending. The transactions do not end
+// with a caller's context: others in the batch are waiting on them.
+func (s *Service) commitPending(ctx context.Context, own *captureReq) {
 	for {
 		s.group.mu.Lock()
 		n := min(len(s.group.pending), maxGroup)
 		if n == 0 {
 			s.group.leading = false
 			s.group.mu.Unlock()
+			return
+		}
+		if own != nil && isClosed(own.done) {
+			s.group.mu.Unlock()
+			go s.commitPending(ctx, nil)
 			return
 		}
 		batch := s.group.pending[:n:n]
@@ -82,6 +88,15 @@ func (s *Service) commitPending(ctx context.Context) {
 			r.res, r.err = res[i], errs[i]
 			close(r.done)
 		}
+	}
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -35,6 +35,10 @@ type CLI struct {
 	Forecast    ForecastCmd    `cmd:"" help:"Weighted forecast against target."`
 	Backup      BackupCmd      `cmd:"" help:"Write an online backup of the SQLite database."`
 	Bench       BenchCmd       `cmd:"" help:"Seed a large data set and measure capture, queries and stats."`
+	Chat        ChatCmd        `cmd:"" help:"Talk to leadwire as in Slack or Telegram, in the terminal (needs --as EMAIL)."`
+	Connectors  ConnectorsCmd  `cmd:"" help:"See how the email, form and webhook connectors are doing."`
+	Tokens      TokensCmd      `cmd:"" help:"Create, list and revoke the tokens webhook senders authenticate with."`
+	Webhooks    WebhooksCmd    `cmd:"" help:"See the webhook delivery log."`
 }
 
 func main() {

@@ -34,7 +34,14 @@ func (c *ServeCmd) Run(a *App) error {
 	if c.Listen != "" {
 		listen = c.Listen
 	}
+	mailboxes, err := a.emailConnectors()
+	if err != nil {
+		return err
+	}
 	srv := newServer(a)
+	if err := srv.mountIntake(); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w; pick another address with --listen or http.listen", listen, err)
@@ -43,19 +50,25 @@ func (c *ServeCmd) Run(a *App) error {
 
 	httpSrv := &http.Server{Handler: srv.mux, ReadHeaderTimeout: 10 * time.Second}
 	g, ctx := errgroup.WithContext(a.ctx)
+	// Connectors outlive the signal until HTTP has drained.
+	connCtx, stopConnectors := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopConnectors()
 	g.Go(func() error {
 		if err := httpSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
 		return nil
 	})
+	g.Go(func() error { return runConnectors(connCtx, mailboxes) })
 	g.Go(func() error {
 		<-ctx.Done()
 		a.Logger().Info("shutting down")
-		// HTTP drains first; connectors and jobs (later) stop after it.
+		// HTTP drains first, then the connectors stop; jobs (later) last.
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
-		return httpSrv.Shutdown(shutdownCtx)
+		err := httpSrv.Shutdown(shutdownCtx)
+		stopConnectors()
+		return err
 	})
 	return g.Wait()
 }
@@ -74,7 +87,8 @@ func newServer(a *App) *server {
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "leadwire_http_requests_total", Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
-	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), s.requests)
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), s.requests,
+		newConnectorCollector(a.db))
 	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -109,3 +123,7 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.code = code
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection (read
+// deadlines) through the recorder.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -50,9 +50,9 @@ type Config struct {
 	Scoring      Scoring    `yaml:"scoring"`
 	TargetList   []Target   `yaml:"targets"`
 	Email        Email      `yaml:"email"`
+	Forms        []Form     `yaml:"forms"`    // web forms posting to /forms/{id}
+	Webhooks     Webhooks   `yaml:"webhooks"` // JSON pushed to /api/v1/inbound
 
-	Forms    any `yaml:"forms"`    // reserved: web form intake
-	Webhooks any `yaml:"webhooks"` // reserved: webhook intake
 	Slack    any `yaml:"slack"`    // reserved: the Slack app
 	Telegram any `yaml:"telegram"` // reserved: the Telegram bot
 	SMTP     any `yaml:"smtp"`     // reserved: outgoing mail
@@ -71,6 +71,9 @@ type Config struct {
 type HTTP struct {
 	Listen    string `yaml:"listen"`     // host:port; default 127.0.0.1:8080
 	PublicURL string `yaml:"public_url"` // how the outside world reaches Listen
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For names the client; without them the peer is.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // Team is a configured team.
@@ -152,11 +155,6 @@ type Target struct {
 	Month    string `yaml:"month"`    // "2026-11"
 	Amount   string `yaml:"amount"`   // major units: "50000", "12000.50"
 	Currency string `yaml:"currency"` // default: the reporting currency
-}
-
-// Email configures the inboxes leads are read from.
-type Email struct {
-	Mailboxes []map[string]any `yaml:"mailboxes"` // reserved: defined by the email connector's issue
 }
 
 // Duration is a Go duration written as text: 15m, 90s, 2h30m.

@@ -402,7 +402,7 @@ rates: {VND: 0.000036}
 		{"a list where a mapping belongs is an error", "http:\n  - listen #<\n", []string{"http at line", "want a mapping"}},
 		{"a YAML syntax error gives line and column", "teams:\n  - name: [Sales #<\n", []string{"leadwire.yaml: line 2, column"}},
 		{"an unquoted ${...} inside a flow mapping gets a hint", "http: {public_url: ${URL}} #<\n", []string{"line 1, column", `in quotes: "${NAME}"`}},
-		{"an alias into its own value is refused", "forms: &f [a, *f] #<\n", []string{"forms", "refers to the value that contains it"}},
+		{"an alias into its own value is refused", "rules: &f [a, *f] #<\n", []string{"rules", "refers to the value that contains it"}},
 		{"a merge of a mapping into itself is refused", "http: &h {<<: *h, listen: ':1'} #<\n", []string{"http", "refers to the value that contains it"}},
 		{"two documents are refused", "database: sqlite:a.db\n---\ndatabase: sqlite:b.db #<\n", []string{"2 YAML documents"}},
 	}
@@ -464,7 +464,7 @@ func TestAliasBombIsRefused(t *testing.T) {
 	for i := 1; i <= 9; i++ {
 		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
 	}
-	b.WriteString("forms: *a9\n")
+	b.WriteString("rules: *a9\n")
 	start := time.Now()
 	_, err := config.Parse([]byte(b.String()), "bomb.yaml", nil)
 	checkErr(t, err, "expands to more than")
@@ -551,6 +551,9 @@ func FuzzParse(f *testing.F) {
 			_ = c.Users()
 			_ = c.Pipelines()
 			_ = c.Targets()
+			_ = c.WebForms()
+			_ = c.WebhookSources()
+			_ = c.TrustedProxies()
 			if len(c.Pipelines()) == 0 {
 				t.Error("a valid configuration has no pipelines")
 			}

@@ -56,6 +56,9 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkPeople(p)
 	c.checkPipelines(p)
 	c.checkTargets(p)
+	c.checkEmail(p)
+	c.checkForms(p)
+	c.checkWebhooks(p)
 }
 
 func (c *Config) checkDatabase(p *problems, key string) {

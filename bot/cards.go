@@ -1,0 +1,252 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"leadwire/core"
+)
+
+// leadCard shows a lead with the buttons that fit its state.
+func (r *request) leadCard(ctx context.Context, l *core.Lead) Card {
+	store := r.c.svc.Store()
+	ref := l.Ref()
+	card := Card{Ref: ref, Title: ref}
+	if c, err := store.ContactByID(ctx, l.ContactID); err == nil {
+		card.Title, card.Subtitle = contactTitle(c, ref), contactLine(c)
+	}
+	switch l.Status {
+	case core.LeadNew:
+		card.Status, card.Tone = "new · unclaimed", ToneWarn
+	case core.LeadClaimed:
+		card.Status = "claimed"
+	case core.LeadQualified:
+		card.Status, card.Tone = "qualified into "+core.DealRef(l.DealID), ToneGood
+	case core.LeadDisqualified:
+		card.Status, card.Tone = "disqualified: "+l.DisqualifyReason, ToneBad
+	}
+	source := l.SourceChannel
+	if l.SourceName != "" {
+		source += " (" + l.SourceName + ")"
+	}
+	card.Fields = []Field{{"Score", fmt.Sprint(l.Score)}, {"Source", source}, {"Received", r.at(l.CreatedAt)}}
+	if l.TeamID != 0 {
+		if t, err := store.TeamByID(ctx, l.TeamID); err == nil {
+			card.Fields = append(card.Fields, Field{"Team", t.Name})
+		}
+	}
+	if l.OwnerID != 0 {
+		card.Fields = append(card.Fields, Field{"Owner", r.userName(ctx, l.OwnerID)})
+	}
+	card.Text = clip(strings.TrimSpace(l.Subject+"\n"+l.Message), 300)
+	switch {
+	case l.Open():
+		if l.OwnerID == 0 {
+			card.Buttons = append(card.Buttons, Button{"Claim", act("claim", ref), StylePrimary})
+			if r.user.Role != core.RoleRep {
+				card.Buttons = append(card.Buttons, Button{"Assign next rep", act("assign", ref, "next"), StyleDefault})
+			}
+		}
+		card.Buttons = append(card.Buttons, Button{"Qualify", act("qualify", ref), StyleDefault},
+			Button{"Disqualify", act("disq", ref), StyleDanger})
+	case l.DealID != 0:
+		card.Buttons = append(card.Buttons, Button{"Open " + core.DealRef(l.DealID), act("show", core.DealRef(l.DealID)), StyleDefault})
+	}
+	return card
+}
+
+func contactTitle(c *core.Contact, fallback string) string {
+	switch {
+	case c.Name != "" && c.Company != "":
+		return c.Name + " (" + c.Company + ")"
+	case c.Name != "":
+		return c.Name
+	case c.Company != "":
+		return c.Company
+	case len(c.Emails) > 0:
+		return c.Emails[0]
+	}
+	return fallback
+}
+
+func contactLine(c *core.Contact) string {
+	var parts []string
+	if len(c.Emails) > 0 {
+		parts = append(parts, c.Emails[0])
+	}
+	if len(c.Phones) > 0 {
+		parts = append(parts, c.Phones[0])
+	}
+	return strings.Join(parts, " · ")
+}
+
+// dealCard shows a deal with its next step, its latest activity and the
+// buttons that fit its state.
+func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
+	store := r.c.svc.Store()
+	ref := d.Ref()
+	card := Card{Ref: ref, Title: d.Title}
+	if c, err := store.ContactByID(ctx, d.ContactID); err == nil {
+		card.Subtitle = strings.Trim(contactTitle(c, "")+" · "+contactLine(c), " ·")
+	}
+	p := r.pipeline(ctx, d.PipelineID)
+	var stage *core.Stage
+	if p != nil {
+		stage = p.Stage(d.StageID)
+	}
+	stageName := r.stageName(ctx, d)
+	switch d.Status {
+	case core.DealWon:
+		card.Status, card.Tone = "won "+r.at(d.ClosedAt), ToneGood
+	case core.DealLost:
+		card.Status, card.Tone = "lost: "+d.LostReason, ToneBad
+	default:
+		card.Status = stageName + " · open"
+		if p != nil {
+			for i, st := range p.OpenStages() {
+				if st.ID == d.StageID {
+					card.Status = fmt.Sprintf("%s (%d of %d) · open", stageName, i+1, len(p.OpenStages()))
+				}
+			}
+		}
+		if stage != nil && stage.RotDays > 0 && r.now.Sub(lastTouch(d)) > stage.RotLimit() {
+			card.Status += fmt.Sprintf(" · rotting (no activity for %d days)", int(r.now.Sub(lastTouch(d)).Hours()/24))
+			card.Tone = ToneWarn
+		}
+	}
+	prob := d.EffectiveProbability(stage)
+	card.Fields = []Field{
+		{"Value", d.Value.String()},
+		{"Probability", fmt.Sprintf("%d%%", prob)},
+		{"Owner", r.userName(ctx, d.OwnerID)},
+		{"Expected close", closeDate(d.ExpectedClose)},
+		{"Last activity", ago(lastTouch(d), r.now)},
+	}
+	if d.LeadID != 0 {
+		card.Fields = append(card.Fields, Field{"Lead", core.LeadRef(d.LeadID)})
+	}
+	if tasks, err := store.ListTasks(ctx, core.TaskFilter{DealID: d.ID, OpenOnly: true, Limit: 1}); err == nil && len(tasks) > 0 {
+		t := tasks[0]
+		card.Fields = append(card.Fields, Field{"Next task", fmt.Sprintf("T%d %s · %s", t.ID, r.at(due(t)), t.Title)})
+	}
+	if acts, err := store.ListActivities(ctx, core.ActivityFilter{DealID: d.ID, Limit: 1}); err == nil && len(acts) > 0 {
+		a := acts[0]
+		card.Note = fmt.Sprintf("Latest: %s · %s", clip(strings.TrimSpace(a.Subject+" "+a.Body), 120), ago(a.At, r.now))
+	}
+	if d.Status != core.DealOpen {
+		card.Buttons = []Button{{"Reopen", act("reopen", ref), StyleDefault}}
+		return card
+	}
+	if next := nextStage(p, d.StageID); next != nil {
+		card.Buttons = append(card.Buttons, Button{"→ " + next.Name, act("stage", ref, fmt.Sprint(next.ID)), StylePrimary})
+	}
+	card.Buttons = append(card.Buttons, Button{"Won", act("won", ref), StyleDefault},
+		Button{"Lost", act("lost", ref), StyleDanger},
+		Button{"Remind tomorrow", act("remind", ref, "tomorrow"), StyleDefault})
+	return card
+}
+
+// nextStage is the open stage after the deal's, nil at the last.
+func nextStage(p *core.Pipeline, stageID int64) *core.Stage {
+	if p == nil {
+		return nil
+	}
+	open := p.OpenStages()
+	for i := range open {
+		if open[i].ID == stageID && i+1 < len(open) {
+			return &open[i+1]
+		}
+	}
+	return nil
+}
+
+func lastTouch(d *core.Deal) time.Time {
+	if d.LastActivityAt.IsZero() {
+		return d.CreatedAt
+	}
+	return d.LastActivityAt
+}
+
+// closeDate shows an expected close date; it is a calendar date, the same
+// in every zone.
+func closeDate(t time.Time) string {
+	if t.IsZero() {
+		return "not set"
+	}
+	return t.UTC().Format("Mon 2 Jan 2006")
+}
+
+// due is when a task is due again: its snooze, if later.
+func due(t core.Task) time.Time {
+	if t.SnoozedUntil.After(t.DueAt) {
+		return t.SnoozedUntil
+	}
+	return t.DueAt
+}
+
+// dealItem is a deal's line in a list.
+func (r *request) dealItem(ctx context.Context, d *core.Deal) Item {
+	text := fmt.Sprintf("%s · %s · %s", d.Title, r.stageName(ctx, d), d.Value)
+	it := Item{Ref: d.Ref(), Text: text, Action: act("show", d.Ref())}
+	var detail []string
+	if d.OwnerID != r.user.ID {
+		detail = append(detail, r.userName(ctx, d.OwnerID))
+	}
+	if !d.ExpectedClose.IsZero() {
+		detail = append(detail, "closes "+closeDate(d.ExpectedClose))
+	}
+	detail = append(detail, "active "+ago(lastTouch(d), r.now))
+	it.Detail = strings.Join(detail, " · ")
+	return it
+}
+
+// leadItem is a lead's line in a list.
+func (r *request) leadItem(ctx context.Context, l *core.Lead) Item {
+	who := l.Ref()
+	if c, err := r.c.svc.Store().ContactByID(ctx, l.ContactID); err == nil {
+		who = contactTitle(c, who)
+	}
+	it := Item{Ref: l.Ref(), Text: fmt.Sprintf("%s · score %d · %s", who, l.Score, l.SourceChannel), Action: act("show", l.Ref())}
+	detail := []string{"received " + ago(l.CreatedAt, r.now)}
+	if l.OwnerID == 0 {
+		detail = append(detail, "unclaimed")
+		it.Tone = ToneWarn
+	} else if l.OwnerID != r.user.ID {
+		detail = append(detail, r.userName(ctx, l.OwnerID))
+	}
+	if l.Subject != "" {
+		detail = append(detail, clip(l.Subject, 60))
+	}
+	it.Detail = strings.Join(detail, " · ")
+	return it
+}
+
+// taskItem is a task's line in a list, with Done and Snooze buttons.
+func (r *request) taskItem(ctx context.Context, t core.Task) Item {
+	ref := fmt.Sprintf("T%d", t.ID)
+	when := r.at(due(t))
+	it := Item{Ref: ref, Text: when + " · " + t.Title}
+	switch {
+	case t.Done:
+		it.Text, it.Tone = "done · "+t.Title, ToneGood
+	case due(t).Before(r.now):
+		it.Text, it.Tone = when+" (overdue) · "+t.Title, ToneWarn
+	}
+	switch {
+	case t.DealID != 0:
+		it.Detail = "on " + core.DealRef(t.DealID)
+	case t.LeadID != 0:
+		it.Detail = "on " + core.LeadRef(t.LeadID)
+	}
+	if t.OwnerID != r.user.ID {
+		it.Detail = strings.TrimPrefix(it.Detail+" · "+r.userName(ctx, t.OwnerID), " · ")
+	}
+	if !t.Done {
+		it.Buttons = []Button{{"Done", act("done", ref), StylePrimary},
+			{"Snooze 1h", act("snooze", ref, "1h"), StyleDefault},
+			{"Tomorrow", act("snooze", ref, "tomorrow"), StyleDefault}}
+	}
+	return it
+}

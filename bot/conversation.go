@@ -1,0 +1,243 @@
+// Package bot is the conversation every chat shares: it reads a command or
+// a button press, calls the core services as the person who typed it, and
+// answers with a Reply that the Slack, Telegram and console adapters
+// render. Permissions are core's: the bot only asks, as the user.
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"leadwire/core"
+)
+
+// Options tune a conversation for its chat.
+type Options struct {
+	// Prefix is how commands are typed in this chat ("/lw " in Slack,
+	// "/" in Telegram, "" in the console); usage lines and hints carry it.
+	Prefix string
+	// Limit is how many items a list shows (default 10).
+	Limit int
+	// Log receives internal errors, which users only hear about vaguely.
+	Log *slog.Logger
+}
+
+// Conversation answers commands and button presses. It holds no state
+// between calls, so one value serves every user and goroutine.
+type Conversation struct {
+	svc      *core.Service
+	clock    core.Clock
+	opts     Options
+	dates    *dates
+	commands []*command
+	byName   map[string]*command
+}
+
+// NewConversation returns a conversation over the services; clock nil
+// means the service's clock.
+func NewConversation(svc *core.Service, clock core.Clock, opts Options) *Conversation {
+	if clock == nil {
+		clock = svc.Clock()
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = 10
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	c := &Conversation{svc: svc, clock: clock, opts: opts, dates: newDates()}
+	c.commands = c.grammar()
+	c.byName = map[string]*command{}
+	for _, cmd := range c.commands {
+		c.byName[cmd.name] = cmd
+		for _, a := range cmd.aliases {
+			c.byName[a] = cmd
+		}
+	}
+	return c
+}
+
+// request is one command or press being answered, with what its handlers
+// share: who asks, the words, the time in their zone, and lookups made
+// once per request.
+type request struct {
+	c         *Conversation
+	user      *core.User
+	args      args
+	press     bool // from a button: a change replaces the card it was on
+	now       time.Time
+	loc       *time.Location
+	users     map[int64]*core.User
+	pipelines map[int64]*core.Pipeline
+}
+
+func (c *Conversation) request(user *core.User, a args, press bool) *request {
+	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(),
+		users: map[int64]*core.User{user.ID: user}, pipelines: map[int64]*core.Pipeline{}}
+}
+
+// Handle answers a typed command. A nil or deactivated user gets Unknown
+// and nothing else.
+func (c *Conversation) Handle(ctx context.Context, user *core.User, text string) Reply {
+	if user == nil || !user.Active {
+		return Unknown("", "")
+	}
+	word, a := splitCommand(text)
+	if word == "" {
+		return c.help(ctx, c.request(user, a, false))
+	}
+	if ref, err := core.ParseRef(word); err == nil {
+		return c.show(ctx, c.request(user, a, false), ref)
+	}
+	cmd := c.byName[word]
+	if cmd == nil {
+		return c.unknownCommand(word)
+	}
+	if a.len() < cmd.min {
+		return c.usage(cmd)
+	}
+	return cmd.run(ctx, c.request(user, a, false))
+}
+
+// Press answers a button: its action code, as the user who pressed it.
+func (c *Conversation) Press(ctx context.Context, user *core.User, action string) Reply {
+	if user == nil || !user.Active {
+		return Unknown("", "")
+	}
+	return c.press(ctx, c.request(user, args{}, true), action)
+}
+
+// Unknown is the whole answer to someone leadwire does not know: how to
+// get access, and no pipeline data. chat and id, when given, name the
+// account an admin should link ("slack", "U123ABC").
+func Unknown(chat, id string) Reply {
+	link := linkCommand + " YOUR-EMAIL --slack YOUR-SLACK-ID (or --telegram YOUR-TELEGRAM-ID)"
+	if chat != "" && id != "" {
+		link = fmt.Sprintf("%s YOUR-EMAIL --%s %s", linkCommand, chat, id)
+	}
+	return Reply{Tone: ToneWarn, Ephemeral: true,
+		Text: "You are not a leadwire user yet, so there is nothing to show you. Ask a leadwire admin to link your account: " + link}
+}
+
+// SlackUser finds the user linked to a Slack user id; nil when nobody is,
+// so the adapter answers Unknown.
+func (c *Conversation) SlackUser(ctx context.Context, slackID string) (*core.User, error) {
+	return known(c.svc.Store().UserBySlackID(ctx, slackID))
+}
+
+// TelegramUser finds the user linked to a Telegram user id; nil when
+// nobody is.
+func (c *Conversation) TelegramUser(ctx context.Context, telegramID int64) (*core.User, error) {
+	return known(c.svc.Store().UserByTelegramID(ctx, telegramID))
+}
+
+func known(u *core.User, err error) (*core.User, error) {
+	if core.IsNotFound(err) || (err == nil && !u.Active) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// fail maps an error to a reply: the one place where error kinds become
+// words and tones. Internal errors are logged and not shown; every change
+// is one transaction, so a failed one changed nothing.
+func (c *Conversation) fail(err error) Reply {
+	r := Reply{Text: core.Message(err), Ephemeral: true}
+	switch core.KindOf(err) {
+	case core.KindNotFound, core.KindInvalid, core.KindConflict:
+		r.Tone = ToneWarn
+	case core.KindForbidden:
+		r.Tone = ToneBad
+	default:
+		c.opts.Log.Error("chat command failed", "err", err)
+		r.Tone = ToneBad
+		r.Text = "Something went wrong on our side and nothing was changed. Try again in a moment; if it keeps happening, tell an admin."
+	}
+	return r
+}
+
+// changed is the reply to a change: in the channel, and in place of the
+// card when it came from a button.
+func (r *request) changed(text string, cards ...Card) Reply {
+	return Reply{Text: text, Tone: ToneGood, Cards: cards, Update: r.press}
+}
+
+// shown is the reply to a read: for the asker only.
+func shown(text string, cards ...Card) Reply {
+	return Reply{Text: text, Cards: cards, Ephemeral: true}
+}
+
+// userName names a user for display, looked up once per request.
+func (r *request) userName(ctx context.Context, id int64) string {
+	if id == 0 {
+		return "nobody"
+	}
+	u, ok := r.users[id]
+	if !ok {
+		u, _ = r.c.svc.Store().UserByID(ctx, id)
+		r.users[id] = u
+	}
+	switch {
+	case u == nil:
+		return fmt.Sprintf("user %d", id)
+	case u.Name != "":
+		return u.Name
+	}
+	return u.Email
+}
+
+// pipeline returns a pipeline, looked up once per request; nil if gone.
+func (r *request) pipeline(ctx context.Context, id int64) *core.Pipeline {
+	p, ok := r.pipelines[id]
+	if !ok {
+		p, _ = r.c.svc.Store().PipelineByID(ctx, id)
+		r.pipelines[id] = p
+	}
+	return p
+}
+
+// stageName names a deal's stage.
+func (r *request) stageName(ctx context.Context, d *core.Deal) string {
+	if p := r.pipeline(ctx, d.PipelineID); p != nil {
+		if st := p.Stage(d.StageID); st != nil {
+			return st.Name
+		}
+	}
+	return "?"
+}
+
+// at shows a time in the asker's zone.
+func (r *request) at(t time.Time) string { return formatTime(t, r.loc, r.now) }
+
+// cmd is how a command reads in this chat: cmd("move D45 STAGE").
+func (c *Conversation) cmd(s string) string { return c.opts.Prefix + s }
+
+// ago says how long ago t was, roughly: "just now", "5 min ago", "3 h
+// ago", "4 days ago".
+func ago(t, now time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+}
+
+// clip shortens s to n runes, with an ellipsis.
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > n {
+		return strings.TrimSpace(string(r[:n-1])) + "…"
+	}
+	return s
+}

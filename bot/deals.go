@@ -1,0 +1,264 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"leadwire/core"
+)
+
+var openDeal = []core.DealStatus{core.DealOpen}
+
+// deals lists open deals: mine (default), the team's, or in a stage.
+func (c *Conversation) deals(ctx context.Context, r *request) Reply {
+	word := strings.ToLower(r.args.rest(0))
+	f := core.DealFilter{Statuses: openDeal, Limit: c.opts.Limit + 1}
+	list := List{Title: "Your open deals", Empty: "You have no open deals."}
+	var note string
+	switch {
+	case word == "" || word == "mine" || word == "me" || word == "my":
+		f.OwnerID = r.user.ID
+	case word == "team" || word == "all":
+		if r.user.Role == core.RoleRep {
+			note = "The team's deals are for its manager; here are yours."
+			f.OwnerID = r.user.ID
+		} else {
+			list = List{Title: "Open deals of your team", Empty: "The team has no open deals."}
+		}
+	default:
+		p, err := c.svc.Store().DefaultPipeline(ctx)
+		if err != nil {
+			return c.fail(err)
+		}
+		st, err := core.MatchStage(p, word)
+		if err != nil {
+			return c.fail(err)
+		}
+		f.StageID = st.ID
+		if st.Kind != core.StageOpen {
+			f.Statuses = nil
+		}
+		list = List{Title: "Deals in " + st.Name, Empty: "No deals in " + st.Name + "."}
+	}
+	deals, err := c.svc.Deals(ctx, r.user, f)
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(deals) > c.opts.Limit {
+		deals, list.More = deals[:c.opts.Limit], fmt.Sprintf("showing the %d newest; %s sums them all", c.opts.Limit, c.cmd("pipeline"))
+	}
+	for i := range deals {
+		list.Items = append(list.Items, r.dealItem(ctx, &deals[i]))
+	}
+	rep := Reply{Text: note, Lists: []List{list}, Ephemeral: true}
+	if note != "" {
+		rep.Tone = ToneWarn
+	}
+	return rep
+}
+
+func (c *Conversation) deal(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'D')
+	if fail != nil {
+		return *fail
+	}
+	return c.show(ctx, r, core.Ref{Kind: 'D', ID: id})
+}
+
+func (c *Conversation) move(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'D')
+	if fail != nil {
+		return *fail
+	}
+	stage := r.args.rest(1)
+	if stage == "" {
+		return c.askStage(ctx, r, id)
+	}
+	d, err := c.svc.Move(ctx, r.user, id, stage)
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.moved(ctx, r, d)
+}
+
+// askStage answers a move without a stage with the usage and a button for
+// every other open stage.
+func (c *Conversation) askStage(ctx context.Context, r *request, id int64) Reply {
+	rep := c.usage(c.byName["move"])
+	d, err := c.svc.Deal(ctx, r.user, id)
+	if err != nil {
+		return c.fail(err)
+	}
+	if p := r.pipeline(ctx, d.PipelineID); p != nil && d.Status == core.DealOpen {
+		for _, st := range p.OpenStages() {
+			if st.ID != d.StageID {
+				rep.Buttons = append(rep.Buttons, Button{st.Name, act("stage", d.Ref(), fmt.Sprint(st.ID)), StyleDefault})
+			}
+		}
+	}
+	return rep
+}
+
+// doMoveTo moves a deal to a stage by id (a button).
+func (c *Conversation) doMoveTo(ctx context.Context, r *request, dealID, stageID int64) Reply {
+	d, err := c.svc.Deal(ctx, r.user, dealID)
+	if err != nil {
+		return c.fail(err)
+	}
+	var st *core.Stage
+	if p := r.pipeline(ctx, d.PipelineID); p != nil {
+		st = p.Stage(stageID)
+	}
+	if st == nil {
+		return staleButton()
+	}
+	if d, err = c.svc.Move(ctx, r.user, dealID, st.Name); err != nil {
+		return c.fail(err)
+	}
+	return c.moved(ctx, r, d)
+}
+
+func (c *Conversation) moved(ctx context.Context, r *request, d *core.Deal) Reply {
+	card := r.dealCard(ctx, d)
+	card.Note = "moved by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
+	if d.Status == core.DealWon {
+		return r.changed(fmt.Sprintf("%s won: %s.", d.Ref(), d.Value), card)
+	}
+	return r.changed(fmt.Sprintf("%s moved to %s.", d.Ref(), r.stageName(ctx, d)), card)
+}
+
+func (c *Conversation) won(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'D')
+	if fail != nil {
+		return *fail
+	}
+	return c.doWin(ctx, r, id)
+}
+
+func (c *Conversation) doWin(ctx context.Context, r *request, id int64) Reply {
+	d, err := c.svc.Win(ctx, r.user, id)
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.moved(ctx, r, d)
+}
+
+func (c *Conversation) lost(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'D')
+	if fail != nil {
+		return *fail
+	}
+	if r.args.len() < 2 {
+		return c.askLost(ctx, r, id)
+	}
+	return c.doLose(ctx, r, id, r.args.rest(1))
+}
+
+// askLost offers the configured lost reasons; from a button, on the card.
+func (c *Conversation) askLost(ctx context.Context, r *request, id int64) Reply {
+	ref := core.DealRef(id)
+	menu := reasonMenu("Why was "+ref+" lost?", "lost", ref, c.svc.Settings().LostReasons, c.cmd("lost "+ref+" REASON"))
+	if r.press {
+		d, err := c.svc.Deal(ctx, r.user, id)
+		if err != nil {
+			return c.fail(err)
+		}
+		card := r.dealCard(ctx, d)
+		card.Menu = menu
+		return Reply{Cards: []Card{card}, Update: true}
+	}
+	return Reply{Tone: ToneWarn, Ephemeral: true, Menu: menu,
+		Text: "Why was " + ref + " lost? Pick a reason, or give your own; usage: " + c.usageLine(c.byName["lost"])}
+}
+
+func (c *Conversation) doLose(ctx context.Context, r *request, id int64, reason string) Reply {
+	d, err := c.svc.Lose(ctx, r.user, id, reason)
+	if err != nil {
+		return c.fail(err)
+	}
+	card := r.dealCard(ctx, d)
+	card.Note = "closed by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
+	return r.changed(fmt.Sprintf("%s lost: %s.", d.Ref(), d.LostReason), card)
+}
+
+func (c *Conversation) reopen(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'D')
+	if fail != nil {
+		return *fail
+	}
+	return c.doReopen(ctx, r, id)
+}
+
+func (c *Conversation) doReopen(ctx context.Context, r *request, id int64) Reply {
+	d, err := c.svc.Reopen(ctx, r.user, id)
+	if err != nil {
+		return c.fail(err)
+	}
+	card := r.dealCard(ctx, d)
+	card.Note = "reopened by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
+	return r.changed(fmt.Sprintf("%s reopened in %s.", d.Ref(), r.stageName(ctx, d)), card)
+}
+
+func (c *Conversation) note(ctx context.Context, r *request) Reply {
+	ref, err := core.ParseRef(r.args.word(0))
+	if err == nil && ref.Kind == 'T' {
+		err = core.Errorf(core.KindInvalid, "notes go on a lead or a deal, not on %s", ref)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	if _, err := c.svc.Note(ctx, r.user, ref, r.args.rest(1)); err != nil {
+		return c.fail(err)
+	}
+	return r.changed("Noted on " + ref.String() + ".")
+}
+
+// value reads "D45 AMOUNT [CURRENCY]"; without a currency the deal keeps
+// its own.
+func (c *Conversation) value(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'D')
+	if fail != nil {
+		return *fail
+	}
+	if r.args.len() > 3 {
+		return c.usage(c.byName["value"])
+	}
+	cur := r.args.word(2)
+	if cur == "" {
+		d, err := c.svc.Deal(ctx, r.user, id)
+		if err != nil {
+			return c.fail(err)
+		}
+		cur = d.Value.Currency
+	}
+	v, err := core.ParseMoney(r.args.word(1), cur)
+	if err != nil {
+		return c.fail(err)
+	}
+	d, err := c.svc.SetValue(ctx, r.user, id, v)
+	if err != nil {
+		return c.fail(err)
+	}
+	return r.changed(fmt.Sprintf("%s is worth %s now.", d.Ref(), d.Value), r.dealCard(ctx, d))
+}
+
+// setClose sets the expected close date from a date phrase, read as a
+// calendar date in the asker's zone.
+func (c *Conversation) setClose(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'D')
+	if fail != nil {
+		return *fail
+	}
+	at, ok := c.dates.whole(r.args.rest(1), r.now, r.loc)
+	if !ok {
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%q is not a date I can read; write it like 2027-01-15, 15 jan or next fri; usage: %s", r.args.rest(1), c.usageLine(c.byName["close"]))}
+	}
+	y, m, day := at.In(r.loc).Date()
+	d, err := c.svc.SetCloseDate(ctx, r.user, id, time.Date(y, m, day, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return c.fail(err)
+	}
+	return r.changed(fmt.Sprintf("%s is expected to close %s.", d.Ref(), closeDate(d.ExpectedClose)), r.dealCard(ctx, d))
+}

@@ -1,0 +1,220 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"leadwire/core"
+)
+
+// review lists what needs the asker now: rotting deals, overdue tasks and
+// unclaimed team leads.
+func (c *Conversation) review(ctx context.Context, r *request) Reply {
+	rv, err := c.svc.Review(ctx, r.user, c.opts.Limit)
+	if err != nil {
+		return c.fail(err)
+	}
+	more := func(cut bool) string {
+		if cut {
+			return fmt.Sprintf("showing the first %d", c.opts.Limit)
+		}
+		return ""
+	}
+	rotting := List{Title: "Rotting deals", Empty: "No rotting deals.", More: more(rv.MoreRotting)}
+	for i := range rv.Rotting {
+		it := r.dealItem(ctx, &rv.Rotting[i])
+		it.Tone = ToneWarn
+		it.Buttons = []Button{{"Remind tomorrow", act("remind", rv.Rotting[i].Ref(), "tomorrow"), StyleDefault}}
+		rotting.Items = append(rotting.Items, it)
+	}
+	overdue := List{Title: "Overdue tasks", Empty: "No overdue tasks.", More: more(rv.MoreOverdue)}
+	for _, t := range rv.Overdue {
+		overdue.Items = append(overdue.Items, r.taskItem(ctx, t))
+	}
+	unclaimed := List{Title: "Unclaimed leads of your team", Empty: "No unclaimed leads.", More: more(rv.MoreUnclaimed)}
+	for i := range rv.Unclaimed {
+		it := r.leadItem(ctx, &rv.Unclaimed[i])
+		it.Buttons = []Button{{"Claim", act("claim", rv.Unclaimed[i].Ref()), StylePrimary}}
+		unclaimed.Items = append(unclaimed.Items, it)
+	}
+	rep := Reply{Lists: []List{rotting, overdue, unclaimed}, Ephemeral: true}
+	if len(rv.Rotting)+len(rv.Overdue)+len(rv.Unclaimed) == 0 {
+		rep.Text, rep.Tone, rep.Lists = "All clear: nothing rotting, nothing overdue, no unclaimed leads.", ToneGood, nil
+	}
+	return rep
+}
+
+// pipelineCmd sums the asker's open deals by stage ("team": the team's).
+func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
+	mode, ok := pick(r.args.word(0), "mine", "team")
+	if !ok {
+		return c.usage(c.byName["pipeline"])
+	}
+	sum, err := c.svc.PipelineSummary(ctx, r.user, mode == "team")
+	if err != nil {
+		return c.fail(err)
+	}
+	card := Card{Title: "Your pipeline", Status: fmt.Sprintf("%d open deals · %s · weighted %s", sum.Deals, sum.Value, sum.Weighted)}
+	if mode == "team" {
+		card.Title = "Your team's pipeline"
+	}
+	pipelines := map[string]bool{}
+	for _, st := range sum.Stages {
+		pipelines[st.Pipeline] = true
+	}
+	for _, st := range sum.Stages {
+		label := fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability)
+		if len(pipelines) > 1 {
+			label = st.Pipeline + " / " + label
+		}
+		card.Fields = append(card.Fields, Field{label, fmt.Sprintf("%d · %s", st.Deals, st.Value)})
+	}
+	card.Note = strings.Join(sum.Warnings, "; ")
+	return shown("", card)
+}
+
+// stats shows the numbers of the asker (me) or their team, over all time
+// or a month ("month" is this one).
+func (c *Conversation) stats(ctx context.Context, r *request) Reply {
+	f := core.StatsFilter{}
+	who, period := "", "all time"
+	for _, w := range r.args.words {
+		switch w = strings.ToLower(w); {
+		case w == "me" || w == "mine" || w == "my":
+			f.OwnerID, who = r.user.ID, "you"
+		case w == "team":
+			who = "your team"
+		case w == "month":
+			y, m, _ := r.now.In(r.loc).Date()
+			f.From = time.Date(y, m, 1, 0, 0, 0, 0, r.loc)
+		default:
+			t, err := time.ParseInLocation("2006-01", w, r.loc)
+			if err != nil {
+				return c.usage(c.byName["stats"])
+			}
+			f.From = t
+		}
+	}
+	if !f.From.IsZero() {
+		f.To = f.From.AddDate(0, 1, 0)
+		period = f.From.Format("January 2006")
+	}
+	if who == "" {
+		who = map[core.Role]string{core.RoleRep: "you", core.RoleManager: "your team", core.RoleAdmin: "everyone"}[r.user.Role]
+	}
+	m, err := c.svc.Metrics(ctx, r.user, f)
+	if err != nil {
+		return c.fail(err)
+	}
+	card := Card{Title: "Stats: " + who + ", " + period,
+		Status: fmt.Sprintf("%d open · %d won · %d lost · win rate %.0f%%", m.Open, m.Won, m.Lost, 100*m.WinRate),
+		Fields: []Field{{"Won value", m.WonValue.String()}, {"Open value", m.OpenValue.String()},
+			{"Average deal", m.AvgDealSize.String()}, {"Average cycle", fmt.Sprintf("%.0f days", m.AvgCycleDays)},
+			{"Speed to lead", speed(m.MedianSpeedToLead)}, {"Rotting deals", fmt.Sprint(m.Rotting)}}}
+	if m.Bottleneck != "" {
+		card.Fields = append(card.Fields, Field{"Slowest stage", m.Bottleneck})
+	}
+	if f.OwnerID == 0 && r.user.Role != core.RoleRep {
+		for i, rep := range m.ByRep {
+			if i == 5 {
+				break
+			}
+			card.Fields = append(card.Fields, Field{rep.Name, fmt.Sprintf("%d won · %s · %.0f%%", rep.Won, rep.WonValue, 100*rep.WinRate)})
+		}
+	}
+	card.Note = strings.Join(m.Warnings, "; ")
+	return shown("", card)
+}
+
+// speed shows the median time to a first response.
+func speed(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "n/a"
+	case d < time.Minute:
+		return "under a minute"
+	}
+	return d.Round(time.Minute).String()
+}
+
+// forecast compares the weighted pipeline with the target of a month.
+func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
+	fc, err := c.svc.Forecast(ctx, r.user, core.StatsFilter{}, r.args.word(0))
+	if err != nil {
+		return c.fail(err)
+	}
+	card := Card{Title: "Forecast " + fc.Month, Fields: []Field{{"Target", fc.Target.String()}, {"Won", fc.Won.String()},
+		{"Weighted pipeline", fc.Weighted.String()}, {"Gap", fc.Gap.String()}}}
+	switch {
+	case fc.Target.Amount == 0:
+		card.Status = "no target set"
+	case fc.Gap.Amount <= 0:
+		card.Status, card.Tone = "on track", ToneGood
+	default:
+		card.Status, card.Tone = "behind by "+fc.Gap.String(), ToneWarn
+	}
+	for i, fm := range fc.Months {
+		if i == 6 {
+			break
+		}
+		month := fm.Month
+		if month == "" {
+			month = "no close date"
+		}
+		card.Fields = append(card.Fields, Field{month, fmt.Sprintf("%d deals · %s · weighted %s", fm.Deals, fm.Value, fm.Weighted)})
+	}
+	card.Note = strings.Join(fc.Warnings, "; ")
+	return shown("", card)
+}
+
+// find searches contacts and shows their newest lead and deal.
+func (c *Conversation) find(ctx context.Context, r *request) Reply {
+	query := r.args.rest(0)
+	hits, err := c.svc.Search(ctx, r.user, query, c.opts.Limit)
+	if err != nil {
+		return c.fail(err)
+	}
+	list := List{Title: fmt.Sprintf("Found for %q", query), Empty: "Nobody matches " + query + "."}
+	for _, h := range hits {
+		name := contactTitle(&core.Contact{Name: h.Name, Company: h.Company, Emails: nonEmpty(h.Email)}, "contact")
+		it := Item{Text: name, Detail: strings.Trim(h.Email+" · "+h.Phone, " ·")}
+		var refs []string
+		if h.DealID != 0 {
+			refs = append(refs, core.DealRef(h.DealID))
+			it.Ref, it.Action = core.DealRef(h.DealID), act("show", core.DealRef(h.DealID))
+		}
+		if h.LeadID != 0 {
+			refs = append(refs, core.LeadRef(h.LeadID))
+			if it.Ref == "" {
+				it.Ref, it.Action = core.LeadRef(h.LeadID), act("show", core.LeadRef(h.LeadID))
+			}
+		}
+		if len(refs) > 0 {
+			it.Detail = strings.Trim(it.Detail+" · "+strings.Join(refs, " "), " ·")
+		}
+		list.Items = append(list.Items, it)
+	}
+	return Reply{Lists: []List{list}, Ephemeral: true}
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// linkCommand is how an admin links a chat account to a user.
+const linkCommand = "leadwire users set"
+
+// link answers "link telegram": one-time codes arrive with the Telegram
+// bot; until then an admin links accounts.
+func (c *Conversation) link(_ context.Context, r *request) Reply {
+	if _, ok := pick(r.args.word(0), "telegram"); !ok || r.args.word(0) == "" {
+		return c.usage(c.byName["link"])
+	}
+	return Reply{Tone: ToneWarn, Ephemeral: true, Text: "Linking Telegram from chat arrives with the Telegram bot. Until then an admin can link you: " +
+		linkCommand + " " + r.user.Email + " --telegram YOUR-TELEGRAM-ID"}
+}

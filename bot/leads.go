@@ -1,0 +1,275 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"leadwire/core"
+)
+
+var openLead = []core.LeadStatus{core.LeadNew, core.LeadClaimed}
+
+// leads lists leads: mine (default), new, top or unclaimed.
+func (c *Conversation) leads(ctx context.Context, r *request) Reply {
+	mode, ok := pick(r.args.word(0), "mine", "new", "top", "unclaimed")
+	if !ok {
+		return c.usage(c.byName["leads"])
+	}
+	if mode != "mine" && r.user.Role != core.RoleAdmin && r.user.TeamID == 0 {
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: "You are not in a team, so there are no team leads to show; yours are under: " + c.cmd("leads")}
+	}
+	limit := c.opts.Limit + 1
+	var list List
+	var leads []core.Lead
+	var err error
+	switch mode {
+	case "mine":
+		list = List{Title: "Your open leads", Empty: "You have no open leads. " + c.cmd("leads unclaimed") + " shows the team's."}
+		leads, err = c.svc.Leads(ctx, r.user, core.LeadFilter{OwnerID: r.user.ID, Statuses: openLead, Limit: limit})
+	case "new", "unclaimed":
+		list = List{Title: "Unclaimed leads of your team", Empty: "No unclaimed leads: the team is on top of it."}
+		leads, err = c.svc.Leads(ctx, r.user, core.LeadFilter{Unowned: true, Statuses: []core.LeadStatus{core.LeadNew}, Limit: limit})
+	case "top":
+		list = List{Title: "Best-scored open leads", Empty: "No open leads."}
+		f := core.LeadFilter{Statuses: openLead, OrderBy: "score", Limit: limit}
+		if leads, err = c.svc.Leads(ctx, r.user, f); err == nil && r.user.Role == core.RoleRep {
+			// A rep's reach is own leads plus the team's unclaimed ones.
+			f.Unowned = true
+			var more []core.Lead
+			more, err = c.svc.Leads(ctx, r.user, f)
+			leads = append(leads, more...)
+			slices.SortStableFunc(leads, func(a, b core.Lead) int { return b.Score - a.Score })
+		}
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(leads) > c.opts.Limit {
+		leads, list.More = leads[:c.opts.Limit], fmt.Sprintf("showing the first %d", c.opts.Limit)
+	}
+	for i := range leads {
+		it := r.leadItem(ctx, &leads[i])
+		if leads[i].OwnerID == 0 && leads[i].Open() {
+			it.Buttons = []Button{{"Claim", act("claim", leads[i].Ref()), StylePrimary}}
+		}
+		list.Items = append(list.Items, it)
+	}
+	return Reply{Lists: []List{list}, Ephemeral: true}
+}
+
+// pick matches word to one of the choices by prefix; "" is the first.
+func pick(word string, choices ...string) (string, bool) {
+	w := strings.ToLower(word)
+	if w == "" {
+		return choices[0], true
+	}
+	for _, ch := range choices {
+		if strings.HasPrefix(ch, w) {
+			return ch, true
+		}
+	}
+	return "", false
+}
+
+func (c *Conversation) lead(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'L')
+	if fail != nil {
+		return *fail
+	}
+	return c.show(ctx, r, core.Ref{Kind: 'L', ID: id})
+}
+
+func (c *Conversation) claim(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'L')
+	if fail != nil {
+		return *fail
+	}
+	return c.doClaim(ctx, r, id)
+}
+
+func (c *Conversation) doClaim(ctx context.Context, r *request, id int64) Reply {
+	l, err := c.svc.Claim(ctx, r.user, id)
+	if err != nil {
+		return c.fail(err)
+	}
+	card := r.leadCard(ctx, l)
+	card.Note = "claimed by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
+	return r.changed(l.Ref()+" is yours now.", card)
+}
+
+func (c *Conversation) assign(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'L')
+	if fail != nil {
+		return *fail
+	}
+	return c.doAssign(ctx, r, id, r.args.rest(1))
+}
+
+func (c *Conversation) doAssign(ctx context.Context, r *request, id int64, who string) Reply {
+	var l *core.Lead
+	var err error
+	if w := strings.ToLower(who); w == "next" || w == "auto" {
+		l, err = c.svc.AssignRoundRobin(ctx, r.user, id)
+	} else {
+		var to *core.User
+		if to, err = c.findUser(ctx, r.user, who); err == nil {
+			l, err = c.svc.Assign(ctx, r.user, id, to.ID)
+		}
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	card := r.leadCard(ctx, l)
+	card.Note = "assigned by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
+	return r.changed(fmt.Sprintf("%s assigned to %s.", l.Ref(), r.userName(ctx, l.OwnerID)), card)
+}
+
+// findUser resolves "@rep": a Slack mention (<@U123> or <@U123|name>), an
+// email, or the start of a name or email among the asker's team (everyone
+// for an admin).
+func (c *Conversation) findUser(ctx context.Context, actor *core.User, who string) (*core.User, error) {
+	store := c.svc.Store()
+	who = strings.TrimSpace(who)
+	if id, ok := strings.CutPrefix(who, "<@"); ok {
+		id, _, _ = strings.Cut(strings.TrimSuffix(id, ">"), "|")
+		return store.UserBySlackID(ctx, id)
+	}
+	if strings.Contains(who, "@") && !strings.HasPrefix(who, "@") {
+		if email, err := core.NormalizeEmail(who); err == nil {
+			return store.UserByEmail(ctx, email)
+		}
+	}
+	name := strings.ToLower(strings.TrimPrefix(who, "@"))
+	if name == "" {
+		return nil, core.Errorf(core.KindInvalid, "assign to whom? usage: %s", c.usageLine(c.byName["assign"]))
+	}
+	f := core.UserFilter{TeamID: actor.TeamID}
+	if actor.Role == core.RoleAdmin {
+		f.TeamID = 0
+	}
+	users, err := store.ListUsers(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var matches []*core.User
+	for i := range users {
+		u := &users[i]
+		local, _, _ := strings.Cut(u.Email, "@")
+		full := strings.ToLower(u.Name)
+		if !u.Active {
+			continue
+		}
+		if full == name || local == name {
+			return u, nil
+		}
+		if strings.HasPrefix(full, name) || strings.HasPrefix(local, name) || hasWordPrefix(full, name) {
+			matches = append(matches, u)
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		return nil, core.Errorf(core.KindNotFound, "nobody called %q in your team; use a name, an email or a Slack @mention", who)
+	}
+	var names []string
+	for _, u := range matches {
+		names = append(names, u.Name+" <"+u.Email+">")
+	}
+	return nil, core.Errorf(core.KindInvalid, "%q could be %s; type more of the name or the email", who, strings.Join(names, ", "))
+}
+
+// hasWordPrefix reports whether a later word of s starts with prefix.
+func hasWordPrefix(s, prefix string) bool {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '-' }) {
+		if strings.HasPrefix(w, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// qualify reads "L123 [PIPELINE] [VALUE [CURRENCY]]": the first word that
+// starts with a digit is the value.
+func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'L')
+	if fail != nil {
+		return *fail
+	}
+	words := r.args.words[1:]
+	at := slices.IndexFunc(words, func(w string) bool { return w[0] >= '0' && w[0] <= '9' })
+	in := core.QualifyInput{Pipeline: strings.Join(words, " ")}
+	if at >= 0 {
+		if len(words) > at+2 {
+			return c.usage(c.byName["qualify"])
+		}
+		in.Pipeline = strings.Join(words[:at], " ")
+		cur := c.svc.Settings().Currency
+		if len(words) == at+2 {
+			cur = words[at+1]
+		}
+		v, err := core.ParseMoney(words[at], cur)
+		if err != nil {
+			return c.fail(err)
+		}
+		in.Value = v
+	}
+	return c.doQualify(ctx, r, id, in)
+}
+
+func (c *Conversation) doQualify(ctx context.Context, r *request, id int64, in core.QualifyInput) Reply {
+	d, err := c.svc.Qualify(ctx, r.user, id, in)
+	if err != nil {
+		return c.fail(err)
+	}
+	return r.changed(fmt.Sprintf("%s qualified into %s, in %s.", core.LeadRef(id), d.Ref(), r.stageName(ctx, d)), r.dealCard(ctx, d))
+}
+
+func (c *Conversation) disqualify(ctx context.Context, r *request) Reply {
+	id, fail := c.refArg(r, 0, 'L')
+	if fail != nil {
+		return *fail
+	}
+	if r.args.len() < 2 {
+		return c.askDisqualify(ctx, r, id)
+	}
+	return c.doDisqualify(ctx, r, id, r.args.rest(1))
+}
+
+// askDisqualify offers the configured reasons; from a button, on the card.
+func (c *Conversation) askDisqualify(ctx context.Context, r *request, id int64) Reply {
+	ref := core.LeadRef(id)
+	menu := reasonMenu("Why is "+ref+" disqualified?", "disq", ref, c.svc.Settings().DisqualifyReasons, c.cmd("disqualify "+ref+" REASON"))
+	if r.press {
+		l, err := c.svc.Lead(ctx, r.user, id)
+		if err != nil {
+			return c.fail(err)
+		}
+		card := r.leadCard(ctx, l)
+		card.Menu = menu
+		return Reply{Cards: []Card{card}, Update: true}
+	}
+	return Reply{Tone: ToneWarn, Ephemeral: true, Menu: menu,
+		Text: "Why is " + ref + " disqualified? Pick a reason, or give your own; usage: " + c.usageLine(c.byName["disqualify"])}
+}
+
+func reasonMenu(title, verb, ref string, reasons []core.Reason, custom string) *Menu {
+	m := &Menu{Title: title, Custom: custom}
+	for i, rs := range reasons {
+		m.Options = append(m.Options, Option{Label: rs.Label, Action: reasonAction(verb, ref, i, rs)})
+	}
+	return m
+}
+
+func (c *Conversation) doDisqualify(ctx context.Context, r *request, id int64, reason string) Reply {
+	l, err := c.svc.Disqualify(ctx, r.user, id, reason)
+	if err != nil {
+		return c.fail(err)
+	}
+	card := r.leadCard(ctx, l)
+	card.Note = "disqualified by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
+	return r.changed(fmt.Sprintf("%s disqualified: %s.", l.Ref(), l.DisqualifyReason), card)
+}

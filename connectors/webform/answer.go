@@ -1,0 +1,124 @@
+package webform
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"leadwire/core"
+)
+
+// answerer writes answers in the form the client wants: redirects and
+// small HTML pages for browsers, JSON for scripts.
+type answerer struct {
+	w       http.ResponseWriter
+	browser bool
+}
+
+// wantsHTML reports whether the post comes from a browser submitting a
+// form rather than from a script.
+func wantsHTML(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
+	if strings.Contains(accept, "text/html") {
+		return true
+	}
+	if strings.Contains(accept, "application/json") {
+		return false
+	}
+	kind, _ := mediaOf(r.Header.Get("Content-Type"))
+	return kind == mediaURLEncoded || kind == mediaMultipart
+}
+
+// answer is the JSON body of a success.
+type answer struct {
+	Lead      string `json:"lead,omitempty"`
+	Deal      string `json:"deal,omitempty"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+}
+
+func (a answerer) success(f *form, res core.CaptureResult) {
+	status := http.StatusCreated
+	if res.Duplicate {
+		status = http.StatusOK
+	}
+	if a.browser {
+		if f.Redirect != "" {
+			a.w.Header().Set("Location", f.Redirect)
+			a.w.WriteHeader(http.StatusSeeOther)
+			return
+		}
+		a.page(status, "Thank you", "We have your message and will be in touch soon.", nil)
+		return
+	}
+	ans := answer{Duplicate: res.Duplicate}
+	if res.LeadID != 0 {
+		ans.Lead = core.LeadRef(res.LeadID)
+	}
+	if res.DealID != 0 {
+		ans.Deal = core.Ref{Kind: 'D', ID: res.DealID}.String()
+	}
+	a.json(status, ans)
+}
+
+func (a answerer) refuse(r *refusal) {
+	if r.retryAfter > 0 {
+		a.w.Header().Set("Retry-After", strconv.Itoa(r.retryAfter))
+	}
+	if a.browser {
+		a.page(r.status, http.StatusText(r.status), r.message, r.fields)
+		return
+	}
+	a.json(r.status, struct {
+		Error  string            `json:"error"`
+		Fields map[string]string `json:"fields,omitempty"`
+	}{r.message, r.fields})
+}
+
+func (a answerer) json(status int, v any) {
+	h := a.w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	a.w.WriteHeader(status)
+	enc := json.NewEncoder(a.w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36em; margin: 3em auto; padding: 0 1em">
+<h1>{{.Title}}</h1>
+<p>{{.Message}}</p>
+{{- if .Fields}}
+<ul>{{range .Fields}}<li><strong>{{.Name}}</strong>: {{.Problem}}</li>{{end}}</ul>
+{{- end}}
+{{- if ge .Status 400}}
+<p>Use your browser&rsquo;s back button to return to the form; what you typed is usually still there.</p>
+{{- end}}
+</body></html>
+`))
+
+// page writes a small HTML page: a thank-you, or a refusal with what to
+// fix.
+func (a answerer) page(status int, title, message string, fields map[string]string) {
+	type problem struct{ Name, Problem string }
+	var list []problem
+	for _, name := range sortedKeys(fields) {
+		list = append(list, problem{name, fields[name]})
+	}
+	h := a.w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	a.w.WriteHeader(status)
+	pageTemplate.Execute(a.w, struct {
+		Status         int
+		Title, Message string
+		Fields         []problem
+	}{status, title, message, list})
+}

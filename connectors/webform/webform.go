@@ -1,0 +1,511 @@
+// Package webform takes leads from web forms: POST /forms/{id} with an
+// urlencoded, multipart or JSON body becomes a core.Inbound handed to
+// core.Service.Capture.
+//
+// Each form maps its posted field names onto the contact fields (name,
+// email, phone, company, subject, message; a field already named so needs
+// no mapping), may require fields, and keeps every other field, the UTM
+// parameters (utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+// from the body or else from the Referer's query) and the referrer as lead
+// metadata. A field posted under one of those names wins over the header.
+// Browsers cut the Referer of a post to another site down to the origin
+// unless the page's referrer policy allows more (configs/form.html sets
+// it), so UTM parameters of the page's address only arrive that way.
+//
+// Answers: a browser post (Accept: text/html, or a form body without
+// Accept: application/json) is redirected with 303 to the form's redirect
+// URL, or shown a short thank-you page when it has none; other clients get
+// 201 {"lead":"L123"} (and "deal":"D45" when the submission went onto an
+// open deal). A retried post with the same Idempotency-Key header stores
+// nothing and answers 200 with the same refs and "duplicate":true. A post
+// without the header is always a new submission: a double-click of a plain
+// HTML form sends the same person twice, which core.Capture turns into an
+// activity on the lead the first one opened, not a second lead.
+//
+// Refusals: 400 malformed body, 403 an origin not allowed, 404 unknown
+// form, 405 wrong method, 413 too large (the body, a value, or the number
+// of fields), 415 unsupported content type, 422 missing or invalid fields
+// ({"error":"…","fields":{"email":"…"}}), 429 past the rate limit, per
+// client address and per form, with Retry-After. A post that fills the
+// honeypot field gets the answer a real one would and stores nothing.
+package webform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/time/rate"
+
+	"leadwire/core"
+)
+
+// Contact fields a posted field can be mapped onto.
+const (
+	FieldName    = "name"
+	FieldEmail   = "email"
+	FieldPhone   = "phone"
+	FieldCompany = "company"
+	FieldSubject = "subject"
+	FieldMessage = "message"
+)
+
+// Fields lists the contact fields in the order they are reported.
+var Fields = []string{FieldName, FieldEmail, FieldPhone, FieldCompany, FieldSubject, FieldMessage}
+
+// utmKeys are kept from the body or, when the body has none, the Referer.
+var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+
+// Metadata bounds: a lead keeps this many extra fields, each name and value
+// cut to these many characters.
+const (
+	maxMetadata      = 50
+	maxMetadataKey   = 64
+	maxMetadataValue = 2000
+)
+
+// Form is one form's configuration.
+type Form struct {
+	ID             string
+	Team           string            // the team its leads go to; "" the default team
+	Region         string            // phone region for numbers without a country code (the team's)
+	Fields         map[string]string // posted name → contact field
+	Required       []string          // contact fields or posted names that must not be empty
+	Redirect       string            // where a browser goes after posting; "" a thank-you page
+	AllowedOrigins []string          // origins allowed to post from a browser ("*": any); none: no CORS
+	Honeypot       string            // a field people leave empty and bots fill
+	Limits         Limits
+	PerIP          Rate // per client address; zero: no limit
+	PerForm        Rate // for the whole form; zero: no limit
+}
+
+// Options are the handler's settings shared by every form.
+type Options struct {
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when telling clients apart; without them the connection's
+	// peer is the client.
+	TrustedProxies []netip.Prefix
+	Log            *slog.Logger
+}
+
+// Handler serves the forms. Mount Submit on "POST /forms/{id}" and
+// Preflight on "OPTIONS /forms/{id}".
+type Handler struct {
+	svc     *core.Service
+	forms   map[string]*form
+	trusted []netip.Prefix
+	log     *slog.Logger
+	// lastLead is the newest lead id answered, so that a honeypot hit can
+	// be answered with a ref that looks like a real one.
+	lastLead atomic.Int64
+}
+
+type form struct {
+	Form
+	anyOrigin bool
+	origins   map[string]bool
+	posted    map[string]string // contact field → the posted name reported in errors
+	byIP      *keyedLimiter
+	all       *rate.Limiter
+}
+
+// New returns a handler for the forms, which must have distinct ids and
+// map onto contact fields only.
+func New(svc *core.Service, forms []Form, opts Options) (*Handler, error) {
+	h := &Handler{svc: svc, forms: map[string]*form{}, trusted: opts.TrustedProxies, log: opts.Log}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	for _, f := range forms {
+		if f.ID == "" {
+			return nil, fmt.Errorf("a form needs an id")
+		}
+		if _, dup := h.forms[f.ID]; dup {
+			return nil, fmt.Errorf("form %s is defined twice", f.ID)
+		}
+		c := &form{Form: f, origins: map[string]bool{}, posted: map[string]string{}}
+		for _, o := range f.AllowedOrigins {
+			if o == "*" {
+				c.anyOrigin = true
+			}
+			c.origins[strings.TrimRight(o, "/")] = true
+		}
+		for _, name := range sortedKeys(f.Fields) {
+			target := f.Fields[name]
+			if !slices.Contains(Fields, target) {
+				return nil, fmt.Errorf("form %s maps %q onto %q, which is not one of %s", f.ID, name, target, strings.Join(Fields, ", "))
+			}
+			if _, ok := c.posted[target]; !ok {
+				c.posted[target] = name
+			}
+		}
+		for _, field := range Fields {
+			if _, ok := c.posted[field]; !ok {
+				c.posted[field] = field
+			}
+		}
+		if f.PerIP.N > 0 {
+			c.byIP = newKeyedLimiter(f.PerIP)
+		}
+		if f.PerForm.N > 0 {
+			c.all = f.PerForm.newLimiter()
+		}
+		h.forms[f.ID] = c
+	}
+	return h, nil
+}
+
+// Submit takes one submission of the form named by the path's {id}.
+func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
+	a := answerer{w: w, browser: wantsHTML(r)}
+	f := h.forms[r.PathValue("id")]
+	if f == nil {
+		a.refuse(refuse(http.StatusNotFound, "no form %q here; check the form's action URL", clean(r.PathValue("id"), 64)))
+		return
+	}
+	if !f.allowOrigin(w, r) {
+		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", clean(r.Header.Get("Origin"), 200)))
+		return
+	}
+	if ref := h.limit(f, r); ref != nil {
+		a.refuse(ref)
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 255 || strings.IndexFunc(key, func(c rune) bool { return c <= ' ' || c > '~' }) >= 0 {
+		a.refuse(refuse(http.StatusBadRequest, "the Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID"))
+		return
+	}
+	kind, _ := mediaOf(r.Header.Get("Content-Type"))
+	limit := f.Limits.maxBytes(kind == mediaMultipart)
+	if r.ContentLength > limit {
+		// Refused before reading a byte; the server closes the
+		// connection rather than drain what follows.
+		a.refuse(refuse(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", limit))
+		return
+	}
+	// A client trickling its body cannot hold the handler for long.
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(30 * time.Second))
+	sub, err := Decode(r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, limit), f.Limits)
+	if err != nil {
+		a.refuse(asRefusal(err))
+		return
+	}
+	in, bot, ref := f.inbound(sub, r)
+	if ref != nil {
+		a.refuse(ref)
+		return
+	}
+	in.ExternalID = key
+	if bot {
+		h.honeypot(r.Context(), f, a)
+		return
+	}
+	res, err := h.capture(r.Context(), in)
+	if err != nil {
+		a.refuse(h.captureRefusal(f, err))
+		return
+	}
+	for {
+		last := h.lastLead.Load()
+		if res.LeadID <= last || h.lastLead.CompareAndSwap(last, res.LeadID) {
+			break
+		}
+	}
+	a.success(f, res)
+}
+
+// capture hands the inbound to core. Two posts with one Idempotency-Key
+// racing on two replicas meet at the key's unique index; the loser asks
+// again and finds what the winner stored.
+func (h *Handler) capture(ctx context.Context, in core.Inbound) (core.CaptureResult, error) {
+	res, err := h.svc.Capture(ctx, in)
+	if err != nil && in.ExternalID != "" && core.KindOf(err) == core.KindConflict {
+		res, err = h.svc.Capture(ctx, in)
+	}
+	return res, err
+}
+
+func (h *Handler) captureRefusal(f *form, err error) *refusal {
+	if errors.Is(err, context.Canceled) {
+		// The sender hung up; what it posted may still be stored, and
+		// a retry with the same Idempotency-Key finds it.
+		return refuse(http.StatusServiceUnavailable, "the request ended before the form was saved; please send it again")
+	}
+	switch core.KindOf(err) {
+	case core.KindInvalid:
+		return &refusal{status: http.StatusUnprocessableEntity, message: core.Message(err)}
+	case core.KindNotFound:
+		// The form names a team that is gone: ours to fix, not the sender's.
+		h.log.Error("web form cannot route its lead", "form", f.ID, "team", f.Team, "err", err)
+	default:
+		h.log.Error("web form capture failed", "form", f.ID, "err", err)
+	}
+	return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
+}
+
+// honeypot answers a bot as a person would be answered, counts it, and
+// stores nothing else.
+func (h *Handler) honeypot(ctx context.Context, f *form, a answerer) {
+	if err := h.svc.Skip(ctx, core.ConnectorName(core.ChannelWebform, f.ID), "honeypot", nil); err != nil {
+		h.log.Warn("web form honeypot not counted", "form", f.ID, "err", err)
+	}
+	id := h.lastLead.Load()
+	if id == 0 {
+		if leads, err := h.svc.Store().ListLeads(ctx, core.LeadFilter{Limit: 1}); err == nil && len(leads) > 0 {
+			id = leads[0].ID
+		}
+	}
+	a.success(f, core.CaptureResult{LeadID: id + 1, NewLead: true})
+}
+
+// Preflight answers a browser's CORS preflight for the form.
+func (h *Handler) Preflight(w http.ResponseWriter, r *http.Request) {
+	a := answerer{w: w}
+	f := h.forms[r.PathValue("id")]
+	if f == nil {
+		a.refuse(refuse(http.StatusNotFound, "no form %q here", clean(r.PathValue("id"), 64)))
+		return
+	}
+	if r.Header.Get("Origin") == "" || !f.allowOrigin(w, r) {
+		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", clean(r.Header.Get("Origin"), 200)))
+		return
+	}
+	hdr := w.Header()
+	hdr.Set("Access-Control-Allow-Methods", "POST")
+	hdr.Set("Access-Control-Allow-Headers", "Content-Type, Accept, Idempotency-Key")
+	hdr.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// allowOrigin sets the CORS headers for an allowed origin. A form without
+// allowed origins takes posts from anywhere but lets no other origin read
+// its answers; a form with them refuses posts from other origins.
+func (f *form) allowOrigin(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if len(f.AllowedOrigins) == 0 {
+		return r.Method != http.MethodOptions
+	}
+	w.Header().Add("Vary", "Origin")
+	if origin == "" {
+		return true // not from a browser's cross-origin request
+	}
+	if !f.anyOrigin && !f.origins[origin] {
+		return false
+	}
+	if f.anyOrigin {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	} else {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+	}
+	return true
+}
+
+// limit applies the client's and the form's rate limits.
+func (h *Handler) limit(f *form, r *http.Request) *refusal {
+	now := time.Now()
+	if f.byIP != nil {
+		if ok, retry := f.byIP.allow(clientKey(ClientIP(r, h.trusted)), now); !ok {
+			return tooMany(retry, "too many posts from your address")
+		}
+	}
+	if f.all != nil {
+		if ok, retry := take(f.all, now); !ok {
+			return tooMany(retry, "the form is taking too many posts")
+		}
+	}
+	return nil
+}
+
+// tooMany is a 429 saying when to try again, in whole seconds.
+func tooMany(retry time.Duration, what string) *refusal {
+	secs := max(1, int((retry+time.Second-1)/time.Second))
+	r := refuse(http.StatusTooManyRequests, "%s; try again in %ds", what, secs)
+	r.retryAfter = secs
+	return r
+}
+
+// inbound maps a submission onto an inbound. bot reports a filled
+// honeypot; a refusal lists the fields that are missing or invalid.
+func (f *form) inbound(sub *Submission, r *http.Request) (in core.Inbound, bot bool, ref *refusal) {
+	in = core.Inbound{Channel: core.ChannelWebform, Source: f.ID, Team: f.Team, Metadata: map[string]string{}}
+	contact := map[string][]string{}
+	var extras []string
+	for _, name := range sortedKeys(sub.Values) {
+		vals := sub.Values[name]
+		switch {
+		case name == f.Honeypot && f.Honeypot != "":
+			bot = bot || strings.TrimSpace(strings.Join(vals, "")) != ""
+		case name == "_charset_":
+		case f.Fields[name] != "":
+			contact[f.Fields[name]] = append(contact[f.Fields[name]], vals...)
+		case slices.Contains(Fields, name):
+			contact[name] = append(contact[name], vals...)
+		default:
+			extras = append(extras, name)
+		}
+	}
+	in.Name = join(contact[FieldName], " ")
+	in.Email = first(contact[FieldEmail])
+	in.Phone = first(contact[FieldPhone])
+	in.Company = join(contact[FieldCompany], " ")
+	in.Subject = join(contact[FieldSubject], " ")
+	in.Text = join(contact[FieldMessage], "\n\n")
+
+	problems := map[string]string{}
+	for _, req := range f.Required {
+		if slices.Contains(Fields, req) {
+			if strings.TrimSpace(join(contact[req], "")) == "" {
+				problems[f.posted[req]] = "required"
+			}
+		} else if strings.TrimSpace(join(sub.Values[req], "")) == "" {
+			problems[req] = "required"
+		}
+	}
+	if in.Email != "" {
+		if norm, err := core.NormalizeEmail(in.Email); err != nil || strings.ContainsAny(in.Email, "\r\n") {
+			problems[f.posted[FieldEmail]] = "invalid email address; write it like anna@example.com"
+		} else {
+			in.Email = norm
+		}
+	}
+	if in.Phone != "" {
+		if _, err := core.NormalizePhone(in.Phone, f.Region); err != nil {
+			problems[f.posted[FieldPhone]] = "invalid phone number; write it with its country code, like +48 601 234 567"
+		}
+	}
+	if in.Email == "" && in.Phone == "" && problems[f.posted[FieldEmail]] == "" && problems[f.posted[FieldPhone]] == "" {
+		problems[f.posted[FieldEmail]] = "give an email address or a phone number so we can answer"
+	}
+	if len(problems) > 0 {
+		names := sortedKeys(problems)
+		for i, n := range names {
+			names[i] = clean(n, 64)
+		}
+		return in, bot, &refusal{status: http.StatusUnprocessableEntity,
+			message: "please fix these fields: " + strings.Join(names, ", "), fields: cleanKeys(problems)}
+	}
+
+	for _, name := range extras {
+		if slices.Contains(utmKeys, name) {
+			in.Metadata[name] = clean(join(sub.Values[name], ", "), maxMetadataValue)
+		}
+	}
+	dropped := 0
+	for _, name := range extras {
+		if slices.Contains(utmKeys, name) {
+			continue
+		}
+		v := clean(join(sub.Values[name], ", "), maxMetadataValue)
+		key := clean(name, maxMetadataKey)
+		if _, taken := in.Metadata[key]; taken || v == "" {
+			continue
+		}
+		if len(in.Metadata) >= maxMetadata {
+			dropped++
+			continue
+		}
+		in.Metadata[key] = v
+	}
+	for _, file := range sub.Files {
+		if len(in.Metadata) >= maxMetadata {
+			dropped++
+			continue
+		}
+		in.Metadata[clean("file:"+file.Field, maxMetadataKey)] = clean(fmt.Sprintf("%s (%s, %d bytes, not kept)", file.Name, file.Type, file.Size), maxMetadataValue)
+	}
+	if dropped > 0 {
+		in.Metadata["fields_dropped"] = strconv.Itoa(dropped)
+	}
+	if referer := r.Header.Get("Referer"); referer != "" {
+		if _, posted := in.Metadata["referrer"]; !posted {
+			in.Metadata["referrer"] = clean(referer, maxMetadataValue)
+		}
+		if u, err := url.Parse(referer); err == nil {
+			q := u.Query()
+			for _, k := range utmKeys {
+				if _, posted := in.Metadata[k]; !posted && q.Get(k) != "" {
+					in.Metadata[k] = clean(q.Get(k), maxMetadataValue)
+				}
+			}
+		}
+	}
+	if len(in.Metadata) == 0 {
+		in.Metadata = nil
+	}
+	return in, bot, nil
+}
+
+func first(vals []string) string {
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func join(vals []string, sep string) string {
+	var out []string
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// clean makes s fit for metadata and messages: valid UTF-8, no control
+// characters but newlines and tabs, at most n characters.
+func clean(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > n {
+		s = string([]rune(s)[:n])
+	}
+	return s
+}
+
+func cleanKeys(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[clean(k, 64)] = v
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func asRefusal(err error) *refusal {
+	if r, ok := err.(*refusal); ok {
+		return r
+	}
+	return refuse(http.StatusBadRequest, "the form could not be read: %v", err)
+}
