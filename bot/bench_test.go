@@ -17,10 +17,9 @@ import (
 	"leadwire/storage"
 )
 
-// BenchmarkCommands times command handling (parse, core call, reply,
-// rendered as console text) for
-// the commands a rep uses most, on a seeded SQLite file, and reports p50
-// and p99 per command. LEADWIRE_BENCH_N sets how many deals the file holds
+// BenchmarkCommands times command handling (parse, core call, reply
+// rendered as console text) for the commands a rep uses most, on a seeded
+// SQLite file, and reports p50 and p99 per command. LEADWIRE_BENCH_N sets how many deals the file holds
 // (default 20000: contacts, leads and deals alike, with stage history,
 // tasks and unclaimed leads); LEADWIRE_BENCH_DB names a file to keep the
 // seeded database in and reuse on the next run with the same N.

@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -18,8 +20,22 @@ type Directory struct {
 // Sync upserts the configured directory in one transaction: teams by name,
 // users by email (users added with the CLI are kept), pipelines by name
 // (stage ids survive edits), and targets.
+//
+// A directory applied before is not applied again: commands that only read
+// then take no write lock, and changes made with the CLI to configured
+// users last until the configuration changes.
 func (s *Service) Sync(ctx context.Context, dir Directory) error {
-	err := s.store.Update(ctx, func(tx Tx) error {
+	sum, err := json.Marshal(dir)
+	if err != nil {
+		return fmt.Errorf("apply configured directory: %w", err)
+	}
+	fingerprint := fmt.Sprintf("%x", sha256.Sum256(sum))
+	if applied, err := s.store.Setting(ctx, directoryKey); err != nil {
+		return err
+	} else if applied == fingerprint {
+		return nil
+	}
+	err = s.store.Update(ctx, func(tx Tx) error {
 		teams := map[string]*Team{}
 		for _, def := range dir.Teams {
 			t, err := s.saveTeam(ctx, tx, def)
@@ -71,13 +87,17 @@ func (s *Service) Sync(ctx context.Context, dir Directory) error {
 				return err
 			}
 		}
-		return nil
+		return tx.PutSetting(ctx, directoryKey, fingerprint)
 	})
 	if err != nil {
 		return fmt.Errorf("apply configured teams, users and pipelines: %w", err)
 	}
 	return nil
 }
+
+// directoryKey is the setting holding the fingerprint of the directory
+// applied last.
+const directoryKey = "directory"
 
 // pipelineOf turns a configured pipeline into one with Won and Lost added.
 func pipelineOf(def PipelineDef) *Pipeline {

@@ -489,3 +489,29 @@ func TestMetricsAndForecast(t *testing.T) {
 		}
 	})
 }
+
+func TestSyncAppliesADirectoryOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		dir := core.Directory{Users: []core.UserDef{{Email: "pim@example.com", Name: "Pim", Team: "Bangkok"}}}
+		if err := f.svc.Sync(f.ctx, dir); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "pim@example.com", Name: "Pim Srisuk"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Sync(f.ctx, dir); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := db.UserByEmail(f.ctx, "pim@example.com"); u.Name != "Pim Srisuk" {
+			t.Fatalf("the same directory was applied again over a CLI change: name %q", u.Name)
+		}
+		dir.Users[0].Name = "Pim S."
+		if err := f.svc.Sync(f.ctx, dir); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := db.UserByEmail(f.ctx, "pim@example.com"); u.Name != "Pim S." {
+			t.Fatalf("a changed directory was not applied: name %q", u.Name)
+		}
+	})
+}

@@ -65,6 +65,9 @@ type Reader interface {
 
 	ListTargets(ctx context.Context, month string) ([]Target, error)
 
+	// Setting returns a stored installation fact, "" when unset.
+	Setting(ctx context.Context, key string) (string, error)
+
 	// LoadCheckpoint returns a connector's saved position, "" when none.
 	LoadCheckpoint(ctx context.Context, connector, key string) (string, error)
 	// ConnectorStatuses reports every connector that has counted anything.
@@ -124,6 +127,9 @@ type Tx interface {
 	UpdateTask(ctx context.Context, t *Task) error
 
 	SetTarget(ctx context.Context, t Target) error
+
+	// PutSetting stores an installation fact.
+	PutSetting(ctx context.Context, key, value string) error
 
 	// SaveCheckpoint upserts a connector's position.
 	SaveCheckpoint(ctx context.Context, cp Checkpoint) error

@@ -1,0 +1,27 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+)
+
+// Setting implements core.Reader.
+func (r *reader) Setting(ctx context.Context, key string) (string, error) {
+	var values []string
+	if err := r.sel(ctx, &values, `SELECT value FROM app_settings WHERE key = ?`, key); err != nil {
+		return "", fmt.Errorf("setting %s: %w", key, err)
+	}
+	if len(values) == 0 {
+		return "", nil
+	}
+	return values[0], nil
+}
+
+// PutSetting implements core.Tx.
+func (t *Tx) PutSetting(ctx context.Context, key, value string) error {
+	if _, err := t.exec(ctx, `INSERT INTO app_settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("put setting %s: %w", key, err)
+	}
+	return nil
+}
