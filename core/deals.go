@@ -15,9 +15,9 @@ func (s *Service) Deal(ctx context.Context, actor *User, id int64) (*Deal, error
 // Deals lists deals within the actor's reach: an admin all, a manager the
 // team's, a rep own deals.
 func (s *Service) Deals(ctx context.Context, actor *User, f DealFilter) ([]Deal, error) {
-	switch actor.Role {
-	case RoleAdmin:
-	case RoleManager:
+	switch {
+	case actor.Role == RoleAdmin:
+	case actor.Role == RoleManager && actor.TeamID != 0:
 		f.TeamID = actor.TeamID
 	default:
 		f.OwnerID = actor.ID

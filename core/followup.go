@@ -156,9 +156,9 @@ func (s *Service) AddTask(ctx context.Context, actor *User, title string, due ti
 
 // Tasks lists the actor's tasks (a manager may pass a rep's id in f.OwnerID).
 func (s *Service) Tasks(ctx context.Context, actor *User, f TaskFilter) ([]Task, error) {
-	switch actor.Role {
-	case RoleAdmin:
-	case RoleManager:
+	switch {
+	case actor.Role == RoleAdmin:
+	case actor.Role == RoleManager && actor.TeamID != 0:
 		if f.OwnerID == 0 {
 			f.TeamID = actor.TeamID
 		} else if err := s.checkTeamMember(ctx, actor, f.OwnerID); err != nil {

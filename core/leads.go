@@ -16,10 +16,12 @@ func (s *Service) Lead(ctx context.Context, actor *User, id int64) (*Lead, error
 // Leads lists leads within the actor's reach: an admin sees all, a manager
 // the team's, a rep own leads (or, with Unowned, the team's unclaimed ones).
 func (s *Service) Leads(ctx context.Context, actor *User, f LeadFilter) ([]Lead, error) {
-	switch actor.Role {
-	case RoleAdmin:
-	case RoleManager:
+	switch {
+	case actor.Role == RoleAdmin:
+	case actor.Role == RoleManager && actor.TeamID != 0:
 		f.TeamID = actor.TeamID
+	case f.Unowned && actor.TeamID == 0:
+		return nil, nil // no team: no team leads to claim
 	default:
 		f.TeamID = actor.TeamID
 		if !f.Unowned {

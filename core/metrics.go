@@ -89,9 +89,9 @@ func (s *Service) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Met
 }
 
 func (s *Service) scopeStats(actor *User, f StatsFilter) StatsFilter {
-	switch actor.Role {
-	case RoleAdmin:
-	case RoleManager:
+	switch {
+	case actor.Role == RoleAdmin:
+	case actor.Role == RoleManager && actor.TeamID != 0:
 		f.TeamID = actor.TeamID
 	default:
 		f.OwnerID = actor.ID

@@ -98,6 +98,7 @@ func (s *Service) PipelineSummary(ctx context.Context, actor *User, team bool) (
 			return nil, Errorf(KindForbidden, "the team's pipeline is for its manager; yours is: pipeline")
 		}
 	}
+	f.Parts = StatsForecast // open deals by stage: nothing of history
 	data, err := s.store.Stats(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)

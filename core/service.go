@@ -58,7 +58,7 @@ func canLead(actor *User, l *Lead) bool {
 	case RoleAdmin:
 		return true
 	case RoleManager:
-		return l.TeamID == actor.TeamID || l.OwnerID == actor.ID
+		return (actor.TeamID != 0 && l.TeamID == actor.TeamID) || l.OwnerID == actor.ID
 	default:
 		return l.OwnerID == actor.ID || (l.OwnerID == 0 && l.TeamID != 0 && l.TeamID == actor.TeamID)
 	}
@@ -70,7 +70,7 @@ func canDeal(actor *User, d *Deal) bool {
 	case RoleAdmin:
 		return true
 	case RoleManager:
-		return d.TeamID == actor.TeamID || d.OwnerID == actor.ID
+		return (actor.TeamID != 0 && d.TeamID == actor.TeamID) || d.OwnerID == actor.ID
 	default:
 		return d.OwnerID == actor.ID
 	}

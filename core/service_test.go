@@ -515,3 +515,29 @@ func TestSyncAppliesADirectoryOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestAManagerWithoutATeamSeesOnlyOwnWork(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		loner, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "loner@example.com", Role: core.RoleManager})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := f.newLead(t, "Bangkok", "x@corp.th")
+		if _, err := f.svc.Qualify(f.ctx, f.repA, id, core.QualifyInput{}); err != nil {
+			t.Fatal(err)
+		}
+		deals, err := f.svc.Deals(f.ctx, loner, core.DealFilter{})
+		if err != nil || len(deals) != 0 {
+			t.Fatalf("a manager without a team sees %d deals, %v", len(deals), err)
+		}
+		leads, err := f.svc.Leads(f.ctx, loner, core.LeadFilter{Unowned: true})
+		if err != nil || len(leads) != 0 {
+			t.Fatalf("a manager without a team sees %d unclaimed leads, %v", len(leads), err)
+		}
+		m, err := f.svc.Metrics(f.ctx, loner, core.StatsFilter{})
+		if err != nil || m.Open != 0 {
+			t.Fatalf("a manager without a team counts %d open deals, %v", m.Open, err)
+		}
+	})
+}
