@@ -39,6 +39,7 @@ type UsersCmd struct {
 	Add  UsersAddCmd  `cmd:"" help:"Add a user."`
 	List UsersListCmd `cmd:"" help:"List users."`
 	Set  UsersSetCmd  `cmd:"" help:"Change a user's fields."`
+	Link UsersLinkCmd `cmd:"" help:"Link a user's Slack account."`
 }
 
 // UserFlags are the editable fields of a user.

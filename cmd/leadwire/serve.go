@@ -42,11 +42,33 @@ func (c *ServeCmd) Run(a *App) error {
 	if err := srv.mountIntake(); err != nil {
 		return err
 	}
+	slack, err := a.slackAdapter()
+	if err != nil {
+		return err
+	}
+	srv.mountSlack(slack)
+	jobs, err := newJobClient(db, jobWorkers(slack, a.Logger()), a.Logger().With("part", "jobs"))
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w; pick another address with --listen or http.listen", listen, err)
 	}
 	a.Logger().Info("leadwire serving", "addr", ln.Addr().String(), "database", db.Dialect())
+
+	if slack != nil {
+		if err := slack.Check(a.ctx); err != nil {
+			a.Logger().Warn("slack is not reachable; new-lead posts will be retried", "err", err)
+		}
+	}
+	// Jobs run until everything before them has stopped enqueuing.
+	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(a.ctx))
+	defer stopJobs()
+	if err := jobs.Start(jobCtx); err != nil {
+		ln.Close()
+		return fmt.Errorf("start job queue: %w", err)
+	}
 
 	httpSrv := &http.Server{Handler: srv.mux, ReadHeaderTimeout: 10 * time.Second}
 	g, ctx := errgroup.WithContext(a.ctx)
@@ -63,11 +85,15 @@ func (c *ServeCmd) Run(a *App) error {
 	g.Go(func() error {
 		<-ctx.Done()
 		a.Logger().Info("shutting down")
-		// HTTP drains first, then the connectors stop; jobs (later) last.
+		// HTTP drains first, then the connectors stop, then the jobs.
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		err := httpSrv.Shutdown(shutdownCtx)
 		stopConnectors()
+		if jerr := jobs.Stop(shutdownCtx); jerr != nil && err == nil {
+			err = fmt.Errorf("stop job queue: %w", jerr)
+		}
+		stopJobs()
 		return err
 	})
 	return g.Wait()

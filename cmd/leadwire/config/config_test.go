@@ -71,8 +71,7 @@ func TestExample(t *testing.T) {
 		}
 	})
 	t.Run("secrets default to empty strings", func(t *testing.T) {
-		slack, _ := c.Slack.(map[string]any)
-		if v, ok := slack["signing_secret"]; !ok || v != "" {
+		if c.Slack.SigningSecret != "" || c.Slack.Enabled() {
 			t.Errorf("slack = %#v", c.Slack)
 		}
 	})
@@ -81,7 +80,7 @@ func TestExample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.Slack.(map[string]any)["signing_secret"]; got != "s3cret" {
+		if got := c.Slack.SigningSecret; got != "s3cret" {
 			t.Errorf("signing_secret = %v", got)
 		}
 	})

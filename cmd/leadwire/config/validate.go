@@ -59,6 +59,7 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkEmail(p)
 	c.checkForms(p)
 	c.checkWebhooks(p)
+	c.checkSlack(p)
 }
 
 func (c *Config) checkDatabase(p *problems, key string) {

@@ -1,0 +1,77 @@
+package slack
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"leadwire/bot"
+	"leadwire/core"
+	"leadwire/storage/storagetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestGolden compares the Block Kit of typical replies with
+// testdata/*.golden; go test -update rewrites them.
+func TestGolden(t *testing.T) {
+	w := newWorld(t, storagetest.SQLite(t), false)
+	lead := w.lead("Bangkok", "Somsak <Siam & Co>", "somsak@siam.example")
+	deal := w.deal("Bangkok", "niran", "ploy@siam.example")
+	niran := w.users["niran"]
+	if r := w.conv.Handle(w.ctx, niran, "remind "+core.DealRef(deal)+" tomorrow 9am call back"); r.Tone != bot.ToneGood {
+		t.Fatalf("remind: %+v", r)
+	}
+	tasks, err := w.db.ListTasks(w.ctx, core.TaskFilter{DealID: deal})
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("tasks %v, %v", tasks, err)
+	}
+	reminder, err := w.conv.TaskReminder(w.ctx, tasks[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice, err := w.conv.LeadNotice(w.ctx, lead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		reply bot.Reply
+	}{
+		{"lead_card", w.conv.Handle(w.ctx, niran, "lead "+core.LeadRef(lead))},
+		{"deal_card", w.conv.Handle(w.ctx, niran, "deal "+core.DealRef(deal))},
+		{"deal_list", w.conv.Handle(w.ctx, niran, "deals")},
+		{"reminder", reminder},
+		{"new_lead", notice},
+		{"lost_menu", w.conv.Press(w.ctx, niran, "lost:"+core.DealRef(deal))},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := json.MarshalIndent(Message(c.reply), "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", c.name+".golden")
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v; run go test -update to write it", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from the golden file; got:\n%s", path, got)
+			}
+		})
+	}
+}

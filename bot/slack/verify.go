@@ -1,0 +1,96 @@
+package slack
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// maxBody bounds a request from Slack; its payloads are a few KiB.
+const maxBody = 1 << 20
+
+// verify reads the body of a request from Slack and checks its v0
+// signature (HMAC-SHA256 of "v0:timestamp:body" with the signing secret)
+// and that its timestamp is within five minutes. A request seen before,
+// with the same signature, is a replay and is refused too. The error is
+// for the log; the caller answers 401.
+func (a *Adapter) verify(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxBody {
+		return nil, errors.New("body too large")
+	}
+	sv, err := slack.NewSecretsVerifier(r.Header, a.opts.SigningSecret)
+	if err != nil {
+		return nil, err // missing headers, or a stale timestamp
+	}
+	if _, err := sv.Write(body); err != nil {
+		return nil, err
+	}
+	if err := sv.Ensure(); err != nil {
+		return nil, err
+	}
+	// A valid signature is only ever sent once by Slack: its retries carry a
+	// new timestamp. Signatures older than the window are refused above, so
+	// remembering them for the window is enough.
+	if !a.requests.add("sig:"+r.Header.Get("X-Slack-Signature"), a.now()) {
+		return nil, errors.New("replayed request")
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+// replayWindow is how long a signature or an event id is remembered:
+// Slack refuses requests older than five minutes, and retries an event for
+// about half an hour.
+const replayWindow = time.Hour
+
+// seen is a set of keys that forget themselves after a while: the
+// signatures and event ids already acted on. It lives in memory, which is
+// right for one replica; several replicas behind a load balancer each keep
+// their own, so a retry reaching another replica is acted on again (a
+// shared store would be needed for that).
+type seen struct {
+	mu    sync.Mutex
+	ttl   time.Duration
+	keys  map[string]time.Time
+	sweep time.Time
+}
+
+func newSeen(ttl time.Duration) *seen {
+	return &seen{ttl: ttl, keys: map[string]time.Time{}}
+}
+
+// add records key and reports whether it is new.
+func (s *seen) add(key string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.Sub(s.sweep) > s.ttl/4 {
+		for k, at := range s.keys {
+			if now.Sub(at) > s.ttl {
+				delete(s.keys, k)
+			}
+		}
+		s.sweep = now
+	}
+	if at, ok := s.keys[key]; ok && now.Sub(at) <= s.ttl {
+		return false
+	}
+	s.keys[key] = now
+	return true
+}
+
+// has reports whether key was added within the window.
+func (s *seen) has(key string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.keys[key]
+	return ok && now.Sub(at) <= s.ttl
+}
