@@ -197,6 +197,20 @@ func seed(ctx context.Context, db *DB, n int) error {
 			return err
 		}
 	}
+	// The rows went in by hand: derive what AddStageChange keeps, as the
+	// migrations that introduced it do.
+	for _, q := range []string{
+		`UPDATE deals SET furthest_position = COALESCE((SELECT MAX(s.position) FROM stage_changes sc
+			JOIN stages s ON s.id = sc.to_stage WHERE sc.deal_id = deals.id AND s.kind <> 'lost'), 0)`,
+		`DELETE FROM stage_move_totals`,
+		`INSERT INTO stage_move_totals (from_stage, to_stage, n, entered, stay_s)
+			SELECT COALESCE(from_stage, 0), to_stage, COUNT(*), SUM(first_entry), COALESCE(SUM(stay_s), 0)
+			FROM stage_changes GROUP BY COALESCE(from_stage, 0), to_stage`,
+	} {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
 	_, err = db.write.ExecContext(ctx, `ANALYZE`)
 	return err
 }

@@ -259,6 +259,13 @@ func (t *Tx) AddStageChange(ctx context.Context, c *core.StageChange) error {
 	if err != nil {
 		return fmt.Errorf("add stage change to %s: %w", core.DealRef(c.DealID), err)
 	}
+	_, err = t.exec(ctx, `INSERT INTO stage_move_totals (from_stage, to_stage, n, entered, stay_s) VALUES (?, ?, 1, ?, ?)
+		ON CONFLICT (from_stage, to_stage) DO UPDATE SET n = stage_move_totals.n + 1,
+		entered = stage_move_totals.entered + excluded.entered, stay_s = stage_move_totals.stay_s + excluded.stay_s`,
+		c.FromStage, c.ToStage, prev.First, staySeconds(stay))
+	if err != nil {
+		return fmt.Errorf("add stage change to %s: %w", core.DealRef(c.DealID), err)
+	}
 	_, err = t.exec(ctx, `UPDATE deals SET furthest_position = (SELECT position FROM stages WHERE id = ?)
 		WHERE id = ? AND furthest_position < (SELECT position FROM stages WHERE id = ? AND kind <> 'lost')`,
 		c.ToStage, c.DealID, c.ToStage)
@@ -266,4 +273,12 @@ func (t *Tx) AddStageChange(ctx context.Context, c *core.StageChange) error {
 		return fmt.Errorf("add stage change to %s: %w", core.DealRef(c.DealID), err)
 	}
 	return nil
+}
+
+// staySeconds is a stay as a number for the running totals: 0 when unset.
+func staySeconds(stay any) float64 {
+	if v, ok := stay.(float64); ok {
+		return v
+	}
+	return 0
 }

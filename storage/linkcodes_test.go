@@ -1,0 +1,96 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"leadwire/core"
+	"leadwire/storage"
+)
+
+type clockAt struct{ t *time.Time }
+
+func (c clockAt) Now() time.Time { return *c.t }
+
+func TestLinkCodes(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.OpenAndMigrate(ctx, filepath.Join(t.TempDir(), "lw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	now := day0
+	svc := core.NewService(db, clockAt{&now}, core.Settings{}, nil)
+	u, err := svc.SaveUser(ctx, nil, core.UserDef{Email: "ana@example.com", Name: "Ana", Role: "rep"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := func(t *testing.T, err error, why error) {
+		t.Helper()
+		if !errors.Is(err, why) || core.KindOf(err) != core.KindInvalid {
+			t.Fatalf("got %v, want a refusal wrapping %v", err, why)
+		}
+	}
+
+	t.Run("a fresh code links the account once", func(t *testing.T) {
+		code, err := svc.NewLinkCode(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(code) != 8 {
+			t.Fatalf("code %q", code)
+		}
+		got, err := svc.RedeemLinkCode(ctx, " "+string([]byte{code[0] + 0})+lower(code[1:])+" ", 4242)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != u.ID || got.TelegramID != 4242 {
+			t.Fatalf("linked %+v", got)
+		}
+		_, err = svc.RedeemLinkCode(ctx, code, 5555)
+		refused(t, err, core.ErrLinkCodeUsed)
+	})
+	t.Run("a wrong code is refused", func(t *testing.T) {
+		_, err := svc.RedeemLinkCode(ctx, "ABCDEFGH", 1)
+		refused(t, err, core.ErrLinkCodeWrong)
+		_, err = svc.RedeemLinkCode(ctx, "nonsense!", 1)
+		refused(t, err, core.ErrLinkCodeWrong)
+	})
+	t.Run("an expired code is refused", func(t *testing.T) {
+		code, err := svc.NewLinkCode(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(core.LinkCodeTTL)
+		_, err = svc.RedeemLinkCode(ctx, code, 7)
+		refused(t, err, core.ErrLinkCodeExpired)
+	})
+	t.Run("refusals are counted", func(t *testing.T) {
+		st, err := db.ConnectorStatuses(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range st {
+			if s.Connector == core.LinkConnector {
+				if s.Counts["refused:wrong"] != 2 || s.Counts["refused:used"] != 1 || s.Counts["refused:expired"] != 1 {
+					t.Fatalf("counts %v", s.Counts)
+				}
+				return
+			}
+		}
+		t.Fatalf("no %s counters in %+v", core.LinkConnector, st)
+	})
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
+}
