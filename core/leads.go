@@ -10,7 +10,19 @@ import (
 
 // Lead returns a lead the actor may see.
 func (s *Service) Lead(ctx context.Context, actor *User, id int64) (*Lead, error) {
-	return leadFor(ctx, s.store, actor, id)
+	l, err := leadFor(ctx, s.store, actor, id)
+	if err == nil {
+		s.rescore(l)
+	}
+	return l, err
+}
+
+// rescore brings a lead's score to now: points decay for every idle week,
+// so the stored score is only right on the day it was written.
+func (s *Service) rescore(l *Lead) {
+	if l.Open() {
+		l.Score = s.settings.Scoring.Total(l.ScoreHits, l.LastActivityAt, s.clock.Now())
+	}
 }
 
 // Leads lists leads within the actor's reach: an admin sees all, a manager
@@ -28,7 +40,11 @@ func (s *Service) Leads(ctx context.Context, actor *User, f LeadFilter) ([]Lead,
 			f.OwnerID = actor.ID
 		}
 	}
-	return s.store.ListLeads(ctx, f)
+	leads, err := s.store.ListLeads(ctx, f)
+	for i := range leads {
+		s.rescore(&leads[i])
+	}
+	return leads, err
 }
 
 // Claim makes the actor the owner of an unclaimed lead of their team and

@@ -32,13 +32,15 @@ type StageMetric struct {
 
 // RepMetric sums one rep's results.
 type RepMetric struct {
-	UserID   int64   `json:"user_id"`
-	Name     string  `json:"name"`
-	Leads    int64   `json:"leads"`
-	Won      int64   `json:"won"`
-	Lost     int64   `json:"lost"`
-	WonValue Money   `json:"won_value"`
-	WinRate  float64 `json:"win_rate"`
+	UserID     int64   `json:"user_id"`
+	Name       string  `json:"name"`
+	Leads      int64   `json:"leads"`
+	LeadDeals  int64   `json:"lead_deals"`   // of those leads, how many became deals
+	LeadToDeal float64 `json:"lead_to_deal"` // 0..1
+	Won        int64   `json:"won"`
+	Lost       int64   `json:"lost"`
+	WonValue   Money   `json:"won_value"`
+	WinRate    float64 `json:"win_rate"`
 }
 
 // Metrics are the pipeline's numbers over a filter, money in the reporting
@@ -165,7 +167,9 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 		return reps[id]
 	}
 	for _, oc := range d.LeadsByOwner {
-		rep(oc.OwnerID).Leads += oc.Leads
+		r := rep(oc.OwnerID)
+		r.Leads += oc.Leads
+		r.LeadDeals += oc.Deals
 	}
 	for _, od := range d.DealsByOwner {
 		r := rep(od.OwnerID)
@@ -179,6 +183,7 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 	}
 	for _, r := range reps {
 		r.WinRate = ratio(r.Won, r.Won+r.Lost)
+		r.LeadToDeal = ratio(r.LeadDeals, r.Leads)
 		m.ByRep = append(m.ByRep, *r)
 	}
 	slices.SortFunc(m.ByRep, func(a, b RepMetric) int {

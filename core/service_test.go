@@ -541,3 +541,23 @@ func TestAManagerWithoutATeamSeesOnlyOwnWork(t *testing.T) {
 		}
 	})
 }
+
+func TestScoresDecayForIdleWeeks(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		id := f.newLead(t, "Bangkok", "idle@corp.th")
+		fresh, err := f.svc.Lead(f.ctx, f.admin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(15 * 24 * time.Hour) // two full idle weeks, 5 points each
+		idle, err := f.svc.Lead(f.ctx, f.admin, id)
+		if err != nil || idle.Score != fresh.Score-10 {
+			t.Fatalf("score after two idle weeks = %d (was %d), %v; want 10 less", idle.Score, fresh.Score, err)
+		}
+		listed, err := f.svc.Leads(f.ctx, f.admin, core.LeadFilter{})
+		if err != nil || listed[0].Score != idle.Score {
+			t.Fatalf("listed score = %+v, %v", listed, err)
+		}
+	})
+}

@@ -55,9 +55,9 @@ func (c *StatsCmd) Run(a *App) error {
 	}
 	w.Flush()
 	fmt.Fprintln(a.out, "\nby rep:")
-	fmt.Fprintln(w, "REP\tLEADS\tWON\tLOST\tWIN RATE\tWON VALUE\t")
+	fmt.Fprintln(w, "REP\tLEADS\tLEAD→DEAL\tWON\tLOST\tWIN RATE\tWON VALUE\t")
 	for _, r := range m.ByRep {
-		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%.1f%%\t%s\t\n", orDash(r.Name), r.Leads, r.Won, r.Lost, 100*r.WinRate, r.WonValue)
+		fmt.Fprintf(w, "%s\t%d\t%.1f%%\t%d\t%d\t%.1f%%\t%s\t\n", orDash(r.Name), r.Leads, 100*r.LeadToDeal, r.Won, r.Lost, 100*r.WinRate, r.WonValue)
 	}
 	w.Flush()
 	fmt.Fprintln(a.out, "\nfunnel:")
