@@ -171,6 +171,11 @@ func (c *ConnectorsFailedCmd) Run(a *App) error {
 func (a *App) emailConnectors() ([]*email.Connector, error) {
 	var out []*email.Connector
 	for _, m := range a.cfg.Email.Mailboxes {
+		if m.Password == "" {
+			// A login bound to fail would only hammer the server.
+			a.Logger().Warn("mailbox has no password; not started: set it in the config or its ${VAR}", "mailbox", m.Name, "host", m.Host)
+			continue
+		}
 		c, err := email.New(email.Mailbox{
 			Name: m.Name, Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: m.Password,
 			Folders: m.Folders, Team: m.Team, Since: time.Duration(m.Since), InternalDomains: m.InternalDomains,
