@@ -177,7 +177,7 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 	}
 	in.ReceivedAt = in.ReceivedAt.UTC()
 
-	team, err := s.routeTeam(ctx, tx, in.Team)
+	team, err := t.team(in.Team, func() (*Team, error) { return s.routeTeam(ctx, tx, in.Team) })
 	if err != nil {
 		return CaptureResult{}, err
 	}
@@ -289,6 +289,24 @@ type tally struct {
 	// held are checkpoints that stay where they are: an inbound before
 	// them failed, and moving past it would lose it.
 	held map[[2]string]bool
+	// teams caches routing within the batch: capture never changes teams.
+	teams map[string]*Team
+}
+
+// team returns the routed team of a name, looking it up once a batch.
+func (t *tally) team(name string, lookup func() (*Team, error)) (*Team, error) {
+	if tm, ok := t.teams[name]; ok {
+		return tm, nil
+	}
+	tm, err := lookup()
+	if err != nil {
+		return nil, err
+	}
+	if t.teams == nil {
+		t.teams = map[string]*Team{}
+	}
+	t.teams[name] = tm
+	return tm, nil
 }
 
 func checkpointKey(cp *Checkpoint) [2]string { return [2]string{cp.Connector, cp.Key} }
@@ -449,22 +467,17 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 		probe.Handles = []string{handle}
 	}
 	now := s.clock.Now()
-	for _, id := range probe.Identities() {
-		c, err := tx.ContactByIdentity(ctx, id)
-		if IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		changed := mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company))
-		if changed {
+	// Email first, then phone, then handle: the order Identities gives.
+	if c, err := tx.ContactByIdentities(ctx, probe.Identities()); err == nil {
+		if mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company)) {
 			c.UpdatedAt = now
 			if err := tx.UpdateContact(ctx, c); err != nil {
 				return nil, false, err
 			}
 		}
 		return c, false, nil
+	} else if !IsNotFound(err) {
+		return nil, false, err
 	}
 	c = &Contact{
 		Name:      cleanLine(in.Name),

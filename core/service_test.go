@@ -165,6 +165,13 @@ func TestCapture(t *testing.T) {
 				t.Fatalf("result = %+v, want contact %d", res, first.ContactID)
 			}
 		})
+		t.Run("an email match wins over a phone match of another contact", func(t *testing.T) {
+			other := f.capture(t, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: "other", Email: "other@corp.th", Phone: "+66 81 111 2222", Team: "Bangkok"})
+			res := f.capture(t, core.Inbound{Channel: core.ChannelWebhook, Source: "typeform", ExternalID: "tf-2", Email: "MINH.KHAI@vinacorp.vn", Phone: "+66 81 111 2222", Team: "Bangkok"})
+			if res.ContactID != first.ContactID || res.ContactID == other.ContactID {
+				t.Fatalf("matched contact %d, want %d (by email) not %d (by phone)", res.ContactID, first.ContactID, other.ContactID)
+			}
+		})
 		t.Run("a reply to a known message goes to its deal and scores", func(t *testing.T) {
 			d, err := f.svc.Qualify(f.ctx, f.repA, first.LeadID, core.QualifyInput{})
 			if err != nil {

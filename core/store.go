@@ -35,6 +35,9 @@ type Reader interface {
 	ContactByID(ctx context.Context, id int64) (*Contact, error)
 	// ContactByIdentity finds the contact holding an exact identity value.
 	ContactByIdentity(ctx context.Context, id Identity) (*Contact, error)
+	// ContactByIdentities finds the contact holding the first of ids
+	// (in order of preference) that any contact holds.
+	ContactByIdentities(ctx context.Context, ids []Identity) (*Contact, error)
 
 	LeadByID(ctx context.Context, id int64) (*Lead, error)
 	ListLeads(ctx context.Context, f LeadFilter) ([]Lead, error)

@@ -72,6 +72,35 @@ func (r *reader) ContactByIdentity(ctx context.Context, ident core.Identity) (*c
 	return r.ContactByID(ctx, cid)
 }
 
+// ContactByIdentities implements core.Reader: one query for all the keys.
+func (r *reader) ContactByIdentities(ctx context.Context, ids []core.Identity) (*core.Contact, error) {
+	if len(ids) == 0 {
+		return nil, core.Errorf(core.KindNotFound, "no contact without an email, phone or handle")
+	}
+	var conds []string
+	var args []any
+	for _, id := range ids {
+		conds = append(conds, "(kind = ? AND value = ?)")
+		args = append(args, id.Kind, id.Value)
+	}
+	var rows []struct {
+		Kind      string `db:"kind"`
+		Value     string `db:"value"`
+		ContactID int64  `db:"contact_id"`
+	}
+	if err := r.sel(ctx, &rows, `SELECT kind, value, contact_id FROM contact_identities WHERE `+strings.Join(conds, " OR "), args...); err != nil {
+		return nil, fmt.Errorf("find contact: %w", err)
+	}
+	for _, id := range ids { // in the caller's order of preference
+		for _, row := range rows {
+			if row.Kind == id.Kind && row.Value == id.Value {
+				return r.ContactByID(ctx, row.ContactID)
+			}
+		}
+	}
+	return nil, core.Errorf(core.KindNotFound, "no contact with %s %s", ids[0].Kind, ids[0].Value)
+}
+
 // CreateContact implements core.Tx. An identity another contact already
 // holds is skipped: identities belong to one contact.
 func (t *Tx) CreateContact(ctx context.Context, c *core.Contact) error {
