@@ -101,7 +101,7 @@ func TestButtons(t *testing.T) {
 		t.Run("a rep of another team cannot move the deal through a button", func(t *testing.T) {
 			w.interaction(w.pressIn("U0ZOFIA", "C0BKK", "1793610000.000200", "won:"+dref))
 			calls := w.api.take()
-			if len(calls) != 1 || calls[0].Method != "response" || strings.Contains(calls[0].Raw, "replace_original") {
+			if len(calls) != 1 || calls[0].Method != "response" || strings.Contains(calls[0].Raw, `"replace_original":true`) {
 				t.Fatalf("calls %v: %+v", methods(calls), calls)
 			}
 			if d, _ := db.DealByID(w.ctx, deal); d.Status != core.DealOpen {

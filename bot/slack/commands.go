@@ -13,7 +13,8 @@ const answerWithin = 2500 * time.Millisecond
 
 // Commands handles POST /slack/commands: a slash command, answered in the
 // response itself (ephemeral or in the channel, as the reply says), well
-// within Slack's three seconds.
+// within Slack's three seconds; a slow one is acknowledged there and
+// answered through its response_url.
 func (a *Adapter) Commands(w http.ResponseWriter, r *http.Request) {
 	if _, err := a.verify(r); err != nil {
 		a.refuse(w, r, err)
@@ -24,7 +25,17 @@ func (a *Adapter) Commands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), answerWithin)
+	writeJSON(w, a.command(r.Context(), cmd))
+}
+
+// command answers a slash command, from HTTP or Socket Mode. A slow one
+// (a report over a team) is acknowledged at once and answered later
+// through its response_url.
+func (a *Adapter) command(ctx context.Context, cmd slack.SlashCommand) message {
+	ctx, cancel := context.WithTimeout(ctx, answerWithin)
 	defer cancel()
-	writeJSON(w, toMessage(a.handle(ctx, cmd.UserID, cmd.Text)))
+	if a.conv.Slow(cmd.Text) {
+		return toMessage(a.slow(ctx, cmd))
+	}
+	return toMessage(a.handle(ctx, cmd.UserID, cmd.Text))
 }

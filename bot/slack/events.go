@@ -38,19 +38,25 @@ func (a *Adapter) Events(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(ch.Challenge))
 		return
 	case slackevents.CallbackEvent:
-		outer, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
-		if outer == nil || outer.EventID == "" {
-			break
-		}
-		if !a.events.add(outer.EventID, a.now()) {
-			a.log.Debug("slack event already handled", "event", outer.EventID, "retry", r.Header.Get("X-Slack-Retry-Num"))
-			break
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), answerWithin)
-		defer cancel()
-		a.event(ctx, ev.InnerEvent)
+		a.callback(r.Context(), ev, r.Header.Get("X-Slack-Retry-Num"))
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// callback acts on an Events API callback, from HTTP or Socket Mode, once
+// per event_id; retry is Slack's retry number, for the log.
+func (a *Adapter) callback(ctx context.Context, ev slackevents.EventsAPIEvent, retry string) {
+	outer, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if outer == nil || outer.EventID == "" {
+		return
+	}
+	if !a.events.add(outer.EventID, a.now()) {
+		a.log.Debug("slack event already handled", "event", outer.EventID, "retry", retry)
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, answerWithin)
+	defer cancel()
+	a.event(ctx, ev.InnerEvent)
 }
 
 // mention is a user mention in a message's text, such as the bot's own.

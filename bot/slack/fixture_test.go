@@ -65,6 +65,7 @@ type api struct {
 	calls   []call
 	limited int               // answer the next n calls with 429
 	emails  map[string]string // users.lookupByEmail: email → Slack id
+	socket  string            // apps.connections.open: the WebSocket URL
 	ts      int
 }
 
@@ -112,6 +113,10 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		resp = map[string]any{"ok": true, "message_ts": ts}
 	case "views.open":
 		resp = map[string]any{"ok": true, "view": map[string]any{"id": "V0001"}}
+	case "apps.connections.open":
+		a.mu.Lock()
+		resp = map[string]any{"ok": true, "url": a.socket}
+		a.mu.Unlock()
 	case "auth.test":
 		resp = map[string]any{"ok": true, "user_id": "U0BOT", "team": "Acme"}
 	case "users.lookupByEmail":
@@ -157,6 +162,7 @@ type world struct {
 	adapter *Adapter
 	mux     *http.ServeMux
 	users   map[string]*core.User
+	sent    int // requests sent, to make each trigger_id unique as Slack's are
 }
 
 func newWorld(t *testing.T, db *storage.DB, autoProvision bool) *world {
@@ -253,9 +259,16 @@ func (w *world) send(path, contentType, body string, header http.Header) *httpte
 // command sends a slash command, form-encoded as Slack does.
 func (w *world) command(slackID, text string) *httptest.ResponseRecorder {
 	w.t.Helper()
+	return w.commandVia(slackID, text, "/response/cmd")
+}
+
+// commandVia sends a slash command whose response_url has the path.
+func (w *world) commandVia(slackID, text, responsePath string) *httptest.ResponseRecorder {
+	w.t.Helper()
+	w.sent++
 	form := url.Values{"token": {"legacy"}, "team_id": {"T0ACME"}, "team_domain": {"acme"}, "channel_id": {"C0BKK"},
 		"channel_name": {"bkk-leads"}, "user_id": {slackID}, "user_name": {"someone"}, "command": {"/lw"}, "text": {text},
-		"api_app_id": {"A0LW"}, "response_url": {w.api.srv.URL + "/response/cmd"}, "trigger_id": {"13345224609.738474920.8088930838d88f008e0"}}
+		"api_app_id": {"A0LW"}, "response_url": {w.api.srv.URL + responsePath}, "trigger_id": {fmt.Sprintf("13345224609.738474920.%d", w.sent)}}
 	return w.send("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), nil)
 }
 

@@ -32,18 +32,25 @@ func (a *Adapter) Interactions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), answerWithin)
+	if resp := a.interaction(r.Context(), &cb); resp != nil {
+		writeJSON(w, resp)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// interaction acts on a press or a modal submission, from HTTP or Socket
+// Mode. It returns the response Slack should get, or nil for an empty one.
+func (a *Adapter) interaction(ctx context.Context, cb *slack.InteractionCallback) any {
+	ctx, cancel := context.WithTimeout(ctx, answerWithin)
 	defer cancel()
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
-		a.blockActions(ctx, &cb)
+		a.blockActions(ctx, cb)
 	case slack.InteractionTypeViewSubmission:
-		if resp := a.viewSubmission(ctx, &cb); resp != nil {
-			writeJSON(w, resp)
-			return
-		}
+		return a.viewSubmission(ctx, cb)
 	}
-	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // code is the action code of a pressed button or chosen option.
@@ -94,18 +101,11 @@ func (a *Adapter) deliver(ctx context.Context, cb *slack.InteractionCallback, re
 			return
 		}
 	}
-	if cb.ResponseURL != "" {
-		m := toMessage(reply)
-		m.ResponseType = "ephemeral"
-		if err := a.respond(ctx, cb.ResponseURL, m); err != nil {
-			a.log.Warn("slack answer failed", "err", err)
-		}
-		return
-	}
-	// From App Home or a modal there is no response_url: answer in a DM.
-	if cb.User.ID != "" {
-		if _, err := a.post(ctx, cb.User.ID, "", reply); err != nil {
-			a.log.Warn("slack answer failed", "err", err)
-		}
+	// From App Home or a modal there is no response_url, and one may be
+	// spent: then the answer comes in a DM.
+	m := toMessage(reply)
+	m.ResponseType = "ephemeral"
+	if err := a.answerLater(ctx, cb.ResponseURL, cb.User.ID, m); err != nil {
+		a.log.Warn("slack answer failed", "err", err)
 	}
 }

@@ -41,8 +41,12 @@ func writeJSON(w http.ResponseWriter, v any) {
 	enc.Encode(v)
 }
 
-// respond posts a message to a response_url.
-func (a *Adapter) respond(ctx context.Context, url string, m message) error {
+// respond posts a message to a response_url, within the number Slack
+// takes per response_url (errFollowUpsSpent beyond).
+func (a *Adapter) respond(ctx context.Context, url string, m any) error {
+	if !a.budget.take(url, a.now()) {
+		return errFollowUpsSpent
+	}
 	body, err := json.Marshal(m)
 	if err != nil {
 		return err

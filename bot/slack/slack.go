@@ -1,8 +1,9 @@
 // Package slack is the Slack face of the conversation: it verifies and
 // reads Slack's slash commands, button presses, modals and events, hands
 // them to bot.Conversation as the leadwire user linked to the Slack
-// account, and renders the replies as Block Kit. It also posts new leads to
-// the teams' channels (NewLeadWorker).
+// account, and renders the replies as Block Kit. They arrive over HTTP
+// (Routes) or a Socket Mode WebSocket (RunSocket) and go through the same
+// handling. It also posts new leads to the teams' channels (NewLeadWorker).
 package slack
 
 import (
@@ -23,6 +24,7 @@ import (
 type Options struct {
 	BotToken      string // xoxb-…, for the Web API
 	SigningSecret string // verifies requests in HTTP mode
+	AppToken      string // xapp-…, for Socket Mode (RunSocket)
 	Command       string // the slash command; default /lw
 	// AutoProvision links an unknown Slack user to the leadwire user with
 	// the same email, found through users.lookupByEmail.
@@ -45,6 +47,10 @@ type Adapter struct {
 	requests *seen // signatures of requests acted on
 	events   *seen // event ids acted on
 	misses   *seen // Slack ids auto-provisioning found nobody for, lately
+	budget   *budget
+	work     *work // slow commands being answered
+	// slowHook, when set (by tests), runs before each slow command's work.
+	slowHook func(ctx context.Context)
 }
 
 // New returns an adapter over the conversation and the services it was
@@ -60,17 +66,23 @@ func New(conv *bot.Conversation, svc *core.Service, opts Options) *Adapter {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	apiOpts := []slack.Option{slack.OptionHTTPClient(opts.HTTPClient)}
-	if opts.APIURL != "" {
-		u := opts.APIURL
+	a := &Adapter{conv: conv, svc: svc, http: opts.HTTPClient, opts: opts, log: opts.Log, now: time.Now,
+		requests: newSeen(replayWindow), events: newSeen(replayWindow), misses: newSeen(10 * time.Minute),
+		budget: newBudget(), work: newWork()}
+	a.api = slack.New(opts.BotToken, a.apiOptions()...)
+	return a
+}
+
+// apiOptions set up a Web API client: the HTTP client and the base URL.
+func (a *Adapter) apiOptions() []slack.Option {
+	opts := []slack.Option{slack.OptionHTTPClient(a.opts.HTTPClient)}
+	if u := a.opts.APIURL; u != "" {
 		if !strings.HasSuffix(u, "/") {
 			u += "/"
 		}
-		apiOpts = append(apiOpts, slack.OptionAPIURL(u))
+		opts = append(opts, slack.OptionAPIURL(u))
 	}
-	return &Adapter{conv: conv, svc: svc, api: slack.New(opts.BotToken, apiOpts...), http: opts.HTTPClient,
-		opts: opts, log: opts.Log, now: time.Now,
-		requests: newSeen(replayWindow), events: newSeen(replayWindow), misses: newSeen(10 * time.Minute)}
+	return opts
 }
 
 // Prefix is how commands are typed in Slack, for bot.Options.Prefix.

@@ -36,10 +36,11 @@ func (c *CheckConfigCmd) Run(a *App) error {
 
 // UsersCmd groups the user subcommands.
 type UsersCmd struct {
-	Add  UsersAddCmd  `cmd:"" help:"Add a user."`
-	List UsersListCmd `cmd:"" help:"List users."`
-	Set  UsersSetCmd  `cmd:"" help:"Change a user's fields."`
-	Link UsersLinkCmd `cmd:"" help:"Link a user's Slack account."`
+	Add      UsersAddCmd      `cmd:"" help:"Add a user."`
+	List     UsersListCmd     `cmd:"" help:"List users."`
+	Set      UsersSetCmd      `cmd:"" help:"Change a user's fields."`
+	Link     UsersLinkCmd     `cmd:"" help:"Link a user's Slack account."`
+	LinkCode UsersLinkCodeCmd `cmd:"" name:"link-code" help:"Print a one-time code that links a Telegram account (/start CODE)."`
 }
 
 // UserFlags are the editable fields of a user.

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	slackbot "leadwire/bot/slack"
+	telegrambot "leadwire/bot/telegram"
 	"leadwire/core"
 	"leadwire/storage"
 )
@@ -16,14 +17,34 @@ import (
 // jobWorkers are the workers of the background jobs core enqueues. Without
 // a chat to notify, new-lead jobs are completed with a log line, so they do
 // not pile up as failures.
-func jobWorkers(slack *slackbot.Adapter, log *slog.Logger) *river.Workers {
+func jobWorkers(slack *slackbot.Adapter, telegram *telegrambot.Adapter, log *slog.Logger) *river.Workers {
 	workers := river.NewWorkers()
+	var newLead river.Worker[core.NewLeadJob] = &quietNewLead{log: log}
 	if slack != nil {
-		river.AddWorker(workers, slack.NewLeadWorker())
-	} else {
-		river.AddWorker(workers, &quietNewLead{log: log})
+		newLead = slack.NewLeadWorker()
 	}
+	if telegram != nil {
+		river.AddWorker(workers, telegram.NewLeadWorker())
+		newLead = &telegramNewLead{Worker: newLead}
+	}
+	river.AddWorker(workers, newLead)
 	return workers
+}
+
+// telegramNewLead hands a new lead to Telegram as a job of its own
+// (unique by lead, so this job's retries do not post twice; paced and
+// snoozed on 429 apart from Slack's), then to the worker it wraps.
+type telegramNewLead struct {
+	river.Worker[core.NewLeadJob]
+}
+
+// Work implements river.Worker.
+func (w *telegramNewLead) Work(ctx context.Context, job *river.Job[core.NewLeadJob]) error {
+	client := river.ClientFromContext[*sql.Tx](ctx)
+	if _, err := client.Insert(ctx, telegrambot.NewLeadJob{LeadID: job.Args.LeadID}, nil); err != nil {
+		return fmt.Errorf("enqueue telegram notice of lead %d: %w", job.Args.LeadID, err)
+	}
+	return w.Worker.Work(ctx, job)
 }
 
 // newJobClient returns the River client that runs the jobs; Start and

@@ -47,7 +47,12 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountSlack(slack)
-	jobs, err := newJobClient(db, jobWorkers(slack, a.Logger()), a.Logger().With("part", "jobs"))
+	telegram, err := a.telegramAdapter()
+	if err != nil {
+		return err
+	}
+	srv.mountTelegram(telegram)
+	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger()), a.Logger().With("part", "jobs"))
 	if err != nil {
 		return err
 	}
@@ -82,13 +87,20 @@ func (c *ServeCmd) Run(a *App) error {
 		return nil
 	})
 	g.Go(func() error { return runConnectors(connCtx, mailboxes) })
+	g.Go(func() error { return a.runTelegram(connCtx, telegram) })
+	chat := a.newSlackRun(slack)
+	g.Go(func() error { return chat.run(ctx) })
 	g.Go(func() error {
 		<-ctx.Done()
 		a.Logger().Info("shutting down")
-		// HTTP drains first, then the connectors stop, then the jobs.
+		// HTTP drains first (and Slack's socket and slow commands), then
+		// the connectors stop, then the jobs.
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		err := httpSrv.Shutdown(shutdownCtx)
+		if serr := chat.stop(shutdownCtx); serr != nil && err == nil {
+			err = serr
+		}
 		stopConnectors()
 		if jerr := jobs.Stop(shutdownCtx); jerr != nil && err == nil {
 			err = fmt.Errorf("stop job queue: %w", jerr)

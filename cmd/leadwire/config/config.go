@@ -53,11 +53,11 @@ type Config struct {
 	Forms        []Form     `yaml:"forms"`    // web forms posting to /forms/{id}
 	Webhooks     Webhooks   `yaml:"webhooks"` // JSON pushed to /api/v1/inbound
 
-	Slack    Slack `yaml:"slack"`    // the Slack app
-	Telegram any   `yaml:"telegram"` // reserved: the Telegram bot
-	SMTP     any   `yaml:"smtp"`     // reserved: outgoing mail
-	Digest   any   `yaml:"digest"`   // reserved: manager digests
-	Rules    any   `yaml:"rules"`    // reserved: routing and assignment rules
+	Slack    Slack    `yaml:"slack"`    // the Slack app
+	Telegram Telegram `yaml:"telegram"` // the Telegram bot
+	SMTP     any      `yaml:"smtp"`     // reserved: outgoing mail
+	Digest   any      `yaml:"digest"`   // reserved: manager digests
+	Rules    any      `yaml:"rules"`    // reserved: routing and assignment rules
 
 	// Filled by validation, so the mapping methods cannot fail.
 	settings  core.Settings

@@ -60,6 +60,7 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkForms(p)
 	c.checkWebhooks(p)
 	c.checkSlack(p)
+	c.checkTelegram(p)
 }
 
 func (c *Config) checkDatabase(p *problems, key string) {

@@ -1,0 +1,52 @@
+package telegram
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
+	w := newWorld(t)
+	id := w.lead(`<b>&"Ömer"</b>`, "omer@example.com")
+	worker := w.adapter.NewLeadWorker()
+	job := &river.Job[NewLeadJob]{Args: NewLeadJob{LeadID: id}}
+
+	t.Run("a 429 snoozes the job for retry_after", func(t *testing.T) {
+		w.api.take()
+		w.api.limited = 1
+		err := worker.Work(w.ctx, job)
+		var snooze *river.JobSnoozeError
+		if !errors.As(err, &snooze) || snooze.Duration != time.Second {
+			t.Fatalf("got %v, want a snooze of 1s", err)
+		}
+	})
+	t.Run("the retry posts the card with Claim", func(t *testing.T) {
+		w.api.take()
+		if err := worker.Work(w.ctx, job); err != nil {
+			t.Fatal(err)
+		}
+		m := sent(t, w.api.take())
+		if m.Params["chat_id"] != "-100500" || !strings.Contains(m.Params["text"], "&lt;b&gt;&amp;&quot;Ömer") {
+			t.Fatalf("posted %v", m.Params)
+		}
+		if b := buttons(t, m); len(b) == 0 || !strings.HasPrefix(b[0], "claim:") {
+			t.Fatalf("buttons %v", b)
+		}
+	})
+	t.Run("a lead gone cancels the job", func(t *testing.T) {
+		err := worker.Work(w.ctx, &river.Job[NewLeadJob]{Args: NewLeadJob{LeadID: 9999}})
+		var cancel *river.JobCancelError
+		if !errors.As(err, &cancel) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a group is a numeric id or an @name", func(t *testing.T) {
+		if chatID("") != nil || chatID("@leadwire_bkk") != "@leadwire_bkk" || chatID("-100500") != int64(-100500) {
+			t.Fatal("chat ids misread")
+		}
+	})
+}

@@ -1,0 +1,338 @@
+// Package telegram is the Telegram face of the conversation: it reads
+// updates from the Bot API (long polling, or a webhook), hands commands and
+// button presses to bot.Conversation as the leadwire user linked to the
+// Telegram account, and renders the replies as Telegram HTML with inline
+// keyboards. A Telegram account is linked with a one-time code: /start CODE.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"leadwire/bot"
+	"leadwire/core"
+)
+
+// Options configure the adapter.
+type Options struct {
+	Token string // the bot's token from @BotFather
+	// APIURL is the Bot API server, "" for https://api.telegram.org (a
+	// self-hosted server or a test stand-in otherwise).
+	APIURL string
+	// WebhookSecret is the X-Telegram-Bot-Api-Secret-Token every webhook
+	// update must carry (webhook mode).
+	WebhookSecret string
+	// WebhookURL, when set, is registered with setWebhook at Start: the
+	// public address of WebhookPath.
+	WebhookURL string
+	// PollTimeout is how long a getUpdates call waits for updates
+	// (default 30 s).
+	PollTimeout time.Duration
+	HTTPClient  *http.Client // nil: one with a timeout past PollTimeout
+	Log         *slog.Logger
+}
+
+// Checkpoint names: where the polling offset is kept.
+const (
+	CheckpointConnector = "telegram:bot"
+	CheckpointKey       = "offset"
+)
+
+// Adapter connects a Telegram bot to the conversation. It is safe for
+// concurrent use.
+type Adapter struct {
+	conv     *bot.Conversation
+	svc      *core.Service
+	api      *tg.Bot
+	http     *http.Client
+	opts     Options
+	log      *slog.Logger
+	now      func() time.Time
+	failures *throttle // link code failures by chat
+	updates  *seen     // webhook update ids handled lately
+}
+
+// Prefix is how commands are typed in Telegram, for bot.Options.Prefix.
+const Prefix = "/"
+
+// New returns an adapter over the conversation (made with Prefix) and the
+// services it was made with.
+func New(conv *bot.Conversation, svc *core.Service, opts Options) (*Adapter, error) {
+	if opts.Token == "" {
+		return nil, errors.New("telegram: no bot token")
+	}
+	if opts.PollTimeout <= 0 {
+		opts.PollTimeout = 30 * time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = "https://api.telegram.org"
+	}
+	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
+	api, err := tg.New(opts.Token, tg.WithServerURL(opts.APIURL), tg.WithSkipGetMe(),
+		tg.WithHTTPClient(opts.PollTimeout, opts.HTTPClient))
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	return &Adapter{conv: conv, svc: svc, api: api, http: opts.HTTPClient, opts: opts, log: opts.Log,
+		now: time.Now, failures: newThrottle(linkFailures, linkWindow), updates: newSeen(1000)}, nil
+}
+
+// commands are the commands Telegram offers in its menu (setMyCommands):
+// the conversation's main verbs, lowercase as Telegram requires.
+var commands = []models.BotCommand{
+	{Command: "leads", Description: "list leads: yours, new, unclaimed, top"},
+	{Command: "lead", Description: "show a lead: /lead L123"},
+	{Command: "claim", Description: "make an unclaimed lead yours: /claim L123"},
+	{Command: "assign", Description: "give a lead to a rep (managers)"},
+	{Command: "qualify", Description: "turn a lead into a deal"},
+	{Command: "disqualify", Description: "close a lead with a reason"},
+	{Command: "deals", Description: "list open deals: yours, team's, a stage"},
+	{Command: "deal", Description: "show a deal: /deal D45"},
+	{Command: "move", Description: "move a deal: /move D45 proposal"},
+	{Command: "won", Description: "close a deal as won"},
+	{Command: "lost", Description: "close a deal as lost, with a reason"},
+	{Command: "reopen", Description: "reopen a won or lost deal"},
+	{Command: "note", Description: "add a note: /note D45 TEXT"},
+	{Command: "value", Description: "set a deal's value: /value D45 12000 EUR"},
+	{Command: "close", Description: "set expected close: /close D45 2027-01-15"},
+	{Command: "remind", Description: "follow up: /remind D45 tomorrow 9am call"},
+	{Command: "tasks", Description: "your open tasks"},
+	{Command: "today", Description: "your tasks due today or overdue"},
+	{Command: "done", Description: "mark a task done: /done T7"},
+	{Command: "snooze", Description: "put a task off: /snooze T7 2h"},
+	{Command: "review", Description: "what needs attention"},
+	{Command: "pipeline", Description: "open deals by stage"},
+	{Command: "stats", Description: "win rate, values and the funnel"},
+	{Command: "forecast", Description: "weighted forecast against the target"},
+	{Command: "find", Description: "find contacts"},
+	{Command: "help", Description: "what you can say"},
+	{Command: "start", Description: "link your account: /start CODE"},
+}
+
+// Start checks the token (getMe), registers the commands (setMyCommands)
+// and, with a WebhookURL, the webhook (setWebhook), so a wrong token shows
+// at start-up.
+func (a *Adapter) Start(ctx context.Context) error {
+	if _, err := a.api.GetMe(ctx); err != nil {
+		return fmt.Errorf("telegram getMe: %w; check telegram.token", err)
+	}
+	if _, err := a.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: commands}); err != nil {
+		return fmt.Errorf("telegram setMyCommands: %w", err)
+	}
+	if a.opts.WebhookURL != "" {
+		_, err := a.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: a.opts.WebhookURL, SecretToken: a.opts.WebhookSecret,
+			AllowedUpdates: []string{"message", "callback_query"}})
+		if err != nil {
+			return fmt.Errorf("telegram setWebhook: %w", err)
+		}
+	}
+	return nil
+}
+
+// HandleUpdate answers one update: a message or a button press. Errors
+// talking to Telegram are logged: an update is handled once, not retried.
+func (a *Adapter) HandleUpdate(ctx context.Context, u *models.Update) {
+	switch {
+	case u.Message != nil:
+		a.message(ctx, u.Message)
+	case u.CallbackQuery != nil:
+		a.callback(ctx, u.CallbackQuery)
+	}
+}
+
+// user finds the leadwire user linked to a Telegram id; nil when none.
+func (a *Adapter) user(ctx context.Context, id int64) (*core.User, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	return a.conv.TelegramUser(ctx, id)
+}
+
+// message answers a text message: /start CODE links the account; other
+// text, in a private chat, or a /command anywhere, goes to the
+// conversation.
+func (a *Adapter) message(ctx context.Context, m *models.Message) {
+	if m.From == nil || m.From.IsBot {
+		return
+	}
+	text := strings.TrimSpace(m.Text)
+	private := m.Chat.Type == models.ChatTypePrivate
+	if !strings.HasPrefix(text, "/") && !private {
+		return // chatter in a group is not for the bot
+	}
+	word, rest := command(text)
+	if word == "start" {
+		a.start(ctx, m, rest)
+		return
+	}
+	u, err := a.user(ctx, m.From.ID)
+	var reply bot.Reply
+	switch {
+	case err != nil:
+		a.log.Error("telegram user lookup failed", "telegram", m.From.ID, "err", err)
+		reply = trouble()
+	case u == nil:
+		reply = bot.Unknown("telegram", strconv.FormatInt(m.From.ID, 10))
+	default:
+		reply = a.conv.Handle(ctx, u, strings.TrimSpace(word+" "+rest))
+	}
+	a.send(ctx, m.Chat.ID, reply)
+}
+
+// command splits "/leads@leadwire_bot new" into "leads" and "new"; text
+// without a slash is all rest... of a command whose word is its first.
+func command(text string) (word, rest string) {
+	text = strings.TrimPrefix(text, "/")
+	word, rest, _ = strings.Cut(text, " ")
+	if i := strings.IndexByte(word, '@'); i >= 0 {
+		word = word[:i] // the bot's name, in groups
+	}
+	return strings.ToLower(word), strings.TrimSpace(rest)
+}
+
+// start links the Telegram account with a one-time code, or, without one,
+// greets a linked user and tells an unknown one how to link.
+func (a *Adapter) start(ctx context.Context, m *models.Message, code string) {
+	if code == "" {
+		u, err := a.user(ctx, m.From.ID)
+		switch {
+		case err != nil:
+			a.log.Error("telegram user lookup failed", "telegram", m.From.ID, "err", err)
+			a.send(ctx, m.Chat.ID, trouble())
+		case u == nil:
+			a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneWarn, Text: "You are not linked to a leadwire user yet. Ask a leadwire admin for a link code (leadwire users link-code YOUR-EMAIL) and send: /start CODE"})
+		default:
+			a.send(ctx, m.Chat.ID, a.conv.Handle(ctx, u, "help"))
+		}
+		return
+	}
+	now := a.now()
+	if !a.failures.allow(m.Chat.ID, now) {
+		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneBad,
+			Text: fmt.Sprintf("Too many wrong codes from this chat. Wait %d minutes and try again.", int(linkWindow.Minutes()))})
+		return
+	}
+	u, err := a.svc.RedeemLinkCode(ctx, code, m.From.ID)
+	switch {
+	case err != nil && core.KindOf(err) != core.KindInternal:
+		a.failures.add(m.Chat.ID, now)
+		a.log.Info("telegram link code refused", "telegram", m.From.ID, "err", err)
+		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneWarn, Text: core.Message(err)})
+	case err != nil:
+		a.log.Error("telegram link failed", "telegram", m.From.ID, "err", err)
+		a.send(ctx, m.Chat.ID, trouble())
+	default:
+		a.log.Info("telegram account linked", "user", u.ID, "telegram", m.From.ID)
+		name := u.Name
+		if name == "" {
+			name = u.Email
+		}
+		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneGood,
+			Text: "Linked: this Telegram account is now " + name + " in leadwire. Try /leads or /help."})
+	}
+}
+
+// callback answers a button press at once (so the spinner stops), then
+// runs it and shows the answer: in place of the card for a change, as a
+// new message otherwise.
+func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
+	u, err := a.user(ctx, q.From.ID)
+	answer := &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID}
+	if err == nil && u == nil {
+		answer.Text, answer.ShowAlert = bot.Unknown("", "").Text, true
+	}
+	if _, aerr := a.api.AnswerCallbackQuery(ctx, answer); aerr != nil {
+		a.log.Warn("telegram answerCallbackQuery failed", "err", aerr)
+	}
+	if err != nil {
+		a.log.Error("telegram user lookup failed", "telegram", q.From.ID, "err", err)
+	}
+	if err != nil || u == nil {
+		return
+	}
+	reply := a.conv.Press(ctx, u, q.Data)
+	msg := q.Message.Message
+	if reply.Update && msg != nil {
+		if err := a.edit(ctx, msg.Chat.ID, msg.ID, reply); err == nil {
+			return
+		} else {
+			a.log.Warn("telegram card edit failed", "err", err)
+		}
+	}
+	chat := q.From.ID
+	if msg != nil {
+		chat = msg.Chat.ID
+	}
+	a.send(ctx, chat, reply)
+}
+
+// send posts a reply to a chat, logging a failure.
+func (a *Adapter) send(ctx context.Context, chat int64, r bot.Reply) {
+	if _, err := a.Send(ctx, chat, r); err != nil {
+		a.log.Warn("telegram sendMessage failed", "chat", chat, "err", err)
+	}
+}
+
+// Send posts a reply to a chat (sendMessage): chat is an int64 id or an
+// "@name"; it returns the message id.
+// A 429 comes back as *tg.TooManyRequestsError with its retry_after.
+func (a *Adapter) Send(ctx context.Context, chat any, r bot.Reply) (int, error) {
+	kb, kerr := Keyboard(r)
+	if kerr != nil {
+		a.log.Error("telegram buttons left out", "err", kerr)
+	}
+	p := &tg.SendMessageParams{ChatID: chat, Text: HTML(r), ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: noPreview()}
+	if kb != nil {
+		p.ReplyMarkup = kb
+	}
+	m, err := a.api.SendMessage(ctx, p)
+	if err != nil {
+		return 0, fmt.Errorf("telegram sendMessage to %v: %w", chat, err)
+	}
+	return m.ID, nil
+}
+
+// edit replaces a message with a reply (editMessageText).
+func (a *Adapter) edit(ctx context.Context, chat int64, msg int, r bot.Reply) error {
+	kb, kerr := Keyboard(r)
+	if kerr != nil {
+		a.log.Error("telegram buttons left out", "err", kerr)
+	}
+	p := &tg.EditMessageTextParams{ChatID: chat, MessageID: msg, Text: HTML(r), ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: noPreview()}
+	if kb != nil {
+		p.ReplyMarkup = kb
+	}
+	if _, err := a.api.EditMessageText(ctx, p); err != nil {
+		return fmt.Errorf("telegram editMessageText %d/%d: %w", chat, msg, err)
+	}
+	return nil
+}
+
+func noPreview() *models.LinkPreviewOptions {
+	off := true
+	return &models.LinkPreviewOptions{IsDisabled: &off}
+}
+
+// trouble is the reply when leadwire itself failed; the details go to the
+// log, not to the chat.
+func trouble() bot.Reply {
+	return bot.Reply{Tone: bot.ToneBad,
+		Text: "Something went wrong on our side and nothing was changed. Try again in a moment; if it keeps happening, tell an admin."}
+}

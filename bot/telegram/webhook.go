@@ -1,0 +1,53 @@
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// WebhookPath is where Telegram posts updates in webhook mode; register it
+// with setWebhook, with the secret token.
+const WebhookPath = "/telegram/webhook"
+
+// Routes are the webhook mode endpoints, to mount on a mux.
+func (a *Adapter) Routes() map[string]http.HandlerFunc {
+	return map[string]http.HandlerFunc{"POST " + WebhookPath: a.Webhook}
+}
+
+// Webhook handles POST /telegram/webhook: an update from Telegram, which
+// must carry the configured X-Telegram-Bot-Api-Secret-Token (compared in
+// constant time); anything else is refused with 401 and not looked at. The
+// update is handled before the answer, so Telegram sends it again if
+// leadwire stops half-way; one sent again after it was handled (the answer
+// lost) is recognised by its update_id and not handled twice.
+func (a *Adapter) Webhook(w http.ResponseWriter, r *http.Request) {
+	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+	if a.opts.WebhookSecret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.WebhookSecret)) != 1 {
+		a.log.Warn("telegram webhook refused", "remote", r.RemoteAddr, "token_present", got != "")
+		http.Error(w, "missing or wrong secret token", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		http.Error(w, "unreadable update", http.StatusBadRequest)
+		return
+	}
+	var u models.Update
+	if err := json.Unmarshal(body, &u); err != nil {
+		http.Error(w, "malformed update", http.StatusBadRequest)
+		return
+	}
+	if !a.updates.add(u.ID) {
+		w.WriteHeader(http.StatusOK) // sent again: handled already
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), handleWithin)
+	defer cancel()
+	a.HandleUpdate(ctx, &u)
+	w.WriteHeader(http.StatusOK)
+}

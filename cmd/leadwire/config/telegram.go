@@ -1,0 +1,61 @@
+package config
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Telegram is the Telegram bot: reps run the same commands as in Slack,
+// with buttons as inline keyboards, once they have linked their account
+// with /start CODE. It is on when bot_token is set.
+type Telegram struct {
+	BotToken      string `yaml:"bot_token"`      // from @BotFather; empty: Telegram is off
+	Mode          string `yaml:"mode"`           // polling (default): getUpdates; webhook: Telegram calls /telegram/webhook
+	WebhookSecret string `yaml:"webhook_secret"` // webhook mode: the X-Telegram-Bot-Api-Secret-Token every update carries
+	APIURL        string `yaml:"api_url"`        // Bot API server; default https://api.telegram.org (self-hosted, tests)
+}
+
+// Telegram modes.
+const (
+	TelegramPolling = "polling"
+	TelegramWebhook = "webhook"
+)
+
+// Enabled reports whether the Telegram bot is configured.
+func (t Telegram) Enabled() bool { return t.BotToken != "" }
+
+// webhookSecret is what Telegram accepts as a secret_token.
+var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// checkTelegram fills the Telegram defaults and validates the keys.
+func (c *Config) checkTelegram(p *problems) {
+	t := &c.Telegram
+	t.Mode = strings.ToLower(strings.TrimSpace(t.Mode))
+	if t.Mode == "" {
+		t.Mode = TelegramPolling
+	}
+	switch t.Mode {
+	case TelegramPolling:
+	case TelegramWebhook:
+		if t.Enabled() && t.WebhookSecret == "" {
+			p.errf("telegram.webhook_secret", "webhook mode needs a secret token (1-256 of A-Z a-z 0-9 _ -) that Telegram sends with every update")
+		}
+	default:
+		p.errf("telegram.mode", "unknown mode %q; use polling (leadwire asks Telegram with getUpdates) or webhook (Telegram calls /telegram/webhook)", t.Mode)
+	}
+	if t.WebhookSecret != "" && !webhookSecret.MatchString(t.WebhookSecret) {
+		p.errf("telegram.webhook_secret", "Telegram takes 1-256 characters of A-Z a-z 0-9 _ - as a secret token")
+	}
+	if t.BotToken != "" && !strings.Contains(t.BotToken, ":") {
+		p.errf("telegram.bot_token", "a bot token looks like 123456789:AA…; get one from @BotFather")
+	}
+	if t.APIURL != "" {
+		u, err := url.Parse(t.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.errf("telegram.api_url", "invalid API URL %q; write it like https://api.telegram.org", t.APIURL)
+		} else {
+			t.APIURL = strings.TrimRight(t.APIURL, "/")
+		}
+	}
+}

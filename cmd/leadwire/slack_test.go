@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// TestServeInSocketMode runs serve with slack.mode socket against a Slack
+// stand-in: it connects through apps.connections.open, does not mount the
+// HTTP endpoints, and lets go of the socket on shutdown.
+func TestServeInSocketMode(t *testing.T) {
+	connected := make(chan struct{}, 4)
+	closed := make(chan struct{}, 4)
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	ws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
+		connected <- struct{}{}
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				closed <- struct{}{}
+				return
+			}
+		}
+	}))
+	defer ws.Close()
+	var mu sync.Mutex
+	var tokens []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		tokens = append(tokens, r.URL.Path+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		resp := map[string]any{"ok": true}
+		if strings.HasSuffix(r.URL.Path, "/apps.connections.open") {
+			resp["url"] = "ws" + strings.TrimPrefix(ws.URL, "http")
+		}
+		json.NewEncoder(w).Encode(resp)
+	}))
+	defer api.Close()
+
+	e := newIOEnv(t)
+	f, err := os.OpenFile(e.config, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "slack:\n  mode: socket\n  bot_token: xoxb-test\n  app_token: xapp-1-test\n  api_url: %s/api/\n", api.URL)
+	f.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, []string{"--config", e.config, "serve", "--listen", addr}, io.Discard, io.Discard, func(string) string { return "" })
+	}()
+	select {
+	case <-connected:
+	case code := <-exit:
+		t.Fatalf("serve exited %d", code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not connect to Slack within 10 s")
+	}
+	mu.Lock()
+	opened := strings.Join(tokens, "\n")
+	mu.Unlock()
+	if !strings.Contains(opened, "/api/apps.connections.open Bearer xapp-1-test") {
+		t.Errorf("calls:\n%s", opened)
+	}
+	resp, err := http.Post("http://"+addr+"/slack/commands", "application/x-www-form-urlencoded", strings.NewReader("text=help"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("POST /slack/commands in socket mode = %d, want 404", resp.StatusCode)
+	}
+
+	stop()
+	select {
+	case code := <-exit:
+		if code != 0 {
+			t.Fatalf("serve exited %d after shutdown, want 0", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop within 20 s of shutdown")
+	}
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the socket was not closed")
+	}
+}

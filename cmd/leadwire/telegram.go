@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"leadwire/bot"
+	telegrambot "leadwire/bot/telegram"
+	"leadwire/cmd/leadwire/config"
+)
+
+// telegramAdapter builds the Telegram adapter from the telegram section;
+// nil when Telegram is off.
+func (a *App) telegramAdapter() (*telegrambot.Adapter, error) {
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.Telegram.Enabled() {
+		return nil, nil
+	}
+	svc, err := a.Service()
+	if err != nil {
+		return nil, err
+	}
+	log := a.Logger().With("chat", "telegram")
+	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: telegrambot.Prefix, Log: log})
+	opts := telegrambot.Options{Token: cfg.Telegram.BotToken, APIURL: cfg.Telegram.APIURL, Log: log}
+	if cfg.Telegram.Mode == config.TelegramWebhook {
+		opts.WebhookSecret = cfg.Telegram.WebhookSecret
+		if cfg.HTTP.PublicURL != "" {
+			opts.WebhookURL = strings.TrimRight(cfg.HTTP.PublicURL, "/") + telegrambot.WebhookPath
+		}
+	}
+	return telegrambot.New(conv, svc, opts)
+}
+
+// mountTelegram mounts /telegram/webhook when Telegram is on in webhook
+// mode; in polling mode nothing calls it, so it is not there to probe.
+func (s *server) mountTelegram(tg *telegrambot.Adapter) {
+	if tg == nil || s.app.cfg.Telegram.Mode != config.TelegramWebhook {
+		return
+	}
+	for pattern, h := range tg.Routes() {
+		s.handle(pattern, h)
+	}
+}
+
+// runTelegram registers the bot's commands (and webhook), then, in polling
+// mode, reads updates until ctx ends: serve runs it with the connectors'
+// context, so it stops with them, after HTTP has drained. A Telegram that
+// cannot be reached at start is logged, not fatal: polling retries.
+func (a *App) runTelegram(ctx context.Context, tg *telegrambot.Adapter) error {
+	if tg == nil {
+		return nil
+	}
+	if err := tg.Start(ctx); err != nil {
+		a.Logger().Warn("telegram is not reachable; commands and webhook not registered", "err", err)
+	}
+	if a.cfg.Telegram.Mode == config.TelegramWebhook {
+		return nil
+	}
+	return tg.Poll(ctx)
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"leadwire/bot"
+	telegrambot "leadwire/bot/telegram"
+	"leadwire/core"
+	"leadwire/storage"
+)
+
+// TestNewLeadReachesTelegramThroughTheQueue runs the job queue as serve
+// does: a captured lead's new_lead job hands it to Telegram's own job,
+// which posts the card to the team's group once.
+func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var posts []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/sendMessage") {
+			r.ParseMultipartForm(1 << 20)
+			mu.Lock()
+			posts = append(posts, r.FormValue("chat_id")+" "+r.FormValue("text"))
+			mu.Unlock()
+		}
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": map[string]any{"message_id": 1, "date": 1,
+			"chat": map[string]any{"id": -100500, "type": "group"}}})
+	}))
+	t.Cleanup(api.Close)
+
+	db, err := storage.OpenAndMigrate(ctx, filepath.Join(t.TempDir(), "lw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := core.NewService(db, nil, core.DefaultSettings(), nil)
+	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH", TelegramChat: "-100500"}},
+		Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok"}}}); err != nil {
+		t.Fatal(err)
+	}
+	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: telegrambot.Prefix})
+	tg, err := telegrambot.New(conv, svc, telegrambot.Options{Token: "1:T", APIURL: api.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	jobs, err := newJobClient(db, jobWorkers(nil, tg, log), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jobs.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { jobs.Stop(context.Background()) })
+
+	res, err := svc.Capture(ctx, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: "x1",
+		Name: "Somsak", Email: "somsak@example.com", Team: "Bangkok", Text: "Quote please", ReceivedAt: time.Now()})
+	if err != nil || !res.NewLead {
+		t.Fatalf("capture: %+v, %v", res, err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		mu.Lock()
+		n := len(posts)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no post to Telegram")
+		}
+		time.Sleep(10 * time.Millisecond) // polling the stand-in, with a deadline
+	}
+	// A second telegram job for the same lead is a duplicate, skipped.
+	ins, err := jobs.Insert(ctx, telegrambot.NewLeadJob{LeadID: res.LeadID}, nil)
+	if err != nil || !ins.UniqueSkippedAsDuplicate {
+		t.Fatalf("second insert: %+v, %v", ins, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(posts) != 1 || !strings.HasPrefix(posts[0], "-100500 ") || !strings.Contains(posts[0], "Somsak") {
+		t.Fatalf("posts %q", posts)
+	}
+}
