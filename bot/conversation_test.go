@@ -153,7 +153,7 @@ func TestAliasesTyposAndUsage(t *testing.T) {
 			{"a note on a lead", "niran", "n L2 asked for a call", []string{"Noted on L2."}, nil},
 			{"disqualify by text with a configured reason", "niran", "dq L2 no_need", []string{"L2 disqualified: No need now."}, nil},
 			{"the lead card shows why", "niran", "lead L2", []string{"✗ disqualified: No need now"}, nil},
-			{"link telegram", "niran", "link telegram", []string{"arrives with the Telegram bot", "leadwire users set niran@example.com --telegram"}, nil},
+			{"link telegram gives a one-time code", "niran", "link telegram", []string{"Send the leadwire Telegram bot: /start ", "within 15 minutes"}, nil},
 		})
 	})
 	t.Run("a typo in a command gets did you mean", func(t *testing.T) {

@@ -209,12 +209,16 @@ func nonEmpty(s string) []string {
 // linkCommand is how an admin links a chat account to a user.
 const linkCommand = "leadwire users set"
 
-// link answers "link telegram": one-time codes arrive with the Telegram
-// bot; until then an admin links accounts.
-func (c *Conversation) link(_ context.Context, r *request) Reply {
+// link answers "link telegram" with a one-time code to send the Telegram
+// bot as /start CODE.
+func (c *Conversation) link(ctx context.Context, r *request) Reply {
 	if _, ok := pick(r.args.word(0), "telegram"); !ok || r.args.word(0) == "" {
 		return c.usage(c.byName["link"])
 	}
-	return Reply{Tone: ToneWarn, Ephemeral: true, Text: "Linking Telegram from chat arrives with the Telegram bot. Until then an admin can link you: " +
-		linkCommand + " " + r.user.Email + " --telegram YOUR-TELEGRAM-ID"}
+	code, err := c.svc.NewLinkCode(ctx, r.user)
+	if err != nil {
+		return c.fail(err)
+	}
+	return Reply{Tone: ToneGood, Ephemeral: true, Text: "Send the leadwire Telegram bot: /start " + code +
+		" within 15 minutes. The code works once."}
 }

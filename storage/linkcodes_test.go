@@ -3,25 +3,22 @@ package storage_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"leadwire/core"
 	"leadwire/storage"
+	"leadwire/storage/storagetest"
 )
 
 type clockAt struct{ t *time.Time }
 
 func (c clockAt) Now() time.Time { return *c.t }
 
-func TestLinkCodes(t *testing.T) {
+func TestLinkCodes(t *testing.T) { storagetest.Each(t, testLinkCodes) }
+
+func testLinkCodes(t *testing.T, db *storage.DB) {
 	ctx := context.Background()
-	db, err := storage.OpenAndMigrate(ctx, filepath.Join(t.TempDir(), "lw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	now := day0
 	svc := core.NewService(db, clockAt{&now}, core.Settings{}, nil)
 	u, err := svc.SaveUser(ctx, nil, core.UserDef{Email: "ana@example.com", Name: "Ana", Role: "rep"})

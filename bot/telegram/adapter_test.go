@@ -245,3 +245,32 @@ func TestWebhookSecret(t *testing.T) {
 		})
 	}
 }
+
+func TestReadsAskedInAGroupAreAnsweredPrivately(t *testing.T) {
+	w := newWorld(t)
+	w.link("niran", 111)
+	w.lead("Somsak", "somsak@example.com")
+	u := text(111, "/leads@leadwire_bot unclaimed")
+	u["message"].(map[string]any)["chat"] = map[string]any{"id": -100500, "type": "supergroup", "title": "Bangkok"}
+	m := sent(t, w.handle(u))
+	if m.Params["chat_id"] != "111" || !strings.Contains(m.Params["text"], "Somsak") {
+		t.Fatalf("answered %v", m.Params)
+	}
+	chatter := text(111, "hello all")
+	chatter["message"].(map[string]any)["chat"] = map[string]any{"id": -100500, "type": "supergroup", "title": "Bangkok"}
+	if calls := w.handle(chatter); len(calls) != 0 {
+		t.Fatalf("group chatter answered: %v", names(calls))
+	}
+}
+
+func TestCommandsForAnotherBotAreIgnored(t *testing.T) {
+	w := newWorld(t)
+	w.link("niran", 111)
+	if err := w.adapter.Start(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if calls := w.handle(text(111, "/help@otherbot")); len(calls) != 0 {
+		t.Fatalf("answered another bot's command: %v", names(calls))
+	}
+	sent(t, w.handle(text(111, "/help@LeadWire_Bot")))
+}

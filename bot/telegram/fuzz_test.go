@@ -49,7 +49,7 @@ func FuzzCommand(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		word, rest := command(s)
 		_ = rest
-		if strings.ContainsAny(word, " @") {
+		if strings.ContainsAny(word, " \t\n@") {
 			t.Fatalf("command(%q) word %q", s, word)
 		}
 		n := core.NormalizeLinkCode(s)

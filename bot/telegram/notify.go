@@ -19,6 +19,12 @@ import (
 // Claim edits the card in place to show the owner. A 429 comes back as
 // *tg.TooManyRequestsError.
 func (a *Adapter) NotifyLead(ctx context.Context, leadID int64) error {
+	return a.notifyLead(ctx, leadID, nil)
+}
+
+// notifyLead is NotifyLead; pace, when given, may hold the message back
+// (and returns a *river.JobSnoozeError then).
+func (a *Adapter) notifyLead(ctx context.Context, leadID int64, pace *pacer) error {
 	store := a.svc.Store()
 	l, err := store.LeadByID(ctx, leadID)
 	if err != nil {
@@ -38,6 +44,11 @@ func (a *Adapter) NotifyLead(ctx context.Context, leadID int64) error {
 	reply, err := a.conv.LeadNotice(ctx, leadID)
 	if err != nil {
 		return err
+	}
+	if pace != nil {
+		if wait := pace.reserve(chat, a.now()); wait > 0 {
+			return river.JobSnooze(wait)
+		}
 	}
 	if _, err := a.Send(ctx, chat, reply); err != nil {
 		return fmt.Errorf("notify lead %d: %w", leadID, err)
@@ -74,9 +85,11 @@ func (NewLeadJob) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// NewLeadWorker is the River worker of NewLeadJob. When Telegram answers
-// 429, the job is snoozed for its retry_after and tried again through the
-// queue, so nothing is dropped; a lead gone from the database cancels it.
+// NewLeadWorker is the River worker of NewLeadJob. Posts are paced within
+// Telegram's limits (a job over them is snoozed until there is room); when
+// Telegram answers 429 all the same, the job is snoozed for its
+// retry_after and tried again through the queue, so nothing is dropped; a
+// lead gone from the database cancels it.
 type NewLeadWorker struct {
 	river.WorkerDefaults[NewLeadJob]
 	a *Adapter
@@ -87,7 +100,7 @@ func (a *Adapter) NewLeadWorker() *NewLeadWorker { return &NewLeadWorker{a: a} }
 
 // Work implements river.Worker.
 func (w *NewLeadWorker) Work(ctx context.Context, job *river.Job[NewLeadJob]) error {
-	return jobError(w.a.NotifyLead(ctx, job.Args.LeadID))
+	return jobError(w.a.notifyLead(ctx, job.Args.LeadID, w.a.pace))
 }
 
 // jobError maps a Telegram failure onto River: a rate limit snoozes the

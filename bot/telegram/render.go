@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/go-telegram/bot/models"
-
 	"leadwire/bot"
 )
 
@@ -130,20 +128,35 @@ func clipHTML(s string) string {
 	return s
 }
 
+// Markup is an inline keyboard as the Bot API takes it. The library's
+// models.InlineKeyboardButton would send an empty copy_text with every
+// button, which Telegram may refuse (BUTTON_COPY_TEXT_INVALID), so buttons
+// here carry a text and callback_data only.
+type Markup struct {
+	InlineKeyboard [][]KeyButton `json:"inline_keyboard"`
+}
+
+// KeyButton is one inline keyboard button: pressing it sends CallbackData
+// back as a callback query.
+type KeyButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
+}
+
 // Keyboard renders a reply's buttons (menu options included) as an inline
-// keyboard, one button a row for cards' and menus' choices, callback_data
-// being the action code. An action longer than Telegram's 64 bytes is an
+// keyboard, three a row in display order, callback_data being the action
+// code. An action longer than Telegram's 64 bytes is an
 // error of the conversation: it is left out rather than sent to fail.
-func Keyboard(r bot.Reply) (*models.InlineKeyboardMarkup, error) {
-	var rows [][]models.InlineKeyboardButton
-	var row []models.InlineKeyboardButton
+func Keyboard(r bot.Reply) (*Markup, error) {
+	var rows [][]KeyButton
+	var row []KeyButton
 	var bad []string
 	for _, b := range r.AllButtons() {
 		if len(b.Action) > bot.MaxAction || len(b.Action) == 0 {
 			bad = append(bad, b.Action)
 			continue
 		}
-		row = append(row, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.Action})
+		row = append(row, KeyButton{Text: b.Label, CallbackData: b.Action})
 		if len(row) == 3 {
 			rows = append(rows, row)
 			row = nil
@@ -159,5 +172,5 @@ func Keyboard(r bot.Reply) (*models.InlineKeyboardMarkup, error) {
 	if len(rows) == 0 {
 		return nil, err
 	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}, err
+	return &Markup{InlineKeyboard: rows}, err
 }

@@ -13,7 +13,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -57,8 +59,10 @@ type Adapter struct {
 	opts     Options
 	log      *slog.Logger
 	now      func() time.Time
-	failures *throttle // link code failures by chat
-	updates  *seen     // webhook update ids handled lately
+	failures *throttle              // link code failures by chat
+	updates  *seen                  // webhook update ids handled lately
+	pace     *pacer                 // queued messages within Telegram's limits
+	username atomic.Pointer[string] // the bot's @name, from getMe at Start
 }
 
 // Prefix is how commands are typed in Telegram, for bot.Options.Prefix.
@@ -89,7 +93,7 @@ func New(conv *bot.Conversation, svc *core.Service, opts Options) (*Adapter, err
 		return nil, fmt.Errorf("telegram: %w", err)
 	}
 	return &Adapter{conv: conv, svc: svc, api: api, http: opts.HTTPClient, opts: opts, log: opts.Log,
-		now: time.Now, failures: newThrottle(linkFailures, linkWindow), updates: newSeen(1000)}, nil
+		now: time.Now, failures: newThrottle(linkFailures, linkWindow), updates: newSeen(1000), pace: newPacer()}, nil
 }
 
 // commands are the commands Telegram offers in its menu (setMyCommands):
@@ -128,9 +132,11 @@ var commands = []models.BotCommand{
 // and, with a WebhookURL, the webhook (setWebhook), so a wrong token shows
 // at start-up.
 func (a *Adapter) Start(ctx context.Context) error {
-	if _, err := a.api.GetMe(ctx); err != nil {
+	me, err := a.api.GetMe(ctx)
+	if err != nil {
 		return fmt.Errorf("telegram getMe: %w; check telegram.token", err)
 	}
+	a.username.Store(&me.Username)
 	if _, err := a.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: commands}); err != nil {
 		return fmt.Errorf("telegram setMyCommands: %w", err)
 	}
@@ -172,8 +178,11 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) {
 	}
 	text := strings.TrimSpace(m.Text)
 	private := m.Chat.Type == models.ChatTypePrivate
-	if !strings.HasPrefix(text, "/") && !private {
-		return // chatter in a group is not for the bot
+	if text == "" || (!strings.HasPrefix(text, "/") && !private) {
+		return // a photo, a sticker, chatter in a group: not for the bot
+	}
+	if !a.forMe(text) {
+		return // "/help@otherbot" in a group
 	}
 	word, rest := command(text)
 	if word == "start" {
@@ -191,14 +200,45 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) {
 	default:
 		reply = a.conv.Handle(ctx, u, strings.TrimSpace(word+" "+rest))
 	}
-	a.send(ctx, m.Chat.ID, reply)
+	a.answer(ctx, m.Chat.ID, private, m.From.ID, reply)
+}
+
+// answer sends a reply where it belongs: in the chat, except that a reply
+// for the asker's eyes only (a read, an error) asked for in a group goes
+// to the asker's private chat with the bot, so the group does not see it.
+func (a *Adapter) answer(ctx context.Context, chat int64, private bool, from int64, r bot.Reply) {
+	if private || !r.Ephemeral || from == 0 {
+		a.send(ctx, chat, r)
+		return
+	}
+	if _, err := a.Send(ctx, from, r); err != nil {
+		// Telegram lets a bot write only to those who started it.
+		a.log.Info("telegram private answer failed", "telegram", from, "err", err)
+		a.send(ctx, chat, bot.Reply{Tone: bot.ToneWarn,
+			Text: "I answer that privately: open a chat with me and press Start, then ask again."})
+	}
+}
+
+// forMe reports whether a command is addressed to this bot: without an
+// @name, or with this bot's (known after Start).
+func (a *Adapter) forMe(text string) bool {
+	first := text
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		first = text[:i]
+	}
+	_, name, ok := strings.Cut(first, "@")
+	me := a.username.Load()
+	return !ok || me == nil || *me == "" || strings.EqualFold(name, *me)
 }
 
 // command splits "/leads@leadwire_bot new" into "leads" and "new"; text
-// without a slash is all rest... of a command whose word is its first.
+// without a slash splits the same way ("L12" is a word of its own).
 func command(text string) (word, rest string) {
 	text = strings.TrimPrefix(text, "/")
-	word, rest, _ = strings.Cut(text, " ")
+	word, rest = text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		word, rest = text[:i], text[i:]
+	}
 	if i := strings.IndexByte(word, '@'); i >= 0 {
 		word = word[:i] // the bot's name, in groups
 	}
@@ -254,7 +294,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 	u, err := a.user(ctx, q.From.ID)
 	answer := &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID}
 	if err == nil && u == nil {
-		answer.Text, answer.ShowAlert = bot.Unknown("", "").Text, true
+		answer.Text, answer.ShowAlert = strangerAlert, true
 	}
 	if _, aerr := a.api.AnswerCallbackQuery(ctx, answer); aerr != nil {
 		a.log.Warn("telegram answerCallbackQuery failed", "err", aerr)
@@ -274,12 +314,16 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 			a.log.Warn("telegram card edit failed", "err", err)
 		}
 	}
-	chat := q.From.ID
-	if msg != nil {
-		chat = msg.Chat.ID
+	if msg == nil {
+		a.send(ctx, q.From.ID, reply)
+		return
 	}
-	a.send(ctx, chat, reply)
+	a.answer(ctx, msg.Chat.ID, msg.Chat.Type == models.ChatTypePrivate, q.From.ID, reply)
 }
+
+// strangerAlert answers a stranger's button press; Telegram takes at most
+// 200 characters there.
+const strangerAlert = "You are not a leadwire user yet. Ask a leadwire admin for a link code, then send me: /start CODE"
 
 // send posts a reply to a chat, logging a failure.
 func (a *Adapter) send(ctx context.Context, chat int64, r bot.Reply) {
