@@ -11,13 +11,27 @@ import (
 // card with Claim, as any rep of the team sees it, times in the
 // organisation's zone. Pressing Claim updates it to show the owner.
 func (c *Conversation) LeadNotice(ctx context.Context, leadID int64) (Reply, error) {
-	l, err := c.svc.Store().LeadByID(ctx, leadID)
+	reply, _, err := c.TeamLeadNotice(ctx, leadID)
+	return reply, err
+}
+
+// TeamLeadNotice is LeadNotice with the team to tell: nil when the lead
+// has none, and then there is nobody to notify.
+func (c *Conversation) TeamLeadNotice(ctx context.Context, leadID int64) (Reply, *core.Team, error) {
+	store := c.svc.Store()
+	l, err := store.LeadByID(ctx, leadID)
 	if err != nil {
-		return Reply{}, fmt.Errorf("lead notice: %w", err)
+		return Reply{}, nil, fmt.Errorf("lead notice: %w", err)
 	}
-	team := &core.User{Role: core.RoleRep, TeamID: l.TeamID, TimeZone: c.svc.Settings().TimeZone, Active: true}
-	r := c.request(team, args{}, false)
-	return Reply{Text: "New lead " + l.Ref(), Cards: []Card{r.leadCard(ctx, l)}}, nil
+	var team *core.Team
+	if l.TeamID != 0 {
+		if team, err = store.TeamByID(ctx, l.TeamID); err != nil {
+			return Reply{}, nil, fmt.Errorf("lead notice: %w", err)
+		}
+	}
+	member := &core.User{Role: core.RoleRep, TeamID: l.TeamID, TimeZone: c.svc.Settings().TimeZone, Active: true}
+	r := c.request(member, args{}, false)
+	return Reply{Text: "New lead " + l.Ref(), Cards: []Card{r.leadCard(ctx, l)}}, team, nil
 }
 
 // TaskReminder is the reminder its owner gets when a task falls due: the

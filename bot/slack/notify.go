@@ -16,24 +16,12 @@ import (
 // channel; a team without a channel is skipped. Pressing Claim on it
 // updates the message to show the owner (see Interactions).
 func (a *Adapter) NotifyLead(ctx context.Context, leadID int64) error {
-	store := a.svc.Store()
-	l, err := store.LeadByID(ctx, leadID)
+	reply, team, err := a.conv.TeamLeadNotice(ctx, leadID)
 	if err != nil {
 		return fmt.Errorf("notify lead %d: %w", leadID, err)
 	}
-	if l.TeamID == 0 {
-		return nil
-	}
-	team, err := store.TeamByID(ctx, l.TeamID)
-	if err != nil {
-		return fmt.Errorf("notify lead %d: %w", leadID, err)
-	}
-	if team.SlackChannel == "" {
-		return nil
-	}
-	reply, err := a.conv.LeadNotice(ctx, leadID)
-	if err != nil {
-		return err
+	if team == nil || team.SlackChannel == "" {
+		return nil // nobody to tell in Slack
 	}
 	if _, err := a.post(ctx, team.SlackChannel, "", reply); err != nil {
 		return fmt.Errorf("notify lead %d: %w", leadID, err)

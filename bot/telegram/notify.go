@@ -25,25 +25,16 @@ func (a *Adapter) NotifyLead(ctx context.Context, leadID int64) error {
 // notifyLead is NotifyLead; pace, when given, may hold the message back
 // (and returns a *river.JobSnoozeError then).
 func (a *Adapter) notifyLead(ctx context.Context, leadID int64, pace *pacer) error {
-	store := a.svc.Store()
-	l, err := store.LeadByID(ctx, leadID)
+	reply, team, err := a.conv.TeamLeadNotice(ctx, leadID)
 	if err != nil {
 		return fmt.Errorf("notify lead %d: %w", leadID, err)
 	}
-	if l.TeamID == 0 {
+	if team == nil {
 		return nil
-	}
-	team, err := store.TeamByID(ctx, l.TeamID)
-	if err != nil {
-		return fmt.Errorf("notify lead %d: %w", leadID, err)
 	}
 	chat := chatID(team.TelegramChat)
 	if chat == nil {
-		return nil
-	}
-	reply, err := a.conv.LeadNotice(ctx, leadID)
-	if err != nil {
-		return err
+		return nil // nobody to tell in Telegram
 	}
 	if pace != nil {
 		if wait := pace.reserve(chat, a.now()); wait > 0 {
