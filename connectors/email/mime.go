@@ -17,9 +17,22 @@ type walker struct {
 }
 
 // content is the readable text of a subtree and whether it came from HTML.
+// An HTML leaf keeps its markup and is turned into text only when read:
+// most mail carries a plain-text alternative, and then the conversion
+// would be wasted.
 type content struct {
 	text     string
 	fromHTML bool
+	html     string // an HTML leaf's markup, not yet converted
+	limit    int
+}
+
+// String is the content's readable text.
+func (c content) String() string {
+	if c.html != "" {
+		return htmlToText(c.html, c.limit)
+	}
+	return c.text
 }
 
 // walk returns the readable text of an entity and records its attachments.
@@ -87,8 +100,8 @@ func (w *walker) multipart(ct params, body []byte, depth int) content {
 	var texts []string
 	html := false
 	for _, k := range kids {
-		if strings.TrimSpace(k.text) != "" {
-			texts = append(texts, strings.TrimSpace(k.text))
+		if t := strings.TrimSpace(k.String()); t != "" {
+			texts = append(texts, t)
 			html = html || k.fromHTML
 		}
 	}
@@ -98,17 +111,17 @@ func (w *walker) multipart(ct params, body []byte, depth int) content {
 // pickAlternative prefers the first plain-text alternative with text, then
 // the last HTML one (the richest, per RFC 2046).
 func pickAlternative(kids []content) content {
-	var best content
 	for _, k := range kids {
-		if strings.TrimSpace(k.text) == "" {
-			continue
-		}
-		if !k.fromHTML {
+		if !k.fromHTML && strings.TrimSpace(k.text) != "" {
 			return k
 		}
-		best = k
 	}
-	return best
+	for i := len(kids) - 1; i >= 0; i-- {
+		if k := kids[i]; k.fromHTML && strings.TrimSpace(k.String()) != "" {
+			return k
+		}
+	}
+	return content{}
 }
 
 // text decodes a text/plain or text/html leaf, at most MaxText bytes of it.
@@ -126,7 +139,7 @@ func (w *walker) text(ct params, cte string, body []byte) content {
 	}
 	s := decodeBytes(b, label)
 	if isHTML {
-		return content{text: htmlToText(s, limit), fromHTML: true}
+		return content{html: s, limit: limit, fromHTML: true}
 	}
 	return content{text: strings.ReplaceAll(s, "\r\n", "\n")}
 }

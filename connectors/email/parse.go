@@ -142,7 +142,7 @@ func parse(raw []byte, opts ParseOptions) (*Message, error) {
 
 	w := walker{opts: opts, m: m}
 	c := w.walk(h, body, 0, "")
-	m.Text = capBytes(strings.TrimSpace(c.text), opts.MaxText)
+	m.Text = capBytes(strings.TrimSpace(c.String()), opts.MaxText)
 	m.Snippet = snippet(m.Text, opts.MaxSnippet)
 
 	switch {
