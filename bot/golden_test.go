@@ -2,9 +2,7 @@ package bot_test
 
 import (
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
+	goldenfile "leadwire/internal/golden"
 	"strings"
 	"testing"
 	"time"
@@ -13,28 +11,10 @@ import (
 	"leadwire/storage/storagetest"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot -run Golden -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s changed; got:\n%s\nwant:\n%s\n(run with -update if the change is right)", path, got, want)
-	}
+	goldenfile.Check(t, name, []byte(got))
 }
 
 func TestGoldenCards(t *testing.T) {

@@ -1,19 +1,14 @@
 package slack
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
+	"leadwire/internal/golden"
 	"testing"
 
 	"leadwire/bot"
 	"leadwire/core"
 	"leadwire/storage/storagetest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestGolden compares the Block Kit of typical replies with
 // testdata/*.golden; go test -update rewrites them.
@@ -55,23 +50,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			path := filepath.Join("testdata", c.name+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v; run go test -update to write it", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the golden file; got:\n%s", path, got)
-			}
+			golden.Check(t, c.name+".golden", got)
 		})
 	}
 }

@@ -2,16 +2,12 @@ package telegram
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
+	"leadwire/internal/golden"
 	"testing"
 
 	"leadwire/bot"
 	"leadwire/core"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestGolden compares the Telegram HTML and keyboards of typical replies
 // with testdata/*.golden; go test -update rewrites them.
@@ -42,21 +38,7 @@ func TestGolden(t *testing.T) {
 			}
 			keys, _ := json.MarshalIndent(kb, "", "  ")
 			got := []byte(HTML(c.reply) + "\n\n--- keyboard\n" + string(keys) + "\n")
-			path := filepath.Join("testdata", c.name+".golden")
-			if *update {
-				os.MkdirAll("testdata", 0o755)
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v; run go test -update", err)
-			}
-			if string(got) != string(want) {
-				t.Fatalf("%s differs; got\n%s", path, got)
-			}
+			golden.Check(t, c.name+".golden", got)
 		})
 	}
 }
