@@ -212,14 +212,6 @@ func (s *Service) SetProbability(ctx context.Context, actor *User, dealID int64,
 	})
 }
 
-// SetQualification records the budget, authority, need and timeline answers.
-func (s *Service) SetQualification(ctx context.Context, actor *User, dealID int64, q Qualification) (*Deal, error) {
-	return s.editDeal(ctx, actor, dealID, "qualification", func(d *Deal) string {
-		d.Qualification = q
-		return "qualification updated"
-	})
-}
-
 func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what string, edit func(*Deal) string) (*Deal, error) {
 	var deal *Deal
 	err := s.store.Update(ctx, func(tx Tx) error {

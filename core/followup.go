@@ -52,29 +52,6 @@ func (s *Service) Note(ctx context.Context, actor *User, ref Ref, text string) (
 	return act, nil
 }
 
-// Log records an activity a rep did (a call, a meeting, an outbound email)
-// on a lead or deal.
-func (s *Service) Log(ctx context.Context, actor *User, ref Ref, kind ActivityKind, subject, body string) (*Activity, error) {
-	var act *Activity
-	err := s.store.Update(ctx, func(tx Tx) error {
-		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
-		if err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		act = &Activity{Kind: kind, ContactID: contactID, LeadID: leadID, DealID: dealID, UserID: actor.ID,
-			Subject: cleanLine(subject), Body: cleanText(body), At: now}
-		if err := tx.AddActivity(ctx, act); err != nil {
-			return err
-		}
-		return s.touch(ctx, tx, leadID, dealID, now)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("log %s on %s: %w", kind, ref, err)
-	}
-	return act, nil
-}
-
 // touch records activity on a lead or deal, which keeps it from rotting
 // and counts as a response to a lead.
 func (s *Service) touch(ctx context.Context, tx Tx, leadID, dealID int64, now time.Time) error {

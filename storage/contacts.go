@@ -63,13 +63,7 @@ func (r *reader) ContactByID(ctx context.Context, id int64) (*core.Contact, erro
 
 // ContactByIdentity implements core.Reader.
 func (r *reader) ContactByIdentity(ctx context.Context, ident core.Identity) (*core.Contact, error) {
-	var cid int64
-	err := r.get(ctx, &cid, `SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ?`, ident.Kind, ident.Value)
-	notFound := core.Errorf(core.KindNotFound, "no contact with %s %s", ident.Kind, ident.Value)
-	if err := found(err, notFound, "find contact"); err != nil {
-		return nil, err
-	}
-	return r.ContactByID(ctx, cid)
+	return r.ContactByIdentities(ctx, []core.Identity{ident})
 }
 
 // ContactByIdentities implements core.Reader: one query for all the keys.
