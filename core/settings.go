@@ -42,6 +42,9 @@ type Settings struct {
 	DisqualifyReasons []Reason
 	DefaultRegion     string // phone region when the team has none, e.g. "TH"
 	LoopGuard         LoopGuard
+	// Channels are the notice channels configured (ChannelSlack,
+	// ChannelTelegram, ChannelEmail); Announce uses only these.
+	Channels []string
 }
 
 // LoopGuard limits how many new leads one sender may open in a window.
