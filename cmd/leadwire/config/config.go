@@ -55,7 +55,7 @@ type Config struct {
 
 	Slack    Slack    `yaml:"slack"`    // the Slack app
 	Telegram Telegram `yaml:"telegram"` // the Telegram bot
-	SMTP     any      `yaml:"smtp"`     // reserved: outgoing mail
+	SMTP     SMTP     `yaml:"smtp"`     // outgoing mail: digests, sequences
 	Digest   any      `yaml:"digest"`   // reserved: manager digests
 	Rules    any      `yaml:"rules"`    // reserved: routing and assignment rules
 

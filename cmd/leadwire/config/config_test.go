@@ -559,3 +559,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSMTPErrors(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"smtp:\n  host: smtp.example.com\n  tls: none\n  from: a@example.com\n", "smtp.tls"},
+		{"smtp:\n  host: smtp.example.com\n  tls: ssl\n  from: a@example.com\n", "unknown tls"},
+		{"smtp:\n  host: smtp.example.com\n", "smtp.from"},
+		{"smtp:\n  host: smtp.example.com\n  from: not an address\n", "invalid sender"},
+		{"smtp:\n  host: smtp.example.com:587\n  from: a@example.com\n", "smtp.host"},
+		{"smtp:\n  host: smtp.example.com\n  port: 70000\n  from: a@example.com\n", "smtp.port"},
+	} {
+		_, err := config.Parse([]byte(tc.yaml), "test.yaml", func(string) string { return "" })
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err %v, want one containing %q", tc.yaml, err, tc.want)
+		}
+	}
+	c, err := config.Parse([]byte("smtp:\n  host: 127.0.0.1\n  tls: none\n  from: \"Sales <sales@example.com>\"\n"), "test.yaml", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.Port != 587 || c.SMTP.FromAddress().Address != "sales@example.com" || c.SMTP.FromAddress().Name != "Sales" {
+		t.Errorf("smtp = %+v from %+v", c.SMTP, c.SMTP.FromAddress())
+	}
+}

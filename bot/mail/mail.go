@@ -1,0 +1,340 @@
+// Package mail sends leadwire's own email over SMTP: digests to managers
+// and sequence steps to contacts. It composes proper MIME with
+// emersion/go-message (RFC 2047 subjects and names, quoted-printable UTF-8
+// bodies, a text alternative beside HTML, inline images by Content-ID)
+// and delivers with emersion/go-smtp.
+package mail
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message"
+	gomail "github.com/emersion/go-message/mail"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// The TLS modes of an SMTP server.
+const (
+	TLS      = "tls"      // implicit TLS, usually port 465
+	StartTLS = "starttls" // STARTTLS on a plain connection, usually 587
+	NoTLS    = "none"     // plain; only for a loopback relay
+)
+
+// Config is an SMTP submission server and the sender leadwire writes as.
+type Config struct {
+	Host     string
+	Port     int
+	TLS      string // TLS, StartTLS or NoTLS
+	Username string // empty: no authentication
+	Password string
+	From     mail.Address // the default sender
+	// HelloName is the name given in EHLO; default the From domain.
+	HelloName string
+	// Timeout bounds a whole delivery; default 30 s.
+	Timeout time.Duration
+	// TLSConfig overrides the TLS settings (tests with their own CA).
+	TLSConfig *tls.Config
+}
+
+// Message is an email to send. Text is required; HTML, when set, is its
+// alternative, and Inline holds the images its cid: URLs refer to.
+type Message struct {
+	From    mail.Address // zero: the configured sender
+	ReplyTo []mail.Address
+	To      []mail.Address
+	Subject string
+	Text    string
+	HTML    string
+	Inline  []Inline
+	// MessageID without angle brackets; generated when empty.
+	MessageID  string
+	InReplyTo  string   // a Message-ID, without angle brackets
+	References []string // Message-IDs, oldest first
+	// Header holds extra header fields (List-Unsubscribe, Auto-Submitted).
+	Header map[string]string
+	Date   time.Time // zero: now
+}
+
+// Inline is an image an HTML body shows with <img src="cid:ID">.
+type Inline struct {
+	ContentID   string // without angle brackets
+	ContentType string // image/png
+	Name        string
+	Data        []byte
+}
+
+// Compose renders m as an RFC 5322 message. It sets m.MessageID when it
+// was empty.
+func Compose(m *Message, defaultFrom mail.Address) ([]byte, error) {
+	if len(m.To) == 0 {
+		return nil, errors.New("compose mail: no recipient")
+	}
+	from := m.From
+	if from.Address == "" {
+		from = defaultFrom
+	}
+	if from.Address == "" {
+		return nil, errors.New("compose mail: no sender; set smtp.from")
+	}
+	if m.MessageID == "" {
+		m.MessageID = NewMessageID(from.Address)
+	}
+	date := m.Date
+	if date.IsZero() {
+		date = time.Now()
+	}
+	var h gomail.Header
+	h.SetDate(date)
+	h.SetAddressList("From", []*mail.Address{&from})
+	h.SetAddressList("To", addrs(m.To))
+	if len(m.ReplyTo) > 0 {
+		h.SetAddressList("Reply-To", addrs(m.ReplyTo))
+	}
+	h.SetSubject(strings.TrimSpace(strings.ReplaceAll(m.Subject, "\n", " ")))
+	h.SetMessageID(m.MessageID)
+	if m.InReplyTo != "" {
+		h.SetMsgIDList("In-Reply-To", []string{m.InReplyTo})
+	}
+	if len(m.References) > 0 {
+		h.SetMsgIDList("References", m.References)
+	}
+	for k, v := range m.Header {
+		if strings.ContainsAny(k+v, "\r\n") {
+			return nil, fmt.Errorf("compose mail: header %s holds a line break", k)
+		}
+		h.Set(k, v)
+	}
+	h.Set("MIME-Version", "1.0")
+
+	var buf bytes.Buffer
+	if m.HTML == "" {
+		h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+		h.Set("Content-Transfer-Encoding", "quoted-printable")
+		w, err := message.CreateWriter(&buf, h.Header)
+		if err != nil {
+			return nil, fmt.Errorf("compose mail: %w", err)
+		}
+		if err := writeClose(w, m.Text); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
+	h.SetContentType("multipart/alternative", nil)
+	alt, err := message.CreateWriter(&buf, h.Header)
+	if err != nil {
+		return nil, fmt.Errorf("compose mail: %w", err)
+	}
+	if err := textPart(alt, "text/plain", m.Text); err != nil {
+		return nil, err
+	}
+	if len(m.Inline) == 0 {
+		if err := textPart(alt, "text/html", m.HTML); err != nil {
+			return nil, err
+		}
+	} else {
+		var rh message.Header
+		rh.SetContentType("multipart/related", map[string]string{"type": "text/html"})
+		rel, err := alt.CreatePart(rh)
+		if err != nil {
+			return nil, fmt.Errorf("compose mail: %w", err)
+		}
+		if err := textPart(rel, "text/html", m.HTML); err != nil {
+			return nil, err
+		}
+		for _, in := range m.Inline {
+			var ih message.Header
+			ih.SetContentType(in.ContentType, nil)
+			ih.SetContentDisposition("inline", map[string]string{"filename": in.Name})
+			ih.Set("Content-ID", "<"+in.ContentID+">")
+			ih.Set("Content-Transfer-Encoding", "base64")
+			w, err := rel.CreatePart(ih)
+			if err != nil {
+				return nil, fmt.Errorf("compose mail: %w", err)
+			}
+			if _, err := w.Write(in.Data); err != nil {
+				return nil, fmt.Errorf("compose mail: %w", err)
+			}
+			if err := w.Close(); err != nil {
+				return nil, fmt.Errorf("compose mail: %w", err)
+			}
+		}
+		if err := rel.Close(); err != nil {
+			return nil, fmt.Errorf("compose mail: %w", err)
+		}
+	}
+	if err := alt.Close(); err != nil {
+		return nil, fmt.Errorf("compose mail: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func textPart(parent *message.Writer, typ, body string) error {
+	var ph message.Header
+	ph.SetContentType(typ, map[string]string{"charset": "utf-8"})
+	ph.Set("Content-Transfer-Encoding", "quoted-printable")
+	w, err := parent.CreatePart(ph)
+	if err != nil {
+		return fmt.Errorf("compose mail: %w", err)
+	}
+	return writeClose(w, body)
+}
+
+func writeClose(w io.WriteCloser, body string) error {
+	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n")
+	if _, err := io.WriteString(w, body); err != nil {
+		return fmt.Errorf("compose mail: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("compose mail: %w", err)
+	}
+	return nil
+}
+
+func addrs(as []mail.Address) []*mail.Address {
+	out := make([]*mail.Address, len(as))
+	for i := range as {
+		out[i] = &as[i]
+	}
+	return out
+}
+
+// NewMessageID returns a unique Message-ID (without angle brackets) on
+// the sender's domain, so replies thread back to it.
+func NewMessageID(from string) string {
+	domain := "leadwire.invalid"
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i < len(from)-1 {
+		domain = from[i+1:]
+	}
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return strconv.FormatInt(time.Now().UnixNano(), 36) + "." + hex.EncodeToString(b[:]) + "@" + domain
+}
+
+// Sender delivers messages to one SMTP server.
+type Sender struct {
+	cfg Config
+}
+
+// NewSender checks cfg and returns a Sender; it does not connect.
+func NewSender(cfg Config) (*Sender, error) {
+	if cfg.Host == "" {
+		return nil, errors.New("smtp: no host")
+	}
+	switch cfg.TLS {
+	case "":
+		cfg.TLS = StartTLS
+	case TLS, StartTLS, NoTLS:
+	default:
+		return nil, fmt.Errorf("smtp: unknown tls mode %q; use tls, starttls or none", cfg.TLS)
+	}
+	if cfg.Port == 0 {
+		cfg.Port = 587
+		if cfg.TLS == TLS {
+			cfg.Port = 465
+		}
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.HelloName == "" {
+		cfg.HelloName = "localhost"
+		if i := strings.LastIndexByte(cfg.From.Address, '@'); i >= 0 {
+			cfg.HelloName = cfg.From.Address[i+1:]
+		}
+	}
+	return &Sender{cfg: cfg}, nil
+}
+
+// From is the configured sender.
+func (s *Sender) From() mail.Address { return s.cfg.From }
+
+// Send composes m and delivers it; it returns the Message-ID used. A
+// refusal of the server for a recipient or the message (a 5xx reply) is
+// an *smtp.SMTPError the caller may treat as final.
+func (s *Sender) Send(ctx context.Context, m *Message) (string, error) {
+	raw, err := Compose(m, s.cfg.From)
+	if err != nil {
+		return "", err
+	}
+	from := m.From.Address
+	if from == "" {
+		from = s.cfg.From.Address
+	}
+	to := make([]string, len(m.To))
+	for i, a := range m.To {
+		to[i] = a.Address
+	}
+	if err := s.deliver(ctx, from, to, raw); err != nil {
+		return "", err
+	}
+	return m.MessageID, nil
+}
+
+func (s *Sender) deliver(ctx context.Context, from string, to []string, raw []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	addr := net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port))
+	tlsConfig := s.cfg.TLSConfig
+	if tlsConfig == nil {
+		tlsConfig = &tls.Config{ServerName: s.cfg.Host, MinVersion: tls.VersionTLS12}
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("smtp %s: %w", addr, err)
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(deadline)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+	defer stop()
+
+	var c *smtp.Client
+	switch s.cfg.TLS {
+	case TLS:
+		c = smtp.NewClient(tls.Client(conn, tlsConfig))
+	case StartTLS:
+		if c, err = smtp.NewClientStartTLS(conn, tlsConfig); err != nil {
+			_ = conn.Close()
+			return fmt.Errorf("smtp %s: starttls: %w", addr, err)
+		}
+	default:
+		c = smtp.NewClient(conn)
+	}
+	defer c.Close()
+	if err := c.Hello(s.cfg.HelloName); err != nil {
+		return fmt.Errorf("smtp %s: %w", addr, err)
+	}
+	if s.cfg.Username != "" {
+		if err := c.Auth(sasl.NewPlainClient("", s.cfg.Username, s.cfg.Password)); err != nil {
+			return fmt.Errorf("smtp %s: log in as %s: %w (check smtp.username and smtp.password)", addr, s.cfg.Username, err)
+		}
+	}
+	if err := c.SendMail(from, to, bytes.NewReader(raw)); err != nil {
+		return fmt.Errorf("smtp %s: send: %w", addr, err)
+	}
+	if err := c.Quit(); err != nil {
+		return fmt.Errorf("smtp %s: quit: %w", addr, err)
+	}
+	return nil
+}
+
+// Permanent reports whether err is a refusal retrying will not change (an
+// SMTP 5xx reply).
+func Permanent(err error) bool {
+	var se *smtp.SMTPError
+	return errors.As(err, &se) && se.Code >= 500
+}
