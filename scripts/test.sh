@@ -17,6 +17,8 @@
 #   LEADWIRE_TEST_IMAP_PASSWD  Dovecot passwd-file; append "user:{PLAIN}password"
 #                              to add an account, usable at once
 #
+# Set LEADWIRE_TEST_RACE=0 to test without -race (benchmarks: the race
+# detector slows everything several times).
 # Set LEADWIRE_TEST_KEEP=1 to keep the temporary folder (server logs) until the
 # next run, which clears folders left by runs that have ended.
 set -euo pipefail
@@ -277,9 +279,11 @@ args=(./... "$@")
 for a in "$@"; do
 	case $a in .|..|./*|../*|leadwire|leadwire/*) args=("$@") ;; esac
 done
-say "go test -race -count=1 ${args[*]}"
+race=(-race)
+[ "${LEADWIRE_TEST_RACE:-1}" = 0 ] && race=()
+say "go test ${race[*]} -count=1 ${args[*]}"
 set +e
-go test -race -count=1 "${args[@]}"
+go test "${race[@]}" -count=1 "${args[@]}"
 rc=$?
 set -e
 exit "$rc"
