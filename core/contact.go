@@ -45,6 +45,19 @@ func (c *Contact) Identities() []Identity {
 	return ids
 }
 
+// AddIdentity adds a stored identity to the contact's emails, phones or
+// handles by its kind; an unknown kind is ignored.
+func (c *Contact) AddIdentity(kind, value string) {
+	switch kind {
+	case IdentityEmail:
+		c.Emails = append(c.Emails, value)
+	case IdentityPhone:
+		c.Phones = append(c.Phones, value)
+	case IdentityHandle:
+		c.Handles = append(c.Handles, value)
+	}
+}
+
 // SearchHit is one result of a search over contacts, leads and deals.
 type SearchHit struct {
 	ContactID int64
@@ -54,4 +67,11 @@ type SearchHit struct {
 	Phone     string
 	LeadID    int64 // the newest lead of the contact, if any
 	DealID    int64 // the newest deal of the contact, if any
+}
+
+// ContactFilter pages through contacts by id.
+type ContactFilter struct {
+	TeamID  int64 // 0: every team
+	AfterID int64
+	Limit   int // 0: 500
 }

@@ -38,6 +38,8 @@ type Reader interface {
 	// ContactByIdentities finds the contact holding the first of ids
 	// (in order of preference) that any contact holds.
 	ContactByIdentities(ctx context.Context, ids []Identity) (*Contact, error)
+	// ListContacts lists contacts with ids above f.AfterID, oldest first.
+	ListContacts(ctx context.Context, f ContactFilter) ([]Contact, error)
 
 	LeadByID(ctx context.Context, id int64) (*Lead, error)
 	ListLeads(ctx context.Context, f LeadFilter) ([]Lead, error)

@@ -21,6 +21,59 @@ type contactRow struct {
 	UpdatedAt nullTime `db:"updated_at"`
 }
 
+func (row *contactRow) contact() core.Contact {
+	return core.Contact{
+		ID:        row.ID,
+		Name:      row.Name,
+		Company:   row.Company,
+		Domain:    row.Domain,
+		Source:    row.Source,
+		TeamID:    int64(row.TeamID),
+		CreatedAt: row.CreatedAt.t,
+		UpdatedAt: row.UpdatedAt.t,
+	}
+}
+
+// ListContacts implements core.Reader: a page of contacts and, in one more
+// query, their identities.
+func (r *reader) ListContacts(ctx context.Context, f core.ContactFilter) ([]core.Contact, error) {
+	if f.Limit <= 0 {
+		f.Limit = 500
+	}
+	q, args := `SELECT `+contactCols+` FROM contacts WHERE id > ?`, []any{f.AfterID}
+	if f.TeamID != 0 {
+		q, args = q+` AND team_id = ?`, append(args, f.TeamID)
+	}
+	var rows []contactRow
+	if err := r.sel(ctx, &rows, q+` ORDER BY id LIMIT ?`, append(args, f.Limit)...); err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	out := make([]core.Contact, len(rows))
+	at := make(map[int64]int, len(rows))
+	for i := range rows {
+		out[i] = rows[i].contact()
+		at[rows[i].ID] = i
+	}
+	var ids []struct {
+		ContactID int64  `db:"contact_id"`
+		Kind      string `db:"kind"`
+		Value     string `db:"value"`
+	}
+	if err := r.sel(ctx, &ids, `SELECT contact_id, kind, value FROM contact_identities WHERE contact_id >= ? AND contact_id <= ? ORDER BY id`,
+		rows[0].ID, rows[len(rows)-1].ID); err != nil {
+		return nil, fmt.Errorf("list contacts' identities: %w", err)
+	}
+	for _, i := range ids {
+		if k, ok := at[i.ContactID]; ok {
+			out[k].AddIdentity(i.Kind, i.Value)
+		}
+	}
+	return out, nil
+}
+
 type identityRow struct {
 	Kind  string `db:"kind"`
 	Value string `db:"value"`
@@ -34,31 +87,15 @@ func (r *reader) ContactByID(ctx context.Context, id int64) (*core.Contact, erro
 	if err := found(err, core.Errorf(core.KindNotFound, "contact %d not found", id), "get contact"); err != nil {
 		return nil, err
 	}
-	c := &core.Contact{
-		ID:        row.ID,
-		Name:      row.Name,
-		Company:   row.Company,
-		Domain:    row.Domain,
-		Source:    row.Source,
-		TeamID:    int64(row.TeamID),
-		CreatedAt: row.CreatedAt.t,
-		UpdatedAt: row.UpdatedAt.t,
-	}
+	c := row.contact()
 	var ids []identityRow
 	if err := r.sel(ctx, &ids, `SELECT kind, value FROM contact_identities WHERE contact_id = ? ORDER BY id`, id); err != nil {
 		return nil, fmt.Errorf("get contact %d identities: %w", id, err)
 	}
 	for _, i := range ids {
-		switch i.Kind {
-		case core.IdentityEmail:
-			c.Emails = append(c.Emails, i.Value)
-		case core.IdentityPhone:
-			c.Phones = append(c.Phones, i.Value)
-		case core.IdentityHandle:
-			c.Handles = append(c.Handles, i.Value)
-		}
+		c.AddIdentity(i.Kind, i.Value)
 	}
-	return c, nil
+	return &c, nil
 }
 
 // ContactByIdentity implements core.Reader.

@@ -64,6 +64,36 @@ func TestContactsRoundTrip(t *testing.T) {
 				t.Errorf("contact (-want +got):\n%s", diff)
 			}
 		})
+		t.Run("lists every contact in pages, identities included", func(t *testing.T) {
+			var all []core.Contact
+			for after := int64(0); ; {
+				page, err := db.ListContacts(ctx, core.ContactFilter{AfterID: after, Limit: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page) == 0 {
+					break
+				}
+				all = append(all, page...)
+				after = page[len(page)-1].ID
+			}
+			if len(all) != len(contacts)+1 {
+				t.Fatalf("listed %d contacts, want %d", len(all), len(contacts)+1)
+			}
+			for _, c := range all {
+				one, err := db.ContactByID(ctx, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(*one, c); diff != "" {
+					t.Errorf("listed contact %d differs from ContactByID (-one +listed):\n%s", c.ID, diff)
+				}
+			}
+			team, err := db.ListContacts(ctx, core.ContactFilter{TeamID: all[0].TeamID})
+			if err != nil || len(team) != len(contacts) {
+				t.Errorf("team filter: %d contacts (%v), want %d", len(team), err, len(contacts))
+			}
+		})
 		t.Run("says which contact is unknown", func(t *testing.T) {
 			_, err := db.ContactByID(ctx, 12345)
 			wantErr(t, err, core.KindNotFound, "contact 12345 not found")

@@ -328,6 +328,22 @@ func (e *exporter) finish(err error, started bool, kind string) error {
 	return e.end()
 }
 
+// eachContact visits the contacts of a team (0: all), oldest first.
+func (e *exporter) eachContact(team int64, visit func(*core.Contact) error) error {
+	for after := int64(0); ; {
+		page, err := e.svc.Store().ListContacts(e.a.ctx, core.ContactFilter{TeamID: team, AfterID: after, Limit: exportPage})
+		if err != nil || len(page) == 0 {
+			return err
+		}
+		for i := range page {
+			if err := visit(&page[i]); err != nil {
+				return err
+			}
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
 func (e *exporter) deals() error {
 	started := false
 	err := oldestFirst(e.listDeals, dealID, nil, func(d *core.Deal) error {
@@ -353,20 +369,32 @@ func (e *exporter) deals() error {
 	return e.finish(err, started, kindDeals)
 }
 
-// contacts writes the contacts of the leads within reach (every capture
-// makes a lead, and deals come from leads), each once, in the order of
-// their first lead. A contact imported with --kind contacts that has no
-// lead yet is not listed: the store has no listing of contacts.
+// contacts writes the contacts within reach, oldest first: every contact
+// for an admin, the team's for a manager of a team, and for anyone else
+// the contacts of their leads (every capture makes a lead, and deals come
+// from leads), each once, in the order of their first lead.
 func (e *exporter) contacts() error {
-	seen := map[int64]bool{}
 	started := false
-	err := oldestFirst(e.listLeads, leadID, nil, func(l *core.Lead) error {
+	write := func(c *core.Contact) error {
 		if !started {
 			if err := e.begin(exportColumns(kindContacts)); err != nil {
 				return err
 			}
 			started = true
 		}
+		rec := append([]string{strconv.FormatInt(c.ID, 10)}, contactCells(c)...)
+		rec = append(rec, e.names.teams[c.TeamID], c.Source, csvTime(c.CreatedAt))
+		return e.item(contactView(c), rec)
+	}
+	if team, all := e.actor.TeamID, e.actor.Role == core.RoleAdmin; all || (e.actor.Role == core.RoleManager && team != 0) {
+		if all {
+			team = 0
+		}
+		err := e.eachContact(team, write)
+		return e.finish(err, started, kindContacts)
+	}
+	seen := map[int64]bool{}
+	err := oldestFirst(e.listLeads, leadID, nil, func(l *core.Lead) error {
 		if seen[l.ContactID] {
 			return nil
 		}
@@ -375,9 +403,7 @@ func (e *exporter) contacts() error {
 		if err != nil {
 			return err
 		}
-		rec := append([]string{strconv.FormatInt(c.ID, 10)}, contactCells(c)...)
-		rec = append(rec, e.names.teams[c.TeamID], c.Source, csvTime(c.CreatedAt))
-		return e.item(contactView(c), rec)
+		return write(c)
 	})
 	return e.finish(err, started, kindContacts)
 }

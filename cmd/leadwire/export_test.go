@@ -157,6 +157,15 @@ func TestExportContacts(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a contact without leads is listed too", func(t *testing.T) {
+		e.ok("import", e.file("contacts.csv", "name,email\nWang Xiaoming 王小明,wang@sh-trade.cn\n"), "--kind", "contacts")
+		out := filepath.Join(e.dir, "all.csv")
+		e.ok("export", "--kind", "contacts", "--out", out)
+		recs := readCSV(t, out, ',')
+		if len(recs) != 4 || recs[3][1] != "Wang Xiaoming 王小明" || recs[3][2] != "wang@sh-trade.cn" {
+			t.Fatalf("contacts = %q", recs)
+		}
+	})
 }
 
 func TestOldestFirst(t *testing.T) {
