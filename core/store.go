@@ -12,6 +12,15 @@ type Store interface {
 	// Update runs fn in one read-write transaction: committed when fn
 	// returns nil, rolled back otherwise.
 	Update(ctx context.Context, fn func(Tx) error) error
+
+	// TryLease takes or renews the lease name for holder until now+ttl,
+	// in one atomic statement: it succeeds when nobody holds the lease,
+	// when holder does, or when the other holder's lease expired before
+	// now. It reports whether holder holds the lease now.
+	TryLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error)
+	// ReleaseLease gives the lease up when holder holds it, so another
+	// may take it at once; otherwise it does nothing.
+	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
 // Reader is every query, available both on the Store and inside a Tx.
