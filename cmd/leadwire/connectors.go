@@ -190,11 +190,12 @@ func (a *App) emailConnectors() ([]*email.Connector, error) {
 }
 
 // runConnectors runs each connector on a goroutine of its own until ctx
-// ends and all have stopped.
-func runConnectors(ctx context.Context, conns []*email.Connector) error {
+// ends and all have stopped. A mailbox has a single owner among the
+// replicas: each runs only while this process holds its lease.
+func runConnectors(ctx context.Context, lease *leaser, conns []*email.Connector) error {
 	var g errgroup.Group
 	for _, c := range conns {
-		g.Go(func() error { return c.Run(ctx) })
+		g.Go(func() error { return lease.run(ctx, c.Name(), c.Run) })
 	}
 	return g.Wait()
 }
