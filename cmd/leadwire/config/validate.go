@@ -61,6 +61,7 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkWebhooks(p)
 	c.checkSlack(p)
 	c.checkTelegram(p)
+	c.checkAlerts(p)
 }
 
 func (c *Config) checkDatabase(p *problems, key string) {
