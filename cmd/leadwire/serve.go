@@ -54,7 +54,13 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram)
-	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger()), a.Logger().With("part", "jobs"))
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	workers := jobWorkers(slack, telegram, a.Logger())
+	periodic := healthChecks(workers, svc, a.Logger().With("part", "health"))
+	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"), periodic...)
 	if err != nil {
 		return err
 	}
