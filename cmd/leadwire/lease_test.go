@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync/atomic"
 	"testing"
@@ -31,10 +32,17 @@ type replicaStore struct {
 	*storage.DB
 	tries   atomic.Int32
 	crashed atomic.Bool
+	failing atomic.Int32 // this many lease requests fail (-1: all) before reaching the database
 }
 
 func (s *replicaStore) TryLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error) {
 	s.tries.Add(1)
+	if n := s.failing.Load(); n != 0 {
+		if n > 0 {
+			s.failing.Add(-1)
+		}
+		return false, errors.New("database unreachable")
+	}
 	return s.DB.TryLease(ctx, name, holder, ttl, now)
 }
 
@@ -185,6 +193,21 @@ func TestLeaseRunnerRunsOnOneReplica(t *testing.T) {
 				t.Fatal(err)
 			}
 			eventually(t, "the replica runs the part again", e.running.Load)
+		})
+		t.Run("one failed renewal is retried; renewals failing until the lease would expire stop the part", func(t *testing.T) {
+			rs, _ := startReplicas(t, db, time.Second, "f")
+			f := rs[0]
+			eventually(t, "the replica runs the part", f.running.Load)
+			f.store.failing.Store(1)
+			tries := f.store.tries.Load()
+			eventually(t, "the replica renews twice more", func() bool { return f.store.tries.Load() >= tries+3 })
+			if !f.running.Load() || f.runs.Load() != 1 {
+				t.Fatalf("after one failed renewal: running %v, runs %d; want still running, once", f.running.Load(), f.runs.Load())
+			}
+			f.store.failing.Store(-1)
+			eventually(t, "the replica stops the part", func() bool { return !f.running.Load() })
+			f.store.failing.Store(0)
+			eventually(t, "the replica runs the part again", f.running.Load)
 		})
 	})
 }
