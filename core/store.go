@@ -84,6 +84,8 @@ type Reader interface {
 	LoadCheckpoint(ctx context.Context, connector, key string) (string, error)
 	// ConnectorStatuses reports every connector that has counted anything.
 	ConnectorStatuses(ctx context.Context) ([]ConnectorStatus, error)
+	// ListLeases lists the leases held or left behind, by name.
+	ListLeases(ctx context.Context) ([]Lease, error)
 	// ListFailedInbounds lists kept failures, newest first ("" for all).
 	ListFailedInbounds(ctx context.Context, connector string, limit int) ([]FailedInbound, error)
 	// CountLeadsOfContactSince counts leads the contact opened at or after

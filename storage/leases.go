@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"leadwire/core"
 )
 
 // TryLease implements core.Store. One upsert takes a free or expired lease
@@ -24,6 +26,23 @@ func (db *DB) TryLease(ctx context.Context, name, holder string, ttl time.Durati
 		return false, fmt.Errorf("take lease %s: %w", name, err)
 	}
 	return n == 1, nil
+}
+
+// ListLeases implements core.Reader.
+func (r *reader) ListLeases(ctx context.Context) ([]core.Lease, error) {
+	var rows []struct {
+		Name      string   `db:"name"`
+		Holder    string   `db:"holder"`
+		ExpiresAt nullTime `db:"expires_at"`
+	}
+	if err := r.sel(ctx, &rows, `SELECT name, holder, expires_at FROM leases ORDER BY name`); err != nil {
+		return nil, fmt.Errorf("list leases: %w", err)
+	}
+	out := make([]core.Lease, len(rows))
+	for i, row := range rows {
+		out[i] = core.Lease{Name: row.Name, Holder: row.Holder, ExpiresAt: row.ExpiresAt.t}
+	}
+	return out, nil
 }
 
 // ReleaseLease implements core.Store.

@@ -72,5 +72,15 @@ func TestLeases(t *testing.T) {
 				}
 			}
 		})
+		t.Run("the leases are listed by name with their holders", func(t *testing.T) {
+			list, err := db.ListLeases(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) < 3 || list[0].Name != "email:sales" || list[0].Holder != "b" ||
+				!list[0].ExpiresAt.Equal(at(10*time.Second+ttl+time.Millisecond+ttl)) || list[1].Name != "email:support" {
+				t.Fatalf("leases = %+v", list)
+			}
+		})
 	})
 }
