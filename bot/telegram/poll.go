@@ -42,7 +42,10 @@ func (a *Adapter) Poll(ctx context.Context) error {
 	var pause time.Duration
 	// A previous run may have left an error behind: the first successful
 	// poll clears it.
-	failing := true
+	failing, err := a.leftError(ctx)
+	if err != nil {
+		return fmt.Errorf("telegram: %w", err)
+	}
 	for {
 		if pause > 0 {
 			select {
@@ -100,6 +103,20 @@ func (a *Adapter) Poll(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// leftError reports whether the connector has an error recorded.
+func (a *Adapter) leftError(ctx context.Context) (bool, error) {
+	statuses, err := a.svc.Store().ConnectorStatuses(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, s := range statuses {
+		if s.Connector == CheckpointConnector {
+			return s.LastError != "", nil
+		}
+	}
+	return false, nil
 }
 
 // errTokenRefused is the connector error of a bot token Telegram refuses.

@@ -61,3 +61,35 @@ func TestPollRecordsARevokedToken(t *testing.T) {
 	w.api.mu.Unlock()
 	until("the error is cleared by a successful poll", func(s core.ConnectorStatus) bool { return s.LastError == "" })
 }
+
+// TestPollClearsAnErrorLeftBehind checks that a restart with a working
+// token clears the error a previous run recorded.
+func TestPollClearsAnErrorLeftBehind(t *testing.T) {
+	w := newWorld(t)
+	if err := w.svc.ConnectorError(w.ctx, CheckpointConnector, errTokenRefused); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(w.ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.adapter.Poll(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		all, err := w.db.ConnectorStatuses(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) == 1 && all[0].LastError == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("error not cleared within 20s: %+v", all)
+		}
+		time.Sleep(5 * time.Millisecond) // polling the database, with a deadline
+	}
+}
