@@ -16,6 +16,14 @@ type Checkpoint struct {
 	Value     string // connector-defined, e.g. "1699999999:4711"
 }
 
+// Lease is who runs a single-owner connector (a mailbox, the Telegram
+// long polling) among the replicas, until when unless renewed.
+type Lease struct {
+	Name      string // the connector's name: "email:sales"
+	Holder    string // "host:pid:random"
+	ExpiresAt time.Time
+}
+
 // ConnectorName is how counters and checkpoints name a connector:
 // "channel:source".
 func ConnectorName(channel, source string) string { return channel + ":" + source }

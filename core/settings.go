@@ -45,6 +45,8 @@ type Settings struct {
 	// Channels are the notice channels configured (ChannelSlack,
 	// ChannelTelegram, ChannelEmail); Announce uses only these.
 	Channels []string
+	// Alerts tune the connector health alerts to the admins.
+	Alerts Alerts
 }
 
 // LoopGuard limits how many new leads one sender may open in a window.

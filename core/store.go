@@ -12,6 +12,15 @@ type Store interface {
 	// Update runs fn in one read-write transaction: committed when fn
 	// returns nil, rolled back otherwise.
 	Update(ctx context.Context, fn func(Tx) error) error
+
+	// TryLease takes or renews the lease name for holder until now+ttl,
+	// in one atomic statement: it succeeds when nobody holds the lease,
+	// when holder does, or when the other holder's lease expired before
+	// now. It reports whether holder holds the lease now.
+	TryLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error)
+	// ReleaseLease gives the lease up when holder holds it, so another
+	// may take it at once; otherwise it does nothing.
+	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
 // Reader is every query, available both on the Store and inside a Tx.
@@ -77,6 +86,8 @@ type Reader interface {
 	LoadCheckpoint(ctx context.Context, connector, key string) (string, error)
 	// ConnectorStatuses reports every connector that has counted anything.
 	ConnectorStatuses(ctx context.Context) ([]ConnectorStatus, error)
+	// ListLeases lists the leases held or left behind, by name.
+	ListLeases(ctx context.Context) ([]Lease, error)
 	// ListFailedInbounds lists kept failures, newest first ("" for all).
 	ListFailedInbounds(ctx context.Context, connector string, limit int) ([]FailedInbound, error)
 	// CountLeadsOfContactSince counts leads the contact opened at or after

@@ -54,6 +54,7 @@ type api struct {
 	updates []json.RawMessage // served by getUpdates, by update_id
 	ids     []int64
 	limited int
+	revoked bool // every call is refused with 401, as for a revoked token
 	msg     int
 	wake    chan struct{}
 }
@@ -109,8 +110,14 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 	if limited {
 		a.limited--
 	}
+	revoked := a.revoked
 	a.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
+	if revoked {
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+		return
+	}
 	if limited {
 		w.WriteHeader(http.StatusTooManyRequests)
 		io.WriteString(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)

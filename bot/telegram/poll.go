@@ -24,8 +24,10 @@ const handleWithin = 30 * time.Second
 // and saving the offset after it (checkpoint CheckpointConnector /
 // CheckpointKey), so a restart neither replays a handled update nor skips
 // an unhandled one. Errors of the Bot API are logged and retried with a
-// growing pause (a 429's retry_after when given); Poll returns nil when
-// ctx ends.
+// growing pause (a 429's retry_after when given); a token Telegram refuses
+// (401: revoked or mistyped) is also recorded as the connector's error
+// (CheckpointConnector), so the admins are alerted, and cleared by the
+// next successful poll. Poll returns nil when ctx ends.
 func (a *Adapter) Poll(ctx context.Context) error {
 	saved, err := a.svc.Store().LoadCheckpoint(ctx, CheckpointConnector, CheckpointKey)
 	if err != nil {
@@ -38,6 +40,12 @@ func (a *Adapter) Poll(ctx context.Context) error {
 		}
 	}
 	var pause time.Duration
+	// A previous run may have left an error behind: the first successful
+	// poll clears it.
+	failing, err := a.leftError(ctx)
+	if err != nil {
+		return fmt.Errorf("telegram: %w", err)
+	}
 	for {
 		if pause > 0 {
 			select {
@@ -58,10 +66,26 @@ func (a *Adapter) Poll(ctx context.Context) error {
 			if retry > 0 {
 				pause = retry
 			}
+			var ae *apiError
+			if errors.As(err, &ae) && ae.Code == http.StatusUnauthorized {
+				a.log.Error("telegram refused the bot token; check telegram.bot_token", "err", err, "retry_in", pause)
+				if rerr := a.svc.ConnectorError(ctx, CheckpointConnector, errTokenRefused); rerr != nil && ctx.Err() == nil {
+					a.log.Warn("record telegram error", "err", rerr)
+				}
+				failing = true
+				continue
+			}
 			a.log.Warn("telegram getUpdates failed", "err", err, "retry_in", pause)
 			continue
 		}
 		pause = 0
+		if failing {
+			if err := a.svc.ConnectorError(ctx, CheckpointConnector, nil); err != nil {
+				a.log.Warn("clear telegram error", "err", err)
+			} else {
+				failing = false
+			}
+		}
 		for _, u := range updates {
 			hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleWithin)
 			a.HandleUpdate(hctx, u)
@@ -80,6 +104,23 @@ func (a *Adapter) Poll(ctx context.Context) error {
 		}
 	}
 }
+
+// leftError reports whether the connector has an error recorded.
+func (a *Adapter) leftError(ctx context.Context) (bool, error) {
+	statuses, err := a.svc.Store().ConnectorStatuses(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, s := range statuses {
+		if s.Connector == CheckpointConnector {
+			return s.LastError != "", nil
+		}
+	}
+	return false, nil
+}
+
+// errTokenRefused is the connector error of a bot token Telegram refuses.
+var errTokenRefused = errors.New("telegram refused the bot token (401 Unauthorized): check telegram.bot_token in the config; a revoked token needs a new one from @BotFather")
 
 // apiError is a Bot API refusal.
 type apiError struct {

@@ -18,7 +18,7 @@ import (
 
 // ConnectorsCmd groups the connector subcommands.
 type ConnectorsCmd struct {
-	Status ConnectorsStatusCmd `cmd:"" help:"Each connector's last sync, last error and counts: captured, activities, duplicates, failed, skipped by reason."`
+	Status ConnectorsStatusCmd `cmd:"" help:"Each connector's last sync, last error, the replica running it and counts: captured, activities, duplicates, failed, skipped by reason."`
 	Failed ConnectorsFailedCmd `cmd:"" help:"List what connectors received but could not turn into leads, kept with its error."`
 }
 
@@ -34,6 +34,7 @@ type connectorJSON struct {
 	LastError  string           `json:"last_error,omitempty"`
 	ErrorAt    *string          `json:"error_at,omitempty"`
 	Counts     map[string]int64 `json:"counts"`
+	RunBy      string           `json:"run_by,omitempty"` // the replica holding its lease
 }
 
 // Run prints one line per connector: those configured and those that have
@@ -61,11 +62,23 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		}
 	}
 	names := slices.Sorted(maps.Keys(byName))
+	leases, err := svc.Store().ListLeases(a.ctx)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	runBy := map[string]string{}
+	for _, l := range leases {
+		if l.ExpiresAt.After(now) {
+			runBy[l.Name] = l.Holder
+		}
+	}
 	if c.JSON {
 		out := make([]connectorJSON, 0, len(names))
 		for _, n := range names {
 			s := byName[n]
-			j := connectorJSON{Connector: n, Configured: configured[n], LastSync: rfc3339(s.LastSync), LastError: s.LastError, Counts: s.Counts}
+			j := connectorJSON{Connector: n, Configured: configured[n], LastSync: rfc3339(s.LastSync), LastError: s.LastError, Counts: s.Counts,
+				RunBy: runBy[n]}
 			if s.LastError != "" {
 				j.ErrorAt = rfc3339(s.ErrorAt)
 			}
@@ -77,9 +90,8 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		fmt.Fprintln(a.out, "no connectors configured or seen yet; add mailboxes under email: in the config")
 		return nil
 	}
-	now := time.Now()
 	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "CONNECTOR\tLAST SYNC\tCAPTURED\tACTIVITY\tDUPLICATE\tFAILED\tSKIPPED\tLAST ERROR")
+	fmt.Fprintln(w, "CONNECTOR\tLAST SYNC\tCAPTURED\tACTIVITY\tDUPLICATE\tFAILED\tSKIPPED\tRUN BY\tLAST ERROR")
 	for _, n := range names {
 		s := byName[n]
 		sync := "never"
@@ -90,8 +102,12 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		if s.LastError != "" {
 			lastErr = fmt.Sprintf("%s (%s)", s.LastError, ago(now, s.ErrorAt))
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", n, sync, s.Counts[core.CountCaptured], s.Counts[core.CountActivity],
-			s.Counts[core.CountDuplicate], s.Counts[core.CountFailed], skipped(s.Counts), lastErr)
+		by := runBy[n]
+		if by == "" {
+			by = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", n, sync, s.Counts[core.CountCaptured], s.Counts[core.CountActivity],
+			s.Counts[core.CountDuplicate], s.Counts[core.CountFailed], skipped(s.Counts), by, lastErr)
 	}
 	return w.Flush()
 }
@@ -190,11 +206,12 @@ func (a *App) emailConnectors() ([]*email.Connector, error) {
 }
 
 // runConnectors runs each connector on a goroutine of its own until ctx
-// ends and all have stopped.
-func runConnectors(ctx context.Context, conns []*email.Connector) error {
+// ends and all have stopped. A mailbox has a single owner among the
+// replicas: each runs only while this process holds its lease.
+func runConnectors(ctx context.Context, lease *leaser, conns []*email.Connector) error {
 	var g errgroup.Group
 	for _, c := range conns {
-		g.Go(func() error { return c.Run(ctx) })
+		g.Go(func() error { return lease.run(ctx, c.Name(), c.Run) })
 	}
 	return g.Wait()
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"leadwire/storage"
 )
 
 // memMailbox serves an in-memory IMAP account on a loopback port.
@@ -150,6 +152,29 @@ func TestServeReadsMailboxesAndReportsThem(t *testing.T) {
 		if len(got) != 1 || got[0].Connector != "email:sales" || !got[0].Configured || got[0].LastSync == nil || got[0].LastError != "" ||
 			got[0].Counts["captured"] != 1 || got[0].Counts["activity"] != 1 || got[0].Counts["skipped:auto_reply"] != 1 {
 			t.Errorf("status JSON = %+v", got)
+		}
+	})
+	t.Run("serve released the mailbox's lease when it stopped, and status shows who holds one", func(t *testing.T) {
+		db, err := storage.OpenAndMigrate(context.Background(), "sqlite:"+e.dbPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		// Released: another replica may take it at once.
+		if ok, err := db.TryLease(context.Background(), "email:sales", "replica-7", time.Hour, time.Now()); err != nil || !ok {
+			t.Fatalf("the lease of email:sales is still held after serve stopped: %v, %v", ok, err)
+		}
+		if out := e.ok("connectors", "status").out; !strings.Contains(grepLines(out, "email:sales"), "replica-7") || !strings.Contains(out, "RUN BY") {
+			t.Errorf("status does not show the lease holder:\n%s", out)
+		}
+		var got []struct {
+			RunBy string `json:"run_by"`
+		}
+		if err := json.Unmarshal([]byte(e.ok("connectors", "status", "--json").out), &got); err != nil || len(got) != 1 || got[0].RunBy != "replica-7" {
+			t.Errorf("status JSON = %+v, %v; want run_by replica-7", got, err)
+		}
+		if err := db.ReleaseLease(context.Background(), "email:sales", "replica-7"); err != nil {
+			t.Fatal(err)
 		}
 	})
 	t.Run("failed lists the kept message", func(t *testing.T) {

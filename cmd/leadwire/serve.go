@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
+
+	"leadwire/core"
 )
 
 // ServeCmd runs the server.
@@ -52,7 +54,13 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram)
-	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger()), a.Logger().With("part", "jobs"))
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	workers := jobWorkers(slack, telegram, a.Logger())
+	periodic := healthChecks(workers, svc, a.Logger().With("part", "health"))
+	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"), periodic...)
 	if err != nil {
 		return err
 	}
@@ -86,8 +94,9 @@ func (c *ServeCmd) Run(a *App) error {
 		}
 		return nil
 	})
-	g.Go(func() error { return runConnectors(connCtx, mailboxes) })
-	g.Go(func() error { return a.runTelegram(connCtx, telegram) })
+	lease := newLeaser(db, core.SystemClock{}, a.Logger().With("part", "leases"))
+	g.Go(func() error { return runConnectors(connCtx, lease, mailboxes) })
+	g.Go(func() error { return a.runTelegram(connCtx, lease, telegram) })
 	chat := a.newSlackRun(slack)
 	g.Go(func() error { return chat.run(ctx) })
 	g.Go(func() error {

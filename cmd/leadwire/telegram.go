@@ -49,8 +49,10 @@ func (s *server) mountTelegram(tg *telegrambot.Adapter) {
 // runTelegram registers the bot's commands (and webhook), then, in polling
 // mode, reads updates until ctx ends: serve runs it with the connectors'
 // context, so it stops with them, after HTTP has drained. A Telegram that
-// cannot be reached at start is logged, not fatal: polling retries.
-func (a *App) runTelegram(ctx context.Context, tg *telegrambot.Adapter) error {
+// cannot be reached at start is logged, not fatal: polling retries. Only
+// one replica polls (Telegram refuses two getUpdates at once): the one
+// holding the lease.
+func (a *App) runTelegram(ctx context.Context, lease *leaser, tg *telegrambot.Adapter) error {
 	if tg == nil {
 		return nil
 	}
@@ -60,5 +62,5 @@ func (a *App) runTelegram(ctx context.Context, tg *telegrambot.Adapter) error {
 	if a.cfg.Telegram.Mode == config.TelegramWebhook {
 		return nil
 	}
-	return tg.Poll(ctx)
+	return lease.run(ctx, telegrambot.CheckpointConnector, tg.Poll)
 }

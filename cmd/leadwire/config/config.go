@@ -55,6 +55,7 @@ type Config struct {
 
 	Slack    Slack    `yaml:"slack"`    // the Slack app
 	Telegram Telegram `yaml:"telegram"` // the Telegram bot
+	Alerts   Alerts   `yaml:"alerts"`   // connector health alerts to the admins
 	SMTP     SMTP     `yaml:"smtp"`     // outgoing mail: digests, sequences
 	Digest   any      `yaml:"digest"`   // reserved: manager digests
 	Rules    any      `yaml:"rules"`    // reserved: routing and assignment rules
@@ -257,6 +258,7 @@ func (c *Config) Settings() core.Settings {
 	s.Scoring.FreeMailDomains = maps.Clone(s.Scoring.FreeMailDomains)
 	s.LostReasons = slices.Clone(s.LostReasons)
 	s.DisqualifyReasons = slices.Clone(s.DisqualifyReasons)
+	s.Alerts.Watched = slices.Clone(s.Alerts.Watched)
 	return s
 }
 

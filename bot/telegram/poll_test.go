@@ -1,0 +1,95 @@
+package telegram
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"leadwire/core"
+)
+
+// TestPollRecordsARevokedToken checks that a token Telegram refuses
+// becomes the connector's error, which the admins' alert reads, and that
+// the first successful poll clears it.
+func TestPollRecordsARevokedToken(t *testing.T) {
+	w := newWorld(t)
+	status := func() core.ConnectorStatus {
+		all, err := w.db.ConnectorStatuses(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range all {
+			if s.Connector == CheckpointConnector {
+				return s
+			}
+		}
+		return core.ConnectorStatus{}
+	}
+	until := func(what string, cond func(core.ConnectorStatus) bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond(status()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("not within 20s: %s; status %+v", what, status())
+			}
+			time.Sleep(5 * time.Millisecond) // polling the database, with a deadline
+		}
+	}
+	w.api.mu.Lock()
+	w.api.revoked = true
+	w.api.mu.Unlock()
+	ctx, cancel := context.WithCancel(w.ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.adapter.Poll(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+
+	until("the refused token is recorded", func(s core.ConnectorStatus) bool {
+		return strings.Contains(s.LastError, "401") && strings.Contains(s.LastError, "telegram.bot_token")
+	})
+	if strings.Contains(status().LastError, token) {
+		t.Fatal("the connector error shows the token")
+	}
+
+	w.api.mu.Lock()
+	w.api.revoked = false // a new token, as it were
+	w.api.mu.Unlock()
+	until("the error is cleared by a successful poll", func(s core.ConnectorStatus) bool { return s.LastError == "" })
+}
+
+// TestPollClearsAnErrorLeftBehind checks that a restart with a working
+// token clears the error a previous run recorded.
+func TestPollClearsAnErrorLeftBehind(t *testing.T) {
+	w := newWorld(t)
+	if err := w.svc.ConnectorError(w.ctx, CheckpointConnector, errTokenRefused); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(w.ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.adapter.Poll(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		all, err := w.db.ConnectorStatuses(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) == 1 && all[0].LastError == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("error not cleared within 20s: %+v", all)
+		}
+		time.Sleep(5 * time.Millisecond) // polling the database, with a deadline
+	}
+}

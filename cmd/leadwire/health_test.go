@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+
+	"github.com/riverqueue/river"
+
+	"leadwire/core"
+	"leadwire/storage"
+	"leadwire/storage/storagetest"
+)
+
+// TestHealthCheckRunsOnTheQueue runs the job queue as serve does: the
+// periodic connector check runs on start and alerts the admin of a
+// failing mailbox with a notify job.
+func TestHealthCheckRunsOnTheQueue(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		settings := core.DefaultSettings()
+		settings.Channels = []string{core.ChannelSlack}
+		svc := core.NewService(db, nil, settings, nil)
+		if err := svc.Sync(ctx, core.Directory{Users: []core.UserDef{
+			{Email: "ada@example.com", Name: "Ada", Role: core.RoleAdmin, SlackID: "UADA"},
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.ConnectorError(ctx, "email:sales", errors.New("login: Invalid credentials")); err != nil {
+			t.Fatal(err)
+		}
+		log := slog.New(slog.DiscardHandler)
+		workers := river.NewWorkers()
+		jobs, err := newJobClient(db, workers, log, healthChecks(workers, svc, log)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { jobs.Stop(context.Background()) })
+
+		count := func(where string) int {
+			var n int
+			if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE `+where).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		eventually(t, "the check runs and alerts the admin", func() bool {
+			return count(`kind = 'check_connectors' AND state = 'completed'`) > 0
+		})
+		if n := count(`kind = 'notify'`); n != 1 {
+			t.Fatalf("%d notify jobs, want 1: the admin on Slack", n)
+		}
+	})
+}

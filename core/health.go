@@ -1,0 +1,221 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DefaultSilentAfter is how long a watched connector may go without a
+// sync before the admins are told it has gone silent.
+const DefaultSilentAfter = time.Hour
+
+// Alerts tune the connector health alerts.
+type Alerts struct {
+	// SilentAfter is how long a watched connector may go without a sync;
+	// 0 means DefaultSilentAfter.
+	SilentAfter time.Duration
+	// Watched are the connectors that sync on their own, whatever arrives
+	// (the configured mailboxes: "email:sales"), and so can go silent.
+	// Forms, webhooks and chats sync only when something arrives: they
+	// alert when they fail, never for silence.
+	Watched []string
+}
+
+// CheckConnectorsJob checks the connectors' health: River runs it every
+// minute on its elected leader.
+type CheckConnectorsJob struct{}
+
+// Kind implements Job.
+func (CheckConnectorsJob) Kind() string { return "check_connectors" }
+
+// Health is how a connector is doing, as the alerts see it.
+type Health string
+
+// The health states.
+const (
+	Healthy Health = ""
+	Failing Health = "failing" // its last attempt failed (a login refused, a token revoked)
+	Silent  Health = "silent"  // a watched connector has not synced past Alerts.SilentAfter
+)
+
+// HealthChange is an alert CheckConnectors raised: a connector turned
+// failing or silent (To), or recovered from From (To is Healthy).
+type HealthChange struct {
+	Connector string
+	From, To  Health
+	Since     time.Time // when the trouble started (as first seen)
+	Error     string    // the connector's error, when failing
+	Notified  int       // notices enqueued, one per admin and channel
+}
+
+// alertState is what is kept of a connector's alert, in the settings
+// under alertKey, so that it is raised once across restarts and replicas.
+type alertState struct {
+	Health Health    `json:"health"`
+	Since  time.Time `json:"since"`
+}
+
+func alertKey(connector string) string { return "alert:connector:" + connector }
+
+// HealthOf tells how a connector is doing at now.
+func (a Alerts) HealthOf(st ConnectorStatus, now time.Time) (Health, time.Time) {
+	if st.LastError != "" {
+		return Failing, st.ErrorAt
+	}
+	limit := a.SilentAfter
+	if limit <= 0 {
+		limit = DefaultSilentAfter
+	}
+	for _, w := range a.Watched {
+		if w == st.Connector && !st.LastSync.IsZero() && now.Sub(st.LastSync) > limit {
+			return Silent, st.LastSync
+		}
+	}
+	return Healthy, time.Time{}
+}
+
+// CheckConnectors compares each connector's health at now with what the
+// admins were last told, and tells every active admin, on their chats, of
+// each change: a connector that has started failing or gone silent, and
+// one that has recovered. Each change is announced once: the alert state
+// is saved in the transaction that enqueues its notices, and the notice
+// keys name the episode. A connector that turns from failing to silent or
+// back is not announced again. It returns the changes announced.
+func (s *Service) CheckConnectors(ctx context.Context, now time.Time) ([]HealthChange, error) {
+	statuses, err := s.store.ConnectorStatuses(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("check connectors: %w", err)
+	}
+	var (
+		out  []HealthChange
+		errs []error
+	)
+	for _, st := range statuses {
+		// Most minutes nothing changes: look before taking the writer.
+		ch, err := s.healthChange(ctx, s.store, st, now)
+		if err != nil || ch == nil {
+			errs = append(errs, err)
+			continue
+		}
+		err = s.store.Update(ctx, func(tx Tx) error {
+			var err error
+			if ch, err = s.healthChange(ctx, tx, st, now); err != nil || ch == nil {
+				return err
+			}
+			health, since := ch.To, ch.Since
+			if ch.Notified, err = s.announceHealth(ctx, tx, *ch, st, now); err != nil {
+				return err
+			}
+			state := ""
+			if health != Healthy {
+				b, _ := json.Marshal(alertState{Health: health, Since: since.UTC()})
+				state = string(b)
+			}
+			return tx.PutSetting(ctx, alertKey(st.Connector), state)
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("check connector %s: %w", st.Connector, err))
+		} else if ch != nil {
+			out = append(out, *ch)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// healthChange returns the change of the connector's health since the
+// admins were last told, nil when none or when it only turned from one
+// trouble to another.
+func (s *Service) healthChange(ctx context.Context, r Reader, st ConnectorStatus, now time.Time) (*HealthChange, error) {
+	raw, err := r.Setting(ctx, alertKey(st.Connector))
+	if err != nil {
+		return nil, fmt.Errorf("check connector %s: %w", st.Connector, err)
+	}
+	var was alertState
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &was); err != nil {
+			return nil, fmt.Errorf("alert state of %s: %w", st.Connector, err)
+		}
+	}
+	health, since := s.settings.Alerts.HealthOf(st, now)
+	switch {
+	case health == was.Health, health != Healthy && was.Health != Healthy:
+		return nil, nil
+	case health != Healthy:
+		return &HealthChange{Connector: st.Connector, From: Healthy, To: health, Since: since, Error: st.LastError}, nil
+	}
+	return &HealthChange{Connector: st.Connector, From: was.Health, To: Healthy, Since: was.Since}, nil
+}
+
+// announceHealth tells every active admin of a change, in tx; it returns
+// how many notices it enqueued.
+func (s *Service) announceHealth(ctx context.Context, tx Tx, ch HealthChange, st ConnectorStatus, now time.Time) (int, error) {
+	admins, err := tx.ListUsers(ctx, UserFilter{Role: RoleAdmin})
+	if err != nil {
+		return 0, err
+	}
+	kind := string(ch.To)
+	if ch.To == Healthy {
+		kind = "recovered"
+	}
+	key := NoticeKey("alert", ch.Connector, kind, ch.Since.Unix())
+	n := 0
+	for _, u := range admins {
+		if !u.Active {
+			continue
+		}
+		text := healthText(ch, st, s.settings.Alerts, now, u.Location())
+		used, err := s.Announce(ctx, tx, Notice{Kind: NoticeAlert, UserID: u.ID, Text: text, Key: key})
+		if err != nil {
+			return n, err
+		}
+		n += len(used)
+	}
+	if n == 0 {
+		s.log.Warn("connector alert reaches no admin: link an admin's Slack or Telegram", "connector", ch.Connector, "health", kind)
+	}
+	return n, nil
+}
+
+// healthText says what happened to the connector, since when, and what to
+// do about it, with times in the reader's zone.
+func healthText(ch HealthChange, st ConnectorStatus, a Alerts, now time.Time, loc *time.Location) string {
+	at := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04 MST") }
+	var b strings.Builder
+	switch ch.To {
+	case Failing:
+		fmt.Fprintf(&b, "Connector %s is failing (first seen at %s): %s.", ch.Connector, at(ch.Since), ch.Error)
+		if !st.LastSync.IsZero() {
+			fmt.Fprintf(&b, " Its last good sync was at %s.", at(st.LastSync))
+		}
+		fmt.Fprintf(&b, " %s leadwire keeps retrying and will tell you when it recovers.", fixHint(ch.Connector))
+	case Silent:
+		limit := a.SilentAfter
+		if limit <= 0 {
+			limit = DefaultSilentAfter
+		}
+		fmt.Fprintf(&b, "Connector %s has not synced since %s (over %s, the alerts.silent_after limit).", ch.Connector, at(ch.Since), limit)
+		b.WriteString(" Check that a `leadwire serve` is running and what its log says of this connector; `leadwire connectors status` shows every connector's last sync.")
+	default:
+		fmt.Fprintf(&b, "Connector %s has recovered: it was %s since %s", ch.Connector, ch.From, at(ch.Since))
+		if !st.LastSync.IsZero() {
+			fmt.Fprintf(&b, " and synced again at %s", at(st.LastSync))
+		}
+		b.WriteString(".")
+	}
+	return b.String()
+}
+
+// fixHint says where to look when a connector fails.
+func fixHint(connector string) string {
+	switch {
+	case strings.HasPrefix(connector, ChannelEmail+":"):
+		return "Check the mailbox's host, username and password under email.mailboxes in the config, and that the mail server is up."
+	case strings.HasPrefix(connector, ChannelTelegram+":"):
+		return "Check telegram.bot_token in the config: a revoked token needs a new one from @BotFather."
+	}
+	return "See `leadwire connectors status` and the server log."
+}

@@ -1,0 +1,86 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"leadwire/storage"
+	"leadwire/storage/storagetest"
+)
+
+func TestLeases(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		const ttl = 30 * time.Second
+		try := func(t *testing.T, name, holder string, now time.Time, want bool) {
+			t.Helper()
+			got, err := db.TryLease(ctx, name, holder, ttl, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Fatalf("TryLease(%s, %s, %s) = %v, want %v", name, holder, now.Sub(day0), got, want)
+			}
+		}
+
+		t.Run("the first to ask takes a free lease and the other is refused", func(t *testing.T) {
+			try(t, "email:sales", "a", day0, true)
+			try(t, "email:sales", "b", day0, false)
+			try(t, "email:sales", "b", at(ttl-time.Second), false)
+		})
+		t.Run("the holder renews its lease and so keeps it past the first term", func(t *testing.T) {
+			try(t, "email:sales", "a", at(10*time.Second), true)
+			try(t, "email:sales", "b", at(ttl+time.Second), false) // renewed until 40s
+		})
+		t.Run("a lease the holder stopped renewing passes to another after it expires", func(t *testing.T) {
+			try(t, "email:sales", "b", at(10*time.Second+ttl+time.Millisecond), true)
+			try(t, "email:sales", "a", at(10*time.Second+ttl+2*time.Millisecond), false)
+		})
+		t.Run("leases of different names are independent", func(t *testing.T) {
+			try(t, "telegram:bot", "a", day0, true)
+		})
+		t.Run("a release hands the lease over at once", func(t *testing.T) {
+			try(t, "email:support", "a", day0, true)
+			if err := db.ReleaseLease(ctx, "email:support", "a"); err != nil {
+				t.Fatal(err)
+			}
+			try(t, "email:support", "b", at(time.Second), true)
+		})
+		t.Run("releasing a lease someone else holds leaves it held", func(t *testing.T) {
+			if err := db.ReleaseLease(ctx, "email:support", "a"); err != nil {
+				t.Fatal(err)
+			}
+			try(t, "email:support", "a", at(2*time.Second), false)
+			try(t, "email:support", "b", at(3*time.Second), true)
+		})
+		t.Run("of two holders asking at once exactly one gets a free lease", func(t *testing.T) {
+			for i := range 20 {
+				name := "race:" + string(rune('a'+i))
+				results := make(chan bool, 2)
+				for _, h := range []string{"x", "y"} {
+					go func() {
+						ok, err := db.TryLease(ctx, name, h, ttl, day0)
+						if err != nil {
+							t.Error(err)
+						}
+						results <- ok
+					}()
+				}
+				if a, b := <-results, <-results; a == b {
+					t.Fatalf("lease %s: both got %v, want exactly one holder", name, a)
+				}
+			}
+		})
+		t.Run("the leases are listed by name with their holders", func(t *testing.T) {
+			list, err := db.ListLeases(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) < 3 || list[0].Name != "email:sales" || list[0].Holder != "b" ||
+				!list[0].ExpiresAt.Equal(at(10*time.Second+ttl+time.Millisecond+ttl)) || list[1].Name != "email:support" {
+				t.Fatalf("leases = %+v", list)
+			}
+		})
+	})
+}
