@@ -178,3 +178,21 @@ func noChat(c *Contact) error {
 	}
 	return Errorf(KindInvalid, "%s%s has never written to us in chat, so a reply cannot reach them there; %s", who, src, how)
 }
+
+// ChatReplyUndelivered notes on the timeline that a reply could not reach
+// the prospect (they blocked the bot, the channel is gone), next to the
+// reply itself, so the rep sees it and tries another way.
+func (s *Service) ChatReplyUndelivered(ctx context.Context, activityID int64, reason string) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.ActivityByID(ctx, activityID)
+		if err != nil {
+			return err
+		}
+		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: a.ContactID, LeadID: a.LeadID, DealID: a.DealID,
+			Subject: "Reply not delivered", Body: cleanLine(reason), At: s.clock.Now()})
+	})
+	if err != nil {
+		return fmt.Errorf("note undelivered reply %d: %w", activityID, err)
+	}
+	return nil
+}
