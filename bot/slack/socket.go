@@ -98,7 +98,9 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 		// Events want only the acknowledgement, at once; answers are posted.
 		a.ack(ctx, client, ev.Request)
 		if e.Type == slackevents.CallbackEvent {
-			a.callback(ctx, e, fmt.Sprint(ev.Request.RetryAttempt))
+			if err := a.callback(ctx, e, fmt.Sprint(ev.Request.RetryAttempt)); err != nil {
+				a.log.Error("slack event not handled", "err", err)
+			}
 		}
 	}
 }
