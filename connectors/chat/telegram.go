@@ -89,7 +89,9 @@ func NewTelegram(svc *core.Service, opts TelegramOptions) (*Telegram, error) {
 }
 
 // Connector is the intake bot's connector name: "telegram:intake".
-func (t *Telegram) Connector() string { return core.ConnectorName(core.ChannelTelegram, TelegramSource) }
+func (t *Telegram) Connector() string {
+	return core.ConnectorName(core.ChannelTelegram, TelegramSource)
+}
 
 // Check calls getMe, so a wrong token shows at start-up.
 func (t *Telegram) Check(ctx context.Context) error {
