@@ -52,7 +52,13 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram)
-	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger()), a.Logger().With("part", "jobs"))
+	intake, err := a.telegramIntake()
+	if err != nil {
+		return err
+	}
+	workers := jobWorkers(slack, telegram, a.Logger())
+	addChatWorkers(workers, a.svc, intake, slack, a.Logger().With("part", "jobs"))
+	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"))
 	if err != nil {
 		return err
 	}
@@ -88,6 +94,7 @@ func (c *ServeCmd) Run(a *App) error {
 	})
 	g.Go(func() error { return runConnectors(connCtx, mailboxes) })
 	g.Go(func() error { return a.runTelegram(connCtx, telegram) })
+	g.Go(func() error { return a.runIntake(connCtx, intake) })
 	chat := a.newSlackRun(slack)
 	g.Go(func() error { return chat.run(ctx) })
 	g.Go(func() error {
