@@ -99,7 +99,8 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatalf("calls %s", got)
 		}
 		post := calls[1]
-		if post.param("channel") != "C0INTAKE" || post.param("thread_ts") != first || !strings.Contains(post.param("blocks"), "Mehrnaz Ahmadi") {
+		if post.param("channel") != "C0INTAKE" || post.param("thread_ts") != first || !strings.Contains(post.param("blocks"), "Mehrnaz Ahmadi") ||
+			!strings.Contains(post.param("blocks"), "/lw reply L1 TEXT") {
 			t.Fatalf("answer %+v", post)
 		}
 		ls := leads()

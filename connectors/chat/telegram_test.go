@@ -3,6 +3,7 @@ package chat_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,15 @@ func TestTelegramIntake(t *testing.T) {
 		}
 		if n := len(w.jobsOf(core.NewLeadJob{}.Kind())); n != 1 {
 			t.Fatalf("%d new-lead jobs", n)
+		}
+		notice, err := bot.NewConversation(w.svc, nil, bot.Options{}).LeadNotice(w.ctx, lead)
+		if err != nil || len(notice.Cards) != 1 {
+			t.Fatalf("notice %+v, %v", notice, err)
+		}
+		fields := fmt.Sprint(notice.Cards[0].Fields)
+		if !strings.Contains(fields, "{Telegram @dariush_k}") || !strings.Contains(fields, "{Language fa}") ||
+			notice.Cards[0].Note != "Answer in their chat: reply "+core.LeadRef(lead)+" TEXT" {
+			t.Fatalf("card %+v", notice.Cards[0])
 		}
 	})
 	t.Run("a second message becomes an activity on the lead", func(t *testing.T) {
