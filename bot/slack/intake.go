@@ -64,6 +64,16 @@ func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent
 		return nil
 	default:
 		m.Name, m.Email = profileName(su), su.Profile.Email
+		if m.Email != "" {
+			// A colleague whose Slack account is not linked yet.
+			u, err := a.svc.Store().UserByEmail(ctx, strings.ToLower(m.Email))
+			if err == nil && u.Active {
+				return nil
+			}
+			if err != nil && !core.IsNotFound(err) {
+				return fmt.Errorf("slack intake: %w", err)
+			}
+		}
 	}
 	res, err := a.opts.Intake(ctx, m)
 	switch {

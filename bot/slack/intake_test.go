@@ -155,6 +155,16 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatalf("leads %d, activities %d", len(leads()), activities())
 		}
 	})
+	t.Run("a colleague not linked to Slack yet is known by email, and is no prospect", func(t *testing.T) {
+		w.api.users["U0ADA"] = map[string]any{"id": "U0ADA", "real_name": "Ada", "profile": map[string]any{"email": "Ada@Example.com"}}
+		w.event("Ev301", message("U0ADA", "1793610000.000600", "Who takes this one?", map[string]any{"thread_ts": first}), nil)
+		if calls := w.api.take(); strings.Join(methods(calls), ",") != "users.info" {
+			t.Fatalf("calls %v", methods(calls))
+		}
+		if len(leads()) != 1 || activities() != 2 {
+			t.Fatalf("leads %d, activities %d", len(leads()), activities())
+		}
+	})
 	t.Run("a message in a channel that is not an intake channel is no lead", func(t *testing.T) {
 		m := message("U0MEHRNAZ", "1793610000.000500", "hello", nil)
 		m["channel"] = "C0BKK"
