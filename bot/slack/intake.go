@@ -34,6 +34,12 @@ func (a *Adapter) isIntake(channel string) bool {
 	return a.opts.Intake != nil && a.intake[channel]
 }
 
+// intakeEvent reports whether an event is a message in an intake channel.
+func (a *Adapter) intakeEvent(ev slackevents.EventsAPIEvent) bool {
+	e, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent)
+	return ok && e.ChannelType != "im" && a.isIntake(e.Channel)
+}
+
 // intakeMessage captures a person's message in an intake channel and
 // answers a new lead in its thread with the lead card. The bot's own
 // posts, other bots', edits and the team's own messages (a linked

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -55,6 +56,37 @@ func (w *world) chatJob() *river.Job[core.ChatReplyJob] {
 		w.t.Fatal(err)
 	}
 	return &river.Job[core.ChatReplyJob]{Args: args}
+}
+
+func TestIntakeOverSocketMode(t *testing.T) {
+	w := newWorld(t, storagetest.SQLite(t), false)
+	w.withIntake()
+	ws := newSocket(t)
+	w.api.socket = ws.url()
+	w.adapter.opts.AppToken = "xapp-1-test"
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- w.adapter.RunSocket(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-stopped
+	})
+	select {
+	case <-ws.hello:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no connection within 5 s")
+	}
+	event := map[string]any{"token": "legacy", "team_id": "T0ACME", "api_app_id": "A0LW", "type": "event_callback",
+		"event_id": "Ev900", "event_time": start.Unix(),
+		"event": map[string]any{"type": "message", "channel": "C0INTAKE", "channel_type": "channel", "user": "U0PROSPECT",
+			"text": thai, "ts": "1793610000.000100", "event_ts": "1793610000.000100"}}
+	ws.send <- map[string]any{"envelope_id": "E9", "type": "events_api", "accepts_response_payload": false, "payload": event}
+	ws.ack("E9")
+	// Acknowledged only once stored: the lead is there by now.
+	leads, err := w.db.ListLeads(w.ctx, core.LeadFilter{})
+	if err != nil || len(leads) != 1 || leads[0].Message != thai {
+		t.Fatalf("leads %+v, %v", leads, err)
+	}
 }
 
 func TestIntakeChannel(t *testing.T) {
