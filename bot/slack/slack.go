@@ -55,11 +55,12 @@ type Adapter struct {
 	events   *seen // event ids acted on
 	misses   *seen // Slack ids auto-provisioning found nobody for, lately
 	budget   *budget
-	intake   map[string]bool        // intake channel ids
-	botUser  atomic.Pointer[string] // the bot's own user id, from auth.test
-	work     *work                  // slow commands being answered
+	work     *work // slow commands being answered
 	// slowHook, when set (by tests), runs before each slow command's work.
 	slowHook func(ctx context.Context)
+
+	intake  map[string]bool        // intake channel ids
+	botUser atomic.Pointer[string] // the bot's own user id, from auth.test
 }
 
 // New returns an adapter over the conversation and the services it was
