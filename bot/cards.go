@@ -40,6 +40,16 @@ func (r *request) leadCard(ctx context.Context, l *core.Lead) Card {
 	if l.OwnerID != 0 {
 		card.Fields = append(card.Fields, Field{"Owner", r.userName(ctx, l.OwnerID)})
 	}
+	// What the Telegram intake knows of the prospect, and how to answer.
+	if u := l.Metadata["telegram_username"]; u != "" {
+		card.Fields = append(card.Fields, Field{"Telegram", u})
+	}
+	if lang := l.Metadata["language"]; lang != "" {
+		card.Fields = append(card.Fields, Field{"Language", lang})
+	}
+	if l.Open() && (l.SourceChannel == core.ChannelTelegram || l.SourceChannel == core.ChannelSlack) {
+		card.Note = "Answer in their chat: " + r.c.cmd("reply "+ref+" TEXT")
+	}
 	card.Text = clip(strings.TrimSpace(l.Subject+"\n"+l.Message), 300)
 	switch {
 	case l.Open():

@@ -35,6 +35,7 @@ func (c *Conversation) grammar() []*command {
 		{name: "lost", aliases: []string{"lose"}, args: "D45 REASON", min: 1, summary: "close a deal as lost, with a reason", run: c.lost},
 		{name: "reopen", args: "D45", min: 1, summary: "put a won or lost deal back into its last open stage", run: c.reopen},
 		{name: "note", aliases: []string{"n"}, args: "D45|L123 TEXT", min: 2, summary: "add a note to the timeline", run: c.note},
+		{name: "reply", aliases: []string{"answer"}, args: "L123|D45 TEXT", min: 2, summary: "answer the prospect in the chat they wrote from (Telegram, a Slack intake channel)", run: c.reply},
 		{name: "value", aliases: []string{"v", "amount"}, args: "D45 AMOUNT [CURRENCY]", min: 2, summary: "set a deal's value, e.g. value D45 12000 EUR", run: c.value},
 		{name: "close", aliases: []string{"closing", "expect"}, args: "D45 DATE", min: 2, summary: "set a deal's expected close date, e.g. close D45 2027-01-15", run: c.setClose},
 		{name: "remind", aliases: []string{"r", "followup", "fu"}, args: "D45|L123 WHEN WHAT", min: 2, summary: "set a follow-up, e.g. remind D45 tomorrow 9am call back", run: c.remind},

@@ -66,6 +66,8 @@ type Reader interface {
 	// ActivityByExternalRef finds the activity carrying an external
 	// reference such as an email Message-ID.
 	ActivityByExternalRef(ctx context.Context, ref string) (*Activity, error)
+	// ActivityByID finds one activity.
+	ActivityByID(ctx context.Context, id int64) (*Activity, error)
 
 	TaskByID(ctx context.Context, id int64) (*Task, error)
 	ListTasks(ctx context.Context, f TaskFilter) ([]Task, error) // by due time

@@ -78,6 +78,17 @@ func (r *reader) ActivityByExternalRef(ctx context.Context, ref string) (*core.A
 	return &a, nil
 }
 
+// ActivityByID implements core.Reader.
+func (r *reader) ActivityByID(ctx context.Context, id int64) (*core.Activity, error) {
+	var row activityRow
+	err := r.get(ctx, &row, `SELECT `+activityCols+` FROM activities WHERE id = ?`, id)
+	if err := found(err, core.Errorf(core.KindNotFound, "no activity %d", id), "activity by id"); err != nil {
+		return nil, err
+	}
+	a := row.activity()
+	return &a, nil
+}
+
 // AddActivity implements core.Tx.
 func (t *Tx) AddActivity(ctx context.Context, a *core.Activity) error {
 	var err error

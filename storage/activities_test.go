@@ -75,6 +75,17 @@ func TestActivities(t *testing.T) {
 			_, err = db.ActivityByExternalRef(ctx, "")
 			wantErr(t, err, core.KindNotFound, "no activity")
 		})
+		t.Run("finds an activity by its id", func(t *testing.T) {
+			got, err := db.ActivityByID(ctx, acts[2].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(acts[2], *got); diff != "" {
+				t.Errorf("activity (-want +got):\n%s", diff)
+			}
+			_, err = db.ActivityByID(ctx, 999)
+			wantErr(t, err, core.KindNotFound, "no activity 999")
+		})
 	})
 }
 

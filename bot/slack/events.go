@@ -38,36 +38,47 @@ func (a *Adapter) Events(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(ch.Challenge))
 		return
 	case slackevents.CallbackEvent:
-		a.callback(r.Context(), ev, r.Header.Get("X-Slack-Retry-Num"))
+		if err := a.callback(r.Context(), ev, r.Header.Get("X-Slack-Retry-Num")); err != nil {
+			// Slack sends the event again: nothing of it was stored.
+			a.log.Error("slack event not handled; Slack will retry", "err", err)
+			http.Error(w, "not handled; try again", http.StatusInternalServerError)
+			return
+		}
 	}
 	w.WriteHeader(http.StatusOK)
 }
 
 // callback acts on an Events API callback, from HTTP or Socket Mode, once
-// per event_id; retry is Slack's retry number, for the log.
-func (a *Adapter) callback(ctx context.Context, ev slackevents.EventsAPIEvent, retry string) {
+// per event_id; retry is Slack's retry number, for the log. An error means
+// the event was not acted on (an intake message not stored) and is
+// forgotten, so Slack's retry is.
+func (a *Adapter) callback(ctx context.Context, ev slackevents.EventsAPIEvent, retry string) error {
 	outer, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if outer == nil || outer.EventID == "" {
-		return
+		return nil
 	}
 	if !a.events.add(outer.EventID, a.now()) {
 		a.log.Debug("slack event already handled", "event", outer.EventID, "retry", retry)
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, answerWithin)
 	defer cancel()
-	a.event(ctx, ev.InnerEvent)
+	if err := a.event(ctx, ev.InnerEvent); err != nil {
+		a.events.forget(outer.EventID)
+		return err
+	}
+	return nil
 }
 
 // mention is a user mention in a message's text, such as the bot's own.
 var mention = regexp.MustCompile(`<@[A-Z0-9]+(\|[^>]*)?>`)
 
 // event acts on one inner event.
-func (a *Adapter) event(ctx context.Context, inner slackevents.EventsAPIInnerEvent) {
+func (a *Adapter) event(ctx context.Context, inner slackevents.EventsAPIInnerEvent) error {
 	switch e := inner.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		if e.BotID != "" || e.User == "" {
-			return
+			return nil
 		}
 		thread := e.ThreadTimeStamp
 		if thread == "" {
@@ -86,20 +97,24 @@ func (a *Adapter) event(ctx context.Context, inner slackevents.EventsAPIInnerEve
 		}
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab != "home" || e.User == "" {
-			return
+			return nil
 		}
 		if err := a.publishHome(ctx, e.User); err != nil {
 			a.log.Warn("slack home publish failed", "err", err)
 		}
 	case *slackevents.MessageEvent:
+		if e.ChannelType != "im" && a.isIntake(e.Channel) {
+			return a.intakeMessage(ctx, e)
+		}
 		// Only people's own messages in a DM with the bot: not the bot's
 		// answers (bot_id), nor edits and joins (subtypes).
 		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" {
-			return
+			return nil
 		}
 		reply := a.handle(ctx, e.User, strings.TrimSpace(mention.ReplaceAllString(e.Text, " ")))
 		if _, err := a.post(ctx, e.Channel, e.ThreadTimeStamp, reply); err != nil {
 			a.log.Warn("slack DM answer failed", "err", err)
 		}
 	}
+	return nil
 }

@@ -65,12 +65,13 @@ type api struct {
 	calls   []call
 	limited int               // answer the next n calls with 429
 	emails  map[string]string // users.lookupByEmail: email → Slack id
+	users   map[string]any    // users.info: Slack id → user object
 	socket  string            // apps.connections.open: the WebSocket URL
 	ts      int
 }
 
 func newAPI(t testing.TB) *api {
-	a := &api{t: t, emails: map[string]string{}}
+	a := &api{t: t, emails: map[string]string{}, users: map[string]any{}}
 	a.srv = httptest.NewServer(http.HandlerFunc(a.serve))
 	t.Cleanup(a.srv.Close)
 	return a
@@ -119,6 +120,15 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		a.mu.Unlock()
 	case "auth.test":
 		resp = map[string]any{"ok": true, "user_id": "U0BOT", "team": "Acme"}
+	case "users.info":
+		a.mu.Lock()
+		u, ok := a.users[c.param("user")]
+		a.mu.Unlock()
+		if ok {
+			resp = map[string]any{"ok": true, "user": u}
+		} else {
+			resp = map[string]any{"ok": false, "error": "user_not_found"}
+		}
 	case "users.lookupByEmail":
 		a.mu.Lock()
 		id, ok := a.emails[c.param("email")]

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -32,6 +33,12 @@ type Options struct {
 	APIURL        string       // Web API base; "" is Slack's
 	HTTPClient    *http.Client // for the Web API and response_url; nil: a client with a 10 s timeout
 	Log           *slog.Logger
+	// IntakeChannels are the ids of channels where prospects write: each
+	// person's message there goes to Intake, and a new lead is answered in
+	// its thread with the lead card.
+	IntakeChannels []string
+	// Intake captures intake channel messages; nil: no intake.
+	Intake IntakeFunc
 }
 
 // Adapter connects a Slack app to the conversation. One value serves all
@@ -51,6 +58,9 @@ type Adapter struct {
 	work     *work // slow commands being answered
 	// slowHook, when set (by tests), runs before each slow command's work.
 	slowHook func(ctx context.Context)
+
+	intake  map[string]bool        // intake channel ids
+	botUser atomic.Pointer[string] // the bot's own user id, from auth.test
 }
 
 // New returns an adapter over the conversation and the services it was
@@ -70,6 +80,10 @@ func New(conv *bot.Conversation, svc *core.Service, opts Options) *Adapter {
 		requests: newSeen(replayWindow), events: newSeen(replayWindow), misses: newSeen(10 * time.Minute),
 		budget: newBudget(), work: newWork()}
 	a.api = slack.New(opts.BotToken, a.apiOptions()...)
+	a.intake = map[string]bool{}
+	for _, ch := range opts.IntakeChannels {
+		a.intake[ch] = true
+	}
 	return a
 }
 
@@ -105,9 +119,11 @@ func (a *Adapter) Routes() map[string]http.HandlerFunc {
 
 // Check calls auth.test, so a wrong token shows at start-up.
 func (a *Adapter) Check(ctx context.Context) error {
-	if _, err := a.api.AuthTestContext(ctx); err != nil {
+	auth, err := a.api.AuthTestContext(ctx)
+	if err != nil {
 		return fmt.Errorf("slack auth.test: %w; check slack.bot_token", err)
 	}
+	a.botUser.Store(&auth.UserID)
 	return nil
 }
 

@@ -95,10 +95,23 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 		if !ok || ev.Request == nil {
 			return
 		}
+		if e.Type == slackevents.CallbackEvent && a.intakeEvent(e) {
+			// An intake message is acknowledged once stored: one that
+			// could not be is left unacknowledged, and Slack sends it
+			// again.
+			if err := a.callback(ctx, e, fmt.Sprint(ev.Request.RetryAttempt)); err != nil {
+				a.log.Error("slack intake event not handled; Slack will retry", "err", err)
+				return
+			}
+			a.ack(ctx, client, ev.Request)
+			return
+		}
 		// Events want only the acknowledgement, at once; answers are posted.
 		a.ack(ctx, client, ev.Request)
 		if e.Type == slackevents.CallbackEvent {
-			a.callback(ctx, e, fmt.Sprint(ev.Request.RetryAttempt))
+			if err := a.callback(ctx, e, fmt.Sprint(ev.Request.RetryAttempt)); err != nil {
+				a.log.Error("slack event not handled", "err", err)
+			}
 		}
 	}
 }

@@ -94,3 +94,10 @@ func (s *seen) has(key string, now time.Time) bool {
 	at, ok := s.keys[key]
 	return ok && now.Sub(at) <= s.ttl
 }
+
+// forget drops key, so adding it again is new.
+func (s *seen) forget(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.keys, key)
+}

@@ -187,7 +187,7 @@ func TestPollingOffsetSurvivesRestart(t *testing.T) {
 	w.link("niran", 111)
 	w.api.queue(10, text(111, "/tasks"))
 	w.api.queue(11, text(999, "/leads"))
-	w.api.limited = 1 // the first getUpdates is told to wait
+	w.api.Limit(1) // the first getUpdates is told to wait
 
 	calls := w.poll(w.adapter, 2)
 	gets := only(calls, "getUpdates")

@@ -4,11 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +13,7 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/tgtest"
 	"leadwire/storage"
 )
 
@@ -38,171 +35,23 @@ func (c *clock) add(d time.Duration) {
 var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 // call is one request the Bot API stand-in received.
-type call struct {
-	Method string
-	Params map[string]string // form fields or JSON members (non-strings as JSON)
-}
+type call = tgtest.Call
 
-// api is a Bot API stand-in: it answers getMe, getUpdates,
-// sendMessage, editMessageText, answerCallbackQuery and setMyCommands,
-// records every call, and answers the next `limited` calls with 429.
-type api struct {
-	t       testing.TB
-	srv     *httptest.Server
-	mu      sync.Mutex
-	calls   []call
-	updates []json.RawMessage // served by getUpdates, by update_id
-	ids     []int64
-	limited int
-	revoked bool // every call is refused with 401, as for a revoked token
-	msg     int
-	wake    chan struct{}
-}
+// api is the Bot API stand-in, serving this package's bot.
+type api struct{ *tgtest.Server }
 
-func newAPI(t testing.TB) *api {
-	a := &api{t: t, wake: make(chan struct{}, 1)}
-	a.srv = httptest.NewServer(http.HandlerFunc(a.serve))
-	t.Cleanup(a.srv.Close)
-	return a
-}
+func newAPI(t testing.TB) *api { return &api{tgtest.New(t)} }
 
 // queue adds an update for getUpdates.
-func (a *api) queue(id int64, u map[string]any) {
-	u["update_id"] = id
-	b, _ := json.Marshal(u)
-	a.mu.Lock()
-	a.updates = append(a.updates, b)
-	a.ids = append(a.ids, id)
-	a.mu.Unlock()
-	select {
-	case a.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (a *api) serve(w http.ResponseWriter, r *http.Request) {
-	method := strings.TrimPrefix(r.URL.Path, "/bot"+token+"/")
-	if method == r.URL.Path {
-		http.Error(w, `{"ok":false,"error_code":404,"description":"Not Found"}`, http.StatusNotFound)
-		return
-	}
-	c := call{Method: method, Params: map[string]string{}}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		var m map[string]any
-		body, _ := io.ReadAll(r.Body)
-		json.Unmarshal(body, &m)
-		for k, v := range m {
-			if s, ok := v.(string); ok {
-				c.Params[k] = s
-			} else {
-				b, _ := json.Marshal(v)
-				c.Params[k] = string(b)
-			}
-		}
-	} else if err := r.ParseMultipartForm(1 << 20); err == nil {
-		for k, v := range r.MultipartForm.Value {
-			c.Params[k] = v[0]
-		}
-	}
-	a.mu.Lock()
-	a.calls = append(a.calls, c)
-	limited := a.limited > 0
-	if limited {
-		a.limited--
-	}
-	revoked := a.revoked
-	a.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if revoked {
-		w.WriteHeader(http.StatusUnauthorized)
-		io.WriteString(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
-		return
-	}
-	if limited {
-		w.WriteHeader(http.StatusTooManyRequests)
-		io.WriteString(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
-		return
-	}
-	var result any = true
-	switch method {
-	case "getMe":
-		result = map[string]any{"id": 123456, "is_bot": true, "first_name": "leadwire", "username": "leadwire_bot"}
-	case "getUpdates":
-		result = a.pending(r.Context(), c.Params["offset"])
-	case "sendMessage", "editMessageText":
-		a.mu.Lock()
-		a.msg++
-		id := a.msg
-		a.mu.Unlock()
-		if method == "editMessageText" {
-			fmt.Sscan(c.Params["message_id"], &id)
-		}
-		var chat int64
-		fmt.Sscan(c.Params["chat_id"], &chat)
-		result = map[string]any{"message_id": id, "date": start.Unix(), "chat": map[string]any{"id": chat, "type": "private"},
-			"text": c.Params["text"]}
-	}
-	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
-}
-
-// pending returns the updates from offset on, waiting a little for some
-// as a long poll does.
-func (a *api) pending(ctx context.Context, offset string) []json.RawMessage {
-	var from int64
-	fmt.Sscan(offset, &from)
-	timer := time.NewTimer(200 * time.Millisecond)
-	defer timer.Stop()
-	for {
-		a.mu.Lock()
-		var out []json.RawMessage
-		for i, id := range a.ids {
-			if id >= from {
-				out = append(out, a.updates[i])
-			}
-		}
-		a.mu.Unlock()
-		if len(out) > 0 {
-			return out
-		}
-		select {
-		case <-a.wake:
-		case <-timer.C:
-			return []json.RawMessage{}
-		case <-ctx.Done():
-			return []json.RawMessage{}
-		}
-	}
-}
+func (a *api) queue(id int64, u map[string]any) { a.Queue(token, id, u) }
 
 // take returns the calls recorded since the last take, and forgets them.
-func (a *api) take() []call {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := a.calls
-	a.calls = nil
-	return out
-}
+func (a *api) take() []call { return a.Take() }
 
 // only keeps calls of the methods.
-func only(calls []call, methods ...string) []call {
-	var out []call
-	for _, c := range calls {
-		for _, m := range methods {
-			if c.Method == m {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
+func only(calls []call, methods ...string) []call { return tgtest.Only(calls, methods...) }
 
-func names(calls []call) []string {
-	var out []string
-	for _, c := range calls {
-		out = append(out, c.Method)
-	}
-	return out
-}
+func names(calls []call) []string { return tgtest.Names(calls) }
 
 // world is the adapter over a real database: team Bangkok with manager
 // Somchai and reps Niran and Pim.
@@ -258,7 +107,7 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) newAdapter() *Adapter {
 	w.t.Helper()
-	a, err := New(w.conv, w.svc, Options{Token: token, APIURL: w.api.srv.URL, WebhookSecret: "s3cret-token",
+	a, err := New(w.conv, w.svc, Options{Token: token, APIURL: w.api.URL, WebhookSecret: "s3cret-token",
 		PollTimeout: time.Second})
 	if err != nil {
 		w.t.Fatal(err)

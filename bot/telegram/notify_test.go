@@ -17,7 +17,7 @@ func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
 
 	t.Run("a 429 snoozes the job for retry_after", func(t *testing.T) {
 		w.api.take()
-		w.api.limited = 1
+		w.api.Limit(1)
 		err := worker.Work(w.ctx, job)
 		var snooze *river.JobSnoozeError
 		if !errors.As(err, &snooze) || snooze.Duration != time.Second {

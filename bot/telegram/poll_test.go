@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -36,9 +37,7 @@ func TestPollRecordsARevokedToken(t *testing.T) {
 			time.Sleep(5 * time.Millisecond) // polling the database, with a deadline
 		}
 	}
-	w.api.mu.Lock()
-	w.api.revoked = true
-	w.api.mu.Unlock()
+	w.api.Revoke(token, true)
 	ctx, cancel := context.WithCancel(w.ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.adapter.Poll(ctx) }()
@@ -56,9 +55,7 @@ func TestPollRecordsARevokedToken(t *testing.T) {
 		t.Fatal("the connector error shows the token")
 	}
 
-	w.api.mu.Lock()
-	w.api.revoked = false // a new token, as it were
-	w.api.mu.Unlock()
+	w.api.Revoke(token, false) // a new token, as it were
 	until("the error is cleared by a successful poll", func(s core.ConnectorStatus) bool { return s.LastError == "" })
 }
 
@@ -66,7 +63,7 @@ func TestPollRecordsARevokedToken(t *testing.T) {
 // token clears the error a previous run recorded.
 func TestPollClearsAnErrorLeftBehind(t *testing.T) {
 	w := newWorld(t)
-	if err := w.svc.ConnectorError(w.ctx, CheckpointConnector, errTokenRefused); err != nil {
+	if err := w.svc.ConnectorError(w.ctx, CheckpointConnector, errors.New("telegram refused the bot token (401 Unauthorized)")); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(w.ctx)

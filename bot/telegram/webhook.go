@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/go-telegram/bot/models"
+
+	"leadwire/internal/tgpoll"
 )
 
 // WebhookPath is where Telegram posts updates in webhook mode; register it
@@ -46,7 +48,7 @@ func (a *Adapter) Webhook(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK) // sent again: handled already
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), handleWithin)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), tgpoll.HandleWithin)
 	defer cancel()
 	a.HandleUpdate(ctx, &u)
 	w.WriteHeader(http.StatusOK)

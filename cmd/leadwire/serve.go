@@ -58,7 +58,12 @@ func (c *ServeCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	intake, err := a.telegramIntake()
+	if err != nil {
+		return err
+	}
 	workers := jobWorkers(slack, telegram, a.Logger())
+	addChatWorkers(workers, svc, intake, slack, a.Logger().With("part", "jobs"))
 	periodic := healthChecks(workers, svc, a.Logger().With("part", "health"))
 	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"), periodic...)
 	if err != nil {
@@ -97,6 +102,7 @@ func (c *ServeCmd) Run(a *App) error {
 	lease := newLeaser(db, core.SystemClock{}, a.Logger().With("part", "leases"))
 	g.Go(func() error { return runConnectors(connCtx, lease, mailboxes) })
 	g.Go(func() error { return a.runTelegram(connCtx, lease, telegram) })
+	g.Go(func() error { return a.runIntake(connCtx, lease, intake) })
 	chat := a.newSlackRun(slack)
 	g.Go(func() error { return chat.run(ctx) })
 	g.Go(func() error {

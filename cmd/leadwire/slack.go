@@ -26,6 +26,9 @@ func (a *App) slackAdapter() (*slackbot.Adapter, error) {
 	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: slackbot.Prefix(cfg.Slack.Command), Log: log})
 	opts := slackbot.Options{BotToken: cfg.Slack.BotToken, SigningSecret: cfg.Slack.SigningSecret,
 		Command: cfg.Slack.Command, AutoProvision: cfg.Slack.AutoProvision, APIURL: cfg.Slack.APIURL, Log: log}
+	if len(cfg.Slack.IntakeChannels) > 0 {
+		opts.IntakeChannels, opts.Intake = cfg.Slack.IntakeChannels, slackIntake(svc)
+	}
 	if cfg.Slack.Mode == config.SlackSocket {
 		opts.AppToken = cfg.Slack.AppToken
 	}

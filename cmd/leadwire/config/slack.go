@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -16,6 +17,9 @@ type Slack struct {
 	Command       string `yaml:"command"`        // the slash command; default /lw
 	AutoProvision bool   `yaml:"auto_provision"` // link unknown Slack users to leadwire users by email
 	APIURL        string `yaml:"api_url"`        // Web API base; default https://slack.com/api/ (GovSlack, tests)
+	// IntakeChannels are channel ids whose messages are prospects
+	// writing: each becomes a lead, or an activity on the author's.
+	IntakeChannels []string `yaml:"intake_channels"`
 }
 
 // Slack modes.
@@ -23,6 +27,9 @@ const (
 	SlackHTTP   = "http"
 	SlackSocket = "socket"
 )
+
+// slackChannelID matches a public or private channel id.
+var slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
 
 // DefaultSlackCommand is the slash command when none is configured.
 const DefaultSlackCommand = "/lw"
@@ -55,6 +62,16 @@ func (c *Config) checkSlack(p *problems) {
 		}
 	default:
 		p.errf("slack.mode", "unknown mode %q; use http (Slack calls /slack/commands, /slack/interactions and /slack/events) or socket", s.Mode)
+	}
+	for i, ch := range s.IntakeChannels {
+		ch = strings.TrimSpace(ch)
+		s.IntakeChannels[i] = ch
+		if !slackChannelID.MatchString(ch) {
+			p.errf("slack.intake_channels", "%q is not a channel id; write the id, like C0123ABCD (channel details → About, at the bottom), not its #name", ch)
+		}
+	}
+	if len(s.IntakeChannels) > 0 && !s.Enabled() {
+		p.errf("slack.intake_channels", "intake channels need the Slack app: set slack.bot_token")
 	}
 	if s.APIURL != "" {
 		u, err := url.Parse(s.APIURL)

@@ -14,6 +14,11 @@ type Telegram struct {
 	Mode          string `yaml:"mode"`           // polling (default): getUpdates; webhook: Telegram calls /telegram/webhook
 	WebhookSecret string `yaml:"webhook_secret"` // webhook mode: the X-Telegram-Bot-Api-Secret-Token every update carries
 	APIURL        string `yaml:"api_url"`        // Bot API server; default https://api.telegram.org (self-hosted, tests)
+	// IntakeToken is a second bot, the one prospects write to: their
+	// messages become leads; empty: no Telegram intake. Always polled.
+	IntakeToken string `yaml:"intake_token"`
+	// IntakeGreeting answers a prospect's /start; empty: an English default.
+	IntakeGreeting string `yaml:"intake_greeting"`
 }
 
 // Telegram modes.
@@ -21,6 +26,9 @@ const (
 	TelegramPolling = "polling"
 	TelegramWebhook = "webhook"
 )
+
+// IntakeEnabled reports whether the prospects' intake bot is configured.
+func (t Telegram) IntakeEnabled() bool { return t.IntakeToken != "" }
 
 // Enabled reports whether the Telegram bot is configured.
 func (t Telegram) Enabled() bool { return t.BotToken != "" }
@@ -49,6 +57,12 @@ func (c *Config) checkTelegram(p *problems) {
 	}
 	if t.BotToken != "" && !strings.Contains(t.BotToken, ":") {
 		p.errf("telegram.bot_token", "a bot token looks like 123456789:AA…; get one from @BotFather")
+	}
+	if t.IntakeToken != "" && !strings.Contains(t.IntakeToken, ":") {
+		p.errf("telegram.intake_token", "a bot token looks like 123456789:AA…; get one for the intake bot from @BotFather")
+	}
+	if t.IntakeToken != "" && t.IntakeToken == t.BotToken {
+		p.errf("telegram.intake_token", "the intake bot needs a bot of its own: prospects and reps cannot share telegram.bot_token")
 	}
 	if t.APIURL != "" {
 		u, err := url.Parse(t.APIURL)

@@ -26,3 +26,27 @@ func TestTelegram(t *testing.T) {
 		})
 	}
 }
+
+func TestChatIntake(t *testing.T) {
+	t.Run("an intake bot and intake channels are read", func(t *testing.T) {
+		c := mustParse(t, valid+"telegram:\n  intake_token: \"456:BB\"\n  intake_greeting: สวัสดีครับ\n"+
+			"slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [C0INTAKE, \" G0PRIVATE \"]\n", nil)
+		if !c.Telegram.IntakeEnabled() || c.Telegram.Enabled() || c.Telegram.IntakeGreeting != "สวัสดีครับ" {
+			t.Fatalf("telegram %+v", c.Telegram)
+		}
+		if len(c.Slack.IntakeChannels) != 2 || c.Slack.IntakeChannels[1] != "G0PRIVATE" {
+			t.Fatalf("slack %+v", c.Slack)
+		}
+	})
+	for _, tc := range []struct{ name, src, want string }{
+		{"a malformed intake token is refused", "telegram:\n  intake_token: nonsense\n", "telegram.intake_token"},
+		{"the reps' token as the intake token is refused", "telegram:\n  bot_token: \"123:AA\"\n  intake_token: \"123:AA\"\n", "a bot of its own"},
+		{"a channel name instead of an id is refused", "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [\"#leads\"]\n", "not a channel id"},
+		{"intake channels without the Slack app are refused", "slack:\n  intake_channels: [C0INTAKE]\n", "set slack.bot_token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := config.Parse([]byte(valid+tc.src), "leadwire.yaml", env(nil))
+			checkErr(t, err, tc.want)
+		})
+	}
+}

@@ -1,0 +1,223 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"leadwire/connectors/chat"
+	"leadwire/core"
+	"leadwire/storage/storagetest"
+)
+
+// Messages in Persian, Thai and Chinese, which must round-trip unchanged.
+const (
+	persian = "سلام، قیمت ۵۰ کاربر چقدر است؟"
+	thai    = "สวัสดีครับ ขอใบเสนอราคาด้วย"
+	chinese = "你好，我们想了解价格。"
+)
+
+// withIntake replaces the world's adapter by one with C0INTAKE as an
+// intake channel captured by connectors/chat, and learns the bot's own id.
+func (w *world) withIntake() {
+	w.t.Helper()
+	intake := chat.NewSlackIntake(w.svc, "Bangkok")
+	w.adapter = New(w.conv, w.svc, Options{BotToken: "xoxb-test", SigningSecret: secret, APIURL: w.api.srv.URL + "/api/",
+		IntakeChannels: []string{"C0INTAKE"},
+		Intake: func(ctx context.Context, m IntakeMessage) (core.CaptureResult, error) {
+			return intake.Capture(ctx, chat.SlackMessage(m))
+		}})
+	w.mux = http.NewServeMux()
+	for pattern, h := range w.adapter.Routes() {
+		w.mux.HandleFunc(pattern, h)
+	}
+	if err := w.adapter.Check(w.ctx); err != nil {
+		w.t.Fatal(err)
+	}
+	w.api.take()
+}
+
+// chatJob is the newest chat reply job, as River hands it to the worker.
+func (w *world) chatJob() *river.Job[core.ChatReplyJob] {
+	w.t.Helper()
+	var raw []byte
+	err := w.db.SQL().QueryRowContext(w.ctx, `SELECT json(args) FROM river_job WHERE kind = ? ORDER BY id DESC LIMIT 1`,
+		core.ChatReplyJob{}.Kind()).Scan(&raw)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var args core.ChatReplyJob
+	if err := json.Unmarshal(raw, &args); err != nil {
+		w.t.Fatal(err)
+	}
+	return &river.Job[core.ChatReplyJob]{Args: args}
+}
+
+func TestIntakeOverSocketMode(t *testing.T) {
+	w := newWorld(t, storagetest.SQLite(t), false)
+	w.withIntake()
+	ws := newSocket(t)
+	w.api.socket = ws.url()
+	w.adapter.opts.AppToken = "xapp-1-test"
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- w.adapter.RunSocket(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-stopped
+	})
+	select {
+	case <-ws.hello:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no connection within 5 s")
+	}
+	event := map[string]any{"token": "legacy", "team_id": "T0ACME", "api_app_id": "A0LW", "type": "event_callback",
+		"event_id": "Ev900", "event_time": start.Unix(),
+		"event": map[string]any{"type": "message", "channel": "C0INTAKE", "channel_type": "channel", "user": "U0PROSPECT",
+			"text": thai, "ts": "1793610000.000100", "event_ts": "1793610000.000100"}}
+	ws.send <- map[string]any{"envelope_id": "E9", "type": "events_api", "accepts_response_payload": false, "payload": event}
+	ws.ack("E9")
+	// Acknowledged only once stored: the lead is there by now.
+	leads, err := w.db.ListLeads(w.ctx, core.LeadFilter{})
+	if err != nil || len(leads) != 1 || leads[0].Message != thai {
+		t.Fatalf("leads %+v, %v", leads, err)
+	}
+}
+
+func TestIntakeChannel(t *testing.T) {
+	w := newWorld(t, storagetest.SQLite(t), false)
+	w.withIntake()
+	w.api.users["U0MEHRNAZ"] = map[string]any{"id": "U0MEHRNAZ", "name": "mehrnaz", "real_name": "Mehrnaz Ahmadi",
+		"profile": map[string]any{"real_name": "Mehrnaz Ahmadi", "email": "Mehrnaz@Example.ir"}}
+	const first = "1793610000.000100"
+	message := func(user, ts, text string, extra map[string]any) map[string]any {
+		m := map[string]any{"type": "message", "channel": "C0INTAKE", "channel_type": "channel", "user": user,
+			"text": text, "ts": ts, "event_ts": ts, "team": "T0ACME"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	leads := func() []core.Lead {
+		t.Helper()
+		ls, err := w.db.ListLeads(w.ctx, core.LeadFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ls
+	}
+	var lead core.Lead
+	activities := func() int {
+		t.Helper()
+		acts, err := w.db.ListActivities(w.ctx, core.ActivityFilter{LeadID: lead.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(acts)
+	}
+
+	t.Run("a prospect's message becomes a lead, answered in its thread with the card", func(t *testing.T) {
+		rec := w.event("Ev100", message("U0MEHRNAZ", first, persian, nil), nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d", rec.Code)
+		}
+		calls := w.api.take()
+		if got := strings.Join(methods(calls), ","); got != "users.info,chat.postMessage" {
+			t.Fatalf("calls %s", got)
+		}
+		post := calls[1]
+		if post.param("channel") != "C0INTAKE" || post.param("thread_ts") != first || !strings.Contains(post.param("blocks"), "Mehrnaz Ahmadi") ||
+			!strings.Contains(post.param("blocks"), "/lw reply L1 TEXT") {
+			t.Fatalf("answer %+v", post)
+		}
+		ls := leads()
+		if len(ls) != 1 || ls[0].SourceChannel != core.ChannelSlack || ls[0].SourceName != "C0INTAKE" || ls[0].Message != persian {
+			t.Fatalf("leads %+v", ls)
+		}
+		lead = ls[0]
+		c, err := w.db.ContactByID(w.ctx, lead.ContactID)
+		if err != nil || c.Name != "Mehrnaz Ahmadi" || len(c.Emails) != 1 || c.Emails[0] != "mehrnaz@example.ir" ||
+			len(c.Handles) != 1 || c.Handles[0] != "slack:U0MEHRNAZ" {
+			t.Fatalf("contact %+v, %v", c, err)
+		}
+	})
+	t.Run("a retried event creates nothing new", func(t *testing.T) {
+		w.event("Ev100", message("U0MEHRNAZ", first, persian, nil), http.Header{"X-Slack-Retry-Num": {"1"}})
+		if calls := w.api.take(); len(calls) != 0 {
+			t.Fatalf("calls %v", methods(calls))
+		}
+	})
+	t.Run("the same message under a new event id (after a restart) creates nothing new", func(t *testing.T) {
+		w.event("Ev101", message("U0MEHRNAZ", first, persian, nil), nil)
+		if calls := w.api.take(); strings.Contains(strings.Join(methods(calls), ","), "chat.postMessage") {
+			t.Fatalf("calls %v", methods(calls))
+		}
+		if len(leads()) != 1 || activities() != 1 {
+			t.Fatalf("leads %d, activities %d", len(leads()), activities())
+		}
+	})
+	t.Run("the author's next message, in the thread, is an activity on the lead", func(t *testing.T) {
+		w.event("Ev102", message("U0MEHRNAZ", "1793610000.000300", thai, map[string]any{"thread_ts": first}), nil)
+		if calls := w.api.take(); strings.Contains(strings.Join(methods(calls), ","), "chat.postMessage") {
+			t.Fatalf("calls %v", methods(calls))
+		}
+		if len(leads()) != 1 || activities() != 2 {
+			t.Fatalf("leads %d, activities %d", len(leads()), activities())
+		}
+	})
+	t.Run("bot messages, the bot's own posts, edits and the team's messages are not prospects", func(t *testing.T) {
+		for i, m := range []map[string]any{
+			message("", "1793610000.000400", "New lead from the form tool", map[string]any{"subtype": "bot_message", "bot_id": "B0ZAP"}),
+			message("U0BOT", "1793610000.000401", "New lead L1", map[string]any{"bot_id": "B0LW"}),
+			message("U0BOT", "1793610000.000402", "New lead L1", nil),
+			message("U0MEHRNAZ", "1793610000.000403", "edited", map[string]any{"subtype": "message_changed"}),
+			message("U0NIRAN", "1793610000.000404", "Thanks, I will call you", map[string]any{"thread_ts": first}),
+		} {
+			w.event("Ev2"+string(rune('0'+i)), m, nil)
+		}
+		if calls := w.api.take(); len(calls) != 0 {
+			t.Fatalf("calls %v", methods(calls))
+		}
+		if len(leads()) != 1 || activities() != 2 {
+			t.Fatalf("leads %d, activities %d", len(leads()), activities())
+		}
+	})
+	t.Run("a colleague not linked to Slack yet is known by email, and is no prospect", func(t *testing.T) {
+		w.api.users["U0ADA"] = map[string]any{"id": "U0ADA", "real_name": "Ada", "profile": map[string]any{"email": "Ada@Example.com"}}
+		w.event("Ev301", message("U0ADA", "1793610000.000600", "Who takes this one?", map[string]any{"thread_ts": first}), nil)
+		if calls := w.api.take(); strings.Join(methods(calls), ",") != "users.info" {
+			t.Fatalf("calls %v", methods(calls))
+		}
+		if len(leads()) != 1 || activities() != 2 {
+			t.Fatalf("leads %d, activities %d", len(leads()), activities())
+		}
+	})
+	t.Run("a message in a channel that is not an intake channel is no lead", func(t *testing.T) {
+		m := message("U0MEHRNAZ", "1793610000.000500", "hello", nil)
+		m["channel"] = "C0BKK"
+		w.event("Ev300", m, nil)
+		if len(leads()) != 1 {
+			t.Fatalf("leads %+v", leads())
+		}
+	})
+	t.Run("a rep's reply posts in the thread of the intake message", func(t *testing.T) {
+		r := w.conv.Handle(w.ctx, w.users["niran"], "reply "+lead.Ref()+" "+chinese+" <b>&</b>")
+		if !strings.Contains(r.Text, "in their Slack thread") {
+			t.Fatalf("reply %+v", r)
+		}
+		w.api.take()
+		if err := chat.NewReplyWorker(w.svc, nil, w.adapter, nil).Work(w.ctx, w.chatJob()); err != nil {
+			t.Fatal(err)
+		}
+		calls := w.api.take()
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("channel") != "C0INTAKE" ||
+			calls[0].param("thread_ts") != first || calls[0].param("text") != chinese+" &lt;b&gt;&amp;&lt;/b&gt;" {
+			t.Fatalf("calls %+v", calls)
+		}
+	})
+}

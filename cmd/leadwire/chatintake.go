@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+
+	slackbot "leadwire/bot/slack"
+	"leadwire/connectors/chat"
+	"leadwire/core"
+)
+
+// telegramIntake builds the bot prospects write to from
+// telegram.intake_token; nil when there is none.
+func (a *App) telegramIntake() (*chat.Telegram, error) {
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.Telegram.IntakeEnabled() {
+		return nil, nil
+	}
+	svc, err := a.Service()
+	if err != nil {
+		return nil, err
+	}
+	return chat.NewTelegram(svc, chat.TelegramOptions{Token: cfg.Telegram.IntakeToken, APIURL: cfg.Telegram.APIURL,
+		Greeting: cfg.Telegram.IntakeGreeting, Log: a.Logger().With("connector", "telegram:intake")})
+}
+
+// runIntake checks the intake bot's token, then reads the prospects'
+// messages until ctx ends: serve runs it with the connectors' context. A
+// Telegram that cannot be reached at start is logged, not fatal: polling
+// retries.
+func (a *App) runIntake(ctx context.Context, lease *leaser, intake *chat.Telegram) error {
+	if intake == nil {
+		return nil
+	}
+	if err := intake.Check(ctx); err != nil {
+		a.Logger().Warn("telegram intake bot is not reachable; polling will retry", "err", err)
+	}
+	return lease.run(ctx, intake.Connector(), intake.Run)
+}
+
+// slackIntake is the Slack adapter's hook for slack.intake_channels:
+// connectors/chat turns each message into a lead or an activity.
+func slackIntake(svc *core.Service) slackbot.IntakeFunc {
+	intake := chat.NewSlackIntake(svc, "")
+	return func(ctx context.Context, m slackbot.IntakeMessage) (core.CaptureResult, error) {
+		return intake.Capture(ctx, chat.SlackMessage(m))
+	}
+}
+
+// addChatWorkers adds the worker that delivers the reps' replies to
+// prospects, through the intake bot or in a Slack intake thread; with
+// either off, replies meant for it are cancelled with a note on the
+// timeline.
+func addChatWorkers(workers *river.Workers, svc *core.Service, intake *chat.Telegram, slack *slackbot.Adapter, log *slog.Logger) {
+	var poster chat.SlackPoster
+	if slack != nil {
+		poster = slack
+	}
+	river.AddWorker(workers, chat.NewReplyWorker(svc, intake, poster, log))
+}

@@ -1,0 +1,234 @@
+// Package chat captures prospects who write in chat: a Telegram bot of
+// their own that prospects talk to (Telegram), and messages posted in
+// Slack intake channels (SlackInbound), each as a core.Inbound; and it
+// delivers the reps' replies back to them (ReplyWorker).
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"leadwire/core"
+	"leadwire/internal/tgpoll"
+)
+
+// TelegramSource is the source name of the Telegram intake bot's inbounds;
+// its counters and offset are kept as connector "telegram:intake".
+const TelegramSource = "intake"
+
+// TelegramCheckpointKey is where, under connector "telegram:intake", the
+// intake bot's polling offset is kept.
+const TelegramCheckpointKey = "offset"
+
+// DefaultGreeting answers a prospect's /start when none is configured.
+const DefaultGreeting = "Hello! Thanks for getting in touch. Tell us what you are looking for, and someone from our team will answer you here shortly."
+
+// TelegramOptions configure the intake bot.
+type TelegramOptions struct {
+	Token string // the intake bot's token from @BotFather (not the reps' bot)
+	// APIURL is the Bot API server, "" for https://api.telegram.org.
+	APIURL string
+	// Greeting answers /start; "" is DefaultGreeting.
+	Greeting string
+	// Team routes the leads (a team name); "" is the default team.
+	Team string
+	// PollTimeout is how long a getUpdates call waits (default 30 s).
+	PollTimeout time.Duration
+	HTTPClient  *http.Client // nil: one with a timeout past PollTimeout
+	Log         *slog.Logger
+}
+
+// Telegram is the intake bot: every private message a prospect sends it
+// becomes a lead (the first) or an activity on their open lead or deal,
+// and the reps' replies reach the prospect through it.
+type Telegram struct {
+	svc  *core.Service
+	api  *tg.Bot
+	http *http.Client
+	opts TelegramOptions
+	log  *slog.Logger
+}
+
+// NewTelegram returns the intake bot over the services.
+func NewTelegram(svc *core.Service, opts TelegramOptions) (*Telegram, error) {
+	if opts.Token == "" {
+		return nil, errors.New("telegram intake: no bot token")
+	}
+	if opts.PollTimeout <= 0 {
+		opts.PollTimeout = 30 * time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = "https://api.telegram.org"
+	}
+	if strings.TrimSpace(opts.Greeting) == "" {
+		opts.Greeting = DefaultGreeting
+	}
+	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
+	api, err := tg.New(opts.Token, tg.WithServerURL(opts.APIURL), tg.WithSkipGetMe(),
+		tg.WithHTTPClient(opts.PollTimeout, opts.HTTPClient))
+	if err != nil {
+		return nil, fmt.Errorf("telegram intake: %w", err)
+	}
+	return &Telegram{svc: svc, api: api, http: opts.HTTPClient, opts: opts, log: opts.Log}, nil
+}
+
+// Connector is the intake bot's connector name: "telegram:intake".
+func (t *Telegram) Connector() string {
+	return core.ConnectorName(core.ChannelTelegram, TelegramSource)
+}
+
+// Check calls getMe, so a wrong token shows at start-up.
+func (t *Telegram) Check(ctx context.Context) error {
+	if _, err := t.api.GetMe(ctx); err != nil {
+		return fmt.Errorf("telegram intake getMe: %w; check telegram.intake_token", err)
+	}
+	return nil
+}
+
+// Run reads the prospects' messages by long polling until ctx ends, the
+// offset kept as a checkpoint; a message that could not be stored (the
+// database is away) is asked for again, so none is lost.
+func (t *Telegram) Run(ctx context.Context) error {
+	return tgpoll.Run(ctx, tgpoll.Config{
+		APIURL: t.opts.APIURL, Token: t.opts.Token, Timeout: t.opts.PollTimeout,
+		AllowedUpdates: []string{"message"},
+		HTTP:           t.http, Log: t.log,
+		Checkpoint: core.Checkpoint{Connector: t.Connector(), Key: TelegramCheckpointKey},
+		Load:       t.svc.Store().LoadCheckpoint,
+		Save:       t.svc.Checkpoint,
+		Handle:     t.HandleUpdate,
+		SetError:   t.svc.ConnectorError,
+		TokenKey:   "telegram.intake_token",
+		Statuses:   t.svc.Store().ConnectorStatuses,
+	})
+}
+
+// HandleUpdate acts on one update: /start is greeted; any other private
+// message from a person is captured. It returns an error only when the
+// message could not be stored and should come again.
+func (t *Telegram) HandleUpdate(ctx context.Context, u *models.Update) error {
+	m := u.Message
+	if m == nil || m.From == nil || m.From.IsBot || m.Chat.Type != models.ChatTypePrivate {
+		return nil // edits, groups the bot was added to, other bots
+	}
+	if isStart(m.Text) {
+		if err := t.Send(ctx, m.Chat.ID, t.opts.Greeting); err != nil {
+			t.log.Warn("telegram intake greeting failed", "chat", m.Chat.ID, "err", err)
+		}
+		return nil
+	}
+	in := TelegramInbound(m)
+	in.Team = t.opts.Team
+	res, err := t.svc.Capture(ctx, in)
+	switch {
+	case err != nil && core.KindOf(err) == core.KindInternal:
+		return err
+	case err != nil:
+		t.log.Warn("telegram intake message refused", "chat", m.Chat.ID, "err", err)
+		if ferr := t.svc.Fail(ctx, core.FailedInbound{Connector: t.Connector(), ExternalID: in.ExternalID,
+			Error: core.Message(err), Raw: []byte(in.Text)}, nil); ferr != nil {
+			return ferr
+		}
+	case res.NewLead:
+		t.log.Info("telegram intake lead", "lead", res.LeadID, "contact", res.ContactID)
+	}
+	return nil
+}
+
+// isStart reports whether text is the /start command (with or without a
+// deep-link payload or the bot's @name).
+func isStart(text string) bool {
+	word, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	word, _, _ = strings.Cut(word, "@")
+	return strings.EqualFold(word, "/start")
+}
+
+// TelegramInbound maps a prospect's private message to an inbound: the
+// sender's Telegram id is the contact's handle, chat and message id the
+// idempotency key; the username and language go with the lead.
+func TelegramInbound(m *models.Message) core.Inbound {
+	in := core.Inbound{
+		Channel:    core.ChannelTelegram,
+		Source:     TelegramSource,
+		ExternalID: core.TelegramMessageRef(m.Chat.ID, m.ID),
+		Name:       strings.TrimSpace(m.From.FirstName + " " + m.From.LastName),
+		Handle:     core.ChannelTelegram + ":" + strconv.FormatInt(m.From.ID, 10),
+		Text:       messageText(m),
+		ReceivedAt: time.Unix(int64(m.Date), 0).UTC(),
+		Metadata:   map[string]string{},
+	}
+	if m.Date == 0 {
+		in.ReceivedAt = time.Time{} // capture stamps it
+	}
+	if m.From.Username != "" {
+		in.Metadata["telegram_username"] = "@" + m.From.Username
+	}
+	if m.From.LanguageCode != "" {
+		in.Metadata["language"] = m.From.LanguageCode
+	}
+	if c := m.Contact; c != nil && c.UserID == m.From.ID && c.PhoneNumber != "" {
+		// The prospect shared their own number.
+		in.Phone = c.PhoneNumber
+		if !strings.HasPrefix(in.Phone, "+") && strings.IndexFunc(in.Phone, func(r rune) bool { return !unicode.IsDigit(r) }) < 0 {
+			in.Phone = "+" + in.Phone // Telegram gives it without the plus
+		}
+	}
+	return in
+}
+
+// messageText is a message's text, or its caption, or what it carries.
+func messageText(m *models.Message) string {
+	switch {
+	case strings.TrimSpace(m.Text) != "":
+		return m.Text
+	case strings.TrimSpace(m.Caption) != "":
+		return m.Caption
+	case m.Contact != nil:
+		return "[shared a contact: " + strings.TrimSpace(m.Contact.FirstName+" "+m.Contact.LastName) + " " + m.Contact.PhoneNumber + "]"
+	case m.Location != nil:
+		return fmt.Sprintf("[shared a location: %.5f, %.5f]", m.Location.Latitude, m.Location.Longitude)
+	case len(m.Photo) > 0:
+		return "[sent a photo]"
+	case m.Document != nil:
+		return "[sent a file: " + m.Document.FileName + "]"
+	case m.Voice != nil || m.Audio != nil:
+		return "[sent a voice message]"
+	case m.Video != nil || m.VideoNote != nil:
+		return "[sent a video]"
+	case m.Sticker != nil:
+		return "[sent a sticker " + m.Sticker.Emoji + "]"
+	}
+	return "[sent a message leadwire cannot show]"
+}
+
+// Send writes text to a chat as plain text (no markup to escape). A 429
+// comes back as *tg.TooManyRequestsError; a prospect who blocked the bot
+// or never started it as a core.Undeliverable error.
+func (t *Telegram) Send(ctx context.Context, chat int64, text string) error {
+	off := true
+	_, err := t.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: text,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: &off}})
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, tg.ErrorForbidden):
+		return core.Undeliverable(fmt.Errorf("telegram intake sendMessage to %d: %w", chat, err))
+	}
+	return fmt.Errorf("telegram intake sendMessage to %d: %w", chat, err)
+}

@@ -1,0 +1,198 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxChatReply is the longest reply, in characters, a chat takes in one
+// message (Telegram's limit).
+const MaxChatReply = 4096
+
+// ChatReplyJob sends a rep's reply, a chat_out activity, to the prospect
+// in the chat the prospect wrote from.
+type ChatReplyJob struct {
+	ActivityID int64  `json:"activity_id"`
+	Channel    string `json:"channel"`          // ChannelTelegram or ChannelSlack
+	To         string `json:"to"`               // the Telegram chat id, or the Slack channel id
+	Thread     string `json:"thread,omitempty"` // Slack: the ts of the message the prospect started with
+}
+
+// Kind implements Job.
+func (ChatReplyJob) Kind() string { return "chat_reply" }
+
+// JobOptions implements JobScheduler: a reply is sent once.
+func (j ChatReplyJob) JobOptions() JobOptions {
+	return JobOptions{UniqueKey: NoticeKey("chat_reply", j.ActivityID)}
+}
+
+// ChatReply is what Service.ReplyToContact did: the activity recorded and
+// where it goes.
+type ChatReply struct {
+	Activity *Activity
+	Contact  *Contact
+	Job      ChatReplyJob
+}
+
+// TelegramMessageRef is the external id of a Telegram message, as its
+// activity's ExternalRef: "telegram:CHAT:MESSAGE".
+func TelegramMessageRef(chat int64, message int) string {
+	return "telegram:" + strconv.FormatInt(chat, 10) + ":" + strconv.Itoa(message)
+}
+
+// SlackMessageRef is the external id of a Slack message, as its
+// activity's ExternalRef: "slack:CHANNEL:TS".
+func SlackMessageRef(channel, ts string) string { return "slack:" + channel + ":" + ts }
+
+// chatRef reads a TelegramMessageRef or a SlackMessageRef.
+func chatRef(ref string) (channel, to, ts string, ok bool) {
+	ch, rest, _ := strings.Cut(ref, ":")
+	to, ts, ok = strings.Cut(rest, ":")
+	switch {
+	case !ok || to == "" || ts == "":
+		return "", "", "", false
+	case ch == ChannelTelegram:
+		if _, err := strconv.ParseInt(to, 10, 64); err != nil {
+			return "", "", "", false
+		}
+	case ch != ChannelSlack:
+		return "", "", "", false
+	}
+	return ch, to, ts, true
+}
+
+// ReplyToContact sends text to the prospect of a lead or deal in the chat
+// they wrote from (the Telegram intake bot, or the thread of their message
+// in a Slack intake channel): in one transaction it records a chat_out
+// activity on the timeline and enqueues the ChatReplyJob that delivers it.
+// A contact who never wrote in chat is refused, with how else to reach
+// them.
+func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text string) (*ChatReply, error) {
+	text = strings.TrimSpace(cleanText(text))
+	if text == "" {
+		return nil, Errorf(KindInvalid, "the reply is empty; write: reply %s your text", ref)
+	}
+	if n := utf8.RuneCountInString(text); n > MaxChatReply {
+		return nil, Errorf(KindInvalid, "the reply is %d characters; a chat message takes at most %d, so send it in parts", n, MaxChatReply)
+	}
+	out := &ChatReply{}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		if ref.Kind == 'L' {
+			// A reply on the lead stays on the lead's timeline.
+			dealID = 0
+		}
+		c, err := tx.ContactByID(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		job, err := chatRoute(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		act := &Activity{Kind: ActivityChatOut, ContactID: contactID, LeadID: leadID, DealID: dealID, UserID: actor.ID, Body: text, At: now}
+		if err := tx.AddActivity(ctx, act); err != nil {
+			return err
+		}
+		if err := s.touch(ctx, tx, leadID, dealID, now); err != nil {
+			return err
+		}
+		job.ActivityID = act.ID
+		if err := tx.Enqueue(ctx, job); err != nil {
+			return err
+		}
+		out.Activity, out.Contact, out.Job = act, c, job
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reply on %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+// chatRoute finds where a reply to the contact goes: the chat of their
+// newest chat message (in Slack, the thread of the first message they
+// wrote in that channel), else their Telegram handle.
+func chatRoute(ctx context.Context, tx Reader, c *Contact) (ChatReplyJob, error) {
+	acts, err := tx.ListActivities(ctx, ActivityFilter{ContactID: c.ID, Limit: 500})
+	if err != nil {
+		return ChatReplyJob{}, err
+	}
+	var job ChatReplyJob
+	for _, a := range acts { // newest first
+		if a.Kind != ActivityChatIn {
+			continue
+		}
+		ch, to, ts, ok := chatRef(a.ExternalRef)
+		if !ok {
+			continue
+		}
+		switch {
+		case job.Channel == "":
+			job = ChatReplyJob{Channel: ch, To: to}
+			if ch == ChannelTelegram {
+				return job, nil
+			}
+			job.Thread = ts
+		case ch == ChannelSlack && to == job.To:
+			job.Thread = ts // an older message in the same channel
+		}
+	}
+	if job.Channel != "" {
+		return job, nil
+	}
+	for _, h := range c.Handles {
+		if id, ok := strings.CutPrefix(h, ChannelTelegram+":"); ok {
+			if _, err := strconv.ParseInt(id, 10, 64); err == nil {
+				return ChatReplyJob{Channel: ChannelTelegram, To: id}, nil
+			}
+		}
+	}
+	return ChatReplyJob{}, noChat(c)
+}
+
+// noChat refuses a reply to a contact who never wrote in chat, saying how
+// else to reach them.
+func noChat(c *Contact) error {
+	who := c.Name
+	if who == "" {
+		who = "This contact"
+	}
+	how := "there is no email or phone either: add one, or note the lead instead"
+	switch {
+	case len(c.Emails) > 0:
+		how = "write to " + c.Emails[0] + " by email instead"
+	case len(c.Phones) > 0:
+		how = "call " + c.Phones[0] + " instead"
+	}
+	src := ""
+	if c.Source != "" && c.Source != ChannelTelegram && c.Source != ChannelSlack {
+		src = " (came by " + c.Source + ")"
+	}
+	return Errorf(KindInvalid, "%s%s has never written to us in chat, so a reply cannot reach them there; %s", who, src, how)
+}
+
+// ChatReplyUndelivered notes on the timeline that a reply could not reach
+// the prospect (they blocked the bot, the channel is gone), next to the
+// reply itself, so the rep sees it and tries another way.
+func (s *Service) ChatReplyUndelivered(ctx context.Context, activityID int64, reason string) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.ActivityByID(ctx, activityID)
+		if err != nil {
+			return err
+		}
+		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: a.ContactID, LeadID: a.LeadID, DealID: a.DealID,
+			Subject: "Reply not delivered", Body: cleanLine(reason), At: s.clock.Now()})
+	})
+	if err != nil {
+		return fmt.Errorf("note undelivered reply %d: %w", activityID, err)
+	}
+	return nil
+}
