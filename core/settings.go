@@ -45,6 +45,8 @@ type Settings struct {
 	// Channels are the notice channels configured (ChannelSlack,
 	// ChannelTelegram, ChannelEmail); Announce uses only these.
 	Channels []string
+	// Rules are the configured automations, in order.
+	Rules []Rule
 }
 
 // LoopGuard limits how many new leads one sender may open in a window.
