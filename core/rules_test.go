@@ -67,7 +67,7 @@ func TestRulesWithoutTheirTriggerEnqueueNothing(t *testing.T) {
 func TestRules(t *testing.T) {
 	rules := []core.Rule{
 		{Name: "hot web leads", Trigger: core.TriggerLeadCaptured,
-			When: core.RuleConditions{Sources: []string{"WebForm"}, Team: "bangkok", MinScore: ptr(10)},
+			When:    core.RuleConditions{Sources: []string{"WebForm"}, Team: "bangkok", MinScore: ptr(10)},
 			Actions: []core.RuleAction{{Kind: core.ActionAddScore, Points: 20}, {Kind: core.ActionAssignRoundRobin}}},
 		{Name: "first call", Trigger: core.TriggerLeadClaimed,
 			Actions: []core.RuleAction{{Kind: core.ActionCreateTask, Title: "first call", Due: 2 * time.Hour},
