@@ -57,7 +57,7 @@ type Config struct {
 	Telegram Telegram `yaml:"telegram"` // the Telegram bot
 	SMTP     any      `yaml:"smtp"`     // reserved: outgoing mail
 	Digest   any      `yaml:"digest"`   // reserved: manager digests
-	Rules    any      `yaml:"rules"`    // reserved: routing and assignment rules
+	Rules    []Rule   `yaml:"rules"`    // automations: see rules.go
 
 	// Filled by validation, so the mapping methods cannot fail.
 	settings  core.Settings
@@ -257,6 +257,7 @@ func (c *Config) Settings() core.Settings {
 	s.Scoring.FreeMailDomains = maps.Clone(s.Scoring.FreeMailDomains)
 	s.LostReasons = slices.Clone(s.LostReasons)
 	s.DisqualifyReasons = slices.Clone(s.DisqualifyReasons)
+	s.Rules = slices.Clone(s.Rules)
 	return s
 }
 
