@@ -52,10 +52,11 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram)
-	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger()), a.Logger().With("part", "jobs"))
+	jobs, err := newJobClient(db, followUpWorkers(jobWorkers(slack, telegram, a.Logger()), a.svc, a.Logger()), a.Logger().With("part", "jobs"))
 	if err != nil {
 		return err
 	}
+	jobs.PeriodicJobs().AddMany(followUpPeriodicJobs())
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w; pick another address with --listen or http.listen", listen, err)
