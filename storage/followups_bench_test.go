@@ -14,13 +14,28 @@ import (
 // only); each sweep after it, as River runs one every few minutes, finds
 // nothing new to tell and is what a replica pays in steady state.
 func BenchmarkSweepRotting(b *testing.B) {
+	b.Run("marks", func(b *testing.B) { benchSweepRotting(b, false) })
+	// Every owner has linked Slack: the first sweep also enqueues a
+	// notice job per rotting deal.
+	b.Run("slack", func(b *testing.B) { benchSweepRotting(b, true) })
+}
+
+func benchSweepRotting(b *testing.B, slack bool) {
 	db, n, _ := benchDB(b)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM rot_notices`); err != nil {
-		b.Fatal(err)
+	settings := core.DefaultSettings()
+	reset := []string{`DELETE FROM rot_notices`, `DELETE FROM river_job WHERE kind = 'notify'`, `UPDATE users SET slack_id = NULL`}
+	if slack {
+		settings.Channels = []string{core.ChannelSlack}
+		reset[2] = `UPDATE users SET slack_id = 'U' || id`
 	}
-	svc := core.NewService(db, nil, core.DefaultSettings(), nil)
+	for _, q := range reset {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	svc := core.NewService(db, nil, settings, nil)
 	start := time.Now()
 	noticed, err := svc.SweepRotting(ctx, now)
 	if err != nil {
