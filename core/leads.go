@@ -247,6 +247,9 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		if err := tx.AddStageChange(ctx, &StageChange{DealID: deal.ID, ToStage: open[0].ID, At: now, ByUserID: actor.ID}); err != nil {
 			return err
 		}
+		if err := s.fireStage(ctx, tx, deal, &open[0]); err != nil {
+			return err
+		}
 		l.Status, l.DealID, l.OwnerID, l.UpdatedAt = LeadQualified, deal.ID, owner, now
 		if l.ClaimedAt.IsZero() {
 			l.ClaimedAt = now

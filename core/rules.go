@@ -14,7 +14,7 @@ type RuleTrigger string
 const (
 	TriggerLeadCaptured     RuleTrigger = "lead.captured"      // a new lead was captured
 	TriggerLeadClaimed      RuleTrigger = "lead.claimed"       // a rep claimed a lead
-	TriggerDealStageChanged RuleTrigger = "deal.stage_changed" // a deal entered a stage (won and lost too)
+	TriggerDealStageChanged RuleTrigger = "deal.stage_changed" // a deal entered a stage: its first when qualified, won and lost too
 	TriggerDealWon          RuleTrigger = "deal.won"
 	TriggerDealLost         RuleTrigger = "deal.lost"
 	TriggerDealIdle         RuleTrigger = "deal.idle" // the rotting sweep found the deal rotting, once a period

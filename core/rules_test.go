@@ -248,3 +248,24 @@ func TestRules(t *testing.T) {
 		})
 	})
 }
+
+func TestANewDealEntersItsFirstStage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.svc = withChannels(t, f, []core.Rule{{Name: "budget", Trigger: core.TriggerDealStageChanged, When: core.RuleConditions{Stage: "Prospecting"},
+			Actions: []core.RuleAction{{Kind: core.ActionCreateTask, Title: "check the budget", Due: 24 * time.Hour}}}})
+		runner := &ruleRunner{svc: f.svc, db: db}
+		id := f.newLead(t, "Bangkok", "new@corp.th")
+		d, err := f.svc.Qualify(f.ctx, f.repA, id, core.QualifyInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := runner.run(t); !slices.Equal(got, []string{"budget"}) {
+			t.Fatalf("applied %v", got)
+		}
+		ts, err := db.ListTasks(f.ctx, core.TaskFilter{DealID: d.ID})
+		if err != nil || len(ts) != 1 || ts[0].Title != "check the budget" || ts[0].OwnerID != f.repA.ID {
+			t.Fatalf("tasks = %+v, %v", ts, err)
+		}
+	})
+}
