@@ -255,6 +255,9 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		if err := tx.Enqueue(ctx, NewLeadJob{LeadID: lead.ID}); err != nil {
 			return CaptureResult{}, err
 		}
+		if err := s.fire(ctx, tx, RuleJob{Trigger: TriggerLeadCaptured, LeadID: lead.ID}); err != nil {
+			return CaptureResult{}, err
+		}
 	}
 	if lead != nil && !res.NewLead {
 		lead.ScoreHits = append(lead.ScoreHits, s.eventHits(in.Events, now)...)

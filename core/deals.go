@@ -53,7 +53,10 @@ func (s *Service) Move(ctx context.Context, actor *User, dealID int64, stage str
 			return Errorf(KindConflict, "%s is already in %s", d.Ref(), to.Name)
 		}
 		deal = d
-		return s.changeStage(ctx, tx, actor, d, p, to, "")
+		if err := s.changeStage(ctx, tx, actor, d, p, to, ""); err != nil {
+			return err
+		}
+		return s.fireStage(ctx, tx, d, to)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("move %s: %w", DealRef(dealID), err)
@@ -87,7 +90,10 @@ func (s *Service) close(ctx context.Context, actor *User, dealID int64, kind Sta
 			return Errorf(KindInvalid, "pipeline %q has no %s stage", p.Name, kind)
 		}
 		deal = d
-		return s.changeStage(ctx, tx, actor, d, p, to, reason)
+		if err := s.changeStage(ctx, tx, actor, d, p, to, reason); err != nil {
+			return err
+		}
+		return s.fireStage(ctx, tx, d, to)
 	})
 	if err != nil {
 		verb := map[StageKind]string{StageWon: "win", StageLost: "lose"}[kind]
@@ -123,7 +129,10 @@ func (s *Service) Reopen(ctx context.Context, actor *User, dealID int64) (*Deal,
 			}
 		}
 		deal = d
-		return s.changeStage(ctx, tx, actor, d, p, to, "")
+		if err := s.changeStage(ctx, tx, actor, d, p, to, ""); err != nil {
+			return err
+		}
+		return s.fireStage(ctx, tx, d, to)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reopen %s: %w", DealRef(dealID), err)

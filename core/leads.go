@@ -66,7 +66,10 @@ func (s *Service) Claim(ctx context.Context, actor *User, leadID int64) (*Lead, 
 			return Errorf(KindConflict, "%s is already claimed by someone else", l.Ref())
 		}
 		lead = l
-		return s.setOwner(ctx, tx, actor, l, actor, "claimed by "+actor.display())
+		if err := s.setOwner(ctx, tx, actor, l, actor, "claimed by "+actor.display()); err != nil {
+			return err
+		}
+		return s.fire(ctx, tx, RuleJob{Trigger: TriggerLeadClaimed, LeadID: l.ID})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim %s: %w", LeadRef(leadID), err)
@@ -242,6 +245,9 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 			return err
 		}
 		if err := tx.AddStageChange(ctx, &StageChange{DealID: deal.ID, ToStage: open[0].ID, At: now, ByUserID: actor.ID}); err != nil {
+			return err
+		}
+		if err := s.fireStage(ctx, tx, deal, &open[0]); err != nil {
 			return err
 		}
 		l.Status, l.DealID, l.OwnerID, l.UpdatedAt = LeadQualified, deal.ID, owner, now

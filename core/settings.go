@@ -47,6 +47,8 @@ type Settings struct {
 	Channels []string
 	// Alerts tune the connector health alerts to the admins.
 	Alerts Alerts
+	// Rules are the configured automations, in order.
+	Rules []Rule
 }
 
 // LoopGuard limits how many new leads one sender may open in a window.

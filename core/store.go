@@ -109,6 +109,16 @@ type Reader interface {
 	// RottingDeals lists open deals whose last activity is older than their
 	// stage's rotting limit at now, most rotten first.
 	RottingDeals(ctx context.Context, f StatsFilter, now time.Time, limit int) ([]Deal, error)
+	// RottingDue lists, by id after afterID, open deals past their stage's
+	// rotting limit at now that are due a rotting notice: none noticed
+	// yet since their last activity, or the noticed period over. Deals
+	// with an open task due or snoozed past now are left out. next is the
+	// id to go on after; 0 when there is no more.
+	RottingDue(ctx context.Context, now time.Time, afterID int64, limit int) (due []RotDue, next int64, err error)
+	// UnclaimedDue lists, by id after afterID, new unowned leads of the
+	// team created in [since, first) that have had no unclaimed notice,
+	// and those created before second that have not had the manager's.
+	UnclaimedDue(ctx context.Context, teamID int64, since, first, second time.Time, afterID int64, limit int) ([]UnclaimedDue, error)
 }
 
 // Tx is a read-write transaction. Create methods set the record's ID (and
@@ -178,6 +188,13 @@ type Tx interface {
 	// PutInboundResult records what an idempotency key became; a key seen
 	// before returns an error of KindConflict.
 	PutInboundResult(ctx context.Context, key InboundKey, r CaptureResult) error
+
+	// MarkRotNotice records that the deal's rotting notice for the period
+	// ending at until went out, counted from since (its last activity).
+	MarkRotNotice(ctx context.Context, dealID int64, since, until time.Time) error
+	// MarkUnclaimedNotice records the unclaimed notices a lead has had:
+	// 1 the team's, 2 the manager's too.
+	MarkUnclaimedNotice(ctx context.Context, leadID int64, level int) error
 }
 
 // StatsFilter narrows metrics to a team, a rep, a pipeline and a period.

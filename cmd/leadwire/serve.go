@@ -62,13 +62,14 @@ func (c *ServeCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	workers := jobWorkers(slack, telegram, a.Logger())
+	workers := followUpWorkers(jobWorkers(slack, telegram, a.Logger()), svc, a.Logger())
 	addChatWorkers(workers, svc, intake, slack, a.Logger().With("part", "jobs"))
 	periodic := healthChecks(workers, svc, a.Logger().With("part", "health"))
 	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"), periodic...)
 	if err != nil {
 		return err
 	}
+	jobs.PeriodicJobs().AddMany(followUpPeriodicJobs())
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w; pick another address with --listen or http.listen", listen, err)

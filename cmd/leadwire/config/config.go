@@ -58,7 +58,7 @@ type Config struct {
 	Alerts   Alerts   `yaml:"alerts"`   // connector health alerts to the admins
 	SMTP     SMTP     `yaml:"smtp"`     // outgoing mail: digests, sequences
 	Digest   any      `yaml:"digest"`   // reserved: manager digests
-	Rules    any      `yaml:"rules"`    // reserved: routing and assignment rules
+	Rules    []Rule   `yaml:"rules"`    // automations: see rules.go
 
 	// Filled by validation, so the mapping methods cannot fail.
 	settings  core.Settings
@@ -259,6 +259,7 @@ func (c *Config) Settings() core.Settings {
 	s.LostReasons = slices.Clone(s.LostReasons)
 	s.DisqualifyReasons = slices.Clone(s.DisqualifyReasons)
 	s.Alerts.Watched = slices.Clone(s.Alerts.Watched)
+	s.Rules = slices.Clone(s.Rules)
 	return s
 }
 

@@ -56,6 +56,7 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkPeople(p)
 	c.checkPipelines(p)
 	c.checkTargets(p)
+	c.checkRules(p)
 	c.checkEmail(p)
 	c.checkForms(p)
 	c.checkWebhooks(p)
