@@ -108,6 +108,16 @@ func (r *reader) dealWhere(f core.StatsFilter) where {
 	return w
 }
 
+// closedWhere adds f's closing-time window to w (Deals, DealsByOwner).
+func (r *reader) closedWhere(w *where, f core.StatsFilter) {
+	if !f.ClosedFrom.IsZero() {
+		w.add("d.closed_at >= ?", r.d.time(f.ClosedFrom))
+	}
+	if !f.ClosedTo.IsZero() {
+		w.add("d.closed_at < ?", r.d.time(f.ClosedTo))
+	}
+}
+
 func (r *reader) leadStats(ctx context.Context, f core.StatsFilter, out *core.StatsData) error {
 	w := r.leadWhere(f)
 	var rows []struct {
@@ -177,6 +187,7 @@ func (r *reader) leadStats(ctx context.Context, f core.StatsFilter, out *core.St
 
 func (r *reader) dealStats(ctx context.Context, f core.StatsFilter, out *core.StatsData) error {
 	w := r.dealWhere(f)
+	r.closedWhere(&w, f)
 	var rows []struct {
 		OwnerID  nullID  `db:"owner_id"`
 		Status   string  `db:"status"`
