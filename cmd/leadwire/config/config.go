@@ -56,7 +56,7 @@ type Config struct {
 	Slack    Slack    `yaml:"slack"`    // the Slack app
 	Telegram Telegram `yaml:"telegram"` // the Telegram bot
 	SMTP     SMTP     `yaml:"smtp"`     // outgoing mail: digests, sequences
-	Digest   any      `yaml:"digest"`   // reserved: manager digests
+	Digest   Digest   `yaml:"digest"`   // the managers' digest
 	Rules    any      `yaml:"rules"`    // reserved: routing and assignment rules
 
 	// Filled by validation, so the mapping methods cannot fail.
@@ -257,6 +257,9 @@ func (c *Config) Settings() core.Settings {
 	s.Scoring.FreeMailDomains = maps.Clone(s.Scoring.FreeMailDomains)
 	s.LostReasons = slices.Clone(s.LostReasons)
 	s.DisqualifyReasons = slices.Clone(s.DisqualifyReasons)
+	s.Channels = slices.Clone(s.Channels)
+	s.Digest.Weekdays = slices.Clone(s.Digest.Weekdays)
+	s.Digest.Channels = slices.Clone(s.Digest.Channels)
 	return s
 }
 
