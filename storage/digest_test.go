@@ -67,8 +67,8 @@ func TestDigestQueries(t *testing.T) {
 		}
 		task(f.rep.ID, before, nil)
 		task(f.rep.ID, inDay, nil)
-		task(f.rep.ID, at(time.Hour), nil)                                             // not due yet
-		task(f.rep.ID, before, func(t *core.Task) { t.Done, t.DoneAt = true, inDay })  // done
+		task(f.rep.ID, at(time.Hour), nil)                                            // not due yet
+		task(f.rep.ID, before, func(t *core.Task) { t.Done, t.DoneAt = true, inDay }) // done
 		task(f.rep.ID, before, func(t *core.Task) { t.SnoozedUntil = at(time.Hour) }) // snoozed past now
 		task(f.mgr.ID, inDay, func(t *core.Task) { t.SnoozedUntil = at(-time.Hour) }) // snooze over
 
@@ -119,8 +119,14 @@ func TestDigestQueries(t *testing.T) {
 		})
 		t.Run("claims a setting once", func(t *testing.T) {
 			var first, second bool
-			update(t, db, func(tx core.Tx) (err error) { first, err = tx.ClaimSetting(ctx, "digest:1:2026-11-02", "a"); return err })
-			update(t, db, func(tx core.Tx) (err error) { second, err = tx.ClaimSetting(ctx, "digest:1:2026-11-02", "b"); return err })
+			update(t, db, func(tx core.Tx) (err error) {
+				first, err = tx.ClaimSetting(ctx, "digest:1:2026-11-02", "a")
+				return err
+			})
+			update(t, db, func(tx core.Tx) (err error) {
+				second, err = tx.ClaimSetting(ctx, "digest:1:2026-11-02", "b")
+				return err
+			})
 			v, err := db.Setting(ctx, "digest:1:2026-11-02")
 			if err != nil {
 				t.Fatal(err)
