@@ -28,7 +28,7 @@ type Digest struct {
 	Unclaimed         []Lead        // unclaimed leads now, oldest first, at most ten
 	MoreUnclaimed     bool
 
-	Moves       []DigestMove // stage moves within the window, by stage entered
+	Moves       []DigestMove // moves into open stages within the window, by stage
 	Won, Lost   int64        // deals closed within the window
 	WonValue    Money
 	LostReasons []ReasonCount
@@ -154,7 +154,8 @@ func (s *Service) BuildDigest(ctx context.Context, managerID int64, day string) 
 	for _, p := range pipelines {
 		for _, st := range p.Stages {
 			for _, m := range moves {
-				if m.StageID == st.ID {
+				// Moves into Won and Lost are the wins and losses.
+				if m.StageID == st.ID && st.Kind == StageOpen {
 					d.Moves = append(d.Moves, DigestMove{Pipeline: p.Name, Stage: st.Name, Moves: m.Moves})
 				}
 			}
