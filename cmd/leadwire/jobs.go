@@ -47,13 +47,14 @@ func (w *telegramNewLead) Work(ctx context.Context, job *river.Job[core.NewLeadJ
 	return w.Worker.Work(ctx, job)
 }
 
-// newJobClient returns the River client that runs the jobs; Start and
-// Stop it.
-func newJobClient(db *storage.DB, workers *river.Workers, log *slog.Logger) (*river.Client[*sql.Tx], error) {
+// newJobClient returns the River client that runs the jobs, and the
+// periodic ones given; Start and Stop it.
+func newJobClient(db *storage.DB, workers *river.Workers, log *slog.Logger, periodic ...*river.PeriodicJob) (*river.Client[*sql.Tx], error) {
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
-		Workers: workers,
-		Logger:  log,
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Workers:      workers,
+		Logger:       log,
+		PeriodicJobs: periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)

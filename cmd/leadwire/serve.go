@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -52,7 +53,13 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram)
-	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger()), a.Logger().With("part", "jobs"))
+	workers := jobWorkers(slack, telegram, a.Logger())
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	river.AddWorker(workers, &digestWorker{svc: svc})
+	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"), digestPeriodic())
 	if err != nil {
 		return err
 	}
