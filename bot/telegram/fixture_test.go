@@ -102,6 +102,13 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		for k, v := range r.MultipartForm.Value {
 			c.Params[k] = v[0]
 		}
+		for k, fh := range r.MultipartForm.File { // uploads: "name:content"
+			if f, err := fh[0].Open(); err == nil {
+				b, _ := io.ReadAll(f)
+				f.Close()
+				c.Params[k] = fh[0].Filename + ":" + string(b)
+			}
+		}
 	}
 	a.mu.Lock()
 	a.calls = append(a.calls, c)
@@ -122,7 +129,7 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		result = map[string]any{"id": 123456, "is_bot": true, "first_name": "leadwire", "username": "leadwire_bot"}
 	case "getUpdates":
 		result = a.pending(r.Context(), c.Params["offset"])
-	case "sendMessage", "editMessageText":
+	case "sendMessage", "editMessageText", "sendPhoto":
 		a.mu.Lock()
 		a.msg++
 		id := a.msg
