@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -181,7 +182,10 @@ func TestDigestsAreScheduledOncePerManagerAndWorkingDay(t *testing.T) {
 }
 
 func TestDigestScheduleSpotChecks(t *testing.T) {
-	db := storagetest.SQLite(t)
+	storagetest.Each(t, digestScheduleSpotChecks)
+}
+
+func digestScheduleSpotChecks(t *testing.T, db *storage.DB) {
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 3, 30, 5, 59, 0, 0, time.UTC)}
 	svc := digestWorld(t, db, core.DigestSettings{}, clock)
@@ -245,4 +249,35 @@ func TestDigestChannels(t *testing.T) {
 	if want := []string{"email 2026-11-01"}; !slices.Equal(got, want) {
 		t.Errorf("digest jobs %v, want %v: only the digest channels configured and reachable", got, want)
 	}
+}
+
+func TestTwoReplicasAnnounceEachDigestOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 30, 9, 0, 0, 0, time.UTC) // every manager past 08:00
+		a := digestWorld(t, db, core.DigestSettings{}, &fakeClock{now: now})
+		settings := a.Settings()
+		b := core.NewService(db, &fakeClock{now: now}, settings, nil)
+		var wg sync.WaitGroup
+		counts := make([]int, 8)
+		errs := make([]error, 8)
+		for i := range counts {
+			svc := a
+			if i%2 == 1 {
+				svc = b
+			}
+			wg.Go(func() { counts[i], errs[i] = svc.ScheduleDigests(ctx, now) })
+		}
+		wg.Wait()
+		total := 0
+		for i := range counts {
+			if errs[i] != nil {
+				t.Errorf("replica run %d: %v", i, errs[i])
+			}
+			total += counts[i]
+		}
+		if n := len(digestJobs(t, db)); n != 3 || total != 3 {
+			t.Errorf("%d digest jobs, %d announced, want 3 and 3", n, total)
+		}
+	})
 }
