@@ -32,14 +32,14 @@ func DigestCharts(d *core.Digest) ([]Chart, error) {
 			continue
 		}
 		names = append(names, st.Stage)
-		values = append(values, float64(st.Entered))
+		values = append(values, float64(st.Reached))
 	}
 	if slicesAny(values) {
 		png, err := funnelChart(names, values)
 		if err != nil {
 			return nil, fmt.Errorf("funnel chart: %w", err)
 		}
-		out = append(out, Chart{Name: "funnel.png", Title: "Funnel: deals that reached each stage", PNG: png})
+		out = append(out, Chart{Name: "funnel.png", Title: "Funnel: deals that got this far", PNG: png})
 	}
 	return out, nil
 }
@@ -76,7 +76,7 @@ func funnelChart(names []string, values []float64) ([]byte, error) {
 		opt.SeriesList[i].Name = names[i]
 		opt.SeriesList[i].Label = charts.SeriesLabel{Show: charts.Ptr(true)}
 	}
-	opt.Title = charts.TitleOption{Text: "Funnel", Subtext: "deals that reached each stage"}
+	opt.Title = charts.TitleOption{Text: "Funnel", Subtext: "deals that got this far"}
 	opt.Legend = charts.LegendOption{SeriesNames: names, Offset: charts.OffsetRight}
 	return draw(func(p *charts.Painter) error { return p.FunnelChart(opt) })
 }

@@ -111,10 +111,13 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	}
 	cards = append(cards, reps)
 
-	funnel := Card{Title: "Funnel", Status: "deals that entered each stage · went further"}
+	funnel := Card{Title: "Funnel", Status: "deals that got this far · went further"}
 	for _, st := range d.Funnel {
-		value := fmt.Sprint(st.Entered)
-		if st.Kind == core.StageOpen && st.Entered > 0 {
+		if st.Kind == core.StageLost {
+			continue
+		}
+		value := fmt.Sprint(st.Reached)
+		if st.Kind == core.StageOpen && st.Reached > 0 {
 			value += " · " + percent(st.Conversion)
 		}
 		funnel.Fields = append(funnel.Fields, Field{st.Stage, value})

@@ -40,7 +40,7 @@ type Digest struct {
 	MoreRotting bool
 	Overdue     []DigestOverdue // overdue tasks by rep now
 	Reps        []RepMetric     // new leads, won, value and win rate within the window
-	Funnel      []StageMetric   // conversion by stage, all time
+	Funnel      []StageMetric   // deals that reached each stage and went further, all time (Reached, Conversion)
 
 	Warnings []string
 }
@@ -173,7 +173,7 @@ func (s *Service) BuildDigest(ctx context.Context, managerID int64, day string) 
 		return nil, fmt.Errorf("digest: %w", err)
 	}
 	sf := f
-	sf.Parts = StatsStages
+	sf.Parts = StatsReach
 	stages, err := s.store.Stats(ctx, sf)
 	if err != nil {
 		return nil, fmt.Errorf("digest funnel: %w", err)

@@ -101,7 +101,7 @@ func digestSummary(d *core.Digest) string {
 		p("rep %s: new %d, won %d, %s, win rate %.2f", r.Name, r.Leads, r.Won, r.WonValue, r.WinRate)
 	}
 	for _, s := range d.Funnel {
-		p("funnel %s: entered %d, conversion %.2f", s.Stage, s.Entered, s.Conversion)
+		p("funnel %s: reached %d, conversion %.2f", s.Stage, s.Reached, s.Conversion)
 	}
 	for _, w := range d.Warnings {
 		p("warning %s", w)

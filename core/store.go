@@ -221,6 +221,7 @@ const (
 	StatsDeals                          // Deals, DealsByOwner
 	StatsStages                         // Stages
 	StatsForecast                       // Forecast
+	StatsReach                          // Stages with Reached only: the funnel, cheaply
 )
 
 // StatsData is what the store aggregates; core turns it into Metrics.

@@ -38,8 +38,8 @@ func (r *reader) Stats(ctx context.Context, f core.StatsFilter) (*core.StatsData
 	want(core.StatsLeads, func(ctx context.Context) error { return r.leadStats(ctx, f, out) })
 	want(core.StatsDeals, func(ctx context.Context) error { return r.dealStats(ctx, f, out) })
 	want(core.StatsStages|core.StatsForecast, func(ctx context.Context) (err error) { open, err = r.openDeals(ctx, f); return err })
-	want(core.StatsStages, func(ctx context.Context) (err error) { reaches, err = r.dealReach(ctx, f); return err })
-	want(core.StatsStages|core.StatsForecast, func(ctx context.Context) (err error) {
+	want(core.StatsStages|core.StatsReach, func(ctx context.Context) (err error) { reaches, err = r.dealReach(ctx, f); return err })
+	want(core.StatsStages|core.StatsForecast|core.StatsReach, func(ctx context.Context) (err error) {
 		stages, err = r.stagesOf(ctx, f.PipelineID)
 		return err
 	})
@@ -106,16 +106,6 @@ func (r *reader) dealWhere(f core.StatsFilter) where {
 		w.add("d.created_at < ?", r.d.time(f.To))
 	}
 	return w
-}
-
-// closedWhere adds f's closing-time window to w (Deals, DealsByOwner).
-func (r *reader) closedWhere(w *where, f core.StatsFilter) {
-	if !f.ClosedFrom.IsZero() {
-		w.add("d.closed_at >= ?", r.d.time(f.ClosedFrom))
-	}
-	if !f.ClosedTo.IsZero() {
-		w.add("d.closed_at < ?", r.d.time(f.ClosedTo))
-	}
 }
 
 func (r *reader) leadStats(ctx context.Context, f core.StatsFilter, out *core.StatsData) error {
@@ -187,7 +177,9 @@ func (r *reader) leadStats(ctx context.Context, f core.StatsFilter, out *core.St
 
 func (r *reader) dealStats(ctx context.Context, f core.StatsFilter, out *core.StatsData) error {
 	w := r.dealWhere(f)
-	r.closedWhere(&w, f)
+	if !f.ClosedFrom.IsZero() || !f.ClosedTo.IsZero() {
+		w = r.closedDealWhere(f)
+	}
 	var rows []struct {
 		OwnerID  nullID  `db:"owner_id"`
 		Status   string  `db:"status"`
