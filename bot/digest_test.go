@@ -82,3 +82,26 @@ func TestDigestReply(t *testing.T) {
 }
 
 var coreDigestEmpty = core.Digest{Day: "2026-11-12", TimeZone: "UTC"}
+
+func TestDigestTitle(t *testing.T) {
+	tehran := "Asia/Tehran"
+	cases := []struct {
+		name string
+		d    core.Digest
+		want string
+	}{
+		{"a day in the manager's zone", core.Digest{Scope: "team تهران", TimeZone: tehran,
+			From: time.Date(2026, 11, 2, 20, 30, 0, 0, time.UTC), To: time.Date(2026, 11, 3, 20, 30, 0, 0, time.UTC)},
+			"Daily digest, team تهران: Tuesday 3 November 2026"},
+		{"Monday's week", core.Digest{Scope: "your own work", TimeZone: tehran, Weekly: true,
+			From: time.Date(2026, 10, 25, 20, 30, 0, 0, time.UTC), To: time.Date(2026, 11, 1, 20, 30, 0, 0, time.UTC)},
+			"Weekly digest, your own work: Mon 26 Oct – Sun 1 Nov 2026"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := bot.DigestTitle(&tc.d); got != tc.want {
+				t.Errorf("title %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

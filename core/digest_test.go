@@ -140,6 +140,19 @@ func TestBuildDigest(t *testing.T) {
 				t.Errorf("admin: scope %q, %d new leads; want every team, 4", d.Scope, d.NewLeads)
 			}
 		})
+		t.Run("a manager without a team gets own work only", func(t *testing.T) {
+			loner, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "loner@example.com", Name: "Loner", Role: core.RoleManager, TimeZone: "Asia/Bangkok"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := f.svc.BuildDigest(f.ctx, loner.ID, "2026-11-03")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Scope != "your own work" || d.NewLeads != 0 || d.Won != 0 || len(d.Unclaimed) != 0 || d.Pipeline.Deals != 0 || len(d.Overdue) != 0 {
+				t.Errorf("loner: %s", digestSummary(d))
+			}
+		})
 		t.Run("a bad day is refused", func(t *testing.T) {
 			_, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "3.11.2026")
 			wantKind(t, err, core.KindInvalid, "YYYY-MM-DD")
