@@ -21,6 +21,16 @@ type Reply struct {
 	// this reply (Slack chat.update, Telegram editMessageText), so a card
 	// always shows the current state and who acted.
 	Update bool
+	// Charts are pictures sent along (PNG): email inlines them, Slack and
+	// Telegram upload them after the message. Optional.
+	Charts []Chart
+}
+
+// Chart is a picture a reply carries: a file name, a caption and the PNG.
+type Chart struct {
+	Name  string // "forecast.png"
+	Title string // "Forecast 2026-11 against target"
+	PNG   []byte
 }
 
 // Tone colours a text or a card: adapters pick an emoji or a colour.

@@ -24,6 +24,7 @@ type StageMetric struct {
 	Pipeline   int64     `json:"pipeline"`
 	Kind       StageKind `json:"kind"`
 	Entered    int64     `json:"entered"`    // deals that ever reached the stage
+	Reached    int64     `json:"reached"`    // deals that got this far or further, Lost aside
 	Conversion float64   `json:"conversion"` // share of those that reached the next stage (0..1)
 	AvgDays    float64   `json:"avg_days"`   // average stay of deals that left the stage
 	OpenNow    int64     `json:"open_now"`
@@ -202,7 +203,7 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 	})
 	worst := -1.0
 	for i, st := range stages {
-		sm := StageMetric{Stage: st.Name, Pipeline: st.PipelineID, Kind: st.Kind, Entered: st.Entered, OpenNow: st.OpenNow, OpenValue: money(0)}
+		sm := StageMetric{Stage: st.Name, Pipeline: st.PipelineID, Kind: st.Kind, Entered: st.Entered, Reached: st.Reached, OpenNow: st.OpenNow, OpenValue: money(0)}
 		for _, v := range st.OpenValue {
 			sm.OpenValue.Amount += s.convert(m, Money{v.Amount, v.Currency})
 		}

@@ -125,7 +125,11 @@ func (s *Service) Announce(ctx context.Context, tx Tx, n Notice) ([]string, erro
 	default:
 		return nil, fmt.Errorf("announce %s: a notice needs a user or a team", n.Kind)
 	}
-	channels := NoticeChannels(n, u, t, s.settings.Channels)
+	configured := s.settings.Channels
+	if n.Kind == NoticeDigest {
+		configured = s.digestChannels()
+	}
+	channels := NoticeChannels(n, u, t, configured)
 	for _, ch := range channels {
 		if err := tx.Enqueue(ctx, NotifyJob{Channel: ch, Notice: n}); err != nil {
 			return nil, err

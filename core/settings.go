@@ -49,6 +49,18 @@ type Settings struct {
 	Alerts Alerts
 	// Rules are the configured automations, in order.
 	Rules []Rule
+	// Digest is when and where managers get their digest.
+	Digest DigestSettings
+}
+
+// DigestSettings schedule the managers' digest.
+type DigestSettings struct {
+	At       time.Duration  // local time of day it is due; 0: 08:00
+	Weekdays []time.Weekday // the days it is sent; none: Monday to Friday
+	Weekly   bool           // Monday's digest covers the seven days before
+	// Channels it goes out on, among Settings.Channels; none: all of
+	// them that reach the manager.
+	Channels []string
 }
 
 // LoopGuard limits how many new leads one sender may open in a window.

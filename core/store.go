@@ -119,6 +119,35 @@ type Reader interface {
 	// team created in [since, first) that have had no unclaimed notice,
 	// and those created before second that have not had the manager's.
 	UnclaimedDue(ctx context.Context, teamID int64, since, first, second time.Time, afterID int64, limit int) ([]UnclaimedDue, error)
+	// StageMoves counts, by stage entered, the moves between stages made
+	// within [from, to) by deals of f's team, owner and pipeline.
+	StageMoves(ctx context.Context, f StatsFilter, from, to time.Time) ([]StageMoveCount, error)
+	// LostReasons counts deals lost within [f.ClosedFrom, f.ClosedTo) of
+	// f's team, owner and pipeline by reason, most frequent first.
+	LostReasons(ctx context.Context, f StatsFilter) ([]ReasonCount, error)
+	// OverdueTasks counts open tasks due before now (and not snoozed past
+	// it) by owner, for f's team or owner.
+	OverdueTasks(ctx context.Context, f StatsFilter, now time.Time) ([]OwnerTaskCount, error)
+}
+
+// StageMoveCount is how many moves entered one stage.
+type StageMoveCount struct {
+	StageID int64
+	Moves   int64
+}
+
+// ReasonCount is how many deals were lost for one reason ("" unknown).
+type ReasonCount struct {
+	Reason string
+	Deals  int64
+}
+
+// OwnerTaskCount is how many overdue tasks one owner (0: nobody) has, and
+// the due time of the oldest.
+type OwnerTaskCount struct {
+	OwnerID int64
+	Tasks   int64
+	Oldest  time.Time
 }
 
 // Tx is a read-write transaction. Create methods set the record's ID (and
@@ -158,6 +187,9 @@ type Tx interface {
 
 	// PutSetting stores an installation fact.
 	PutSetting(ctx context.Context, key, value string) error
+	// ClaimSetting stores key only when it is not set yet and reports
+	// whether it did: one caller of many wins a once-only fact.
+	ClaimSetting(ctx context.Context, key, value string) (bool, error)
 
 	// SaveCheckpoint upserts a connector's position.
 	SaveCheckpoint(ctx context.Context, cp Checkpoint) error
@@ -221,6 +253,7 @@ const (
 	StatsDeals                          // Deals, DealsByOwner
 	StatsStages                         // Stages
 	StatsForecast                       // Forecast
+	StatsReach                          // Stages with Reached only: the funnel, cheaply
 )
 
 // StatsData is what the store aggregates; core turns it into Metrics.

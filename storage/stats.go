@@ -38,8 +38,8 @@ func (r *reader) Stats(ctx context.Context, f core.StatsFilter) (*core.StatsData
 	want(core.StatsLeads, func(ctx context.Context) error { return r.leadStats(ctx, f, out) })
 	want(core.StatsDeals, func(ctx context.Context) error { return r.dealStats(ctx, f, out) })
 	want(core.StatsStages|core.StatsForecast, func(ctx context.Context) (err error) { open, err = r.openDeals(ctx, f); return err })
-	want(core.StatsStages, func(ctx context.Context) (err error) { reaches, err = r.dealReach(ctx, f); return err })
-	want(core.StatsStages|core.StatsForecast, func(ctx context.Context) (err error) {
+	want(core.StatsStages|core.StatsReach, func(ctx context.Context) (err error) { reaches, err = r.dealReach(ctx, f); return err })
+	want(core.StatsStages|core.StatsForecast|core.StatsReach, func(ctx context.Context) (err error) {
 		stages, err = r.stagesOf(ctx, f.PipelineID)
 		return err
 	})
@@ -177,6 +177,9 @@ func (r *reader) leadStats(ctx context.Context, f core.StatsFilter, out *core.St
 
 func (r *reader) dealStats(ctx context.Context, f core.StatsFilter, out *core.StatsData) error {
 	w := r.dealWhere(f)
+	if !f.ClosedFrom.IsZero() || !f.ClosedTo.IsZero() {
+		w = r.closedDealWhere(f)
+	}
 	var rows []struct {
 		OwnerID  nullID  `db:"owner_id"`
 		Status   string  `db:"status"`

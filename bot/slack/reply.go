@@ -74,9 +74,12 @@ func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply)
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
-	_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
+	posted, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
 	if err != nil {
 		return "", fmt.Errorf("chat.postMessage to %s: %w", channel, err)
+	}
+	if len(r.Charts) > 0 {
+		return ts, a.uploadCharts(ctx, posted, thread, r)
 	}
 	return ts, nil
 }

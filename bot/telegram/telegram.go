@@ -350,6 +350,9 @@ func (a *Adapter) Send(ctx context.Context, chat any, r bot.Reply) (int, error) 
 	if err != nil {
 		return 0, fmt.Errorf("telegram sendMessage to %v: %w", chat, err)
 	}
+	if len(r.Charts) > 0 {
+		return m.ID, a.sendCharts(ctx, chat, r)
+	}
 	return m.ID, nil
 }
 

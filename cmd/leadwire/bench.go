@@ -108,6 +108,7 @@ type bench struct {
 	rng      *rand.Rand
 	reps     []core.User
 	admin    *core.User
+	managers []core.User // one a team, for the digest
 	pipeline *core.Pipeline
 	leads    []int64 // lead ids in capture order
 	lastStep int
@@ -128,7 +129,8 @@ func (b *bench) directory() error {
 	regions := []string{"TH", "PL", "IR", "VN", "CN"}
 	for t := range benchTeams {
 		name := fmt.Sprintf("team-%d", t+1)
-		dir.Teams = append(dir.Teams, core.TeamDef{Name: name, Region: regions[t]})
+		dir.Teams = append(dir.Teams, core.TeamDef{Name: name, Region: regions[t], Manager: fmt.Sprintf("mgr%d@bench.test", t+1)})
+		dir.Users = append(dir.Users, core.UserDef{Email: fmt.Sprintf("mgr%d@bench.test", t+1), Role: core.RoleManager, Team: name, TimeZone: zones[t]})
 		for r := range benchRepsPer {
 			dir.Users = append(dir.Users, core.UserDef{Email: fmt.Sprintf("rep%d.%d@bench.test", t+1, r+1), Team: name, TimeZone: zones[t]})
 		}
@@ -145,9 +147,12 @@ func (b *bench) directory() error {
 		return err
 	}
 	for i := range users {
-		if users[i].Role == core.RoleAdmin {
+		switch users[i].Role {
+		case core.RoleAdmin:
 			b.admin = &users[i]
-		} else {
+		case core.RoleManager:
+			b.managers = append(b.managers, users[i])
+		default:
 			b.reps = append(b.reps, users[i])
 		}
 	}
@@ -359,6 +364,48 @@ func (b *bench) measure(samples int) error {
 		return err
 	}
 	fmt.Fprintf(b.a.out, "forecast over all deals:    %s  (%d close months, weighted this month %s)\n", time.Since(start).Round(time.Millisecond), len(fc.Months), fc.Weighted)
+	return b.measureDigest()
+}
+
+// measureDigest times a team manager's digest: of yesterday, of a busy
+// day in the seeded history (leads), of a day deals closed, and of a
+// busy week (the Monday summary).
+func (b *bench) measureDigest() error {
+	mgr := b.managers[0]
+	var deals int
+	if err := b.db.SQL().QueryRowContext(b.ctx, `SELECT COUNT(*) FROM deals WHERE team_id = ?`, mgr.TeamID).Scan(&deals); err != nil {
+		return fmt.Errorf("count team deals: %w", err)
+	}
+	mid, err := b.db.LeadByID(b.ctx, b.leads[len(b.leads)/2])
+	if err != nil {
+		return err
+	}
+	loc := mgr.Location()
+	busy := mid.CreatedAt.In(loc)
+	sunday := busy.AddDate(0, 0, (7-int(busy.Weekday()))%7) // the week that holds it
+	days := []struct{ name, day string }{
+		{"yesterday", b.clock.now.In(loc).AddDate(0, 0, -1).Format(time.DateOnly)},
+		{"a busy day", busy.Format(time.DateOnly)},
+		{"a closing day", busy.AddDate(0, 0, 20).Format(time.DateOnly)},
+		{"a busy week", sunday.Format(time.DateOnly)},
+	}
+	settings := b.svc.Settings()
+	settings.Digest.Weekly = true
+	svc := core.NewService(b.db, b.clock, settings, nil)
+	for _, d := range days {
+		var runs []time.Duration
+		var dg *core.Digest
+		for range 3 {
+			start := time.Now()
+			if dg, err = svc.BuildDigest(b.ctx, mgr.ID, d.day); err != nil {
+				return err
+			}
+			runs = append(runs, time.Since(start))
+		}
+		fmt.Fprintf(b.a.out, "digest of %s, team of %d deals, %s (%s): first %s, then %s, %s  (%d new leads, %d won, %d lost, %d rotting)\n",
+			mgr.Email, deals, d.name, d.day, runs[0].Round(time.Millisecond), runs[1].Round(time.Millisecond), runs[2].Round(time.Millisecond),
+			dg.NewLeads, dg.Won, dg.Lost, len(dg.Rotting))
+	}
 	return nil
 }
 

@@ -33,6 +33,7 @@ type CLI struct {
 	Export      ExportCmd      `cmd:"" help:"Export contacts, leads or deals as CSV or JSON."`
 	Stats       StatsCmd       `cmd:"" help:"Win rate, sales cycle, conversion and the funnel."`
 	Forecast    ForecastCmd    `cmd:"" help:"Weighted forecast against target."`
+	Digest      DigestCmd      `cmd:"" help:"Preview a manager's daily digest (text, email HTML, Slack or Telegram)."`
 	Backup      BackupCmd      `cmd:"" help:"Write an online backup of the SQLite database."`
 	Bench       BenchCmd       `cmd:"" help:"Seed a large data set and measure capture, queries and stats."`
 	Chat        ChatCmd        `cmd:"" help:"Talk to leadwire as in Slack or Telegram, in the terminal (needs --as EMAIL)."`

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
 
 	"leadwire/core"
@@ -64,7 +65,8 @@ func (c *ServeCmd) Run(a *App) error {
 	}
 	workers := followUpWorkers(jobWorkers(slack, telegram, a.Logger()), svc, a.Logger())
 	addChatWorkers(workers, svc, intake, slack, a.Logger().With("part", "jobs"))
-	periodic := healthChecks(workers, svc, a.Logger().With("part", "health"))
+	river.AddWorker(workers, &digestWorker{svc: svc})
+	periodic := append(healthChecks(workers, svc, a.Logger().With("part", "health")), digestPeriodic())
 	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"), periodic...)
 	if err != nil {
 		return err

@@ -125,6 +125,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		for k, v := range r.MultipartForm.Value {
 			c.Params[k] = v[0]
 		}
+		for k, fh := range r.MultipartForm.File { // uploads: "name:content"
+			if f, err := fh[0].Open(); err == nil {
+				b, _ := io.ReadAll(f)
+				f.Close()
+				c.Params[k] = fh[0].Filename + ":" + string(b)
+			}
+		}
 	}
 	s.mu.Lock()
 	s.calls = append(s.calls, c)
@@ -160,7 +167,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result = map[string]any{"id": 123456, "is_bot": true, "first_name": "leadwire", "username": username}
 	case "getUpdates":
 		result = s.pending(r.Context(), token, c.Params["offset"])
-	case "sendMessage", "editMessageText":
+	case "sendMessage", "editMessageText", "sendPhoto":
 		s.mu.Lock()
 		s.msg++
 		id := s.msg

@@ -57,7 +57,7 @@ type Config struct {
 	Telegram Telegram `yaml:"telegram"` // the Telegram bot
 	Alerts   Alerts   `yaml:"alerts"`   // connector health alerts to the admins
 	SMTP     SMTP     `yaml:"smtp"`     // outgoing mail: digests, sequences
-	Digest   any      `yaml:"digest"`   // reserved: manager digests
+	Digest   Digest   `yaml:"digest"`   // the managers' digest
 	Rules    []Rule   `yaml:"rules"`    // automations: see rules.go
 
 	// Filled by validation, so the mapping methods cannot fail.
@@ -260,6 +260,9 @@ func (c *Config) Settings() core.Settings {
 	s.DisqualifyReasons = slices.Clone(s.DisqualifyReasons)
 	s.Alerts.Watched = slices.Clone(s.Alerts.Watched)
 	s.Rules = slices.Clone(s.Rules)
+	s.Channels = slices.Clone(s.Channels)
+	s.Digest.Weekdays = slices.Clone(s.Digest.Weekdays)
+	s.Digest.Channels = slices.Clone(s.Digest.Channels)
 	return s
 }
 

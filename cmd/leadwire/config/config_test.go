@@ -457,21 +457,6 @@ users:
 	}
 }
 
-func TestAliasBombIsRefused(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
-	for i := 1; i <= 9; i++ {
-		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
-	}
-	b.WriteString("digest: *a9\n") // a reserved key, decoded generically
-	start := time.Now()
-	_, err := config.Parse([]byte(b.String()), "bomb.yaml", nil)
-	checkErr(t, err, "expands to more than")
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("took %v", d)
-	}
-}
-
 func TestResolve(t *testing.T) {
 	exists := func(p string) bool { return p == "leadwire.yaml" }
 	none := func(string) bool { return false }

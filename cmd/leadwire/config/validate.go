@@ -64,6 +64,7 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkTelegram(p)
 	c.checkSMTP(p)
 	c.checkAlerts(p)
+	c.checkDigest(p)
 }
 
 func (c *Config) checkDatabase(p *problems, key string) {

@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/go-analyze/charts"
+
+	"leadwire/core"
+)
+
+// Chart sizes in pixels: small enough for a phone, sharp enough in mail.
+const chartWidth, chartHeight = 640, 360
+
+// DigestCharts draws what a picture says faster than a table: the month's
+// forecast against its target, and the funnel by stage. A chart without
+// any data is left out.
+func DigestCharts(d *core.Digest) ([]Chart, error) {
+	var out []Chart
+	if fc := d.Forecast; fc != nil && (fc.Target.Amount != 0 || fc.Won.Amount != 0 || fc.Weighted.Amount != 0) {
+		png, err := forecastChart(fc)
+		if err != nil {
+			return nil, fmt.Errorf("forecast chart: %w", err)
+		}
+		out = append(out, Chart{Name: "forecast.png", Title: "Forecast " + fc.Month + " against target", PNG: png})
+	}
+	var names []string
+	var values []float64
+	for _, st := range d.Funnel {
+		if st.Kind == core.StageLost {
+			continue
+		}
+		names = append(names, st.Stage)
+		values = append(values, float64(st.Reached))
+	}
+	if slicesAny(values) {
+		png, err := funnelChart(names, values)
+		if err != nil {
+			return nil, fmt.Errorf("funnel chart: %w", err)
+		}
+		out = append(out, Chart{Name: "funnel.png", Title: "Funnel: deals that got this far", PNG: png})
+	}
+	return out, nil
+}
+
+func slicesAny(vs []float64) bool {
+	for _, v := range vs {
+		if v > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// major is an amount in major units, for plotting.
+func major(m core.Money) float64 {
+	f, _ := strconv.ParseFloat(m.Major(), 64)
+	return f
+}
+
+func forecastChart(fc *core.Forecast) ([]byte, error) {
+	won, weighted, target := major(fc.Won), major(fc.Weighted), major(fc.Target)
+	opt := charts.NewBarChartOptionWithData([][]float64{{won, won + weighted, target}})
+	opt.Title = charts.TitleOption{Text: "Forecast " + fc.Month, Subtext: "in " + fc.Currency}
+	opt.CategoryAxis.Labels = []string{"Won", "Won + weighted", "Target"}
+	opt.SeriesList[0].Label = charts.SeriesLabel{Show: charts.Ptr(true), ValueFormatter: groupThousands}
+	opt.ValueFormatter = groupThousands
+	opt.Legend.Show = charts.Ptr(false)
+	return draw(func(p *charts.Painter) error { return p.BarChart(opt) })
+}
+
+func funnelChart(names []string, values []float64) ([]byte, error) {
+	opt := charts.NewFunnelChartOptionWithData(values)
+	for i := range opt.SeriesList {
+		opt.SeriesList[i].Name = names[i]
+		opt.SeriesList[i].Label = charts.SeriesLabel{Show: charts.Ptr(true)}
+	}
+	opt.Title = charts.TitleOption{Text: "Funnel", Subtext: "deals that got this far"}
+	opt.Legend = charts.LegendOption{SeriesNames: names, Offset: charts.OffsetRight}
+	return draw(func(p *charts.Painter) error { return p.FunnelChart(opt) })
+}
+
+func draw(render func(*charts.Painter) error) ([]byte, error) {
+	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputPNG, Width: chartWidth, Height: chartHeight})
+	if err := render(p); err != nil {
+		return nil, err
+	}
+	return p.Bytes()
+}
+
+// groupThousands writes 12345.6 as "12,346".
+func groupThousands(v float64) string {
+	s := strconv.FormatInt(int64(math.Abs(math.Round(v))), 10)
+	var b []byte
+	if v <= -0.5 {
+		b = append(b, '-')
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}

@@ -1,0 +1,107 @@
+package bot_test
+
+import (
+	"bytes"
+	"image/png"
+	"strings"
+	"testing"
+	"time"
+
+	"leadwire/bot"
+	"leadwire/bot/console"
+	"leadwire/core"
+	"leadwire/storage/storagetest"
+)
+
+// digestFortnight gives team Bangkok ten days of work and sets the clock
+// to Friday 13 November 2026, 09:00 in Bangkok, the morning after the
+// day the digest covers (Thursday the 12th).
+func digestFortnight(t *testing.T, c *chat) {
+	t.Helper()
+	c.lead("Bangkok", `<b>&"Ömer"</b>`, "omer@pars.example", "شرکت پارس")
+	c.lead("Bangkok", "王伟", "wang@bj.example", "北京科技")
+	c.lead("Bangkok", "Anong Wongsa", "anong@siam.example", "สยามโลจิสติกส์")
+	c.say(t, "niran", "claim L1")
+	c.say(t, "niran", "qualify L1 2500000000 IRR")
+	c.say(t, "pim", "claim L2")
+	c.say(t, "pim", "qualify L2 88,000.50 PLN")
+	c.clock.set(time.Date(2026, 11, 10, 2, 0, 0, 0, time.UTC))
+	c.say(t, "pim", "remind D2 tomorrow 9am call about the <discount> & terms")
+	// Thursday the 12th in Bangkok.
+	c.clock.set(time.Date(2026, 11, 12, 3, 0, 0, 0, time.UTC))
+	c.lead("Bangkok", "Nguyễn Văn An", "an@viet.example", "Việt Corp")
+	c.lead("Bangkok", "Li Na", "li@sh.example", "上海贸易")
+	c.clock.set(time.Date(2026, 11, 12, 3, 25, 0, 0, time.UTC))
+	c.say(t, "pim", "claim L4")
+	c.say(t, "pim", "qualify L4 1,200,000 THB")
+	c.say(t, "pim", "move D3 proposal")
+	c.say(t, "pim", "won D3")
+	c.say(t, "niran", "claim L5")
+	c.say(t, "niran", "qualify L5 30000 EUR")
+	c.say(t, "niran", "lost D4 price")
+	c.clock.set(time.Date(2026, 11, 13, 2, 0, 0, 0, time.UTC))
+}
+
+func TestDigestReply(t *testing.T) {
+	c := newChat(t, storagetest.SQLite(t))
+	digestFortnight(t, c)
+	rep, err := c.conv.DigestReply(c.ctx, c.users["somchai"].ID, "2026-11-12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("renders the manager's day with rotting deals, overdue tasks and warnings", func(t *testing.T) {
+		golden(t, "digest.golden", console.Render(rep))
+	})
+	t.Run("draws the forecast and the funnel as PNG", func(t *testing.T) {
+		var names []string
+		for _, ch := range rep.Charts {
+			names = append(names, ch.Name)
+			img, err := png.Decode(bytes.NewReader(ch.PNG))
+			if err != nil {
+				t.Fatalf("%s: %v", ch.Name, err)
+			}
+			if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 360 {
+				t.Errorf("%s is %v", ch.Name, b)
+			}
+		}
+		if got := strings.Join(names, " "); got != "forecast.png funnel.png" {
+			t.Errorf("charts %q", got)
+		}
+	})
+	t.Run("refuses a date that is not one", func(t *testing.T) {
+		if _, err := c.conv.DigestReply(c.ctx, c.users["somchai"].ID, "12/11/2026"); err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
+			t.Errorf("err %v", err)
+		}
+	})
+	t.Run("has nothing to draw for a manager with an empty world", func(t *testing.T) {
+		charts, err := bot.DigestCharts(&coreDigestEmpty)
+		if err != nil || len(charts) != 0 {
+			t.Errorf("charts %d, %v", len(charts), err)
+		}
+	})
+}
+
+var coreDigestEmpty = core.Digest{Day: "2026-11-12", TimeZone: "UTC"}
+
+func TestDigestTitle(t *testing.T) {
+	tehran := "Asia/Tehran"
+	cases := []struct {
+		name string
+		d    core.Digest
+		want string
+	}{
+		{"a day in the manager's zone", core.Digest{Scope: "team تهران", TimeZone: tehran,
+			From: time.Date(2026, 11, 2, 20, 30, 0, 0, time.UTC), To: time.Date(2026, 11, 3, 20, 30, 0, 0, time.UTC)},
+			"Daily digest, team تهران: Tuesday 3 November 2026"},
+		{"Monday's week", core.Digest{Scope: "your own work", TimeZone: tehran, Weekly: true,
+			From: time.Date(2026, 10, 25, 20, 30, 0, 0, time.UTC), To: time.Date(2026, 11, 1, 20, 30, 0, 0, time.UTC)},
+			"Weekly digest, your own work: Mon 26 Oct – Sun 1 Nov 2026"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := bot.DigestTitle(&tc.d); got != tc.want {
+				t.Errorf("title %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,32 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"leadwire/bot"
+)
+
+// sendCharts sends a reply's charts (PNG) to a chat after its message, one
+// sendPhoto each, captioned with the chart's title.
+func (a *Adapter) sendCharts(ctx context.Context, chat any, r bot.Reply) error {
+	for _, ch := range r.Charts {
+		if len(ch.PNG) == 0 {
+			continue
+		}
+		_, err := a.api.SendPhoto(ctx, &tg.SendPhotoParams{
+			ChatID:    chat,
+			Photo:     &models.InputFileUpload{Filename: ch.Name, Data: bytes.NewReader(ch.PNG)},
+			Caption:   Escape(ch.Title),
+			ParseMode: models.ParseModeHTML,
+		})
+		if err != nil {
+			return fmt.Errorf("telegram sendPhoto %s to %v: %w", ch.Name, chat, err)
+		}
+	}
+	return nil
+}
