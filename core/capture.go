@@ -268,6 +268,11 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		return CaptureResult{}, err
 	}
 	res.ActivityID = act.ID
+	if in.Channel == ChannelEmail {
+		if err := s.stopOnReply(ctx, tx, contact.ID, act.DealID, now); err != nil {
+			return CaptureResult{}, err
+		}
+	}
 	if in.ExternalID != "" {
 		if err := tx.PutInboundResult(ctx, key, res); err != nil {
 			return CaptureResult{}, err

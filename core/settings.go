@@ -45,6 +45,11 @@ type Settings struct {
 	// Channels are the notice channels configured (ChannelSlack,
 	// ChannelTelegram, ChannelEmail); Announce uses only these.
 	Channels []string
+	// Sequences are the configured email cadences.
+	Sequences []Sequence
+	// PublicURL is how the outside world reaches leadwire's HTTP server
+	// (unsubscribe links), without a trailing slash.
+	PublicURL string
 }
 
 // LoopGuard limits how many new leads one sender may open in a window.
