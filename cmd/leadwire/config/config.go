@@ -59,6 +59,9 @@ type Config struct {
 	Digest   any      `yaml:"digest"`   // reserved: manager digests
 	Rules    any      `yaml:"rules"`    // reserved: routing and assignment rules
 
+	// Sequences are email cadences a deal's contact is enrolled in.
+	Sequences []SequenceDef `yaml:"sequences"`
+
 	// Filled by validation, so the mapping methods cannot fail.
 	settings  core.Settings
 	teams     []core.TeamDef
@@ -257,6 +260,7 @@ func (c *Config) Settings() core.Settings {
 	s.Scoring.FreeMailDomains = maps.Clone(s.Scoring.FreeMailDomains)
 	s.LostReasons = slices.Clone(s.LostReasons)
 	s.DisqualifyReasons = slices.Clone(s.DisqualifyReasons)
+	s.Sequences = slices.Clone(s.Sequences)
 	return s
 }
 

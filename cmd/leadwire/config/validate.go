@@ -62,6 +62,7 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkSlack(p)
 	c.checkTelegram(p)
 	c.checkSMTP(p)
+	c.checkSequences(p)
 }
 
 func (c *Config) checkDatabase(p *problems, key string) {
