@@ -312,6 +312,9 @@ func (s *Service) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJo
 		if err != nil || e.Step >= len(seq.Steps) {
 			return s.stopEnrollment(ctx, tx, e, "the sequence is no longer configured")
 		}
+		if m == nil {
+			return s.stopEnrollment(ctx, tx, e, "outgoing mail (smtp) is not configured")
+		}
 		st, err := s.loadStep(ctx, tx, e)
 		if err != nil {
 			return err

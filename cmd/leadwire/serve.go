@@ -52,7 +52,14 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram)
-	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger()), a.Logger().With("part", "jobs"))
+	if err := srv.mountUnsubscribe(); err != nil {
+		return err
+	}
+	workers := jobWorkers(slack, telegram, a.Logger())
+	if err := a.addSequenceWorker(workers); err != nil {
+		return err
+	}
+	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"))
 	if err != nil {
 		return err
 	}
