@@ -187,8 +187,7 @@ func (s *Service) sequenceKey(ctx context.Context, tx Tx) ([]byte, error) {
 		if _, err := rand.Read(b[:]); err != nil {
 			return nil, fmt.Errorf("make sequence key: %w", err)
 		}
-		v = hex.EncodeToString(b[:])
-		if err := tx.PutSetting(ctx, sequenceKeySetting, v); err != nil {
+		if v, err = tx.InitSetting(ctx, sequenceKeySetting, hex.EncodeToString(b[:])); err != nil {
 			return nil, err
 		}
 	}

@@ -138,6 +138,10 @@ type Tx interface {
 
 	// PutSetting stores an installation fact.
 	PutSetting(ctx context.Context, key, value string) error
+	// InitSetting stores value under key unless the key is set already,
+	// and returns what is stored: two transactions initialising the same
+	// key at once agree on one value.
+	InitSetting(ctx context.Context, key, value string) (string, error)
 
 	// SaveCheckpoint upserts a connector's position.
 	SaveCheckpoint(ctx context.Context, cp Checkpoint) error

@@ -87,3 +87,20 @@ func TestEnrollments(t *testing.T) {
 		})
 	})
 }
+
+func TestInitSettingKeepsTheFirstValue(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		for _, v := range []string{"first", "second"} {
+			var got string
+			update(t, db, func(tx core.Tx) error {
+				var err error
+				got, err = tx.InitSetting(ctx, "sequence_key", v)
+				return err
+			})
+			if got != "first" {
+				t.Errorf("InitSetting(%q) = %q, want the first value", v, got)
+			}
+		}
+	})
+}
