@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -461,6 +462,10 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 	if email == "" && phone == "" && handle == "" {
 		return nil, false, Errorf(KindInvalid, "inbound has no email, phone or chat handle to reach the contact by")
 	}
+	tz := strings.TrimSpace(in.TimeZone)
+	if err := ValidateTimeZone(tz); err != nil {
+		return nil, false, err
+	}
 	probe := Contact{}
 	if email != "" {
 		probe.Emails = []string{email}
@@ -474,7 +479,11 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 	now := s.clock.Now()
 	// Email first, then phone, then handle: the order Identities gives.
 	if c, err := tx.ContactByIdentities(ctx, probe.Identities()); err == nil {
-		if mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company)) {
+		changed := mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company))
+		if c.TimeZone == "" && tz != "" {
+			c.TimeZone, changed = tz, true
+		}
+		if changed {
 			c.UpdatedAt = now
 			if err := tx.UpdateContact(ctx, c); err != nil {
 				return nil, false, err
@@ -490,6 +499,7 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 		Phones:    probe.Phones,
 		Handles:   probe.Handles,
 		Company:   cleanLine(in.Company),
+		TimeZone:  tz,
 		Source:    in.Channel,
 		TeamID:    team.ID,
 		CreatedAt: in.ReceivedAt,

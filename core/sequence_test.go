@@ -493,3 +493,21 @@ func TestStepsAreTimedInTheContactsZoneElseTheOwners(t *testing.T) {
 		})
 	})
 }
+
+func TestImportSetsTheContactsTimeZone(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		res, errs := f.svc.ImportContacts(f.ctx, f.admin, []core.Inbound{
+			{Channel: core.ChannelImport, Source: "crm.csv", Email: "reza@tehran.example", Name: "رضا", TimeZone: "Asia/Tehran"},
+			{Channel: core.ChannelImport, Source: "crm.csv", Email: "bad@zone.example", TimeZone: "Asia/Tehrn"},
+		})
+		if errs[0] != nil {
+			t.Fatal(errs[0])
+		}
+		c, err := db.ContactByID(f.ctx, res[0].ContactID)
+		if err != nil || c.TimeZone != "Asia/Tehran" {
+			t.Errorf("contact = %+v, %v", c, err)
+		}
+		wantKind(t, errs[1], core.KindInvalid, `unknown time zone "Asia/Tehrn"`)
+	})
+}
