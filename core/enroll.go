@@ -403,6 +403,29 @@ func (s *Service) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJo
 	return nil
 }
 
+// GiveUpSequenceStep stops an enrolment whose step failed its last
+// attempt (a mail server refusing for days), saying why on the timeline,
+// so it does not stay active with nothing scheduled.
+func (s *Service) GiveUpSequenceStep(ctx context.Context, job SequenceStepJob, cause error) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		e, err := tx.EnrollmentByID(ctx, job.EnrollmentID)
+		if IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if e.Status != EnrollmentActive || e.Step != job.Step {
+			return nil
+		}
+		return s.stopEnrollment(ctx, tx, e, "sending failed too often: "+cause.Error())
+	})
+	if err != nil {
+		return fmt.Errorf("give up step %d of enrolment %d: %w", job.Step, job.EnrollmentID, err)
+	}
+	return nil
+}
+
 // stepState is what a step is rendered from.
 type stepState struct {
 	contact *Contact

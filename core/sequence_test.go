@@ -3,6 +3,7 @@ package core_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/mail"
 	"regexp"
@@ -341,6 +342,12 @@ func TestSequenceStops(t *testing.T) {
 				t.Fatalf("after a 450: %+v", got)
 			}
 			f.smtp.Reject("busy@pars.example", 0)
+			// The last attempt failing stops it (not this time: the job
+			// goes on).
+			if err := f.svc.GiveUpSequenceStep(f.ctx, core.SequenceStepJob{EnrollmentID: e.ID, Step: 5}, errors.New("x")); err != nil ||
+				f.enrollment(t, e.ID).Status != core.EnrollmentActive {
+				t.Fatalf("giving up on another step: %v", err)
+			}
 			n := len(f.smtp.Messages())
 			if err := f.step(t, f.mailer, e.ID); err != nil {
 				t.Fatal(err)
@@ -446,6 +453,23 @@ func TestWorkingHours(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestGivingUpAStepStopsTheEnrolment(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newSeqFixture(t, db)
+		d := f.deal(t, "slow@pars.example")
+		e, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.GiveUpSequenceStep(f.ctx, core.SequenceStepJob{EnrollmentID: e.ID, Step: 0}, errors.New("451 try later")); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.enrollment(t, e.ID); got.Status != core.EnrollmentStopped || got.StopReason != "sending failed too often: 451 try later" {
+			t.Fatalf("after giving up: %+v", got)
+		}
+	})
 }
 
 func TestStepsAreTimedInTheContactsZoneElseTheOwners(t *testing.T) {

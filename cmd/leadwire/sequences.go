@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/riverqueue/river"
 
@@ -19,7 +20,13 @@ type sequenceWorker struct {
 
 // Work implements river.Worker.
 func (w *sequenceWorker) Work(ctx context.Context, job *river.Job[core.SequenceStepJob]) error {
-	return w.svc.SequenceStep(ctx, w.mailer, job.Args)
+	err := w.svc.SequenceStep(ctx, w.mailer, job.Args)
+	if err != nil && job.Attempt >= job.MaxAttempts {
+		if gerr := w.svc.GiveUpSequenceStep(ctx, job.Args, err); gerr != nil {
+			return errors.Join(err, gerr)
+		}
+	}
+	return err
 }
 
 // sequenceMailer is the SMTP sender sequence steps go out through, nil
