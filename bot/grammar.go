@@ -39,6 +39,8 @@ func (c *Conversation) grammar() []*command {
 		{name: "value", aliases: []string{"v", "amount"}, args: "D45 AMOUNT [CURRENCY]", min: 2, summary: "set a deal's value, e.g. value D45 12000 EUR", run: c.value},
 		{name: "close", aliases: []string{"closing", "expect"}, args: "D45 DATE", min: 2, summary: "set a deal's expected close date, e.g. close D45 2027-01-15", run: c.setClose},
 		{name: "remind", aliases: []string{"r", "followup", "fu"}, args: "D45|L123 WHEN WHAT", min: 2, summary: "set a follow-up, e.g. remind D45 tomorrow 9am call back", run: c.remind},
+		{name: "enroll", aliases: []string{"sequence", "seq"}, args: "D45|L123 SEQUENCE", min: 2, summary: "mail the contact a configured email sequence, e.g. enroll D45 welcome", run: c.enroll},
+		{name: "unenroll", aliases: []string{"unseq"}, args: "D45|L123 [SEQUENCE]", min: 1, summary: "stop the contact's email sequences", run: c.unenroll},
 		{name: "tasks", aliases: []string{"t", "todo"}, summary: "your open tasks", run: c.tasks},
 		{name: "today", aliases: []string{"td"}, summary: "your tasks due today or overdue", run: c.today},
 		{name: "done", aliases: []string{"x", "complete"}, args: "T7", min: 1, summary: "mark a task done", run: c.done},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -271,6 +272,11 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		return CaptureResult{}, err
 	}
 	res.ActivityID = act.ID
+	if in.Channel == ChannelEmail {
+		if err := s.stopOnReply(ctx, tx, contact.ID, act.DealID, now); err != nil {
+			return CaptureResult{}, err
+		}
+	}
 	if in.ExternalID != "" {
 		if err := tx.PutInboundResult(ctx, key, res); err != nil {
 			return CaptureResult{}, err
@@ -459,6 +465,10 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 	if email == "" && phone == "" && handle == "" {
 		return nil, false, Errorf(KindInvalid, "inbound has no email, phone or chat handle to reach the contact by")
 	}
+	tz := strings.TrimSpace(in.TimeZone)
+	if err := ValidateTimeZone(tz); err != nil {
+		return nil, false, err
+	}
 	probe := Contact{}
 	if email != "" {
 		probe.Emails = []string{email}
@@ -472,7 +482,11 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 	now := s.clock.Now()
 	// Email first, then phone, then handle: the order Identities gives.
 	if c, err := tx.ContactByIdentities(ctx, probe.Identities()); err == nil {
-		if mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company)) {
+		changed := mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company))
+		if c.TimeZone == "" && tz != "" {
+			c.TimeZone, changed = tz, true
+		}
+		if changed {
 			c.UpdatedAt = now
 			if err := tx.UpdateContact(ctx, c); err != nil {
 				return nil, false, err
@@ -488,6 +502,7 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Tea
 		Phones:    probe.Phones,
 		Handles:   probe.Handles,
 		Company:   cleanLine(in.Company),
+		TimeZone:  tz,
 		Source:    in.Channel,
 		TeamID:    team.ID,
 		CreatedAt: in.ReceivedAt,

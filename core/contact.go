@@ -11,17 +11,22 @@ const (
 
 // Contact is a person we sell to.
 type Contact struct {
-	ID        int64
-	Name      string
-	Emails    []string // normalized: lower-case
-	Phones    []string // E.164
-	Handles   []string // "channel:id"
-	Company   string
-	Domain    string
-	Source    string // first-touch channel
-	TeamID    int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID      int64
+	Name    string
+	Emails  []string // normalized: lower-case
+	Phones  []string // E.164
+	Handles []string // "channel:id"
+	Company string
+	Domain  string
+	Source  string // first-touch channel
+	TeamID  int64
+	// TimeZone is the contact's IANA zone when known ("" unknown):
+	// sequence mail is sent in its working hours.
+	TimeZone string
+	// UnsubscribedAt is when the contact asked for no more sequence mail.
+	UnsubscribedAt time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Identity is one key a contact can be found by.

@@ -175,6 +175,11 @@ func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, 
 	if err := tx.AddStageChange(ctx, &StageChange{DealID: d.ID, FromStage: from.ID, ToStage: to.ID, At: now, ByUserID: actor.ID}); err != nil {
 		return err
 	}
+	if d.Status != DealOpen {
+		if _, err := tx.StopEnrollments(ctx, 0, d.ID, "the deal was "+string(d.Status), now); err != nil {
+			return err
+		}
+	}
 	body := fmt.Sprintf("%s moved from %s to %s", actor.display(), from.Name, to.Name)
 	if reason != "" {
 		body += ": " + reason

@@ -25,6 +25,9 @@ type Inbound struct {
 	Phone   string
 	Company string
 	Handle  string // "telegram:12345"
+	// TimeZone is the contact's IANA zone when the source knows it (an
+	// import column); it fills a contact's empty zone.
+	TimeZone string
 
 	Subject    string
 	Text       string

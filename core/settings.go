@@ -51,6 +51,11 @@ type Settings struct {
 	Rules []Rule
 	// Digest is when and where managers get their digest.
 	Digest DigestSettings
+	// Sequences are the configured email cadences.
+	Sequences []Sequence
+	// PublicURL is how the outside world reaches leadwire's HTTP server
+	// (unsubscribe links), without a trailing slash.
+	PublicURL string
 }
 
 // DigestSettings schedule the managers' digest.

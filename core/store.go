@@ -104,6 +104,11 @@ type Reader interface {
 	// ListDeliveries lists logged webhook deliveries, newest first.
 	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error)
 
+	// EnrollmentByID returns a sequence enrolment.
+	EnrollmentByID(ctx context.Context, id int64) (*Enrollment, error)
+	// ListEnrollments lists enrolments, oldest first.
+	ListEnrollments(ctx context.Context, f EnrollmentFilter) ([]Enrollment, error)
+
 	// Stats returns the raw aggregates metrics and forecasts are built from.
 	Stats(ctx context.Context, f StatsFilter) (*StatsData, error)
 	// RottingDeals lists open deals whose last activity is older than their
@@ -190,6 +195,10 @@ type Tx interface {
 	// ClaimSetting stores key only when it is not set yet and reports
 	// whether it did: one caller of many wins a once-only fact.
 	ClaimSetting(ctx context.Context, key, value string) (bool, error)
+	// InitSetting stores value under key unless the key is set already,
+	// and returns what is stored: two transactions initialising the same
+	// key at once agree on one value.
+	InitSetting(ctx context.Context, key, value string) (string, error)
 
 	// SaveCheckpoint upserts a connector's position.
 	SaveCheckpoint(ctx context.Context, cp Checkpoint) error
@@ -216,6 +225,16 @@ type Tx interface {
 	AddDelivery(ctx context.Context, d *Delivery) error
 	// PruneDeliveries drops logged deliveries older than before.
 	PruneDeliveries(ctx context.Context, before time.Time) error
+
+	// CreateEnrollment stores a new enrolment; it sets e.ID. A second
+	// active enrolment of the contact in the sequence is a conflict.
+	CreateEnrollment(ctx context.Context, e *Enrollment) error
+	// UpdateEnrollment saves an enrolment.
+	UpdateEnrollment(ctx context.Context, e *Enrollment) error
+	// StopEnrollments stops, in one statement, the active enrolments of
+	// the contact or of the deal (either may be 0), keeping their Sending
+	// mark; it returns how many it stopped.
+	StopEnrollments(ctx context.Context, contactID, dealID int64, reason string, at time.Time) (int64, error)
 
 	// PutInboundResult records what an idempotency key became; a key seen
 	// before returns an error of KindConflict.

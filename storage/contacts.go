@@ -8,7 +8,7 @@ import (
 	"leadwire/core"
 )
 
-const contactCols = `id, name, company, domain, source, team_id, created_at, updated_at`
+const contactCols = `id, name, company, domain, source, team_id, time_zone, unsubscribed_at, created_at, updated_at`
 
 type contactRow struct {
 	ID        int64    `db:"id"`
@@ -17,20 +17,24 @@ type contactRow struct {
 	Domain    string   `db:"domain"`
 	Source    string   `db:"source"`
 	TeamID    nullID   `db:"team_id"`
+	TimeZone  string   `db:"time_zone"`
+	Unsub     nullTime `db:"unsubscribed_at"`
 	CreatedAt nullTime `db:"created_at"`
 	UpdatedAt nullTime `db:"updated_at"`
 }
 
 func (row *contactRow) contact() core.Contact {
 	return core.Contact{
-		ID:        row.ID,
-		Name:      row.Name,
-		Company:   row.Company,
-		Domain:    row.Domain,
-		Source:    row.Source,
-		TeamID:    int64(row.TeamID),
-		CreatedAt: row.CreatedAt.t,
-		UpdatedAt: row.UpdatedAt.t,
+		ID:             row.ID,
+		Name:           row.Name,
+		Company:        row.Company,
+		Domain:         row.Domain,
+		Source:         row.Source,
+		TeamID:         int64(row.TeamID),
+		TimeZone:       row.TimeZone,
+		UnsubscribedAt: row.Unsub.t,
+		CreatedAt:      row.CreatedAt.t,
+		UpdatedAt:      row.UpdatedAt.t,
 	}
 }
 
@@ -136,9 +140,9 @@ func (r *reader) ContactByIdentities(ctx context.Context, ids []core.Identity) (
 // holds is skipped: identities belong to one contact.
 func (t *Tx) CreateContact(ctx context.Context, c *core.Contact) error {
 	var err error
-	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, domain, source, team_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
-		t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
+	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, domain, source, team_id, time_zone, unsubscribed_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
+		c.TimeZone, t.d.time(c.UnsubscribedAt), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create contact: %w", err)
 	}
@@ -175,9 +179,9 @@ func (t *Tx) insertIdentities(ctx context.Context, c *core.Contact) ([]identityR
 // identities not present yet, skipping those another contact holds.
 func (t *Tx) UpdateContact(ctx context.Context, c *core.Contact) error {
 	err := t.update(ctx, core.Errorf(core.KindNotFound, "contact %d not found", c.ID),
-		`UPDATE contacts SET name = ?, company = ?, domain = ?, source = ?, team_id = ?, created_at = ?, updated_at = ?
-		WHERE id = ?`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
-		t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
+		`UPDATE contacts SET name = ?, company = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, unsubscribed_at = ?,
+		created_at = ?, updated_at = ? WHERE id = ?`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
+		c.TimeZone, t.d.time(c.UnsubscribedAt), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
 	if err != nil {
 		if core.IsNotFound(err) {
 			return err

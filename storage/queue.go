@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
@@ -53,6 +54,11 @@ func (t *Tx) Enqueue(ctx context.Context, job core.Job) error {
 	if s, ok := job.(core.JobScheduler); ok {
 		o := s.JobOptions()
 		opts.ScheduledAt, opts.Queue = o.RunAt, o.Queue
+		if !o.RunAt.After(time.Now()) {
+			// Due already: available at once, rather than scheduled and
+			// left for River's scheduler, which looks every 5 seconds.
+			opts.ScheduledAt = time.Time{}
+		}
 		if o.UniqueKey != "" {
 			opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
 		}

@@ -25,3 +25,13 @@ func (t *Tx) PutSetting(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// InitSetting implements core.Tx. On PostgreSQL the insert waits for a
+// concurrent one of the same key to commit, and the select after it, with
+// a fresh snapshot, sees the winner's value.
+func (t *Tx) InitSetting(ctx context.Context, key, value string) (string, error) {
+	if _, err := t.exec(ctx, `INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		return "", fmt.Errorf("init setting %s: %w", key, err)
+	}
+	return t.Setting(ctx, key)
+}

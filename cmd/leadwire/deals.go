@@ -18,6 +18,9 @@ type DealsCmd struct {
 	Reopen DealsReopenCmd `cmd:"" help:"Reopen a won or lost deal."`
 	Note   DealsNoteCmd   `cmd:"" help:"Add a note to a deal."`
 	Value  DealsValueCmd  `cmd:"" help:"Set a deal's value."`
+
+	Enroll   DealsEnrollCmd   `cmd:"" help:"Mail the deal's contact a configured email sequence."`
+	Unenroll DealsUnenrollCmd `cmd:"" help:"Stop the deal's email sequences."`
 }
 
 // DealsListCmd lists deals.

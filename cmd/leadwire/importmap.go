@@ -28,6 +28,7 @@ const (
 	fTeam          importField = "team"
 	fExternalID    importField = "external_id"
 	fCreatedAt     importField = "created_at"
+	fTimeZone      importField = "timezone"
 	fTitle         importField = "title"
 	fValue         importField = "value"
 	fCurrency      importField = "currency"
@@ -49,7 +50,7 @@ const (
 
 // importFields lists the fields of a kind, in the order help shows them.
 func importFields(kind string) []importField {
-	fs := []importField{fName, fFirstName, fLastName, fEmail, fPhone, fHandle, fCompany, fSubject, fMessage, fSource, fTeam, fExternalID, fCreatedAt}
+	fs := []importField{fName, fFirstName, fLastName, fEmail, fPhone, fHandle, fCompany, fSubject, fMessage, fSource, fTeam, fExternalID, fCreatedAt, fTimeZone}
 	if kind == kindDeals {
 		fs = append(fs, fTitle, fValue, fCurrency, fPipeline, fStage, fStatus, fLostReason, fOwner, fExpectedClose, fClosedAt)
 	}
@@ -109,6 +110,8 @@ func fieldOfHeader(h string) (importField, bool) {
 		return fExternalID, true
 	case "createdat", "created", "createdon", "createddate", "datecreated":
 		return fCreatedAt, true
+	case "timezone", "tz", "timezonename":
+		return fTimeZone, true
 	case "title", "dealname", "dealtitle", "deal", "opportunity", "opportunityname":
 		return fTitle, true
 	case "value", "amount", "dealvalue", "dealamount":

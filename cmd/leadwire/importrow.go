@@ -152,7 +152,7 @@ func (r *importRefs) prepare(num int, rec []string, cols *columnMap) (row import
 
 	in := core.Inbound{Channel: core.ChannelImport, Source: r.source, ExternalID: rowKey(r.kind, vals, meta),
 		Name: vals[fName], Email: vals[fEmail], Phone: vals[fPhone], Handle: vals[fHandle], Company: vals[fCompany],
-		Subject: vals[fSubject], Text: vals[fMessage]}
+		Subject: vals[fSubject], Text: vals[fMessage], TimeZone: vals[fTimeZone]}
 	if in.Name == "" {
 		in.Name = strings.TrimSpace(vals[fFirstName] + " " + vals[fLastName])
 	}

@@ -55,6 +55,9 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram)
+	if err := srv.mountUnsubscribe(); err != nil {
+		return err
+	}
 	svc, err := a.Service()
 	if err != nil {
 		return err
@@ -66,6 +69,9 @@ func (c *ServeCmd) Run(a *App) error {
 	workers := followUpWorkers(jobWorkers(slack, telegram, a.Logger()), svc, a.Logger())
 	addChatWorkers(workers, svc, intake, slack, a.Logger().With("part", "jobs"))
 	river.AddWorker(workers, &digestWorker{svc: svc})
+	if err := a.addSequenceWorker(workers); err != nil {
+		return err
+	}
 	periodic := append(healthChecks(workers, svc, a.Logger().With("part", "health")), digestPeriodic())
 	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"), periodic...)
 	if err != nil {

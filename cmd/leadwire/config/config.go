@@ -60,6 +60,9 @@ type Config struct {
 	Digest   Digest   `yaml:"digest"`   // the managers' digest
 	Rules    []Rule   `yaml:"rules"`    // automations: see rules.go
 
+	// Sequences are email cadences a deal's contact is enrolled in.
+	Sequences []SequenceDef `yaml:"sequences"`
+
 	// Filled by validation, so the mapping methods cannot fail.
 	settings  core.Settings
 	teams     []core.TeamDef
@@ -263,6 +266,7 @@ func (c *Config) Settings() core.Settings {
 	s.Channels = slices.Clone(s.Channels)
 	s.Digest.Weekdays = slices.Clone(s.Digest.Weekdays)
 	s.Digest.Channels = slices.Clone(s.Digest.Channels)
+	s.Sequences = slices.Clone(s.Sequences)
 	return s
 }
 

@@ -65,6 +65,7 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkSMTP(p)
 	c.checkAlerts(p)
 	c.checkDigest(p)
+	c.checkSequences(p)
 }
 
 func (c *Config) checkDatabase(p *problems, key string) {

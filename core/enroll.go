@@ -1,0 +1,287 @@
+package core
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Enroll puts the contact of a deal (or lead) into a sequence: its first
+// step is enqueued, in the same transaction, for its due time inside
+// working hours. The actor must be allowed to act on the deal; a contact
+// without an email address, one who unsubscribed, or one already active
+// in the sequence is refused.
+func (s *Service) Enroll(ctx context.Context, actor *User, ref Ref, name string) (*Enrollment, error) {
+	seq, err := s.sequence(name)
+	if err != nil {
+		return nil, err
+	}
+	if s.settings.PublicURL == "" {
+		return nil, Errorf(KindInvalid, "sequence mail needs an unsubscribe link: set http.public_url in the config")
+	}
+	var e *Enrollment
+	err = s.store.Update(ctx, func(tx Tx) error {
+		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		ownerID := actor.ID
+		if dealID != 0 {
+			d, err := tx.DealByID(ctx, dealID)
+			if err != nil {
+				return err
+			}
+			if d.Status != DealOpen {
+				return Errorf(KindConflict, "%s is %s; only an open deal can be enrolled", d.Ref(), d.Status)
+			}
+			ownerID = cmpOr(d.OwnerID, ownerID)
+		} else {
+			l, err := tx.LeadByID(ctx, leadID)
+			if err != nil {
+				return err
+			}
+			if !l.Open() {
+				return Errorf(KindConflict, "%s is %s; only an open lead can be enrolled", l.Ref(), l.Status)
+			}
+			ownerID = cmpOr(l.OwnerID, ownerID)
+		}
+		c, err := tx.ContactByID(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		if len(c.Emails) == 0 {
+			return Errorf(KindInvalid, "%s has no email address to send %s to", contactName(c), seq.Name)
+		}
+		if !c.UnsubscribedAt.IsZero() {
+			return Errorf(KindConflict, "%s unsubscribed from our mail on %s", contactName(c), c.UnsubscribedAt.Format(time.DateOnly))
+		}
+		active, err := tx.ListEnrollments(ctx, EnrollmentFilter{ContactID: c.ID, Sequence: seq.Name, Status: EnrollmentActive})
+		if err != nil {
+			return err
+		}
+		if len(active) > 0 {
+			return Errorf(KindConflict, "%s is in %s already (since %s)", contactName(c), seq.Name, active[0].CreatedAt.Format(time.DateOnly))
+		}
+		owner, err := tx.UserByID(ctx, ownerID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.sequenceKey(ctx, tx); err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		e = &Enrollment{Sequence: seq.Name, DealID: dealID, LeadID: leadID, ContactID: c.ID, OwnerID: owner.ID,
+			Status: EnrollmentActive, CreatedAt: now, UpdatedAt: now}
+		e.NextRunAt = s.dueAt(seq, 0, now, c, owner)
+		if err := tx.CreateEnrollment(ctx, e); err != nil {
+			return err
+		}
+		body := fmt.Sprintf("%s enrolled %s in the sequence %s", actor.display(), contactName(c), seq.Name)
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: leadID, DealID: dealID, UserID: actor.ID, Body: body, At: now}); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, SequenceStepJob{EnrollmentID: e.ID, Step: 0, At: e.NextRunAt})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("enroll %s in %s: %w", ref, seq.Name, err)
+	}
+	return e, nil
+}
+
+// Unenroll stops the actor's deal's (or lead's) active enrolments, all or
+// of one sequence (name ""). It returns how many were stopped.
+func (s *Service) Unenroll(ctx context.Context, actor *User, ref Ref, name string) (int, error) {
+	n := 0
+	err := s.store.Update(ctx, func(tx Tx) error {
+		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		list, err := tx.ListEnrollments(ctx, EnrollmentFilter{ContactID: contactID, Status: EnrollmentActive})
+		if err != nil {
+			return err
+		}
+		for i := range list {
+			e := &list[i]
+			if (name != "" && !strings.EqualFold(e.Sequence, name)) || (e.DealID != dealID && e.LeadID != leadID) {
+				continue
+			}
+			if err := s.stopEnrollment(ctx, tx, e, "stopped by "+actor.display()); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			return Errorf(KindNotFound, "%s has no active sequence%s", ref, map[bool]string{true: " " + name}[name != ""])
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("unenroll %s: %w", ref, err)
+	}
+	return n, nil
+}
+
+// Enrollments lists the enrolments of a contact (all when 0 and the actor
+// is an admin).
+func (s *Service) Enrollments(ctx context.Context, f EnrollmentFilter) ([]Enrollment, error) {
+	return s.store.ListEnrollments(ctx, f)
+}
+
+func cmpOr(a, b int64) int64 {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+func contactName(c *Contact) string {
+	switch {
+	case c.Name != "":
+		return c.Name
+	case len(c.Emails) > 0:
+		return c.Emails[0]
+	}
+	return fmt.Sprintf("contact %d", c.ID)
+}
+
+// sendLocation is the zone sends are timed in: the contact's when known,
+// else the owner's, else the organisation's.
+func (s *Service) sendLocation(c *Contact, owner *User) *time.Location {
+	for _, tz := range []string{c.TimeZone, owner.TimeZone, s.settings.TimeZone} {
+		if tz == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(tz); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// dueAt is when step i falls due counting from `from`, moved into
+// working hours; whole seconds, so a job can name it exactly.
+func (s *Service) dueAt(seq *Sequence, i int, from time.Time, c *Contact, owner *User) time.Time {
+	t := from.Add(seq.Steps[i].Delay)
+	return seq.Hours.Next(t, s.sendLocation(c, owner)).Truncate(time.Second).UTC()
+}
+
+// sequenceKey returns the installation's signing secret, made on first
+// use.
+func (s *Service) sequenceKey(ctx context.Context, tx Tx) ([]byte, error) {
+	v, err := tx.Setting(ctx, sequenceKeySetting)
+	if err != nil {
+		return nil, err
+	}
+	if v == "" {
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, fmt.Errorf("make sequence key: %w", err)
+		}
+		if v, err = tx.InitSetting(ctx, sequenceKeySetting, hex.EncodeToString(b[:])); err != nil {
+			return nil, err
+		}
+	}
+	return hex.DecodeString(v)
+}
+
+func sign(key []byte, parts ...string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(strings.Join(parts, "\x00")))
+	return m.Sum(nil)
+}
+
+// unsubscribeToken signs an enrolment id: "ID.SIGNATURE".
+func unsubscribeToken(key []byte, enrollmentID int64) string {
+	id := strconv.FormatInt(enrollmentID, 10)
+	return id + "." + base64.RawURLEncoding.EncodeToString(sign(key, "unsubscribe", id)[:16])
+}
+
+// UnsubscribeURL is the link of an enrolment's mails.
+func (s *Service) unsubscribeURL(key []byte, enrollmentID int64) string {
+	return strings.TrimRight(s.settings.PublicURL, "/") + "/u/" + unsubscribeToken(key, enrollmentID)
+}
+
+// stepMessageID is the Message-ID of a step: the same on every attempt,
+// on the sender's domain.
+func stepMessageID(key []byte, e *Enrollment, step int, from string) string {
+	domain := "leadwire.invalid"
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i < len(from)-1 {
+		domain = from[i+1:]
+	}
+	id, st := strconv.FormatInt(e.ID, 10), strconv.Itoa(step)
+	return "seq." + id + "." + st + "." + hex.EncodeToString(sign(key, "message-id", id, st)[:6]) + "@" + domain
+}
+
+// Unsubscribe marks the contact of a signed link unsubscribed and stops
+// every active enrolment of theirs. A link used again changes nothing.
+func (s *Service) Unsubscribe(ctx context.Context, token string) (*Contact, error) {
+	idText, sig, ok := strings.Cut(token, ".")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		return nil, Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
+	}
+	var c *Contact
+	err = s.store.Update(ctx, func(tx Tx) error {
+		v, err := tx.Setting(ctx, sequenceKeySetting)
+		if err != nil {
+			return err
+		}
+		key, _ := hex.DecodeString(v)
+		if v == "" || !hmac.Equal([]byte(unsubscribeToken(key, id)), []byte(idText+"."+sig)) {
+			return Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
+		}
+		e, err := tx.EnrollmentByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c, err = tx.ContactByID(ctx, e.ContactID); err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		if c.UnsubscribedAt.IsZero() {
+			c.UnsubscribedAt, c.UpdatedAt = now, now
+			if err := tx.UpdateContact(ctx, c); err != nil {
+				return err
+			}
+			if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: e.LeadID, DealID: e.DealID,
+				Body: contactName(c) + " unsubscribed from sequence mail", At: now}); err != nil {
+				return err
+			}
+		}
+		_, err = tx.StopEnrollments(ctx, c.ID, 0, "unsubscribed", now)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("unsubscribe: %w", err)
+	}
+	return c, nil
+}
+
+// stopEnrollment stops one enrolment and says so on the timeline.
+func (s *Service) stopEnrollment(ctx context.Context, tx Tx, e *Enrollment, reason string) error {
+	now := s.clock.Now()
+	e.Status, e.StopReason, e.Sending, e.UpdatedAt = EnrollmentStopped, reason, "", now
+	if err := tx.UpdateEnrollment(ctx, e); err != nil {
+		return err
+	}
+	return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID,
+		Body: fmt.Sprintf("sequence %s stopped: %s", e.Sequence, reason), At: now})
+}
+
+// stopOnReply stops the sequences of a contact who wrote in, and of the
+// deal the message joined; one indexed update, none without sequences.
+func (s *Service) stopOnReply(ctx context.Context, tx Tx, contactID, dealID int64, at time.Time) error {
+	if len(s.settings.Sequences) == 0 {
+		return nil
+	}
+	_, err := tx.StopEnrollments(ctx, contactID, dealID, "the contact replied", at)
+	return err
+}

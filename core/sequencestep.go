@@ -1,0 +1,278 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// SequenceStep runs a SequenceStepJob: in one transaction it checks the
+// enrolment is still due (active, deal open, contact subscribed, no reply)
+// and marks the step as being sent; then it sends through m; then it
+// records the mail on the deal's timeline and enqueues the next step. A
+// permanent refusal stops the enrolment; other send errors are returned
+// for the job to be retried.
+func (s *Service) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJob) error {
+	var out *OutgoingMail
+	err := s.store.Update(ctx, func(tx Tx) error {
+		e, err := tx.EnrollmentByID(ctx, job.EnrollmentID)
+		if IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if e.Status != EnrollmentActive || e.Step != job.Step || (e.Sending == "" && !e.NextRunAt.Equal(job.At.UTC().Truncate(time.Second))) {
+			return nil // stopped, done, or superseded by a later job
+		}
+		seq, err := s.sequence(e.Sequence)
+		if err != nil || e.Step >= len(seq.Steps) {
+			return s.stopEnrollment(ctx, tx, e, "the sequence is no longer configured")
+		}
+		if m == nil {
+			return s.stopEnrollment(ctx, tx, e, "outgoing mail (smtp) is not configured")
+		}
+		st, err := s.loadStep(ctx, tx, e)
+		if err != nil {
+			return err
+		}
+		key, err := s.sequenceKey(ctx, tx)
+		if err != nil {
+			return err
+		}
+		mail, err := s.composeStep(key, seq, e, st, m)
+		if err != nil {
+			return s.stopEnrollment(ctx, tx, e, err.Error())
+		}
+		if e.Sending != "" {
+			// An attempt stopped between sending and recording: the mail
+			// may have left, and sending it again could make two. The
+			// next step checks again whether to go on.
+			mail.MessageID = e.Sending
+			return s.recordSent(ctx, tx, e, seq, st, mail, true)
+		}
+		if reason, err := s.stopReason(ctx, tx, e, st); err != nil || reason != "" {
+			if err != nil {
+				return err
+			}
+			return s.stopEnrollment(ctx, tx, e, reason)
+		}
+		now := s.clock.Now()
+		if next := seq.Hours.Next(now, s.sendLocation(st.contact, st.owner)).Truncate(time.Second); next.After(now) {
+			e.NextRunAt, e.UpdatedAt = next.UTC(), now
+			if err := tx.UpdateEnrollment(ctx, e); err != nil {
+				return err
+			}
+			return tx.Enqueue(ctx, SequenceStepJob{EnrollmentID: e.ID, Step: e.Step, At: e.NextRunAt})
+		}
+		e.Sending, e.UpdatedAt = mail.MessageID, now
+		out = &mail
+		return tx.UpdateEnrollment(ctx, e)
+	})
+	if err != nil || out == nil {
+		if err != nil {
+			return fmt.Errorf("sequence step %d of enrolment %d: %w", job.Step, job.EnrollmentID, err)
+		}
+		return nil
+	}
+	if _, sendErr := m.Send(ctx, *out); sendErr != nil {
+		final := errors.Is(sendErr, ErrUndeliverable)
+		err := s.store.Update(ctx, func(tx Tx) error {
+			e, err := tx.EnrollmentByID(ctx, job.EnrollmentID)
+			if err != nil {
+				return err
+			}
+			if e.Sending != out.MessageID {
+				return nil
+			}
+			if final {
+				return s.stopEnrollment(ctx, tx, e, "the mail server refused "+out.To.Address+": "+sendErr.Error())
+			}
+			e.Sending, e.UpdatedAt = "", s.clock.Now()
+			return tx.UpdateEnrollment(ctx, e)
+		})
+		if err != nil {
+			return errors.Join(sendErr, err)
+		}
+		if final {
+			s.log.Warn("sequence mail refused; enrolment stopped", "enrollment", job.EnrollmentID, "step", job.Step, "err", sendErr)
+			return nil
+		}
+		return fmt.Errorf("send step %d of enrolment %d: %w", job.Step, job.EnrollmentID, sendErr)
+	}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		e, err := tx.EnrollmentByID(ctx, job.EnrollmentID)
+		if err != nil {
+			return err
+		}
+		if e.Sending != out.MessageID {
+			return nil // recorded already
+		}
+		seq, _ := s.sequence(e.Sequence)
+		st, err := s.loadStep(ctx, tx, e)
+		if err != nil {
+			return err
+		}
+		return s.recordSent(ctx, tx, e, seq, st, *out, false)
+	})
+	if err != nil {
+		return fmt.Errorf("record step %d of enrolment %d: %w", job.Step, job.EnrollmentID, err)
+	}
+	return nil
+}
+
+// GiveUpSequenceStep stops an enrolment whose step failed its last
+// attempt (a mail server refusing for days), saying why on the timeline,
+// so it does not stay active with nothing scheduled.
+func (s *Service) GiveUpSequenceStep(ctx context.Context, job SequenceStepJob, cause error) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		e, err := tx.EnrollmentByID(ctx, job.EnrollmentID)
+		if IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if e.Status != EnrollmentActive || e.Step != job.Step {
+			return nil
+		}
+		return s.stopEnrollment(ctx, tx, e, "sending failed too often: "+cause.Error())
+	})
+	if err != nil {
+		return fmt.Errorf("give up step %d of enrolment %d: %w", job.Step, job.EnrollmentID, err)
+	}
+	return nil
+}
+
+// stepState is what a step is rendered from.
+type stepState struct {
+	contact *Contact
+	owner   *User
+	deal    *Deal
+	lead    *Lead
+	stage   string
+}
+
+func (s *Service) loadStep(ctx context.Context, tx Tx, e *Enrollment) (*stepState, error) {
+	st := &stepState{}
+	var err error
+	if st.contact, err = tx.ContactByID(ctx, e.ContactID); err != nil {
+		return nil, err
+	}
+	if st.owner, err = tx.UserByID(ctx, e.OwnerID); err != nil {
+		return nil, err
+	}
+	if e.DealID != 0 {
+		if st.deal, err = tx.DealByID(ctx, e.DealID); err != nil {
+			return nil, err
+		}
+		if p, err := tx.PipelineByID(ctx, st.deal.PipelineID); err == nil {
+			if stage := p.Stage(st.deal.StageID); stage != nil {
+				st.stage = stage.Name
+			}
+		}
+	} else if st.lead, err = tx.LeadByID(ctx, e.LeadID); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// stopReason says why an enrolment must not send any more, "" when it may.
+func (s *Service) stopReason(ctx context.Context, tx Tx, e *Enrollment, st *stepState) (string, error) {
+	switch {
+	case st.deal != nil && st.deal.Status != DealOpen:
+		return "the deal was " + string(st.deal.Status), nil
+	case st.lead != nil && !st.lead.Open():
+		return "the lead was " + string(st.lead.Status), nil
+	case !st.contact.UnsubscribedAt.IsZero():
+		return "unsubscribed", nil
+	case len(st.contact.Emails) == 0:
+		return "the contact has no email address", nil
+	}
+	acts, err := tx.ListActivities(ctx, ActivityFilter{ContactID: e.ContactID, Limit: 50})
+	if err != nil {
+		return "", err
+	}
+	for _, a := range acts {
+		if a.Kind == ActivityEmailIn && a.At.After(e.CreatedAt) {
+			return "the contact replied", nil
+		}
+	}
+	return "", nil
+}
+
+// composeStep renders step e.Step into a mail: from the owner when they
+// have an address, threaded under the earlier steps, with the unsubscribe
+// link in the body and the List-Unsubscribe headers.
+func (s *Service) composeStep(key []byte, seq *Sequence, e *Enrollment, st *stepState, m Mailer) (OutgoingMail, error) {
+	data := SequenceData{
+		Contact: SequenceContact{Name: st.contact.Name, FirstName: firstName(st.contact.Name), Company: st.contact.Company, Email: st.contact.Emails[0]},
+		Owner:   SequenceOwner{Name: st.owner.Name, Email: st.owner.Email},
+	}
+	if st.deal != nil {
+		data.Deal = SequenceDeal{Title: st.deal.Title, Stage: st.stage}
+		if st.deal.Value.Currency != "" {
+			data.Deal.Value = st.deal.Value.String()
+		}
+	} else if st.lead != nil {
+		data.Deal.Title = st.lead.Subject
+	}
+	subject, body, err := renderStep(seq.Steps[e.Step], data)
+	if err != nil {
+		return OutgoingMail{}, err
+	}
+	from := m.DefaultFrom()
+	if st.owner.Email != "" {
+		from = mail.Address{Name: st.owner.Name, Address: st.owner.Email}
+	}
+	link := s.unsubscribeURL(key, e.ID)
+	out := OutgoingMail{
+		From:      from,
+		To:        mail.Address{Name: st.contact.Name, Address: st.contact.Emails[0]},
+		Subject:   subject,
+		Text:      strings.TrimRight(body, "\n") + "\n\n--\nNo more of these emails: " + link + "\n",
+		MessageID: stepMessageID(key, e, e.Step, from.Address),
+		Header: map[string]string{
+			"List-Unsubscribe":      "<" + link + ">",
+			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+		},
+		Date: s.clock.Now(),
+	}
+	if n := len(e.MessageIDs); n > 0 {
+		out.InReplyTo = e.MessageIDs[n-1]
+		out.References = append([]string(nil), e.MessageIDs...)
+	}
+	return out, nil
+}
+
+// recordSent puts a sent step on the timeline (its Message-ID the external
+// ref replies thread by) and enqueues the next step or finishes.
+func (s *Service) recordSent(ctx context.Context, tx Tx, e *Enrollment, seq *Sequence, st *stepState, out OutgoingMail, unsure bool) error {
+	now := s.clock.Now()
+	body := out.Text
+	if unsure {
+		body += "\n(leadwire stopped while sending this step; it is recorded as sent and not sent again)"
+	}
+	if err := tx.AddActivity(ctx, &Activity{Kind: ActivityEmailOut, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID,
+		UserID: e.OwnerID, Subject: out.Subject, Body: body, ExternalRef: out.MessageID, At: now}); err != nil {
+		return err
+	}
+	e.MessageIDs = append(e.MessageIDs, out.MessageID)
+	e.Sending, e.UpdatedAt = "", now
+	e.Step++
+	if e.Status != EnrollmentActive {
+		return tx.UpdateEnrollment(ctx, e) // stopped while the mail was out
+	}
+	if seq == nil || e.Step >= len(seq.Steps) {
+		e.Status, e.NextRunAt = EnrollmentFinished, time.Time{}
+		return tx.UpdateEnrollment(ctx, e)
+	}
+	e.NextRunAt = s.dueAt(seq, e.Step, now, st.contact, st.owner)
+	if err := tx.UpdateEnrollment(ctx, e); err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, SequenceStepJob{EnrollmentID: e.ID, Step: e.Step, At: e.NextRunAt})
+}
