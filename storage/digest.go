@@ -85,19 +85,6 @@ func (r *reader) OverdueTasks(ctx context.Context, f core.StatsFilter, now time.
 	return out, nil
 }
 
-// ClaimSetting implements core.Tx.
-func (t *Tx) ClaimSetting(ctx context.Context, key, value string) (bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
-	if err != nil {
-		return false, fmt.Errorf("claim setting %s: %w", key, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("claim setting %s: %w", key, err)
-	}
-	return n == 1, nil
-}
-
 // unindexedDealWhere filters deals, aliased d, by team, owner and
 // pipeline with a unary plus on each column, which keeps SQLite from
 // driving the query by those indexes (PostgreSQL reads +x as x).

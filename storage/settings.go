@@ -30,8 +30,21 @@ func (t *Tx) PutSetting(ctx context.Context, key, value string) error {
 // concurrent one of the same key to commit, and the select after it, with
 // a fresh snapshot, sees the winner's value.
 func (t *Tx) InitSetting(ctx context.Context, key, value string) (string, error) {
-	if _, err := t.exec(ctx, `INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
-		return "", fmt.Errorf("init setting %s: %w", key, err)
+	if _, err := t.ClaimSetting(ctx, key, value); err != nil {
+		return "", err
 	}
 	return t.Setting(ctx, key)
+}
+
+// ClaimSetting implements core.Tx.
+func (t *Tx) ClaimSetting(ctx context.Context, key, value string) (bool, error) {
+	res, err := t.exec(ctx, `INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
+	if err != nil {
+		return false, fmt.Errorf("claim setting %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim setting %s: %w", key, err)
+	}
+	return n == 1, nil
 }
