@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -102,6 +103,12 @@ func NoticeChannels(n Notice, u *User, t *Team, configured []string) []string {
 // recipient (the user when n.UserID is set, else the team). It returns the
 // channels used; none is not an error (nobody has linked a chat yet).
 func (s *Service) Announce(ctx context.Context, tx Tx, n Notice) ([]string, error) {
+	return s.AnnounceExcept(ctx, tx, n)
+}
+
+// AnnounceExcept is Announce on every channel but the excluded ones: a
+// channel that fails is reported on the others.
+func (s *Service) AnnounceExcept(ctx context.Context, tx Tx, n Notice, exclude ...string) ([]string, error) {
 	if n.Key == "" {
 		return nil, fmt.Errorf("announce %s: a notice needs a key", n.Kind)
 	}
@@ -126,6 +133,7 @@ func (s *Service) Announce(ctx context.Context, tx Tx, n Notice) ([]string, erro
 		return nil, fmt.Errorf("announce %s: a notice needs a user or a team", n.Kind)
 	}
 	channels := NoticeChannels(n, u, t, s.settings.Channels)
+	channels = slices.DeleteFunc(channels, func(ch string) bool { return slices.Contains(exclude, ch) })
 	for _, ch := range channels {
 		if err := tx.Enqueue(ctx, NotifyJob{Channel: ch, Notice: n}); err != nil {
 			return nil, err
