@@ -17,8 +17,12 @@ import (
 // jobWorkers are the workers of the background jobs core enqueues. Without
 // a chat to notify, new-lead jobs are completed with a log line, so they do
 // not pile up as failures.
-func jobWorkers(slack *slackbot.Adapter, telegram *telegrambot.Adapter, log *slog.Logger) *river.Workers {
+// More workers are registered by the functions in more.
+func jobWorkers(slack *slackbot.Adapter, telegram *telegrambot.Adapter, log *slog.Logger, more ...func(*river.Workers)) *river.Workers {
 	workers := river.NewWorkers()
+	for _, add := range more {
+		add(workers)
+	}
 	var newLead river.Worker[core.NewLeadJob] = &quietNewLead{log: log}
 	if slack != nil {
 		newLead = slack.NewLeadWorker()

@@ -52,7 +52,14 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram)
-	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger()), a.Logger().With("part", "jobs"))
+	svc, err := a.Service()
+	if err != nil {
+		return err
+	}
+	noticeCounts := newNoticeMetrics()
+	noticeCounts.register(srv.registry)
+	reminders := noticeWorkers(svc, notifiers(slack, telegram), noticeCounts, a.Logger().With("part", "notices"))
+	jobs, err := newJobClient(db, jobWorkers(slack, telegram, a.Logger(), reminders), a.Logger().With("part", "jobs"))
 	if err != nil {
 		return err
 	}

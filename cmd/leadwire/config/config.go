@@ -257,6 +257,13 @@ func (c *Config) Settings() core.Settings {
 	s.Scoring.FreeMailDomains = maps.Clone(s.Scoring.FreeMailDomains)
 	s.LostReasons = slices.Clone(s.LostReasons)
 	s.DisqualifyReasons = slices.Clone(s.DisqualifyReasons)
+	s.Channels = slices.Clone(s.Channels)
+	if c.Slack.Enabled() {
+		s.Channels = append(s.Channels, core.ChannelSlack)
+	}
+	if c.Telegram.Enabled() {
+		s.Channels = append(s.Channels, core.ChannelTelegram)
+	}
 	return s
 }
 
