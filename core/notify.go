@@ -67,10 +67,15 @@ type NotifyJob struct {
 // Kind implements Job.
 func (NotifyJob) Kind() string { return "notify" }
 
+// NotifyQueue is the queue notices are delivered from: apart from the
+// jobs that raise them, so a burst of due reminders does not hold up the
+// delivery of those already announced.
+const NotifyQueue = "notify"
+
 // JobOptions implements JobScheduler: a notice is enqueued once per
-// channel and key.
+// channel and key, on NotifyQueue.
 func (j NotifyJob) JobOptions() JobOptions {
-	return JobOptions{UniqueKey: j.Channel + "|" + j.Notice.Key}
+	return JobOptions{UniqueKey: j.Channel + "|" + j.Notice.Key, Queue: NotifyQueue}
 }
 
 // NoticeChannels are the channels a notice can reach its recipient on,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -55,9 +56,14 @@ func (w *telegramNewLead) Work(ctx context.Context, job *river.Job[core.NewLeadJ
 // Stop it.
 func newJobClient(db *storage.DB, workers *river.Workers, log *slog.Logger) (*river.Client[*sql.Tx], error) {
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
-		Workers: workers,
-		Logger:  log,
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20},
+			core.NotifyQueue: {MaxWorkers: 30}},
+		// The drivers over database/sql have no LISTEN/NOTIFY: jobs are
+		// fetched by polling, at most MaxWorkers per FetchCooldown, so a
+		// short cooldown is what lets a burst of reminders through.
+		FetchCooldown: 20 * time.Millisecond,
+		Workers:       workers,
+		Logger:        log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)

@@ -58,10 +58,18 @@ type chatAPI struct {
 	slackErr map[string]string
 	blocked  map[string]bool
 	ts       int
+	// light keeps only whom each message went to and its buttons (for
+	// the benchmark's 100,000).
+	light bool
+	// last is when each Slack channel was last posted to; tooSoon counts
+	// posts less than 0.9 s after the one before in the same channel (the
+	// pacer books a second; the post follows the booking a little later).
+	last    map[string]time.Time
+	tooSoon int
 }
 
 func newChatAPI(t testing.TB) *chatAPI {
-	c := &chatAPI{slackErr: map[string]string{}, blocked: map[string]bool{}}
+	c := &chatAPI{slackErr: map[string]string{}, blocked: map[string]bool{}, last: map[string]time.Time{}}
 	c.srv = httptest.NewServer(http.HandlerFunc(c.serve))
 	t.Cleanup(c.srv.Close)
 	return c
@@ -89,8 +97,16 @@ func (c *chatAPI) serve(w http.ResponseWriter, r *http.Request) {
 			ts := fmt.Sprintf("1793610000.%06d", c.ts)
 			errCode := c.slackErr[ch]
 			if method == "chat.postMessage" && errCode == "" {
-				c.msgs = append(c.msgs, chatMsg{To: "slack:" + ch, Text: r.PostForm.Get("text"), Actions: actions(r.PostForm.Get("blocks")),
-					Raw: r.PostForm.Get("text") + "\n" + r.PostForm.Get("blocks")})
+				m := chatMsg{To: "slack:" + ch, Actions: actions(r.PostForm.Get("blocks"))}
+				if !c.light {
+					m.Text, m.Raw = r.PostForm.Get("text"), r.PostForm.Get("text")+"\n"+r.PostForm.Get("blocks")
+				}
+				c.msgs = append(c.msgs, m)
+				now := time.Now()
+				if last, ok := c.last[ch]; ok && now.Sub(last) < 900*time.Millisecond {
+					c.tooSoon++
+				}
+				c.last[ch] = now
 			}
 			c.mu.Unlock()
 			resp = map[string]any{"ok": true, "channel": ch, "ts": ts}
@@ -145,6 +161,13 @@ func (c *chatAPI) serve(w http.ResponseWriter, r *http.Request) {
 		result = map[string]any{"message_id": id, "date": 1, "chat": map[string]any{"id": n, "type": "private"}}
 	}
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
+}
+
+// count is how many messages have been posted.
+func (c *chatAPI) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.msgs)
 }
 
 // sent returns the messages posted so far to a recipient ("" for all).
