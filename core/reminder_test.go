@@ -29,7 +29,8 @@ type reminders struct {
 func newReminders(t *testing.T, db *storage.DB) *reminders {
 	t.Helper()
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	// A day ahead of the real time, which River schedules on.
+	clock := &fakeClock{now: time.Now().UTC().Truncate(time.Second).Add(24 * time.Hour)}
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram}
 	svc := core.NewService(db, clock, settings, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
@@ -52,7 +53,13 @@ func (t *Tx) Enqueue(ctx context.Context, job core.Job) error {
 	opts := &river.InsertOpts{}
 	if s, ok := job.(core.JobScheduler); ok {
 		o := s.JobOptions()
-		opts.ScheduledAt, opts.Queue = o.RunAt, o.Queue
+		opts.Queue = o.Queue
+		// River makes any job with a ScheduledAt "scheduled", to be made
+		// available by the leader's scheduler every few seconds: a job
+		// already due goes in available at once.
+		if o.RunAt.After(time.Now()) {
+			opts.ScheduledAt = o.RunAt
+		}
 		if o.UniqueKey != "" {
 			opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
 		}
