@@ -46,7 +46,7 @@ func BenchmarkRemindersDue(b *testing.B) {
 		owners[i] = got.ID
 	}
 	made := time.Now()
-	first := made.Add(time.Duration(n/1000+10) * time.Second).UTC().Truncate(time.Second)
+	first := made.Add(time.Duration(n/4000+15) * time.Second).UTC().Truncate(time.Second)
 	const batch = 1000
 	for start := 0; start < n; start += batch {
 		err := e.db.Update(ctx, func(tx core.Tx) error {
