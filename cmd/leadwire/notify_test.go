@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -429,4 +430,70 @@ func dumpJobs(t testing.TB, e *noticeEnv) {
 	for _, r := range res.Jobs {
 		t.Logf("job %d %s %s sched=%v now=%v args=%s errs=%v", r.ID, r.Kind, r.State, r.ScheduledAt, time.Now().UTC(), r.EncodedArgs, r.Errors)
 	}
+}
+
+// TestNotifyWorkerRetriesThenGivesUp drives the notify worker by hand: a
+// Slack failure that may pass is retried until the last attempt, which is
+// final like an undeliverable one.
+func TestNotifyWorkerRetriesThenGivesUp(t *testing.T) {
+	api := newChatAPI(t)
+	api.slackErr["U0NIRAN"] = "internal_error"
+	db := storagetest.SQLite(t)
+	settings := core.DefaultSettings()
+	settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram}
+	svc := core.NewService(db, nil, settings, nil)
+	if err := svc.Sync(context.Background(), noticeDirectory); err != nil {
+		t.Fatal(err)
+	}
+	slack := slackbot.New(bot.NewConversation(svc, nil, bot.Options{}), svc, slackbot.Options{BotToken: "xoxb-test", APIURL: api.srv.URL + "/api/"})
+	metrics := newNoticeMetrics()
+	w := &notifyWorker{svc: svc, notifiers: map[string]core.Notifier{core.ChannelSlack: slack}, metrics: metrics, log: slog.New(slog.DiscardHandler)}
+	niran, err := db.UserByEmail(context.Background(), "niran@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := core.Notice{Kind: core.NoticeText, UserID: niran.ID, Text: "Quarter closes Friday", Key: "text:1"}
+	job := func(attempt int) *river.Job[core.NotifyJob] {
+		return &river.Job[core.NotifyJob]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 25},
+			Args: core.NotifyJob{Channel: core.ChannelSlack, Notice: n}}
+	}
+	t.Run("an attempt before the last is retried", func(t *testing.T) {
+		err := w.Work(context.Background(), job(3))
+		var cancel *river.JobCancelError
+		if err == nil || errors.As(err, &cancel) || errors.Is(err, core.ErrUndeliverable) {
+			t.Fatalf("got %v, want an error River retries", err)
+		}
+		if got := testutil.ToFloat64(metrics.failed.WithLabelValues("slack", "text")); got != 0 {
+			t.Fatalf("counted %v failures", got)
+		}
+	})
+	t.Run("the last attempt is final: counted, and the user told on Telegram", func(t *testing.T) {
+		// Zofia's DM, as Niran's had its turn within the second.
+		api.slackErr["U0GONE"] = "internal_error"
+		zofia, err := db.UserByEmail(context.Background(), "zofia@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.UserID = zofia.ID
+		err = w.Work(context.Background(), job(25))
+		var cancel *river.JobCancelError
+		if !errors.As(err, &cancel) {
+			t.Fatalf("got %v, want the job cancelled", err)
+		}
+		if got := testutil.ToFloat64(metrics.failed.WithLabelValues("slack", "text")); got != 1 {
+			t.Fatalf("counted %v failures", got)
+		}
+		jobs, err := river.NewClient(db.RiverDriver(), &river.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := jobs.JobList(context.Background(), river.NewJobListParams().Kinds("notify"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Jobs) != 1 || !strings.Contains(string(res.Jobs[0].EncodedArgs), `"channel":"telegram"`) ||
+			!strings.Contains(string(res.Jobs[0].EncodedArgs), "channel_failing") {
+			t.Fatalf("jobs %+v", res.Jobs)
+		}
+	})
 }
