@@ -52,6 +52,18 @@ type Task struct {
 	DoneAt       time.Time
 	SnoozedUntil time.Time
 	CreatedAt    time.Time
+	// RemindedAt is the due time its owner was last reminded of (zero:
+	// never); set only through Tx.MarkReminded, so a reminder goes out
+	// once per due time.
+	RemindedAt time.Time
+}
+
+// Due is when the task is due now: its snooze, when later than DueAt.
+func (t Task) Due() time.Time {
+	if t.SnoozedUntil.After(t.DueAt) {
+		return t.SnoozedUntil
+	}
+	return t.DueAt
 }
 
 // TaskFilter narrows a task listing.

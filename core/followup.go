@@ -109,7 +109,7 @@ func (s *Service) FollowUp(ctx context.Context, actor *User, ref Ref, title stri
 			dealID = 0
 		}
 		task = &Task{Title: title, DueAt: due.UTC(), OwnerID: actor.ID, LeadID: leadID, DealID: dealID, CreatedAt: s.clock.Now()}
-		return tx.CreateTask(ctx, task)
+		return s.createTask(ctx, tx, task)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("follow up on %s: %w", ref, err)
@@ -124,7 +124,7 @@ func (s *Service) AddTask(ctx context.Context, actor *User, title string, due ti
 		return nil, Errorf(KindInvalid, "a task needs a title and a due time")
 	}
 	task := &Task{Title: title, DueAt: due.UTC(), OwnerID: actor.ID, CreatedAt: s.clock.Now()}
-	err := s.store.Update(ctx, func(tx Tx) error { return tx.CreateTask(ctx, task) })
+	err := s.store.Update(ctx, func(tx Tx) error { return s.createTask(ctx, tx, task) })
 	if err != nil {
 		return nil, fmt.Errorf("add task: %w", err)
 	}
@@ -203,7 +203,15 @@ func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit 
 			return err
 		}
 		task = t
-		return tx.UpdateTask(ctx, t)
+		if err := tx.UpdateTask(ctx, t); err != nil {
+			return err
+		}
+		if t.Done {
+			return nil
+		}
+		// A new due time gets its reminder; the same one is a duplicate
+		// the queue skips.
+		return tx.Enqueue(ctx, reminderJob(t))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("task T%d: %w", taskID, err)

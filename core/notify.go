@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -66,10 +67,15 @@ type NotifyJob struct {
 // Kind implements Job.
 func (NotifyJob) Kind() string { return "notify" }
 
+// NotifyQueue is the queue notices are delivered from: apart from the
+// jobs that raise them, so a burst of due reminders does not hold up the
+// delivery of those already announced.
+const NotifyQueue = "notify"
+
 // JobOptions implements JobScheduler: a notice is enqueued once per
-// channel and key.
+// channel and key, on NotifyQueue.
 func (j NotifyJob) JobOptions() JobOptions {
-	return JobOptions{UniqueKey: j.Channel + "|" + j.Notice.Key}
+	return JobOptions{UniqueKey: j.Channel + "|" + j.Notice.Key, Queue: NotifyQueue}
 }
 
 // NoticeChannels are the channels a notice can reach its recipient on,
@@ -102,6 +108,12 @@ func NoticeChannels(n Notice, u *User, t *Team, configured []string) []string {
 // recipient (the user when n.UserID is set, else the team). It returns the
 // channels used; none is not an error (nobody has linked a chat yet).
 func (s *Service) Announce(ctx context.Context, tx Tx, n Notice) ([]string, error) {
+	return s.AnnounceExcept(ctx, tx, n)
+}
+
+// AnnounceExcept is Announce on every channel but the excluded ones: a
+// channel that fails is reported on the others.
+func (s *Service) AnnounceExcept(ctx context.Context, tx Tx, n Notice, exclude ...string) ([]string, error) {
 	if n.Key == "" {
 		return nil, fmt.Errorf("announce %s: a notice needs a key", n.Kind)
 	}
@@ -130,6 +142,7 @@ func (s *Service) Announce(ctx context.Context, tx Tx, n Notice) ([]string, erro
 		configured = s.digestChannels()
 	}
 	channels := NoticeChannels(n, u, t, configured)
+	channels = slices.DeleteFunc(channels, func(ch string) bool { return slices.Contains(exclude, ch) })
 	for _, ch := range channels {
 		if err := tx.Enqueue(ctx, NotifyJob{Channel: ch, Notice: n}); err != nil {
 			return nil, err

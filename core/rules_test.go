@@ -138,6 +138,13 @@ func TestRules(t *testing.T) {
 			if len(ts) != 1 || ts[0].Title != "first call" || ts[0].OwnerID != f.repW.ID || !ts[0].DueAt.Equal(f.clock.Now().Add(2*time.Hour)) {
 				t.Fatalf("tasks = %+v", ts)
 			}
+			reminded := false
+			for _, j := range jobArgs[core.ReminderJob](t, db, "reminder") {
+				reminded = reminded || (j.TaskID == ts[0].ID && j.DueAt.Equal(ts[0].DueAt))
+			}
+			if !reminded {
+				t.Errorf("the rule's task T%d has no reminder scheduled", ts[0].ID)
+			}
 			ns := notices(t, db, core.NoticeText)
 			if len(ns) != 1 || ns[0].UserID != f.repW.ID || ns[0].LeadID != id || ns[0].Text != "call them within two hours" {
 				t.Fatalf("notices = %+v", ns)

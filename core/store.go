@@ -187,6 +187,10 @@ type Tx interface {
 
 	CreateTask(ctx context.Context, t *Task) error
 	UpdateTask(ctx context.Context, t *Task) error
+	// MarkReminded sets an open task's RemindedAt to due unless it holds
+	// due already; it reports whether it did, so of two callers racing for
+	// one due time exactly one wins. UpdateTask leaves RemindedAt alone.
+	MarkReminded(ctx context.Context, taskID int64, due time.Time) (bool, error)
 
 	SetTarget(ctx context.Context, t Target) error
 

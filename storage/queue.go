@@ -53,11 +53,12 @@ func (t *Tx) Enqueue(ctx context.Context, job core.Job) error {
 	opts := &river.InsertOpts{}
 	if s, ok := job.(core.JobScheduler); ok {
 		o := s.JobOptions()
-		opts.ScheduledAt, opts.Queue = o.RunAt, o.Queue
-		if !o.RunAt.After(time.Now()) {
-			// Due already: available at once, rather than scheduled and
-			// left for River's scheduler, which looks every 5 seconds.
-			opts.ScheduledAt = time.Time{}
+		opts.Queue = o.Queue
+		// River makes any job with a ScheduledAt "scheduled", to be made
+		// available by the leader's scheduler every few seconds: a job
+		// already due goes in available at once.
+		if o.RunAt.After(time.Now()) {
+			opts.ScheduledAt = o.RunAt
 		}
 		if o.UniqueKey != "" {
 			opts.UniqueOpts = river.UniqueOpts{ByArgs: true}

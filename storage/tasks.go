@@ -3,11 +3,12 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"leadwire/core"
 )
 
-const taskCols = `t.id, t.title, t.due_at, t.owner_id, t.lead_id, t.deal_id, t.done, t.done_at, t.snoozed_until, t.created_at`
+const taskCols = `t.id, t.title, t.due_at, t.owner_id, t.lead_id, t.deal_id, t.done, t.done_at, t.snoozed_until, t.created_at, t.reminded_at`
 
 type taskRow struct {
 	ID           int64    `db:"id"`
@@ -20,6 +21,7 @@ type taskRow struct {
 	DoneAt       nullTime `db:"done_at"`
 	SnoozedUntil nullTime `db:"snoozed_until"`
 	CreatedAt    nullTime `db:"created_at"`
+	RemindedAt   nullTime `db:"reminded_at"`
 }
 
 func (r *taskRow) task() core.Task {
@@ -34,6 +36,7 @@ func (r *taskRow) task() core.Task {
 		DoneAt:       r.DoneAt.t,
 		SnoozedUntil: r.SnoozedUntil.t,
 		CreatedAt:    r.CreatedAt.t,
+		RemindedAt:   r.RemindedAt.t,
 	}
 }
 
@@ -107,4 +110,19 @@ func (t *Tx) UpdateTask(ctx context.Context, task *core.Task) error {
 		return fmt.Errorf("update task %d: %w", task.ID, err)
 	}
 	return err
+}
+
+// MarkReminded implements core.Tx.
+func (t *Tx) MarkReminded(ctx context.Context, taskID int64, due time.Time) (bool, error) {
+	at := t.d.time(due)
+	res, err := t.exec(ctx, `UPDATE tasks SET reminded_at = ? WHERE id = ? AND done = ?
+		AND (reminded_at IS NULL OR reminded_at <> ?)`, at, taskID, false, at)
+	if err != nil {
+		return false, fmt.Errorf("mark task %d reminded: %w", taskID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("mark task %d reminded: %w", taskID, err)
+	}
+	return n == 1, nil
 }

@@ -55,7 +55,8 @@ type Adapter struct {
 	events   *seen // event ids acted on
 	misses   *seen // Slack ids auto-provisioning found nobody for, lately
 	budget   *budget
-	work     *work // slow commands being answered
+	work     *work  // slow commands being answered
+	pace     *pacer // notices within Slack's per-channel limit
 	// slowHook, when set (by tests), runs before each slow command's work.
 	slowHook func(ctx context.Context)
 
@@ -78,7 +79,7 @@ func New(conv *bot.Conversation, svc *core.Service, opts Options) *Adapter {
 	}
 	a := &Adapter{conv: conv, svc: svc, http: opts.HTTPClient, opts: opts, log: opts.Log, now: time.Now,
 		requests: newSeen(replayWindow), events: newSeen(replayWindow), misses: newSeen(10 * time.Minute),
-		budget: newBudget(), work: newWork()}
+		budget: newBudget(), work: newWork(), pace: newPacer()}
 	a.api = slack.New(opts.BotToken, a.apiOptions()...)
 	a.intake = map[string]bool{}
 	for _, ch := range opts.IntakeChannels {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -17,8 +18,12 @@ import (
 // jobWorkers are the workers of the background jobs core enqueues. Without
 // a chat to notify, new-lead jobs are completed with a log line, so they do
 // not pile up as failures.
-func jobWorkers(slack *slackbot.Adapter, telegram *telegrambot.Adapter, log *slog.Logger) *river.Workers {
+// More workers are registered by the functions in more.
+func jobWorkers(slack *slackbot.Adapter, telegram *telegrambot.Adapter, log *slog.Logger, more ...func(*river.Workers)) *river.Workers {
 	workers := river.NewWorkers()
+	for _, add := range more {
+		add(workers)
+	}
 	var newLead river.Worker[core.NewLeadJob] = &quietNewLead{log: log}
 	if slack != nil {
 		newLead = slack.NewLeadWorker()
@@ -51,10 +56,15 @@ func (w *telegramNewLead) Work(ctx context.Context, job *river.Job[core.NewLeadJ
 // periodic ones on the elected leader; Start and Stop it.
 func newJobClient(db *storage.DB, workers *river.Workers, log *slog.Logger, periodic ...*river.PeriodicJob) (*river.Client[*sql.Tx], error) {
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
-		Workers:      workers,
-		Logger:       log,
-		PeriodicJobs: periodic,
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20},
+			core.NotifyQueue: {MaxWorkers: 30}},
+		// The drivers over database/sql have no LISTEN/NOTIFY: jobs are
+		// fetched by polling, at most MaxWorkers per FetchCooldown, so a
+		// short cooldown is what lets a burst of reminders through.
+		FetchCooldown: 20 * time.Millisecond,
+		Workers:       workers,
+		Logger:        log,
+		PeriodicJobs:  periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)

@@ -163,20 +163,6 @@ func (e *seqEnv) enroll(t *testing.T, email string) (*core.Deal, *core.Enrollmen
 	return d, en
 }
 
-// waitFor polls cond until it holds, failing after a deadline.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
-
 // mailsTo are the delivered mails to one address, in order.
 func (e *seqEnv) mailsTo(addr string) []smtptest.Message {
 	var out []smtptest.Message
@@ -221,7 +207,7 @@ func TestSequencesEndToEnd(t *testing.T) {
 		t.Run("two steps go out threaded, and a reply stops the third", func(t *testing.T) {
 			const addr = "somying@thai-buyer.example"
 			d, en := e.enroll(t, addr)
-			waitFor(t, "two steps recorded", func() bool { return e.enrollment(t, en.ID).Step == 2 })
+			waitFor(t, 30*time.Second, "two steps recorded", func() bool { return e.enrollment(t, en.ID).Step == 2 })
 			mails := e.mailsTo(addr)
 			if len(mails) != 2 || mails[0].From != "niran@siam-sales.example" {
 				t.Fatalf("delivered %+v", mails)
@@ -264,7 +250,7 @@ func TestSequencesEndToEnd(t *testing.T) {
 		})
 		t.Run("winning the deal stops it", func(t *testing.T) {
 			d, en := e.enroll(t, "won@thai-buyer.example")
-			waitFor(t, "two steps recorded", func() bool { return e.enrollment(t, en.ID).Step == 2 })
+			waitFor(t, 30*time.Second, "two steps recorded", func() bool { return e.enrollment(t, en.ID).Step == 2 })
 			if _, err := e.svc.Win(e.ctx, e.owner, d.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -275,7 +261,7 @@ func TestSequencesEndToEnd(t *testing.T) {
 		t.Run("the unsubscribe link stops it, by GET or one-click POST", func(t *testing.T) {
 			const addr = "unsub@thai-buyer.example"
 			_, en := e.enroll(t, addr)
-			waitFor(t, "the first mail", func() bool { return len(e.mailsTo(addr)) > 0 })
+			waitFor(t, 30*time.Second, "the first mail", func() bool { return len(e.mailsTo(addr)) > 0 })
 			_, body := parsed(t, e.mailsTo(addr)[0])
 			path := unsubscribeLink.FindStringSubmatch(body)[1]
 			resp, err := http.Post(e.http.URL+path, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
@@ -287,7 +273,7 @@ func TestSequencesEndToEnd(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(string(page), "You are unsubscribed") {
 				t.Fatalf("POST %s = %d %s", path, resp.StatusCode, page)
 			}
-			waitFor(t, "the enrolment to end", func() bool { return e.enrollment(t, en.ID).Status != core.EnrollmentActive })
+			waitFor(t, 30*time.Second, "the enrolment to end", func() bool { return e.enrollment(t, en.ID).Status != core.EnrollmentActive })
 			if got := e.enrollment(t, en.ID); got.Status != core.EnrollmentStopped || got.StopReason != "unsubscribed" {
 				t.Fatalf("after unsubscribing: %+v", got)
 			}
@@ -312,7 +298,7 @@ func TestSequencesEndToEnd(t *testing.T) {
 			const addr = "nobody@thai-buyer.example"
 			e.smtp.Reject(addr, 550)
 			d, en := e.enroll(t, addr)
-			waitFor(t, "the enrolment to stop", func() bool { return e.enrollment(t, en.ID).Status != core.EnrollmentActive })
+			waitFor(t, 30*time.Second, "the enrolment to stop", func() bool { return e.enrollment(t, en.ID).Status != core.EnrollmentActive })
 			if got := e.enrollment(t, en.ID); !strings.Contains(got.StopReason, "refused "+addr) {
 				t.Fatalf("after a 550: %+v", got)
 			}
@@ -326,7 +312,7 @@ func TestSequencesEndToEnd(t *testing.T) {
 			e.smtp.Reject(addr, 450)
 			_, en := e.enroll(t, addr)
 			var job *rivertype.JobRow
-			waitFor(t, "a retryable step job", func() bool {
+			waitFor(t, 30*time.Second, "a retryable step job", func() bool {
 				res, err := e.jobs.JobList(e.ctx, river.NewJobListParams().Kinds("sequence_step").States(rivertype.JobStateRetryable))
 				if err == nil && len(res.Jobs) > 0 {
 					job = res.Jobs[0]
@@ -341,12 +327,12 @@ func TestSequencesEndToEnd(t *testing.T) {
 			if _, err := e.jobs.JobRetry(e.ctx, job.ID); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, "the retried step", func() bool { return e.enrollment(t, en.ID).Step >= 1 })
+			waitFor(t, 30*time.Second, "the retried step", func() bool { return e.enrollment(t, en.ID).Step >= 1 })
 		})
 		t.Run("a crash after sending does not send twice", func(t *testing.T) {
 			const addr = "crash@thai-buyer.example"
 			_, en := e.enroll(t, addr)
-			waitFor(t, "two steps recorded", func() bool { return e.enrollment(t, en.ID).Step == 2 })
+			waitFor(t, 30*time.Second, "two steps recorded", func() bool { return e.enrollment(t, en.ID).Step == 2 })
 			mails := e.mailsTo(addr)
 			if len(mails) != 2 {
 				t.Fatalf("%d mails for two steps", len(mails))

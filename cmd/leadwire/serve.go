@@ -62,11 +62,22 @@ func (c *ServeCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	mailer, err := a.mailNotifier()
+	if err != nil {
+		return err
+	}
+	chans := notifiers(slack, telegram)
+	if mailer != nil {
+		chans[mailer.Channel()] = mailer
+	}
+	noticeCounts := newNoticeMetrics()
+	noticeCounts.register(srv.registry)
+	notices := noticeWorkers(svc, chans, noticeCounts, a.Logger().With("part", "notices"))
 	intake, err := a.telegramIntake()
 	if err != nil {
 		return err
 	}
-	workers := followUpWorkers(jobWorkers(slack, telegram, a.Logger()), svc, a.Logger())
+	workers := followUpWorkers(jobWorkers(slack, telegram, a.Logger(), notices), svc, a.Logger())
 	addChatWorkers(workers, svc, intake, slack, a.Logger().With("part", "jobs"))
 	river.AddWorker(workers, &digestWorker{svc: svc})
 	if err := a.addSequenceWorker(workers); err != nil {

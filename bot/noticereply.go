@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"leadwire/core"
+)
+
+// NoticeReply renders a notice leadwire sends on its own, as its
+// recipient sees it now: a reminder with Done and Snooze, a rotting deal's
+// card, an unclaimed lead's card with Claim, a digest, or a text.
+func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, error) {
+	switch n.Kind {
+	case core.NoticeReminder:
+		return c.TaskReminder(ctx, n.TaskID)
+	case core.NoticeDigest:
+		return c.DigestReply(ctx, n.UserID, n.Date)
+	case core.NoticeRotting:
+		return c.rottingNotice(ctx, n)
+	case core.NoticeUnclaimed, core.NoticeUnclaimedManager:
+		return c.unclaimedNotice(ctx, n)
+	case core.NoticeAlert:
+		return Reply{Text: n.Text, Tone: ToneWarn}, nil
+	case core.NoticeChannelFailing:
+		return Reply{Text: n.Text, Tone: ToneBad}, nil
+	case core.NoticeText:
+		return Reply{Text: n.Text}, nil
+	}
+	return Reply{}, fmt.Errorf("notice %q: unknown kind %q", n.Key, n.Kind)
+}
+
+// recipient is whom a notice is rendered for: its user, or any member of
+// its team (what a rep sees in the team channel), in the organisation's
+// zone.
+func (c *Conversation) recipient(ctx context.Context, n core.Notice) (*request, error) {
+	if n.UserID != 0 {
+		u, err := c.svc.Store().UserByID(ctx, n.UserID)
+		if err != nil {
+			return nil, err
+		}
+		return c.request(u, args{}, false), nil
+	}
+	member := &core.User{Role: core.RoleRep, TeamID: n.TeamID, TimeZone: c.svc.Settings().TimeZone, Active: true}
+	return c.request(member, args{}, false), nil
+}
+
+// rottingNotice is a deal's card with how long it has been idle.
+func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply, error) {
+	d, err := c.svc.Store().DealByID(ctx, n.DealID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("rotting notice: %w", err)
+	}
+	r, err := c.recipient(ctx, n)
+	if err != nil {
+		return Reply{}, fmt.Errorf("rotting notice: %w", err)
+	}
+	days := int(r.now.Sub(lastTouch(d)).Hours() / 24)
+	text := fmt.Sprintf("%s %s: no activity for %d days", d.Ref(), d.Title, days)
+	if n.Text != "" {
+		text += "; " + n.Text
+	}
+	return Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.dealCard(ctx, d)}}, nil
+}
+
+// unclaimedNotice is a waiting lead's card with Claim.
+func (c *Conversation) unclaimedNotice(ctx context.Context, n core.Notice) (Reply, error) {
+	l, err := c.svc.Store().LeadByID(ctx, n.LeadID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("unclaimed notice: %w", err)
+	}
+	if n.TeamID == 0 && n.UserID == 0 {
+		n.TeamID = l.TeamID
+	}
+	r, err := c.recipient(ctx, n)
+	if err != nil {
+		return Reply{}, fmt.Errorf("unclaimed notice: %w", err)
+	}
+	text := fmt.Sprintf("%s is still unclaimed, received %s", l.Ref(), ago(l.CreatedAt, r.now))
+	if n.Kind == core.NoticeUnclaimedManager {
+		text = fmt.Sprintf("%s has waited twice the team's response limit: received %s and nobody has claimed it", l.Ref(), ago(l.CreatedAt, r.now))
+	}
+	if n.Text != "" {
+		text += "; " + n.Text
+	}
+	return Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.leadCard(ctx, l)}}, nil
+}

@@ -1,0 +1,124 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/slack-go/slack"
+
+	"leadwire/core"
+)
+
+// Channel implements core.Notifier.
+func (a *Adapter) Channel() string { return core.ChannelSlack }
+
+// Notify implements core.Notifier: it posts the notice, rendered by the
+// conversation, to the user in a DM (chat.postMessage to their Slack id)
+// or to the team's channel. Posts are paced to one a second per channel,
+// as Slack allows: a notice to a busy channel comes back as a
+// *river.JobSnoozeError for the time until there is room, and so does
+// Slack's 429, for its Retry-After. A channel Slack will not post to
+// (channel_not_found, not_in_channel, account_inactive, user_not_found…)
+// or a recipient with no Slack at all is core.ErrUndeliverable; a record
+// gone is core's not-found error.
+func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
+	to, err := a.noticeTarget(ctx, n)
+	if err != nil {
+		return fmt.Errorf("slack notice %s: %w", n.Key, err)
+	}
+	if wait := a.pace.reserve(to, a.now()); wait > 0 {
+		return river.JobSnooze(wait)
+	}
+	reply, err := a.conv.NoticeReply(ctx, n)
+	if err != nil {
+		return fmt.Errorf("slack notice %s: %w", n.Key, err)
+	}
+	if _, err := a.post(ctx, to, "", reply); err != nil {
+		return noticeError(fmt.Errorf("slack notice %s: %w", n.Key, err))
+	}
+	return nil
+}
+
+// noticeTarget is where a notice goes: the user's Slack id (a DM) or the
+// team's channel.
+func (a *Adapter) noticeTarget(ctx context.Context, n core.Notice) (string, error) {
+	store := a.svc.Store()
+	if n.UserID != 0 {
+		u, err := store.UserByID(ctx, n.UserID)
+		if err != nil {
+			return "", err
+		}
+		if u.SlackID == "" || !u.Active {
+			return "", core.Undeliverable(fmt.Errorf("user %d has no Slack account linked", u.ID))
+		}
+		return u.SlackID, nil
+	}
+	t, err := store.TeamByID(ctx, n.TeamID)
+	if err != nil {
+		return "", err
+	}
+	if t.SlackChannel == "" {
+		return "", core.Undeliverable(fmt.Errorf("team %s has no Slack channel", t.Name))
+	}
+	return t.SlackChannel, nil
+}
+
+// gone are Slack's answers that retrying cannot change.
+var gone = map[string]bool{
+	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "account_inactive": true,
+	"user_not_found": true, "users_not_found": true, "user_disabled": true, "cannot_dm_bot": true,
+	"messages_tab_disabled": true, "restricted_action": true,
+}
+
+// noticeError maps a failed post: a 429 snoozes for Retry-After, an
+// answer in gone is final, anything else is retried.
+func noticeError(err error) error {
+	var limited *slack.RateLimitedError
+	var answer slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &limited):
+		return river.JobSnooze(max(limited.RetryAfter, time.Second))
+	case errors.As(err, &answer) && gone[answer.Err]:
+		return core.Undeliverable(err)
+	}
+	return err
+}
+
+// channelLimit is how often Slack takes a message in one channel (a DM
+// is a channel of its own).
+const channelLimit = time.Second
+
+// pacer books posts so that each channel gets at most one a second from
+// this process; replicas each pace their own, and Slack's 429 catches the
+// rest.
+type pacer struct {
+	mu    sync.Mutex
+	next  map[string]time.Time // when a channel is free again
+	sweep time.Time
+}
+
+func newPacer() *pacer { return &pacer{next: map[string]time.Time{}} }
+
+// reserve books a post to channel at now and returns 0, or returns how
+// long until one may be sent, booking nothing.
+func (p *pacer) reserve(channel string, now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if free := p.next[channel]; now.Before(free) {
+		return free.Sub(now)
+	}
+	p.next[channel] = now.Add(channelLimit)
+	if now.Sub(p.sweep) > time.Minute {
+		for ch, free := range p.next {
+			if now.After(free) {
+				delete(p.next, ch)
+			}
+		}
+		p.sweep = now
+	}
+	return 0
+}

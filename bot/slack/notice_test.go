@@ -1,0 +1,101 @@
+package slack
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"leadwire/core"
+	"leadwire/storage/storagetest"
+)
+
+func TestNotify(t *testing.T) {
+	w := newWorld(t, storagetest.SQLite(t), false)
+	now := start
+	w.adapter.now = func() time.Time { return now }
+	niran := w.users["niran"]
+	dealID := w.deal("Bangkok", "niran", "somsak@example.com")
+	task, err := w.svc.FollowUp(w.ctx, niran, core.Ref{Kind: 'D', ID: dealID}, "Call Somsak back", start.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminder := core.Notice{Kind: core.NoticeReminder, UserID: niran.ID, TaskID: task.ID, Key: core.ReminderKey(task.ID, task.DueAt)}
+	snoozed := func(t *testing.T, err error, want time.Duration) {
+		t.Helper()
+		var snooze *river.JobSnoozeError
+		if !errors.As(err, &snooze) || snooze.Duration != want {
+			t.Fatalf("got %v, want a snooze of %s", err, want)
+		}
+	}
+	t.Run("a reminder is a DM to the owner with Done and Snooze", func(t *testing.T) {
+		w.api.take()
+		if err := w.adapter.Notify(w.ctx, reminder); err != nil {
+			t.Fatal(err)
+		}
+		calls := w.api.take()
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("channel") != "U0NIRAN" {
+			t.Fatalf("calls %v", methods(calls))
+		}
+		blocks := calls[0].param("blocks")
+		for _, want := range []string{"Call Somsak back", fmt.Sprintf("done:T%d", task.ID), fmt.Sprintf("snooze:T%d:1h", task.ID)} {
+			if !strings.Contains(blocks, want) {
+				t.Errorf("blocks lack %q: %s", want, blocks)
+			}
+		}
+	})
+	t.Run("a second message to the DM within a second waits its turn", func(t *testing.T) {
+		now = now.Add(300 * time.Millisecond)
+		snoozed(t, w.adapter.Notify(w.ctx, reminder), 700*time.Millisecond)
+		if calls := w.api.take(); len(calls) != 0 {
+			t.Fatalf("calls %v", methods(calls))
+		}
+	})
+	t.Run("another user's DM is not held up", func(t *testing.T) {
+		n := core.Notice{Kind: core.NoticeText, UserID: w.users["pim"].ID, Text: "Quarter closes Friday", Key: "t1"}
+		if err := w.adapter.Notify(w.ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		if calls := w.api.take(); len(calls) != 1 || calls[0].param("channel") != "U0PIM" {
+			t.Fatalf("calls %v", methods(calls))
+		}
+	})
+	t.Run("a 429 snoozes for Retry-After", func(t *testing.T) {
+		now = now.Add(2 * time.Second)
+		w.api.limited = 1
+		snoozed(t, w.adapter.Notify(w.ctx, reminder), 30*time.Second)
+	})
+	t.Run("a rotting deal goes with its card and how long it has been idle", func(t *testing.T) {
+		now = now.Add(2 * time.Second)
+		w.api.take()
+		if err := w.adapter.Notify(w.ctx, core.Notice{Kind: core.NoticeRotting, UserID: niran.ID, DealID: dealID, Key: "r"}); err != nil {
+			t.Fatal(err)
+		}
+		calls := w.api.take()
+		if len(calls) != 1 || !strings.Contains(calls[0].param("text"), "no activity for 0 days") {
+			t.Fatalf("calls %+v", calls)
+		}
+	})
+	t.Run("Slack's channel_not_found is undeliverable", func(t *testing.T) {
+		gone := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			rw.Header().Set("Content-Type", "application/json")
+			rw.Write([]byte(`{"ok":false,"error":"channel_not_found"}`))
+		}))
+		defer gone.Close()
+		a := New(w.conv, w.svc, Options{BotToken: "xoxb-test", APIURL: gone.URL + "/api/"})
+		if err := a.Notify(w.ctx, reminder); !errors.Is(err, core.ErrUndeliverable) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("someone without Slack is undeliverable", func(t *testing.T) {
+		err := w.adapter.Notify(w.ctx, core.Notice{Kind: core.NoticeText, UserID: w.users["ada"].ID, Text: "hi", Key: "t2"})
+		if !errors.Is(err, core.ErrUndeliverable) {
+			t.Fatalf("got %v", err)
+		}
+	})
+}

@@ -1,0 +1,82 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/riverqueue/river"
+
+	"leadwire/core"
+)
+
+// Channel implements core.Notifier.
+func (a *Adapter) Channel() string { return core.ChannelTelegram }
+
+// Notify implements core.Notifier: it sends the notice, rendered by the
+// conversation, to the user's linked chat or to the team's group, within
+// Telegram's limits (a chat over them comes back as a
+// *river.JobSnoozeError, and so does a 429, for its retry_after). A user
+// who blocked the bot (403), a chat Telegram does not know, or a
+// recipient with no Telegram at all is core.ErrUndeliverable; a record
+// gone is core's not-found error.
+func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
+	chat, err := a.noticeChat(ctx, n)
+	if err != nil {
+		return fmt.Errorf("telegram notice %s: %w", n.Key, err)
+	}
+	if wait := a.pace.reserve(chat, a.now()); wait > 0 {
+		return river.JobSnooze(wait)
+	}
+	reply, err := a.conv.NoticeReply(ctx, n)
+	if err != nil {
+		return fmt.Errorf("telegram notice %s: %w", n.Key, err)
+	}
+	if _, err := a.Send(ctx, chat, reply); err != nil {
+		return noticeError(fmt.Errorf("telegram notice %s: %w", n.Key, err))
+	}
+	return nil
+}
+
+// noticeChat is where a notice goes: the user's private chat (its id is
+// the user's Telegram id) or the team's group.
+func (a *Adapter) noticeChat(ctx context.Context, n core.Notice) (any, error) {
+	store := a.svc.Store()
+	if n.UserID != 0 {
+		u, err := store.UserByID(ctx, n.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if u.TelegramID == 0 || !u.Active {
+			return nil, core.Undeliverable(fmt.Errorf("user %d has no Telegram account linked", u.ID))
+		}
+		return u.TelegramID, nil
+	}
+	t, err := store.TeamByID(ctx, n.TeamID)
+	if err != nil {
+		return nil, err
+	}
+	chat := chatID(t.TelegramChat)
+	if chat == nil {
+		return nil, core.Undeliverable(fmt.Errorf("team %s has no Telegram group", t.Name))
+	}
+	return chat, nil
+}
+
+// noticeError maps a failed send: a 429 snoozes for retry_after, a
+// blocked bot or an unknown chat is final, anything else is retried.
+func noticeError(err error) error {
+	var limited *tg.TooManyRequestsError
+	switch {
+	case errors.As(err, &limited):
+		return jobError(err)
+	case errors.Is(err, tg.ErrorForbidden):
+		return core.Undeliverable(err)
+	case errors.Is(err, tg.ErrorBadRequest) && (strings.Contains(err.Error(), "chat not found") ||
+		strings.Contains(err.Error(), "user is deactivated") || strings.Contains(err.Error(), "PEER_ID_INVALID")):
+		return core.Undeliverable(err)
+	}
+	return err
+}

@@ -1,0 +1,98 @@
+package telegram
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"leadwire/core"
+)
+
+func TestNotify(t *testing.T) {
+	w := newWorld(t)
+	w.link("niran", 7001)
+	niran, _ := w.db.UserByID(w.ctx, w.users["niran"].ID)
+	task, err := w.svc.AddTask(w.ctx, niran, "Call Somsak back", start.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminder := core.Notice{Kind: core.NoticeReminder, UserID: niran.ID, TaskID: task.ID, Key: core.ReminderKey(task.ID, task.DueAt)}
+	snoozed := func(t *testing.T, err error, want time.Duration) {
+		t.Helper()
+		var snooze *river.JobSnoozeError
+		if !errors.As(err, &snooze) || snooze.Duration != want {
+			t.Fatalf("got %v, want a snooze of %s", err, want)
+		}
+	}
+	t.Run("a reminder goes to the owner's chat with Done and Snooze", func(t *testing.T) {
+		w.api.take()
+		if err := w.adapter.Notify(w.ctx, reminder); err != nil {
+			t.Fatal(err)
+		}
+		m := sent(t, w.api.take())
+		if m.Params["chat_id"] != "7001" || !strings.Contains(m.Params["text"], "Call Somsak back") {
+			t.Fatalf("sent %v", m.Params)
+		}
+		b := buttons(t, m)
+		if !slices.Contains(b, fmt.Sprintf("done:T%d", task.ID)) || !slices.Contains(b, fmt.Sprintf("snooze:T%d:1h", task.ID)) {
+			t.Fatalf("buttons %v", b)
+		}
+	})
+	t.Run("a second message to the chat within a second waits its turn", func(t *testing.T) {
+		snoozed(t, w.adapter.Notify(w.ctx, reminder), time.Second)
+		if calls := only(w.api.take(), "sendMessage"); len(calls) != 0 {
+			t.Fatalf("sent %v", calls)
+		}
+	})
+	t.Run("a 429 snoozes for retry_after", func(t *testing.T) {
+		w.clock.add(2 * time.Second)
+		w.api.Limit(1)
+		snoozed(t, w.adapter.Notify(w.ctx, reminder), time.Second)
+	})
+	t.Run("an unclaimed lead goes to the team's group with Claim", func(t *testing.T) {
+		id := w.lead("Somsak", "somsak@example.com")
+		w.api.take()
+		if err := w.adapter.Notify(w.ctx, core.Notice{Kind: core.NoticeUnclaimed, TeamID: niran.TeamID, LeadID: id, Key: "u"}); err != nil {
+			t.Fatal(err)
+		}
+		m := sent(t, w.api.take())
+		if m.Params["chat_id"] != "-100500" || !strings.Contains(m.Params["text"], "unclaimed") || !slices.Contains(buttons(t, m), fmt.Sprintf("claim:L%d", id)) {
+			t.Fatalf("sent %v", m.Params)
+		}
+	})
+	t.Run("someone without Telegram is undeliverable", func(t *testing.T) {
+		err := w.adapter.Notify(w.ctx, core.Notice{Kind: core.NoticeText, UserID: w.users["pim"].ID, Text: "hi", Key: "t"})
+		if !errors.Is(err, core.ErrUndeliverable) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a user who blocked the bot is undeliverable", func(t *testing.T) {
+		blocked := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			rw.Header().Set("Content-Type", "application/json")
+			rw.WriteHeader(http.StatusForbidden)
+			rw.Write([]byte(`{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`))
+		}))
+		defer blocked.Close()
+		a, err := New(w.conv, w.svc, Options{Token: token, APIURL: blocked.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Notify(w.ctx, reminder); !errors.Is(err, core.ErrUndeliverable) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a task gone is core's not found", func(t *testing.T) {
+		w.clock.add(2 * time.Second)
+		err := w.adapter.Notify(w.ctx, core.Notice{Kind: core.NoticeReminder, UserID: niran.ID, TaskID: 9999, Key: "gone"})
+		if !core.IsNotFound(err) {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
