@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/storage"
 )
 
 // BackupCmd writes an online backup of the SQLite database.
@@ -28,10 +29,13 @@ func (c *BackupCmd) Run(a *App) error {
 	if isPostgres(cfg.Database) {
 		return core.Errorf(core.KindInvalid, "leadwire backup copies a SQLite database; for PostgreSQL use pg_dump (e.g. pg_dump -Fc -f leadwire.dump DBNAME)")
 	}
-	db, err := a.DB()
+	// The file is copied as it is: no migration, no configured directory
+	// applied, so a backup takes no write lock from a busy server.
+	db, err := storage.Open(a.ctx, cfg.Database)
 	if err != nil {
-		return err
+		return fmt.Errorf("open database %s: %w", redact(cfg.Database), err)
 	}
+	defer db.Close()
 	source, err := db.SQLiteFile(a.ctx)
 	if err != nil {
 		return err
