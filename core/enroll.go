@@ -223,22 +223,9 @@ func stepMessageID(key []byte, e *Enrollment, step int, from string) string {
 // Unsubscribe marks the contact of a signed link unsubscribed and stops
 // every active enrolment of theirs. A link used again changes nothing.
 func (s *Service) Unsubscribe(ctx context.Context, token string) (*Contact, error) {
-	idText, sig, ok := strings.Cut(token, ".")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || err != nil || id <= 0 {
-		return nil, Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
-	}
 	var c *Contact
-	err = s.store.Update(ctx, func(tx Tx) error {
-		v, err := tx.Setting(ctx, sequenceKeySetting)
-		if err != nil {
-			return err
-		}
-		key, _ := hex.DecodeString(v)
-		if v == "" || !hmac.Equal([]byte(unsubscribeToken(key, id)), []byte(idText+"."+sig)) {
-			return Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
-		}
-		e, err := tx.EnrollmentByID(ctx, id)
+	err := s.store.Update(ctx, func(tx Tx) error {
+		e, err := unsubscribeEnrollment(ctx, tx, token)
 		if err != nil {
 			return err
 		}
@@ -263,6 +250,35 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (*Contact, erro
 		return nil, fmt.Errorf("unsubscribe: %w", err)
 	}
 	return c, nil
+}
+
+// CheckUnsubscribe verifies an unsubscribe token without acting on it:
+// the page a link opens asks the reader to confirm, since mail scanners
+// follow links.
+func (s *Service) CheckUnsubscribe(ctx context.Context, token string) error {
+	if _, err := unsubscribeEnrollment(ctx, s.store, token); err != nil {
+		return fmt.Errorf("unsubscribe: %w", err)
+	}
+	return nil
+}
+
+// unsubscribeEnrollment returns the enrolment a signed unsubscribe token
+// names.
+func unsubscribeEnrollment(ctx context.Context, r Reader, token string) (*Enrollment, error) {
+	idText, sig, ok := strings.Cut(token, ".")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		return nil, Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
+	}
+	v, err := r.Setting(ctx, sequenceKeySetting)
+	if err != nil {
+		return nil, err
+	}
+	key, _ := hex.DecodeString(v)
+	if v == "" || !hmac.Equal([]byte(unsubscribeToken(key, id)), []byte(idText+"."+sig)) {
+		return nil, Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
+	}
+	return r.EnrollmentByID(ctx, id)
 }
 
 // stopEnrollment stops one enrolment and says so on the timeline.

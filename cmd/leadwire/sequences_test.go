@@ -258,17 +258,29 @@ func TestSequencesEndToEnd(t *testing.T) {
 				t.Fatalf("after winning: %+v", got)
 			}
 		})
-		t.Run("the unsubscribe link stops it, by GET or one-click POST", func(t *testing.T) {
+		t.Run("the unsubscribe link asks to confirm, and the button or a one-click POST stops it", func(t *testing.T) {
 			const addr = "unsub@thai-buyer.example"
 			_, en := e.enroll(t, addr)
 			waitFor(t, 30*time.Second, "the first mail", func() bool { return len(e.mailsTo(addr)) > 0 })
 			_, body := parsed(t, e.mailsTo(addr)[0])
 			path := unsubscribeLink.FindStringSubmatch(body)[1]
-			resp, err := http.Post(e.http.URL+path, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+			resp, err := http.Get(e.http.URL + path) // a reader, or a mail scanner, opens the link
 			if err != nil {
 				t.Fatal(err)
 			}
 			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(page), `<form method="post">`) {
+				t.Fatalf("GET %s = %d %s", path, resp.StatusCode, page)
+			}
+			if got := e.enrollment(t, en.ID); got.Status != core.EnrollmentActive {
+				t.Fatalf("opening the link unsubscribed: %+v", got)
+			}
+			resp, err = http.Post(e.http.URL+path, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ = io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != 200 || !strings.Contains(string(page), "You are unsubscribed") {
 				t.Fatalf("POST %s = %d %s", path, resp.StatusCode, page)

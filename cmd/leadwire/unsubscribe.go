@@ -12,12 +12,16 @@ var unsubscribePage = template.Must(template.New("u").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{{.Title}}</title></head>
 <body style="font-family:sans-serif;max-width:32em;margin:4em auto;padding:0 1em">
-<h1>{{.Title}}</h1><p>{{.Text}}</p></body></html>
+<h1>{{.Title}}</h1><p>{{.Text}}</p>
+{{if .Confirm}}<form method="post"><button type="submit" style="font-size:1.1em;padding:.5em 1.5em">Unsubscribe</button></form>{{end}}
+</body></html>
 `))
 
-// mountUnsubscribe serves the unsubscribe links of sequence mail: GET from
-// the link in the body, POST from a mail client's one-click button (RFC
-// 8058, List-Unsubscribe-Post).
+// mountUnsubscribe serves the unsubscribe links of sequence mail: GET, from
+// the link in the body, answers a page whose button confirms (mail
+// scanners open links, and must not unsubscribe anybody); POST, from that
+// button or a mail client's one-click (RFC 8058, List-Unsubscribe-Post),
+// unsubscribes.
 func (s *server) mountUnsubscribe() error {
 	svc, err := s.app.Service()
 	if err != nil {
@@ -31,15 +35,27 @@ func (s *server) mountUnsubscribe() error {
 
 func unsubscribeHandler(svc *core.Service) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		_, err := svc.Unsubscribe(r.Context(), r.PathValue("token"))
-		page := struct{ Title, Text string }{"You are unsubscribed", "You will get no more of these emails from us."}
+		type pageData struct {
+			Title, Text string
+			Confirm     bool
+		}
+		page := pageData{Title: "You are unsubscribed", Text: "You will get no more of these emails from us."}
+		var err error
+		if r.Method == http.MethodGet {
+			err = svc.CheckUnsubscribe(r.Context(), r.PathValue("token"))
+			page = pageData{Title: "Unsubscribe?", Text: "Press the button and you will get no more of these emails from us.", Confirm: true}
+		} else {
+			_, err = svc.Unsubscribe(r.Context(), r.PathValue("token"))
+		}
 		code := http.StatusOK
 		switch core.KindOf(err) {
 		case core.KindInternal:
 			if err != nil {
+				page.Confirm = false
 				code, page.Title, page.Text = http.StatusInternalServerError, "Something went wrong", "We could not unsubscribe you just now; please try the link again in a few minutes."
 			}
 		case core.KindNotFound, core.KindInvalid:
+			page.Confirm = false
 			code, page.Title, page.Text = http.StatusNotFound, "Link not recognised", core.Message(err)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
