@@ -3,7 +3,10 @@ package bot
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/go-analyze/charts"
 
@@ -35,13 +38,49 @@ func DigestCharts(d *core.Digest) ([]Chart, error) {
 		values = append(values, float64(st.Reached))
 	}
 	if slicesAny(values) {
+		title := "Funnel: deals that got this far"
+		if !slices.ContainsFunc(names, func(n string) bool { return !drawable(n) }) {
+			// The chart's font draws the names as they are.
+		} else {
+			// Numbered in the picture, named in the title, which the chat
+			// or the mail shows in any script.
+			var legend []string
+			for i, n := range names {
+				names[i] = strconv.Itoa(i+1) + "."
+				legend = append(legend, names[i]+" "+n)
+			}
+			title += " — " + strings.Join(legend, " · ")
+		}
 		png, err := funnelChart(names, values)
 		if err != nil {
 			return nil, fmt.Errorf("funnel chart: %w", err)
 		}
-		out = append(out, Chart{Name: "funnel.png", Title: "Funnel: deals that got this far", PNG: png})
+		out = append(out, Chart{Name: "funnel.png", Title: title, PNG: png})
 	}
 	return out, nil
+}
+
+// shaped are the scripts whose letters join or reorder: the chart
+// library places glyphs one by one, left to right, which would draw
+// Persian or Thai wrong even with a font that has them.
+var shaped = []*unicode.RangeTable{unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko,
+	unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan, unicode.Devanagari, unicode.Bengali,
+	unicode.Gurmukhi, unicode.Gujarati, unicode.Oriya, unicode.Tamil, unicode.Telugu, unicode.Kannada,
+	unicode.Malayalam, unicode.Sinhala}
+
+// drawable reports whether the chart font draws s right: every letter has
+// a glyph and none needs shaping.
+func drawable(s string) bool {
+	font := charts.GetDefaultFont()
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		if unicode.In(r, shaped...) || font == nil || font.Index(r) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func slicesAny(vs []float64) bool {

@@ -1,0 +1,4 @@
+package bot
+
+// ChartDrawable exposes drawable to the external tests.
+var ChartDrawable = drawable
