@@ -77,7 +77,7 @@ var digestHTML = template.Must(template.New("digest").Funcs(template.FuncMap{
 <html><head><meta charset="utf-8"><title>{{.Text}}</title></head>
 <body style="font-family:-apple-system,Segoe UI,Roboto,Noto Sans,Arial,sans-serif;color:#1f2328;max-width:680px;margin:0 auto;padding:16px">
 <h1 style="font-size:20px;margin:0 0 16px">{{.Text}}</h1>
-{{range .Images}}<p style="margin:0 0 12px"><img src="{{cid .CID}}" alt="{{.Title}}" width="640" style="max-width:100%;height:auto"></p>
+{{range .Images}}<p style="margin:0 0 12px"><img src="{{cid .CID}}" alt="{{.Title}}" width="640" style="max-width:100%;height:auto"><br><span dir="auto" style="font-size:13px;color:#57606a">{{.Title}}</span></p>
 {{end}}{{range .Cards}}<table role="presentation" style="width:100%;border-collapse:collapse;margin:0 0 16px;border:1px solid #d0d7de">
 <tr><th colspan="2" dir="auto" style="text-align:start;background:#f6f8fa;padding:8px;font-size:15px">{{.Title}}</th></tr>
 {{if .Status}}<tr><td colspan="2" dir="auto" style="padding:6px 8px;color:{{with tone .Tone}}{{.}}{{else}}#57606a{{end}}">{{.Status}}</td></tr>
