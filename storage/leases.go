@@ -52,3 +52,32 @@ func (db *DB) ReleaseLease(ctx context.Context, name, holder string) error {
 	}
 	return nil
 }
+
+// Now is the database's clock: on PostgreSQL the server's time, which
+// every replica shares, so leases do not depend on the replicas' clocks
+// agreeing; on SQLite, whose one writer is this process, the local clock.
+func (db *DB) Now(ctx context.Context) (time.Time, error) {
+	if db.d != postgres {
+		return time.Now().UTC(), nil
+	}
+	var t time.Time
+	if err := db.write.QueryRowContext(ctx, `SELECT clock_timestamp()`).Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("database time: %w", err)
+	}
+	return t.UTC(), nil
+}
+
+// Clock is a core.Clock reading the database's time (see Now); when the
+// database does not answer within a second, the local clock stands in.
+func (db *DB) Clock() core.Clock { return dbClock{db} }
+
+type dbClock struct{ db *DB }
+
+func (c dbClock) Now() time.Time {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if t, err := c.db.Now(ctx); err == nil {
+		return t
+	}
+	return time.Now().UTC()
+}

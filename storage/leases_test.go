@@ -84,3 +84,20 @@ func TestLeases(t *testing.T) {
 		})
 	})
 }
+
+func TestDatabaseClock(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		before := time.Now().UTC()
+		got, err := db.Now(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The test database runs on this machine: its clock is this one.
+		if got.Before(before.Add(-time.Second)) || got.After(time.Now().Add(time.Second)) || got.Location() != time.UTC {
+			t.Errorf("database time %v, local %v", got, before)
+		}
+		if c := db.Clock().Now(); c.Before(got) {
+			t.Errorf("the clock went back: %v after %v", c, got)
+		}
+	})
+}

@@ -15,7 +15,6 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
 
-	"leadwire/core"
 )
 
 // ServeCmd runs the server.
@@ -119,7 +118,7 @@ func (c *ServeCmd) Run(a *App) error {
 		}
 		return nil
 	})
-	lease := newLeaser(db, core.SystemClock{}, a.Logger().With("part", "leases"))
+	lease := newLeaser(db, db.Clock(), a.Logger().With("part", "leases"))
 	g.Go(func() error { return runConnectors(connCtx, lease, mailboxes) })
 	g.Go(func() error { return a.runTelegram(connCtx, lease, telegram) })
 	g.Go(func() error { return a.runIntake(connCtx, lease, intake) })
