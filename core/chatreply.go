@@ -196,3 +196,42 @@ func (s *Service) ChatReplyUndelivered(ctx context.Context, activityID int64, re
 	}
 	return nil
 }
+
+// RecordChatAnswer records what a user wrote straight in a prospect's chat
+// — an answer in the Slack thread of their intake message — as a chat_out
+// activity on the thread's lead or deal, so the timeline holds both sides
+// of the conversation; nothing is sent, the prospect has it already.
+// threadRef is the ExternalRef of the thread's first message and
+// messageRef the answer's own; a thread no lead started is left alone
+// (false), and an answer recorded before is not recorded again.
+func (s *Service) RecordChatAnswer(ctx context.Context, actor *User, threadRef, messageRef, text string) (bool, error) {
+	text = strings.TrimSpace(cleanText(text))
+	if text == "" || threadRef == "" || messageRef == "" {
+		return false, nil
+	}
+	recorded := false
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if _, err := tx.ActivityByExternalRef(ctx, messageRef); err == nil || !IsNotFound(err) {
+			return err // recorded before, or the lookup failed
+		}
+		first, err := tx.ActivityByExternalRef(ctx, threadRef)
+		if IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		act := &Activity{Kind: ActivityChatOut, ContactID: first.ContactID, LeadID: first.LeadID, DealID: first.DealID,
+			UserID: actor.ID, Body: text, ExternalRef: messageRef, At: now}
+		if err := tx.AddActivity(ctx, act); err != nil {
+			return err
+		}
+		recorded = true
+		return s.touch(ctx, tx, first.LeadID, first.DealID, now)
+	})
+	if err != nil {
+		return false, fmt.Errorf("record the answer in %s: %w", threadRef, err)
+	}
+	return recorded, nil
+}

@@ -96,3 +96,36 @@ func TestReplyToContact(t *testing.T) {
 		})
 	})
 }
+
+func TestRecordChatAnswer(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		lead := f.capture(t, core.Inbound{Channel: core.ChannelSlack, Source: "C0INTAKE", ExternalID: core.SlackMessageRef("C0INTAKE", "1.000100"),
+			Handle: "slack:U0P", Name: "Mehrnaz", Text: "سلام", Team: "Bangkok"}).LeadID
+		thread, answer := core.SlackMessageRef("C0INTAKE", "1.000100"), core.SlackMessageRef("C0INTAKE", "1.000200")
+		for range 2 { // the second time it is known already
+			if _, err := f.svc.RecordChatAnswer(f.ctx, f.repA, thread, answer, " ขอบคุณครับ "); err != nil {
+				t.Fatal(err)
+			}
+		}
+		acts, err := db.ListActivities(f.ctx, core.ActivityFilter{LeadID: lead})
+		if err != nil || len(acts) != 2 {
+			t.Fatalf("activities %+v, %v", acts, err)
+		}
+		var out *core.Activity
+		for i := range acts {
+			if acts[i].Kind == core.ActivityChatOut {
+				out = &acts[i]
+			}
+		}
+		if out == nil || out.Body != "ขอบคุณครับ" || out.UserID != f.repA.ID || out.ExternalRef != answer {
+			t.Fatalf("answer %+v", out)
+		}
+		if l, _ := db.LeadByID(f.ctx, lead); l.FirstResponseAt.IsZero() {
+			t.Error("the answer is no first response")
+		}
+		if ok, err := f.svc.RecordChatAnswer(f.ctx, f.repA, core.SlackMessageRef("C0INTAKE", "9.9"), core.SlackMessageRef("C0INTAKE", "9.91"), "hi"); ok || err != nil {
+			t.Errorf("a thread no lead started: %v, %v", ok, err)
+		}
+	})
+}

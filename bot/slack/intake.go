@@ -42,10 +42,10 @@ func (a *Adapter) intakeEvent(ev slackevents.EventsAPIEvent) bool {
 
 // intakeMessage captures a person's message in an intake channel and
 // answers a new lead in its thread with the lead card. The bot's own
-// posts, other bots', edits and the team's own messages (a linked
-// leadwire user writing there, e.g. answering in a thread) are not
-// prospects writing. An error means the message was not stored: the
-// event should come again.
+// posts, other bots', edits and the team's own messages are not prospects
+// writing: a colleague answering in a prospect's thread is recorded on
+// the lead's timeline as an answer. An error means the message was not
+// stored: the event should come again.
 func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent) error {
 	switch e.SubType {
 	case "", "file_share", "thread_broadcast":
@@ -58,7 +58,7 @@ func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent
 	if u, err := a.conv.SlackUser(ctx, e.User); err != nil {
 		return fmt.Errorf("slack intake: %w", err)
 	} else if u != nil {
-		return nil
+		return a.teamAnswer(ctx, u, e)
 	}
 	m := IntakeMessage{Channel: e.Channel, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, User: e.User,
 		Text: strings.TrimSpace(e.Text)}
@@ -74,7 +74,7 @@ func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent
 			// A colleague whose Slack account is not linked yet.
 			u, err := a.svc.Store().UserByEmail(ctx, strings.ToLower(m.Email))
 			if err == nil && u.Active {
-				return nil
+				return a.teamAnswer(ctx, u, e)
 			}
 			if err != nil && !core.IsNotFound(err) {
 				return fmt.Errorf("slack intake: %w", err)
@@ -101,6 +101,21 @@ func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent
 		a.log.Warn("slack intake answer failed", "lead", res.LeadID, "err", err)
 	}
 	return nil
+}
+
+// teamAnswer records a colleague's message in the thread of a prospect's
+// intake message as an answer on that lead's timeline.
+func (a *Adapter) teamAnswer(ctx context.Context, u *core.User, e *slackevents.MessageEvent) error {
+	if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp {
+		return nil // the team talking in the channel, not answering anyone
+	}
+	_, err := a.svc.RecordChatAnswer(ctx, u, core.SlackMessageRef(e.Channel, e.ThreadTimeStamp),
+		core.SlackMessageRef(e.Channel, e.TimeStamp), e.Text)
+	if err != nil && core.KindOf(err) != core.KindInternal {
+		a.log.Warn("slack intake answer not recorded", "channel", e.Channel, "ts", e.TimeStamp, "err", err)
+		return nil
+	}
+	return err
 }
 
 // profileName is the name a Slack profile shows.

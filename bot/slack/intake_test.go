@@ -176,7 +176,7 @@ func TestIntakeChannel(t *testing.T) {
 			message("U0BOT", "1793610000.000401", "New lead L1", map[string]any{"bot_id": "B0LW"}),
 			message("U0BOT", "1793610000.000402", "New lead L1", nil),
 			message("U0MEHRNAZ", "1793610000.000403", "edited", map[string]any{"subtype": "message_changed"}),
-			message("U0NIRAN", "1793610000.000404", "Thanks, I will call you", map[string]any{"thread_ts": first}),
+			message("U0NIRAN", "1793610000.000404", "Who is on this?", nil), // the team talking in the channel
 		} {
 			w.event("Ev2"+string(rune('0'+i)), m, nil)
 		}
@@ -187,14 +187,38 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatalf("leads %d, activities %d", len(leads()), activities())
 		}
 	})
+	t.Run("a colleague answering in the prospect's thread is on the timeline as an answer, once", func(t *testing.T) {
+		answer := message("U0NIRAN", "1793610000.000405", "ขอบคุณครับ I will call you today", map[string]any{"thread_ts": first})
+		w.event("Ev210", answer, nil)
+		w.event("Ev211", answer, nil) // the same message again, under a new event id
+		if calls := w.api.take(); len(calls) != 0 {
+			t.Fatalf("calls %v", methods(calls))
+		}
+		acts, err := w.db.ListActivities(w.ctx, core.ActivityFilter{LeadID: lead.ID})
+		if err != nil || len(acts) != 3 {
+			t.Fatalf("activities %+v, %v", acts, err)
+		}
+		var answers []core.Activity
+		for _, a := range acts {
+			if a.Kind == core.ActivityChatOut {
+				answers = append(answers, a)
+			}
+		}
+		if len(answers) != 1 || answers[0].UserID != w.users["niran"].ID || answers[0].Body != "ขอบคุณครับ I will call you today" {
+			t.Fatalf("answers recorded: %+v", answers)
+		}
+		if l, _ := w.db.LeadByID(w.ctx, lead.ID); l.FirstResponseAt.IsZero() {
+			t.Error("the answer did not count as the first response")
+		}
+	})
 	t.Run("a colleague not linked to Slack yet is known by email, and is no prospect", func(t *testing.T) {
 		w.api.users["U0ADA"] = map[string]any{"id": "U0ADA", "real_name": "Ada", "profile": map[string]any{"email": "Ada@Example.com"}}
 		w.event("Ev301", message("U0ADA", "1793610000.000600", "Who takes this one?", map[string]any{"thread_ts": first}), nil)
 		if calls := w.api.take(); strings.Join(methods(calls), ",") != "users.info" {
 			t.Fatalf("calls %v", methods(calls))
 		}
-		if len(leads()) != 1 || activities() != 2 {
-			t.Fatalf("leads %d, activities %d", len(leads()), activities())
+		if len(leads()) != 1 || activities() != 4 {
+			t.Fatalf("leads %d, activities %d (the colleague's answer is the fourth)", len(leads()), activities())
 		}
 	})
 	t.Run("a message in a channel that is not an intake channel is no lead", func(t *testing.T) {
