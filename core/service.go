@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 )
 
 // Service is the pipeline's behaviour: every front end (CLI, bots,
@@ -118,4 +119,18 @@ func findReason(reasons []Reason, text string) string {
 		}
 	}
 	return t
+}
+
+// FirstTime reports whether key is seen for the first time within ttl,
+// across every replica on the database: an endpoint that several replicas
+// serve acts on a retried request once.
+func (s *Service) FirstTime(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	now := s.clock.Now()
+	return s.store.Remember(ctx, key, now, now.Add(ttl))
+}
+
+// ForgetSeen drops key, so the next FirstTime of it is true: a request
+// that failed is acted on when it comes again.
+func (s *Service) ForgetSeen(ctx context.Context, key string) error {
+	return s.store.Forget(ctx, key)
 }

@@ -21,6 +21,13 @@ type Store interface {
 	// ReleaseLease gives the lease up when holder holds it, so another
 	// may take it at once; otherwise it does nothing.
 	ReleaseLease(ctx context.Context, name, holder string) error
+
+	// Remember records key until expires, in one atomic statement, and
+	// reports whether it is new: false while an unexpired record of it
+	// exists (an earlier request, or another replica, saw it first).
+	Remember(ctx context.Context, key string, now, expires time.Time) (bool, error)
+	// Forget drops key, so that remembering it again is new.
+	Forget(ctx context.Context, key string) error
 }
 
 // Reader is every query, available both on the Store and inside a Tx.

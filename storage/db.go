@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	// Registers the "pgx" database/sql driver.
@@ -35,6 +36,8 @@ type DB struct {
 	jobsOnce sync.Once
 	jobs     *river.Client[*sql.Tx]
 	jobsErr  error
+
+	seenCalls atomic.Uint64 // Remember calls, for pruning
 }
 
 // Tx is a read-write transaction; it implements core.Tx. Reads inside it see

@@ -2,6 +2,9 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,6 +101,64 @@ func TestDatabaseClock(t *testing.T) {
 		}
 		if c := db.Clock().Now(); c.Before(got) {
 			t.Errorf("the clock went back: %v after %v", c, got)
+		}
+	})
+}
+
+func TestRemember(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+		remember := func(key string, at time.Time) bool {
+			t.Helper()
+			ok, err := db.Remember(ctx, key, at, at.Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if !remember("slack:event:Ev1", t0) {
+			t.Fatal("a new key is not new")
+		}
+		if remember("slack:event:Ev1", t0.Add(30*time.Minute)) {
+			t.Fatal("a key seen within its hour is new again")
+		}
+		if !remember("slack:event:Ev2", t0) {
+			t.Fatal("another key is not new")
+		}
+		if !remember("slack:event:Ev1", t0.Add(61*time.Minute)) {
+			t.Fatal("an expired key is not new")
+		}
+		if err := db.Forget(ctx, "slack:event:Ev2"); err != nil {
+			t.Fatal(err)
+		}
+		if !remember("slack:event:Ev2", t0.Add(time.Minute)) {
+			t.Fatal("a forgotten key is not new")
+		}
+		// Replicas asking at once: exactly one is first.
+		var firsts atomic.Int32
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				ok, err := db.Remember(ctx, "telegram:update:42", t0, t0.Add(time.Hour))
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					firsts.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if n := firsts.Load(); n != 1 {
+			t.Errorf("%d callers were first, want 1", n)
+		}
+		// Pruning runs now and then and keeps what has not expired.
+		for i := range 600 {
+			remember(fmt.Sprintf("k%d", i), t0.Add(2*time.Hour))
+		}
+		if remember("slack:event:Ev1", t0.Add(2*time.Hour)) {
+			t.Error("pruning dropped a key that had not expired")
 		}
 	})
 }

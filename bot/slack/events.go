@@ -57,14 +57,14 @@ func (a *Adapter) callback(ctx context.Context, ev slackevents.EventsAPIEvent, r
 	if outer == nil || outer.EventID == "" {
 		return nil
 	}
-	if !a.events.add(outer.EventID, a.now()) {
+	if !a.firstTime(ctx, a.events, "event:"+outer.EventID) {
 		a.log.Debug("slack event already handled", "event", outer.EventID, "retry", retry)
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, answerWithin)
 	defer cancel()
 	if err := a.event(ctx, ev.InnerEvent); err != nil {
-		a.events.forget(outer.EventID)
+		a.forgetSeen(ctx, a.events, "event:"+outer.EventID)
 		return err
 	}
 	return nil

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -40,7 +41,7 @@ func (a *Adapter) verify(r *http.Request) ([]byte, error) {
 	// A valid signature is only ever sent once by Slack: its retries carry a
 	// new timestamp. Signatures older than the window are refused above, so
 	// remembering them for the window is enough.
-	if !a.requests.add("sig:"+r.Header.Get("X-Slack-Signature"), a.now()) {
+	if !a.firstTime(r.Context(), a.requests, "sig:"+r.Header.Get("X-Slack-Signature")) {
 		return nil, errors.New("replayed request")
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -52,11 +53,34 @@ func (a *Adapter) verify(r *http.Request) ([]byte, error) {
 // about half an hour.
 const replayWindow = time.Hour
 
+// firstTime reports whether key (a signature, an event id) is new to this
+// replica and to every other on the database within the replay window:
+// behind a load balancer, Slack's retry may reach another replica than the
+// first attempt did. The replica's own set answers its repeats without a
+// database round trip; when the database cannot answer, that set decides.
+func (a *Adapter) firstTime(ctx context.Context, set *seen, key string) bool {
+	if !set.add(key, a.now()) {
+		return false
+	}
+	ok, err := a.svc.FirstTime(ctx, "slack:"+key, replayWindow)
+	if err != nil {
+		a.log.Warn("slack: shared replay memory unavailable; this replica's decides", "err", err)
+		return true
+	}
+	return ok
+}
+
+// forgetSeen drops key from both memories, so Slack's retry is acted on.
+func (a *Adapter) forgetSeen(ctx context.Context, set *seen, key string) {
+	set.forget(key)
+	if err := a.svc.ForgetSeen(context.WithoutCancel(ctx), "slack:"+key); err != nil {
+		a.log.Warn("slack: forget a failed event", "key", key, "err", err)
+	}
+}
+
 // seen is a set of keys that forget themselves after a while: the
-// signatures and event ids already acted on. It lives in memory, which is
-// right for one replica; several replicas behind a load balancer each keep
-// their own, so a retry reaching another replica is acted on again (a
-// shared store would be needed for that).
+// signatures and event ids this replica acted on. The database holds the
+// same keys for every replica (firstTime).
 type seen struct {
 	mu    sync.Mutex
 	ttl   time.Duration

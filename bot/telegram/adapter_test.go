@@ -246,6 +246,30 @@ func TestWebhookSecret(t *testing.T) {
 	}
 }
 
+// TestWebhookOnTwoReplicas posts one update to two adapters on one
+// database, as Telegram's redelivery reaching another replica behind a
+// load balancer: it is handled once.
+func TestWebhookOnTwoReplicas(t *testing.T) {
+	w := newWorld(t)
+	body := `{"update_id":77,"message":{"message_id":1,"date":1,"text":"/leads","from":{"id":999,"is_bot":false,"first_name":"X"},"chat":{"id":999,"type":"private"}}}`
+	for i, a := range []*Adapter{w.adapter, w.newAdapter()} {
+		mux := http.NewServeMux()
+		for p, h := range a.Routes() {
+			mux.HandleFunc(p, h)
+		}
+		r := httptest.NewRequest(http.MethodPost, WebhookPath, strings.NewReader(body))
+		r.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret-token")
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("replica %d: status %d", i, rec.Code)
+		}
+	}
+	if n := len(only(w.api.take(), "sendMessage")); n != 1 {
+		t.Fatalf("%d answers sent, want 1", n)
+	}
+}
+
 func TestReadsAskedInAGroupAreAnsweredPrivately(t *testing.T) {
 	w := newWorld(t)
 	w.link("niran", 111)

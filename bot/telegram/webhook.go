@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -44,7 +46,7 @@ func (a *Adapter) Webhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed update", http.StatusBadRequest)
 		return
 	}
-	if !a.updates.add(u.ID) {
+	if !a.firstUpdate(r.Context(), u.ID) {
 		w.WriteHeader(http.StatusOK) // sent again: handled already
 		return
 	}
@@ -52,4 +54,24 @@ func (a *Adapter) Webhook(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	a.HandleUpdate(ctx, &u)
 	w.WriteHeader(http.StatusOK)
+}
+
+// updateWindow is how long a webhook update id is remembered: Telegram
+// gives up redelivering an update within a day.
+const updateWindow = 24 * time.Hour
+
+// firstUpdate reports whether the update is new to this replica and to
+// every other on the database: behind a load balancer, Telegram's
+// redelivery may reach another replica. When the database cannot answer,
+// this replica's memory decides.
+func (a *Adapter) firstUpdate(ctx context.Context, id int64) bool {
+	if !a.updates.add(id) {
+		return false
+	}
+	ok, err := a.svc.FirstTime(ctx, "telegram:update:"+strconv.FormatInt(id, 10), updateWindow)
+	if err != nil {
+		a.log.Warn("telegram: shared update memory unavailable; this replica's decides", "err", err)
+		return true
+	}
+	return ok
 }
