@@ -20,7 +20,7 @@ import (
 // from the first due time until every reminder has been posted. N is
 // $LEADWIRE_BENCH_REMINDERS (default 100,000); run it once:
 //
-//	scripts/test.sh -run '^$' -bench RemindersDue -benchtime 1x ./cmd/leadwire/
+//	LEADWIRE_TEST_RACE=0 scripts/test.sh -run '^$' -bench RemindersDue -benchtime 1x -timeout 60m ./cmd/leadwire/
 func BenchmarkRemindersDue(b *testing.B) {
 	n := 100_000
 	if s := os.Getenv("LEADWIRE_BENCH_REMINDERS"); s != "" {
