@@ -122,10 +122,26 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	// The writer connects first so the database is in WAL mode before any
-	// reader opens it.
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	// reader opens it. Switching a new file to WAL needs it to itself, and
+	// SQLite answers "locked" at once rather than through the busy
+	// timeout when other processes are opening it too: ask again a while.
+	giveUp := time.Now().Add(10 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		err := w.PingContext(ctx)
+		if err == nil {
+			break
+		}
+		var se sqlite3.Error
+		if !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) || time.Now().After(giveUp) {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		select {
+		case <-ctx.Done():
+			w.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		case <-time.After(wait):
+		}
 	}
 	r := openSQLitePool(path + sep + sqliteParams)
 	n := max(4, runtime.NumCPU())
