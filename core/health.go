@@ -13,11 +13,19 @@ import (
 // sync before the admins are told it has gone silent.
 const DefaultSilentAfter = time.Hour
 
+// DefaultFailingAfter is how long a failing connector may go without a
+// good sync before the admins are told: a timeout that the next attempt
+// mends is no news.
+const DefaultFailingAfter = 5 * time.Minute
+
 // Alerts tune the connector health alerts.
 type Alerts struct {
 	// SilentAfter is how long a watched connector may go without a sync;
 	// 0 means DefaultSilentAfter.
 	SilentAfter time.Duration
+	// FailingAfter is how long a connector must fail, with no good sync
+	// meanwhile, before it is told; 0 means DefaultFailingAfter.
+	FailingAfter time.Duration
 	// Watched are the connectors that sync on their own, whatever arrives
 	// (the configured mailboxes: "email:sales"), and so can go silent.
 	// Forms, webhooks and chats sync only when something arrives: they
@@ -63,7 +71,11 @@ func alertKey(connector string) string { return "alert:connector:" + connector }
 
 // HealthOf tells how a connector is doing at now.
 func (a Alerts) HealthOf(st ConnectorStatus, now time.Time) (Health, time.Time) {
-	if st.LastError != "" {
+	grace := a.FailingAfter
+	if grace <= 0 {
+		grace = DefaultFailingAfter
+	}
+	if st.LastError != "" && (st.LastSync.IsZero() || now.Sub(st.LastSync) >= grace) {
 		return Failing, st.ErrorAt
 	}
 	limit := a.SilentAfter

@@ -175,9 +175,20 @@ func TestCheckConnectors(t *testing.T) {
 			}
 			wantAlert(t, "email:sales", "recovered")
 		})
-		t.Run("a second failure of the same connector is told again", func(t *testing.T) {
+		t.Run("a failure the next attempt mends is no news", func(t *testing.T) {
+			f.clock.Advance(time.Minute)
+			connErr(t, "email:sales", errors.New("read tcp: i/o timeout"))
+			wantQuiet(t, check(t, svc))
+			f.clock.Advance(time.Minute)
+			connErr(t, "email:sales", nil)
+			checkpoint(t, "email:sales")
+			wantQuiet(t, check(t, svc))
+		})
+		t.Run("a second failure of the same connector is told again, once it has lasted alerts.failing_after", func(t *testing.T) {
 			f.clock.Advance(time.Minute)
 			connErr(t, "email:sales", errors.New("dial tcp: connection refused"))
+			wantQuiet(t, check(t, svc))
+			f.clock.Advance(core.DefaultFailingAfter)
 			if changes := check(t, svc); len(changes) != 1 || changes[0].To != core.Failing {
 				t.Fatalf("changes = %+v, want email:sales failing", changes)
 			}
