@@ -181,6 +181,7 @@ func (j SequenceStepJob) JobOptions() JobOptions {
 // OutgoingMail is a mail core asks a Mailer to send.
 type OutgoingMail struct {
 	From       mail.Address // zero: the mailer's default sender
+	ReplyTo    mail.Address // zero: none
 	To         mail.Address
 	Subject    string
 	Text       string

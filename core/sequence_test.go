@@ -535,3 +535,34 @@ func TestImportSetsTheContactsTimeZone(t *testing.T) {
 		wantKind(t, errs[1], core.KindInvalid, `unknown time zone "Asia/Tehrn"`)
 	})
 }
+
+func TestSequenceMailOfAnOwnerOnAnotherDomain(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newSeqFixture(t, db)
+		// The relay sends for example.com; this owner's address is elsewhere.
+		f.repA.Email = "niran@partner.example"
+		if err := db.Update(f.ctx, func(tx core.Tx) error { return tx.UpdateUser(f.ctx, f.repA) }); err != nil {
+			t.Fatal(err)
+		}
+		d := f.deal(t, "maryam@pars.example")
+		e, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "Welcome")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.step(t, f.mailer, e.ID); err != nil {
+			t.Fatal(err)
+		}
+		msgs := f.smtp.Messages()
+		if len(msgs) != 1 || msgs[0].From != "sales@example.com" {
+			t.Fatalf("delivered %+v, want the relay's own address as the envelope sender", msgs)
+		}
+		m := decode(t, msgs[0])
+		if m.from.Address != "sales@example.com" || m.from.Name != "นิรันดร์ via Sales" {
+			t.Errorf("From = %v", m.from)
+		}
+		replyTo, err := m.header.AddressList("Reply-To")
+		if err != nil || len(replyTo) != 1 || replyTo[0].Address != "niran@partner.example" {
+			t.Errorf("Reply-To = %v, %v; want the owner", replyTo, err)
+		}
+	})
+}

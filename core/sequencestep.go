@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -204,8 +205,8 @@ func (s *Service) stopReason(ctx context.Context, tx Tx, e *Enrollment, st *step
 	return "", nil
 }
 
-// composeStep renders step e.Step into a mail: from the owner when they
-// have an address, threaded under the earlier steps, with the unsubscribe
+// composeStep renders step e.Step into a mail: from the owner (see
+// sequenceSender), threaded under the earlier steps, with the unsubscribe
 // link in the body and the List-Unsubscribe headers.
 func (s *Service) composeStep(key []byte, seq *Sequence, e *Enrollment, st *stepState, m Mailer) (OutgoingMail, error) {
 	data := SequenceData{
@@ -224,13 +225,11 @@ func (s *Service) composeStep(key []byte, seq *Sequence, e *Enrollment, st *step
 	if err != nil {
 		return OutgoingMail{}, err
 	}
-	from := m.DefaultFrom()
-	if st.owner.Email != "" {
-		from = mail.Address{Name: st.owner.Name, Address: st.owner.Email}
-	}
+	from, replyTo := sequenceSender(m.DefaultFrom(), st.owner)
 	link := s.unsubscribeURL(key, e.ID)
 	out := OutgoingMail{
 		From:      from,
+		ReplyTo:   replyTo,
 		To:        mail.Address{Name: st.contact.Name, Address: st.contact.Emails[0]},
 		Subject:   subject,
 		Text:      strings.TrimRight(body, "\n") + "\n\n--\nNo more of these emails: " + link + "\n",
@@ -275,4 +274,26 @@ func (s *Service) recordSent(ctx context.Context, tx Tx, e *Enrollment, seq *Seq
 		return err
 	}
 	return tx.Enqueue(ctx, SequenceStepJob{EnrollmentID: e.ID, Step: e.Step, At: e.NextRunAt})
+}
+
+// sequenceSender is who a sequence mail comes from: the deal's owner when
+// the SMTP relay sends for the owner's domain (the configured sender's);
+// otherwise the relay's own address under the owner's name, with replies
+// to the owner — a From on a domain the relay does not send for fails SPF
+// and DMARC and lands in spam.
+func sequenceSender(relay mail.Address, owner *User) (from, replyTo mail.Address) {
+	if owner == nil || owner.Email == "" {
+		return relay, mail.Address{}
+	}
+	own := mail.Address{Name: owner.Name, Address: owner.Email}
+	if relay.Address == "" || strings.EqualFold(domainOf(relay.Address), domainOf(own.Address)) {
+		return own, mail.Address{}
+	}
+	name := cmp.Or(owner.Name, owner.Email)
+	return mail.Address{Name: name + " via " + cmp.Or(relay.Name, "leadwire"), Address: relay.Address}, own
+}
+
+// domainOf is the part of an address after its last @.
+func domainOf(addr string) string {
+	return addr[strings.LastIndexByte(addr, '@')+1:]
 }

@@ -18,7 +18,7 @@ func (m Mailer) DefaultFrom() mail.Address { return m.S.From() }
 
 // Send implements core.Mailer.
 func (m Mailer) Send(ctx context.Context, out core.OutgoingMail) (string, error) {
-	id, err := m.S.Send(ctx, &Message{
+	msg := &Message{
 		From:       out.From,
 		To:         []mail.Address{out.To},
 		Subject:    out.Subject,
@@ -28,7 +28,11 @@ func (m Mailer) Send(ctx context.Context, out core.OutgoingMail) (string, error)
 		References: out.References,
 		Header:     out.Header,
 		Date:       out.Date,
-	})
+	}
+	if out.ReplyTo.Address != "" {
+		msg.ReplyTo = []mail.Address{out.ReplyTo}
+	}
+	id, err := m.S.Send(ctx, msg)
 	if err != nil && Permanent(err) {
 		return "", core.Undeliverable(err)
 	}
