@@ -93,7 +93,9 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 			{"Weighted pipeline", fc.Weighted.String()}, {"Gap", fc.Gap.String()}}}
 		switch {
 		case fc.Target.Amount == 0:
-			card.Status = "no target set"
+			// Without a target, a gap says nothing.
+			card.Status = "no target set for " + fc.Month + " (targets in the config)"
+			card.Fields = []Field{{"Won", fc.Won.String()}, {"Weighted pipeline", fc.Weighted.String()}}
 		case fc.Gap.Amount <= 0:
 			card.Status, card.Tone = "on track", ToneGood
 		default:
