@@ -63,7 +63,7 @@ func (a *Adapter) callback(ctx context.Context, ev slackevents.EventsAPIEvent, r
 	}
 	ctx, cancel := context.WithTimeout(ctx, answerWithin)
 	defer cancel()
-	if err := a.event(ctx, ev.InnerEvent); err != nil {
+	if err := a.event(ctx, ev.InnerEvent, outer.IsExtSharedChannel); err != nil {
 		a.forgetSeen(ctx, a.events, "event:"+outer.EventID)
 		return err
 	}
@@ -74,7 +74,7 @@ func (a *Adapter) callback(ctx context.Context, ev slackevents.EventsAPIEvent, r
 var mention = regexp.MustCompile(`<@[A-Z0-9]+(\|[^>]*)?>`)
 
 // event acts on one inner event.
-func (a *Adapter) event(ctx context.Context, inner slackevents.EventsAPIInnerEvent) error {
+func (a *Adapter) event(ctx context.Context, inner slackevents.EventsAPIInnerEvent, extShared bool) error {
 	switch e := inner.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		if e.BotID != "" || e.User == "" {
@@ -104,7 +104,7 @@ func (a *Adapter) event(ctx context.Context, inner slackevents.EventsAPIInnerEve
 		}
 	case *slackevents.MessageEvent:
 		if e.ChannelType != "im" && a.isIntake(e.Channel) {
-			return a.intakeMessage(ctx, e)
+			return a.intakeMessage(ctx, e, extShared)
 		}
 		// Only people's own messages in a DM with the bot: not the bot's
 		// answers (bot_id), nor edits and joins (subtypes).

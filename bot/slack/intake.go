@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"leadwire/bot"
 	"leadwire/core"
 )
 
@@ -41,12 +42,16 @@ func (a *Adapter) intakeEvent(ev slackevents.EventsAPIEvent) bool {
 }
 
 // intakeMessage captures a person's message in an intake channel and
-// answers a new lead in its thread with the lead card. The bot's own
+// answers a new lead in its thread with the lead card — or, in a channel
+// shared with other organisations (Slack Connect, where the prospect and
+// others read along), with a short acknowledgement only: the card, with
+// the prospect's details and score, reaches the team in its own channel
+// through the new-lead notice. The bot's own
 // posts, other bots', edits and the team's own messages are not prospects
 // writing: a colleague answering in a prospect's thread is recorded on
 // the lead's timeline as an answer. An error means the message was not
 // stored: the event should come again.
-func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent) error {
+func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent, extShared bool) error {
 	switch e.SubType {
 	case "", "file_share", "thread_broadcast":
 	default:
@@ -91,7 +96,13 @@ func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent
 	case !res.NewLead:
 		return nil // an activity on the author's lead or deal, or seen before
 	}
-	a.log.Info("slack intake lead", "lead", res.LeadID, "channel", e.Channel)
+	a.log.Info("slack intake lead", "lead", res.LeadID, "channel", e.Channel, "ext_shared", extShared)
+	if extShared {
+		if _, err := a.post(ctx, e.Channel, e.TimeStamp, bot.Reply{Text: intakeAck}); err != nil {
+			a.log.Warn("slack intake answer failed", "lead", res.LeadID, "err", err)
+		}
+		return nil
+	}
 	reply, _, err := a.conv.TeamLeadNotice(ctx, res.LeadID)
 	if err != nil {
 		a.log.Warn("slack intake card failed", "lead", res.LeadID, "err", err)
@@ -117,6 +128,9 @@ func (a *Adapter) teamAnswer(ctx context.Context, u *core.User, e *slackevents.M
 	}
 	return err
 }
+
+// intakeAck answers a prospect's first message in a shared channel.
+const intakeAck = "Thank you! We have your message; someone from our team will answer you here shortly."
 
 // profileName is the name a Slack profile shows.
 func profileName(u *slack.User) string {

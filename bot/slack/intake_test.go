@@ -245,3 +245,30 @@ func TestIntakeChannel(t *testing.T) {
 		}
 	})
 }
+
+func TestIntakeInASharedChannelKeepsTheCardToTheTeam(t *testing.T) {
+	w := newWorld(t, storagetest.SQLite(t), false)
+	w.withIntake()
+	w.api.users["U0EXT"] = map[string]any{"id": "U0EXT", "name": "wei", "real_name": "Wang Wei",
+		"profile": map[string]any{"real_name": "Wang Wei", "email": "wei@partner.cn"}}
+	body, _ := json.Marshal(map[string]any{"token": "legacy", "team_id": "T0ACME", "api_app_id": "A0LW", "type": "event_callback",
+		"event_id": "Ev800", "event_time": start.Unix(), "is_ext_shared_channel": true,
+		"event": map[string]any{"type": "message", "channel": "C0INTAKE", "channel_type": "channel", "user": "U0EXT",
+			"text": chinese, "ts": "1793610000.000700", "event_ts": "1793610000.000700", "user_team": "T0PARTNER"}})
+	if rec := w.send("/slack/events", "application/json", string(body), nil); rec.Code != http.StatusOK {
+		t.Fatalf("status %d", rec.Code)
+	}
+	calls := w.api.take()
+	if got := strings.Join(methods(calls), ","); got != "users.info,chat.postMessage" {
+		t.Fatalf("calls %s", got)
+	}
+	post := calls[1]
+	if post.param("thread_ts") != "1793610000.000700" || post.param("text") != intakeAck ||
+		strings.Contains(post.param("blocks"), "wei@partner.cn") || strings.Contains(post.param("text"), "wei@partner.cn") {
+		t.Fatalf("answer in the shared channel %+v", post)
+	}
+	leads, err := w.db.ListLeads(w.ctx, core.LeadFilter{})
+	if err != nil || len(leads) != 1 || leads[0].Message != chinese {
+		t.Fatalf("leads %+v, %v", leads, err)
+	}
+}
