@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -45,31 +44,11 @@ func digestWorld(t *testing.T, db *storage.DB, ds core.DigestSettings, clock cor
 // digestJobs reads the notify jobs enqueued for digests.
 func digestJobs(t *testing.T, db *storage.DB) []core.NotifyJob {
 	t.Helper()
-	args := "args"
-	if db.Dialect() == "sqlite" {
-		args = "json(args)" // riversqlite keeps JSONB
-	}
-	rows, err := db.SQL().Query(`SELECT ` + args + ` FROM river_job WHERE kind = 'notify' ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var out []core.NotifyJob
-	for rows.Next() {
-		var raw []byte
-		if err := rows.Scan(&raw); err != nil {
-			t.Fatal(err)
-		}
-		var j core.NotifyJob
-		if err := json.Unmarshal(raw, &j); err != nil {
-			t.Fatal(err)
-		}
+	for _, j := range jobArgs[core.NotifyJob](t, db, "notify") {
 		if j.Notice.Kind == core.NoticeDigest {
 			out = append(out, j)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

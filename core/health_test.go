@@ -1,8 +1,6 @@
 package core_test
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -16,31 +14,7 @@ import (
 // notifyJobs lists the notify jobs enqueued in the database, oldest first.
 func notifyJobs(t *testing.T, db *storage.DB) []core.NotifyJob {
 	t.Helper()
-	args := "args::text"
-	if db.Dialect() == "sqlite" {
-		args = "json(args)" // riversqlite keeps args as JSONB
-	}
-	rows, err := db.SQL().QueryContext(context.Background(), `SELECT `+args+` FROM river_job WHERE kind = 'notify' ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []core.NotifyJob
-	for rows.Next() {
-		var raw []byte
-		if err := rows.Scan(&raw); err != nil {
-			t.Fatal(err)
-		}
-		var j core.NotifyJob
-		if err := json.Unmarshal(raw, &j); err != nil {
-			t.Fatalf("notify job %s: %v", raw, err)
-		}
-		out = append(out, j)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return jobArgs[core.NotifyJob](t, db, "notify")
 }
 
 func TestCheckConnectors(t *testing.T) {
