@@ -22,6 +22,7 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/tgpoll"
 )
 
 // Options configure the adapter.
@@ -74,21 +75,10 @@ func New(conv *bot.Conversation, svc *core.Service, opts Options) (*Adapter, err
 	if opts.Token == "" {
 		return nil, errors.New("telegram: no bot token")
 	}
-	if opts.PollTimeout <= 0 {
-		opts.PollTimeout = 30 * time.Second
-	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
-	}
-	if opts.APIURL == "" {
-		opts.APIURL = "https://api.telegram.org"
-	}
-	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
-	api, err := tg.New(opts.Token, tg.WithServerURL(opts.APIURL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(opts.PollTimeout, opts.HTTPClient))
+	api, err := tgpoll.NewBot(opts.Token, &opts.APIURL, &opts.PollTimeout, &opts.HTTPClient)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}

@@ -64,24 +64,13 @@ func NewTelegram(svc *core.Service, opts TelegramOptions) (*Telegram, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram intake: no bot token")
 	}
-	if opts.PollTimeout <= 0 {
-		opts.PollTimeout = 30 * time.Second
-	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
-	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
-	}
-	if opts.APIURL == "" {
-		opts.APIURL = "https://api.telegram.org"
 	}
 	if strings.TrimSpace(opts.Greeting) == "" {
 		opts.Greeting = DefaultGreeting
 	}
-	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
-	api, err := tg.New(opts.Token, tg.WithServerURL(opts.APIURL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(opts.PollTimeout, opts.HTTPClient))
+	api, err := tgpoll.NewBot(opts.Token, &opts.APIURL, &opts.PollTimeout, &opts.HTTPClient)
 	if err != nil {
 		return nil, fmt.Errorf("telegram intake: %w", err)
 	}

@@ -7,6 +7,7 @@ package tgpoll
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,8 +16,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"leadwire/core"
@@ -218,4 +221,22 @@ func (c *Config) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 		return nil, time.Duration(out.Parameters.RetryAfter) * time.Second, fmt.Errorf("getUpdates: %w", &out.apiError)
 	}
 	return out.Result, 0, nil
+}
+
+// DefaultAPIURL is Telegram's own Bot API server.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// NewBot returns the go-telegram client both of leadwire's bots use, with
+// their shared defaults filled into the arguments: Telegram's server when
+// *apiURL is "" (a trailing slash dropped), a 30 s long poll, and an HTTP
+// client whose timeout outlasts it.
+func NewBot(token string, apiURL *string, pollTimeout *time.Duration, client **http.Client) (*tg.Bot, error) {
+	if *pollTimeout <= 0 {
+		*pollTimeout = 30 * time.Second
+	}
+	if *client == nil {
+		*client = &http.Client{Timeout: *pollTimeout + 15*time.Second}
+	}
+	*apiURL = strings.TrimRight(cmp.Or(*apiURL, DefaultAPIURL), "/")
+	return tg.New(token, tg.WithServerURL(*apiURL), tg.WithSkipGetMe(), tg.WithHTTPClient(*pollTimeout, *client))
 }
