@@ -267,12 +267,6 @@ func (c *Config) Settings() core.Settings {
 	s.Digest.Weekdays = slices.Clone(s.Digest.Weekdays)
 	s.Digest.Channels = slices.Clone(s.Digest.Channels)
 	s.Sequences = slices.Clone(s.Sequences)
-	if c.Slack.Enabled() {
-		s.Channels = append(s.Channels, core.ChannelSlack)
-	}
-	if c.Telegram.Enabled() {
-		s.Channels = append(s.Channels, core.ChannelTelegram)
-	}
 	return s
 }
 

@@ -23,12 +23,26 @@ var (
 	digestVia  = []string{core.ChannelSlack, core.ChannelTelegram, core.ChannelEmail}
 )
 
-// checkDigest validates the digest keys into the settings, and offers
-// email to notices when smtp is set (slack and telegram are the chats').
-func (c *Config) checkDigest(p *problems) {
-	if c.SMTP.Enabled() && !slices.Contains(c.settings.Channels, core.ChannelEmail) {
-		c.settings.Channels = append(c.settings.Channels, core.ChannelEmail)
+// noticeChannels are the channels notices can go out on: the chats that
+// are configured, and email when smtp is.
+func (c *Config) noticeChannels() []string {
+	var out []string
+	if c.Slack.Enabled() {
+		out = append(out, core.ChannelSlack)
 	}
+	if c.Telegram.Enabled() {
+		out = append(out, core.ChannelTelegram)
+	}
+	if c.SMTP.Enabled() {
+		out = append(out, core.ChannelEmail)
+	}
+	return out
+}
+
+// checkDigest validates the digest keys into the settings, with the
+// notice channels they choose among.
+func (c *Config) checkDigest(p *problems) {
+	c.settings.Channels = c.noticeChannels()
 	d := &c.Digest
 	ds := core.DigestSettings{At: 8 * time.Hour, Weekly: d.Weekly == nil || *d.Weekly}
 	if s := strings.TrimSpace(d.Time); s != "" {
