@@ -93,12 +93,16 @@ func (m *memIMAP) start(addr string) {
 	go srv.Serve(ln)
 }
 
-// stop closes the listener and every connection.
+// stop closes the listener and every connection. The listener is closed
+// here as well: a server closed before its Serve goroutine has begun
+// returns from Serve without closing it, and the port would go on
+// accepting connections that never get a greeting.
 func (m *memIMAP) stop() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.srv != nil {
 		m.srv.Close()
+		m.ln.Close()
 		m.srv = nil
 	}
 }
