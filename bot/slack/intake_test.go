@@ -26,7 +26,7 @@ const (
 // intake channel captured by connectors/chat, and learns the bot's own id.
 func (w *world) withIntake() {
 	w.t.Helper()
-	intake := chat.NewSlackIntake(w.svc, "Bangkok")
+	intake := chat.NewSlackIntake(w.svc, map[string]string{"C0INTAKE": "Bangkok"})
 	w.adapter = New(w.conv, w.svc, Options{BotToken: "xoxb-test", SigningSecret: secret, APIURL: w.api.srv.URL + "/api/",
 		IntakeChannels: []string{"C0INTAKE"},
 		Intake: func(ctx context.Context, m IntakeMessage) (core.CaptureResult, error) {

@@ -26,7 +26,7 @@ func (a *App) telegramIntake() (*chat.Telegram, error) {
 		return nil, err
 	}
 	return chat.NewTelegram(svc, chat.TelegramOptions{Token: cfg.Telegram.IntakeToken, APIURL: cfg.Telegram.APIURL,
-		Greeting: cfg.Telegram.IntakeGreeting, Log: a.Logger().With("connector", "telegram:intake")})
+		Greeting: cfg.Telegram.IntakeGreeting, Team: cfg.Telegram.IntakeTeam, Log: a.Logger().With("connector", "telegram:intake")})
 }
 
 // runIntake checks the intake bot's token, then reads the prospects'
@@ -45,8 +45,8 @@ func (a *App) runIntake(ctx context.Context, lease *leaser, intake *chat.Telegra
 
 // slackIntake is the Slack adapter's hook for slack.intake_channels:
 // connectors/chat turns each message into a lead or an activity.
-func slackIntake(svc *core.Service) slackbot.IntakeFunc {
-	intake := chat.NewSlackIntake(svc, "")
+func slackIntake(svc *core.Service, teams map[string]string) slackbot.IntakeFunc {
+	intake := chat.NewSlackIntake(svc, teams)
 	return func(ctx context.Context, m slackbot.IntakeMessage) (core.CaptureResult, error) {
 		return intake.Capture(ctx, chat.SlackMessage(m))
 	}

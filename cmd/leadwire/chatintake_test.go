@@ -2,12 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
+
 	"leadwire/bot"
+	slackbot "leadwire/bot/slack"
+	"leadwire/cmd/leadwire/config"
 	"leadwire/connectors/chat"
 	"leadwire/core"
 	"leadwire/internal/tgtest"
@@ -87,5 +94,83 @@ func chatWait(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("no %s", what)
 		}
 		time.Sleep(10 * time.Millisecond) // polling, with a deadline
+	}
+}
+
+// TestIntakeLeadsGoToTheConfiguredTeams routes the intake bot's leads to
+// telegram.intake_team and each Slack intake channel's to its team, with
+// a channel given by its id alone going to the first team.
+func TestIntakeLeadsGoToTheConfiguredTeams(t *testing.T) {
+	ctx := context.Background()
+	const token = "77:INTAKE"
+	api := tgtest.New(t)
+	dir := t.TempDir()
+	cfg, err := config.Parse(fmt.Appendf(nil, ioConfig+`telegram:
+  intake_token: "%s"
+  api_url: %s
+  intake_team: warsaw
+slack:
+  bot_token: xoxb-1
+  signing_secret: s
+  intake_channels:
+    - C0GENERAL
+    - {id: C0POLSKA, team: Warsaw}
+`, filepath.Join(dir, "lw.db"), token, api.URL), "leadwire.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.OpenAndMigrate(ctx, filepath.Join(dir, "lw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	log := slog.New(slog.DiscardHandler)
+	svc := core.NewService(db, nil, cfg.Settings(), log)
+	if err := svc.Sync(ctx, core.Directory{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines()}); err != nil {
+		t.Fatal(err)
+	}
+	a := &App{ctx: ctx, cfg: cfg, db: db, svc: svc, log: log}
+
+	intake, err := a.telegramIntake()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var upd models.Update
+	raw, _ := json.Marshal(map[string]any{"update_id": 1, "message": tgtest.Text(4242, 1, "Dzień dobry, prosimy o ofertę")["message"]})
+	if err := json.Unmarshal(raw, &upd); err != nil {
+		t.Fatal(err)
+	}
+	if err := intake.HandleUpdate(ctx, &upd); err != nil {
+		t.Fatal(err)
+	}
+	capture := slackIntake(svc, cfg.Slack.IntakeTeams())
+	for _, m := range []slackbot.IntakeMessage{
+		{Channel: "C0POLSKA", TS: "1793610000.000100", User: "U0ANNA", Name: "Anna Nowak", Text: "Ile kosztuje licencja?"},
+		{Channel: "C0GENERAL", TS: "1793610001.000100", User: "U0SOMSAK", Name: "สมศักดิ์", Text: "สนใจครับ"},
+	} {
+		if _, err := capture(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	teams := map[int64]string{}
+	for _, tm := range cfg.Teams() {
+		team, err := db.TeamByName(ctx, tm.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		teams[team.ID] = team.Name
+	}
+	got := map[string]string{}
+	leads, err := db.ListLeads(ctx, core.LeadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range leads {
+		got[l.SourceChannel+" "+l.SourceName] = teams[l.TeamID]
+	}
+	want := map[string]string{"telegram " + chat.TelegramSource: "Warsaw", "slack C0POLSKA": "Warsaw", "slack C0GENERAL": "Bangkok"}
+	if !maps.Equal(got, want) {
+		t.Errorf("teams by source %v, want %v", got, want)
 	}
 }

@@ -42,7 +42,7 @@ func memMailbox(t *testing.T) (addr string, user *imapmemserver.User) {
 		InsecureAuth: true,
 	})
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() { srv.Close(); ln.Close() })
 	return ln.Addr().String(), user
 }
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"leadwire/bot"
 	slackbot "leadwire/bot/slack"
@@ -27,7 +29,8 @@ func (a *App) slackAdapter() (*slackbot.Adapter, error) {
 	opts := slackbot.Options{BotToken: cfg.Slack.BotToken, SigningSecret: cfg.Slack.SigningSecret,
 		Command: cfg.Slack.Command, AutoProvision: cfg.Slack.AutoProvision, APIURL: cfg.Slack.APIURL, Log: log}
 	if len(cfg.Slack.IntakeChannels) > 0 {
-		opts.IntakeChannels, opts.Intake = cfg.Slack.IntakeChannels, slackIntake(svc)
+		teams := cfg.Slack.IntakeTeams()
+		opts.IntakeChannels, opts.Intake = slices.Sorted(maps.Keys(teams)), slackIntake(svc, teams)
 	}
 	if cfg.Slack.Mode == config.SlackSocket {
 		opts.AppToken = cfg.Slack.AppToken

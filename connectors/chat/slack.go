@@ -44,21 +44,22 @@ func SlackInbound(m SlackMessage) core.Inbound {
 // SlackIntake captures intake channel messages; its Capture is the Slack
 // adapter's intake hook.
 type SlackIntake struct {
-	svc  *core.Service
-	team string
+	svc   *core.Service
+	teams map[string]string
 }
 
-// NewSlackIntake returns the intake of Slack channels, routing leads to
-// team ("" for the default team).
-func NewSlackIntake(svc *core.Service, team string) *SlackIntake {
-	return &SlackIntake{svc: svc, team: team}
+// NewSlackIntake returns the intake of Slack channels, routing a channel's
+// leads to its team in teams (channel id → team name; a channel missing
+// or "" goes to the default team).
+func NewSlackIntake(svc *core.Service, teams map[string]string) *SlackIntake {
+	return &SlackIntake{svc: svc, teams: teams}
 }
 
 // Capture stores a message as a lead or an activity; a message seen
 // before changes nothing (CaptureResult.Duplicate).
 func (s *SlackIntake) Capture(ctx context.Context, m SlackMessage) (core.CaptureResult, error) {
 	in := SlackInbound(m)
-	in.Team = s.team
+	in.Team = s.teams[m.Channel]
 	return s.svc.Capture(ctx, in)
 }
 

@@ -71,12 +71,6 @@ var tlsModes = []string{"tls", "starttls", "none"}
 // checkEmail validates the mailboxes and fills in their defaults. It runs
 // after checkPeople, so that teams are known.
 func (c *Config) checkEmail(p *problems) {
-	teams := map[string]string{} // lower-case → as configured
-	var teamNames []string
-	for _, t := range c.teams {
-		teams[strings.ToLower(t.Name)] = t.Name
-		teamNames = append(teamNames, t.Name)
-	}
 	names := map[string]int{}
 	for i := range c.Email.Mailboxes {
 		m := &c.Email.Mailboxes[i]
@@ -137,11 +131,7 @@ func (c *Config) checkEmail(p *problems) {
 			seen[f] = true
 		}
 		if m.Team != "" {
-			if name, ok := teams[strings.ToLower(strings.TrimSpace(m.Team))]; ok {
-				m.Team = name
-			} else {
-				p.errf(path+".team", "unknown team %q%s", m.Team, didYouMean(m.Team, teamNames, "teams"))
-			}
+			m.Team = c.team(p, path+".team", m.Team)
 		}
 		switch {
 		case m.Since == 0:

@@ -64,7 +64,6 @@ const maxFormBytes = 10 << 20
 
 // checkForms validates the forms after checkPeople, so that teams are known.
 func (c *Config) checkForms(p *problems) {
-	teams, teamNames := c.teamIndex()
 	seen := map[string]int{}
 	for i := range c.Forms {
 		f := &c.Forms[i]
@@ -78,11 +77,7 @@ func (c *Config) checkForms(p *problems) {
 			seen[f.ID] = i
 		}
 		if f.Team != "" {
-			if name, ok := teams[strings.ToLower(strings.TrimSpace(f.Team))]; ok {
-				f.Team = name
-			} else {
-				p.errf(path+".team", "unknown team %q%s", f.Team, didYouMean(f.Team, teamNames, "teams"))
-			}
+			f.Team = c.team(p, path+".team", f.Team)
 		}
 		for _, name := range keyList(f.Fields) {
 			if target := f.Fields[name]; !slices.Contains(webform.Fields, target) {
@@ -192,15 +187,20 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return netip.Prefix{}, fmt.Errorf("invalid proxy address %q; write an address or a CIDR range such as 10.0.0.0/8 or ::1", s)
 }
 
-// teamIndex maps lower-cased team names to their configured spelling.
-func (c *Config) teamIndex() (map[string]string, []string) {
-	teams := map[string]string{}
+// team returns a configured team's name as the config spells it, matched
+// without regard to case; an unknown one is a problem at path, with the
+// nearest name suggested, and "". It runs after checkPeople.
+func (c *Config) team(p *problems, path, name string) string {
+	name = strings.TrimSpace(name)
 	var names []string
 	for _, t := range c.teams {
-		teams[strings.ToLower(t.Name)] = t.Name
+		if strings.EqualFold(t.Name, name) {
+			return t.Name
+		}
 		names = append(names, t.Name)
 	}
-	return teams, names
+	p.errf(path, "unknown team %q%s", name, didYouMean(name, names, "teams"))
+	return ""
 }
 
 // validName reports whether s can name a form or a webhook source:

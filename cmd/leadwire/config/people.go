@@ -195,12 +195,6 @@ func (c *Config) checkTargets(p *problems) {
 	for _, u := range c.users {
 		users[u.Email] = true
 	}
-	teams := map[string]string{}
-	var teamNames []string
-	for _, t := range c.teams {
-		teams[strings.ToLower(t.Name)] = t.Name
-		teamNames = append(teamNames, t.Name)
-	}
 	seen := map[string]int{}
 	c.targets = nil
 	for i, t := range c.TargetList {
@@ -223,9 +217,8 @@ func (c *Config) checkTargets(p *problems) {
 			}
 			def.User, who = email, "user "+email
 		case t.Team != "":
-			name, ok := teams[strings.ToLower(strings.TrimSpace(t.Team))]
-			if !ok {
-				p.errf(path+".team", "unknown team %q%s", t.Team, didYouMean(t.Team, teamNames, "teams"))
+			name := c.team(p, path+".team", t.Team)
+			if name == "" {
 				continue
 			}
 			def.Team, who = name, "team "+name

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -17,9 +18,28 @@ type Slack struct {
 	Command       string `yaml:"command"`        // the slash command; default /lw
 	AutoProvision bool   `yaml:"auto_provision"` // link unknown Slack users to leadwire users by email
 	APIURL        string `yaml:"api_url"`        // Web API base; default https://slack.com/api/ (GovSlack, tests)
-	// IntakeChannels are channel ids whose messages are prospects
+	// IntakeChannels are the channels whose messages are prospects
 	// writing: each becomes a lead, or an activity on the author's.
-	IntakeChannels []string `yaml:"intake_channels"`
+	IntakeChannels []IntakeChannel `yaml:"intake_channels"`
+}
+
+// IntakeChannel is a Slack intake channel: its id alone (C0123ABCD), or
+// {id: C0123ABCD, team: Bangkok} to route its leads to a team other than
+// the default one.
+type IntakeChannel struct {
+	ID   string `yaml:"id"`
+	Team string `yaml:"team"` // "" the default team
+}
+
+func (ch *IntakeChannel) setScalar(s string) { ch.ID = s }
+
+// IntakeTeams maps each intake channel id to its team ("" the default).
+func (s Slack) IntakeTeams() map[string]string {
+	teams := make(map[string]string, len(s.IntakeChannels))
+	for _, ch := range s.IntakeChannels {
+		teams[ch.ID] = ch.Team
+	}
+	return teams
 }
 
 // Slack modes.
@@ -63,11 +83,20 @@ func (c *Config) checkSlack(p *problems) {
 	default:
 		p.errf("slack.mode", "unknown mode %q; use http (Slack calls /slack/commands, /slack/interactions and /slack/events) or socket", s.Mode)
 	}
-	for i, ch := range s.IntakeChannels {
-		ch = strings.TrimSpace(ch)
-		s.IntakeChannels[i] = ch
-		if !slackChannelID.MatchString(ch) {
-			p.errf("slack.intake_channels", "%q is not a channel id; write the id, like C0123ABCD (channel details → About, at the bottom), not its #name", ch)
+	seen := map[string]int{}
+	for i := range s.IntakeChannels {
+		ch, path := &s.IntakeChannels[i], fmt.Sprintf("slack.intake_channels[%d]", i)
+		ch.ID = strings.TrimSpace(ch.ID)
+		switch first, dup := seen[ch.ID]; {
+		case !slackChannelID.MatchString(ch.ID):
+			p.errf(path, "%q is not a channel id; write the id, like C0123ABCD (channel details → About, at the bottom), not its #name", ch.ID)
+		case dup:
+			p.errf(path, "channel %s is listed twice (also slack.intake_channels[%d])", ch.ID, first)
+		default:
+			seen[ch.ID] = i
+		}
+		if ch.Team != "" {
+			ch.Team = c.team(p, path+".team", ch.Team)
 		}
 	}
 	if len(s.IntakeChannels) > 0 && !s.Enabled() {

@@ -19,6 +19,9 @@ type Telegram struct {
 	IntakeToken string `yaml:"intake_token"`
 	// IntakeGreeting answers a prospect's /start; empty: an English default.
 	IntakeGreeting string `yaml:"intake_greeting"`
+	// IntakeTeam is the team the intake bot's leads go to; empty: the
+	// default team.
+	IntakeTeam string `yaml:"intake_team"`
 }
 
 // Telegram modes.
@@ -60,6 +63,9 @@ func (c *Config) checkTelegram(p *problems) {
 	}
 	if t.IntakeToken != "" && !strings.Contains(t.IntakeToken, ":") {
 		p.errf("telegram.intake_token", "a bot token looks like 123456789:AA…; get one for the intake bot from @BotFather")
+	}
+	if t.IntakeTeam != "" {
+		t.IntakeTeam = c.team(p, "telegram.intake_team", t.IntakeTeam)
 	}
 	if t.IntakeToken != "" && t.IntakeToken == t.BotToken {
 		p.errf("telegram.intake_token", "the intake bot needs a bot of its own: prospects and reps cannot share telegram.bot_token")

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"maps"
 	"testing"
 
 	"leadwire/cmd/leadwire/config"
@@ -31,11 +32,21 @@ func TestChatIntake(t *testing.T) {
 	t.Run("an intake bot and intake channels are read", func(t *testing.T) {
 		c := mustParse(t, valid+"telegram:\n  intake_token: \"456:BB\"\n  intake_greeting: สวัสดีครับ\n"+
 			"slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [C0INTAKE, \" G0PRIVATE \"]\n", nil)
-		if !c.Telegram.IntakeEnabled() || c.Telegram.Enabled() || c.Telegram.IntakeGreeting != "สวัสดีครับ" {
+		if !c.Telegram.IntakeEnabled() || c.Telegram.Enabled() || c.Telegram.IntakeGreeting != "สวัสดีครับ" || c.Telegram.IntakeTeam != "" {
 			t.Fatalf("telegram %+v", c.Telegram)
 		}
-		if len(c.Slack.IntakeChannels) != 2 || c.Slack.IntakeChannels[1] != "G0PRIVATE" {
-			t.Fatalf("slack %+v", c.Slack)
+		if got, want := c.Slack.IntakeTeams(), map[string]string{"C0INTAKE": "", "G0PRIVATE": ""}; !maps.Equal(got, want) {
+			t.Fatalf("intake teams %v, want %v", got, want)
+		}
+	})
+	t.Run("intake leads are routed to the configured teams", func(t *testing.T) {
+		c := mustParse(t, valid+"  - name: Bangkok\n"+"telegram:\n  intake_token: \"456:BB\"\n  intake_team: bangkok\n"+
+			"slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels:\n    - C0INTAKE\n    - {id: C0THAI, team: BANGKOK}\n", nil)
+		if c.Telegram.IntakeTeam != "Bangkok" {
+			t.Errorf("telegram intake team %q, want Bangkok as configured", c.Telegram.IntakeTeam)
+		}
+		if got, want := c.Slack.IntakeTeams(), map[string]string{"C0INTAKE": "", "C0THAI": "Bangkok"}; !maps.Equal(got, want) {
+			t.Errorf("intake teams %v, want %v", got, want)
 		}
 	})
 	for _, tc := range []struct{ name, src, want string }{
@@ -43,6 +54,10 @@ func TestChatIntake(t *testing.T) {
 		{"the reps' token as the intake token is refused", "telegram:\n  bot_token: \"123:AA\"\n  intake_token: \"123:AA\"\n", "a bot of its own"},
 		{"a channel name instead of an id is refused", "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [\"#leads\"]\n", "not a channel id"},
 		{"intake channels without the Slack app are refused", "slack:\n  intake_channels: [C0INTAKE]\n", "set slack.bot_token"},
+		{"a channel listed twice is refused", "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [C0INTAKE, {id: C0INTAKE}]\n", "listed twice"},
+		{"an intake channel's unknown team is refused", "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [{id: C0INTAKE, team: Sals}]\n", "slack.intake_channels[0].team"},
+		{"the intake bot's unknown team is refused", "telegram:\n  intake_token: \"456:BB\"\n  intake_team: Slaes\n", "did you mean Sales?"},
+		{"an intake channel's unknown key is refused", "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [{channel: C0INTAKE}]\n", "intake_channels[0]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := config.Parse([]byte(valid+tc.src), "leadwire.yaml", env(nil))

@@ -28,7 +28,6 @@ type WebhookSource struct {
 
 // checkWebhooks validates the webhook sources after checkPeople.
 func (c *Config) checkWebhooks(p *problems) {
-	teams, teamNames := c.teamIndex()
 	if c.Webhooks.MaxBytes < 0 || c.Webhooks.MaxBytes > 32<<20 {
 		p.errf("webhooks.max_bytes", "max_bytes must be between 1 and 32MiB (0: the default 1MiB)")
 	}
@@ -45,11 +44,7 @@ func (c *Config) checkWebhooks(p *problems) {
 			seen[s.Name] = i
 		}
 		if s.Team != "" {
-			if name, ok := teams[strings.ToLower(strings.TrimSpace(s.Team))]; ok {
-				s.Team = name
-			} else {
-				p.errf(path+".team", "unknown team %q%s", s.Team, didYouMean(s.Team, teamNames, "teams"))
-			}
+			s.Team = c.team(p, path+".team", s.Team)
 		}
 		targets := map[string]string{}
 		for _, jp := range keyList(s.Mapping) {
