@@ -7,6 +7,7 @@ import (
 	"github.com/riverqueue/river"
 
 	slackbot "leadwire/bot/slack"
+	"leadwire/cmd/leadwire/config"
 	"leadwire/connectors/chat"
 	"leadwire/core"
 )
@@ -25,20 +26,27 @@ func (a *App) telegramIntake() (*chat.Telegram, error) {
 	if err != nil {
 		return nil, err
 	}
-	return chat.NewTelegram(svc, chat.TelegramOptions{Token: cfg.Telegram.IntakeToken, APIURL: cfg.Telegram.APIURL,
-		Greeting: cfg.Telegram.IntakeGreeting, Team: cfg.Telegram.IntakeTeam, Log: a.Logger().With("connector", "telegram:intake")})
+	opts := chat.TelegramOptions{Token: cfg.Telegram.IntakeToken, APIURL: cfg.Telegram.APIURL,
+		Greeting: cfg.Telegram.IntakeGreeting, Team: cfg.Telegram.IntakeTeam, Log: a.Logger().With("connector", "telegram:intake")}
+	if cfg.Telegram.Mode == config.TelegramWebhook {
+		opts.WebhookURL, opts.WebhookSecret = cfg.HTTP.PublicURL+chat.IntakeWebhookPath, cfg.Telegram.WebhookSecret
+	}
+	return chat.NewTelegram(svc, opts)
 }
 
-// runIntake checks the intake bot's token, then reads the prospects'
-// messages until ctx ends: serve runs it with the connectors' context. A
-// Telegram that cannot be reached at start is logged, not fatal: polling
-// retries.
+// runIntake checks the intake bot's token (and registers its webhook),
+// then, in polling mode, reads the prospects' messages until ctx ends:
+// serve runs it with the connectors' context. A Telegram that cannot be
+// reached at start is logged, not fatal: polling retries.
 func (a *App) runIntake(ctx context.Context, lease *leaser, intake *chat.Telegram) error {
 	if intake == nil {
 		return nil
 	}
 	if err := intake.Check(ctx); err != nil {
-		a.Logger().Warn("telegram intake bot is not reachable; polling will retry", "err", err)
+		a.Logger().Warn("telegram intake bot is not reachable or its webhook not registered", "err", err)
+	}
+	if a.cfg.Telegram.Mode == config.TelegramWebhook {
+		return nil
 	}
 	return lease.run(ctx, intake.Connector(), intake.Run)
 }

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +21,7 @@ import (
 	"leadwire/cmd/leadwire/config"
 	"leadwire/connectors/chat"
 	"leadwire/core"
+	"leadwire/internal/tgpoll"
 	"leadwire/internal/tgtest"
 	"leadwire/storage"
 )
@@ -172,5 +177,64 @@ slack:
 	want := map[string]string{"telegram " + chat.TelegramSource: "Warsaw", "slack C0POLSKA": "Warsaw", "slack C0GENERAL": "Bangkok"}
 	if !maps.Equal(got, want) {
 		t.Errorf("teams by source %v, want %v", got, want)
+	}
+}
+
+// TestServeInWebhookModeTakesBothBotsUpdatesOverHTTP runs serve with
+// telegram.mode webhook: both bots register their webhooks under
+// http.public_url and neither polls; a prospect's message posted to
+// /telegram/intake becomes a lead.
+func TestServeInWebhookModeTakesBothBotsUpdatesOverHTTP(t *testing.T) {
+	const reps, intake, secret = "11:REPS", "22:INTAKE", "hook-s3cret"
+	api := tgtest.New(t)
+	e := newIOEnv(t)
+	cfg := fmt.Sprintf(ioConfig, e.dbPath) + fmt.Sprintf(`http:
+  public_url: https://leads.example.com/
+telegram:
+  bot_token: "%s"
+  intake_token: "%s"
+  mode: webhook
+  webhook_secret: %s
+  api_url: %s
+`, reps, intake, secret, api.URL)
+	if err := os.WriteFile(e.config, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := serveInBackground(t, e)
+
+	hooks := map[string]string{}
+	var polled int
+	chatWait(t, "both webhooks registered", func() bool {
+		for _, c := range api.Take() {
+			switch c.Method {
+			case "setWebhook":
+				hooks[c.Token] = c.Params["url"]
+			case "getUpdates":
+				polled++
+			}
+		}
+		return len(hooks) == 2
+	})
+	if hooks[reps] != "https://leads.example.com/telegram/webhook" || hooks[intake] != "https://leads.example.com/telegram/intake" {
+		t.Errorf("webhooks %v", hooks)
+	}
+	if polled > 0 {
+		t.Errorf("%d getUpdates calls in webhook mode", polled)
+	}
+
+	body, _ := json.Marshal(map[string]any{"update_id": 9, "message": tgtest.Text(4242, 1, "Xin chào, tôi cần báo giá")["message"]})
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+chat.IntakeWebhookPath, bytes.NewReader(body))
+	req.Header.Set(tgpoll.SecretHeader, secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("intake webhook answered %d", resp.StatusCode)
+	}
+	out := e.ok("leads", "list", "--json").out
+	if !strings.Contains(out, `"source": "telegram"`) || !strings.Contains(out, "Xin chào, tôi cần báo giá") {
+		t.Fatalf("no Telegram lead from the webhook update:\n%s", out)
 	}
 }

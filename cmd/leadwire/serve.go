@@ -52,7 +52,6 @@ func (c *ServeCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	srv.mountTelegram(telegram)
 	if err := srv.mountUnsubscribe(); err != nil {
 		return err
 	}
@@ -75,6 +74,7 @@ func (c *ServeCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	srv.mountTelegram(telegram, intake)
 	workers := followUpWorkers(jobWorkers(slack, telegram, a.Logger(), notices), svc, a.Logger())
 	addChatWorkers(workers, svc, intake, slack, a.Logger().With("part", "jobs"))
 	river.AddWorker(workers, &digestWorker{svc: svc})

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
 	"leadwire/bot"
 	telegrambot "leadwire/bot/telegram"
 	"leadwire/cmd/leadwire/config"
+	"leadwire/connectors/chat"
 )
 
 // telegramAdapter builds the Telegram adapter from the telegram section;
@@ -35,14 +37,24 @@ func (a *App) telegramAdapter() (*telegrambot.Adapter, error) {
 	return telegrambot.New(conv, svc, opts)
 }
 
-// mountTelegram mounts /telegram/webhook when Telegram is on in webhook
-// mode; in polling mode nothing calls it, so it is not there to probe.
-func (s *server) mountTelegram(tg *telegrambot.Adapter) {
-	if tg == nil || s.app.cfg.Telegram.Mode != config.TelegramWebhook {
+// mountTelegram mounts the webhooks of the bots that are on (the reps'
+// /telegram/webhook, the intake bot's /telegram/intake) in webhook mode;
+// in polling mode nothing calls them, so they are not there to probe.
+func (s *server) mountTelegram(tg *telegrambot.Adapter, intake *chat.Telegram) {
+	if s.app.cfg.Telegram.Mode != config.TelegramWebhook {
 		return
 	}
-	for pattern, h := range tg.Routes() {
-		s.handle(pattern, h)
+	var routes []map[string]http.HandlerFunc
+	if tg != nil {
+		routes = append(routes, tg.Routes())
+	}
+	if intake != nil {
+		routes = append(routes, intake.Routes())
+	}
+	for _, r := range routes {
+		for pattern, h := range r {
+			s.handle(pattern, h)
+		}
 	}
 }
 

@@ -42,6 +42,11 @@ type TelegramOptions struct {
 	Greeting string
 	// Team routes the leads (a team name); "" is the default team.
 	Team string
+	// WebhookURL, when set, is registered with setWebhook at Check (with
+	// WebhookSecret): Telegram then posts the prospects' messages to
+	// IntakeWebhookPath, served by Routes, instead of being polled.
+	WebhookURL    string
+	WebhookSecret string
 	// PollTimeout is how long a getUpdates call waits (default 30 s).
 	PollTimeout time.Duration
 	HTTPClient  *http.Client // nil: one with a timeout past PollTimeout
@@ -82,12 +87,33 @@ func (t *Telegram) Connector() string {
 	return core.ConnectorName(core.ChannelTelegram, TelegramSource)
 }
 
-// Check calls getMe, so a wrong token shows at start-up.
+// IntakeWebhookPath is where Telegram posts the intake bot's updates in
+// webhook mode.
+const IntakeWebhookPath = "/telegram/intake"
+
+// Check calls getMe, so a wrong token shows at start-up, and registers the
+// webhook when there is a WebhookURL.
 func (t *Telegram) Check(ctx context.Context) error {
 	if _, err := t.api.GetMe(ctx); err != nil {
 		return fmt.Errorf("telegram intake getMe: %w; check telegram.intake_token", err)
 	}
+	if t.opts.WebhookURL != "" {
+		_, err := t.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: t.opts.WebhookURL, SecretToken: t.opts.WebhookSecret,
+			AllowedUpdates: []string{"message"}})
+		if err != nil {
+			return fmt.Errorf("telegram intake setWebhook: %w", err)
+		}
+	}
 	return nil
+}
+
+// Routes are the webhook mode endpoint, to mount on a mux. An update
+// carrying the secret is handled before the answer, and a message that
+// could not be stored is answered 503, so Telegram sends it again; one
+// sent again after it was stored is a duplicate by its message id.
+func (t *Telegram) Routes() map[string]http.HandlerFunc {
+	h := tgpoll.Webhook{Secret: t.opts.WebhookSecret, Log: t.log, Handle: t.HandleUpdate}
+	return map[string]http.HandlerFunc{"POST " + IntakeWebhookPath: h.ServeHTTP}
 }
 
 // Run reads the prospects' messages by long polling until ctx ends, the

@@ -1,8 +1,8 @@
 // Package tgpoll reads a Telegram bot's updates by long polling
 // (getUpdates), keeping the offset as a connector checkpoint so a restart
-// neither replays a handled update nor skips an unhandled one. Both of
-// leadwire's bots use it: the reps' bot (bot/telegram) and the prospects'
-// intake bot (connectors/chat).
+// neither replays a handled update nor skips an unhandled one, or receives
+// them on a webhook. Both of leadwire's bots use it: the reps' bot
+// (bot/telegram) and the prospects' intake bot (connectors/chat).
 package tgpoll
 
 import (

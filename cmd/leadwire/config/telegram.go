@@ -15,7 +15,8 @@ type Telegram struct {
 	WebhookSecret string `yaml:"webhook_secret"` // webhook mode: the X-Telegram-Bot-Api-Secret-Token every update carries
 	APIURL        string `yaml:"api_url"`        // Bot API server; default https://api.telegram.org (self-hosted, tests)
 	// IntakeToken is a second bot, the one prospects write to: their
-	// messages become leads; empty: no Telegram intake. Always polled.
+	// messages become leads; empty: no Telegram intake. It follows Mode,
+	// on /telegram/intake in webhook mode.
 	IntakeToken string `yaml:"intake_token"`
 	// IntakeGreeting answers a prospect's /start; empty: an English default.
 	IntakeGreeting string `yaml:"intake_greeting"`
@@ -49,8 +50,14 @@ func (c *Config) checkTelegram(p *problems) {
 	switch t.Mode {
 	case TelegramPolling:
 	case TelegramWebhook:
-		if t.Enabled() && t.WebhookSecret == "" {
+		if !t.Enabled() && !t.IntakeEnabled() {
+			break
+		}
+		if t.WebhookSecret == "" {
 			p.errf("telegram.webhook_secret", "webhook mode needs a secret token (1-256 of A-Z a-z 0-9 _ -) that Telegram sends with every update")
+		}
+		if c.HTTP.PublicURL == "" {
+			p.errf("telegram.mode", "webhook mode registers the bots' addresses (http.public_url + /telegram/webhook, /telegram/intake) with Telegram: set http.public_url, or use polling")
 		}
 	default:
 		p.errf("telegram.mode", "unknown mode %q; use polling (leadwire asks Telegram with getUpdates) or webhook (Telegram calls /telegram/webhook)", t.Mode)

@@ -16,6 +16,8 @@ func TestTelegram(t *testing.T) {
 	})
 	for _, tc := range []struct{ name, src, want string }{
 		{"webhook mode needs a secret", "telegram:\n  bot_token: \"123:AA\"\n  mode: webhook\n", "telegram.webhook_secret"},
+		{"webhook mode for the intake bot alone needs a secret too", "http:\n  public_url: https://leads.example.com\ntelegram:\n  intake_token: \"456:BB\"\n  mode: webhook\n", "telegram.webhook_secret"},
+		{"webhook mode needs the public URL to register", "telegram:\n  bot_token: \"123:AA\"\n  mode: webhook\n  webhook_secret: s3cret\n", "set http.public_url"},
 		{"a secret Telegram would refuse is refused", "telegram:\n  bot_token: \"123:AA\"\n  mode: webhook\n  webhook_secret: \"a b\"\n", "1-256 characters"},
 		{"an unknown mode is refused", "telegram:\n  bot_token: \"123:AA\"\n  mode: push\n", "unknown mode \"push\""},
 		{"a malformed token is refused", "telegram:\n  bot_token: nonsense\n", "@BotFather"},
