@@ -38,7 +38,7 @@ func DigestCharts(d *core.Digest) ([]Chart, error) {
 		values = append(values, float64(st.Reached))
 	}
 	if slicesAny(values) {
-		title := "Funnel: deals that got this far"
+		title := "Funnel: " + FunnelCohort(d) + " that got this far"
 		if !slices.ContainsFunc(names, func(n string) bool { return !drawable(n) }) {
 			// The chart's font draws the names as they are.
 		} else {

@@ -32,15 +32,30 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 // DigestTitle names a digest: "Daily digest, team Bangkok: Tuesday 3
 // November 2026" or a week's span.
 func DigestTitle(d *core.Digest) string {
-	loc, err := time.LoadLocation(d.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := digestZone(d)
 	if d.Weekly {
 		first := d.From.In(loc).Format("Mon 2 Jan")
 		return fmt.Sprintf("Weekly digest, %s: %s – %s", d.Scope, first, d.To.In(loc).AddDate(0, 0, -1).Format("Mon 2 Jan 2006"))
 	}
 	return fmt.Sprintf("Daily digest, %s: %s", d.Scope, d.From.In(loc).Format("Monday 2 January 2006"))
+}
+
+// digestZone is the manager's zone the digest was built in.
+func digestZone(d *core.Digest) *time.Location {
+	loc, err := time.LoadLocation(d.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// FunnelCohort says which deals the funnel counts: "deals opened since
+// 27 Aug"; the funnel of a digest built without a start counts them all.
+func FunnelCohort(d *core.Digest) string {
+	if d.FunnelFrom.IsZero() {
+		return "all deals"
+	}
+	return "deals opened since " + d.FunnelFrom.In(digestZone(d)).Format("2 Jan 2006")
 }
 
 func percent(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
@@ -113,7 +128,7 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	}
 	cards = append(cards, reps)
 
-	funnel := Card{Title: "Funnel", Status: "deals that got this far · went further"}
+	funnel := Card{Title: "Funnel", Status: FunnelCohort(d) + ": how many got this far · went further"}
 	for _, st := range d.Funnel {
 		if st.Kind == core.StageLost {
 			continue

@@ -40,7 +40,12 @@ type Digest struct {
 	MoreRotting bool
 	Overdue     []DigestOverdue // overdue tasks by rep now
 	Reps        []RepMetric     // new leads, won, value and win rate within the window
-	Funnel      []StageMetric   // deals that reached each stage and went further, all time (Reached, Conversion)
+	// Funnel is how far the deals opened since FunnelFrom (FunnelDays
+	// local days before the end of the window) got: Reached and
+	// Conversion per stage. A recent cohort, so that this quarter's
+	// selling shows rather than every deal ever.
+	Funnel     []StageMetric
+	FunnelFrom time.Time
 
 	Warnings []string
 }
@@ -59,6 +64,10 @@ type DigestOverdue struct {
 	Tasks  int64
 	Oldest time.Time
 }
+
+// FunnelDays is how far back the digest's funnel reaches: the deals opened
+// in these last days, long enough for most to have got somewhere.
+const FunnelDays = 90
 
 // DigestWindow returns the UTC bounds of the digest of day (YYYY-MM-DD)
 // in loc: the local day, or with weekly, when the day after is a Monday,
@@ -173,7 +182,8 @@ func (s *Service) BuildDigest(ctx context.Context, managerID int64, day string) 
 		return nil, fmt.Errorf("digest: %w", err)
 	}
 	sf := f
-	sf.Parts = StatsReach
+	d.FunnelFrom = to.In(loc).AddDate(0, 0, -FunnelDays).UTC()
+	sf.From, sf.To, sf.Parts = d.FunnelFrom, to, StatsReach
 	stages, err := s.store.Stats(ctx, sf)
 	if err != nil {
 		return nil, fmt.Errorf("digest funnel: %w", err)

@@ -153,6 +153,43 @@ func TestBuildDigest(t *testing.T) {
 				t.Errorf("loner: %s", digestSummary(d))
 			}
 		})
+		t.Run("the funnel counts the deals of the last 90 days", func(t *testing.T) {
+			now := f.clock.now
+			f.clock.now = time.Date(2026, 6, 1, 4, 0, 0, 0, time.UTC)
+			june, err := f.svc.Qualify(f.ctx, f.repA, f.newLead(t, "Bangkok", "june@g.th"), core.QualifyInput{Value: core.Money{Amount: 900000, Currency: "THB"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.Win(f.ctx, f.repA, june.ID); err != nil {
+				t.Fatal(err)
+			}
+			f.clock.now = now
+			reached := func(d *core.Digest) map[string]int64 {
+				m := map[string]int64{}
+				for _, s := range d.Funnel {
+					m[s.Stage] = s.Reached
+				}
+				return m
+			}
+			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 90 days before Wednesday 00:00 in Bangkok.
+			if from := d.FunnelFrom.Format(time.RFC3339); from != "2026-08-05T17:00:00Z" {
+				t.Errorf("funnel from %s", from)
+			}
+			if r := reached(d); r["Prospecting"] != 3 || r["Won"] != 1 {
+				t.Errorf("November's funnel %v: June's deal counted", r)
+			}
+			d, err = f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-06-01")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := reached(d); r["Prospecting"] != 1 || r["Won"] != 1 {
+				t.Errorf("June's funnel %v: want June's deal only", r)
+			}
+		})
 		t.Run("a bad day is refused", func(t *testing.T) {
 			_, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "3.11.2026")
 			wantKind(t, err, core.KindInvalid, "YYYY-MM-DD")
