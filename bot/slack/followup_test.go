@@ -14,7 +14,7 @@ import (
 // await polls the stand-in until it has recorded n calls, and takes them.
 func (a *api) await(n int) []call {
 	a.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		a.mu.Lock()
 		got := len(a.calls)

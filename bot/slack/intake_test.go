@@ -73,8 +73,8 @@ func TestIntakeOverSocketMode(t *testing.T) {
 	})
 	select {
 	case <-ws.hello:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no connection within 5 s")
+	case <-time.After(20 * time.Second):
+		t.Fatal("no connection within 20 s")
 	}
 	event := map[string]any{"token": "legacy", "team_id": "T0ACME", "api_app_id": "A0LW", "type": "event_callback",
 		"event_id": "Ev900", "event_time": start.Unix(),

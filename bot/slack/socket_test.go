@@ -76,8 +76,8 @@ func (s *socket) ack(envelope string) map[string]any {
 			s.t.Fatalf("ack %v, want envelope %s", m, envelope)
 		}
 		return m
-	case <-time.After(5 * time.Second):
-		s.t.Fatalf("no ack of %s within 5 s", envelope)
+	case <-time.After(20 * time.Second):
+		s.t.Fatalf("no ack of %s within 20 s", envelope)
 	}
 	return nil
 }
@@ -100,8 +100,8 @@ func TestSocketMode(t *testing.T) {
 	})
 	select {
 	case <-ws.hello:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no connection within 5 s")
+	case <-time.After(20 * time.Second):
+		t.Fatal("no connection within 20 s")
 	}
 	if calls := w.api.take(); len(calls) != 1 || calls[0].Method != "apps.connections.open" {
 		t.Fatalf("calls %v", methods(calls))
@@ -170,8 +170,8 @@ func TestSocketMode(t *testing.T) {
 				t.Fatal(err)
 			}
 			stopped <- nil // for the cleanup
-		case <-time.After(5 * time.Second):
-			t.Fatal("still running 5 s after cancel")
+		case <-time.After(20 * time.Second):
+			t.Fatal("still running 20 s after cancel")
 		}
 		if calls := w.api.take(); len(calls) != 0 {
 			t.Fatalf("the retried event was acted on again: %v", methods(calls))

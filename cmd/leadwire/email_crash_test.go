@@ -147,7 +147,7 @@ func appendGenerated(t *testing.T, addr, user, pass string, n int) {
 	}
 	defer cl.Close()
 	// Dovecot can take a moment to see an account just added.
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if err = cl.Login(user, pass).Wait(); err == nil || time.Now().After(deadline) {
 			break
 		}

@@ -108,7 +108,7 @@ func TestServeInSocketMode(t *testing.T) {
 	}
 	select {
 	case <-closed:
-	case <-time.After(5 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("the socket was not closed")
 	}
 }

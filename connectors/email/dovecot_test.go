@@ -44,7 +44,7 @@ func (d *dovecot) client() *imapclient.Client {
 	d.t.Cleanup(func() { cl.Close() })
 	// Dovecot can take a moment to see an account just added to its
 	// passwd-file.
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	for deadline := time.Now().Add(20 * time.Second); ; {
 		err := cl.Login(d.user, d.pass).Wait()
 		if err == nil {
 			break

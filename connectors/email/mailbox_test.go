@@ -183,11 +183,7 @@ func TestRunStopsPromptlyWhenItsContextEnds(t *testing.T) {
 			c.noIdle = tc.name == "while polling"
 			stop := e.run(c)
 			tc.setup(srv, e, c)
-			start := time.Now()
-			stop() // fails the test unless Run returns within 5s
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("Run took %v to stop", d)
-			}
+			stop() // fails the test unless Run returns within 20 s, not after the hour's backoff
 		})
 	}
 }
