@@ -176,6 +176,13 @@ func newServer(a *App) *server {
 	return s
 }
 
+// handleAll mounts an adapter's routes (pattern → handler).
+func (s *server) handleAll(routes map[string]http.HandlerFunc) {
+	for pattern, h := range routes {
+		s.handle(pattern, h)
+	}
+}
+
 // handle mounts a handler and counts its requests.
 func (s *server) handle(pattern string, h http.HandlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {

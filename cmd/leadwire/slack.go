@@ -45,9 +45,7 @@ func (s *server) mountSlack(slack *slackbot.Adapter) {
 	if slack == nil || s.app.cfg.Slack.Mode == config.SlackSocket {
 		return
 	}
-	for pattern, h := range slack.Routes() {
-		s.handle(pattern, h)
-	}
+	s.handleAll(slack.Routes())
 }
 
 // slackRun is the part of serve that answers Slack besides the HTTP

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"leadwire/bot"
@@ -44,17 +43,11 @@ func (s *server) mountTelegram(tg *telegrambot.Adapter, intake *chat.Telegram) {
 	if s.app.cfg.Telegram.Mode != config.TelegramWebhook {
 		return
 	}
-	var routes []map[string]http.HandlerFunc
 	if tg != nil {
-		routes = append(routes, tg.Routes())
+		s.handleAll(tg.Routes())
 	}
 	if intake != nil {
-		routes = append(routes, intake.Routes())
-	}
-	for _, r := range routes {
-		for pattern, h := range r {
-			s.handle(pattern, h)
-		}
+		s.handleAll(intake.Routes())
 	}
 }
 
