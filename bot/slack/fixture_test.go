@@ -125,7 +125,7 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		resp = map[string]any{"ok": true, "url": a.socket}
 		a.mu.Unlock()
 	case "auth.test":
-		resp = map[string]any{"ok": true, "user_id": "U0BOT", "team": "Acme"}
+		resp = map[string]any{"ok": true, "user_id": "U0BOT", "bot_id": "B0LW", "team": "Acme"}
 	case "users.info":
 		a.mu.Lock()
 		u, ok := a.users[c.param("user")]

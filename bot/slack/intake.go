@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -23,6 +24,9 @@ type IntakeMessage struct {
 	Name     string // the author's real name
 	Email    string // the author's email, when the app may read it
 	Text     string
+	// Tool is set when an app, a workflow or an incoming webhook posted
+	// the message (its name): the prospect is in the text, not the author.
+	Tool string
 }
 
 // IntakeFunc captures an intake channel message as a lead or an activity
@@ -46,18 +50,24 @@ func (a *Adapter) intakeEvent(ev slackevents.EventsAPIEvent) bool {
 // shared with other organisations (Slack Connect, where the prospect and
 // others read along), with a short acknowledgement only: the card, with
 // the prospect's details and score, reaches the team in its own channel
-// through the new-lead notice. The bot's own
-// posts, other bots', edits and the team's own messages are not prospects
-// writing: a colleague answering in a prospect's thread is recorded on
-// the lead's timeline as an answer. An error means the message was not
-// stored: the event should come again.
+// through the new-lead notice. Another tool's post (an app, a workflow, an
+// incoming webhook) is the lead it carries. The bot's own posts, edits and
+// the team's own messages are not prospects writing: a colleague
+// answering in a prospect's thread is recorded on the lead's timeline as
+// an answer. An error means the message was not stored: the event should
+// come again.
 func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent, extShared bool) error {
 	switch e.SubType {
-	case "", "file_share", "thread_broadcast":
+	case "", "file_share", "thread_broadcast", "bot_message":
 	default:
-		return nil // bot_message, message_changed, channel_join, …
+		return nil // message_changed, channel_join, …
 	}
-	if bot := a.botUser.Load(); e.BotID != "" || e.User == "" || (bot != nil && e.User == *bot) {
+	switch {
+	case a.ownPost(e):
+		return nil
+	case e.BotID != "" || e.SubType == "bot_message":
+		return a.toolPost(ctx, e, extShared)
+	case e.User == "":
 		return nil
 	}
 	if u, err := a.conv.SlackUser(ctx, e.User); err != nil {
@@ -93,7 +103,47 @@ func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent
 	case err != nil:
 		a.log.Warn("slack intake message refused", "channel", e.Channel, "ts", e.TimeStamp, "err", err)
 		return nil
-	case !res.NewLead:
+	}
+	return a.answerLead(ctx, e, res, extShared)
+}
+
+// ownPost reports whether the bot itself posted the message.
+func (a *Adapter) ownPost(e *slackevents.MessageEvent) bool {
+	user, id := a.botUser.Load(), a.botID.Load()
+	return user != nil && e.User != "" && e.User == *user || id != nil && e.BotID != "" && e.BotID == *id
+}
+
+// toolPost captures the lead another tool posted in an intake channel. A
+// post the lead cannot be read from (no email address, phone number) is
+// answered in its thread with why, so the team sees it was not taken.
+func (a *Adapter) toolPost(ctx context.Context, e *slackevents.MessageEvent, extShared bool) error {
+	m := IntakeMessage{Channel: e.Channel, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, User: e.User,
+		Text: strings.TrimSpace(e.Text), Tool: cmp.Or(strings.TrimSpace(e.Username), e.BotID, e.User)}
+	if m.Text == "" && e.Message != nil {
+		m.Text = strings.TrimSpace(blocksText(e.Message.Blocks))
+	}
+	if m.Text == "" {
+		m.Text = strings.TrimSpace(blocksText(e.Blocks))
+	}
+	res, err := a.opts.Intake(ctx, m)
+	switch {
+	case err != nil && core.KindOf(err) == core.KindInternal:
+		return err
+	case err != nil:
+		a.log.Warn("slack intake post refused", "channel", e.Channel, "ts", e.TimeStamp, "tool", m.Tool, "err", err)
+		text := "Not taken as a lead: " + core.Message(err) + ". A tool's post needs the prospect's email address or phone number, one field a line, such as `Email: anna@firma.pl`."
+		if _, err := a.post(ctx, e.Channel, e.TimeStamp, bot.Reply{Text: text, Tone: bot.ToneBad}); err != nil {
+			a.log.Warn("slack intake answer failed", "channel", e.Channel, "ts", e.TimeStamp, "err", err)
+		}
+		return nil
+	}
+	return a.answerLead(ctx, e, res, extShared)
+}
+
+// answerLead answers a new lead from an intake channel in its thread: the
+// card, or in a shared channel the acknowledgement.
+func (a *Adapter) answerLead(ctx context.Context, e *slackevents.MessageEvent, res core.CaptureResult, extShared bool) error {
+	if !res.NewLead {
 		return nil // an activity on the author's lead or deal, or seen before
 	}
 	a.log.Info("slack intake lead", "lead", res.LeadID, "channel", e.Channel, "ext_shared", extShared)
@@ -153,4 +203,69 @@ func (a *Adapter) PostThread(ctx context.Context, channel, thread, text string) 
 		return fmt.Errorf("chat.postMessage to %s: %w", channel, err)
 	}
 	return nil
+}
+
+// blocksText is the text of a message's section, header, context and rich
+// text blocks, one a line: what a tool that posts Block Kit only shows.
+func blocksText(blocks slack.Blocks) string {
+	var lines []string
+	add := func(t *slack.TextBlockObject) {
+		if t != nil && strings.TrimSpace(t.Text) != "" {
+			lines = append(lines, t.Text)
+		}
+	}
+	for _, b := range blocks.BlockSet {
+		switch b := b.(type) {
+		case *slack.HeaderBlock:
+			add(b.Text)
+		case *slack.SectionBlock:
+			add(b.Text)
+			for _, f := range b.Fields {
+				add(f)
+			}
+		case *slack.ContextBlock:
+			for _, el := range b.ContextElements.Elements {
+				if t, ok := el.(*slack.TextBlockObject); ok {
+					add(t)
+				}
+			}
+		case *slack.RichTextBlock:
+			var b2 strings.Builder
+			richText(&b2, b.Elements)
+			if s := strings.TrimSpace(b2.String()); s != "" {
+				lines = append(lines, s)
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// richText writes the plain text of rich text elements, a line each.
+func richText(w *strings.Builder, elems []slack.RichTextElement) {
+	for _, el := range elems {
+		switch el := el.(type) {
+		case *slack.RichTextSection:
+			sectionText(w, el.Elements)
+		case *slack.RichTextList:
+			richText(w, el.Elements)
+		case *slack.RichTextPreformatted:
+			sectionText(w, el.Elements)
+		case *slack.RichTextQuote:
+			sectionText(w, el.Elements)
+		}
+	}
+}
+
+// sectionText writes the text and links of a rich text section and ends
+// the line.
+func sectionText(w *strings.Builder, elems []slack.RichTextSectionElement) {
+	for _, se := range elems {
+		switch se := se.(type) {
+		case *slack.RichTextSectionTextElement:
+			w.WriteString(se.Text)
+		case *slack.RichTextSectionLinkElement:
+			w.WriteString(cmp.Or(se.Text, se.URL))
+		}
+	}
+	w.WriteString("\n")
 }

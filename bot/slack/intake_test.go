@@ -170,9 +170,9 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatalf("leads %d, activities %d", len(leads()), activities())
 		}
 	})
-	t.Run("bot messages, the bot's own posts, edits and the team's messages are not prospects", func(t *testing.T) {
+	t.Run("the bot's own posts, edits and the team's messages are not prospects", func(t *testing.T) {
 		for i, m := range []map[string]any{
-			message("", "1793610000.000400", "New lead from the form tool", map[string]any{"subtype": "bot_message", "bot_id": "B0ZAP"}),
+			message("", "1793610000.000400", "New lead L1", map[string]any{"subtype": "bot_message", "bot_id": "B0LW"}),
 			message("U0BOT", "1793610000.000401", "New lead L1", map[string]any{"bot_id": "B0LW"}),
 			message("U0BOT", "1793610000.000402", "New lead L1", nil),
 			message("U0MEHRNAZ", "1793610000.000403", "edited", map[string]any{"subtype": "message_changed"}),
@@ -242,6 +242,69 @@ func TestIntakeChannel(t *testing.T) {
 		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("channel") != "C0INTAKE" ||
 			calls[0].param("thread_ts") != first || calls[0].param("text") != chinese+" &lt;b&gt;&amp;&lt;/b&gt;" {
 			t.Fatalf("calls %+v", calls)
+		}
+	})
+	t.Run("a tool's post is the lead it carries, answered with the card, once", func(t *testing.T) {
+		const ts = "1793610000.000700"
+		post := message("", ts, "*New lead from Typeform*\n*Name:* Anna Nowak\n*Email:* <mailto:anna@firma.pl|anna@firma.pl>\n"+
+			"*Phone:* <tel:+48601234567|+48 601 234 567>\n*Company:* Firma &amp; Syn Sp. z o.o.\n*Budget:* 20k PLN\n*Message:* Prosimy o ofertę na 50 licencji",
+			map[string]any{"subtype": "bot_message", "bot_id": "B0TYPEFORM", "username": "Typeform"})
+		w.event("Ev400", post, nil)
+		calls := w.api.take()
+		if got := strings.Join(methods(calls), ","); got != "chat.postMessage" {
+			t.Fatalf("calls %s", got)
+		}
+		if calls[0].param("thread_ts") != ts || !strings.Contains(calls[0].param("blocks"), "Anna Nowak") {
+			t.Fatalf("answer %+v", calls[0])
+		}
+		w.event("Ev401", post, nil) // the same post under a new event id
+		if calls := w.api.take(); len(calls) != 0 {
+			t.Fatalf("calls %v", methods(calls))
+		}
+		ls := leads()
+		if len(ls) != 2 {
+			t.Fatalf("%d leads", len(ls))
+		}
+		l := ls[0] // the newest
+		if l.Message != "Prosimy o ofertę na 50 licencji" || l.Metadata["posted_by"] != "Typeform" || l.Metadata["Budget"] != "20k PLN" {
+			t.Fatalf("lead %+v", l)
+		}
+		c, err := w.db.ContactByID(w.ctx, l.ContactID)
+		if err != nil || c.Name != "Anna Nowak" || c.Company != "Firma & Syn Sp. z o.o." || len(c.Emails) != 1 || c.Emails[0] != "anna@firma.pl" ||
+			len(c.Phones) != 1 || c.Phones[0] != "+48601234567" || len(c.Handles) != 0 {
+			t.Fatalf("contact %+v, %v", c, err)
+		}
+	})
+	t.Run("a workflow's Block Kit post in Chinese is read from its blocks", func(t *testing.T) {
+		blocks := []any{map[string]any{"type": "section", "fields": []any{
+			map[string]any{"type": "mrkdwn", "text": "*姓名：*王伟"},
+			map[string]any{"type": "mrkdwn", "text": "*邮箱：*wang@bj.example"},
+			map[string]any{"type": "mrkdwn", "text": "*留言：*" + chinese}}}}
+		w.event("Ev410", message("", "1793610000.000710", "", map[string]any{"subtype": "bot_message", "bot_id": "B0FLOW", "blocks": blocks}), nil)
+		if got := strings.Join(methods(w.api.take()), ","); got != "chat.postMessage" {
+			t.Fatalf("calls %s", got)
+		}
+		var found bool
+		for _, l := range leads() {
+			c, err := w.db.ContactByID(w.ctx, l.ContactID)
+			if err == nil && c.Name == "王伟" && len(c.Emails) == 1 && c.Emails[0] == "wang@bj.example" && l.Message == chinese && l.Metadata["posted_by"] == "B0FLOW" {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("no lead for 王伟: %+v", leads())
+		}
+	})
+	t.Run("a tool's post without the prospect's details is answered with why and stores nothing", func(t *testing.T) {
+		n := len(leads())
+		w.event("Ev420", message("", "1793610000.000720", "New lead from the form tool", map[string]any{"subtype": "bot_message", "bot_id": "B0ZAP"}), nil)
+		calls := w.api.take()
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("thread_ts") != "1793610000.000720" ||
+			!strings.Contains(calls[0].param("text")+calls[0].param("blocks"), "Not taken as a lead") {
+			t.Fatalf("calls %+v", calls)
+		}
+		if len(leads()) != n {
+			t.Fatalf("%d leads, want %d", len(leads()), n)
 		}
 	})
 }

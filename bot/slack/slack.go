@@ -62,6 +62,7 @@ type Adapter struct {
 
 	intake  map[string]bool        // intake channel ids
 	botUser atomic.Pointer[string] // the bot's own user id, from auth.test
+	botID   atomic.Pointer[string] // the bot's own bot id, from auth.test
 }
 
 // New returns an adapter over the conversation and the services it was
@@ -125,6 +126,7 @@ func (a *Adapter) Check(ctx context.Context) error {
 		return fmt.Errorf("slack auth.test: %w; check slack.bot_token", err)
 	}
 	a.botUser.Store(&auth.UserID)
+	a.botID.Store(&auth.BotID)
 	return nil
 }
 

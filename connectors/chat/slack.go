@@ -19,21 +19,29 @@ type SlackMessage struct {
 	Name     string // the author's real name
 	Email    string // the author's email, when the app may read it
 	Text     string
+	// Tool is set when an app, a workflow or an incoming webhook posted
+	// the message (its name): the prospect is in the text, not the author.
+	Tool string
 }
 
 // SlackInbound maps an intake channel message to an inbound: the channel is
 // the source, channel and ts the idempotency key, the author's Slack id
 // the contact's handle; a reply in a thread continues the thread's lead.
+// A tool's post is the lead it carries: the prospect's details are read
+// from its text.
 func SlackInbound(m SlackMessage) core.Inbound {
 	in := core.Inbound{
 		Channel:    core.ChannelSlack,
 		Source:     m.Channel,
 		ExternalID: core.SlackMessageRef(m.Channel, m.TS),
-		Name:       m.Name,
-		Email:      m.Email,
-		Handle:     core.ChannelSlack + ":" + m.User,
 		Text:       m.Text,
 		ReceivedAt: slackTime(m.TS),
+	}
+	if m.Tool != "" {
+		postedInbound(m.Text, &in)
+		in.Metadata["posted_by"] = m.Tool
+	} else {
+		in.Name, in.Email, in.Handle = m.Name, m.Email, core.ChannelSlack+":"+m.User
 	}
 	if m.ThreadTS != "" && m.ThreadTS != m.TS {
 		in.References = []string{core.SlackMessageRef(m.Channel, m.ThreadTS)}
