@@ -27,7 +27,7 @@ func (a *App) telegramIntake() (*chat.Telegram, error) {
 		return nil, err
 	}
 	opts := chat.TelegramOptions{Token: cfg.Telegram.IntakeToken, APIURL: cfg.Telegram.APIURL,
-		Greeting: cfg.Telegram.IntakeGreeting, Team: cfg.Telegram.IntakeTeam, Log: a.Logger().With("connector", "telegram:intake")}
+		Greetings: cfg.Telegram.IntakeGreeting, Team: cfg.Telegram.IntakeTeam, Log: a.Logger().With("connector", "telegram:intake")}
 	if cfg.Telegram.Mode == config.TelegramWebhook {
 		opts.WebhookURL, opts.WebhookSecret = cfg.HTTP.PublicURL+chat.IntakeWebhookPath, cfg.Telegram.WebhookSecret
 	}

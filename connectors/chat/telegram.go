@@ -38,8 +38,11 @@ type TelegramOptions struct {
 	Token string // the intake bot's token from @BotFather (not the reps' bot)
 	// APIURL is the Bot API server, "" for https://api.telegram.org.
 	APIURL string
-	// Greeting answers /start; "" is DefaultGreeting.
-	Greeting string
+	// Greetings answer /start in the prospect's language (Telegram's
+	// language_code: "th", "zh-hans"), looked up exactly, then by its
+	// language alone ("zh"), then under "" for everyone else; with none,
+	// DefaultGreeting.
+	Greetings map[string]string
 	// Team routes the leads (a team name); "" is the default team.
 	Team string
 	// WebhookURL, when set, is registered with setWebhook at Check (with
@@ -71,9 +74,6 @@ func NewTelegram(svc *core.Service, opts TelegramOptions) (*Telegram, error) {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
-	}
-	if strings.TrimSpace(opts.Greeting) == "" {
-		opts.Greeting = DefaultGreeting
 	}
 	api, err := tgpoll.NewBot(opts.Token, &opts.APIURL, &opts.PollTimeout, &opts.HTTPClient)
 	if err != nil {
@@ -143,7 +143,7 @@ func (t *Telegram) HandleUpdate(ctx context.Context, u *models.Update) error {
 		return nil // edits, groups the bot was added to, other bots
 	}
 	if isStart(m.Text) {
-		if err := t.Send(ctx, m.Chat.ID, t.opts.Greeting); err != nil {
+		if err := t.Send(ctx, m.Chat.ID, t.greeting(m.From.LanguageCode)); err != nil {
 			t.log.Warn("telegram intake greeting failed", "chat", m.Chat.ID, "err", err)
 		}
 		return nil
@@ -164,6 +164,18 @@ func (t *Telegram) HandleUpdate(ctx context.Context, u *models.Update) error {
 		t.log.Info("telegram intake lead", "lead", res.LeadID, "contact", res.ContactID)
 	}
 	return nil
+}
+
+// greeting answers /start from a prospect whose Telegram speaks lang.
+func (t *Telegram) greeting(lang string) string {
+	lang = strings.ToLower(lang)
+	base, _, _ := strings.Cut(lang, "-")
+	for _, key := range []string{lang, base, ""} {
+		if g := strings.TrimSpace(t.opts.Greetings[key]); g != "" {
+			return g
+		}
+	}
+	return DefaultGreeting
 }
 
 // isStart reports whether text is the /start command (with or without a

@@ -241,3 +241,33 @@ func TestTelegramInbound(t *testing.T) {
 		})
 	}
 }
+
+// TestTelegramGreetingsByLanguage answers /start in the prospect's
+// language when there is a greeting for it: exactly, then by the
+// language alone, then the default one.
+func TestTelegramGreetingsByLanguage(t *testing.T) {
+	w := newWorld(t)
+	intake, err := chat.NewTelegram(w.svc, chat.TelegramOptions{Token: intakeToken, APIURL: w.api.URL, PollTimeout: time.Second,
+		Greetings: map[string]string{"": "Hello!", "fa": "سلام! چطور می‌توانیم کمک کنیم؟", "zh": "您好！"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct{ lang, want string }{
+		{"fa", "سلام! چطور می‌توانیم کمک کنیم؟"},
+		{"zh-hans", "您好！"},
+		{"ZH-HANT", "您好！"},
+		{"pl", "Hello!"},
+		{"", "Hello!"},
+	} {
+		u := prospect(int64(6000+i), 1, "/start")
+		u["message"].(map[string]any)["from"].(map[string]any)["language_code"] = tc.lang
+		w.api.Take()
+		if err := intake.HandleUpdate(w.ctx, update(t, int64(100+i), u)); err != nil {
+			t.Fatal(err)
+		}
+		sent := tgtest.Only(w.api.Take(), "sendMessage")
+		if len(sent) != 1 || sent[0].Params["text"] != tc.want {
+			t.Errorf("language %q: sent %+v, want %q", tc.lang, sent, tc.want)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Telegram is the Telegram bot: reps run the same commands as in Slack,
@@ -18,11 +20,40 @@ type Telegram struct {
 	// messages become leads; empty: no Telegram intake. It follows Mode,
 	// on /telegram/intake in webhook mode.
 	IntakeToken string `yaml:"intake_token"`
-	// IntakeGreeting answers a prospect's /start; empty: an English default.
-	IntakeGreeting string `yaml:"intake_greeting"`
+	// IntakeGreeting answers a prospect's /start: one text, or one per
+	// language ({default: …, th: …, fa: …}); empty: an English default.
+	IntakeGreeting Greetings `yaml:"intake_greeting"`
 	// IntakeTeam is the team the intake bot's leads go to; empty: the
 	// default team.
 	IntakeTeam string `yaml:"intake_team"`
+}
+
+// Greetings are texts by language: IETF tags as Telegram reports a user's
+// language ("th", "zh-hans"), lower-cased, and "" (written default) for
+// everyone else. A single text is the default one.
+type Greetings map[string]string
+
+func (g *Greetings) setScalar(s string) { *g = Greetings{"": s} }
+
+// check normalises the languages, reporting one that is not a language
+// tag at path.
+func (g *Greetings) check(p *problems, path string) {
+	if len(*g) == 0 {
+		return
+	}
+	out := make(Greetings, len(*g))
+	for key, text := range *g {
+		norm := strings.ToLower(strings.TrimSpace(key))
+		if norm == "default" {
+			norm = ""
+		}
+		if _, err := language.Parse(norm); norm != "" && err != nil {
+			p.errf(path+"."+key, "%q is not a language; write a code such as th, fa, vi, pl, zh or zh-hans, or default", key)
+			continue
+		}
+		out[norm] = text
+	}
+	*g = out
 }
 
 // Telegram modes.
@@ -71,6 +102,7 @@ func (c *Config) checkTelegram(p *problems) {
 	if t.IntakeToken != "" && !strings.Contains(t.IntakeToken, ":") {
 		p.errf("telegram.intake_token", "a bot token looks like 123456789:AA…; get one for the intake bot from @BotFather")
 	}
+	t.IntakeGreeting.check(p, "telegram.intake_greeting")
 	if t.IntakeTeam != "" {
 		t.IntakeTeam = c.team(p, "telegram.intake_team", t.IntakeTeam)
 	}

@@ -34,11 +34,17 @@ func TestChatIntake(t *testing.T) {
 	t.Run("an intake bot and intake channels are read", func(t *testing.T) {
 		c := mustParse(t, valid+"telegram:\n  intake_token: \"456:BB\"\n  intake_greeting: สวัสดีครับ\n"+
 			"slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [C0INTAKE, \" G0PRIVATE \"]\n", nil)
-		if !c.Telegram.IntakeEnabled() || c.Telegram.Enabled() || c.Telegram.IntakeGreeting != "สวัสดีครับ" || c.Telegram.IntakeTeam != "" {
+		if !c.Telegram.IntakeEnabled() || c.Telegram.Enabled() || !maps.Equal(c.Telegram.IntakeGreeting, config.Greetings{"": "สวัสดีครับ"}) || c.Telegram.IntakeTeam != "" {
 			t.Fatalf("telegram %+v", c.Telegram)
 		}
 		if got, want := c.Slack.IntakeTeams(), map[string]string{"C0INTAKE": "", "G0PRIVATE": ""}; !maps.Equal(got, want) {
 			t.Fatalf("intake teams %v, want %v", got, want)
+		}
+	})
+	t.Run("the greeting may be given per language", func(t *testing.T) {
+		c := mustParse(t, valid+"telegram:\n  intake_token: \"456:BB\"\n  intake_greeting:\n    default: Hello!\n    TH: สวัสดีค่ะ\n    zh-Hans: 您好\n", nil)
+		if want := (config.Greetings{"": "Hello!", "th": "สวัสดีค่ะ", "zh-hans": "您好"}); !maps.Equal(c.Telegram.IntakeGreeting, want) {
+			t.Fatalf("greetings %v, want %v", c.Telegram.IntakeGreeting, want)
 		}
 	})
 	t.Run("intake leads are routed to the configured teams", func(t *testing.T) {
@@ -58,6 +64,7 @@ func TestChatIntake(t *testing.T) {
 		{"intake channels without the Slack app are refused", "slack:\n  intake_channels: [C0INTAKE]\n", "set slack.bot_token"},
 		{"a channel listed twice is refused", "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [C0INTAKE, {id: C0INTAKE}]\n", "listed twice"},
 		{"an intake channel's unknown team is refused", "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [{id: C0INTAKE, team: Sals}]\n", "slack.intake_channels[0].team"},
+		{"a greeting in no language is refused", "telegram:\n  intake_token: \"456:BB\"\n  intake_greeting: {thai!: hi}\n", "telegram.intake_greeting.thai!"},
 		{"the intake bot's unknown team is refused", "telegram:\n  intake_token: \"456:BB\"\n  intake_team: Slaes\n", "did you mean Sales?"},
 		{"an intake channel's unknown key is refused", "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n  intake_channels: [{channel: C0INTAKE}]\n", "intake_channels[0]"},
 	} {
