@@ -126,6 +126,12 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		a.mu.Unlock()
 	case "auth.test":
 		resp = map[string]any{"ok": true, "user_id": "U0BOT", "bot_id": "B0LW", "team": "Acme"}
+	case "bots.info":
+		if c.param("bot") == "B0FLOW" {
+			resp = map[string]any{"ok": true, "bot": map[string]any{"id": "B0FLOW", "name": "Lead form workflow"}}
+		} else {
+			resp = map[string]any{"ok": false, "error": "bot_not_found"}
+		}
 	case "users.info":
 		a.mu.Lock()
 		u, ok := a.users[c.param("user")]

@@ -118,7 +118,7 @@ func (a *Adapter) ownPost(e *slackevents.MessageEvent) bool {
 // answered in its thread with why, so the team sees it was not taken.
 func (a *Adapter) toolPost(ctx context.Context, e *slackevents.MessageEvent, extShared bool) error {
 	m := IntakeMessage{Channel: e.Channel, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, User: e.User,
-		Text: strings.TrimSpace(e.Text), Tool: cmp.Or(strings.TrimSpace(e.Username), e.BotID, e.User)}
+		Text: strings.TrimSpace(e.Text), Tool: a.toolName(ctx, e)}
 	if m.Text == "" && e.Message != nil {
 		m.Text = strings.TrimSpace(blocksText(e.Message.Blocks))
 	}
@@ -131,13 +131,36 @@ func (a *Adapter) toolPost(ctx context.Context, e *slackevents.MessageEvent, ext
 		return err
 	case err != nil:
 		a.log.Warn("slack intake post refused", "channel", e.Channel, "ts", e.TimeStamp, "tool", m.Tool, "err", err)
-		text := "Not taken as a lead: " + core.Message(err) + ". A tool's post needs the prospect's email address or phone number, one field a line, such as `Email: anna@firma.pl`."
+		text := "Not taken as a lead: " + core.Message(err) + ". Post the prospect's details one field a line, such as `Email: anna@firma.pl` or `Phone: +48 601 234 567`."
 		if _, err := a.post(ctx, e.Channel, e.TimeStamp, bot.Reply{Text: text, Tone: bot.ToneBad}); err != nil {
 			a.log.Warn("slack intake answer failed", "channel", e.Channel, "ts", e.TimeStamp, "err", err)
 		}
 		return nil
 	}
 	return a.answerLead(ctx, e, res, extShared)
+}
+
+// toolName names the tool that posted a message: the name it posted
+// under, else its bot's name (bots.info), else its bot id; a bot's name
+// is asked for once.
+func (a *Adapter) toolName(ctx context.Context, e *slackevents.MessageEvent) string {
+	if name := strings.TrimSpace(e.Username); name != "" {
+		return name
+	}
+	if e.BotID == "" {
+		return e.User
+	}
+	if name, ok := a.botNames.Load(e.BotID); ok {
+		return name.(string)
+	}
+	name := e.BotID
+	if b, err := a.api.GetBotInfoContext(ctx, slack.GetBotInfoParameters{Bot: e.BotID}); err != nil {
+		a.log.Debug("slack bots.info failed; the tool is named by its id", "bot", e.BotID, "err", err)
+	} else if b.Name != "" {
+		name = b.Name
+	}
+	a.botNames.Store(e.BotID, name)
+	return name
 }
 
 // answerLead answers a new lead from an intake channel in its thread: the

@@ -281,13 +281,13 @@ func TestIntakeChannel(t *testing.T) {
 			map[string]any{"type": "mrkdwn", "text": "*邮箱：*wang@bj.example"},
 			map[string]any{"type": "mrkdwn", "text": "*留言：*" + chinese}}}}
 		w.event("Ev410", message("", "1793610000.000710", "", map[string]any{"subtype": "bot_message", "bot_id": "B0FLOW", "blocks": blocks}), nil)
-		if got := strings.Join(methods(w.api.take()), ","); got != "chat.postMessage" {
+		if got := strings.Join(methods(w.api.take()), ","); got != "bots.info,chat.postMessage" {
 			t.Fatalf("calls %s", got)
 		}
 		var found bool
 		for _, l := range leads() {
 			c, err := w.db.ContactByID(w.ctx, l.ContactID)
-			if err == nil && c.Name == "王伟" && len(c.Emails) == 1 && c.Emails[0] == "wang@bj.example" && l.Message == chinese && l.Metadata["posted_by"] == "B0FLOW" {
+			if err == nil && c.Name == "王伟" && len(c.Emails) == 1 && c.Emails[0] == "wang@bj.example" && l.Message == chinese && l.Metadata["posted_by"] == "Lead form workflow" {
 				found = true
 			}
 		}
@@ -299,7 +299,11 @@ func TestIntakeChannel(t *testing.T) {
 		n := len(leads())
 		w.event("Ev420", message("", "1793610000.000720", "New lead from the form tool", map[string]any{"subtype": "bot_message", "bot_id": "B0ZAP"}), nil)
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("thread_ts") != "1793610000.000720" ||
+		if got := strings.Join(methods(calls), ","); got != "bots.info,chat.postMessage" {
+			t.Fatalf("calls %s", got)
+		}
+		calls = calls[1:]
+		if calls[0].param("thread_ts") != "1793610000.000720" ||
 			!strings.Contains(calls[0].param("text")+calls[0].param("blocks"), "Not taken as a lead") {
 			t.Fatalf("calls %+v", calls)
 		}

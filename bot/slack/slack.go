@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -60,9 +61,10 @@ type Adapter struct {
 	// slowHook, when set (by tests), runs before each slow command's work.
 	slowHook func(ctx context.Context)
 
-	intake  map[string]bool        // intake channel ids
-	botUser atomic.Pointer[string] // the bot's own user id, from auth.test
-	botID   atomic.Pointer[string] // the bot's own bot id, from auth.test
+	intake   map[string]bool        // intake channel ids
+	botUser  atomic.Pointer[string] // the bot's own user id, from auth.test
+	botID    atomic.Pointer[string] // the bot's own bot id, from auth.test
+	botNames sync.Map               // other bots' names by bot id (bots.info), for their posts in intake channels
 }
 
 // New returns an adapter over the conversation and the services it was
