@@ -43,9 +43,13 @@ type sweepWorker struct {
 	log *slog.Logger
 }
 
-// Timeout implements river.Worker: a first sweep over a large pipeline
-// notices many deals.
-func (w *sweepWorker) Timeout(*river.Job[core.SweepJob]) time.Duration { return 10 * time.Minute }
+// sweepTimeout bounds one sweep. A first sweep over a large pipeline
+// notices many deals (700,000 take about 100 s); one cut short has
+// committed its pages, and the next carries on.
+const sweepTimeout = 4 * time.Minute
+
+// Timeout implements river.Worker.
+func (w *sweepWorker) Timeout(*river.Job[core.SweepJob]) time.Duration { return sweepTimeout }
 
 // Work implements river.Worker.
 func (w *sweepWorker) Work(ctx context.Context, job *river.Job[core.SweepJob]) error {

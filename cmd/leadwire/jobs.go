@@ -52,6 +52,13 @@ func (w *telegramNewLead) Work(ctx context.Context, job *river.Job[core.NewLeadJ
 	return w.Worker.Work(ctx, job)
 }
 
+// rescueJobsAfter is how long a job may stay running before it is taken
+// to belong to a replica that died and is run again (River's default is
+// an hour: a reminder in flight on a crashed replica would come an hour
+// late). It is longer than any worker's timeout (sweepTimeout the
+// longest), so a job still running is never run twice.
+const rescueJobsAfter = 5 * time.Minute
+
 // newJobClient returns the River client that runs the jobs, and the
 // periodic ones on the elected leader; Start and Stop it.
 func newJobClient(db *storage.DB, workers *river.Workers, log *slog.Logger, periodic ...*river.PeriodicJob) (*river.Client[*sql.Tx], error) {
@@ -61,10 +68,11 @@ func newJobClient(db *storage.DB, workers *river.Workers, log *slog.Logger, peri
 		// The drivers over database/sql have no LISTEN/NOTIFY: jobs are
 		// fetched by polling, at most MaxWorkers per FetchCooldown, so a
 		// short cooldown is what lets a burst of reminders through.
-		FetchCooldown: 20 * time.Millisecond,
-		Workers:       workers,
-		Logger:        log,
-		PeriodicJobs:  periodic,
+		FetchCooldown:        20 * time.Millisecond,
+		RescueStuckJobsAfter: rescueJobsAfter,
+		Workers:              workers,
+		Logger:               log,
+		PeriodicJobs:         periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
