@@ -115,7 +115,8 @@ func (a *Adapter) ownPost(e *slackevents.MessageEvent) bool {
 
 // toolPost captures the lead another tool posted in an intake channel. A
 // post the lead cannot be read from (no email address, phone number) is
-// answered in its thread with why, so the team sees it was not taken.
+// answered in its thread with why, so the team sees it was not taken;
+// one in a thread is only logged.
 func (a *Adapter) toolPost(ctx context.Context, e *slackevents.MessageEvent, extShared bool) error {
 	m := IntakeMessage{Channel: e.Channel, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, User: e.User,
 		Text: strings.TrimSpace(e.Text), Tool: a.toolName(ctx, e)}
@@ -129,6 +130,9 @@ func (a *Adapter) toolPost(ctx context.Context, e *slackevents.MessageEvent, ext
 	switch {
 	case err != nil && core.KindOf(err) == core.KindInternal:
 		return err
+	case err != nil && m.ThreadTS != "" && m.ThreadTS != m.TS:
+		a.log.Warn("slack intake post in a thread refused", "channel", e.Channel, "ts", e.TimeStamp, "tool", m.Tool, "err", err)
+		return nil // a tool talking in a thread is not posting a lead
 	case err != nil:
 		a.log.Warn("slack intake post refused", "channel", e.Channel, "ts", e.TimeStamp, "tool", m.Tool, "err", err)
 		text := "Not taken as a lead: " + core.Message(err) + ". Post the prospect's details one field a line, such as `Email: anna@firma.pl` or `Phone: +48 601 234 567`."

@@ -310,6 +310,12 @@ func TestIntakeChannel(t *testing.T) {
 		if len(leads()) != n {
 			t.Fatalf("%d leads, want %d", len(leads()), n)
 		}
+		// The same tool talking in a thread is not answered.
+		w.event("Ev421", message("", "1793610000.000721", "Synced to the CRM", map[string]any{"subtype": "bot_message", "bot_id": "B0ZAP",
+			"thread_ts": "1793610000.000720"}), nil)
+		if calls := w.api.take(); len(calls) != 0 {
+			t.Fatalf("calls %v", methods(calls))
+		}
 	})
 }
 
