@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // NoticeKind is what a notice is about; it tells the notifier what to load
@@ -171,4 +172,22 @@ func NoticeKey(parts ...any) string {
 		}
 	}
 	return string(b)
+}
+
+// redeliveryKey marks a context that delivers a notice again.
+type redeliveryKey struct{}
+
+// WithRedelivery marks ctx as delivering a notice again: an earlier
+// attempt, made since the given time, failed or was cut off by its
+// replica's death, and may have reached the channel all the same. A
+// notifier that can look (Slack's history) checks before it posts.
+func WithRedelivery(ctx context.Context, since time.Time) context.Context {
+	return context.WithValue(ctx, redeliveryKey{}, since)
+}
+
+// Redelivery reports whether ctx delivers a notice again, and since when
+// it may have been delivered.
+func Redelivery(ctx context.Context) (since time.Time, again bool) {
+	since, again = ctx.Value(redeliveryKey{}).(time.Time)
+	return since, again
 }

@@ -68,10 +68,15 @@ type api struct {
 	users   map[string]any    // users.info: Slack id → user object
 	socket  string            // apps.connections.open: the WebSocket URL
 	ts      int
+	// history keeps what chat.postMessage posted, by channel (a DM under
+	// "D0" and the user's id), for conversations.history; refuse answers
+	// a method with an error instead ("missing_scope").
+	history map[string][]map[string]any
+	refuse  map[string]string
 }
 
 func newAPI(t testing.TB) *api {
-	a := &api{t: t, emails: map[string]string{}, users: map[string]any{}}
+	a := &api{t: t, emails: map[string]string{}, users: map[string]any{}, history: map[string][]map[string]any{}, refuse: map[string]string{}}
 	a.srv = httptest.NewServer(http.HandlerFunc(a.serve))
 	t.Cleanup(a.srv.Close)
 	return a
@@ -106,10 +111,39 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
 		return
 	}
+	a.mu.Lock()
+	refused := a.refuse[c.Method]
+	a.mu.Unlock()
+	if refused != "" {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": refused})
+		return
+	}
 	var resp any = map[string]any{"ok": true}
 	switch c.Method {
 	case "chat.postMessage", "chat.update":
 		resp = map[string]any{"ok": true, "channel": c.param("channel"), "ts": ts}
+		if c.Method == "chat.postMessage" {
+			ch := c.param("channel")
+			if strings.HasPrefix(ch, "U") {
+				ch = "D0" + ch
+			}
+			m := map[string]any{"type": "message", "ts": ts, "text": c.param("text")}
+			if meta := c.param("metadata"); meta != "" {
+				var v any
+				json.Unmarshal([]byte(meta), &v)
+				m["metadata"] = v
+			}
+			a.mu.Lock()
+			a.history[ch] = append([]map[string]any{m}, a.history[ch]...) // newest first, as Slack answers
+			a.mu.Unlock()
+		}
+	case "conversations.open":
+		resp = map[string]any{"ok": true, "channel": map[string]any{"id": "D0" + c.param("users")}}
+	case "conversations.history":
+		a.mu.Lock()
+		msgs := a.history[c.param("channel")]
+		a.mu.Unlock()
+		resp = map[string]any{"ok": true, "messages": msgs, "has_more": false}
 	case "files.getUploadURLExternal":
 		resp = map[string]any{"ok": true, "upload_url": a.srv.URL + "/upload/F0" + ts[len(ts)-3:], "file_id": "F0" + ts[len(ts)-3:]}
 	case "files.completeUploadExternal":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,14 +34,61 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	if wait := a.pace.reserve(to, a.now()); wait > 0 {
 		return river.JobSnooze(wait)
 	}
+	if since, again := core.Redelivery(ctx); again && a.posted(ctx, to, n.Key, since) {
+		return nil
+	}
 	reply, err := a.conv.NoticeReply(ctx, n)
 	if err != nil {
 		return fmt.Errorf("slack notice %s: %w", n.Key, err)
 	}
-	if _, err := a.post(ctx, to, "", reply); err != nil {
+	tag := slack.MsgOptionMetadata(slack.SlackMetadata{EventType: noticeEvent, EventPayload: map[string]any{"key": n.Key}})
+	if _, err := a.post(ctx, to, "", reply, tag); err != nil {
 		return noticeError(fmt.Errorf("slack notice %s: %w", n.Key, err))
 	}
 	return nil
+}
+
+// noticeEvent is the metadata event type every notice is posted with, its
+// key in the payload, so that a delivery made again can find it.
+const noticeEvent = "leadwire_notice"
+
+// posted reports whether the notice of key was posted to channel (a
+// channel id, or a user's id for their DM) since the given time: a notice
+// delivered again looks before it posts, so a replica that died after
+// Slack took the post but before the job was recorded done does not post
+// it twice. Anything that keeps it from looking (a scope missing: im:write
+// opens the DM, im:history and channels:history read them) is logged, and
+// the notice posted.
+func (a *Adapter) posted(ctx context.Context, channel, key string, since time.Time) bool {
+	id := channel
+	if !strings.HasPrefix(id, "C") && !strings.HasPrefix(id, "G") && !strings.HasPrefix(id, "D") {
+		dm, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
+		if err != nil {
+			a.log.Warn("slack: cannot open the DM to look for a notice delivered before; posting it", "user", channel, "key", key, "err", err)
+			return false
+		}
+		id = dm.ID
+	}
+	params := &slack.GetConversationHistoryParameters{ChannelID: id, Oldest: fmt.Sprintf("%d.000000", since.Add(-time.Minute).Unix()),
+		Limit: 200, IncludeAllMetadata: true}
+	for range 5 { // 1,000 messages since the notice was raised at most
+		h, err := a.api.GetConversationHistoryContext(ctx, params)
+		if err != nil {
+			a.log.Warn("slack: cannot read the channel to look for a notice delivered before; posting it", "channel", id, "key", key, "err", err)
+			return false
+		}
+		for _, m := range h.Messages {
+			if m.Metadata.EventType == noticeEvent && m.Metadata.EventPayload["key"] == key {
+				a.log.Info("slack notice was delivered before; not posted again", "channel", id, "key", key, "ts", m.Timestamp)
+				return true
+			}
+		}
+		if !h.HasMore || h.ResponseMetaData.NextCursor == "" {
+			break
+		}
+		params.Cursor = h.ResponseMetaData.NextCursor
+	}
+	return false
 }
 
 // noticeTarget is where a notice goes: the user's Slack id (a DM) or the

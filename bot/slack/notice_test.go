@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,77 @@ func TestNotify(t *testing.T) {
 		err := w.adapter.Notify(w.ctx, core.Notice{Kind: core.NoticeText, UserID: w.users["ada"].ID, Text: "hi", Key: "t2"})
 		if !errors.Is(err, core.ErrUndeliverable) {
 			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+// TestNoticeDeliveredAgainIsNotPostedTwice: a notice whose job runs again
+// (its earlier attempt failed, or its replica died after Slack took the
+// post) looks in the channel for the post it carries in its metadata,
+// and posts only when it is not there.
+func TestNoticeDeliveredAgainIsNotPostedTwice(t *testing.T) {
+	w := newWorld(t, storagetest.SQLite(t), false)
+	now := start
+	w.adapter.now = func() time.Time { now = now.Add(2 * time.Second); return now } // never paced
+	niran := w.users["niran"]
+	again := core.WithRedelivery(w.ctx, start.Add(-time.Hour))
+	notice := func(key string) core.Notice {
+		return core.Notice{Kind: core.NoticeText, UserID: niran.ID, Text: "Quarter closes Friday", Key: key}
+	}
+	posts := func(calls []call) int {
+		return len(slices.DeleteFunc(calls, func(c call) bool { return c.Method != "chat.postMessage" }))
+	}
+
+	t.Run("a first delivery posts with its key in the metadata, and does not look", func(t *testing.T) {
+		w.api.take()
+		if err := w.adapter.Notify(w.ctx, notice("n1")); err != nil {
+			t.Fatal(err)
+		}
+		calls := w.api.take()
+		if got := strings.Join(methods(calls), ","); got != "chat.postMessage" || !strings.Contains(calls[0].param("metadata"), `"key":"n1"`) {
+			t.Fatalf("calls %s, metadata %s", got, calls[0].param("metadata"))
+		}
+	})
+	t.Run("delivered again, it finds the post in the DM and posts nothing", func(t *testing.T) {
+		if err := w.adapter.Notify(again, notice("n1")); err != nil {
+			t.Fatal(err)
+		}
+		calls := w.api.take()
+		if got := strings.Join(methods(calls), ","); got != "conversations.open,conversations.history" {
+			t.Fatalf("calls %s", got)
+		}
+		if calls[1].param("channel") != "D0U0NIRAN" || calls[1].param("include_all_metadata") != "1" {
+			t.Fatalf("history asked %v", calls[1].Form)
+		}
+	})
+	t.Run("delivered again when the first attempt never reached Slack, it posts", func(t *testing.T) {
+		if err := w.adapter.Notify(again, notice("n2")); err != nil {
+			t.Fatal(err)
+		}
+		if n := posts(w.api.take()); n != 1 {
+			t.Fatalf("%d posts", n)
+		}
+	})
+	t.Run("a team channel is read as it is", func(t *testing.T) {
+		team := core.Notice{Kind: core.NoticeText, TeamID: niran.TeamID, Text: "New price list", Key: "n3"}
+		if err := w.adapter.Notify(w.ctx, team); err != nil {
+			t.Fatal(err)
+		}
+		w.api.take()
+		if err := w.adapter.Notify(again, team); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(methods(w.api.take()), ","); got != "conversations.history" {
+			t.Fatalf("calls %s", got)
+		}
+	})
+	t.Run("when the channel cannot be read, it posts rather than lose the notice", func(t *testing.T) {
+		w.api.refuse["conversations.history"] = "missing_scope"
+		if err := w.adapter.Notify(again, notice("n1")); err != nil {
+			t.Fatal(err)
+		}
+		if n := posts(w.api.take()); n != 1 {
+			t.Fatalf("%d posts", n)
 		}
 	})
 }

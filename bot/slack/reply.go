@@ -69,8 +69,8 @@ func (a *Adapter) respond(ctx context.Context, url string, m any) error {
 
 // post sends a reply to a channel or DM (chat.postMessage), in a thread
 // when thread is set, and returns the message's timestamp.
-func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply) (string, error) {
-	opts := []slack.MsgOption{slack.MsgOptionText(Fallback(r), false), slack.MsgOptionBlocks(Blocks(r)...)}
+func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply, extra ...slack.MsgOption) (string, error) {
+	opts := append([]slack.MsgOption{slack.MsgOptionText(Fallback(r), false), slack.MsgOptionBlocks(Blocks(r)...)}, extra...)
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}

@@ -88,6 +88,11 @@ type notifyWorker struct {
 func (w *notifyWorker) Work(ctx context.Context, job *river.Job[core.NotifyJob]) error {
 	ch, n := job.Args.Channel, job.Args.Notice
 	notifier, ok := w.notifiers[ch]
+	if job.Attempt > 1 {
+		// An earlier attempt failed or died with its replica (a snooze
+		// does not count): it may have been delivered all the same.
+		ctx = core.WithRedelivery(ctx, job.CreatedAt)
+	}
 	var err error
 	if ok {
 		err = notifier.Notify(ctx, n)

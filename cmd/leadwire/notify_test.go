@@ -46,6 +46,7 @@ type chatMsg struct {
 	Text    string   // Slack's fallback text or Telegram's HTML
 	Actions []string // the buttons' action codes
 	Raw     string   // the blocks or inline keyboard as sent, and Text
+	Key     string   // Slack: the notice key in the message's metadata
 }
 
 // chatAPI stands in for both Slack's Web API (under /api/) and
@@ -91,6 +92,18 @@ func (c *chatAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if method, ok := strings.CutPrefix(r.URL.Path, "/api/"); ok {
 		r.ParseForm()
 		var resp any = map[string]any{"ok": true}
+		switch method {
+		case "conversations.open":
+			resp = map[string]any{"ok": true, "channel": map[string]any{"id": "D0" + r.PostForm.Get("users")}}
+		case "conversations.history":
+			to := "slack:" + strings.TrimPrefix(r.PostForm.Get("channel"), "D0")
+			var msgs []map[string]any
+			for _, m := range c.sent(to) {
+				msgs = append(msgs, map[string]any{"type": "message", "text": m.Text,
+					"metadata": map[string]any{"event_type": "leadwire_notice", "event_payload": map[string]any{"key": m.Key}}})
+			}
+			resp = map[string]any{"ok": true, "messages": msgs}
+		}
 		if method == "chat.postMessage" || method == "chat.update" {
 			ch := r.PostForm.Get("channel")
 			c.mu.Lock()
@@ -99,6 +112,12 @@ func (c *chatAPI) serve(w http.ResponseWriter, r *http.Request) {
 			errCode := c.slackErr[ch]
 			if method == "chat.postMessage" && errCode == "" {
 				m := chatMsg{To: "slack:" + ch, Actions: actions(r.PostForm.Get("blocks"))}
+				var meta struct {
+					Payload struct{ Key string } `json:"event_payload"`
+				}
+				if json.Unmarshal([]byte(r.PostForm.Get("metadata")), &meta) == nil {
+					m.Key = meta.Payload.Key
+				}
 				if !c.light {
 					m.Text, m.Raw = r.PostForm.Get("text"), r.PostForm.Get("text")+"\n"+r.PostForm.Get("blocks")
 				}
