@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -66,6 +67,17 @@ func cleanText(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Clean makes user-supplied text fit to keep as metadata or in a message:
+// valid UTF-8, no control characters but newlines and tabs (nor the
+// Unicode line and paragraph separators), trimmed, at most n characters.
+func Clean(s string, n int) string {
+	s = strings.TrimSpace(strings.NewReplacer("\u2028", "", "\u2029", "").Replace(cleanText(s)))
+	if utf8.RuneCountInString(s) > n {
+		s = string([]rune(s)[:n])
+	}
+	return s
 }
 
 // cleanLine is cleanText without line breaks, for names and subjects.

@@ -131,8 +131,8 @@ func postedInbound(text string, in *core.Inbound) {
 		case postedMessage:
 			message = value
 		default:
-			if len(in.Metadata) < maxPostedMetadata && utf8.RuneCountInString(value) <= 500 {
-				in.Metadata[label] = value
+			if len(in.Metadata) < maxPostedMetadata {
+				in.Metadata[core.Clean(label, 64)] = core.Clean(value, maxPostedValue)
 			}
 		}
 	}
@@ -148,8 +148,11 @@ func postedInbound(text string, in *core.Inbound) {
 	}
 }
 
-// maxPostedMetadata bounds the extra fields kept of one post.
-const maxPostedMetadata = 20
+// A post's extra fields kept: so many, each value at most so long.
+const (
+	maxPostedMetadata = 20
+	maxPostedValue    = 500
+)
 
 // cutLabel splits "*Email:* anna@firma.pl" (or "• 电话：138…", with a
 // full-width colon) into its label and value; ok is false for a line that

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"leadwire/core"
 )
 
 // Limits bound what one submission may make the server read and keep.
@@ -141,7 +143,7 @@ func (s *Submission) add(name, value string, lim Limits, count *int) error {
 		return refuse(http.StatusRequestEntityTooLarge, "the form posts more than %d fields", lim.maxFields())
 	}
 	if len(value) > maxValue {
-		return refuse(http.StatusRequestEntityTooLarge, "field %q is longer than %d bytes", clean(name, 64), maxValue)
+		return refuse(http.StatusRequestEntityTooLarge, "field %q is longer than %d bytes", core.Clean(name, 64), maxValue)
 	}
 	name = strings.ToValidUTF8(name, "\uFFFD")
 	s.Values[name] = append(s.Values[name], strings.ToValidUTF8(value, "\uFFFD"))
@@ -170,7 +172,7 @@ func decodeURLEncoded(body io.Reader, lim Limits) (*Submission, error) {
 		}
 		value, err := url.QueryUnescape(string(v))
 		if err != nil {
-			return nil, refuse(http.StatusBadRequest, "malformed form body: bad %%-escape in field %q", clean(key, 64))
+			return nil, refuse(http.StatusBadRequest, "malformed form body: bad %%-escape in field %q", core.Clean(key, 64))
 		}
 		if err := sub.add(key, value, lim, &n); err != nil {
 			return nil, err
@@ -254,7 +256,7 @@ func decodeJSON(body io.Reader, lim Limits) (*Submission, error) {
 		vals, ok := jsonValues(v)
 		if !ok {
 			return nil, &refusal{status: http.StatusUnprocessableEntity, message: "a field holds an object",
-				fields: map[string]string{clean(key, 64): "want text, a number, true or false, or a list of them"}}
+				fields: map[string]string{core.Clean(key, 64): "want text, a number, true or false, or a list of them"}}
 		}
 		for _, s := range vals {
 			if err := sub.add(key, s, lim, &n); err != nil {

@@ -43,8 +43,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
@@ -171,11 +169,11 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	a := answerer{w: w, browser: wantsHTML(r)}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
-		a.refuse(refuse(http.StatusNotFound, "no form %q here; check the form's action URL", clean(r.PathValue("id"), 64)))
+		a.refuse(refuse(http.StatusNotFound, "no form %q here; check the form's action URL", core.Clean(r.PathValue("id"), 64)))
 		return
 	}
 	if !f.allowOrigin(w, r) {
-		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", clean(r.Header.Get("Origin"), 200)))
+		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", core.Clean(r.Header.Get("Origin"), 200)))
 		return
 	}
 	if ref := h.limit(f, r); ref != nil {
@@ -275,11 +273,11 @@ func (h *Handler) Preflight(w http.ResponseWriter, r *http.Request) {
 	a := answerer{w: w}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
-		a.refuse(refuse(http.StatusNotFound, "no form %q here", clean(r.PathValue("id"), 64)))
+		a.refuse(refuse(http.StatusNotFound, "no form %q here", core.Clean(r.PathValue("id"), 64)))
 		return
 	}
 	if r.Header.Get("Origin") == "" || !f.allowOrigin(w, r) {
-		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", clean(r.Header.Get("Origin"), 200)))
+		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", core.Clean(r.Header.Get("Origin"), 200)))
 		return
 	}
 	hdr := w.Header()
@@ -391,7 +389,7 @@ func (f *form) inbound(sub *Submission, r *http.Request) (in core.Inbound, bot b
 	if len(problems) > 0 {
 		names := sortedKeys(problems)
 		for i, n := range names {
-			names[i] = clean(n, 64)
+			names[i] = core.Clean(n, 64)
 		}
 		return in, bot, &refusal{status: http.StatusUnprocessableEntity,
 			message: "please fix these fields: " + strings.Join(names, ", "), fields: cleanKeys(problems)}
@@ -399,7 +397,7 @@ func (f *form) inbound(sub *Submission, r *http.Request) (in core.Inbound, bot b
 
 	for _, name := range extras {
 		if slices.Contains(utmKeys, name) {
-			in.Metadata[name] = clean(join(sub.Values[name], ", "), maxMetadataValue)
+			in.Metadata[name] = core.Clean(join(sub.Values[name], ", "), maxMetadataValue)
 		}
 	}
 	dropped := 0
@@ -407,8 +405,8 @@ func (f *form) inbound(sub *Submission, r *http.Request) (in core.Inbound, bot b
 		if slices.Contains(utmKeys, name) {
 			continue
 		}
-		v := clean(join(sub.Values[name], ", "), maxMetadataValue)
-		key := clean(name, maxMetadataKey)
+		v := core.Clean(join(sub.Values[name], ", "), maxMetadataValue)
+		key := core.Clean(name, maxMetadataKey)
 		if _, taken := in.Metadata[key]; taken || v == "" {
 			continue
 		}
@@ -423,20 +421,20 @@ func (f *form) inbound(sub *Submission, r *http.Request) (in core.Inbound, bot b
 			dropped++
 			continue
 		}
-		in.Metadata[clean("file:"+file.Field, maxMetadataKey)] = clean(fmt.Sprintf("%s (%s, %d bytes, not kept)", file.Name, file.Type, file.Size), maxMetadataValue)
+		in.Metadata[core.Clean("file:"+file.Field, maxMetadataKey)] = core.Clean(fmt.Sprintf("%s (%s, %d bytes, not kept)", file.Name, file.Type, file.Size), maxMetadataValue)
 	}
 	if dropped > 0 {
 		in.Metadata["fields_dropped"] = strconv.Itoa(dropped)
 	}
 	if referer := r.Header.Get("Referer"); referer != "" {
 		if _, posted := in.Metadata["referrer"]; !posted {
-			in.Metadata["referrer"] = clean(referer, maxMetadataValue)
+			in.Metadata["referrer"] = core.Clean(referer, maxMetadataValue)
 		}
 		if u, err := url.Parse(referer); err == nil {
 			q := u.Query()
 			for _, k := range utmKeys {
 				if _, posted := in.Metadata[k]; !posted && q.Get(k) != "" {
-					in.Metadata[k] = clean(q.Get(k), maxMetadataValue)
+					in.Metadata[k] = core.Clean(q.Get(k), maxMetadataValue)
 				}
 			}
 		}
@@ -466,30 +464,10 @@ func join(vals []string, sep string) string {
 	return strings.Join(out, sep)
 }
 
-// clean makes s fit for metadata and messages: valid UTF-8, no control
-// characters but newlines and tabs, at most n characters.
-func clean(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > n {
-		s = string([]rune(s)[:n])
-	}
-	return s
-}
-
 func cleanKeys(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
-		out[clean(k, 64)] = v
+		out[core.Clean(k, 64)] = v
 	}
 	return out
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"leadwire/core"
 )
@@ -119,7 +117,7 @@ func (m Mapping) apply(doc any, f *fields) error {
 			continue
 		}
 		if key, ok := strings.CutPrefix(r.target, "metadata."); ok {
-			f.metadata[key] = clean(text, maxMetadataValue)
+			f.metadata[key] = core.Clean(text, maxMetadataValue)
 			continue
 		}
 		f.values[r.target] = text
@@ -180,8 +178,8 @@ func nativeMetadata(doc any, f *fields) {
 			continue
 		}
 		text, _ := valueText(md[k])
-		if key := clean(k, maxMetadataKey); key != "" {
-			f.metadata[key] = clean(text, maxMetadataValue)
+		if key := core.Clean(k, maxMetadataKey); key != "" {
+			f.metadata[key] = core.Clean(text, maxMetadataValue)
 		}
 	}
 }
@@ -211,24 +209,4 @@ func (f *fields) inbound(source, team string) core.Inbound {
 		in.Metadata = f.metadata
 	}
 	return in
-}
-
-// clean makes s fit for metadata: valid UTF-8, no control characters but
-// newlines and tabs, at most n characters.
-func clean(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > n {
-		s = string([]rune(s)[:n])
-	}
-	return s
 }

@@ -128,7 +128,7 @@ type delivery struct {
 // ServeHTTP takes one delivery.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d := &delivery{w: w}
-	d.Source = clean(r.URL.Query().Get("source"), 64)
+	d.Source = core.Clean(r.URL.Query().Get("source"), 64)
 	status, body := h.serve(r, d)
 	d.Status = status
 	if d.Outcome == "" {
@@ -202,7 +202,7 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	switch {
 	case tok.Source != "" && named != "" && named != tok.Source:
 		d.Source = named
-		return refused(http.StatusForbidden, "token %s delivers as source %s, not %s", tok.Name, tok.Source, clean(named, 64))
+		return refused(http.StatusForbidden, "token %s delivers as source %s, not %s", tok.Name, tok.Source, core.Clean(named, 64))
 	case tok.Source != "":
 		d.Source = tok.Source
 	case named != "":
@@ -212,7 +212,7 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	}
 	src := h.sources[d.Source]
 	if src == nil && !validName(d.Source) {
-		d.Source = clean(d.Source, 64)
+		d.Source = core.Clean(d.Source, 64)
 		return refused(http.StatusUnprocessableEntity, "invalid source %q; use letters, digits, '-', '_' or '.'", d.Source)
 	}
 	if src != nil && src.Secret != "" {
