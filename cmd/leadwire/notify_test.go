@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -427,21 +428,24 @@ func TestRemindersEndToEnd(t *testing.T) {
 		if got := reminders(api.sent("telegram:7002"), gone.ID); len(got) != 1 {
 			t.Fatalf("telegram reminders %+v", got)
 		}
-		if n := testutil.ToFloat64(e.metrics.failed.WithLabelValues("slack", "reminder")); n != 1 {
-			t.Fatalf("leadwire_notice_failures_total{slack,reminder} = %v", n)
-		}
-		if n := testutil.ToFloat64(e.metrics.delivered.WithLabelValues("telegram", "channel_failing")); n != 1 {
-			t.Fatalf("leadwire_notices_total{telegram,channel_failing} = %v", n)
-		}
+		// The stand-in has the message before the worker counts it.
+		waitForCount(t, e.metrics.failed.WithLabelValues("slack", "reminder"), "leadwire_notice_failures_total{slack,reminder}", 1)
+		waitForCount(t, e.metrics.delivered.WithLabelValues("telegram", "channel_failing"), "leadwire_notices_total{telegram,channel_failing}", 1)
 	})
 	t.Run("every reminder went out once per due time", func(t *testing.T) {
-		if n := testutil.ToFloat64(e.metrics.delivered.WithLabelValues("slack", "reminder")); n != 2 {
-			t.Fatalf("slack reminders delivered: %v, want 2", n)
-		}
-		if n := testutil.ToFloat64(e.metrics.delivered.WithLabelValues("telegram", "reminder")); n != 3 {
-			t.Fatalf("telegram reminders delivered: %v, want 3", n)
-		}
+		waitForCount(t, e.metrics.delivered.WithLabelValues("slack", "reminder"), "slack reminders delivered", 2)
+		waitForCount(t, e.metrics.delivered.WithLabelValues("telegram", "reminder"), "telegram reminders delivered", 3)
 	})
+}
+
+// waitForCount waits for a counter to reach want, then checks that it
+// did not pass it.
+func waitForCount(t *testing.T, c prometheus.Counter, name string, want float64) {
+	t.Helper()
+	waitFor(t, 20*time.Second, name, func() bool { return testutil.ToFloat64(c) >= want })
+	if n := testutil.ToFloat64(c); n != want {
+		t.Fatalf("%s = %v, want %v", name, n, want)
+	}
 }
 
 func dumpJobs(t testing.TB, e *noticeEnv) {
