@@ -73,10 +73,11 @@ type api struct {
 	// a method with an error instead ("missing_scope").
 	history map[string][]map[string]any
 	refuse  map[string]string
+	names   map[string]string // file id → the name files.getUploadURLExternal was given
 }
 
 func newAPI(t testing.TB) *api {
-	a := &api{t: t, emails: map[string]string{}, users: map[string]any{}, history: map[string][]map[string]any{}, refuse: map[string]string{}}
+	a := &api{t: t, emails: map[string]string{}, users: map[string]any{}, history: map[string][]map[string]any{}, refuse: map[string]string{}, names: map[string]string{}}
 	a.srv = httptest.NewServer(http.HandlerFunc(a.serve))
 	t.Cleanup(a.srv.Close)
 	return a
@@ -125,8 +126,9 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		if c.Method == "chat.postMessage" {
 			ch := c.param("channel")
 			if strings.HasPrefix(ch, "U") {
-				ch = "D0" + ch
+				ch = "D0" + ch // a DM: Slack answers with its D… id
 			}
+			resp = map[string]any{"ok": true, "channel": ch, "ts": ts}
 			m := map[string]any{"type": "message", "ts": ts, "text": c.param("text")}
 			if meta := c.param("metadata"); meta != "" {
 				var v any
@@ -145,10 +147,23 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request) {
 		a.mu.Unlock()
 		resp = map[string]any{"ok": true, "messages": msgs, "has_more": false}
 	case "files.getUploadURLExternal":
-		resp = map[string]any{"ok": true, "upload_url": a.srv.URL + "/upload/F0" + ts[len(ts)-3:], "file_id": "F0" + ts[len(ts)-3:]}
+		id := "F0" + ts[len(ts)-3:]
+		a.mu.Lock()
+		a.names[id] = c.param("filename")
+		a.mu.Unlock()
+		resp = map[string]any{"ok": true, "upload_url": a.srv.URL + "/upload/" + id, "file_id": id}
 	case "files.completeUploadExternal":
+		// Shared in a channel, the files come in its history as a message.
 		var files []map[string]any
 		json.Unmarshal([]byte(c.param("files")), &files)
+		a.mu.Lock()
+		for _, f := range files {
+			f["name"] = a.names[fmt.Sprint(f["id"])]
+		}
+		if ch := c.param("channel_id"); ch != "" {
+			a.history[ch] = append([]map[string]any{{"type": "message", "ts": ts, "files": files}}, a.history[ch]...)
+		}
+		a.mu.Unlock()
 		resp = map[string]any{"ok": true, "files": files}
 	case "chat.postEphemeral":
 		resp = map[string]any{"ok": true, "message_ts": ts}

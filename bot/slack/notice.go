@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
+	"leadwire/bot"
 	"leadwire/core"
 )
 
@@ -34,12 +36,19 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	if wait := a.pace.reserve(to, a.now()); wait > 0 {
 		return river.JobSnooze(wait)
 	}
-	if since, again := core.Redelivery(ctx); again && a.posted(ctx, to, n.Key, since) {
-		return nil
+	var before *earlier
+	if since, again := core.Redelivery(ctx); again {
+		before = a.posted(ctx, to, n.Key, since)
+	}
+	if before != nil && n.Kind != core.NoticeDigest {
+		return nil // only a digest has charts that may not have followed it
 	}
 	reply, err := a.conv.NoticeReply(ctx, n)
 	if err != nil {
 		return fmt.Errorf("slack notice %s: %w", n.Key, err)
+	}
+	if before != nil {
+		return noticeError(a.shareMissing(ctx, before, n.Key, reply))
 	}
 	tag := slack.MsgOptionMetadata(slack.SlackMetadata{EventType: noticeEvent, EventPayload: map[string]any{"key": n.Key}})
 	if _, err := a.post(ctx, to, "", reply, tag); err != nil {
@@ -52,35 +61,63 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 // key in the payload, so that a delivery made again can find it.
 const noticeEvent = "leadwire_notice"
 
-// posted reports whether the notice of key was posted to channel (a
-// channel id, or a user's id for their DM) since the given time: a notice
+// earlier is a notice found posted by an earlier delivery: the channel it
+// is in (a DM's D… id) and the names of the files shared there since.
+type earlier struct {
+	channel string
+	files   map[string]bool
+}
+
+// shareMissing uploads the charts of a notice found posted before that
+// did not follow it: the earlier delivery ended between the post and the
+// uploads.
+func (a *Adapter) shareMissing(ctx context.Context, before *earlier, key string, r bot.Reply) error {
+	missing := slices.DeleteFunc(slices.Clone(r.Charts), func(c bot.Chart) bool { return before.files[c.Name] })
+	if len(missing) == 0 {
+		return nil
+	}
+	a.log.Info("slack notice was delivered before without all its charts; sharing the rest", "channel", before.channel, "key", key, "charts", len(missing))
+	r.Charts = missing
+	if err := a.uploadCharts(ctx, before.channel, "", r); err != nil {
+		return fmt.Errorf("slack notice %s: %w", key, err)
+	}
+	return nil
+}
+
+// posted finds the notice of key posted to channel (a channel id, or a
+// user's id for their DM) since the given time, or answers nil: a notice
 // delivered again looks before it posts, so a replica that died after
 // Slack took the post but before the job was recorded done does not post
 // it twice. Anything that keeps it from looking (a scope missing: im:write
 // opens the DM, im:history and channels:history read them) is logged, and
 // the notice posted.
-func (a *Adapter) posted(ctx context.Context, channel, key string, since time.Time) bool {
+func (a *Adapter) posted(ctx context.Context, channel, key string, since time.Time) *earlier {
 	id := channel
 	if !strings.HasPrefix(id, "C") && !strings.HasPrefix(id, "G") && !strings.HasPrefix(id, "D") {
 		dm, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
 		if err != nil {
 			a.log.Warn("slack: cannot open the DM to look for a notice delivered before; posting it", "user", channel, "key", key, "err", err)
-			return false
+			return nil
 		}
 		id = dm.ID
 	}
 	params := &slack.GetConversationHistoryParameters{ChannelID: id, Oldest: fmt.Sprintf("%d.000000", since.Add(-time.Minute).Unix()),
 		Limit: 200, IncludeAllMetadata: true}
+	// The files shared after the notice: history comes newest first.
+	files := map[string]bool{}
 	for range 5 { // 1,000 messages since the notice was raised at most
 		h, err := a.api.GetConversationHistoryContext(ctx, params)
 		if err != nil {
 			a.log.Warn("slack: cannot read the channel to look for a notice delivered before; posting it", "channel", id, "key", key, "err", err)
-			return false
+			return nil
 		}
 		for _, m := range h.Messages {
 			if m.Metadata.EventType == noticeEvent && m.Metadata.EventPayload["key"] == key {
 				a.log.Info("slack notice was delivered before; not posted again", "channel", id, "key", key, "ts", m.Timestamp)
-				return true
+				return &earlier{channel: id, files: files}
+			}
+			for _, f := range m.Files {
+				files[f.Name] = true
 			}
 		}
 		if !h.HasMore || h.ResponseMetaData.NextCursor == "" {
@@ -88,7 +125,7 @@ func (a *Adapter) posted(ctx context.Context, channel, key string, since time.Ti
 		}
 		params.Cursor = h.ResponseMetaData.NextCursor
 	}
-	return false
+	return nil
 }
 
 // noticeTarget is where a notice goes: the user's Slack id (a DM) or the

@@ -115,7 +115,7 @@ func TestNoticeDeliveredAgainIsNotPostedTwice(t *testing.T) {
 		return core.Notice{Kind: core.NoticeText, UserID: niran.ID, Text: "Quarter closes Friday", Key: key}
 	}
 	posts := func(calls []call) int {
-		return len(slices.DeleteFunc(calls, func(c call) bool { return c.Method != "chat.postMessage" }))
+		return len(slices.DeleteFunc(slices.Clone(calls), func(c call) bool { return c.Method != "chat.postMessage" }))
 	}
 
 	t.Run("a first delivery posts with its key in the metadata, and does not look", func(t *testing.T) {
@@ -159,6 +159,44 @@ func TestNoticeDeliveredAgainIsNotPostedTwice(t *testing.T) {
 		}
 		if got := strings.Join(methods(w.api.take()), ","); got != "conversations.history" {
 			t.Fatalf("calls %s", got)
+		}
+	})
+	t.Run("a digest found without its charts (the earlier delivery died between) gets them, once", func(t *testing.T) {
+		w.deal("Bangkok", "niran", "ploy@siam.example") // a funnel to draw
+		digest := core.Notice{Kind: core.NoticeDigest, UserID: w.users["somchai"].ID, Date: "2026-11-02", Key: "digest:somchai:2026-11-02"}
+		w.api.take()
+		w.api.refuse["files.getUploadURLExternal"] = "internal_error"
+		if err := w.adapter.Notify(w.ctx, digest); err == nil {
+			t.Fatal("a failed upload was not an error")
+		}
+		delete(w.api.refuse, "files.getUploadURLExternal")
+		if n := posts(w.api.take()); n != 1 {
+			t.Fatalf("%d posts", n)
+		}
+		if err := w.adapter.Notify(again, digest); err != nil {
+			t.Fatal(err)
+		}
+		calls := w.api.take()
+		if n := posts(calls); n != 0 {
+			t.Fatalf("the digest was posted again (%d)", n)
+		}
+		var uploaded []string
+		for _, c := range calls {
+			if c.Method == "files.getUploadURLExternal" {
+				uploaded = append(uploaded, c.param("filename"))
+			}
+			if c.Method == "files.completeUploadExternal" && c.param("channel_id") != "D0U0SOMCHAI" {
+				t.Errorf("shared in %q", c.param("channel_id"))
+			}
+		}
+		if !slices.Contains(uploaded, "funnel.png") {
+			t.Fatalf("charts shared %v, calls %s", uploaded, methods(calls))
+		}
+		if err := w.adapter.Notify(again, digest); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(methods(w.api.take()), ","); got != "conversations.open,conversations.history" {
+			t.Fatalf("a third delivery: calls %s", got)
 		}
 	})
 	t.Run("when the channel cannot be read, it posts rather than lose the notice", func(t *testing.T) {

@@ -25,7 +25,7 @@ func TestPostUploadsTheReplyCharts(t *testing.T) {
 	if !strings.Contains(calls[2].Raw, string(png)) || !strings.Contains(calls[2].Raw, `filename="forecast.png"`) {
 		t.Errorf("upload body %q", calls[2].Raw)
 	}
-	if c := calls[3]; c.param("channel_id") != "U0SOMCHAI" || !strings.Contains(c.param("files"), `"title":"Forecast 2026-11 against target"`) {
+	if c := calls[3]; c.param("channel_id") != "D0U0SOMCHAI" || !strings.Contains(c.param("files"), `"title":"Forecast 2026-11 against target"`) {
 		t.Errorf("completeUploadExternal %s", c.Raw)
 	}
 	t.Run("a reply without charts uploads nothing", func(t *testing.T) {
