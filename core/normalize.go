@@ -84,3 +84,18 @@ func Clean(s string, n int) string {
 func cleanLine(s string) string {
 	return strings.Join(strings.Fields(cleanText(s)), " ")
 }
+
+// ValidName reports whether s can name a web form, a webhook source or a
+// sequence, in the config and in URLs: ASCII letters, digits, '-', '_' and
+// '.', up to 64.
+func ValidName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}

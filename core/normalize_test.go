@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"strings"
 	"testing"
 
 	"leadwire/core"
@@ -22,5 +23,16 @@ func TestClean(t *testing.T) {
 				t.Errorf("Clean(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestValidName(t *testing.T) {
+	for in, want := range map[string]bool{
+		"contact-us": true, "typeform_2.v1": true, strings.Repeat("a", 64): true,
+		"": false, strings.Repeat("a", 65): false, "two words": false, "ติดต่อ": false, "a/b": false, "../x": false,
+	} {
+		if got := core.ValidName(in); got != want {
+			t.Errorf("ValidName(%q) = %v, want %v", in, got, want)
+		}
 	}
 }

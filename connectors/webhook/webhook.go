@@ -211,7 +211,7 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		d.Source = DefaultSource
 	}
 	src := h.sources[d.Source]
-	if src == nil && !validName(d.Source) {
+	if src == nil && !core.ValidName(d.Source) {
 		d.Source = core.Clean(d.Source, 64)
 		return refused(http.StatusUnprocessableEntity, "invalid source %q; use letters, digits, '-', '_' or '.'", d.Source)
 	}
@@ -339,18 +339,4 @@ func verifySignature(header, name, secret string, body []byte) string {
 		return "bad signature: " + name + " is not the HMAC-SHA256 of the body with this source's secret"
 	}
 	return ""
-}
-
-// validName reports whether s can name a source: letters, digits, '-', '_'
-// and '.', up to 64.
-func validName(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
 }

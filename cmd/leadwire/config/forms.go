@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"leadwire/connectors/webform"
+	"leadwire/core"
 )
 
 // Form is a web form that creates leads: its page posts to /forms/{id}.
@@ -69,7 +70,7 @@ func (c *Config) checkForms(p *problems) {
 		f := &c.Forms[i]
 		path := fmt.Sprintf("forms[%d]", i)
 		f.ID = strings.TrimSpace(f.ID)
-		if !validName(f.ID) {
+		if !core.ValidName(f.ID) {
 			p.errf(path+".id", "a form needs an id of letters, digits, '.', '-' or '_', such as contact; its page posts to /forms/ID")
 		} else if first, dup := seen[f.ID]; dup {
 			p.errf(path+".id", "duplicate form id %q (also forms[%d])", f.ID, first)
@@ -201,18 +202,4 @@ func (c *Config) team(p *problems, path, name string) string {
 	}
 	p.errf(path, "unknown team %q%s", name, didYouMean(name, names, "teams"))
 	return ""
-}
-
-// validName reports whether s can name a form or a webhook source:
-// letters, digits, '.', '-' and '_', up to 64.
-func validName(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
 }

@@ -89,7 +89,7 @@ func (c *Config) checkSequences(p *problems) {
 		s := &c.Sequences[i]
 		path := fmt.Sprintf("sequences[%d]", i)
 		s.Name = strings.TrimSpace(s.Name)
-		if !validName(s.Name) {
+		if !core.ValidName(s.Name) {
 			p.errf(path+".name", "a sequence needs a name of letters, digits, '.', '-' or '_', such as welcome; chat enrolls with: enroll D45 NAME")
 		} else if first, dup := seen[strings.ToLower(s.Name)]; dup {
 			p.errf(path+".name", "duplicate sequence name %q (also sequences[%d])", s.Name, first)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"leadwire/connectors/webhook"
+	"leadwire/core"
 )
 
 // Webhooks configures POST /api/v1/inbound, where senders holding a token
@@ -36,7 +37,7 @@ func (c *Config) checkWebhooks(p *problems) {
 		s := &c.Webhooks.Sources[i]
 		path := fmt.Sprintf("webhooks.sources[%d]", i)
 		s.Name = strings.TrimSpace(s.Name)
-		if !validName(s.Name) {
+		if !core.ValidName(s.Name) {
 			p.errf(path+".name", "a source needs a name of letters, digits, '.', '-' or '_', such as typeform")
 		} else if first, dup := seen[s.Name]; dup {
 			p.errf(path+".name", "duplicate source %q (also webhooks.sources[%d])", s.Name, first)
