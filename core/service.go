@@ -129,6 +129,12 @@ func (s *Service) FirstTime(ctx context.Context, key string, ttl time.Duration) 
 	return s.store.Remember(ctx, key, now, now.Add(ttl))
 }
 
+// Seen reports whether key was seen (FirstTime) within its ttl, and
+// records nothing: a delivery in parts knows which parts went out.
+func (s *Service) Seen(ctx context.Context, key string) (bool, error) {
+	return s.store.Remembered(ctx, key, s.clock.Now())
+}
+
 // ForgetSeen drops key, so the next FirstTime of it is true: a request
 // that failed is acted on when it comes again.
 func (s *Service) ForgetSeen(ctx context.Context, key string) error {

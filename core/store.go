@@ -26,6 +26,9 @@ type Store interface {
 	// reports whether it is new: false while an unexpired record of it
 	// exists (an earlier request, or another replica, saw it first).
 	Remember(ctx context.Context, key string, now, expires time.Time) (bool, error)
+	// Remembered reports whether an unexpired record of key exists, and
+	// records nothing.
+	Remembered(ctx context.Context, key string, now time.Time) (bool, error)
 	// Forget drops key, so that remembering it again is new.
 	Forget(ctx context.Context, key string) error
 }

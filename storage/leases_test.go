@@ -129,6 +129,22 @@ func TestRemember(t *testing.T) {
 		if !remember("slack:event:Ev1", t0.Add(61*time.Minute)) {
 			t.Fatal("an expired key is not new")
 		}
+		for _, tc := range []struct {
+			key  string
+			at   time.Time
+			want bool
+		}{
+			{"slack:event:Ev1", t0.Add(90 * time.Minute), true},   // renewed at 61 minutes, for an hour
+			{"slack:event:Ev1", t0.Add(122 * time.Minute), false}, // expired again
+			{"slack:event:Ev9", t0, false},                        // never seen
+		} {
+			if got, err := db.Remembered(ctx, tc.key, tc.at); err != nil || got != tc.want {
+				t.Errorf("Remembered(%s, %s) = %v, %v; want %v", tc.key, tc.at.Sub(t0), got, err, tc.want)
+			}
+		}
+		if !remember("slack:event:Ev9", t0) {
+			t.Error("looking a key up recorded it")
+		}
 		if err := db.Forget(ctx, "slack:event:Ev2"); err != nil {
 			t.Fatal(err)
 		}

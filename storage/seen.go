@@ -32,6 +32,16 @@ func (db *DB) Remember(ctx context.Context, key string, now, expires time.Time) 
 	return n == 1, nil
 }
 
+// Remembered implements core.Store.
+func (db *DB) Remembered(ctx context.Context, key string, now time.Time) (bool, error) {
+	var n int
+	err := db.read.GetContext(ctx, &n, db.read.Rebind(`SELECT COUNT(*) FROM seen_keys WHERE key = ? AND expires_at >= ?`), key, db.d.time(now))
+	if err != nil {
+		return false, fmt.Errorf("look up %s: %w", key, err)
+	}
+	return n > 0, nil
+}
+
 // Forget implements core.Store.
 func (db *DB) Forget(ctx context.Context, key string) error {
 	if _, err := db.write.ExecContext(ctx, db.write.Rebind(`DELETE FROM seen_keys WHERE key = ?`), key); err != nil {

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/riverqueue/river"
 
+	"leadwire/bot"
 	"leadwire/core"
 )
 
@@ -34,8 +36,60 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	if err != nil {
 		return fmt.Errorf("telegram notice %s: %w", n.Key, err)
 	}
+	if len(reply.Charts) > 0 {
+		return a.sendInParts(ctx, chat, n.Key, reply)
+	}
 	if _, err := a.Send(ctx, chat, reply); err != nil {
 		return noticeError(fmt.Errorf("telegram notice %s: %w", n.Key, err))
+	}
+	return nil
+}
+
+// partsKept is how long the parts of a notice sent in parts are
+// remembered: longer than any job's retries.
+const partsKept = 72 * time.Hour
+
+// sendInParts sends a notice with charts (a digest) as its parts: the
+// message, then each chart. Each part is paced as a message of its own
+// and remembered once Telegram has it, so a delivery that comes back (a
+// snooze for the pace, a 429 on a photo, a retry, a replica that died)
+// sends only the parts still missing instead of the whole digest again.
+// Telegram keeps no history a bot can read; the record is leadwire's own
+// (seen_keys). A record that cannot be read or written is logged and the
+// part counts as not sent: at least once, never lost.
+func (a *Adapter) sendInParts(ctx context.Context, chat any, key string, r bot.Reply) error {
+	base := fmt.Sprintf("telegram:notice:%v:%s:", chat, key)
+	booked := true // Notify booked the first message to go out
+	part := func(name string, send func() error) error {
+		k := base + name
+		sent, err := a.svc.Seen(ctx, k)
+		if err != nil {
+			a.log.Warn("telegram: cannot tell whether a notice's part went out; sending it", "key", k, "err", err)
+		}
+		if sent {
+			return nil
+		}
+		if !booked {
+			if wait := a.pace.reserve(chat, a.now()); wait > 0 {
+				return river.JobSnooze(wait)
+			}
+		}
+		booked = false
+		if err := send(); err != nil {
+			return noticeError(fmt.Errorf("telegram notice %s: %w", key, err))
+		}
+		if _, err := a.svc.FirstTime(ctx, k, partsKept); err != nil {
+			a.log.Warn("telegram: a notice's part went out but is not recorded; a retry sends it again", "key", k, "err", err)
+		}
+		return nil
+	}
+	if err := part("message", func() error { _, err := a.sendText(ctx, chat, r); return err }); err != nil {
+		return err
+	}
+	for _, ch := range r.Charts {
+		if err := part("chart:"+ch.Name, func() error { return a.sendChart(ctx, chat, ch) }); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -96,3 +96,67 @@ func TestNotify(t *testing.T) {
 		}
 	})
 }
+
+// TestDigestGoesOutInParts: a digest is its message and its charts, each
+// paced as a message and remembered once Telegram has it, so whatever
+// brings its job back (a snooze for the pace, a 429 on a photo, a
+// retry) sends only what is missing, never the digest twice.
+func TestDigestGoesOutInParts(t *testing.T) {
+	w := newWorld(t)
+	w.link("somchai", 7100)
+	somchai, _ := w.db.UserByID(w.ctx, w.users["somchai"].ID)
+	niran := w.users["niran"]
+	lead := w.lead("Somsak", "somsak@siam.example")
+	if _, err := w.svc.Claim(w.ctx, niran, lead); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Qualify(w.ctx, niran, lead, core.QualifyInput{}); err != nil {
+		t.Fatal(err)
+	}
+	digest := core.Notice{Kind: core.NoticeDigest, UserID: somchai.ID, Date: "2026-11-02", Key: "digest:somchai:2026-11-02"}
+	reply, err := w.conv.NoticeReply(w.ctx, digest)
+	if err != nil || len(reply.Charts) == 0 {
+		t.Fatalf("no charts to send: %d, %v", len(reply.Charts), err)
+	}
+	w.api.take()
+	w.api.LimitMethod("sendPhoto", 1)
+	var calls []call
+	for try := 0; ; try++ {
+		if try > 10 {
+			t.Fatalf("not delivered in 10 tries: %v", names(calls))
+		}
+		err := w.adapter.Notify(w.ctx, digest)
+		calls = append(calls, w.api.take()...)
+		if err == nil {
+			break
+		}
+		var snooze *river.JobSnoozeError
+		if !errors.As(err, &snooze) {
+			t.Fatalf("try %d: %v", try, err)
+		}
+		w.clock.add(snooze.Duration)
+	}
+	// The message, a photo paced to the next second and refused once
+	// (429), sent again, then each other photo a second apart.
+	want := []string{"sendMessage", "sendPhoto", "sendPhoto"}
+	for range reply.Charts[1:] {
+		want = append(want, "sendPhoto")
+	}
+	if got := names(calls); !slices.Equal(got, want) {
+		t.Fatalf("calls %v, want %v", got, want)
+	}
+	for i, ch := range reply.Charts {
+		if p := calls[2+i].Params["photo"]; !strings.HasPrefix(p, ch.Name+":") {
+			t.Errorf("photo %d is %.20q, want %s", i, p, ch.Name)
+		}
+	}
+	t.Run("delivered again, it sends nothing", func(t *testing.T) {
+		w.clock.add(time.Minute)
+		if err := w.adapter.Notify(w.ctx, digest); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(w.api.take()); len(got) != 0 {
+			t.Fatalf("sent again: %v", got)
+		}
+	})
+}

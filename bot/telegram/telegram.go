@@ -327,6 +327,18 @@ func (a *Adapter) send(ctx context.Context, chat int64, r bot.Reply) {
 // "@name"; it returns the message id.
 // A 429 comes back as *tg.TooManyRequestsError with its retry_after.
 func (a *Adapter) Send(ctx context.Context, chat any, r bot.Reply) (int, error) {
+	id, err := a.sendText(ctx, chat, r)
+	if err != nil {
+		return 0, err
+	}
+	if len(r.Charts) > 0 {
+		return id, a.sendCharts(ctx, chat, r)
+	}
+	return id, nil
+}
+
+// sendText sends a reply's message, with its buttons, and not its charts.
+func (a *Adapter) sendText(ctx context.Context, chat any, r bot.Reply) (int, error) {
 	kb, kerr := Keyboard(r)
 	if kerr != nil {
 		a.log.Error("telegram buttons left out", "err", kerr)
@@ -339,9 +351,6 @@ func (a *Adapter) Send(ctx context.Context, chat any, r bot.Reply) (int, error) 
 	m, err := a.api.SendMessage(ctx, p)
 	if err != nil {
 		return 0, fmt.Errorf("telegram sendMessage to %v: %w", chat, err)
-	}
-	if len(r.Charts) > 0 {
-		return m.ID, a.sendCharts(ctx, chat, r)
 	}
 	return m.ID, nil
 }

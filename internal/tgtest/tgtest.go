@@ -38,7 +38,7 @@ type Server struct {
 	updates   map[string][]update // by token
 	usernames map[string]string   // getMe: token → username
 	blocked   map[string]bool     // chat ids whose sendMessage is refused with 403
-	limited   int
+	limited   map[string]int // method ("" for any) → how many more calls get 429
 	revoked   map[string]bool // tokens refused with 401
 	msg       int
 	wake      chan struct{}
@@ -51,7 +51,7 @@ type update struct {
 
 // New starts a stand-in, closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{updates: map[string][]update{}, usernames: map[string]string{}, blocked: map[string]bool{}, revoked: map[string]bool{},
+	s := &Server{updates: map[string][]update{}, usernames: map[string]string{}, blocked: map[string]bool{}, revoked: map[string]bool{}, limited: map[string]int{},
 		wake: make(chan struct{}, 1)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -67,9 +67,13 @@ func (s *Server) Username(token, name string) {
 }
 
 // Limit answers the next n calls with 429 and retry_after 1.
-func (s *Server) Limit(n int) {
+func (s *Server) Limit(n int) { s.LimitMethod("", n) }
+
+// LimitMethod answers the next n calls of method with 429 and
+// retry_after 1.
+func (s *Server) LimitMethod(method string, n int) {
 	s.mu.Lock()
-	s.limited = n
+	s.limited[method] = n
 	s.mu.Unlock()
 }
 
@@ -135,9 +139,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.calls = append(s.calls, c)
-	limited := s.limited > 0
-	if limited {
-		s.limited--
+	var limited bool
+	for _, m := range []string{"", method} {
+		if s.limited[m] > 0 {
+			s.limited[m]--
+			limited = true
+			break
+		}
 	}
 	blocked := method == "sendMessage" && s.blocked[c.Params["chat_id"]]
 	username := s.usernames[token]
