@@ -38,8 +38,8 @@ type Server struct {
 	updates   map[string][]update // by token
 	usernames map[string]string   // getMe: token → username
 	blocked   map[string]bool     // chat ids whose sendMessage is refused with 403
-	limited   map[string]int // method ("" for any) → how many more calls get 429
-	revoked   map[string]bool // tokens refused with 401
+	limited   map[string]int      // method ("" for any) → how many more calls get 429
+	revoked   map[string]bool     // tokens refused with 401
 	msg       int
 	wake      chan struct{}
 }
