@@ -27,7 +27,9 @@ func (a *Adapter) Channel() string { return core.ChannelSlack }
 // Slack's 429, for its Retry-After. A channel Slack will not post to
 // (channel_not_found, not_in_channel, account_inactive, user_not_found…)
 // or a recipient with no Slack at all is core.ErrUndeliverable; a record
-// gone is core's not-found error.
+// gone is core's not-found error. A notice delivered again is first looked
+// for in the channel (posted); a digest found there gets only the charts
+// it is missing.
 func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	to, err := a.noticeTarget(ctx, n)
 	if err != nil {

@@ -23,7 +23,8 @@ func (a *Adapter) Channel() string { return core.ChannelTelegram }
 // *river.JobSnoozeError, and so does a 429, for its retry_after). A user
 // who blocked the bot (403), a chat Telegram does not know, or a
 // recipient with no Telegram at all is core.ErrUndeliverable; a record
-// gone is core's not-found error.
+// gone is core's not-found error. A notice with charts (a digest) goes out
+// in parts (sendInParts).
 func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	chat, err := a.noticeChat(ctx, n)
 	if err != nil {
