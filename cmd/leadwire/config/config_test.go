@@ -84,12 +84,13 @@ func TestExample(t *testing.T) {
 			t.Errorf("signing_secret = %v", got)
 		}
 	})
-	t.Run("teams get members from both the team and the users", func(t *testing.T) {
+	t.Run("teams get members from the team, the users and the manager", func(t *testing.T) {
 		teams := c.Teams()
 		if len(teams) != 2 || teams[0].Name != "Bangkok" || teams[0].Region != "TH" || teams[1].Region != "PL" {
 			t.Fatalf("teams = %+v", teams)
 		}
-		want := []string{"somchai.prasert@example.com", "nguyen.thi.lan@example.com"}
+		// Dariush manages Bangkok and names no team of his own.
+		want := []string{"dariush.karimi@example.com", "somchai.prasert@example.com", "nguyen.thi.lan@example.com"}
 		if !reflect.DeepEqual(teams[0].Members, want) {
 			t.Errorf("Bangkok members = %v, want %v", teams[0].Members, want)
 		}
@@ -358,6 +359,13 @@ teams:
   - name: Sales
     manager: a@example.com #<
 `, []string{"teams[0].manager", "role rep", "manager or admin"}},
+		{"a manager of two teams who is in none is asked which one", `users:
+  - email: a@example.com #<
+    role: manager
+teams:
+  - {name: Hanoi, manager: a@example.com}
+  - {name: Saigon, manager: a@example.com}
+`, []string{"users[0].team", "manages teams Hanoi and Saigon and is in none", "role admin"}},
 		{"a team member who is not a user is an error", `teams:
   - name: Sales
     members:

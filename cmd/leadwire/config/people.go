@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +112,7 @@ func (c *Config) checkPeople(p *problems) {
 	}
 
 	c.teams = make([]core.TeamDef, 0, len(c.TeamList))
+	managed := map[int][]string{} // users index → the teams they manage
 	for i := range c.TeamList {
 		t := &c.TeamList[i]
 		if t.Name == "" || teamIdx[strings.ToLower(t.Name)] != i {
@@ -129,6 +132,7 @@ func (c *Config) checkPeople(p *problems) {
 				p.errf(path+".manager", "manager %s has role rep (users[%d]); give them role manager or admin", email, ui)
 			default:
 				def.Manager = email
+				managed[ui] = append(managed[ui], t.Name)
 			}
 		}
 		for j, m := range t.Members {
@@ -166,6 +170,19 @@ func (c *Config) checkPeople(p *problems) {
 			}
 		}
 		c.teams = append(c.teams, def)
+	}
+	// A manager in no team belongs to the team they manage: their digest
+	// covers it and they may act on its leads and deals.
+	for _, ui := range slices.Sorted(maps.Keys(managed)) {
+		u, teams := &c.users[ui], managed[ui]
+		switch {
+		case u.Team != "" || u.Role != core.RoleManager:
+		case len(teams) == 1:
+			u.Team = teams[0]
+		default:
+			p.errf(fmt.Sprintf("users[%d].team", ui), "%s manages teams %s and is in none; set team to the one their digest and rights cover, or give them role admin to see every team",
+				u.Email, strings.Join(teams, " and "))
+		}
 	}
 	// Members in users order, after every team had its say.
 	for ti := range c.teams {
