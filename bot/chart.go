@@ -28,17 +28,20 @@ func DigestCharts(d *core.Digest) ([]Chart, error) {
 		}
 		out = append(out, Chart{Name: "forecast.png", Title: "Forecast " + fc.Month + " against target", PNG: png})
 	}
-	var names []string
-	var values []float64
-	for _, st := range d.Funnel {
-		if st.Kind == core.StageLost {
+	for i, f := range d.Funnels {
+		var names []string
+		var values []float64
+		for _, st := range f.Stages {
+			if st.Kind == core.StageLost {
+				continue
+			}
+			names = append(names, st.Stage)
+			values = append(values, float64(st.Reached))
+		}
+		if !slicesAny(values) {
 			continue
 		}
-		names = append(names, st.Stage)
-		values = append(values, float64(st.Reached))
-	}
-	if slicesAny(values) {
-		title := "Funnel: " + FunnelCohort(d) + " that got this far"
+		title := funnelTitle(d, f) + ": " + FunnelCohort(d) + " that got this far"
 		if !slices.ContainsFunc(names, func(n string) bool { return !drawable(n) }) {
 			// The chart's font draws the names as they are.
 		} else {
@@ -53,9 +56,13 @@ func DigestCharts(d *core.Digest) ([]Chart, error) {
 		}
 		png, err := funnelChart(names, values)
 		if err != nil {
-			return nil, fmt.Errorf("funnel chart: %w", err)
+			return nil, fmt.Errorf("funnel chart %s: %w", f.Pipeline, err)
 		}
-		out = append(out, Chart{Name: "funnel.png", Title: title, PNG: png})
+		name := "funnel.png" // the default pipeline's, or the only one's
+		if i > 0 {
+			name = fmt.Sprintf("funnel-%d.png", i+1)
+		}
+		out = append(out, Chart{Name: name, Title: title, PNG: png})
 	}
 	return out, nil
 }

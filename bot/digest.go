@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,15 @@ func digestZone(d *core.Digest) *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// funnelTitle is "Funnel", or "Funnel (Renewals)" when the digest has a
+// funnel for more than one pipeline.
+func funnelTitle(d *core.Digest, f core.PipelineFunnel) string {
+	if len(d.Funnels) > 1 {
+		return "Funnel (" + f.Pipeline + ")"
+	}
+	return "Funnel"
 }
 
 // FunnelCohort says which deals the funnel counts: "deals opened since
@@ -97,8 +107,13 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	pipe := Card{Title: "Pipeline now"}
 	if p := d.Pipeline; p != nil {
 		pipe.Status = fmt.Sprintf("%d open deals · %s · weighted %s", p.Deals, p.Value, p.Weighted)
+		several := slices.ContainsFunc(p.Stages, func(st core.PipelineStage) bool { return st.Pipeline != p.Stages[0].Pipeline })
 		for _, st := range p.Stages {
-			pipe.Fields = append(pipe.Fields, Field{fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability), fmt.Sprintf("%d · %s", st.Deals, st.Value)})
+			name := fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability)
+			if several {
+				name = st.Pipeline + " · " + name
+			}
+			pipe.Fields = append(pipe.Fields, Field{name, fmt.Sprintf("%d · %s", st.Deals, st.Value)})
 		}
 	}
 
@@ -128,18 +143,20 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	}
 	cards = append(cards, reps)
 
-	funnel := Card{Title: "Funnel", Status: FunnelCohort(d) + ": how many got this far · went further"}
-	for _, st := range d.Funnel {
-		if st.Kind == core.StageLost {
-			continue
+	for _, f := range d.Funnels {
+		funnel := Card{Title: funnelTitle(d, f), Status: FunnelCohort(d) + ": how many got this far · went further"}
+		for _, st := range f.Stages {
+			if st.Kind == core.StageLost {
+				continue
+			}
+			value := fmt.Sprint(st.Reached)
+			if st.Kind == core.StageOpen && st.Reached > 0 {
+				value += " · " + percent(st.Conversion)
+			}
+			funnel.Fields = append(funnel.Fields, Field{st.Stage, value})
 		}
-		value := fmt.Sprint(st.Reached)
-		if st.Kind == core.StageOpen && st.Reached > 0 {
-			value += " · " + percent(st.Conversion)
-		}
-		funnel.Fields = append(funnel.Fields, Field{st.Stage, value})
+		cards = append(cards, funnel)
 	}
-	cards = append(cards, funnel)
 	rep.Cards = cards
 
 	more := func(cut bool) string {

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"image/png"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,52 @@ func TestDigestReply(t *testing.T) {
 
 var coreDigestEmpty = core.Digest{Day: "2026-11-12", TimeZone: "UTC"}
 
+// TestDigestWithSeveralPipelines: stages of two pipelines are not mixed
+// up: the pipeline card names each stage's pipeline, and each pipeline
+// with deals has a funnel and a chart of its own.
+func TestDigestWithSeveralPipelines(t *testing.T) {
+	c := newChat(t, storagetest.SQLite(t))
+	digestFortnight(t, c)
+	err := c.svc.Store().Update(c.ctx, func(tx core.Tx) error {
+		return tx.SavePipeline(c.ctx, &core.Pipeline{Name: "Renewals", Stages: []core.Stage{
+			{Name: "Up for renewal", Position: 1, Probability: 60, Kind: core.StageOpen},
+			{Name: "Won", Position: 2, Probability: 100, Kind: core.StageWon},
+			{Name: "Lost", Position: 3, Kind: core.StageLost}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.clock.set(time.Date(2026, 11, 12, 4, 0, 0, 0, time.UTC))
+	id := c.lead("Bangkok", "Kasem", "kasem@siam.example", "Siam Renew")
+	if _, err := c.svc.Qualify(c.ctx, c.users["niran"], id, core.QualifyInput{Pipeline: "Renewals", Value: core.Money{Amount: 500000, Currency: "EUR"}}); err != nil {
+		t.Fatal(err)
+	}
+	c.clock.set(time.Date(2026, 11, 13, 2, 0, 0, 0, time.UTC))
+	rep, err := c.conv.DigestReply(c.ctx, c.users["somchai"].ID, "2026-11-12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := console.Render(rep)
+	for _, want := range []string{"Funnel (Sales)", "Funnel (Renewals)", "Renewals · Up for renewal (60%)", "Sales · Proposal (60%)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+	if n := len(regexp.MustCompile(`(?m)^│ Won +\d+$`).FindAllString(text, -1)); n != 2 {
+		t.Errorf("want a Won in each funnel:\n%s", text)
+	}
+	var names, titles []string
+	for _, ch := range rep.Charts {
+		names, titles = append(names, ch.Name), append(titles, ch.Title)
+	}
+	if got := strings.Join(names, " "); got != "forecast.png funnel.png funnel-2.png" {
+		t.Fatalf("charts %q", got)
+	}
+	if !strings.HasPrefix(titles[1], "Funnel (Sales): deals opened since") || !strings.HasPrefix(titles[2], "Funnel (Renewals): deals opened since") {
+		t.Errorf("titles %q", titles)
+	}
+}
+
 func TestDigestTitle(t *testing.T) {
 	tehran := "Asia/Tehran"
 	cases := []struct {
@@ -118,8 +165,8 @@ func TestChartsNameStagesTheFontCannotDraw(t *testing.T) {
 			t.Errorf("drawable(%q) = %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	d := core.Digest{Day: "2026-11-12", TimeZone: "Asia/Bangkok", FunnelFrom: time.Date(2026, 8, 14, 17, 0, 0, 0, time.UTC), Funnel: []core.StageMetric{
-		{Stage: "ติดต่อแล้ว", Reached: 10}, {Stage: "เสนอราคา", Reached: 4}, {Stage: "Won", Kind: core.StageWon, Reached: 2}}}
+	d := core.Digest{Day: "2026-11-12", TimeZone: "Asia/Bangkok", FunnelFrom: time.Date(2026, 8, 14, 17, 0, 0, 0, time.UTC), Funnels: []core.PipelineFunnel{{Pipeline: "Sales", Stages: []core.StageMetric{
+		{Stage: "ติดต่อแล้ว", Reached: 10}, {Stage: "เสนอราคา", Reached: 4}, {Stage: "Won", Kind: core.StageWon, Reached: 2}}}}}
 	charts, err := bot.DigestCharts(&d)
 	if err != nil || len(charts) != 1 {
 		t.Fatalf("charts %d, %v", len(charts), err)

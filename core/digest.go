@@ -40,14 +40,47 @@ type Digest struct {
 	MoreRotting bool
 	Overdue     []DigestOverdue // overdue tasks by rep now
 	Reps        []RepMetric     // new leads, won, value and win rate within the window
-	// Funnel is how far the deals opened since FunnelFrom (FunnelDays
+	// Funnels is how far the deals opened since FunnelFrom (FunnelDays
 	// local days before the end of the window) got: Reached and
-	// Conversion per stage. A recent cohort, so that this quarter's
-	// selling shows rather than every deal ever.
-	Funnel     []StageMetric
+	// Conversion per stage, a funnel per pipeline. A recent cohort, so
+	// that this quarter's selling shows rather than every deal ever. The
+	// default pipeline comes first and always; another only when some of
+	// the cohort is in it.
+	Funnels    []PipelineFunnel
 	FunnelFrom time.Time
 
 	Warnings []string
+}
+
+// PipelineFunnel is the funnel of one pipeline's stages.
+type PipelineFunnel struct {
+	Pipeline string
+	Stages   []StageMetric
+}
+
+// funnels splits stage metrics by pipeline: the default pipeline first,
+// then the others the deals are in, in the pipelines' order.
+func funnels(pipelines []Pipeline, stages []StageMetric) []PipelineFunnel {
+	var out []PipelineFunnel
+	for _, first := range []bool{true, false} {
+		for _, p := range pipelines {
+			if p.IsDefault != first {
+				continue
+			}
+			f := PipelineFunnel{Pipeline: p.Name}
+			used := false
+			for _, st := range stages {
+				if st.Pipeline == p.ID {
+					f.Stages = append(f.Stages, st)
+					used = used || st.Entered > 0 || st.Reached > 0
+				}
+			}
+			if p.IsDefault || used {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // DigestMove is how many deals entered a stage within the window.
@@ -189,7 +222,7 @@ func (s *Service) BuildDigest(ctx context.Context, managerID int64, day string) 
 		return nil, fmt.Errorf("digest funnel: %w", err)
 	}
 	funnel := s.buildMetrics(stages)
-	d.Funnel = funnel.Stages
+	d.Funnels = funnels(pipelines, funnel.Stages)
 	r, err := s.Review(ctx, u, 10)
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)

@@ -100,8 +100,10 @@ func digestSummary(d *core.Digest) string {
 	for _, r := range d.Reps {
 		p("rep %s: new %d, won %d, %s, win rate %.2f", r.Name, r.Leads, r.Won, r.WonValue, r.WinRate)
 	}
-	for _, s := range d.Funnel {
-		p("funnel %s: reached %d, conversion %.2f", s.Stage, s.Reached, s.Conversion)
+	for _, f := range d.Funnels {
+		for _, s := range f.Stages {
+			p("funnel %s %s: reached %d, conversion %.2f", f.Pipeline, s.Stage, s.Reached, s.Conversion)
+		}
 	}
 	for _, w := range d.Warnings {
 		p("warning %s", w)
@@ -153,6 +155,16 @@ func TestBuildDigest(t *testing.T) {
 				t.Errorf("loner: %s", digestSummary(d))
 			}
 		})
+		// reached is how many deals got to each pipeline/stage.
+		reached := func(d *core.Digest) map[string]int64 {
+			m := map[string]int64{}
+			for _, f := range d.Funnels {
+				for _, s := range f.Stages {
+					m[f.Pipeline+"/"+s.Stage] = s.Reached
+				}
+			}
+			return m
+		}
 		t.Run("the funnel counts the deals of the last 90 days", func(t *testing.T) {
 			now := f.clock.now
 			f.clock.now = time.Date(2026, 6, 1, 4, 0, 0, 0, time.UTC)
@@ -164,13 +176,6 @@ func TestBuildDigest(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.clock.now = now
-			reached := func(d *core.Digest) map[string]int64 {
-				m := map[string]int64{}
-				for _, s := range d.Funnel {
-					m[s.Stage] = s.Reached
-				}
-				return m
-			}
 			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
 			if err != nil {
 				t.Fatal(err)
@@ -179,15 +184,50 @@ func TestBuildDigest(t *testing.T) {
 			if from := d.FunnelFrom.Format(time.RFC3339); from != "2026-08-05T17:00:00Z" {
 				t.Errorf("funnel from %s", from)
 			}
-			if r := reached(d); r["Prospecting"] != 3 || r["Won"] != 1 {
+			if len(d.Funnels) != 1 || d.Funnels[0].Pipeline != "Sales" {
+				t.Fatalf("funnels %+v", d.Funnels)
+			}
+			if r := reached(d); r["Sales/Prospecting"] != 3 || r["Sales/Won"] != 1 {
 				t.Errorf("November's funnel %v: June's deal counted", r)
 			}
 			d, err = f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-06-01")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := reached(d); r["Prospecting"] != 1 || r["Won"] != 1 {
+			if r := reached(d); r["Sales/Prospecting"] != 1 || r["Sales/Won"] != 1 {
 				t.Errorf("June's funnel %v: want June's deal only", r)
+			}
+		})
+		t.Run("a second pipeline has a funnel of its own once deals are in it", func(t *testing.T) {
+			err := f.db.Update(f.ctx, func(tx core.Tx) error {
+				return tx.SavePipeline(f.ctx, &core.Pipeline{Name: "Renewals", Stages: []core.Stage{
+					{Name: "Up for renewal", Position: 1, Probability: 60, Kind: core.StageOpen},
+					{Name: "Won", Position: 2, Probability: 100, Kind: core.StageWon},
+					{Name: "Lost", Position: 3, Kind: core.StageLost}}})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Funnels) != 1 {
+				t.Fatalf("an empty pipeline has a funnel: %+v", d.Funnels)
+			}
+			if _, err := f.svc.Qualify(f.ctx, f.repA, f.newLead(t, "Bangkok", "renew@g.th"), core.QualifyInput{Pipeline: "Renewals"}); err != nil {
+				t.Fatal(err)
+			}
+			// The digest of the day the deal was opened, in Bangkok.
+			today := f.clock.now.In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+			if d, err = f.svc.BuildDigest(f.ctx, f.mgr.ID, today); err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Funnels) != 2 || d.Funnels[0].Pipeline != "Sales" || d.Funnels[1].Pipeline != "Renewals" {
+				t.Fatalf("funnels %+v", d.Funnels)
+			}
+			if r := reached(d); r["Renewals/Up for renewal"] != 1 || r["Renewals/Won"] != 0 || r["Sales/Prospecting"] == 0 {
+				t.Errorf("funnels %v", r)
 			}
 		})
 		t.Run("a bad day is refused", func(t *testing.T) {
