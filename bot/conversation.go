@@ -233,6 +233,14 @@ func ago(t, now time.Time) string {
 	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 }
 
+// count says how many of a thing there are: "1 open deal", "3 open deals".
+func count[N int | int64](n N, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
 // clip shortens s to n runes, with an ellipsis.
 func clip(s string, n int) string {
 	s = strings.TrimSpace(s)

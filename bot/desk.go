@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,21 +57,11 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 	if err != nil {
 		return c.fail(err)
 	}
-	card := Card{Title: "Your pipeline", Status: fmt.Sprintf("%d open deals · %s · weighted %s", sum.Deals, sum.Value, sum.Weighted)}
+	card := Card{Title: "Your pipeline", Status: fmt.Sprintf("%s · %s · weighted %s", count(sum.Deals, "open deal"), sum.Value, sum.Weighted)}
 	if mode == "team" {
 		card.Title = "Your team's pipeline"
 	}
-	pipelines := map[string]bool{}
-	for _, st := range sum.Stages {
-		pipelines[st.Pipeline] = true
-	}
-	for _, st := range sum.Stages {
-		label := fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability)
-		if len(pipelines) > 1 {
-			label = st.Pipeline + " / " + label
-		}
-		card.Fields = append(card.Fields, Field{label, fmt.Sprintf("%d · %s", st.Deals, st.Value)})
-	}
+	card.Fields = pipelineFields(sum)
 	card.Note = strings.Join(sum.Warnings, "; ")
 	return shown("", card)
 }
@@ -163,7 +154,7 @@ func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
 		if month == "" {
 			month = "no close date"
 		}
-		card.Fields = append(card.Fields, Field{month, fmt.Sprintf("%d deals · %s · weighted %s", fm.Deals, fm.Value, fm.Weighted)})
+		card.Fields = append(card.Fields, Field{month, fmt.Sprintf("%s · %s · weighted %s", count(fm.Deals, "deal"), fm.Value, fm.Weighted)})
 	}
 	card.Note = strings.Join(fc.Warnings, "; ")
 	return shown("", card)
@@ -221,4 +212,19 @@ func (c *Conversation) link(ctx context.Context, r *request) Reply {
 	}
 	return Reply{Tone: ToneGood, Ephemeral: true, Text: "Send the leadwire Telegram bot: /start " + code +
 		" within 15 minutes. The code works once."}
+}
+
+// pipelineFields lists open deals and value by stage, each stage named
+// with its pipeline ("Renewals / Quote sent (80%)") when there are several.
+func pipelineFields(sum *core.PipelineSummary) []Field {
+	several := slices.ContainsFunc(sum.Stages, func(st core.PipelineStage) bool { return st.Pipeline != sum.Stages[0].Pipeline })
+	var fields []Field
+	for _, st := range sum.Stages {
+		label := fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability)
+		if several {
+			label = st.Pipeline + " / " + label
+		}
+		fields = append(fields, Field{label, fmt.Sprintf("%d · %s", st.Deals, st.Value)})
+	}
+	return fields
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -106,15 +105,8 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 
 	pipe := Card{Title: "Pipeline now"}
 	if p := d.Pipeline; p != nil {
-		pipe.Status = fmt.Sprintf("%d open deals · %s · weighted %s", p.Deals, p.Value, p.Weighted)
-		several := slices.ContainsFunc(p.Stages, func(st core.PipelineStage) bool { return st.Pipeline != p.Stages[0].Pipeline })
-		for _, st := range p.Stages {
-			name := fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability)
-			if several {
-				name = st.Pipeline + " · " + name
-			}
-			pipe.Fields = append(pipe.Fields, Field{name, fmt.Sprintf("%d · %s", st.Deals, st.Value)})
-		}
+		pipe.Status = fmt.Sprintf("%s · %s · weighted %s", count(p.Deals, "open deal"), p.Value, p.Weighted)
+		pipe.Fields = pipelineFields(p)
 	}
 
 	cards := []Card{leads, deals, pipe}

@@ -110,7 +110,7 @@ func TestDigestWithSeveralPipelines(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := console.Render(rep)
-	for _, want := range []string{"Funnel (Sales)", "Funnel (Renewals)", "Renewals · Up for renewal (60%)", "Sales · Proposal (60%)"} {
+	for _, want := range []string{"Funnel (Sales)", "Funnel (Renewals)", "Renewals / Up for renewal (60%)", "Sales / Proposal (60%)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %q in\n%s", want, text)
 		}

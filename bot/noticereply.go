@@ -56,7 +56,7 @@ func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply,
 		return Reply{}, fmt.Errorf("rotting notice: %w", err)
 	}
 	days := int(r.now.Sub(lastTouch(d)).Hours() / 24)
-	text := fmt.Sprintf("%s %s: no activity for %d days", d.Ref(), d.Title, days)
+	text := fmt.Sprintf("%s %s: no activity for %s", d.Ref(), d.Title, count(days, "day"))
 	if n.Text != "" {
 		text += "; " + n.Text
 	}
