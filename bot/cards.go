@@ -122,7 +122,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 			}
 		}
 		if stage != nil && stage.RotDays > 0 && r.now.Sub(lastTouch(d)) > stage.RotLimit() {
-			card.Status += " · rotting (no activity for "+count(int(r.now.Sub(lastTouch(d)).Hours()/24), "day")+")"
+			card.Status += " · rotting (no activity for " + count(int(r.now.Sub(lastTouch(d)).Hours()/24), "day") + ")"
 			card.Tone = ToneWarn
 		}
 	}
