@@ -36,7 +36,45 @@ type memIMAP struct {
 
 	mu  sync.Mutex
 	srv *imapserver.Server
-	ln  net.Listener
+	ln  *trackedListener
+}
+
+// trackedListener remembers every connection it hands out, so stop can
+// close them all itself: a connection the server accepted but had not yet
+// registered when it was closed would otherwise live on, serving a client
+// that then never sees the server go away.
+type trackedListener struct {
+	net.Listener
+	mu     sync.Mutex
+	conns  []net.Conn
+	closed bool
+}
+
+func (l *trackedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		c.Close()
+		return nil, net.ErrClosed
+	}
+	l.conns = append(l.conns, c)
+	return c, nil
+}
+
+// closeAll closes the listener and every connection accepted through it.
+func (l *trackedListener) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+	l.Listener.Close()
+	for _, c := range l.conns {
+		c.Close()
+	}
+	l.conns = nil
 }
 
 const (
@@ -88,21 +126,24 @@ func (m *memIMAP) start(addr string) {
 		opts.TLSConfig = m.tls
 	}
 	srv := imapserver.New(opts)
-	m.srv, m.ln = srv, ln
+	tracked := &trackedListener{Listener: ln}
+	m.srv, m.ln = srv, tracked
 	m.mu.Unlock()
-	go srv.Serve(ln)
+	go srv.Serve(tracked)
 }
 
-// stop closes the listener and every connection. The listener is closed
-// here as well: a server closed before its Serve goroutine has begun
-// returns from Serve without closing it, and the port would go on
-// accepting connections that never get a greeting.
+// stop closes the listener and every connection. Both are closed here as
+// well as by the server: a server closed before its Serve goroutine has
+// begun returns from Serve without closing the listener (the port would go
+// on accepting connections that never get a greeting), and a connection
+// accepted just before Close may not be known to the server yet (the
+// client would go on idling, never seeing an error).
 func (m *memIMAP) stop() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.srv != nil {
 		m.srv.Close()
-		m.ln.Close()
+		m.ln.closeAll()
 		m.srv = nil
 	}
 }
