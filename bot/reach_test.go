@@ -86,7 +86,8 @@ func TestWhoIsInNoTeamSeesOnlyTheirOwn(t *testing.T) {
 			{"no team's tasks", "mira", "tasks", []string{"No open tasks"}, others},
 			{"no team's review", "mira", "review", nil, others},
 			{"no team's pipeline", "mira", "pipeline team", nil, append([]string{"open deal ·"}, others...)},
-			{"no team's stats", "mira", "stats", []string{"0 open · 0 won"}, others},
+			{"no team's stats", "mira", "stats", []string{"Stats: you, all time", "0 open · 0 won"}, append([]string{"team"}, others...)},
+			{"and no team stats", "mira", "stats team", []string{"not in a team"}, others},
 			{"no team's forecast", "mira", "forecast", []string{"Weighted pipeline  0.00 EUR"}, others},
 			{"no other users to assign to", "mira", "assign L3 s", nil, []string{"somchai@example.com", "niran@example.com"}},
 
@@ -95,6 +96,36 @@ func TestWhoIsInNoTeamSeesOnlyTheirOwn(t *testing.T) {
 			{"but not Bangkok's by email", "zofia", "find anna@siam.co.th", []string{"Nobody matches"}, []string{"D2", "Srisuk"}},
 			{"a Bangkok rep finds Bangkok's", "pim", "find anna", []string{"anna@siam.co.th"}, []string{"anna@kowalska.pl", "600123456", "D1"}},
 			{"a Bangkok rep does not find Warsaw's by phone", "pim", "find 48600123456", []string{"Nobody matches"}, []string{"anna@kowalska.pl", "D1"}},
+		})
+	})
+}
+
+// A rep asking for the team's stats gets the team's totals, named as the
+// team's, without how each colleague is doing; the manager gets those too.
+func TestARepSeesTheTeamsStats(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		c.addUser("lone", core.UserDef{Email: "lone@example.com", Name: "Lone Ranger"})
+		c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
+		c.lead("Bangkok", "Malee Jaidee", "malee@foods.co.th", "Siam Foods")
+		c.lead("Warsaw", "Anna Nowak", "anna@polimex.pl", "Polimex")
+		c.run(t, []step{
+			{"Niran wins a deal", "niran", "claim L1", nil, nil},
+			{"worth 1000 euros", "niran", "qualify L1 1000 EUR", []string{"D1"}, nil},
+			{"won", "niran", "won D1", []string{"D1 won"}, nil},
+			{"Pim has one open", "pim", "claim L2", nil, nil},
+			{"worth 2000 euros", "pim", "qualify L2 2000 EUR", []string{"D2"}, nil},
+			{"Zofia has one open in Warsaw", "zofia", "claim L3", nil, nil},
+			{"worth 5000 euros", "zofia", "qualify L3 5000 EUR", []string{"D3"}, nil},
+
+			{"a rep's stats are their own", "niran", "stats", []string{"Stats: you, all time", "0 open · 1 won · 0 lost", "Open value     0.00 EUR"}, nil},
+			{"a rep's team stats are the team's", "niran", "stats team", []string{"Stats: team Bangkok, all time", "1 open · 1 won · 0 lost · win rate 100%", "Won value      1,000.00 EUR", "Open value     2,000.00 EUR"}, []string{"Pim Jaidee", "5,000.00"}},
+			{"and so for a month", "pim", "stats team month", []string{"Stats: team Bangkok, November 2026", "1 open · 1 won"}, []string{"Niran Srisuk", "5,000.00"}},
+			{"a rep of the other team sees theirs", "zofia", "stats team", []string{"Stats: team Warsaw, all time", "1 open · 0 won", "Open value     5,000.00 EUR"}, []string{"2,000.00", "Niran"}},
+			{"the manager sees the team's with each rep", "somchai", "stats team", []string{"Stats: team Bangkok, all time", "1 open · 1 won", "Niran Srisuk", "Pim Jaidee"}, []string{"5,000.00"}},
+			{"the manager's own", "somchai", "stats me", []string{"Stats: you, all time", "0 open · 0 won"}, nil},
+			{"the admin sees every team", "ada", "stats", []string{"Stats: every team, all time", "2 open · 1 won"}, nil},
+			{"a rep in no team is told there is no team", "lone", "stats team", []string{"You are not in a team, so there are no team figures to show; yours are under: stats me"}, []string{"Stats:"}},
 		})
 	})
 }

@@ -669,3 +669,42 @@ func TestNoTeamIsNeverEveryTeam(t *testing.T) {
 		})
 	})
 }
+
+// A rep who asks for their team's numbers gets the team's totals, with
+// their own line alone by rep; asking for another team gives their own.
+func TestARepSeesTheTeamsTotals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		for _, d := range []struct {
+			rep   *core.User
+			team  string
+			email string
+		}{{f.repA, "Bangkok", "a@x.th"}, {f.repB, "Bangkok", "b@x.th"}, {f.repW, "Warsaw", "w@x.pl"}} {
+			if _, err := f.svc.Qualify(f.ctx, d.rep, f.newLead(t, d.team, d.email), core.QualifyInput{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bangkok := f.repA.TeamID
+		cases := []struct {
+			name   string
+			filter core.StatsFilter
+			open   int64
+			byRep  int
+		}{
+			{"own numbers by default", core.StatsFilter{}, 1, 1},
+			{"the team's totals when asking for the team", core.StatsFilter{TeamID: bangkok}, 2, 1},
+			{"own numbers when asking for another team", core.StatsFilter{TeamID: f.repW.TeamID}, 0, 0},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				m, err := f.svc.Metrics(f.ctx, f.repA, c.filter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Open != c.open || len(m.ByRep) != c.byRep || (c.byRep == 1 && m.ByRep[0].UserID != f.repA.ID) {
+					t.Fatalf("open %d, by rep %+v; want %d open and %d line(s), the rep's own", m.Open, m.ByRep, c.open, c.byRep)
+				}
+			})
+		}
+	})
+}
