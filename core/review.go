@@ -92,6 +92,8 @@ func (s *Service) PipelineSummary(ctx context.Context, actor *User, team bool) (
 			f = StatsFilter{}
 		case actor.Role == RoleManager && actor.TeamID != 0:
 			f = StatsFilter{TeamID: actor.TeamID}
+		case actor.TeamID == 0:
+			return nil, Errorf(KindForbidden, "you are not in a team, so there is no team pipeline; yours is: pipeline")
 		default:
 			return nil, Errorf(KindForbidden, "the team's pipeline is for its manager; yours is: pipeline")
 		}
