@@ -139,7 +139,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	}
 	if tasks, err := store.ListTasks(ctx, core.TaskFilter{DealID: d.ID, OpenOnly: true, Limit: 1}); err == nil && len(tasks) > 0 {
 		t := tasks[0]
-		card.Fields = append(card.Fields, Field{"Next task", fmt.Sprintf("T%d %s · %s", t.ID, r.at(due(t)), t.Title)})
+		card.Fields = append(card.Fields, Field{"Next task", fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
 	}
 	if acts, err := store.ListActivities(ctx, core.ActivityFilter{DealID: d.ID, Limit: 1}); err == nil && len(acts) > 0 {
 		a := acts[0]
@@ -188,14 +188,6 @@ func closeDate(t time.Time) string {
 	return t.UTC().Format("Mon 2 Jan 2006")
 }
 
-// due is when a task is due again: its snooze, if later.
-func due(t core.Task) time.Time {
-	if t.SnoozedUntil.After(t.DueAt) {
-		return t.SnoozedUntil
-	}
-	return t.DueAt
-}
-
 // dealItem is a deal's line in a list.
 func (r *request) dealItem(ctx context.Context, d *core.Deal) Item {
 	text := fmt.Sprintf("%s · %s · %s", d.Title, r.stageName(ctx, d), d.Value)
@@ -236,12 +228,12 @@ func (r *request) leadItem(ctx context.Context, l *core.Lead) Item {
 // taskItem is a task's line in a list, with Done and Snooze buttons.
 func (r *request) taskItem(ctx context.Context, t core.Task) Item {
 	ref := fmt.Sprintf("T%d", t.ID)
-	when := r.at(due(t))
+	when := r.at(t.Due())
 	it := Item{Ref: ref, Text: when + " · " + t.Title}
 	switch {
 	case t.Done:
 		it.Text, it.Tone = "done · "+t.Title, ToneGood
-	case due(t).Before(r.now):
+	case t.Due().Before(r.now):
 		it.Text, it.Tone = when+" (overdue) · "+t.Title, ToneWarn
 	}
 	switch {

@@ -68,7 +68,7 @@ func TestManagersAndAdmins(t *testing.T) {
 			{"deals in a stage", "somchai", "deals prosp", []string{"Deals in Prospecting", "D1"}, nil},
 			{"the team's pipeline", "somchai", "pipeline team", []string{"Your team's pipeline", "1 open deal · 9,000.00 EUR · weighted 900.00 EUR"}, nil},
 			{"a rep has no team pipeline", "pim", "pipeline team", []string{"the team's pipeline is for its manager"}, nil},
-			{"team stats by rep", "somchai", "stats team month", []string{"Stats: your team, November 2026", "1 open"}, nil},
+			{"team stats by rep", "somchai", "stats team month", []string{"Stats: team Bangkok, November 2026", "1 open"}, nil},
 			{"the forecast against the team's target", "somchai", "forecast", []string{"Forecast 2026-11", "Target             50,000.00 EUR", "behind by"}, nil},
 			{"an admin sees every team's lead", "ada", "lead L4", []string{"Anna Nowak (Polimex)", "Team      Warsaw", "[1] Claim", "[2] Assign next rep"}, nil},
 			{"and assigns it round-robin", "ada", "2", []string{"L4 assigned to Zofia Łukasiewicz."}, nil},

@@ -67,16 +67,19 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 }
 
 // stats shows the numbers of the asker (me) or their team, over all time
-// or a month ("month" is this one).
+// or a month ("month" is this one). By default a rep and anyone in no team
+// see their own, a manager the team's, an admin every team's. A rep asking
+// for the team sees the team's totals; someone in no team has no team
+// figures and is told so. The title names what the figures cover.
 func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	f := core.StatsFilter{}
-	who, period := "", "all time"
+	scope, period := "", "all time"
 	for _, w := range r.args.words {
 		switch w = strings.ToLower(w); {
 		case w == "me" || w == "mine" || w == "my":
-			f.OwnerID, who = r.user.ID, "you"
+			scope = "me"
 		case w == "team":
-			who = "your team"
+			scope = "team"
 		case w == "month":
 			y, m, _ := r.now.In(r.loc).Date()
 			f.From = time.Date(y, m, 1, 0, 0, 0, 0, r.loc)
@@ -92,8 +95,32 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 		f.To = f.From.AddDate(0, 1, 0)
 		period = f.From.Format("January 2006")
 	}
-	if who == "" {
-		who = map[core.Role]string{core.RoleRep: "you", core.RoleManager: "your team", core.RoleAdmin: "everyone"}[r.user.Role]
+	u := r.user
+	if scope == "" {
+		switch {
+		case u.Role == core.RoleAdmin:
+			scope = "all"
+		case u.Role == core.RoleManager && u.TeamID != 0:
+			scope = "team"
+		default:
+			scope = "me"
+		}
+	}
+	who := "you"
+	switch {
+	case scope == "me":
+		f.OwnerID = u.ID
+	case scope == "all":
+		who = "every team"
+	case u.TeamID != 0:
+		f.TeamID, who = u.TeamID, "your team"
+		if t, err := c.svc.Store().TeamByID(ctx, u.TeamID); err == nil {
+			who = "team " + t.Name
+		}
+	case u.Role == core.RoleAdmin:
+		who = "every team"
+	default:
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: "You are not in a team, so there are no team figures to show; yours are under: " + c.cmd("stats me")}
 	}
 	m, err := c.svc.Metrics(ctx, r.user, f)
 	if err != nil {
@@ -107,7 +134,7 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	if m.Bottleneck != "" {
 		card.Fields = append(card.Fields, Field{"Slowest stage", m.Bottleneck})
 	}
-	if f.OwnerID == 0 && r.user.Role != core.RoleRep {
+	if f.OwnerID == 0 && u.Role != core.RoleRep {
 		for i, rep := range m.ByRep {
 			if i == 5 {
 				break

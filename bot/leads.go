@@ -18,7 +18,7 @@ func (c *Conversation) leads(ctx context.Context, r *request) Reply {
 	if !ok {
 		return c.usage(c.byName["leads"])
 	}
-	if mode != "mine" && r.user.Role != core.RoleAdmin && r.user.TeamID == 0 {
+	if (mode == "new" || mode == "unclaimed") && r.user.Role != core.RoleAdmin && r.user.TeamID == 0 {
 		return Reply{Tone: ToneWarn, Ephemeral: true, Text: "You are not in a team, so there are no team leads to show; yours are under: " + c.cmd("leads")}
 	}
 	limit := c.opts.Limit + 1
@@ -146,13 +146,18 @@ func (c *Conversation) findUser(ctx context.Context, actor *core.User, who strin
 	if name == "" {
 		return nil, core.Errorf(core.KindInvalid, "assign to whom? usage: %s", c.usageLine(c.byName["assign"]))
 	}
-	f := core.UserFilter{TeamID: actor.TeamID}
-	if actor.Role == core.RoleAdmin {
-		f.TeamID = 0
-	}
-	users, err := store.ListUsers(ctx, f)
-	if err != nil {
-		return nil, err
+	// An admin picks among everyone, anyone else among their team; someone
+	// in no team has nobody but themselves (no team is not every team).
+	users := []core.User{*actor}
+	if actor.Role == core.RoleAdmin || actor.TeamID != 0 {
+		f := core.UserFilter{TeamID: actor.TeamID}
+		if actor.Role == core.RoleAdmin {
+			f.TeamID = 0
+		}
+		var err error
+		if users, err = store.ListUsers(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	var matches []*core.User
 	for i := range users {

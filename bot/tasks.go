@@ -62,21 +62,15 @@ func (c *Conversation) today(ctx context.Context, r *request) Reply {
 }
 
 func (c *Conversation) taskList(ctx context.Context, r *request, before time.Time, list List) Reply {
-	tasks, err := c.svc.Tasks(ctx, r.user, core.TaskFilter{OwnerID: r.user.ID, OpenOnly: true, DueBefore: before, Limit: 4*c.opts.Limit + 1})
+	tasks, err := c.svc.Tasks(ctx, r.user, core.TaskFilter{OwnerID: r.user.ID, OpenOnly: true, DueBefore: before, Limit: c.opts.Limit + 1})
 	if err != nil {
 		return c.fail(err)
 	}
-	n := 0
+	if len(tasks) > c.opts.Limit {
+		tasks, list.More = tasks[:c.opts.Limit], fmt.Sprintf("showing the first %d", c.opts.Limit)
+	}
 	for _, t := range tasks {
-		if !before.IsZero() && !due(t).Before(before) {
-			continue // snoozed past the day
-		}
-		if n == c.opts.Limit {
-			list.More = fmt.Sprintf("showing the first %d", c.opts.Limit)
-			break
-		}
 		list.Items = append(list.Items, r.taskItem(ctx, t))
-		n++
 	}
 	return Reply{Lists: []List{list}, Ephemeral: true}
 }

@@ -58,7 +58,9 @@ type Task struct {
 	RemindedAt time.Time
 }
 
-// Due is when the task is due now: its snooze, when later than DueAt.
+// Due is when the task is due now: its snooze, when later than DueAt. It is
+// the one rule for every list, reminder and overdue mark; storage orders
+// and filters by it too.
 func (t Task) Due() time.Time {
 	if t.SnoozedUntil.After(t.DueAt) {
 		return t.SnoozedUntil
@@ -73,7 +75,7 @@ type TaskFilter struct {
 	DealID    int64
 	LeadID    int64
 	OpenOnly  bool
-	DueBefore time.Time // zero: any
+	DueBefore time.Time // by Task.Due; zero: any
 	Limit     int
 }
 

@@ -70,8 +70,20 @@ type SearchHit struct {
 	Company   string
 	Email     string
 	Phone     string
-	LeadID    int64 // the newest lead of the contact, if any
-	DealID    int64 // the newest deal of the contact, if any
+	LeadID    int64 // the newest lead of the contact within the search's reach, if any
+	DealID    int64 // the newest deal of the contact within the search's reach, if any
+}
+
+// SearchFilter is a contact search and the reach it is confined to: every
+// team, or a team's contacts and the contacts of one user's own leads and
+// deals. A filter that reaches nobody (not Everyone, no TeamID, no
+// OwnerID) finds nothing: being in no team never means every team.
+type SearchFilter struct {
+	Query    string
+	Everyone bool  // every contact: an admin's search
+	TeamID   int64 // the team's contacts
+	OwnerID  int64 // the contacts of this user's leads and deals
+	Limit    int
 }
 
 // ContactFilter pages through contacts by id.

@@ -195,7 +195,7 @@ func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit 
 			if err != nil {
 				return err
 			}
-			if actor.Role != RoleManager || owner.TeamID != actor.TeamID {
+			if actor.Role != RoleManager || actor.TeamID == 0 || owner.TeamID != actor.TeamID {
 				return Errorf(KindForbidden, "T%d is not yours", t.ID)
 			}
 		}
@@ -220,14 +220,20 @@ func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit 
 }
 
 // Search finds contacts by name, company, email or phone within the actor's
-// team (all teams for an admin).
+// team (all teams for an admin); someone in no team finds the contacts of
+// their own leads and deals only.
 func (s *Service) Search(ctx context.Context, actor *User, query string, limit int) ([]SearchHit, error) {
 	if strings.TrimSpace(query) == "" {
 		return nil, Errorf(KindInvalid, "search for what? give a name, email, phone or company")
 	}
-	team := actor.TeamID
-	if actor.Role == RoleAdmin {
-		team = 0
+	var f SearchFilter
+	switch {
+	case actor.Role == RoleAdmin:
+		f.Everyone = true
+	case actor.TeamID != 0:
+		f.TeamID = actor.TeamID
+	default:
+		f.OwnerID = actor.ID
 	}
 	if limit <= 0 {
 		limit = 20
@@ -237,5 +243,6 @@ func (s *Service) Search(ctx context.Context, actor *User, query string, limit i
 	if p, err := NormalizePhone(query, s.settings.DefaultRegion); err == nil && strings.ContainsAny(query, "0123456789") && !strings.Contains(query, "@") {
 		q = strings.TrimPrefix(p, "+")
 	}
-	return s.store.Search(ctx, q, team, limit)
+	f.Query, f.Limit = q, limit
+	return s.store.Search(ctx, f)
 }

@@ -66,7 +66,9 @@ type Metrics struct {
 }
 
 // Metrics computes the numbers for a filter the actor may see: a rep sees
-// own deals, a manager the team's, an admin everything.
+// own deals, or with f.TeamID their own team's totals (their own line
+// alone by rep), a manager the team's, an admin everything. Someone in no
+// team sees their own.
 func (s *Service) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Metrics, error) {
 	f = s.scopeStats(actor, f)
 	data, err := s.store.Stats(ctx, f)
@@ -79,6 +81,10 @@ func (s *Service) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Met
 	}
 	m := s.buildMetrics(data)
 	m.Rotting = len(rotting)
+	if actor.Role == RoleRep {
+		// The team's totals, not how each colleague is doing.
+		m.ByRep = slices.DeleteFunc(m.ByRep, func(r RepMetric) bool { return r.UserID != actor.ID })
+	}
 	if f.OwnerID == 0 {
 		names, err := s.userNames(ctx)
 		if err != nil {
@@ -91,11 +97,16 @@ func (s *Service) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Met
 	return m, nil
 }
 
+// scopeStats narrows f to what the actor may see: an admin anything, a
+// manager of a team that team, a rep of a team who asks for it
+// (f.TeamID) that team, and otherwise their own deals. No team is never
+// every team.
 func (s *Service) scopeStats(actor *User, f StatsFilter) StatsFilter {
 	switch {
 	case actor.Role == RoleAdmin:
 	case actor.Role == RoleManager && actor.TeamID != 0:
 		f.TeamID = actor.TeamID
+	case actor.Role == RoleRep && actor.TeamID != 0 && f.TeamID == actor.TeamID && f.OwnerID == 0:
 	default:
 		f.OwnerID = actor.ID
 	}

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"fmt"
-	"slices"
 )
 
 // Review is what needs a person's attention now: deals rotting without a
@@ -33,13 +32,12 @@ func (s *Service) Review(ctx context.Context, actor *User, limit int) (*Review, 
 	}
 	r.Rotting, r.MoreRotting = cut(rotting, limit)
 
-	// Snoozed tasks are due again only when their snooze ends; they are
-	// few, so they are dropped here rather than in the query.
-	tasks, err := s.Tasks(ctx, actor, TaskFilter{OpenOnly: true, DueBefore: now, Limit: 4*limit + 1})
+	// Due before now by the effective due time: a snoozed task is due
+	// again when its snooze ends.
+	tasks, err := s.Tasks(ctx, actor, TaskFilter{OpenOnly: true, DueBefore: now, Limit: limit + 1})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	tasks = slices.DeleteFunc(tasks, func(t Task) bool { return t.SnoozedUntil.After(now) })
 	r.Overdue, r.MoreOverdue = cut(tasks, limit)
 
 	// Someone without a team has no team leads to claim (and an empty
@@ -94,6 +92,8 @@ func (s *Service) PipelineSummary(ctx context.Context, actor *User, team bool) (
 			f = StatsFilter{}
 		case actor.Role == RoleManager && actor.TeamID != 0:
 			f = StatsFilter{TeamID: actor.TeamID}
+		case actor.TeamID == 0:
+			return nil, Errorf(KindForbidden, "you are not in a team, so there is no team pipeline; yours is: pipeline")
 		default:
 			return nil, Errorf(KindForbidden, "the team's pipeline is for its manager; yours is: pipeline")
 		}

@@ -568,3 +568,143 @@ func TestScoresDecayForIdleWeeks(t *testing.T) {
 		}
 	})
 }
+
+// No team never means every team: a manager or a rep in no team reaches
+// their own records only, through every list, search and edit.
+func TestNoTeamIsNeverEveryTeam(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		mira, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "mira@example.com", Role: core.RoleManager})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lone, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "lone@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Another team's deal, task and unclaimed lead, and a task of
+		// another user in no team.
+		f.capture(t, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: "k", Name: "Anna Kowalska",
+			Email: "anna@kowalska.pl", Phone: "+48 600 123 456", Team: "Warsaw"})
+		d, err := f.svc.Qualify(f.ctx, f.repW, 1, core.QualifyInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.FollowUp(f.ctx, f.repW, core.Ref{Kind: 'D', ID: d.ID}, "call Anna", f.clock.Now().Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		f.newLead(t, "Bangkok", "anna@unclaimed.th")
+		other, err := f.svc.AddTask(f.ctx, lone, "lone's own", f.clock.Now().Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		for _, who := range []*core.User{mira, lone} {
+			t.Run(string(who.Role)+" in no team", func(t *testing.T) {
+				checks := []struct {
+					name string
+					n    func() (int, error)
+				}{
+					{"finds no other team's contact by name", func() (int, error) { h, err := f.svc.Search(f.ctx, who, "anna", 10); return len(h), err }},
+					{"finds no other team's contact by phone", func() (int, error) {
+						h, err := f.svc.Search(f.ctx, who, "+48 600 123 456", 10)
+						return len(h), err
+					}},
+					{"lists no other team's deals", func() (int, error) { d, err := f.svc.Deals(f.ctx, who, core.DealFilter{}); return len(d), err }},
+					{"lists no other team's leads", func() (int, error) { l, err := f.svc.Leads(f.ctx, who, core.LeadFilter{}); return len(l), err }},
+					{"lists no team's unclaimed leads", func() (int, error) {
+						l, err := f.svc.Leads(f.ctx, who, core.LeadFilter{Unowned: true})
+						return len(l), err
+					}},
+					{"lists no other team's tasks", func() (int, error) {
+						ts, err := f.svc.Tasks(f.ctx, who, core.TaskFilter{})
+						if who == lone {
+							return len(ts) - 1, err // their own
+						}
+						return len(ts), err
+					}},
+					{"reviews nothing of another team", func() (int, error) {
+						r, err := f.svc.Review(f.ctx, who, 10)
+						if err != nil {
+							return 0, err
+						}
+						n := len(r.Rotting) + len(r.Unclaimed) + len(r.Overdue)
+						if who == lone {
+							n-- // their own overdue task
+						}
+						return n, nil
+					}},
+					{"counts no other team's deals", func() (int, error) {
+						m, err := f.svc.Metrics(f.ctx, who, core.StatsFilter{})
+						return int(m.Open), err
+					}},
+					{"counts no other team's deals when naming it", func() (int, error) {
+						m, err := f.svc.Metrics(f.ctx, who, core.StatsFilter{TeamID: d.TeamID})
+						return int(m.Open), err
+					}},
+					{"forecasts nothing of another team", func() (int, error) {
+						fc, err := f.svc.Forecast(f.ctx, who, core.StatsFilter{}, "")
+						return int(fc.Weighted.Amount + fc.Target.Amount), err
+					}},
+				}
+				for _, c := range checks {
+					t.Run(c.name, func(t *testing.T) {
+						n, err := c.n()
+						if err != nil || n != 0 {
+							t.Fatalf("got %d of others' records, %v", n, err)
+						}
+					})
+				}
+				t.Run("sees no team pipeline", func(t *testing.T) {
+					_, err := f.svc.PipelineSummary(f.ctx, who, true)
+					wantKind(t, err, core.KindForbidden, "pipeline")
+				})
+			})
+		}
+		t.Run("a manager in no team may not finish the task of another user in no team", func(t *testing.T) {
+			_, err := f.svc.CompleteTask(f.ctx, mira, other.ID)
+			wantKind(t, err, core.KindForbidden, "is not yours")
+			_, err = f.svc.SnoozeTask(f.ctx, mira, other.ID, f.clock.Now().Add(time.Hour))
+			wantKind(t, err, core.KindForbidden, "is not yours")
+		})
+	})
+}
+
+// A rep who asks for their team's numbers gets the team's totals, with
+// their own line alone by rep; asking for another team gives their own.
+func TestARepSeesTheTeamsTotals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		for _, d := range []struct {
+			rep   *core.User
+			team  string
+			email string
+		}{{f.repA, "Bangkok", "a@x.th"}, {f.repB, "Bangkok", "b@x.th"}, {f.repW, "Warsaw", "w@x.pl"}} {
+			if _, err := f.svc.Qualify(f.ctx, d.rep, f.newLead(t, d.team, d.email), core.QualifyInput{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bangkok := f.repA.TeamID
+		cases := []struct {
+			name   string
+			filter core.StatsFilter
+			open   int64
+			byRep  int
+		}{
+			{"own numbers by default", core.StatsFilter{}, 1, 1},
+			{"the team's totals when asking for the team", core.StatsFilter{TeamID: bangkok}, 2, 1},
+			{"own numbers when asking for another team", core.StatsFilter{TeamID: f.repW.TeamID}, 0, 0},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				m, err := f.svc.Metrics(f.ctx, f.repA, c.filter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Open != c.open || len(m.ByRep) != c.byRep || (c.byRep == 1 && m.ByRep[0].UserID != f.repA.ID) {
+					t.Fatalf("open %d, by rep %+v; want %d open and %d line(s), the rep's own", m.Open, m.ByRep, c.open, c.byRep)
+				}
+			})
+		}
+	})
+}

@@ -86,8 +86,8 @@ type Reader interface {
 	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
 
 	// Search finds contacts by name, company, email or phone prefix,
-	// case-insensitively; the team filter is applied when teamID is not 0.
-	Search(ctx context.Context, query string, teamID int64, limit int) ([]SearchHit, error)
+	// case-insensitively, within the filter's reach only.
+	Search(ctx context.Context, f SearchFilter) ([]SearchHit, error)
 
 	ListTargets(ctx context.Context, month string) ([]Target, error)
 

@@ -106,6 +106,7 @@ func TestTasks(t *testing.T) {
 			{Title: "Done already", DueAt: at(-day), OwnerID: f.rep.ID, DealID: deal.ID, Done: true, DoneAt: day0, CreatedAt: at(-2 * day)},
 			{Title: "Review pipeline", DueAt: at(3 * day), OwnerID: f.mgr.ID, SnoozedUntil: at(4 * day), CreatedAt: day0},
 			{Title: "Someday", OwnerID: outsider.ID, CreatedAt: day0},
+			{Title: "Put off", DueAt: at(time.Hour), SnoozedUntil: at(2 * day), OwnerID: f.rep.ID, CreatedAt: day0},
 		}
 		update(t, db, func(tx core.Tx) error {
 			for i := range tasks {
@@ -120,12 +121,13 @@ func TestTasks(t *testing.T) {
 			filter core.TaskFilter
 			want   []int
 		}{
-			{"every task by due time, undated last", core.TaskFilter{}, []int{2, 1, 0, 3, 4}},
-			{"a rep's open tasks", core.TaskFilter{OwnerID: f.rep.ID, OpenOnly: true}, []int{1, 0}},
-			{"a team's tasks", core.TaskFilter{TeamID: f.team.ID}, []int{2, 1, 0, 3}},
+			{"every task by due time (a snooze's end when later), undated last", core.TaskFilter{}, []int{2, 1, 0, 5, 3, 4}},
+			{"a rep's open tasks", core.TaskFilter{OwnerID: f.rep.ID, OpenOnly: true}, []int{1, 0, 5}},
+			{"a team's tasks", core.TaskFilter{TeamID: f.team.ID}, []int{2, 1, 0, 5, 3}},
 			{"a deal's tasks", core.TaskFilter{DealID: deal.ID}, []int{2, 0}},
 			{"a lead's tasks", core.TaskFilter{LeadID: lead.ID}, []int{1}},
-			{"open tasks due before a time", core.TaskFilter{OpenOnly: true, DueBefore: at(day)}, []int{1}},
+			{"open tasks due before a time, not those snoozed past it", core.TaskFilter{OpenOnly: true, DueBefore: at(day)}, []int{1}},
+			{"open tasks due before a time their snooze ended by", core.TaskFilter{OpenOnly: true, DueBefore: at(3 * day)}, []int{1, 0, 5}},
 			{"the first two", core.TaskFilter{Limit: 2}, []int{2, 1}},
 		}
 		for _, tc := range cases {

@@ -260,7 +260,8 @@ func BenchmarkSearch(b *testing.B) {
 		if i%len(queries) == 0 {
 			q = fmt.Sprintf("c%d@", i%n)
 		}
-		_, err := db.Search(ctx, q, int64(i%3), 20)
+		team := int64(i % 3)
+		_, err := db.Search(ctx, core.SearchFilter{Query: q, Everyone: team == 0, TeamID: team, Limit: 20})
 		return err
 	})
 }

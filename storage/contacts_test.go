@@ -139,7 +139,7 @@ func TestUpdateContactMergesIdentities(t *testing.T) {
 			t.Errorf("bob@b.test belongs to %v, %v; want Bob", owner, err)
 		}
 		for q, wantIDs := range map[string][]int64{"nowak": {anna.ID}, "anna": {anna.ID}, "bob": {bob.ID}, "48222": {anna.ID}} {
-			hits, err := db.Search(ctx, q, 0, 10)
+			hits, err := db.Search(ctx, core.SearchFilter{Query: q, Everyone: true, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -131,7 +131,7 @@ func TestUpdate(t *testing.T) {
 			wantErr(t, err, core.KindNotFound, `team "Ghosts" not found`)
 			_, err = db.ContactByIdentity(ctx, core.Identity{Kind: core.IdentityEmail, Value: "ghost@example.com"})
 			wantErr(t, err, core.KindNotFound, "no contact with email ghost@example.com")
-			if hits, _ := db.Search(ctx, "ghost", 0, 10); len(hits) != 0 {
+			if hits, _ := db.Search(ctx, core.SearchFilter{Query: "ghost", Everyone: true, Limit: 10}); len(hits) != 0 {
 				t.Errorf("search finds rolled-back contact: %v", hits)
 			}
 		})

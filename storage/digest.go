@@ -66,14 +66,15 @@ func (r *reader) OverdueTasks(ctx context.Context, f core.StatsFilter, now time.
 		w.add("t.owner_id IN (SELECT u.id FROM users u WHERE u.team_id = ?)", f.TeamID)
 	}
 	w.add("t.done = ?", false)
+	// Overdue by the effective due time (core.Task.Due), as every list.
 	w.add("t.due_at < ?", r.d.time(now))
-	w.add("(t.snoozed_until IS NULL OR t.snoozed_until <= ?)", r.d.time(now))
+	w.add("(t.snoozed_until IS NULL OR t.snoozed_until < ?)", r.d.time(now))
 	var rows []struct {
 		OwnerID nullID   `db:"owner_id"`
 		Tasks   int64    `db:"n"`
 		Oldest  nullTime `db:"oldest"`
 	}
-	err := r.sel(ctx, &rows, `SELECT t.owner_id, COUNT(*) AS n, MIN(t.due_at) AS oldest FROM tasks t`+w.String()+
+	err := r.sel(ctx, &rows, `SELECT t.owner_id, COUNT(*) AS n, MIN(`+taskDue+`) AS oldest FROM tasks t`+w.String()+
 		` GROUP BY t.owner_id ORDER BY n DESC, t.owner_id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("overdue tasks: %w", err)

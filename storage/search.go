@@ -25,12 +25,16 @@ const termEnd = "\U0010FFFF"
 
 // Search implements core.Reader. Every word of the query must prefix one of
 // a contact's terms; hits come in the order of the term matched, then by id.
-func (r *reader) Search(ctx context.Context, query string, teamID int64, limit int) ([]core.SearchHit, error) {
+// Only contacts within the filter's reach are looked at: a filter that
+// reaches nobody finds nothing.
+func (r *reader) Search(ctx context.Context, f core.SearchFilter) ([]core.SearchHit, error) {
+	query := f.Query
 	terms := queryTerms(query)
-	if len(terms) == 0 {
+	reach, reachArgs, anyone := searchReach(f, "st.team_id", "st.contact_id")
+	if len(terms) == 0 || !anyone {
 		return nil, nil
 	}
-	limit = pageSize(limit)
+	limit := pageSize(f.Limit)
 	// Scan the range of the word that matches fewest terms and check the
 	// others per contact.
 	if err := r.rarestFirst(ctx, terms); err != nil {
@@ -38,8 +42,8 @@ func (r *reader) Search(ctx context.Context, query string, teamID int64, limit i
 	}
 	q := `SELECT st.term, st.contact_id FROM search_terms st`
 	var w where
-	if teamID != 0 {
-		w.add("st.team_id = ?", teamID)
+	if reach != "" {
+		w.add(reach, reachArgs...)
 	}
 	w.add("st.term >= ? AND st.term < ?", terms[0], terms[0]+termEnd)
 	for _, t := range terms[1:] {
@@ -80,7 +84,46 @@ func (r *reader) Search(ctx context.Context, query string, teamID int64, limit i
 		}
 		last = &rows[len(rows)-1]
 	}
-	return r.searchHits(ctx, ids)
+	return r.searchHits(ctx, ids, f)
+}
+
+// searchReach is the condition a search's reach puts on a row with the
+// team and contact columns named ("" for everyone), and whether it reaches
+// anyone at all.
+func searchReach(f core.SearchFilter, teamCol, contactCol string) (cond string, args []any, anyone bool) {
+	if f.Everyone {
+		return "", nil, true
+	}
+	var or []string
+	if f.TeamID != 0 {
+		or, args = append(or, teamCol+" = ?"), append(args, f.TeamID)
+	}
+	if f.OwnerID != 0 {
+		or = append(or, `EXISTS (SELECT 1 FROM leads ol WHERE ol.contact_id = `+contactCol+` AND ol.owner_id = ?)`,
+			`EXISTS (SELECT 1 FROM deals od WHERE od.contact_id = `+contactCol+` AND od.owner_id = ?)`)
+		args = append(args, f.OwnerID, f.OwnerID)
+	}
+	if len(or) == 0 {
+		return "", nil, false
+	}
+	return "(" + strings.Join(or, " OR ") + ")", args, true
+}
+
+// recordReach is the condition a search's reach puts on a lead or deal
+// aliased x: the team's, or the owner's.
+func recordReach(f core.SearchFilter, x string) (string, []any) {
+	if f.Everyone {
+		return "", nil
+	}
+	var or []string
+	var args []any
+	if f.TeamID != 0 {
+		or, args = append(or, x+".team_id = ?"), append(args, f.TeamID)
+	}
+	if f.OwnerID != 0 {
+		or, args = append(or, x+".owner_id = ?"), append(args, f.OwnerID)
+	}
+	return " AND (" + strings.Join(or, " OR ") + ")", args
 }
 
 // rarestFirst moves to the front the term whose prefix matches fewest
@@ -106,11 +149,16 @@ func (r *reader) rarestFirst(ctx context.Context, terms []string) error {
 	return nil
 }
 
-// searchHits loads the hits of contacts ids, in that order.
-func (r *reader) searchHits(ctx context.Context, ids []int64) ([]core.SearchHit, error) {
+// searchHits loads the hits of contacts ids, in that order, each with its
+// newest lead and deal within the filter's reach.
+func (r *reader) searchHits(ctx context.Context, ids []int64, f core.SearchFilter) ([]core.SearchHit, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	leadReach, leadArgs := recordReach(f, "l")
+	dealReach, dealArgs := recordReach(f, "d")
+	args := append([]any{core.IdentityEmail, core.IdentityPhone}, leadArgs...)
+	args = append(append(args, dealArgs...), ids)
 	type hitRow struct {
 		ContactID int64  `db:"id"`
 		Name      string `db:"name"`
@@ -125,9 +173,9 @@ func (r *reader) searchHits(ctx context.Context, ids []int64) ([]core.SearchHit,
 			WHERE ci.contact_id = c.id AND ci.kind = ? ORDER BY ci.id LIMIT 1), '') AS email,
 		COALESCE((SELECT ci.value FROM contact_identities ci
 			WHERE ci.contact_id = c.id AND ci.kind = ? ORDER BY ci.id LIMIT 1), '') AS phone,
-		COALESCE((SELECT MAX(l.id) FROM leads l WHERE l.contact_id = c.id), 0) AS lead_id,
-		COALESCE((SELECT MAX(d.id) FROM deals d WHERE d.contact_id = c.id), 0) AS deal_id
-		FROM contacts c WHERE c.id IN (?)`, core.IdentityEmail, core.IdentityPhone, ids)
+		COALESCE((SELECT MAX(l.id) FROM leads l WHERE l.contact_id = c.id`+leadReach+`), 0) AS lead_id,
+		COALESCE((SELECT MAX(d.id) FROM deals d WHERE d.contact_id = c.id`+dealReach+`), 0) AS deal_id
+		FROM contacts c WHERE c.id IN (?)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search hits: %w", err)
 	}

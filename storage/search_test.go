@@ -95,7 +95,7 @@ func TestSearch(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%q in team %d finds %v", tc.query, tc.team, tc.want), func(t *testing.T) {
-				hits, err := db.Search(ctx, tc.query, tc.team, tc.limit)
+				hits, err := db.Search(ctx, core.SearchFilter{Query: tc.query, Everyone: tc.team == 0, TeamID: tc.team, Limit: tc.limit})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -126,7 +126,7 @@ func TestSearch(t *testing.T) {
 				}
 				return nil
 			})
-			hits, err := db.Search(ctx, "nowak", 0, 10)
+			hits, err := db.Search(ctx, core.SearchFilter{Query: "nowak", Everyone: true, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,6 +134,63 @@ func TestSearch(t *testing.T) {
 				Phone: "+48600123456", LeadID: lastLead, DealID: lastDeal}}
 			if diff := cmp.Diff(want, hits); diff != "" {
 				t.Errorf("hits (-want +got):\n%s", diff)
+			}
+		})
+
+		t.Run("a search reaches only the contacts its filter names", func(t *testing.T) {
+			// Kowalska (North) has a lead of Lone's, who is in no team;
+			// Nowak (South) a deal of Lone's in North's name and a newer
+			// lead of South's nobody owns.
+			var lone core.User
+			var loneLead, loneDeal, southLead int64
+			update(t, db, func(tx core.Tx) error {
+				lone = core.User{Email: "lone@example.com", Name: "Lone", Role: core.RoleRep, Active: true, CreatedAt: day0}
+				if err := tx.CreateUser(ctx, &lone); err != nil {
+					return err
+				}
+				l := core.Lead{ContactID: people["kowalska"].ID, OwnerID: lone.ID, TeamID: north.ID, Status: core.LeadClaimed}
+				if err := tx.CreateLead(ctx, &l); err != nil {
+					return err
+				}
+				d := core.Deal{ContactID: people["nowak"].ID, OwnerID: lone.ID, TeamID: north.ID, Status: core.DealOpen, Probability: -1}
+				if err := tx.CreateDeal(ctx, &d); err != nil {
+					return err
+				}
+				s := core.Lead{ContactID: people["nowak"].ID, TeamID: south.ID, Status: core.LeadNew}
+				if err := tx.CreateLead(ctx, &s); err != nil {
+					return err
+				}
+				loneLead, loneDeal, southLead = l.ID, d.ID, s.ID
+				return nil
+			})
+			cases := []struct {
+				name string
+				f    core.SearchFilter
+				want []core.SearchHit
+			}{
+				{"a filter that reaches nobody finds nothing", core.SearchFilter{Query: "anna"}, nil},
+				{"an owner finds the contacts of their own leads and deals, with their own lead and deal", core.SearchFilter{Query: "anna", OwnerID: lone.ID},
+					[]core.SearchHit{{ContactID: people["kowalska"].ID, LeadID: loneLead}, {ContactID: people["nowak"].ID, DealID: loneDeal}}},
+				{"an owner does not find others' contacts by email", core.SearchFilter{Query: "somsak@siam.co.th", OwnerID: lone.ID}, nil},
+				{"an owner does not find others' contacts by phone", core.SearchFilter{Query: "66812345678", OwnerID: lone.ID}, nil},
+				{"a team finds its contacts, with the team's lead and deal", core.SearchFilter{Query: "nowak", TeamID: south.ID},
+					[]core.SearchHit{{ContactID: people["nowak"].ID, LeadID: southLead}}},
+				{"a team and an owner find both's", core.SearchFilter{Query: "anna", TeamID: south.ID, OwnerID: lone.ID},
+					[]core.SearchHit{{ContactID: people["kowalska"].ID, LeadID: loneLead}, {ContactID: people["nowak"].ID, LeadID: southLead, DealID: loneDeal}}},
+			}
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					hits, err := db.Search(ctx, tc.f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i := range hits {
+						hits[i] = core.SearchHit{ContactID: hits[i].ContactID, LeadID: hits[i].LeadID, DealID: hits[i].DealID}
+					}
+					if diff := cmp.Diff(tc.want, hits); diff != "" {
+						t.Errorf("hits (-want +got):\n%s", diff)
+					}
+				})
 			}
 		})
 
@@ -146,7 +203,7 @@ func TestSearch(t *testing.T) {
 				}
 				return tx.CreateContact(ctx, &last)
 			})
-			hits, err := db.Search(ctx, "zz", 0, 2)
+			hits, err := db.Search(ctx, core.SearchFilter{Query: "zz", Everyone: true, Limit: 2})
 			if err != nil {
 				t.Fatal(err)
 			}

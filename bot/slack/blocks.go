@@ -47,16 +47,19 @@ func Blocks(r bot.Reply) []slack.Block {
 	return b.blocks
 }
 
-// Fallback is a reply's plain text for notifications and screen readers:
-// its text, else its first card's title.
+// Fallback is a reply's text for notifications and screen readers: its
+// text, else its first card's title, else its first list's. Slack reads
+// markup in it as in mrkdwn (<!channel> pings a channel, <url|text> is a
+// link), so it is escaped like every other text: what people typed shows as
+// typed and does nothing.
 func Fallback(r bot.Reply) string {
 	switch {
 	case r.Text != "":
-		return clip(r.Text, maxSectionText)
+		return escape(clip(r.Text, maxSectionText))
 	case len(r.Cards) > 0:
-		return clip(strings.TrimSpace(r.Cards[0].Ref+" "+r.Cards[0].Title), maxSectionText)
+		return escape(clip(strings.TrimSpace(r.Cards[0].Ref+" "+r.Cards[0].Title), maxSectionText))
 	case len(r.Lists) > 0:
-		return clip(r.Lists[0].Title, maxSectionText)
+		return escape(clip(r.Lists[0].Title, maxSectionText))
 	}
 	return "leadwire"
 }

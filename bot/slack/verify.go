@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,12 +41,20 @@ func (a *Adapter) verify(r *http.Request) ([]byte, error) {
 	}
 	// A valid signature is only ever sent once by Slack: its retries carry a
 	// new timestamp. Signatures older than the window are refused above, so
-	// remembering them for the window is enough.
-	if !a.firstTime(r.Context(), a.requests, "sig:"+r.Header.Get("X-Slack-Signature")) {
+	// remembering them for the window is enough. The key is the signature
+	// as verified, not as sent: the hex of the header is read in either
+	// case, so "ABC…" and "abc…" are one request.
+	if !a.firstTime(r.Context(), a.requests, "sig:"+replayKey(r.Header.Get("X-Slack-Signature"))) {
 		return nil, errors.New("replayed request")
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
+}
+
+// replayKey is a verified v0 signature in one spelling: lower-case hex, as
+// Slack sends it and as every spelling the verifier accepts decodes to.
+func replayKey(header string) string {
+	return strings.ToLower(strings.TrimSpace(header))
 }
 
 // replayWindow is how long a signature or an event id is remembered:

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"leadwire/core"
+	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
 
@@ -98,4 +100,65 @@ func TestSeenForgets(t *testing.T) {
 	if !s.add("a", now.Add(2*time.Minute)) {
 		t.Fatal("a key is new again after the window")
 	}
+}
+
+// A signed request sent again is a replay however its signature's hex is
+// spelled: Slack's verifier reads hex in either case, so the replay memory
+// must too.
+func TestReplaysInAnotherLetterCaseAreRefused(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newWorld(t, db, false)
+		deal := w.deal("Bangkok", "niran", "ploy@siam.example")
+		form := url.Values{"team_id": {"T0ACME"}, "channel_id": {"C0BKK"}, "user_id": {"U0NIRAN"}, "command": {"/lw"},
+			"text": {"note " + core.DealRef(deal) + " called, they want a discount"}, "response_url": {w.api.srv.URL + "/response/cmd"},
+			"trigger_id": {"13345224609.738474920.1"}}
+		body := form.Encode()
+		signed := httptest.NewRequest(http.MethodPost, "/slack/commands", strings.NewReader(body))
+		sign(signed, body, secret, time.Now())
+		sig := signed.Header.Get("X-Slack-Signature")
+		hexPart := strings.TrimPrefix(sig, "v0=")
+		mixed := []byte(hexPart)
+		for i := range mixed {
+			if i%2 == 0 {
+				mixed[i] = strings.ToUpper(string(mixed[i]))[0]
+			}
+		}
+		cases := []struct {
+			name, signature string
+			want            int
+		}{
+			{"the request as Slack signed it is answered", sig, http.StatusOK},
+			{"sent again with its hex in upper case it is a replay", "v0=" + strings.ToUpper(hexPart), http.StatusUnauthorized},
+			{"sent again in mixed case it is a replay", "v0=" + string(mixed), http.StatusUnauthorized},
+			{"sent again as it was it is a replay", sig, http.StatusUnauthorized},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				r := httptest.NewRequest(http.MethodPost, "/slack/commands", strings.NewReader(body))
+				r.Header = signed.Header.Clone()
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				r.Header.Set("X-Slack-Signature", c.signature)
+				rec := httptest.NewRecorder()
+				w.mux.ServeHTTP(rec, r)
+				if rec.Code != c.want {
+					t.Fatalf("status %d, want %d: %s", rec.Code, c.want, rec.Body)
+				}
+			})
+		}
+		t.Run("the note was made once", func(t *testing.T) {
+			acts, err := db.ListActivities(w.ctx, core.ActivityFilter{DealID: deal})
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := 0
+			for _, a := range acts {
+				if a.Kind == core.ActivityNote {
+					notes++
+				}
+			}
+			if notes != 1 {
+				t.Fatalf("%d notes, want 1", notes)
+			}
+		})
+	})
 }

@@ -47,13 +47,17 @@ func (c *TasksListCmd) Run(a *App) error {
 	fmt.Fprintln(w, "TASK\tDUE\tOWNER\tON\tTITLE")
 	now := svc.Clock().Now()
 	for i := range tasks {
-		v := taskView(&tasks[i], n)
-		due := a.when(actor, tasks[i].DueAt)
-		if !tasks[i].Done && tasks[i].DueAt.Before(now) {
-			due += " (overdue)"
-		}
-		if tasks[i].Done {
+		t := &tasks[i]
+		v := taskView(t, n)
+		// The due time that counts is the snooze, as in chat.
+		due := a.when(actor, t.Due())
+		switch {
+		case t.Done:
 			due = "done"
+		case t.Due().Before(now):
+			due += " (overdue)"
+		case t.SnoozedUntil.After(t.DueAt):
+			due += " (snoozed)"
 		}
 		on := v.Deal
 		if on == "" {
