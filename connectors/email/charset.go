@@ -197,28 +197,43 @@ func decodeBytes(b []byte, label string) string {
 // decodeLabelled decodes b in e, the charset its label names, unless b
 // is UTF-8 after all, as it is or undone from Latin-1.
 func decodeLabelled(b []byte, e encoding.Encoding) string {
-	s, err := e.NewDecoder().Bytes(b)
-	if err != nil {
-		s = []byte(strings.ToValidUTF8(string(b), "\uFFFD"))
+	decode := func(b []byte) string {
+		s, err := e.NewDecoder().Bytes(b)
+		if err != nil {
+			return strings.ToValidUTF8(string(b), "\uFFFD")
+		}
+		return string(s)
 	}
 	// UTF-16 of ASCII is valid UTF-8 with NULs; UTF-8 text has none.
 	if isASCII(string(b)) || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
-		return string(s)
+		return decode(b)
 	}
+	// The readings are compared on a sample cut at a character boundary.
+	sample := b[:len(prefixUTF8(capSlice(b, sampleSize)))]
 	// Valid UTF-8 with multi-byte sequences is rarely anything else, so
 	// the label's reading must do better than it.
-	best, score := string(b), plausibility(string(b), candidate{unicode.UTF8, 0})
-	if sc := plausibility(string(s), candidateFor(e)); sc > score {
-		best, score = string(s), sc
+	best, score := func() string { return string(b) }, plausibility(string(sample), candidate{unicode.UTF8, 0})
+	if sc := plausibility(decode(sample), candidateFor(e)); sc > score {
+		best, score = func() string { return decode(b) }, sc
 	}
-	if raw, ok := undoLatin1(string(b)); ok {
-		if r, err := e.NewDecoder().Bytes(raw); err == nil {
-			if sc := plausibility(string(r), candidateFor(e)); sc > score {
-				best = string(r)
+	if raw, ok := undoLatin1(string(sample)); ok {
+		if sc := plausibility(decode(raw), candidateFor(e)); sc > score {
+			if all, ok := undoLatin1(string(b)); ok {
+				best = func() string { return decode(all) }
 			}
 		}
 	}
-	return best
+	return best()
+}
+
+// prefixUTF8 drops a character cut in two at the end of b.
+func prefixUTF8(b []byte) []byte {
+	for i := len(b); i > 0 && i > len(b)-utf8.UTFMax; i-- {
+		if utf8.Valid(b[:i]) {
+			return b[:i]
+		}
+	}
+	return b
 }
 
 // undoLatin1 returns the bytes whose windows-1252 (or Latin-1) reading s

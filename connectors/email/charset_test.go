@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -422,4 +423,17 @@ func TestGuessCharset(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzDecodeBytes(f *testing.F) {
+	f.Add([]byte("caf\xe9"), "x-unknown")
+	f.Add([]byte("+AOk-t+AOk-"), "unicode-1-1-utf-7")
+	f.Add([]byte("\xa4j\xaea"), "_big5$x")
+	f.Add([]byte("\xc2\xa4j"), "big5")
+	f.Fuzz(func(t *testing.T, b []byte, label string) {
+		s := decodeBytes(b, label)
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			t.Fatalf("decodeBytes(%q, %q) = %q: invalid UTF-8 or NUL", b, label, s)
+		}
+	})
 }

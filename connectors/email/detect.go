@@ -115,7 +115,7 @@ const (
 	badRune      = 10 // U+FFFD, a C1 or other control, private use
 	mixedScripts = 4  // one word in two scripts, per word
 	caseFlip     = 4  // "câÌn": upper case after lower case in a word
-	innerSymbol  = 4  // "Za¿ó³æ": a symbol between two letters
+	innerSymbol  = 4  // "Za¿ó³æ": a symbol between two letters, a lone ASCII letter between CJK
 	strayMark    = 4  // a combining mark or Thai vowel with no letter for it
 	mixedLatin   = 4  // "Přílią": Polish and Czech letters in one word
 )
@@ -141,6 +141,9 @@ func plausibility(s string, c candidate) int {
 			continue
 		case unicode.IsLetter(r):
 			word.letter(r, prev, c)
+			if r < 0x80 && i > 0 && i+1 < len(runes) && isCJK(runes[i-1]) && isCJK(runes[i+1]) {
+				score -= innerSymbol // "糧n矇": a trail byte read as a letter
+			}
 		case unicode.IsMark(r):
 			if prev == 0 || !(unicode.IsLetter(prev) || unicode.IsMark(prev)) {
 				score -= strayMark
@@ -354,6 +357,10 @@ func frequentHan(r rune, enc encoding.Encoding) bool {
 		return true
 	}
 	return false // Hanja in Korean mail are rare
+}
+
+func isCJK(r rune) bool {
+	return r >= 0x2E80 && (scriptOf(r)&(scriptHan|scriptKana|scriptHangul) != 0 || r == utf8.RuneError)
 }
 
 // oddSymbol reports whether r is a symbol that a wrong single-byte
