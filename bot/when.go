@@ -294,12 +294,25 @@ func (p *dates) resolve(c *rules.Context, applied []*rules.Match, base, now time
 	if c.Hour == nil && c.Minute == nil && dur == nil {
 		h, mi = 9, 0 // a day without a time: the start of the working day
 	}
-	at := time.Date(y, time.Month(month), d, h, mi, 0, 0, loc)
+	at := wallTime(y, time.Month(month), d, h, mi, loc)
 	if m := has(ruleWeekday); m != nil && m.Captures[1] == "" && !at.After(now) {
-		at = time.Date(y, time.Month(month), d+7, h, mi, 0, 0, loc) // "fri" on a Friday evening: the next one
+		at = wallTime(y, time.Month(month), d+7, h, mi, loc) // "fri" on a Friday evening: the next one
 	}
 	if c.Month != nil && c.Year == nil && dur == nil && at.Before(now.Add(-24*time.Hour)) {
-		at = time.Date(y+1, time.Month(month), d, h, mi, 0, 0, loc) // "jan 5" in December: next year's
+		at = wallTime(y+1, time.Month(month), d, h, mi, loc) // "jan 5" in December: next year's
+	}
+	return at
+}
+
+// wallTime is time.Date in loc, made sure of for a wall-clock time that
+// happens twice (when the clocks go back): the first one, as a person
+// reading the clock would meet it.
+func wallTime(y int, mo time.Month, d, h, mi int, loc *time.Location) time.Time {
+	at := time.Date(y, mo, d, h, mi, 0, 0, loc)
+	for _, back := range []time.Duration{time.Hour, 30 * time.Minute} {
+		if e := at.Add(-back); e.Hour() == at.Hour() && e.Minute() == at.Minute() && e.Day() == at.Day() {
+			return e
+		}
 	}
 	return at
 }
