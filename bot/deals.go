@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -251,8 +252,11 @@ func (c *Conversation) setClose(ctx context.Context, r *request) Reply {
 	if fail != nil {
 		return *fail
 	}
-	at, ok := c.dates.whole(r.args.rest(1), r.now, r.loc)
-	if !ok {
+	at, err := c.dates.readWhole(r.args.rest(1), r.now, r.loc, orderFor(r.user.Locale))
+	if de := (*dateError)(nil); errors.As(err, &de) {
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%s; write it like 2027-01-15, 15 jan or next fri; usage: %s", de, c.usageLine(c.byName["close"]))}
+	}
+	if err != nil {
 		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%q is not a date I can read; write it like 2027-01-15, 15 jan or next fri; usage: %s", r.args.rest(1), c.usageLine(c.byName["close"]))}
 	}
 	y, m, day := at.In(r.loc).Date()

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,8 +23,12 @@ func (c *Conversation) remind(ctx context.Context, r *request) Reply {
 }
 
 func (c *Conversation) doRemind(ctx context.Context, r *request, ref core.Ref, text string) Reply {
-	at, title, ok := c.dates.find(text, r.now, r.loc)
-	if !ok {
+	at, title, err := c.dates.read(text, r.now, r.loc, orderFor(r.user.Locale))
+	if de := (*dateError)(nil); errors.As(err, &de) {
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%s; write the date and time first, e.g. %s or %s", de,
+			c.cmd("remind "+ref.String()+" 12 dec 16:30 call back"), c.cmd("remind "+ref.String()+" tomorrow 9am call back"))}
+	}
+	if err != nil {
 		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("When? I found no time in %q; put it first, e.g. %s", text, c.cmd("remind "+ref.String()+" tomorrow 9am call back"))}
 	}
 	if !at.After(r.now) {
@@ -100,8 +105,11 @@ func (c *Conversation) snooze(ctx context.Context, r *request) Reply {
 }
 
 func (c *Conversation) doSnooze(ctx context.Context, r *request, id int64, when string) Reply {
-	at, ok := c.dates.whole(when, r.now, r.loc)
-	if !ok {
+	at, err := c.dates.readWhole(when, r.now, r.loc, orderFor(r.user.Locale))
+	if de := (*dateError)(nil); errors.As(err, &de) {
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%s; try 2h, tomorrow 9am, 12 dec 16:30 or mon 10:00; usage: %s", de, c.usageLine(c.byName["snooze"]))}
+	}
+	if err != nil {
 		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%q is not a time I can read; try 2h, tomorrow 9am or mon 10:00; usage: %s", when, c.usageLine(c.byName["snooze"]))}
 	}
 	if !at.After(r.now) {

@@ -111,6 +111,37 @@ func TestCorpusParsesSanely(t *testing.T) {
 	t.Logf("corpus: %d files, %d parsed, %d not mail: %q", len(files), parsed, len(notMail), notMail)
 }
 
+func TestCorpusMisnamedCharsetsDecode(t *testing.T) {
+	files := corpusFiles(t)
+	tests := []struct {
+		name, file, subject, text string
+	}{
+		{"a Big5 spam a relay sent on as Latin-1 in UTF-8 is read as Big5",
+			"mikel-mail/error_emails/content_transfer_encoding_empty.eml", "(大補泡麵專賣) 大家說英語 每日聽MP3 (2004年6月份) 繁體中文光碟版", "軟體帝國更新迅速"},
+		{"UTF-8 under X-UNKNOWN stays UTF-8",
+			"mikel-mail/plain_emails/raw_email10.eml", "", "Envoyé par le service de messagerie texte de Bell Mobilité."},
+		{"Korean under ks_c_5601-1987 is read as EUC-KR",
+			"mikel-mail/multi_charset/ks_c_5601-1987.eml", "test", "스티해"},
+		{"Japanese under Shift_JIS",
+			"mikel-mail/multi_charset/japanese_shift_jis.eml", "test", "このメールはテスト用のメールです。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw, ok := files[tt.file]
+			if !ok {
+				t.Skipf("%s is not in the corpus", tt.file)
+			}
+			m, err := parse(raw, ParseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(m.Subject, tt.subject) || !strings.Contains(m.Text, tt.text) {
+				t.Errorf("subject %q, text %q; want %q and %q in them", m.Subject, m.Text, tt.subject, tt.text)
+			}
+		})
+	}
+}
+
 // checkMessage asserts what holds for every parsed message.
 func checkMessage(t testing.TB, m *Message, o ParseOptions) {
 	t.Helper()

@@ -44,7 +44,7 @@ func parseAddressList(raw, fallback string) []Address {
 		raw = decodeBytes([]byte(raw), fallback)
 	}
 	p := mail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader: reencode}}
-	if list, err := p.ParseList(raw); err == nil {
+	if list, err := p.ParseList(ownCharsets.ReplaceAllString(raw, "=?"+ownPrefix+"${1}${2}")); err == nil {
 		out := make([]Address, 0, len(list))
 		for _, a := range list {
 			out = append(out, Address{Name: cleanName(a.Name, fallback), Address: clean(a.Address)})
@@ -66,14 +66,21 @@ func parseAddressList(raw, fallback string) []Address {
 	return out
 }
 
-// reencode hands the bytes of an encoded word in a charset net/mail does
-// not know back as an encoded word, so that cleanName decodes it, joined
-// with its neighbours, with lookupCharset.
+// net/mail decodes encoded words in UTF-8, ISO-8859-1 and US-ASCII itself,
+// trusting the label; renamed, they reach reencode like any other.
+var ownCharsets = regexp.MustCompile(`(?i)=\?(utf-8|iso-8859-1|us-ascii)([?*])`)
+
+const ownPrefix = "x-leadwire-"
+
+// reencode hands the bytes of an encoded word back to net/mail as an
+// encoded word, so that cleanName decodes it, joined with its neighbours,
+// with decodeBytes (which tells UTF-8 sent as ISO-8859-1, for one).
 func reencode(charset string, in io.Reader) (io.Reader, error) {
 	b, err := io.ReadAll(in)
 	if err != nil {
 		return nil, err
 	}
+	charset = strings.TrimPrefix(charset, ownPrefix)
 	return strings.NewReader("=?" + charset + "?B?" + base64.StdEncoding.EncodeToString(b) + "?="), nil
 }
 

@@ -135,7 +135,11 @@ func (w *walker) text(ct params, cte string, body []byte) content {
 	b = capSlice(b, limit)
 	label := w.charset(ct)
 	if label == "" && isHTML {
-		_, label, _ = htmlcharset.DetermineEncoding(b, "text/html")
+		// A BOM or a <meta> names the charset; without them the sniffer
+		// says windows-1252, and decodeBytes guesses better.
+		if _, name, certain := htmlcharset.DetermineEncoding(b, "text/html"); certain || name != "windows-1252" {
+			label = name
+		}
 	}
 	s := decodeBytes(b, label)
 	if isHTML {
@@ -148,7 +152,7 @@ func (w *walker) text(ct params, cte string, body []byte) content {
 func (w *walker) charset(ct params) string {
 	label := ct.params["charset"]
 	if !knownCharset(label) {
-		w.m.warn("unknown charset %q read as UTF-8 or windows-1252", label)
+		w.m.warn("unknown charset %q: the charset was guessed from the text", label)
 	}
 	return label
 }

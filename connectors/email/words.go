@@ -14,8 +14,12 @@ import (
 // split multi-byte characters across them.
 func decodeHeader(raw, fallback string) string {
 	s := raw
-	if !isASCII(s) && !utf8.ValidString(s) {
-		s = decodeBytes([]byte(s), fallback) // 8-bit header in the body's charset
+	if !isASCII(s) {
+		if !utf8.ValidString(s) {
+			s = decodeBytes([]byte(s), fallback) // 8-bit header in the body's charset
+		} else if e := lookupCharset(fallback); e != nil {
+			s = decodeLabelled([]byte(s), e) // UTF-8, unless a relay made it of Latin-1
+		}
 	}
 	if !strings.Contains(s, "=?") {
 		return clean(s)
