@@ -109,6 +109,10 @@ func parseDSN(dsn string) (dialect, string, error) {
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
+	file := sqliteFile(path)
+	if err := createPrivate(file); err != nil {
+		return nil, err
+	}
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
@@ -134,12 +138,12 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		var se sqlite3.Error
 		if !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) || time.Now().After(giveUp) {
 			w.Close()
-			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+			return nil, fmt.Errorf("open sqlite %s: %w", file, err)
 		}
 		select {
 		case <-ctx.Done():
 			w.Close()
-			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+			return nil, fmt.Errorf("open sqlite %s: %w", file, err)
 		case <-time.After(wait):
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"leadwire/core"
+	"leadwire/storage"
 )
 
 // validateWith fills defaults, checks every key and builds the core
@@ -89,7 +90,8 @@ func (c *Config) checkDatabase(p *problems, key string) {
 		if scheme, _, ok := strings.Cut(db, ":"); ok && isScheme(scheme) {
 			p.errf(key, "unknown database scheme %q; %s", scheme, valid)
 		} else {
-			p.errf(key, "database %q has no scheme; %s", db, valid)
+			// A key=value DSN may carry a password: shown masked.
+			p.errf(key, "database %q has no scheme; %s", storage.Redact(db), valid)
 		}
 	}
 }
