@@ -14,6 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
+
+	"leadwire/cmd/leadwire/config"
+	"leadwire/internal/problem"
 )
 
 // ServeCmd runs the server.
@@ -106,7 +109,7 @@ func (c *ServeCmd) Run(a *App) error {
 		return fmt.Errorf("start job queue: %w", err)
 	}
 
-	httpSrv := &http.Server{Handler: srv.mux, ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := newHTTPServer(cfg.HTTP, srv.mux)
 	g, ctx := errgroup.WithContext(a.ctx)
 	// Connectors outlive the signal until HTTP has drained.
 	connCtx, stopConnectors := context.WithCancel(context.WithoutCancel(ctx))
@@ -144,6 +147,19 @@ func (c *ServeCmd) Run(a *App) error {
 	return g.Wait()
 }
 
+// newHTTPServer is the web server with the configured timeouts: a client
+// that sends its headers or body slowly, or not at all, or holds an idle
+// connection, is cut off before anything is authenticated.
+func newHTTPServer(c config.HTTP, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: time.Duration(c.ReadHeaderTimeout),
+		ReadTimeout:       time.Duration(c.ReadTimeout),
+		WriteTimeout:      time.Duration(c.WriteTimeout),
+		IdleTimeout:       time.Duration(c.IdleTimeout),
+	}
+}
+
 // server is the HTTP side of serve: health, readiness and metrics, with
 // the endpoints of connectors and bots mounted by later parts.
 type server struct {
@@ -151,10 +167,14 @@ type server struct {
 	mux      *http.ServeMux
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
+	maxBody  int64 // body limit of an endpoint mounted without one of its own
 }
 
 func newServer(a *App) *server {
-	s := &server{app: a, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &server{app: a, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), maxBody: config.DefaultMaxBody}
+	if a.cfg != nil {
+		s.maxBody = int64(a.cfg.HTTP.MaxBody)
+	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "leadwire_http_requests_total", Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
@@ -183,11 +203,30 @@ func (s *server) handleAll(routes map[string]http.HandlerFunc) {
 	}
 }
 
-// handle mounts a handler and counts its requests.
+// handle mounts a handler with the server's body limit and counts its
+// requests.
 func (s *server) handle(pattern string, h http.HandlerFunc) {
+	s.handleLimit(pattern, s.maxBody, h)
+}
+
+// handleLimit mounts a handler whose bodies may be up to limit bytes. The
+// limit applies before the handler runs, so before any token or signature
+// is checked: a declared length past it is refused with 413 unread, and a
+// body that turns out longer fails to read past it.
+func (s *server) handleLimit(pattern string, limit int64, h http.HandlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
-		h(rec, r)
+		if r.ContentLength > limit {
+			// Nothing of the body is read: the connection closes
+			// rather than wait for it.
+			w.Header().Set("Connection", "close")
+			problem.Status(http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", limit)).Write(rec)
+		} else {
+			// On the server's own writer, which closes the connection
+			// when the limit is hit.
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			h(rec, r)
+		}
 		s.requests.WithLabelValues(pattern, strconv.Itoa(rec.code)).Inc()
 	})
 }

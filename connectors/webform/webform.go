@@ -164,6 +164,16 @@ func New(svc *core.Service, forms []Form, opts Options) (*Handler, error) {
 	return h, nil
 }
 
+// MaxBytes is the largest body any of the forms takes, for a server that
+// bounds bodies before the handler runs.
+func (h *Handler) MaxBytes() int64 {
+	n := Limits{}.maxBytes(true)
+	for _, f := range h.forms {
+		n = max(n, f.Limits.maxBytes(true), f.Limits.maxBytes(false))
+	}
+	return n
+}
+
 // Submit takes one submission of the form named by the path's {id}.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	a := answerer{w: w, browser: wantsHTML(r)}
@@ -193,8 +203,8 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		a.refuse(refuse(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", limit))
 		return
 	}
-	// A client trickling its body cannot hold the handler for long.
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(30 * time.Second))
+	// A client trickling its body is cut off by the server's read
+	// timeout (http.read_timeout), which bounds every request.
 	sub, err := Decode(r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, limit), f.Limits)
 	if err != nil {
 		a.refuse(asRefusal(err))

@@ -39,7 +39,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"golang.org/x/time/rate"
 
@@ -119,6 +118,10 @@ func New(svc *core.Service, sources []Source, opts Options) (*Handler, error) {
 	return h, nil
 }
 
+// MaxBytes is the body limit, for a server that bounds bodies before the
+// handler runs.
+func (h *Handler) MaxBytes() int64 { return h.maxBytes }
+
 // delivery is one request on its way: what the log will say of it.
 type delivery struct {
 	core.Delivery
@@ -182,7 +185,8 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		d.Size = r.ContentLength
 		return refused(http.StatusRequestEntityTooLarge, "the body is larger than %d bytes", h.maxBytes)
 	}
-	http.NewResponseController(d.w).SetReadDeadline(time.Now().Add(30 * time.Second))
+	// A sender trickling its body is cut off by the server's read
+	// timeout, which bounds every request.
 	raw, err := io.ReadAll(http.MaxBytesReader(d.w, r.Body, h.maxBytes))
 	d.Size, d.Body = int64(len(raw)), raw
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
