@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -120,6 +121,7 @@ func (c *ServeCmd) Run(a *App) error {
 		}
 		return nil
 	})
+	g.Go(func() error { return srv.ready.watch(ctx) })
 	lease := newLeaser(db, db.Clock(), a.Logger().With("part", "leases"))
 	g.Go(func() error { return runConnectors(connCtx, lease, mailboxes) })
 	g.Go(func() error { return a.runTelegram(connCtx, lease, telegram) })
@@ -167,14 +169,18 @@ type server struct {
 	mux      *http.ServeMux
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
+	ready    *readiness
 	maxBody  int64 // body limit of an endpoint mounted without one of its own
 }
 
 func newServer(a *App) *server {
 	s := &server{app: a, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), maxBody: config.DefaultMaxBody}
+	var trusted []netip.Prefix
+	details := false
 	if a.cfg != nil {
-		s.maxBody = int64(a.cfg.HTTP.MaxBody)
+		s.maxBody, trusted, details = int64(a.cfg.HTTP.MaxBody), a.cfg.TrustedProxies(), a.cfg.HTTP.ReadyzDetails
 	}
+	s.ready = newReadiness(a.db, a.Logger().With("part", "ready"), trusted, details)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "leadwire_http_requests_total", Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
@@ -183,15 +189,7 @@ func newServer(a *App) *server {
 	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
-	s.handle("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := a.db.SQL().PingContext(ctx); err != nil {
-			http.Error(w, "database unreachable: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ready\n"))
-	})
+	s.handle("GET /readyz", s.ready.ServeHTTP)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 	return s
 }

@@ -47,6 +47,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"leadwire/core"
+	"leadwire/internal/problem"
 )
 
 // Contact fields a posted field can be mapped onto.
@@ -246,21 +247,24 @@ func (h *Handler) capture(ctx context.Context, in core.Inbound) (core.CaptureRes
 }
 
 func (h *Handler) captureRefusal(f *form, err error) *refusal {
-	if errors.Is(err, context.Canceled) {
+	p := problem.Of(err)
+	switch {
+	case errors.Is(err, core.ErrUnavailable):
+		// Nothing was stored: the sender is told to send it again.
+		h.log.Error("web form not saved: the database is unavailable; the sender is asked to retry", "form", f.ID, "err", err)
+	case p.Status == http.StatusServiceUnavailable:
 		// The sender hung up; what it posted may still be stored, and
 		// a retry with the same Idempotency-Key finds it.
-		return refuse(http.StatusServiceUnavailable, "the request ended before the form was saved; please send it again")
-	}
-	switch core.KindOf(err) {
-	case core.KindInvalid:
-		return &refusal{status: http.StatusUnprocessableEntity, message: core.Message(err)}
-	case core.KindNotFound:
+	case core.KindOf(err) == core.KindInvalid:
+	case core.KindOf(err) == core.KindNotFound:
 		// The form names a team that is gone: ours to fix, not the sender's.
 		h.log.Error("web form cannot route its lead", "form", f.ID, "team", f.Team, "err", err)
+		return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
 	default:
 		h.log.Error("web form capture failed", "form", f.ID, "err", err)
+		return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
 	}
-	return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
+	return &refusal{status: p.Status, message: p.Detail, retryAfter: int(p.RetryAfter / time.Second)}
 }
 
 // honeypot answers a bot as a person would be answered, counts it, and

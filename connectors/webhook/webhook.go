@@ -43,6 +43,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"leadwire/core"
+	"leadwire/internal/problem"
 )
 
 // Schema is schema.json: the JSON Schema of leadwire's own payload.
@@ -163,6 +164,13 @@ func refused(status int, format string, args ...any) (int, reply) {
 	return status, reply{Error: fmt.Sprintf(format, args...)}
 }
 
+// retry refuses a delivery the sender should send again later (the
+// database is away), with Retry-After.
+func (d *delivery) retry(p problem.Problem) (int, reply) {
+	p.SetRetryAfter(d.w.Header())
+	return p.Status, reply{Error: p.Detail}
+}
+
 func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	// The token first: a stranger's body is not read.
 	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -178,6 +186,9 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 			return refused(http.StatusUnauthorized, "%s", core.Message(err))
 		}
 		h.log.Error("webhook token check failed", "err", err)
+		if p := problem.Of(err); p.RetryAfter > 0 {
+			return d.retry(p)
+		}
 		return refused(http.StatusInternalServerError, "the delivery could not be checked; try again later")
 	}
 
@@ -258,11 +269,17 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		res, err = h.svc.Capture(r.Context(), in)
 	}
 	if err != nil {
+		p := problem.Of(err)
 		switch {
 		case core.KindOf(err) == core.KindInvalid, core.KindOf(err) == core.KindNotFound:
+			// A team the payload names that does not exist is the
+			// sender's to fix, as a bad field is.
 			return refused(http.StatusUnprocessableEntity, "%s", core.Message(err))
-		case errors.Is(err, context.Canceled):
-			return refused(http.StatusServiceUnavailable, "the request ended before the delivery was stored; deliver it again")
+		case errors.Is(err, core.ErrUnavailable):
+			h.log.Error("webhook delivery not stored: the database is unavailable; the sender is asked to retry", "source", d.Source, "err", err)
+			return d.retry(p)
+		case p.Status == http.StatusServiceUnavailable:
+			return refused(p.Status, "the request ended before the delivery was stored; deliver it again")
 		}
 		h.log.Error("webhook capture failed", "source", d.Source, "err", err)
 		return refused(http.StatusInternalServerError, "the delivery could not be stored; try again later")
