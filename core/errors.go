@@ -74,11 +74,16 @@ func Message(err error) string {
 // Retry-After, so a sender tries again too.
 var ErrUnavailable = errors.New("temporarily unavailable")
 
-// Unavailable marks err as ErrUnavailable; errors.Is and errors.As still
-// find err's own chain.
+// Unavailable marks err as ErrUnavailable, keeping its text; errors.Is and
+// errors.As still find err's own chain.
 func Unavailable(err error) error {
 	if err == nil || errors.Is(err, ErrUnavailable) {
 		return err
 	}
-	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	return unavailableError{err}
 }
+
+type unavailableError struct{ err error }
+
+func (e unavailableError) Error() string   { return e.err.Error() }
+func (e unavailableError) Unwrap() []error { return []error{ErrUnavailable, e.err} }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"os"
 	"sync"
 	"time"
 
@@ -126,3 +127,16 @@ func (r *readiness) local(req *http.Request) bool {
 	return false
 }
 
+// warnIfShared warns when the SQLite file may be read by other users of
+// the machine: it holds every contact and the unsubscribe signing key.
+// leadwire creates it 0600; an older or copied file may be wider open.
+func (a *App) warnIfShared(db *storage.DB) {
+	file, err := db.SQLiteFile(a.ctx)
+	if err != nil || file == "" {
+		return
+	}
+	if st, err := os.Stat(file); err == nil && st.Mode().Perm()&0o077 != 0 {
+		a.Logger().Warn("the database file can be read by other users of this machine; it holds every contact and the unsubscribe signing key",
+			"file", file, "mode", st.Mode().Perm().String(), "fix", "chmod 600 "+file)
+	}
+}

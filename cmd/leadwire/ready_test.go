@@ -137,6 +137,21 @@ func TestReadinessReflectsWhetherTheDatabaseTakesWrites(t *testing.T) {
 	}
 }
 
+func TestAReadOnlyDatabaseFailsServeBeforeServing(t *testing.T) {
+	e := newIOEnv(t)
+	e.ok("migrate")
+	// mode=ro stands in for a file without write permission, which root
+	// (who may run the tests) writes anyway.
+	e.withDatabase("sqlite:file:" + e.dbPath + "?mode=ro")
+	s, code := startServe(t, e)
+	if s.addr != "" {
+		t.Fatalf("serve started on a read-only database:\n%s", s.log)
+	}
+	if code == 0 || !strings.Contains(s.log.String(), e.dbPath) || !strings.Contains(s.log.String(), "write access") {
+		t.Errorf("serve exited %d; want an error naming %s and what to do:\n%s", code, e.dbPath, s.log)
+	}
+}
+
 func TestAPostgreSQLOutageIsAnswered503AndHidesTheDatabase(t *testing.T) {
 	dsn := testenv.Postgres(t)
 	u, err := url.Parse(dsn)
@@ -233,4 +248,19 @@ func (p *tcpProxy) cut() {
 		c.Close()
 	}
 	p.conns = nil
+}
+
+func TestServeWarnsWhenOthersCanReadTheDatabaseFile(t *testing.T) {
+	e := newIOEnv(t)
+	e.ok("migrate")
+	if err := os.Chmod(e.dbPath, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, code := startServe(t, e)
+	if s.addr == "" {
+		t.Fatalf("serve exited %d:\n%s", code, s.log)
+	}
+	if log := s.log.String(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "chmod 600 "+e.dbPath) {
+		t.Errorf("no warning about a database file others can read:\n%s", log)
+	}
 }

@@ -91,6 +91,13 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	jobs.PeriodicJobs().AddMany(followUpPeriodicJobs())
+	// A database that does not take writes (a read-only file, a full
+	// disk, a read-only standby) fails here, naming what to fix, rather
+	// than after "serving".
+	if err := db.Probe(a.ctx); err != nil {
+		return fmt.Errorf("the database does not take writes: %w", err)
+	}
+	a.warnIfShared(db)
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w; pick another address with --listen or http.listen", listen, err)

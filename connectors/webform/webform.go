@@ -180,11 +180,11 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	a := answerer{w: w, browser: wantsHTML(r)}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
-		a.refuse(refuse(http.StatusNotFound, "no form %q here; check the form's action URL", core.Clean(r.PathValue("id"), 64)))
+		a.refuse(refuse(http.StatusNotFound, "no form %s here; check the form's action URL", problem.Quote(r.PathValue("id"), 64)))
 		return
 	}
 	if !f.allowOrigin(w, r) {
-		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", core.Clean(r.Header.Get("Origin"), 200)))
+		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", problem.Quote(r.Header.Get("Origin"), 200)))
 		return
 	}
 	if ref := h.limit(f, r); ref != nil {
@@ -287,11 +287,11 @@ func (h *Handler) Preflight(w http.ResponseWriter, r *http.Request) {
 	a := answerer{w: w}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
-		a.refuse(refuse(http.StatusNotFound, "no form %q here", core.Clean(r.PathValue("id"), 64)))
+		a.refuse(refuse(http.StatusNotFound, "no form %s here", problem.Quote(r.PathValue("id"), 64)))
 		return
 	}
 	if r.Header.Get("Origin") == "" || !f.allowOrigin(w, r) {
-		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", core.Clean(r.Header.Get("Origin"), 200)))
+		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", problem.Quote(r.Header.Get("Origin"), 200)))
 		return
 	}
 	hdr := w.Header()

@@ -482,3 +482,30 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 }
+
+func TestEchoedInputNeverReadsAsSomethingElse(t *testing.T) {
+	e := newEnv(t)
+	for _, tt := range []struct {
+		name, path, contentType, body string
+		headers                       []string
+		status                        int
+		want, never                   string
+	}{
+		{"a form name with a NUL is not the form of that name", "/forms/contact%00", jsonType, `{}`, nil,
+			404, `"contact\x00"`, `"contact"`},
+		{"a form name with a newline shows it escaped", "/forms/contact%0Aevil", jsonType, `{}`, nil,
+			404, `"contact\nevil"`, `"contactevil"`},
+		{"an origin with a tab shows it escaped", "/forms/contact", jsonType, `{"your-email":"a@example.com"}`,
+			[]string{"Origin", "https://exa\tmple.com"}, 403, `"https://exa\tmple.com"`, "exa\tmple"},
+		{"a field name with a NUL shows it escaped", "/forms/contact", urlencoded, "your-email=a@example.com&x%00y=" + strings.Repeat("v", 40<<10), nil,
+			413, `"x\x00y"`, `"xy"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.post(t, tt.path, tt.contentType, strings.NewReader(tt.body), append([]string{"Accept", jsonType}, tt.headers...)...)
+			msg, _ := r.json(t)["error"].(string)
+			if r.status != tt.status || !strings.Contains(msg, tt.want) || strings.Contains(msg, tt.never) {
+				t.Errorf("got %d %q; want %d with %s, never %s", r.status, msg, tt.status, tt.want, tt.never)
+			}
+		})
+	}
+}

@@ -132,7 +132,9 @@ type delivery struct {
 // ServeHTTP takes one delivery.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d := &delivery{w: w}
-	d.Source = core.Clean(r.URL.Query().Get("source"), 64)
+	// As sent: cleaning it first would make "zapier\x00" read as
+	// zapier. It is checked by name below and cleaned for the log.
+	d.Source = r.URL.Query().Get("source")
 	status, body := h.serve(r, d)
 	d.Status = status
 	if d.Outcome == "" {
@@ -216,8 +218,8 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	}
 	switch {
 	case tok.Source != "" && named != "" && named != tok.Source:
-		d.Source = named
-		return refused(http.StatusForbidden, "token %s delivers as source %s, not %s", tok.Name, tok.Source, core.Clean(named, 64))
+		d.Source = named // cleaned for the log
+		return refused(http.StatusForbidden, "token %s delivers as source %s, not %s", tok.Name, tok.Source, sourceName(named))
 	case tok.Source != "":
 		d.Source = tok.Source
 	case named != "":
@@ -227,8 +229,7 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	}
 	src := h.sources[d.Source]
 	if src == nil && !core.ValidName(d.Source) {
-		d.Source = core.Clean(d.Source, 64)
-		return refused(http.StatusUnprocessableEntity, "invalid source %q; use letters, digits, '-', '_' or '.'", d.Source)
+		return refused(http.StatusUnprocessableEntity, "invalid source %s; use letters, digits, '-', '_' or '.'", sourceName(d.Source))
 	}
 	if src != nil && src.Secret != "" {
 		if msg := verifySignature(r.Header.Get(src.SignatureHeader), src.SignatureHeader, src.Secret, raw); msg != "" {
@@ -307,11 +308,21 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	return http.StatusCreated, out
 }
 
+// sourceName is a source name as sent, to echo: as it is when it is a
+// valid name, else quoted with what makes it invalid escaped.
+func sourceName(s string) string {
+	if core.ValidName(s) {
+		return s
+	}
+	return problem.Quote(s, 64)
+}
+
 // record writes the delivery to the log. Refusals of senders without a
 // valid token (401) are written only within a budget; a failure to write is
 // logged and does not change the answer, since the lead, when there is
 // one, is stored.
 func (h *Handler) record(ctx context.Context, d *delivery) {
+	d.Source = core.Clean(d.Source, 64)
 	if d.Status == http.StatusUnauthorized && !h.anonLog.Allow() {
 		h.log.Warn("webhook delivery without a valid token not logged: too many", "source", d.Source, "size", d.Size)
 		return

@@ -391,3 +391,19 @@ func TestSchemaExample(t *testing.T) {
 		})
 	}
 }
+
+func TestEchoedSourceNamesNeverReadAsAnother(t *testing.T) {
+	e := newEnv(t, webhook.Options{})
+	for _, tt := range []struct{ name, query, token, want, never string }{
+		{"a source with a NUL is not the source of that name", "?source=zapier%00", "zap", `"zapier\x00"`, `"zapier"`},
+		{"a source a bound token may not deliver as shows escaped", "?source=typeform%00", "tf", `"typeform\x00"`, `not typeform`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.post(t, tt.query, tt.token, `{"contact":{"email":"a@example.com"}}`)
+			msg, _ := r.body["error"].(string)
+			if r.status < 400 || !strings.Contains(msg, tt.want) || strings.HasSuffix(msg, tt.never) || strings.Contains(msg, tt.never+";") {
+				t.Errorf("got %d %q; want a refusal with %s, never %s", r.status, msg, tt.want, tt.never)
+			}
+		})
+	}
+}

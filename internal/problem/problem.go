@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"leadwire/core"
 )
@@ -89,4 +90,19 @@ func (p Problem) Write(w http.ResponseWriter) {
 		Status int    `json:"status"`
 		Detail string `json:"detail,omitempty"`
 	}{"about:blank", http.StatusText(p.Status), p.Status, p.Detail})
+}
+
+// Quote is outside input fit to echo in an answer: cut to at most n bytes
+// on a character boundary and Go-quoted, so that a control character, an
+// invalid byte or a quote shows escaped and the echo never reads as
+// something else ("contact\x00", not "contact").
+func Quote(s string, n int) string {
+	if len(s) <= n {
+		return strconv.Quote(s)
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }
