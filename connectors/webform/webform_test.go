@@ -80,7 +80,7 @@ func TestAnswers(t *testing.T) {
 		{"an unsupported content type is 415", "/forms/contact", "text/plain", strings.NewReader("hello"), nil, 415, "unsupported content type"},
 		{"a bad Idempotency-Key is 400", "/forms/contact", jsonType, strings.NewReader(`{}`), []string{"Idempotency-Key", "a b"}, 400, "Idempotency-Key"},
 		{"a post from another origin is 403", "/forms/contact", jsonType,
-			strings.NewReader(`{"your-email":"i@example.pl","your-message":"x"}`), []string{"Origin", "https://evil.example"}, 403, "does not take posts from https://evil.example"},
+			strings.NewReader(`{"your-email":"i@example.pl","your-message":"x"}`), []string{"Origin", "https://evil.example"}, 403, `does not take posts from \"https://evil.example\"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
