@@ -15,12 +15,15 @@
 // Answers: a browser post (Accept: text/html, or a form body without
 // Accept: application/json) is redirected with 303 to the form's redirect
 // URL, or shown a short thank-you page when it has none; other clients get
-// 201 {"lead":"L123"} (and "deal":"D45" when the submission went onto an
-// open deal). A retried post with the same Idempotency-Key header stores
-// nothing and answers 200 with the same refs and "duplicate":true. A post
-// without the header is always a new submission: a double-click of a plain
-// HTML form sends the same person twice, which core.Capture turns into an
-// activity on the lead the first one opened, not a second lead.
+// 201 {"receipt":"r_…"}. The poster is anonymous: the answer is the same
+// whether the address was known or not, and the lead and deal refs go to
+// the team only (the receipt is kept in the lead's metadata, and logged
+// with the refs). A retried post with the same Idempotency-Key header
+// stores nothing and answers 200 with the same receipt and
+// "duplicate":true. A post without the header is always a new submission:
+// a double-click of a plain HTML form sends the same person twice, which
+// core.Capture turns into an activity on the lead the first one opened,
+// not a second lead.
 //
 // Refusals: 400 malformed body, 403 an origin not allowed, 404 unknown
 // form, 405 wrong method, 413 too large (the body, a value, or the number
@@ -41,7 +44,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -105,9 +107,6 @@ type Handler struct {
 	forms   map[string]*form
 	trusted []netip.Prefix
 	log     *slog.Logger
-	// lastLead is the newest lead id answered, so that a honeypot hit can
-	// be answered with a ref that looks like a real one.
-	lastLead atomic.Int64
 }
 
 type form struct {
@@ -217,22 +216,25 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.ExternalID = key
+	receipt := core.Receipt(in.Channel, in.Source, key)
 	if bot {
-		h.honeypot(r.Context(), f, a)
+		h.honeypot(r.Context(), f, a, receipt)
 		return
 	}
+	if in.Metadata == nil {
+		in.Metadata = map[string]string{}
+	}
+	in.Metadata[core.ReceiptMetadata] = receipt
 	res, err := h.capture(r.Context(), in)
 	if err != nil {
 		a.refuse(h.captureRefusal(f, err))
 		return
 	}
-	for {
-		last := h.lastLead.Load()
-		if res.LeadID <= last || h.lastLead.CompareAndSwap(last, res.LeadID) {
-			break
-		}
-	}
-	a.success(f, res)
+	// The refs are for the team, in the notice and here; the sender gets
+	// the receipt only.
+	h.log.Info("web form captured", "form", f.ID, "receipt", receipt, "lead", res.LeadID, "deal", res.DealID,
+		"new_lead", res.NewLead, "duplicate", res.Duplicate)
+	a.success(f, res.Duplicate, receipt)
 }
 
 // capture hands the inbound to core. Two posts with one Idempotency-Key
@@ -269,17 +271,11 @@ func (h *Handler) captureRefusal(f *form, err error) *refusal {
 
 // honeypot answers a bot as a person would be answered, counts it, and
 // stores nothing else.
-func (h *Handler) honeypot(ctx context.Context, f *form, a answerer) {
+func (h *Handler) honeypot(ctx context.Context, f *form, a answerer, receipt string) {
 	if err := h.svc.Skip(ctx, core.ConnectorName(core.ChannelWebform, f.ID), "honeypot", nil); err != nil {
 		h.log.Warn("web form honeypot not counted", "form", f.ID, "err", err)
 	}
-	id := h.lastLead.Load()
-	if id == 0 {
-		if leads, err := h.svc.Store().ListLeads(ctx, core.LeadFilter{Limit: 1}); err == nil && len(leads) > 0 {
-			id = leads[0].ID
-		}
-	}
-	a.success(f, core.CaptureResult{LeadID: id + 1, NewLead: true})
+	a.success(f, false, receipt)
 }
 
 // Preflight answers a browser's CORS preflight for the form.

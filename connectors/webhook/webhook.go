@@ -16,9 +16,11 @@
 // signature of the body in a header ("sha256=<hex>", or hex or base64 alone).
 //
 // The external id (or, without one, the Idempotency-Key header) makes a
-// redelivery a no-op. Answers: 201 {"lead":"L123"} (with "deal":"D45" when
-// the delivery went onto an open deal), 200 with "duplicate":true for a
-// redelivery, 400 malformed JSON, 401 missing, unknown or revoked token, 403
+// redelivery a no-op. Answers: 201 {"receipt":"r_…"}, 200 with the same
+// receipt and "duplicate":true for a redelivery (a token is a machine's,
+// not a known user's: lead and deal refs go to the team and to the
+// delivery log, never in the answer; the receipt is kept in the lead's
+// metadata), 503 with Retry-After while the database is away, 400 malformed JSON, 401 missing, unknown or revoked token, 403
 // bad or missing signature or a token of another source, 413 too large,
 // 422 invalid. Every delivery, refused ones included, is written to the
 // delivery log (`leadwire webhooks log`).
@@ -156,8 +158,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // reply is the JSON body of every answer.
 type reply struct {
-	Lead      string `json:"lead,omitempty"`
-	Deal      string `json:"deal,omitempty"`
+	Receipt   string `json:"receipt,omitempty"`
 	Duplicate bool   `json:"duplicate,omitempty"`
 	Error     string `json:"error,omitempty"`
 }
@@ -258,6 +259,11 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		return refused(http.StatusUnprocessableEntity, "external_id is longer than 255 characters")
 	}
 	d.ExternalID = in.ExternalID
+	receipt := core.Receipt(in.Channel, in.Source, in.ExternalID)
+	if in.Metadata == nil {
+		in.Metadata = map[string]string{}
+	}
+	in.Metadata[core.ReceiptMetadata] = receipt
 	if in.Email == "" && in.Phone == "" && in.Handle == "" {
 		return refused(http.StatusUnprocessableEntity,
 			"no email, phone or chat handle to reach the contact by; send contact.email, contact.phone or contact.handle, or map them for source %s", d.Source)
@@ -285,16 +291,13 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		h.log.Error("webhook capture failed", "source", d.Source, "err", err)
 		return refused(http.StatusInternalServerError, "the delivery could not be stored; try again later")
 	}
-	out := reply{Duplicate: res.Duplicate}
-	if res.LeadID != 0 {
-		out.Lead = core.LeadRef(res.LeadID)
-	}
-	if res.DealID != 0 {
-		out.Deal = core.Ref{Kind: 'D', ID: res.DealID}.String()
-	}
-	d.Ref = out.Lead
-	if out.Deal != "" {
-		d.Ref = out.Deal
+	// The refs go to the delivery log, which admins read.
+	out := reply{Receipt: receipt, Duplicate: res.Duplicate}
+	switch {
+	case res.DealID != 0:
+		d.Ref = core.DealRef(res.DealID)
+	case res.LeadID != 0:
+		d.Ref = core.LeadRef(res.LeadID)
 	}
 	switch {
 	case res.Duplicate:
