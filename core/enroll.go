@@ -2,10 +2,13 @@ package core
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -198,10 +201,49 @@ func sign(key []byte, parts ...string) []byte {
 	return m.Sum(nil)
 }
 
-// unsubscribeToken signs an enrolment id: "ID.SIGNATURE".
+// unsubscribeToken signs an enrolment id: "SEALED.SIGNATURE", the id
+// sealed (sealID) so that a link shows no sequential number to its reader.
 func unsubscribeToken(key []byte, enrollmentID int64) string {
-	id := strconv.FormatInt(enrollmentID, 10)
-	return id + "." + base64.RawURLEncoding.EncodeToString(sign(key, "unsubscribe", id)[:16])
+	return sealID(key, enrollmentID) + "." + unsubscribeSignature(key, enrollmentID)
+}
+
+func unsubscribeSignature(key []byte, enrollmentID int64) string {
+	return base64.RawURLEncoding.EncodeToString(sign(key, "unsubscribe", strconv.FormatInt(enrollmentID, 10))[:16])
+}
+
+// sealID encrypts an enrolment id, with zeros after it, as one AES block
+// under a key derived from the sequence key: what a prospect sees of it
+// (in a link, a Message-ID) tells neither the id nor how many there are,
+// and stays the same for the same id.
+func sealID(key []byte, id int64) string {
+	var block [aes.BlockSize]byte
+	binary.BigEndian.PutUint64(block[:8], uint64(id))
+	idCipher(key).Encrypt(block[:], block[:])
+	return base64.RawURLEncoding.EncodeToString(block[:])
+}
+
+// openID is the id sealID sealed into s; false when s is not one.
+func openID(key []byte, s string) (int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != aes.BlockSize {
+		return 0, false
+	}
+	idCipher(key).Decrypt(b, b)
+	for _, c := range b[8:] {
+		if c != 0 {
+			return 0, false
+		}
+	}
+	id := int64(binary.BigEndian.Uint64(b[:8]))
+	return id, id > 0
+}
+
+func idCipher(key []byte) cipher.Block {
+	c, err := aes.NewCipher(sign(key, "enrolment id")) // 32 bytes: AES-256
+	if err != nil {
+		panic(err) // unreachable: the key length is fixed
+	}
+	return c
 }
 
 // UnsubscribeURL is the link of an enrolment's mails.
@@ -217,7 +259,7 @@ func stepMessageID(key []byte, e *Enrollment, step int, from string) string {
 		domain = from[i+1:]
 	}
 	id, st := strconv.FormatInt(e.ID, 10), strconv.Itoa(step)
-	return "seq." + id + "." + st + "." + hex.EncodeToString(sign(key, "message-id", id, st)[:6]) + "@" + domain
+	return "seq." + sealID(key, e.ID) + "." + st + "." + hex.EncodeToString(sign(key, "message-id", id, st)[:6]) + "@" + domain
 }
 
 // Unsubscribe marks the contact of a signed link unsubscribed and stops
@@ -265,20 +307,35 @@ func (s *Service) CheckUnsubscribe(ctx context.Context, token string) error {
 // unsubscribeEnrollment returns the enrolment a signed unsubscribe token
 // names.
 func unsubscribeEnrollment(ctx context.Context, r Reader, token string) (*Enrollment, error) {
+	damaged := Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
 	idText, sig, ok := strings.Cut(token, ".")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || err != nil || id <= 0 {
-		return nil, Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
+	if !ok {
+		return nil, damaged
 	}
 	v, err := r.Setting(ctx, sequenceKeySetting)
 	if err != nil {
 		return nil, err
 	}
 	key, _ := hex.DecodeString(v)
-	if v == "" || !hmac.Equal([]byte(unsubscribeToken(key, id)), []byte(idText+"."+sig)) {
-		return nil, Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
+	if v == "" {
+		return nil, damaged
 	}
-	return r.EnrollmentByID(ctx, id)
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		var sealed bool
+		if id, sealed = openID(key, idText); !sealed {
+			return nil, damaged
+		}
+	} // else a link sent before ids were sealed, still honoured
+	if id <= 0 || !hmac.Equal([]byte(unsubscribeSignature(key, id)), []byte(sig)) {
+		return nil, damaged
+	}
+	e, err := r.EnrollmentByID(ctx, id)
+	if IsNotFound(err) {
+		// Signed by us, but gone: the reader is told nothing of ids.
+		return nil, Errorf(KindNotFound, "this unsubscribe link is no longer valid")
+	}
+	return e, err
 }
 
 // stopEnrollment stops one enrolment and says so on the timeline.

@@ -66,3 +66,24 @@ func Message(err error) string {
 	}
 	return "internal error"
 }
+
+// ErrUnavailable marks a failure of something leadwire depends on that
+// a later attempt may not meet: the database unreachable, its disk full,
+// its file deleted or read-only. Such an error keeps KindInternal (a
+// connector holds the inbound and tries again); HTTP answers it 503 with
+// Retry-After, so a sender tries again too.
+var ErrUnavailable = errors.New("temporarily unavailable")
+
+// Unavailable marks err as ErrUnavailable, keeping its text; errors.Is and
+// errors.As still find err's own chain.
+func Unavailable(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	return unavailableError{err}
+}
+
+type unavailableError struct{ err error }
+
+func (e unavailableError) Error() string   { return e.err.Error() }
+func (e unavailableError) Unwrap() []error { return []error{ErrUnavailable, e.err} }

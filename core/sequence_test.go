@@ -3,10 +3,15 @@ package core_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"text/template"
@@ -128,7 +133,7 @@ func decode(t *testing.T, m smtptest.Message) delivered {
 	return d
 }
 
-var linkRe = regexp.MustCompile(`https://leads\.example\.com/u/[0-9]+\.[A-Za-z0-9_-]+`)
+var linkRe = regexp.MustCompile(`https://leads\.example\.com/u/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
 
 func TestSequenceSendsThreadedStepsUntilTheContactReplies(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
@@ -304,6 +309,16 @@ func TestSequenceStops(t *testing.T) {
 			if _, err := f.svc.Unsubscribe(f.ctx, token+"x"); core.KindOf(err) != core.KindInvalid {
 				t.Fatalf("a forged token: %v", err)
 			}
+			// The link names the enrolment sealed, not by its number.
+			sealed, _, _ := strings.Cut(token, ".")
+			if len(sealed) != 22 || sealed == strconv.FormatInt(e.ID, 10) {
+				t.Errorf("the link %s shows the enrolment id %d", link, e.ID)
+			}
+			for _, m := range f.smtp.Messages() {
+				if id := decode(t, m).header.Get("Message-Id"); strings.HasPrefix(id, "<seq."+strconv.FormatInt(e.ID, 10)+".") {
+					t.Errorf("the Message-ID %s shows the enrolment id %d", id, e.ID)
+				}
+			}
 			c, err := f.svc.Unsubscribe(f.ctx, token)
 			if err != nil || c.UnsubscribedAt.IsZero() {
 				t.Fatalf("unsubscribe = %+v, %v", c, err)
@@ -316,6 +331,24 @@ func TestSequenceStops(t *testing.T) {
 			}
 			_, err = f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
 			wantKind(t, err, core.KindConflict, "unsubscribed")
+		})
+		t.Run("a link sent before ids were sealed still unsubscribes", func(t *testing.T) {
+			_, e := enroll(t, "old-link@pars.example")
+			if err := f.step(t, f.mailer, e.ID); err != nil {
+				t.Fatal(err)
+			}
+			v, err := db.Setting(f.ctx, "sequence_key")
+			if err != nil {
+				t.Fatal(err)
+			}
+			key, _ := hex.DecodeString(v)
+			id := strconv.FormatInt(e.ID, 10)
+			mac := hmac.New(sha256.New, key)
+			mac.Write([]byte("unsubscribe\x00" + id))
+			old := id + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
+			if c, err := f.svc.Unsubscribe(f.ctx, old); err != nil || c.UnsubscribedAt.IsZero() {
+				t.Fatalf("unsubscribe with an old link = %+v, %v", c, err)
+			}
 		})
 		t.Run("a permanent refusal stops it and says why on the timeline", func(t *testing.T) {
 			d, e := enroll(t, "gone@pars.example")

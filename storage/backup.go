@@ -58,6 +58,9 @@ func (db *DB) Backup(ctx context.Context, dest string, progress func(remaining, 
 		return fmt.Errorf("backup: begin read: %w", err)
 	}
 
+	if err := createPrivate(dest); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	dst, err := sql.Open("sqlite3", dest)
 	if err != nil {
 		return fmt.Errorf("backup: open %s: %w", dest, err)

@@ -38,6 +38,10 @@ type DB struct {
 	jobsErr  error
 
 	seenCalls atomic.Uint64 // Remember calls, for pruning
+
+	file     *fileIdentity // the SQLite file as opened; nil on PostgreSQL
+	probes   atomic.Uint64 // write probes, whose count the probe writes
+	failures atomic.Uint64 // writes refused as core.ErrUnavailable
 }
 
 // Tx is a read-write transaction; it implements core.Tx. Reads inside it see
@@ -109,6 +113,10 @@ func parseDSN(dsn string) (dialect, string, error) {
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
+	file := sqliteFile(path)
+	if err := createPrivate(file); err != nil {
+		return nil, err
+	}
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
@@ -134,21 +142,26 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		var se sqlite3.Error
 		if !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) || time.Now().After(giveUp) {
 			w.Close()
-			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+			return nil, fmt.Errorf("open sqlite %s: %w", file, err)
 		}
 		select {
 		case <-ctx.Done():
 			w.Close()
-			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+			return nil, fmt.Errorf("open sqlite %s: %w", file, err)
 		case <-time.After(wait):
 		}
+	}
+	ident, err := identify(file)
+	if err != nil {
+		w.Close()
+		return nil, err
 	}
 	r := openSQLitePool(path + sep + sqliteParams)
 	n := max(4, runtime.NumCPU())
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	return &DB{reader: reader{q: r, d: sqlite, parallel: true}, write: w, read: r}, nil
+	return &DB{reader: reader{q: r, d: sqlite, parallel: true}, write: w, read: r, file: ident}, nil
 }
 
 // openSQLitePool opens a pool whose connections also map the file into
@@ -209,7 +222,22 @@ func (db *DB) SQL() *sql.DB { return db.write.DB }
 // nil, rolled back when it returns an error (returned as is) or panics
 // (re-panicked). fn must not call Update itself: on SQLite the writer is one
 // connection and the nested call would wait for it forever.
+//
+// On SQLite a database file deleted or replaced since it was opened is
+// refused before the transaction begins; errors of a database that is
+// away, full or read-only wrap core.ErrUnavailable.
 func (db *DB) Update(ctx context.Context, fn func(core.Tx) error) error {
+	err := db.file.check()
+	if err == nil {
+		err = db.classify(db.update(ctx, fn))
+	}
+	if errors.Is(err, core.ErrUnavailable) {
+		db.failures.Add(1)
+	}
+	return err
+}
+
+func (db *DB) update(ctx context.Context, fn func(core.Tx) error) error {
 	tx, err := db.write.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -254,23 +282,29 @@ type reader struct {
 	parallel bool
 }
 
+// The helpers below mark the errors of a PostgreSQL that is away as
+// core.ErrUnavailable, so that a read failing in an outage is answered 503
+// as a write is; Update does the same for its transaction, SQLite's
+// errors included.
+
 func (r *reader) get(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.GetContext(ctx, r.q, dest, r.q.Rebind(query), args...)
+	return away(sqlx.GetContext(ctx, r.q, dest, r.q.Rebind(query), args...))
 }
 
 func (r *reader) sel(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.SelectContext(ctx, r.q, dest, r.q.Rebind(query), args...)
+	return away(sqlx.SelectContext(ctx, r.q, dest, r.q.Rebind(query), args...))
 }
 
 func (r *reader) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return r.q.ExecContext(ctx, r.q.Rebind(query), args...)
+	res, err := r.q.ExecContext(ctx, r.q.Rebind(query), args...)
+	return res, away(err)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
 func (r *reader) insert(ctx context.Context, query string, args ...any) (int64, error) {
 	var id int64
 	err := r.q.QueryRowxContext(ctx, r.q.Rebind(query+" RETURNING id"), args...).Scan(&id)
-	return id, err
+	return id, away(err)
 }
 
 // update runs an UPDATE of one row and reports a not-found error when the

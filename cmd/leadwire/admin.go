@@ -5,6 +5,7 @@ import (
 	"text/tabwriter"
 
 	"leadwire/core"
+	"leadwire/storage"
 )
 
 // MigrateCmd applies migrations.
@@ -30,7 +31,7 @@ func (c *CheckConfigCmd) Run(a *App) error {
 		return err
 	}
 	fmt.Fprintf(a.out, "config ok: %d teams, %d users, %d pipelines, database %s\n",
-		len(cfg.Teams()), len(cfg.Users()), len(cfg.Pipelines()), redact(cfg.Database))
+		len(cfg.Teams()), len(cfg.Users()), len(cfg.Pipelines()), storage.Redact(cfg.Database))
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 
 	"leadwire/cmd/leadwire/config"
@@ -73,7 +72,7 @@ func (a *App) DB() (*storage.DB, error) {
 	}
 	db, err := storage.OpenAndMigrate(a.ctx, cfg.Database)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", redact(cfg.Database), err)
+		return nil, fmt.Errorf("open database %s: %w", storage.Redact(cfg.Database), err)
 	}
 	a.db = db
 	svc := core.NewService(db, core.SystemClock{}, cfg.Settings(), a.Logger())
@@ -146,16 +145,4 @@ func (a *App) JSON(v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-// redact hides a password in a database URL.
-func redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }

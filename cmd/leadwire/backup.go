@@ -33,7 +33,7 @@ func (c *BackupCmd) Run(a *App) error {
 	// applied, so a backup takes no write lock from a busy server.
 	db, err := storage.Open(a.ctx, cfg.Database)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", redact(cfg.Database), err)
+		return fmt.Errorf("open database %s: %w", storage.Redact(cfg.Database), err)
 	}
 	defer db.Close()
 	source, err := db.SQLiteFile(a.ctx)
@@ -44,6 +44,10 @@ func (c *BackupCmd) Run(a *App) error {
 	switch {
 	case err == nil && st.IsDir():
 		return core.Errorf(core.KindInvalid, "%s is a folder; name the backup file, e.g. %s", c.File, filepath.Join(c.File, "leadwire-"+time.Now().Format("2006-01-02")+".db"))
+	case err == nil && !st.Mode().IsRegular():
+		// --force replaces a backup, never a device, pipe or socket
+		// (renaming over /dev/null as root would replace it).
+		return core.Errorf(core.KindInvalid, "%s is not a regular file (%s); name a file to write the backup to", c.File, fileKind(st.Mode()))
 	case err == nil && sameFile(source, c.File):
 		return core.Errorf(core.KindInvalid, "%s is the database itself; write the backup somewhere else", c.File)
 	case err == nil && !c.Force:
@@ -101,6 +105,23 @@ func sameFile(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// fileKind names what a path that is not a regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "not a plain file"
 }
 
 // syncDir makes a rename in dir durable, where the system allows it.

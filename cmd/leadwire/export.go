@@ -67,6 +67,11 @@ func writeOut(a *App, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(a.out)
 	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		// The rename below would replace a device (/dev/null as root) or
+		// a pipe; - writes to standard output.
+		return core.Errorf(core.KindInvalid, "%s is not a regular file (%s); name a file, or - for standard output", path, fileKind(st.Mode()))
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err

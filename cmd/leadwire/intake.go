@@ -27,9 +27,9 @@ func (s *server) mountIntake() error {
 	if err != nil {
 		return err
 	}
-	s.handle("POST /forms/{id}", forms.Submit)
+	s.handleLimit("POST /forms/{id}", forms.MaxBytes(), forms.Submit)
 	s.handle("OPTIONS /forms/{id}", forms.Preflight)
-	s.handle("POST /api/v1/inbound", hooks.ServeHTTP)
+	s.handleLimit("POST /api/v1/inbound", hooks.MaxBytes(), hooks.ServeHTTP)
 	s.mux.HandleFunc("GET /api/v1/inbound/schema.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/schema+json")
 		w.Write(webhook.Schema)

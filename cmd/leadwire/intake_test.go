@@ -83,7 +83,7 @@ func TestIntakeThroughServeAndTheCommandLine(t *testing.T) {
 	t.Run("a webhook delivery with a token becomes a lead", func(t *testing.T) {
 		code, body, _ := post("/api/v1/inbound", "application/json", `{"source":"zapier","external_id":"z1","contact":{"email":"bob@example.com"}}`,
 			"Authorization", "Bearer "+secret)
-		if code != 201 || !strings.Contains(body, `"lead":"L`) {
+		if code != 201 || !strings.Contains(body, `"receipt":"r_`) {
 			t.Errorf("got %d %s", code, body)
 		}
 	})

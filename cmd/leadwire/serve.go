@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -14,6 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
+
+	"leadwire/cmd/leadwire/config"
+	"leadwire/internal/problem"
 )
 
 // ServeCmd runs the server.
@@ -87,6 +91,13 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	jobs.PeriodicJobs().AddMany(followUpPeriodicJobs())
+	// A database that does not take writes (a read-only file, a full
+	// disk, a read-only standby) fails here, naming what to fix, rather
+	// than after "serving".
+	if err := db.Probe(a.ctx); err != nil {
+		return fmt.Errorf("the database does not take writes: %w", err)
+	}
+	a.warnIfShared(db)
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w; pick another address with --listen or http.listen", listen, err)
@@ -106,7 +117,7 @@ func (c *ServeCmd) Run(a *App) error {
 		return fmt.Errorf("start job queue: %w", err)
 	}
 
-	httpSrv := &http.Server{Handler: srv.mux, ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := newHTTPServer(cfg.HTTP, srv.mux)
 	g, ctx := errgroup.WithContext(a.ctx)
 	// Connectors outlive the signal until HTTP has drained.
 	connCtx, stopConnectors := context.WithCancel(context.WithoutCancel(ctx))
@@ -117,6 +128,7 @@ func (c *ServeCmd) Run(a *App) error {
 		}
 		return nil
 	})
+	g.Go(func() error { return srv.ready.watch(ctx) })
 	lease := newLeaser(db, db.Clock(), a.Logger().With("part", "leases"))
 	g.Go(func() error { return runConnectors(connCtx, lease, mailboxes) })
 	g.Go(func() error { return a.runTelegram(connCtx, lease, telegram) })
@@ -144,6 +156,19 @@ func (c *ServeCmd) Run(a *App) error {
 	return g.Wait()
 }
 
+// newHTTPServer is the web server with the configured timeouts: a client
+// that sends its headers or body slowly, or not at all, or holds an idle
+// connection, is cut off before anything is authenticated.
+func newHTTPServer(c config.HTTP, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: time.Duration(c.ReadHeaderTimeout),
+		ReadTimeout:       time.Duration(c.ReadTimeout),
+		WriteTimeout:      time.Duration(c.WriteTimeout),
+		IdleTimeout:       time.Duration(c.IdleTimeout),
+	}
+}
+
 // server is the HTTP side of serve: health, readiness and metrics, with
 // the endpoints of connectors and bots mounted by later parts.
 type server struct {
@@ -151,10 +176,18 @@ type server struct {
 	mux      *http.ServeMux
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
+	ready    *readiness
+	maxBody  int64 // body limit of an endpoint mounted without one of its own
 }
 
 func newServer(a *App) *server {
-	s := &server{app: a, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &server{app: a, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), maxBody: config.DefaultMaxBody}
+	var trusted []netip.Prefix
+	details := false
+	if a.cfg != nil {
+		s.maxBody, trusted, details = int64(a.cfg.HTTP.MaxBody), a.cfg.TrustedProxies(), a.cfg.HTTP.ReadyzDetails
+	}
+	s.ready = newReadiness(a.db, a.Logger().With("part", "ready"), trusted, details)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "leadwire_http_requests_total", Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
@@ -163,15 +196,7 @@ func newServer(a *App) *server {
 	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
-	s.handle("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := a.db.SQL().PingContext(ctx); err != nil {
-			http.Error(w, "database unreachable: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ready\n"))
-	})
+	s.handle("GET /readyz", s.ready.ServeHTTP)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 	return s
 }
@@ -183,11 +208,30 @@ func (s *server) handleAll(routes map[string]http.HandlerFunc) {
 	}
 }
 
-// handle mounts a handler and counts its requests.
+// handle mounts a handler with the server's body limit and counts its
+// requests.
 func (s *server) handle(pattern string, h http.HandlerFunc) {
+	s.handleLimit(pattern, s.maxBody, h)
+}
+
+// handleLimit mounts a handler whose bodies may be up to limit bytes. The
+// limit applies before the handler runs, so before any token or signature
+// is checked: a declared length past it is refused with 413 unread, and a
+// body that turns out longer fails to read past it.
+func (s *server) handleLimit(pattern string, limit int64, h http.HandlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
-		h(rec, r)
+		if r.ContentLength > limit {
+			// Nothing of the body is read: the connection closes
+			// rather than wait for it.
+			w.Header().Set("Connection", "close")
+			problem.Status(http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", limit)).Write(rec)
+		} else {
+			// On the server's own writer, which closes the connection
+			// when the limit is hit.
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			h(rec, r)
+		}
 		s.requests.WithLabelValues(pattern, strconv.Itoa(rec.code)).Inc()
 	})
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"html/template"
+	"log/slog"
 	"net/http"
 
 	"leadwire/core"
+	"leadwire/internal/problem"
 )
 
 // unsubscribePage is the answer to an unsubscribe link.
@@ -27,13 +29,13 @@ func (s *server) mountUnsubscribe() error {
 	if err != nil {
 		return err
 	}
-	h := unsubscribeHandler(svc)
+	h := unsubscribeHandler(svc, s.app.Logger().With("part", "unsubscribe"))
 	s.handle("GET /u/{token}", h)
 	s.handle("POST /u/{token}", h)
 	return nil
 }
 
-func unsubscribeHandler(svc *core.Service) http.HandlerFunc {
+func unsubscribeHandler(svc *core.Service, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		type pageData struct {
 			Title, Text string
@@ -47,17 +49,20 @@ func unsubscribeHandler(svc *core.Service) http.HandlerFunc {
 		} else {
 			_, err = svc.Unsubscribe(r.Context(), r.PathValue("token"))
 		}
-		code := http.StatusOK
-		switch core.KindOf(err) {
-		case core.KindInternal:
-			if err != nil {
-				page.Confirm = false
-				code, page.Title, page.Text = http.StatusInternalServerError, "Something went wrong", "We could not unsubscribe you just now; please try the link again in a few minutes."
-			}
-		case core.KindNotFound, core.KindInvalid:
-			page.Confirm = false
-			code, page.Title, page.Text = http.StatusNotFound, "Link not recognised", core.Message(err)
+		p := problem.Of(err)
+		switch p.Status {
+		case http.StatusOK:
+		case http.StatusNotFound, http.StatusUnprocessableEntity:
+			// One answer for a damaged link and one whose enrolment is
+			// gone, naming nothing of ours.
+			p.Status = http.StatusNotFound
+			page = pageData{Title: "Link not recognised", Text: "This unsubscribe link is damaged or no longer valid; copy the whole link from the mail, or reply to the mail and ask us to stop."}
+		default:
+			log.Error("unsubscribe failed", "method", r.Method, "err", err)
+			page = pageData{Title: "Something went wrong", Text: "We could not unsubscribe you just now; please try the link again in a few minutes."}
 		}
+		code := p.Status
+		p.SetRetryAfter(w.Header())
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(code)

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"leadwire/core"
 )
 
 // answerer writes answers in the form the client wants: redirects and
@@ -31,16 +29,16 @@ func wantsHTML(r *http.Request) bool {
 	return kind == mediaURLEncoded || kind == mediaMultipart
 }
 
-// answer is the JSON body of a success.
+// answer is the JSON body of a success: a receipt, which tells an
+// anonymous poster nothing of what is stored.
 type answer struct {
-	Lead      string `json:"lead,omitempty"`
-	Deal      string `json:"deal,omitempty"`
+	Receipt   string `json:"receipt"`
 	Duplicate bool   `json:"duplicate,omitempty"`
 }
 
-func (a answerer) success(f *form, res core.CaptureResult) {
+func (a answerer) success(f *form, duplicate bool, receipt string) {
 	status := http.StatusCreated
-	if res.Duplicate {
+	if duplicate {
 		status = http.StatusOK
 	}
 	if a.browser {
@@ -52,14 +50,7 @@ func (a answerer) success(f *form, res core.CaptureResult) {
 		a.page(status, "Thank you", "We have your message and will be in touch soon.", nil)
 		return
 	}
-	ans := answer{Duplicate: res.Duplicate}
-	if res.LeadID != 0 {
-		ans.Lead = core.LeadRef(res.LeadID)
-	}
-	if res.DealID != 0 {
-		ans.Deal = core.Ref{Kind: 'D', ID: res.DealID}.String()
-	}
-	a.json(status, ans)
+	a.json(status, answer{Receipt: receipt, Duplicate: duplicate})
 }
 
 func (a answerer) refuse(r *refusal) {

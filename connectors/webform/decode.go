@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"leadwire/core"
+	"leadwire/internal/problem"
 )
 
 // Limits bound what one submission may make the server read and keep.
@@ -128,7 +129,7 @@ func Decode(contentType string, body io.Reader, lim Limits) (*Submission, error)
 		sub, err = decodeJSON(body, lim)
 	default:
 		return nil, refuse(http.StatusUnsupportedMediaType,
-			"unsupported content type %q; post application/x-www-form-urlencoded, multipart/form-data or application/json", contentType)
+			"unsupported content type %s; post application/x-www-form-urlencoded, multipart/form-data or application/json", problem.Quote(contentType, 100))
 	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		return nil, refuse(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", mbe.Limit)
@@ -143,7 +144,7 @@ func (s *Submission) add(name, value string, lim Limits, count *int) error {
 		return refuse(http.StatusRequestEntityTooLarge, "the form posts more than %d fields", lim.maxFields())
 	}
 	if len(value) > maxValue {
-		return refuse(http.StatusRequestEntityTooLarge, "field %q is longer than %d bytes", core.Clean(name, 64), maxValue)
+		return refuse(http.StatusRequestEntityTooLarge, "field %s is longer than %d bytes", problem.Quote(name, 64), maxValue)
 	}
 	name = strings.ToValidUTF8(name, "\uFFFD")
 	s.Values[name] = append(s.Values[name], strings.ToValidUTF8(value, "\uFFFD"))
@@ -172,7 +173,7 @@ func decodeURLEncoded(body io.Reader, lim Limits) (*Submission, error) {
 		}
 		value, err := url.QueryUnescape(string(v))
 		if err != nil {
-			return nil, refuse(http.StatusBadRequest, "malformed form body: bad %%-escape in field %q", core.Clean(key, 64))
+			return nil, refuse(http.StatusBadRequest, "malformed form body: bad %%-escape in field %s", problem.Quote(key, 64))
 		}
 		if err := sub.add(key, value, lim, &n); err != nil {
 			return nil, err

@@ -131,19 +131,19 @@ func (e *env) leads(t testing.TB) []core.Lead {
 	return leads
 }
 
-// lead returns the lead of a ref such as "L3".
-func (e *env) lead(t testing.TB, ref any) *core.Lead {
+// lead returns the newest lead of the contact with the email: the
+// answers carry no refs to find it by.
+func (e *env) lead(t testing.TB, email string) *core.Lead {
 	t.Helper()
-	s, _ := ref.(string)
-	id, err := core.ParseRefOf(s, 'L')
+	c, err := e.db.ContactByIdentity(e.ctx, core.Identity{Kind: core.IdentityEmail, Value: email})
 	if err != nil {
-		t.Fatalf("ref %v: %v", ref, err)
+		t.Fatalf("contact %s: %v", email, err)
 	}
-	l, err := e.db.LeadByID(e.ctx, id)
-	if err != nil {
-		t.Fatal(err)
+	leads, err := e.db.ListLeads(e.ctx, core.LeadFilter{ContactID: c.ID, Limit: 1})
+	if err != nil || len(leads) == 0 {
+		t.Fatalf("no lead of %s: %v", email, err)
 	}
-	return l
+	return &leads[0]
 }
 
 // contact returns the lead's contact.
@@ -156,10 +156,10 @@ func (e *env) contact(t testing.TB, l *core.Lead) *core.Contact {
 	return c
 }
 
-// activities counts the activities of a lead given by its ref.
-func (e *env) activities(t testing.TB, ref any) int {
+// activities counts the activities of the lead of an email.
+func (e *env) activities(t testing.TB, email string) int {
 	t.Helper()
-	acts, err := e.db.ListActivities(e.ctx, core.ActivityFilter{LeadID: e.lead(t, ref).ID, Limit: 1000})
+	acts, err := e.db.ListActivities(e.ctx, core.ActivityFilter{LeadID: e.lead(t, email).ID, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,12 +15,15 @@
 // Answers: a browser post (Accept: text/html, or a form body without
 // Accept: application/json) is redirected with 303 to the form's redirect
 // URL, or shown a short thank-you page when it has none; other clients get
-// 201 {"lead":"L123"} (and "deal":"D45" when the submission went onto an
-// open deal). A retried post with the same Idempotency-Key header stores
-// nothing and answers 200 with the same refs and "duplicate":true. A post
-// without the header is always a new submission: a double-click of a plain
-// HTML form sends the same person twice, which core.Capture turns into an
-// activity on the lead the first one opened, not a second lead.
+// 201 {"receipt":"r_…"}. The poster is anonymous: the answer is the same
+// whether the address was known or not, and the lead and deal refs go to
+// the team only (the receipt is kept in the lead's metadata, and logged
+// with the refs). A retried post with the same Idempotency-Key header
+// stores nothing and answers 200 with the same receipt and
+// "duplicate":true. A post without the header is always a new submission:
+// a double-click of a plain HTML form sends the same person twice, which
+// core.Capture turns into an activity on the lead the first one opened,
+// not a second lead.
 //
 // Refusals: 400 malformed body, 403 an origin not allowed, 404 unknown
 // form, 405 wrong method, 413 too large (the body, a value, or the number
@@ -41,12 +44,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"leadwire/core"
+	"leadwire/internal/problem"
 )
 
 // Contact fields a posted field can be mapped onto.
@@ -104,9 +107,6 @@ type Handler struct {
 	forms   map[string]*form
 	trusted []netip.Prefix
 	log     *slog.Logger
-	// lastLead is the newest lead id answered, so that a honeypot hit can
-	// be answered with a ref that looks like a real one.
-	lastLead atomic.Int64
 }
 
 type form struct {
@@ -164,16 +164,26 @@ func New(svc *core.Service, forms []Form, opts Options) (*Handler, error) {
 	return h, nil
 }
 
+// MaxBytes is the largest body any of the forms takes, for a server that
+// bounds bodies before the handler runs.
+func (h *Handler) MaxBytes() int64 {
+	n := Limits{}.maxBytes(true)
+	for _, f := range h.forms {
+		n = max(n, f.Limits.maxBytes(true), f.Limits.maxBytes(false))
+	}
+	return n
+}
+
 // Submit takes one submission of the form named by the path's {id}.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	a := answerer{w: w, browser: wantsHTML(r)}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
-		a.refuse(refuse(http.StatusNotFound, "no form %q here; check the form's action URL", core.Clean(r.PathValue("id"), 64)))
+		a.refuse(refuse(http.StatusNotFound, "no form %s here; check the form's action URL", problem.Quote(r.PathValue("id"), 64)))
 		return
 	}
 	if !f.allowOrigin(w, r) {
-		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", core.Clean(r.Header.Get("Origin"), 200)))
+		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", problem.Quote(r.Header.Get("Origin"), 200)))
 		return
 	}
 	if ref := h.limit(f, r); ref != nil {
@@ -193,8 +203,8 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		a.refuse(refuse(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", limit))
 		return
 	}
-	// A client trickling its body cannot hold the handler for long.
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(30 * time.Second))
+	// A client trickling its body is cut off by the server's read
+	// timeout (http.read_timeout), which bounds every request.
 	sub, err := Decode(r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, limit), f.Limits)
 	if err != nil {
 		a.refuse(asRefusal(err))
@@ -206,22 +216,25 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.ExternalID = key
+	receipt := core.Receipt(in.Channel, in.Source, key)
 	if bot {
-		h.honeypot(r.Context(), f, a)
+		h.honeypot(r.Context(), f, a, receipt)
 		return
 	}
+	if in.Metadata == nil {
+		in.Metadata = map[string]string{}
+	}
+	in.Metadata[core.ReceiptMetadata] = receipt
 	res, err := h.capture(r.Context(), in)
 	if err != nil {
 		a.refuse(h.captureRefusal(f, err))
 		return
 	}
-	for {
-		last := h.lastLead.Load()
-		if res.LeadID <= last || h.lastLead.CompareAndSwap(last, res.LeadID) {
-			break
-		}
-	}
-	a.success(f, res)
+	// The refs are for the team, in the notice and here; the sender gets
+	// the receipt only.
+	h.log.Info("web form captured", "form", f.ID, "receipt", receipt, "lead", res.LeadID, "deal", res.DealID,
+		"new_lead", res.NewLead, "duplicate", res.Duplicate)
+	a.success(f, res.Duplicate, receipt)
 }
 
 // capture hands the inbound to core. Two posts with one Idempotency-Key
@@ -236,36 +249,33 @@ func (h *Handler) capture(ctx context.Context, in core.Inbound) (core.CaptureRes
 }
 
 func (h *Handler) captureRefusal(f *form, err error) *refusal {
-	if errors.Is(err, context.Canceled) {
+	p := problem.Of(err)
+	switch {
+	case errors.Is(err, core.ErrUnavailable):
+		// Nothing was stored: the sender is told to send it again.
+		h.log.Error("web form not saved: the database is unavailable; the sender is asked to retry", "form", f.ID, "err", err)
+	case p.Status == http.StatusServiceUnavailable:
 		// The sender hung up; what it posted may still be stored, and
 		// a retry with the same Idempotency-Key finds it.
-		return refuse(http.StatusServiceUnavailable, "the request ended before the form was saved; please send it again")
-	}
-	switch core.KindOf(err) {
-	case core.KindInvalid:
-		return &refusal{status: http.StatusUnprocessableEntity, message: core.Message(err)}
-	case core.KindNotFound:
+	case core.KindOf(err) == core.KindInvalid:
+	case core.KindOf(err) == core.KindNotFound:
 		// The form names a team that is gone: ours to fix, not the sender's.
 		h.log.Error("web form cannot route its lead", "form", f.ID, "team", f.Team, "err", err)
+		return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
 	default:
 		h.log.Error("web form capture failed", "form", f.ID, "err", err)
+		return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
 	}
-	return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
+	return &refusal{status: p.Status, message: p.Detail, retryAfter: int(p.RetryAfter / time.Second)}
 }
 
 // honeypot answers a bot as a person would be answered, counts it, and
 // stores nothing else.
-func (h *Handler) honeypot(ctx context.Context, f *form, a answerer) {
+func (h *Handler) honeypot(ctx context.Context, f *form, a answerer, receipt string) {
 	if err := h.svc.Skip(ctx, core.ConnectorName(core.ChannelWebform, f.ID), "honeypot", nil); err != nil {
 		h.log.Warn("web form honeypot not counted", "form", f.ID, "err", err)
 	}
-	id := h.lastLead.Load()
-	if id == 0 {
-		if leads, err := h.svc.Store().ListLeads(ctx, core.LeadFilter{Limit: 1}); err == nil && len(leads) > 0 {
-			id = leads[0].ID
-		}
-	}
-	a.success(f, core.CaptureResult{LeadID: id + 1, NewLead: true})
+	a.success(f, false, receipt)
 }
 
 // Preflight answers a browser's CORS preflight for the form.
@@ -273,11 +283,11 @@ func (h *Handler) Preflight(w http.ResponseWriter, r *http.Request) {
 	a := answerer{w: w}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
-		a.refuse(refuse(http.StatusNotFound, "no form %q here", core.Clean(r.PathValue("id"), 64)))
+		a.refuse(refuse(http.StatusNotFound, "no form %s here", problem.Quote(r.PathValue("id"), 64)))
 		return
 	}
 	if r.Header.Get("Origin") == "" || !f.allowOrigin(w, r) {
-		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", core.Clean(r.Header.Get("Origin"), 200)))
+		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", problem.Quote(r.Header.Get("Origin"), 200)))
 		return
 	}
 	hdr := w.Header()

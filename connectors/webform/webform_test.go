@@ -7,6 +7,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/netip"
+	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -47,11 +49,11 @@ func TestAnswers(t *testing.T) {
 			form("your-email", "anna@example.pl", "your-message", "Cennik proszę"), []string{"Accept", "text/html"}, 303, ""},
 		{"a plain HTML form post without Accept is a browser post too", "/forms/contact", urlencoded,
 			form("your-email", "anna2@example.pl", "your-message", "x"), nil, 303, ""},
-		{"a script gets the new lead as JSON", "/forms/contact", jsonType,
-			strings.NewReader(`{"your-email":"bob@example.pl","your-message":"hi"}`), nil, 201, `{"lead":"L`},
+		{"a script gets a receipt as JSON", "/forms/contact", jsonType,
+			strings.NewReader(`{"your-email":"bob@example.pl","your-message":"hi"}`), nil, 201, `{"receipt":"r_`},
 		{"a urlencoded post asking for JSON gets JSON", "/forms/contact", urlencoded,
-			form("your-email", "cy@example.pl", "your-message", "x"), []string{"Accept", "application/json"}, 201, `{"lead":"L`},
-		{"a multipart post is taken", "/forms/contact", mct, mbody, []string{"Accept", "application/json"}, 201, `{"lead":"L`},
+			form("your-email", "cy@example.pl", "your-message", "x"), []string{"Accept", "application/json"}, 201, `{"receipt":"r_`},
+		{"a multipart post is taken", "/forms/contact", mct, mbody, []string{"Accept", "application/json"}, 201, `{"receipt":"r_`},
 		{"a browser post without a redirect gets a thank-you page", "/forms/small", urlencoded,
 			form("email", "dora@example.pl"), nil, 201, "Thank you"},
 		{"a missing required field is 422 under its posted name", "/forms/contact", jsonType,
@@ -80,7 +82,7 @@ func TestAnswers(t *testing.T) {
 		{"an unsupported content type is 415", "/forms/contact", "text/plain", strings.NewReader("hello"), nil, 415, "unsupported content type"},
 		{"a bad Idempotency-Key is 400", "/forms/contact", jsonType, strings.NewReader(`{}`), []string{"Idempotency-Key", "a b"}, 400, "Idempotency-Key"},
 		{"a post from another origin is 403", "/forms/contact", jsonType,
-			strings.NewReader(`{"your-email":"i@example.pl","your-message":"x"}`), []string{"Origin", "https://evil.example"}, 403, "does not take posts from https://evil.example"},
+			strings.NewReader(`{"your-email":"i@example.pl","your-message":"x"}`), []string{"Origin", "https://evil.example"}, 403, `does not take posts from \"https://evil.example\"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +137,7 @@ func TestWhatIsStored(t *testing.T) {
 		if r.status != 201 {
 			t.Fatalf("got %d %q", r.status, r.body)
 		}
-		l := e.lead(t, r.json(t)["lead"])
+		l := e.lead(t, "kasia@firma.pl")
 		c := e.contact(t, l)
 		if c.Name != "Katarzyna Nowak" || c.Emails[0] != "kasia@firma.pl" || c.Phones[0] != "+48601234567" || c.Company != "Firma Sp. z o.o." {
 			t.Errorf("contact = %+v", c)
@@ -149,25 +151,26 @@ func TestWhatIsStored(t *testing.T) {
 		}
 		want := map[string]string{"plan": "business", "seats": "50, 60", "utm_source": "newsletter",
 			"utm_campaign": "jesien", "utm_medium": "email",
-			"referrer": "https://example.com/pl/kontakt?utm_source=ignored&utm_campaign=jesien&utm_medium=email"}
+			"referrer": "https://example.com/pl/kontakt?utm_source=ignored&utm_campaign=jesien&utm_medium=email",
+			"receipt":  r.json(t)["receipt"].(string)}
 		if fmt.Sprint(l.Metadata) != fmt.Sprint(want) {
 			t.Errorf("metadata = %v\nwant       %v", l.Metadata, want)
 		}
 	})
 	t.Run("a second post from the same person goes onto the open lead", func(t *testing.T) {
 		first := e.post(t, "/forms/contact", jsonType, strings.NewReader(`{"your-email":"again@example.pl","your-message":"one"}`)).json(t)
-		before := e.activities(t, first["lead"])
+		before := e.activities(t, "again@example.pl")
 		second := e.post(t, "/forms/contact", jsonType, strings.NewReader(`{"your-email":"again@example.pl","your-message":"two"}`))
-		if second.status != 201 || second.json(t)["lead"] != first["lead"] {
-			t.Errorf("second post: %d %q, first %v", second.status, second.body, first)
+		if second.status != 201 || second.json(t)["receipt"] == first["receipt"] {
+			t.Errorf("second post: %d %q, first %v; want 201 with a receipt of its own", second.status, second.body, first)
 		}
-		if got := e.activities(t, first["lead"]); got != before+1 {
+		if got := e.activities(t, "again@example.pl"); got != before+1 {
 			t.Errorf("activities %d, want %d", got, before+1)
 		}
 	})
-	t.Run("an activity on an open deal answers with the deal", func(t *testing.T) {
-		ans := e.post(t, "/forms/contact", jsonType, strings.NewReader(`{"your-email":"deal@example.pl","your-message":"one"}`)).json(t)
-		l := e.lead(t, ans["lead"])
+	t.Run("an activity on an open deal is answered as a new lead is", func(t *testing.T) {
+		e.post(t, "/forms/contact", jsonType, strings.NewReader(`{"your-email":"deal@example.pl","your-message":"one"}`))
+		l := e.lead(t, "deal@example.pl")
 		admin, err := e.db.UserByEmail(e.ctx, "admin@example.com")
 		if err != nil {
 			t.Fatal(err)
@@ -176,8 +179,8 @@ func TestWhatIsStored(t *testing.T) {
 			t.Fatalf("qualify: %v", err)
 		}
 		r := e.post(t, "/forms/contact", jsonType, strings.NewReader(`{"your-email":"deal@example.pl","your-message":"two"}`))
-		if r.status != 201 || !strings.Contains(r.body, `"deal":"D`) {
-			t.Errorf("got %d %q", r.status, r.body)
+		if r.status != 201 || strings.Contains(r.body, `"deal"`) || !strings.HasPrefix(r.body, `{"receipt":"r_`) {
+			t.Errorf("got %d %q; want 201 with a receipt only", r.status, r.body)
 		}
 	})
 	t.Run("a multipart file is noted, not kept", func(t *testing.T) {
@@ -193,7 +196,7 @@ func TestWhatIsStored(t *testing.T) {
 		if r.status != 201 {
 			t.Fatalf("got %d %q", r.status, r.body)
 		}
-		if got := e.lead(t, r.json(t)["lead"]).Metadata["file:brief"]; got != "brief.pdf (application/pdf, 1000 bytes, not kept)" {
+		if got := e.lead(t, "file@example.pl").Metadata["file:brief"]; got != "brief.pdf (application/pdf, 1000 bytes, not kept)" {
 			t.Errorf("file metadata = %q", got)
 		}
 	})
@@ -203,7 +206,7 @@ func TestIdempotency(t *testing.T) {
 	e := newEnv(t)
 	body := `{"your-email":"idem@example.pl","your-message":"once"}`
 	first := e.post(t, "/forms/contact", jsonType, strings.NewReader(body), "Idempotency-Key", "4f1c-77")
-	ref := first.json(t)["lead"]
+	const ref = "idem@example.pl"
 	leads, acts := len(e.leads(t)), e.activities(t, ref)
 
 	tests := []struct {
@@ -212,7 +215,7 @@ func TestIdempotency(t *testing.T) {
 		status  int
 		want    string
 	}{
-		{"a retried JSON post stores nothing and answers with the same lead", []string{"Idempotency-Key", "4f1c-77"}, 200,
+		{"a retried JSON post stores nothing and answers with the same receipt", []string{"Idempotency-Key", "4f1c-77"}, 200,
 			strings.TrimSuffix(first.body, "}\n") + `,"duplicate":true}`},
 		{"a retried browser post is redirected as before", []string{"Idempotency-Key", "4f1c-77", "Accept", "text/html"}, 303, ""},
 	}
@@ -263,7 +266,7 @@ func TestHoneypot(t *testing.T) {
 
 	t.Run("a bot gets a 201 shaped like a real one and nothing is stored", func(t *testing.T) {
 		r := e.post(t, "/forms/contact", jsonType, strings.NewReader(`{"your-email":"bot@spam.example","your-message":"buy","website":"http://spam"}`))
-		if r.status != real.status || !strings.HasPrefix(r.body, `{"lead":"L`) || len(r.header) != len(real.header) {
+		if r.status != real.status || !strings.HasPrefix(r.body, `{"receipt":"r_`) || len(r.body) != len(real.body) || len(r.header) != len(real.header) {
 			t.Errorf("bot got %d %q %v, a person %d %q %v", r.status, r.body, r.header, real.status, real.body, real.header)
 		}
 		if len(e.leads(t)) != leads {
@@ -335,7 +338,7 @@ func TestHostileInput(t *testing.T) {
 		if r.status != 201 {
 			t.Fatalf("got %d %q", r.status, r.body)
 		}
-		l := e.lead(t, r.json(t)["lead"])
+		l := e.lead(t, "inj@example.pl")
 		c := e.contact(t, l)
 		if c.Name != "Anna Bcc: victim@example.com" || l.Subject != "Hi X-Injected: 1" || c.Company != "A B" {
 			t.Errorf("name %q subject %q company %q", c.Name, l.Subject, c.Company)
@@ -353,7 +356,7 @@ func TestHostileInput(t *testing.T) {
 		if r.status != 201 {
 			t.Fatalf("got %d %q", r.status, r.body)
 		}
-		l := e.lead(t, r.json(t)["lead"])
+		l := e.lead(t, "utf@example.pl")
 		c := e.contact(t, l)
 		for _, s := range []string{c.Name, l.Message, l.Subject, fmt.Sprint(l.Metadata)} {
 			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
@@ -481,4 +484,75 @@ func TestParseRate(t *testing.T) {
 			t.Errorf("ParseRate(%q) took it", bad)
 		}
 	}
+}
+
+func TestEchoedInputNeverReadsAsSomethingElse(t *testing.T) {
+	e := newEnv(t)
+	for _, tt := range []struct {
+		name, path, contentType, body string
+		headers                       []string
+		status                        int
+		want, never                   string
+	}{
+		{"a form name with a NUL is not the form of that name", "/forms/contact%00", jsonType, `{}`, nil,
+			404, `"contact\x00"`, `"contact"`},
+		{"a form name with a newline shows it escaped", "/forms/contact%0Aevil", jsonType, `{}`, nil,
+			404, `"contact\nevil"`, `"contactevil"`},
+		{"an origin with a tab shows it escaped", "/forms/contact", jsonType, `{"your-email":"a@example.com"}`,
+			[]string{"Origin", "https://exa\tmple.com"}, 403, `"https://exa\tmple.com"`, "exa\tmple"},
+		{"a field name with a NUL shows it escaped", "/forms/contact", urlencoded, "your-email=a@example.com&x%00y=" + strings.Repeat("v", 40<<10), nil,
+			413, `"x\x00y"`, `"xy"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.post(t, tt.path, tt.contentType, strings.NewReader(tt.body), append([]string{"Accept", jsonType}, tt.headers...)...)
+			msg, _ := r.json(t)["error"].(string)
+			if r.status != tt.status || !strings.Contains(msg, tt.want) || strings.Contains(msg, tt.never) {
+				t.Errorf("got %d %q; want %d with %s, never %s", r.status, msg, tt.status, tt.want, tt.never)
+			}
+		})
+	}
+}
+
+func TestTheAnswerTellsAStrangerNothingOfWhatIsStored(t *testing.T) {
+	e := newEnv(t, contactForm, webform.Form{ID: "bangkok", Team: "Bangkok"})
+	// Anna is known to the Bangkok team, with a lead and an open deal.
+	e.post(t, "/forms/bangkok", jsonType, strings.NewReader(`{"email":"anna@firma.pl","message":"first"}`))
+	admin, err := e.db.UserByEmail(e.ctx, "admin@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Qualify(e.ctx, admin, e.lead(t, "anna@firma.pl").ID, core.QualifyInput{Title: "Anna's deal"}); err != nil {
+		t.Fatal(err)
+	}
+	refs := regexp.MustCompile(`\b[LD][0-9]+\b|"(lead|deal)"`)
+	shape := func(r response) string {
+		m := r.json(t)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		return fmt.Sprint(r.status, keys, len(r.body))
+	}
+	// A stranger posts Anna's address, then one nobody knows, on the
+	// Warsaw form.
+	known := e.post(t, "/forms/contact", jsonType, strings.NewReader(`{"your-email":"anna@firma.pl","your-message":"who is this?"}`))
+	unknown := e.post(t, "/forms/contact", jsonType, strings.NewReader(`{"your-email":"nobody@firma.pl","your-message":"who is this?"}`))
+	t.Run("no lead or deal ref is in the answer", func(t *testing.T) {
+		for _, r := range []response{known, unknown} {
+			if refs.MatchString(r.body) {
+				t.Errorf("answer %q shows a ref", r.body)
+			}
+		}
+	})
+	t.Run("a known address is answered as an unknown one is", func(t *testing.T) {
+		if a, b := shape(known), shape(unknown); a != b {
+			t.Errorf("known %s %q, unknown %s %q", a, known.body, b, unknown.body)
+		}
+	})
+	t.Run("the team's lead keeps the receipt the sender got", func(t *testing.T) {
+		if got := e.lead(t, "nobody@firma.pl").Metadata[core.ReceiptMetadata]; got == "" || got != unknown.json(t)["receipt"] {
+			t.Errorf("lead receipt %q, answer %q", got, unknown.body)
+		}
+	})
 }

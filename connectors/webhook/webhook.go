@@ -16,9 +16,11 @@
 // signature of the body in a header ("sha256=<hex>", or hex or base64 alone).
 //
 // The external id (or, without one, the Idempotency-Key header) makes a
-// redelivery a no-op. Answers: 201 {"lead":"L123"} (with "deal":"D45" when
-// the delivery went onto an open deal), 200 with "duplicate":true for a
-// redelivery, 400 malformed JSON, 401 missing, unknown or revoked token, 403
+// redelivery a no-op. Answers: 201 {"receipt":"r_…"}, 200 with the same
+// receipt and "duplicate":true for a redelivery (a token is a machine's,
+// not a known user's: lead and deal refs go to the team and to the
+// delivery log, never in the answer; the receipt is kept in the lead's
+// metadata), 503 with Retry-After while the database is away, 400 malformed JSON, 401 missing, unknown or revoked token, 403
 // bad or missing signature or a token of another source, 413 too large,
 // 422 invalid. Every delivery, refused ones included, is written to the
 // delivery log (`leadwire webhooks log`).
@@ -39,11 +41,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"golang.org/x/time/rate"
 
 	"leadwire/core"
+	"leadwire/internal/problem"
 )
 
 // Schema is schema.json: the JSON Schema of leadwire's own payload.
@@ -119,6 +121,10 @@ func New(svc *core.Service, sources []Source, opts Options) (*Handler, error) {
 	return h, nil
 }
 
+// MaxBytes is the body limit, for a server that bounds bodies before the
+// handler runs.
+func (h *Handler) MaxBytes() int64 { return h.maxBytes }
+
 // delivery is one request on its way: what the log will say of it.
 type delivery struct {
 	core.Delivery
@@ -128,7 +134,9 @@ type delivery struct {
 // ServeHTTP takes one delivery.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d := &delivery{w: w}
-	d.Source = core.Clean(r.URL.Query().Get("source"), 64)
+	// As sent: cleaning it first would make "zapier\x00" read as
+	// zapier. It is checked by name below and cleaned for the log.
+	d.Source = r.URL.Query().Get("source")
 	status, body := h.serve(r, d)
 	d.Status = status
 	if d.Outcome == "" {
@@ -150,14 +158,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // reply is the JSON body of every answer.
 type reply struct {
-	Lead      string `json:"lead,omitempty"`
-	Deal      string `json:"deal,omitempty"`
+	Receipt   string `json:"receipt,omitempty"`
 	Duplicate bool   `json:"duplicate,omitempty"`
 	Error     string `json:"error,omitempty"`
 }
 
 func refused(status int, format string, args ...any) (int, reply) {
 	return status, reply{Error: fmt.Sprintf(format, args...)}
+}
+
+// retry refuses a delivery the sender should send again later (the
+// database is away), with Retry-After.
+func (d *delivery) retry(p problem.Problem) (int, reply) {
+	p.SetRetryAfter(d.w.Header())
+	return p.Status, reply{Error: p.Detail}
 }
 
 func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
@@ -175,6 +189,9 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 			return refused(http.StatusUnauthorized, "%s", core.Message(err))
 		}
 		h.log.Error("webhook token check failed", "err", err)
+		if p := problem.Of(err); p.RetryAfter > 0 {
+			return d.retry(p)
+		}
 		return refused(http.StatusInternalServerError, "the delivery could not be checked; try again later")
 	}
 
@@ -182,7 +199,8 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		d.Size = r.ContentLength
 		return refused(http.StatusRequestEntityTooLarge, "the body is larger than %d bytes", h.maxBytes)
 	}
-	http.NewResponseController(d.w).SetReadDeadline(time.Now().Add(30 * time.Second))
+	// A sender trickling its body is cut off by the server's read
+	// timeout, which bounds every request.
 	raw, err := io.ReadAll(http.MaxBytesReader(d.w, r.Body, h.maxBytes))
 	d.Size, d.Body = int64(len(raw)), raw
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
@@ -201,8 +219,8 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	}
 	switch {
 	case tok.Source != "" && named != "" && named != tok.Source:
-		d.Source = named
-		return refused(http.StatusForbidden, "token %s delivers as source %s, not %s", tok.Name, tok.Source, core.Clean(named, 64))
+		d.Source = named // cleaned for the log
+		return refused(http.StatusForbidden, "token %s delivers as source %s, not %s", tok.Name, tok.Source, sourceName(named))
 	case tok.Source != "":
 		d.Source = tok.Source
 	case named != "":
@@ -212,8 +230,7 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	}
 	src := h.sources[d.Source]
 	if src == nil && !core.ValidName(d.Source) {
-		d.Source = core.Clean(d.Source, 64)
-		return refused(http.StatusUnprocessableEntity, "invalid source %q; use letters, digits, '-', '_' or '.'", d.Source)
+		return refused(http.StatusUnprocessableEntity, "invalid source %s; use letters, digits, '-', '_' or '.'", sourceName(d.Source))
 	}
 	if src != nil && src.Secret != "" {
 		if msg := verifySignature(r.Header.Get(src.SignatureHeader), src.SignatureHeader, src.Secret, raw); msg != "" {
@@ -242,6 +259,11 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		return refused(http.StatusUnprocessableEntity, "external_id is longer than 255 characters")
 	}
 	d.ExternalID = in.ExternalID
+	receipt := core.Receipt(in.Channel, in.Source, in.ExternalID)
+	if in.Metadata == nil {
+		in.Metadata = map[string]string{}
+	}
+	in.Metadata[core.ReceiptMetadata] = receipt
 	if in.Email == "" && in.Phone == "" && in.Handle == "" {
 		return refused(http.StatusUnprocessableEntity,
 			"no email, phone or chat handle to reach the contact by; send contact.email, contact.phone or contact.handle, or map them for source %s", d.Source)
@@ -254,25 +276,28 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		res, err = h.svc.Capture(r.Context(), in)
 	}
 	if err != nil {
+		p := problem.Of(err)
 		switch {
 		case core.KindOf(err) == core.KindInvalid, core.KindOf(err) == core.KindNotFound:
+			// A team the payload names that does not exist is the
+			// sender's to fix, as a bad field is.
 			return refused(http.StatusUnprocessableEntity, "%s", core.Message(err))
-		case errors.Is(err, context.Canceled):
-			return refused(http.StatusServiceUnavailable, "the request ended before the delivery was stored; deliver it again")
+		case errors.Is(err, core.ErrUnavailable):
+			h.log.Error("webhook delivery not stored: the database is unavailable; the sender is asked to retry", "source", d.Source, "err", err)
+			return d.retry(p)
+		case p.Status == http.StatusServiceUnavailable:
+			return refused(p.Status, "the request ended before the delivery was stored; deliver it again")
 		}
 		h.log.Error("webhook capture failed", "source", d.Source, "err", err)
 		return refused(http.StatusInternalServerError, "the delivery could not be stored; try again later")
 	}
-	out := reply{Duplicate: res.Duplicate}
-	if res.LeadID != 0 {
-		out.Lead = core.LeadRef(res.LeadID)
-	}
-	if res.DealID != 0 {
-		out.Deal = core.Ref{Kind: 'D', ID: res.DealID}.String()
-	}
-	d.Ref = out.Lead
-	if out.Deal != "" {
-		d.Ref = out.Deal
+	// The refs go to the delivery log, which admins read.
+	out := reply{Receipt: receipt, Duplicate: res.Duplicate}
+	switch {
+	case res.DealID != 0:
+		d.Ref = core.DealRef(res.DealID)
+	case res.LeadID != 0:
+		d.Ref = core.LeadRef(res.LeadID)
 	}
 	switch {
 	case res.Duplicate:
@@ -286,11 +311,21 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	return http.StatusCreated, out
 }
 
+// sourceName is a source name as sent, to echo: as it is when it is a
+// valid name, else quoted with what makes it invalid escaped.
+func sourceName(s string) string {
+	if core.ValidName(s) {
+		return s
+	}
+	return problem.Quote(s, 64)
+}
+
 // record writes the delivery to the log. Refusals of senders without a
 // valid token (401) are written only within a budget; a failure to write is
 // logged and does not change the answer, since the lead, when there is
 // one, is stored.
 func (h *Handler) record(ctx context.Context, d *delivery) {
+	d.Source = core.Clean(d.Source, 64)
 	if d.Status == http.StatusUnauthorized && !h.anonLog.Allow() {
 		h.log.Warn("webhook delivery without a valid token not logged: too many", "source", d.Source, "size", d.Size)
 		return

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -169,21 +170,19 @@ func (e *env) post(t testing.TB, query, token, body string, headers ...string) r
 	return r
 }
 
-func (e *env) lead(t testing.TB, ref any) (*core.Lead, *core.Contact) {
+// lead returns the newest lead of the contact with the email, and the
+// contact: the answers carry no refs to find it by.
+func (e *env) lead(t testing.TB, email string) (*core.Lead, *core.Contact) {
 	t.Helper()
-	id, err := core.ParseRefOf(fmt.Sprint(ref), 'L')
+	c, err := e.db.ContactByIdentity(e.ctx, core.Identity{Kind: core.IdentityEmail, Value: email})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("contact %s: %v", email, err)
 	}
-	l, err := e.db.LeadByID(e.ctx, id)
-	if err != nil {
-		t.Fatal(err)
+	leads, err := e.db.ListLeads(e.ctx, core.LeadFilter{ContactID: c.ID, Limit: 10})
+	if err != nil || len(leads) == 0 {
+		t.Fatalf("no lead of %s: %v", email, err)
 	}
-	c, err := e.db.ContactByID(e.ctx, l.ContactID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l, c
+	return &leads[0], c
 }
 
 func (e *env) deliveries(t testing.TB) []core.Delivery {
@@ -218,15 +217,15 @@ func TestAnswers(t *testing.T) {
 		status                   int
 		want                     string // in the raw answer
 	}{
-		{"a delivery in leadwire's schema is a new lead", "", "zap", native, nil, 201, `{"lead":"L`},
+		{"a delivery in leadwire's schema is a new lead", "", "zap", native, nil, 201, `{"receipt":"r_`},
 		{"a redelivery stores nothing and answers 200 duplicate", "", "zap", native, nil, 200, `"duplicate":true`},
 		{"no Authorization header is 401", "", "", native, nil, 401, "no token"},
 		{"another scheme is 401", "", "Basic dXNlcjpwYXNz", native, nil, 401, "no token"},
 		{"an unknown token is 401", "", "lw_notatoken", native, nil, 401, "unknown token"},
 		{"a revoked token is 401 saying so", "", "old", native, nil, 401, "token old was revoked"},
 		{"a token bound to another source is 403", "?source=tally", "tf", typeformPayload, []string{"Typeform-Signature", hexSig("tf-secret", typeformPayload)}, 403, "token tf delivers as source typeform, not tally"},
-		{"a Typeform delivery with a good hex signature is taken", "", "tf", typeformPayload, []string{"Typeform-Signature", hexSig("tf-secret", typeformPayload)}, 201, `{"lead":"L`},
-		{"a Tally delivery with a good base64 signature is taken", "", "tally", tallyPayload, []string{"Tally-Signature", base64Sig("tally-secret", tallyPayload)}, 201, `{"lead":"L`},
+		{"a Typeform delivery with a good hex signature is taken", "", "tf", typeformPayload, []string{"Typeform-Signature", hexSig("tf-secret", typeformPayload)}, 201, `{"receipt":"r_`},
+		{"a Tally delivery with a good base64 signature is taken", "", "tally", tallyPayload, []string{"Tally-Signature", base64Sig("tally-secret", tallyPayload)}, 201, `{"receipt":"r_`},
 		{"a bad signature is 403", "", "tf", typeformPayload, []string{"Typeform-Signature", hexSig("wrong", typeformPayload)}, 403, "bad signature"},
 		{"a signature of another body is 403", "", "tf", typeformPayload + " ", []string{"Typeform-Signature", hexSig("tf-secret", typeformPayload)}, 403, "bad signature"},
 		{"a missing signature is 403", "", "tf", typeformPayload, nil, 403, "missing signature; send Typeform-Signature"},
@@ -257,7 +256,7 @@ func TestWhatIsStored(t *testing.T) {
 
 	t.Run("leadwire's schema fills contact, lead and metadata", func(t *testing.T) {
 		r := e.post(t, "", "zap", native)
-		l, c := e.lead(t, r.body["lead"])
+		l, c := e.lead(t, "somchai@siam.co.th")
 		if c.Name != "Somchai Prasert" || c.Emails[0] != "somchai@siam.co.th" || c.Phones[0] != "+66812345678" || c.Company != "Siam Co" {
 			t.Errorf("contact = %+v", c)
 		}
@@ -265,14 +264,15 @@ func TestWhatIsStored(t *testing.T) {
 		if l.SourceChannel != "webhook" || l.SourceName != "zapier" || l.Subject != "Quote" || l.Message != "Please quote 20 seats" || l.TeamID != team.ID {
 			t.Errorf("lead = %+v (the payload's team Bangkok wins over the source's Warsaw)", l)
 		}
-		want := map[string]string{"utm_source": "google", "seats": "20", "tags": "a, b", "nested": `{"x":1}`}
+		want := map[string]string{"utm_source": "google", "seats": "20", "tags": "a, b", "nested": `{"x":1}`,
+			"receipt": fmt.Sprint(r.body["receipt"])}
 		if fmt.Sprint(l.Metadata) != fmt.Sprint(want) {
 			t.Errorf("metadata = %v, want %v", l.Metadata, want)
 		}
 	})
 	t.Run("a Typeform-like payload is mapped by answer refs", func(t *testing.T) {
-		r := e.post(t, "", "tf", typeformPayload, "Typeform-Signature", hexSig("tf-secret", typeformPayload))
-		l, c := e.lead(t, r.body["lead"])
+		e.post(t, "", "tf", typeformPayload, "Typeform-Signature", hexSig("tf-secret", typeformPayload))
+		l, c := e.lead(t, "lan@vinacorp.vn")
 		if c.Name != "Nguyễn Thị Lan" || c.Emails[0] != "lan@vinacorp.vn" || c.Phones[0] != "+84901234567" {
 			t.Errorf("contact = %+v", c)
 		}
@@ -289,8 +289,8 @@ func TestWhatIsStored(t *testing.T) {
 		}
 	})
 	t.Run("a Tally-like payload is mapped by field labels", func(t *testing.T) {
-		r := e.post(t, "", "tally", tallyPayload, "Tally-Signature", base64Sig("tally-secret", tallyPayload))
-		l, c := e.lead(t, r.body["lead"])
+		e.post(t, "", "tally", tallyPayload, "Tally-Signature", base64Sig("tally-secret", tallyPayload))
+		l, c := e.lead(t, "zofia@polimex.pl")
 		if c.Name != "Zofia Łukasiewicz" || c.Emails[0] != "zofia@polimex.pl" || c.Company != "Polimex" {
 			t.Errorf("contact = %+v", c)
 		}
@@ -302,27 +302,31 @@ func TestWhatIsStored(t *testing.T) {
 		body := `{"contact":{"email":"idem@example.com"}}`
 		a := e.post(t, "", "zap", body, "Idempotency-Key", "k-1")
 		b := e.post(t, "", "zap", body, "Idempotency-Key", "k-1")
-		if a.status != 201 || b.status != 200 || a.body["lead"] != b.body["lead"] || b.body["duplicate"] != true {
+		if a.status != 201 || b.status != 200 || a.body["receipt"] != b.body["receipt"] || b.body["duplicate"] != true {
 			t.Errorf("got %d %s then %d %s", a.status, a.raw, b.status, b.raw)
 		}
 	})
 	t.Run("a delivery from a known contact goes onto the open lead", func(t *testing.T) {
 		a := e.post(t, "", "zap", `{"contact":{"email":"twice@example.com"},"message":"one"}`)
 		b := e.post(t, "", "zap", `{"contact":{"email":"twice@example.com"},"message":"two"}`)
-		if b.status != 201 || a.body["lead"] != b.body["lead"] {
-			t.Errorf("got %s then %s", a.raw, b.raw)
+		_, c := e.lead(t, "twice@example.com")
+		leads, _ := e.db.ListLeads(e.ctx, core.LeadFilter{ContactID: c.ID, Limit: 10})
+		if a.status != 201 || b.status != 201 || len(leads) != 1 {
+			t.Errorf("got %s then %s, %d leads", a.raw, b.raw, len(leads))
 		}
 	})
 }
 
 func TestDeliveryLog(t *testing.T) {
 	e := newEnv(t, webhook.Options{})
-	ok := e.post(t, "", "zap", native)
+	e.post(t, "", "zap", native)
 	e.post(t, "", "zap", native)
 	e.post(t, "", "old", native)
 	e.post(t, "", "tf", typeformPayload, "Typeform-Signature", "sha256=00")
 	big := `{"contact":{"email":"long@example.com"},"message":"` + strings.Repeat("é", 5000) + `"}`
-	long := e.post(t, "?source=website", "zap", big)
+	e.post(t, "?source=website", "zap", big)
+	okLead, _ := e.lead(t, "somchai@siam.co.th")
+	longLead, _ := e.lead(t, "long@example.com")
 	e.post(t, "", "zap", `{"contact":{"name":"nobody"}}`)
 
 	got := e.deliveries(t)
@@ -334,11 +338,11 @@ func TestDeliveryLog(t *testing.T) {
 	}
 	want := []row{
 		{"api", "zap", 422, "refused", "", "no email, phone or chat handle"},
-		{"website", "zap", 201, "lead", fmt.Sprint(long.body["lead"]), ""},
+		{"website", "zap", 201, "lead", longLead.Ref(), ""},
 		{"typeform", "tf", 403, "refused", "", "bad signature"},
 		{"", "old", 401, "refused", "", "token old was revoked"},
-		{"zapier", "zap", 200, "duplicate", fmt.Sprint(ok.body["lead"]), ""},
-		{"zapier", "zap", 201, "lead", fmt.Sprint(ok.body["lead"]), ""},
+		{"zapier", "zap", 200, "duplicate", okLead.Ref(), ""},
+		{"zapier", "zap", 201, "lead", okLead.Ref(), ""},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d deliveries logged, want %d: %+v", len(got), len(want), got)
@@ -389,5 +393,49 @@ func TestSchemaExample(t *testing.T) {
 				t.Errorf("got %d %s", r.status, r.raw)
 			}
 		})
+	}
+}
+
+func TestEchoedSourceNamesNeverReadAsAnother(t *testing.T) {
+	e := newEnv(t, webhook.Options{})
+	for _, tt := range []struct{ name, query, token, want, never string }{
+		{"a source with a NUL is not the source of that name", "?source=zapier%00", "zap", `"zapier\x00"`, `"zapier"`},
+		{"a source a bound token may not deliver as shows escaped", "?source=typeform%00", "tf", `"typeform\x00"`, `not typeform`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.post(t, tt.query, tt.token, `{"contact":{"email":"a@example.com"}}`)
+			msg, _ := r.body["error"].(string)
+			if r.status < 400 || !strings.Contains(msg, tt.want) || strings.HasSuffix(msg, tt.never) || strings.Contains(msg, tt.never+";") {
+				t.Errorf("got %d %q; want a refusal with %s, never %s", r.status, msg, tt.want, tt.never)
+			}
+		})
+	}
+}
+
+func TestAnAnswerCarriesAReceiptAndNoRefs(t *testing.T) {
+	e := newEnv(t, webhook.Options{})
+	// Anna is known, with a lead and an open deal.
+	e.post(t, "", "zap", `{"contact":{"email":"anna@firma.pl"},"team":"Bangkok"}`)
+	l, _ := e.lead(t, "anna@firma.pl")
+	admin, err := e.db.UserByEmail(e.ctx, "admin@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Qualify(e.ctx, admin, l.ID, core.QualifyInput{Title: "Anna's deal"}); err != nil {
+		t.Fatal(err)
+	}
+	known := e.post(t, "", "zap", `{"contact":{"email":"anna@firma.pl"},"message":"again"}`)
+	unknown := e.post(t, "", "zap", `{"contact":{"email":"nobody@firma.pl"},"message":"again"}`)
+	refs := regexp.MustCompile(`\b[LD][0-9]+\b|"(lead|deal)"`)
+	for _, r := range []response{known, unknown} {
+		if r.status != 201 || refs.MatchString(r.raw) || len(r.body) != 1 || r.body["receipt"] == nil {
+			t.Errorf("got %d %s; want 201 with a receipt only", r.status, r.raw)
+		}
+	}
+	if len(known.raw) != len(unknown.raw) {
+		t.Errorf("a known address is answered otherwise than an unknown one: %s and %s", known.raw, unknown.raw)
+	}
+	if got := e.deliveries(t)[1].Ref; got != "D1" {
+		t.Errorf("the delivery log has ref %q, want the deal D1 for the team", got)
 	}
 }

@@ -78,7 +78,33 @@ type HTTP struct {
 	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
 	// whose X-Forwarded-For names the client; without them the peer is.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+
+	// The timeouts and the body limit apply to every connection before
+	// anything is authenticated, so that slow or silent clients cannot
+	// hold the server's connections.
+	ReadHeaderTimeout Duration `yaml:"read_header_timeout"` // the request line and headers; default 10s
+	ReadTimeout       Duration `yaml:"read_timeout"`        // the whole request, body included; default 30s
+	WriteTimeout      Duration `yaml:"write_timeout"`       // from the headers read to the answer written; default 60s
+	IdleTimeout       Duration `yaml:"idle_timeout"`        // a kept-alive connection between requests; default 2m
+	// MaxBody bounds the body of every endpoint; forms and webhooks have
+	// their own max_bytes. Default 1MiB.
+	MaxBody Size `yaml:"max_body"`
+	// ReadyzDetails shows why /readyz is not ready (the database's error,
+	// which may name its host, user and file) to every caller, not only to
+	// callers on the loopback interface.
+	ReadyzDetails bool `yaml:"readyz_details"`
 }
+
+// Defaults of the HTTP server's limits.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	// DefaultWriteTimeout leaves room for the slowest handler: a
+	// Telegram webhook update is handled within 30s before its answer.
+	DefaultWriteTimeout = 60 * time.Second
+	DefaultIdleTimeout  = 2 * time.Minute
+	DefaultMaxBody      = 1 << 20
+)
 
 // Team is a configured team.
 type Team struct {

@@ -402,6 +402,10 @@ rates: {VND: 0.000036}
   - {user: rep@example.com, month: "11/2026", amount: "1"} #<
 `, []string{"targets[0].month", "2026-11"}},
 		{"a bad listen address is an error", "http:\n  listen: 8080 #<\n", []string{"http.listen", "host:port"}},
+		{"a negative read timeout is an error", "http:\n  read_timeout: -5s #<\n", []string{"http.read_timeout", "between 1ms and 1h"}},
+		{"a write timeout past an hour is an error", "http:\n  write_timeout: 2h #<\n", []string{"http.write_timeout", "between 1ms and 1h"}},
+		{"a body limit past 32MiB is an error", "http:\n  max_body: 64MiB #<\n", []string{"http.max_body", "32MiB"}},
+		{"a key=value database with a password is shown masked", "database: host=db user=lw password=hunter2 #<\n", []string{"database", "password=xxxxx", "has no scheme"}},
 		{"a bad region is an error", "region: Thailand #<\n", []string{"region at line", "ISO 3166"}},
 		{"a bad locale is an error", "users:\n  - email: a@example.com\n    locale: thai_lang_x #<\n", []string{"users[0].locale", "BCP 47"}},
 		{"a bad score rule kind is an error", "scoring:\n  rules:\n    - {name: x, kind: keywords, points: 1} #<\n", []string{"scoring.rules[0].kind", "did you mean keyword?"}},

@@ -8,11 +8,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/language"
 
 	"leadwire/core"
+	"leadwire/storage"
 )
 
 // validateWith fills defaults, checks every key and builds the core
@@ -89,7 +91,8 @@ func (c *Config) checkDatabase(p *problems, key string) {
 		if scheme, _, ok := strings.Cut(db, ":"); ok && isScheme(scheme) {
 			p.errf(key, "unknown database scheme %q; %s", scheme, valid)
 		} else {
-			p.errf(key, "database %q has no scheme; %s", db, valid)
+			// A key=value DSN may carry a password: shown masked.
+			p.errf(key, "database %q has no scheme; %s", storage.Redact(db), valid)
 		}
 	}
 }
@@ -114,6 +117,29 @@ func (c *Config) checkHTTP(p *problems) {
 		p.errf("http.listen", "invalid listen address %q; write host:port such as 127.0.0.1:8080 or :8080", c.HTTP.Listen)
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		p.errf("http.listen", "invalid port %q; use a number from 1 to 65535", port)
+	}
+	for _, t := range []struct {
+		key string
+		d   *Duration
+		def time.Duration
+	}{
+		{"http.read_header_timeout", &c.HTTP.ReadHeaderTimeout, DefaultReadHeaderTimeout},
+		{"http.read_timeout", &c.HTTP.ReadTimeout, DefaultReadTimeout},
+		{"http.write_timeout", &c.HTTP.WriteTimeout, DefaultWriteTimeout},
+		{"http.idle_timeout", &c.HTTP.IdleTimeout, DefaultIdleTimeout},
+	} {
+		switch {
+		case *t.d == 0:
+			*t.d = Duration(t.def)
+		case *t.d < 0 || time.Duration(*t.d) > time.Hour:
+			p.errf(t.key, "%s must be between 1ms and 1h (leave it out for the default %v)", t.key[len("http."):], t.def)
+		}
+	}
+	switch {
+	case c.HTTP.MaxBody == 0:
+		c.HTTP.MaxBody = DefaultMaxBody
+	case c.HTTP.MaxBody < 0 || c.HTTP.MaxBody > 32<<20:
+		p.errf("http.max_body", "max_body must be between 1 and 32MiB (leave it out for the default 1MiB)")
 	}
 	if c.HTTP.PublicURL != "" {
 		u, err := url.Parse(c.HTTP.PublicURL)
