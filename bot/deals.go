@@ -15,7 +15,7 @@ var openDeal = []core.DealStatus{core.DealOpen}
 func (c *Conversation) deals(ctx context.Context, r *request) Reply {
 	word := strings.ToLower(r.args.rest(0))
 	f := core.DealFilter{Statuses: openDeal, Limit: c.opts.Limit + 1}
-	list := List{Title: "Your open deals", Empty: "You have no open deals."}
+	list := List{Title: "Your open deals", Empty: "You have no open deals. " + c.cmd("qualify L123") + " turns a lead into one."}
 	var note string
 	switch {
 	case word == "" || word == "mine" || word == "me" || word == "my":
@@ -25,7 +25,7 @@ func (c *Conversation) deals(ctx context.Context, r *request) Reply {
 			note = "The team's deals are for its manager; here are yours."
 			f.OwnerID = r.user.ID
 		} else {
-			list = List{Title: "Open deals of your team", Empty: "The team has no open deals."}
+			list = List{Title: "Open deals of your team", Empty: "The team has no open deals. " + c.cmd("leads unclaimed") + " shows the leads waiting."}
 		}
 	default:
 		p, err := c.svc.Store().DefaultPipeline(ctx)

@@ -107,6 +107,9 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	if p := d.Pipeline; p != nil {
 		pipe.Status = fmt.Sprintf("%s · %s · weighted %s", count(p.Deals, "open deal"), p.Value, p.Weighted)
 		pipe.Fields = pipelineFields(p)
+		if p.Deals == 0 {
+			pipe.Status = "No open deals."
+		}
 	}
 
 	cards := []Card{leads, deals, pipe}

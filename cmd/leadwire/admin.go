@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // MigrateCmd applies migrations.
@@ -148,7 +148,11 @@ func (c *UsersListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = "No users yet; add them under users: in the config, or with leadwire users add EMAIL."
+	if c.Team != "" {
+		w.Empty = "No users in team " + c.Team + "; give them the team with leadwire users set EMAIL --team " + c.Team + "."
+	}
 	fmt.Fprintln(w, "ID\tEMAIL\tNAME\tROLE\tTEAM\tTIME ZONE\tSLACK\tTELEGRAM")
 	for _, u := range users {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, teams[u.TeamID], u.TimeZone, u.SlackID, optInt(u.TelegramID))
@@ -212,10 +216,11 @@ func (c *TeamsListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = "No teams yet; add them under teams: in the config."
 	fmt.Fprintln(w, "ID\tNAME\tMANAGER\tSLACK\tTELEGRAM\tRESPONSE LIMIT\tREGION")
 	for _, t := range teams {
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, emails[t.ManagerID], t.SlackChannel, t.TelegramChat, t.ResponseLimit, t.Region)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, emails[t.ManagerID], t.SlackChannel, t.TelegramChat, display.Duration(t.ResponseLimit), t.Region)
 	}
 	return w.Flush()
 }
@@ -247,7 +252,7 @@ func (c *PipelinesListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
 	for _, p := range ps {
 		def := ""
 		if p.IsDefault {

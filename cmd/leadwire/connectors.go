@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +13,7 @@ import (
 
 	"leadwire/connectors/email"
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // ConnectorsCmd groups the connector subcommands.
@@ -90,7 +90,7 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		fmt.Fprintln(a.out, "no connectors configured or seen yet; add mailboxes under email: in the config")
 		return nil
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
 	fmt.Fprintln(w, "CONNECTOR\tLAST SYNC\tCAPTURED\tACTIVITY\tDUPLICATE\tFAILED\tSKIPPED\tRUN BY\tLAST ERROR")
 	for _, n := range names {
 		s := byName[n]
@@ -129,13 +129,9 @@ func skipped(counts map[string]int64) string {
 	return fmt.Sprintf("%d (%s)", total, strings.Join(parts, ", "))
 }
 
-// ago formats a past time as "2026-11-25 09:27 UTC, 3m ago".
+// ago formats a past time as "2026-11-25 09:27 UTC, 3 min ago".
 func ago(now, t time.Time) string {
-	d := now.Sub(t).Round(time.Second)
-	if d < 0 {
-		d = 0
-	}
-	return fmt.Sprintf("%s, %s ago", t.UTC().Format("2006-01-02 15:04 UTC"), d)
+	return fmt.Sprintf("%s, %s ago", t.UTC().Format("2006-01-02 15:04 UTC"), display.Duration(max(now.Sub(t), 0)))
 }
 
 // ConnectorsFailedCmd lists kept failures.
@@ -175,7 +171,7 @@ func (c *ConnectorsFailedCmd) Run(a *App) error {
 		fmt.Fprintln(a.out, "no failed inbounds")
 		return nil
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
 	fmt.Fprintln(w, "ID\tWHEN\tCONNECTOR\tEXTERNAL ID\tSIZE\tERROR")
 	for _, f := range fs {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%s\n", f.ID, f.At.UTC().Format("2006-01-02 15:04:05 UTC"), f.Connector, f.ExternalID, len(f.Raw), f.Error)

@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // LeadsCmd groups the lead subcommands.
@@ -78,7 +78,11 @@ func (c *LeadsListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = "No leads yet: they come from the mailboxes, forms and webhooks in the config, or add one with leadwire leads add --name NAME --email EMAIL."
+	if c.Status != "" || c.Team != "" || c.Owner != "" {
+		w.Empty = "No leads match; leadwire leads list without --status, --team or --owner lists them all."
+	}
 	fmt.Fprintln(w, "LEAD\tSTATUS\tSCORE\tSOURCE\tOWNER\tTEAM\tCREATED\tSUBJECT")
 	for _, l := range leads {
 		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", l.Ref(), l.Status, l.Score, l.SourceChannel, n.users[l.OwnerID], n.teams[l.TeamID],
@@ -132,7 +136,7 @@ func (c *LeadsShowCmd) Run(a *App) error {
 	printContact(a, contact)
 	fmt.Fprintf(a.out, "source:   %s %s\nteam:     %s\nowner:    %s\ncreated:  %s\n", l.SourceChannel, l.SourceName, n.teams[l.TeamID], orDash(n.users[l.OwnerID]), a.when(actor, l.CreatedAt))
 	if !l.FirstResponseAt.IsZero() {
-		fmt.Fprintf(a.out, "response: %s after capture\n", l.FirstResponseAt.Sub(l.CreatedAt).Round(time.Second))
+		fmt.Fprintf(a.out, "response: %s after capture\n", display.Duration(l.FirstResponseAt.Sub(l.CreatedAt)))
 	}
 	if l.Subject != "" {
 		fmt.Fprintf(a.out, "subject:  %s\n", l.Subject)

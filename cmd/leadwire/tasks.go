@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // TasksCmd groups the task subcommands.
@@ -43,7 +43,11 @@ func (c *TasksListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = "No open tasks; add one with leadwire --as EMAIL tasks add TITLE --due \"tomorrow 9am\" [--on D45]."
+	if c.All {
+		w.Empty = "No tasks yet; add one with leadwire --as EMAIL tasks add TITLE --due \"tomorrow 9am\" [--on D45]."
+	}
 	fmt.Fprintln(w, "TASK\tDUE\tOWNER\tON\tTITLE")
 	now := svc.Clock().Now()
 	for i := range tasks {
