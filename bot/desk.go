@@ -108,9 +108,6 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 		Fields: []Field{{"Won value", m.WonValue.String()}, {"Open value", m.OpenValue.String()},
 			{"Average deal", m.AvgDealSize.String()}, {"Average cycle", cycle(m)},
 			{"Speed to lead", speed(m.MedianSpeedToLead)}, {"Rotting deals", fmt.Sprint(m.Rotting)}}}
-	if m.Bottleneck != "" {
-		card.Fields = append(card.Fields, Field{"Slowest stage", m.Bottleneck})
-	}
 	if f.OwnerID == 0 && r.user.Role != core.RoleRep {
 		for i, rep := range m.ByRep {
 			if i == 5 {
@@ -120,7 +117,11 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 		}
 	}
 	card.Note = strings.Join(m.Warnings, "; ")
-	return shown("", card)
+	cohort := "all deals"
+	if !f.From.IsZero() {
+		cohort = "deals opened in " + period
+	}
+	return shown("", append([]Card{card}, funnelCards(m.Funnels, cohort, "No deals yet. "+c.cmd("qualify L123")+" turns a lead into one.")...)...)
 }
 
 // speed shows the median time to a first response: "25 min", "3 h 20
@@ -140,7 +141,7 @@ func cycle(m *core.Metrics) string {
 	if m.Won == 0 {
 		return "n/a"
 	}
-	return speed(time.Duration(m.AvgCycleDays * float64(24*time.Hour)))
+	return speed(days(m.AvgCycleDays))
 }
 
 // forecast compares the weighted pipeline with the target of a month.

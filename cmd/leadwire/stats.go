@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
+	"leadwire/bot"
 	"leadwire/core"
 	"leadwire/internal/display"
 )
@@ -63,15 +66,8 @@ func (c *StatsCmd) Run(a *App) error {
 		fmt.Fprintf(w, "%s\t%d\t%.1f%%\t%d\t%d\t%.1f%%\t%s\t\n", orDash(r.Name), r.Leads, 100*r.LeadToDeal, r.Won, r.Lost, 100*r.WinRate, r.WonValue)
 	}
 	w.Flush()
-	fmt.Fprintln(a.out, "\nfunnel:")
-	w.Empty = "No deals yet."
-	fmt.Fprintln(w, "STAGE\tENTERED\tTO NEXT\tAVG STAY\tOPEN NOW\tOPEN VALUE\t")
-	for _, s := range m.Stages {
-		fmt.Fprintf(w, "%s\t%d\t%.1f%%\t%s\t%d\t%s\t\n", s.Stage, s.Entered, 100*s.Conversion, days(s.AvgDays, s.AvgDays > 0), s.OpenNow, s.OpenValue)
-	}
-	w.Flush()
-	if m.Bottleneck != "" {
-		fmt.Fprintf(a.out, "bottleneck: %s (longest average stay)\n", m.Bottleneck)
+	for _, f := range m.Funnels {
+		printFunnel(a.out, m.Funnels, f)
 	}
 	for _, warn := range m.Warnings {
 		fmt.Fprintln(a.errOut, "warning:", warn)
@@ -157,4 +153,33 @@ func days(d float64, some bool) string {
 		return "-"
 	}
 	return display.Duration(time.Duration(d * float64(24*time.Hour)))
+}
+
+// printFunnel writes a pipeline's funnel as the digest and the chat show
+// it, under the same title: how many deals got to each stage (Lost
+// aside), the share that went on to the next, how long they stayed, and
+// what is open there now; then its bottleneck.
+func printFunnel(out io.Writer, all []core.PipelineFunnel, f core.PipelineFunnel) {
+	fmt.Fprintf(out, "\n%s:\n", strings.ToLower(bot.FunnelTitle(all, f)[:1])+bot.FunnelTitle(all, f)[1:])
+	if f.Empty() {
+		fmt.Fprintln(out, "No deals yet; a lead becomes a deal with leadwire leads qualify L123.")
+		return
+	}
+	w := display.NewTable(out)
+	w.Numbers = true
+	fmt.Fprintln(w, "STAGE\tREACHED\tTO NEXT\tAVG STAY\tOPEN NOW\tOPEN VALUE\t")
+	for _, s := range f.Stages {
+		if s.Kind == core.StageLost {
+			continue // the deals lost are counted above
+		}
+		next := "-"
+		if s.Kind == core.StageOpen {
+			next = fmt.Sprintf("%.1f%%", 100*s.Conversion)
+		}
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%d\t%s\t\n", s.Stage, s.Reached, next, days(s.AvgDays, s.AvgDays > 0), s.OpenNow, s.OpenValue)
+		if s.Stage == f.Bottleneck && s.Kind == core.StageOpen {
+			defer fmt.Fprintf(out, "bottleneck: %s (%s on average, the longest stay)\n", s.Stage, days(s.AvgDays, true))
+		}
+	}
+	w.Flush()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -113,4 +114,49 @@ func TestTerminalTables(t *testing.T) {
 		fmt.Fprintf(&out, "$ leadwire %s\n%s\n", strings.Join(args, " "), r.out)
 	}
 	golden.Check(t, "tables.golden", []byte(out.String()))
+}
+
+// TestStatsHasAFunnelPerPipeline: two pipelines' stages are not run
+// together as one funnel (Won and Lost twice); each pipeline has its own,
+// with its own bottleneck, and stays of seconds make no bottleneck.
+func TestStatsHasAFunnelPerPipeline(t *testing.T) {
+	e := newSalesEnv(t)
+	out := e.ok("stats").out
+	for _, name := range []string{"Sales", "Renewals"} {
+		_, funnel, ok := strings.Cut(out, "funnel ("+name+"):\n")
+		if !ok {
+			t.Fatalf("no funnel of %s in\n%s", name, out)
+		}
+		funnel, _, _ = strings.Cut(funnel, "\n\n")
+		if n := strings.Count(funnel, "\nWon "); n != 1 {
+			t.Errorf("the %s funnel has Won %d times:\n%s", name, n, funnel)
+		}
+		if !strings.Contains(funnel, "\nbottleneck: ") {
+			t.Errorf("the %s funnel names no bottleneck:\n%s", name, funnel)
+		}
+	}
+	var m struct {
+		Funnels []struct {
+			Pipeline   string
+			Bottleneck string
+			Stages     []struct{ Stage string }
+		}
+		Bottleneck string
+	}
+	if err := json.Unmarshal([]byte(e.ok("stats", "--json").out), &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Funnels) != 2 || m.Funnels[0].Pipeline != "Sales" || m.Funnels[1].Bottleneck != "Quote sent" || m.Bottleneck != "Sales / Proposal" {
+		t.Errorf("stats --json: %+v", m)
+	}
+	t.Run("deals moved within seconds make no bottleneck", func(t *testing.T) {
+		e := newIOEnv(t)
+		e.ok("leads", "add", "--name", "Anna Nowak", "--email", "anna@firma.pl", "--team", "Warsaw")
+		e.ok("--as", "piotr@example.com", "leads", "qualify", "L1")
+		e.ok("--as", "piotr@example.com", "deals", "move", "D1", "prop")
+		e.ok("--as", "piotr@example.com", "deals", "win", "D1")
+		if out := e.ok("stats").out; strings.Contains(out, "bottleneck") || !strings.Contains(out, "funnel:\n") {
+			t.Errorf("stats:\n%s", out)
+		}
+	})
 }
