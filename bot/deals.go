@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"leadwire/core"
 )
@@ -251,12 +250,11 @@ func (c *Conversation) setClose(ctx context.Context, r *request) Reply {
 	if fail != nil {
 		return *fail
 	}
-	at, ok := c.dates.whole(r.args.rest(1), r.now, r.loc)
-	if !ok {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%q is not a date I can read; write it like 2027-01-15, 15 jan or next fri; usage: %s", r.args.rest(1), c.usageLine(c.byName["close"]))}
+	date, err := ReadDate(r.args.rest(1), r.now, r.loc)
+	if err != nil {
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: core.Message(err) + "; usage: " + c.usageLine(c.byName["close"])}
 	}
-	y, m, day := at.In(r.loc).Date()
-	d, err := c.svc.SetCloseDate(ctx, r.user, id, time.Date(y, m, day, 0, 0, 0, 0, time.UTC))
+	d, err := c.svc.SetCloseDate(ctx, r.user, id, date)
 	if err != nil {
 		return c.fail(err)
 	}

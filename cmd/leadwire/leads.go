@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"leadwire/bot"
 	"leadwire/core"
 	"leadwire/internal/display"
 )
@@ -289,7 +290,7 @@ type LeadsQualifyCmd struct {
 	Title     string `help:"Deal title (default: the company or contact name)."`
 	Value     string `help:"Deal value in major units, e.g. 12000 or 12000.50."`
 	Currency  string `help:"ISO 4217 currency (default: the reporting currency)."`
-	Close     string `help:"Expected close date, YYYY-MM-DD."`
+	Close     string `help:"Expected close date, as in chat: 2026-12-15, '15 dec', 'next fri'."`
 	Budget    string `help:"Qualification: budget."`
 	Authority string `help:"Qualification: authority."`
 	Need      string `help:"Qualification: need."`
@@ -321,8 +322,8 @@ func (c *LeadsQualifyCmd) Run(a *App) error {
 		}
 	}
 	if c.Close != "" {
-		if in.ExpectedClose, err = parseDate(c.Close); err != nil {
-			return err
+		if in.ExpectedClose, err = bot.ReadDate(c.Close, a.svc.Clock().Now(), actor.Location()); err != nil {
+			return fmt.Errorf("--close: %w", err)
 		}
 	}
 	d, err := a.svc.Qualify(a.ctx, actor, id, in)

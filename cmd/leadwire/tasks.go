@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"leadwire/bot"
 	"leadwire/core"
 	"leadwire/internal/display"
 )
@@ -71,7 +72,7 @@ func (c *TasksListCmd) Run(a *App) error {
 // TasksAddCmd adds a task.
 type TasksAddCmd struct {
 	Title []string `arg:"" help:"What to do."`
-	Due   string   `required:"" help:"Due time: RFC 3339, 'YYYY-MM-DD HH:MM' in your time zone, or a duration from now such as 2h or 72h."`
+	Due   string   `required:"" help:"When, in your time zone, as in chat: 'tomorrow 9am', 'in 2h', 'fri 14:00', '2026-12-01 14:00', or an RFC 3339 time."`
 	On    string   `help:"A lead or deal, e.g. L123 or D45."`
 }
 
@@ -103,21 +104,18 @@ func (c *TasksAddCmd) Run(a *App) error {
 	return nil
 }
 
-// parseDue reads an absolute time or a duration from now.
+// parseDue reads an RFC 3339 time (from scripts) or a date phrase, as
+// the chat reads it, in the person's zone.
 func parseDue(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return now.Add(d), nil
-	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
+	at, err := bot.ReadTime(s, now, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--due: %w", err)
 	}
-	return time.Time{}, core.Errorf(core.KindInvalid, "invalid due time %q; use 2026-12-01 14:00, an RFC 3339 time, or a duration like 2h", s)
+	return at, nil
 }
 
 // TasksDoneCmd completes a task.
