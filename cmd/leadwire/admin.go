@@ -1,8 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"strings"
 
+	"leadwire/cmd/leadwire/config"
 	"leadwire/core"
 	"leadwire/internal/display"
 )
@@ -110,6 +113,31 @@ func (c *UsersSetCmd) Run(a *App) error {
 		return err
 	}
 	fmt.Fprintf(a.out, "updated user %s\n", u.Email)
+	return a.warnConfigured(u)
+}
+
+// warnConfigured warns when u, just changed, now differs from what the
+// configuration sets for them: leadwire applies the configuration again
+// at its next start, any command's, which undoes the change.
+func (a *App) warnConfigured(u *core.User) error {
+	cfg, err := a.Config()
+	if err != nil {
+		return err
+	}
+	for i, def := range cfg.Users() {
+		if !strings.EqualFold(def.Email, u.Email) {
+			continue
+		}
+		teams, err := a.teamNames()
+		if err != nil {
+			return err
+		}
+		if diff := core.ConfiguredDifferences(def, u, teams[u.TeamID]); len(diff) > 0 {
+			file := cmp.Or(config.Resolve(a.cli.Config, a.getenv, fileExists), "the config")
+			fmt.Fprintf(a.errOut, "warning: %s is users[%d] in %s, which sets %s; the configuration wins at leadwire's next start (any command), so change it there to keep this\n",
+				u.Email, i, file, strings.Join(diff, ", "))
+		}
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -203,6 +204,64 @@ func TestDatePhrasesOnTheCommandLine(t *testing.T) {
 		r := e.run(append(as, "leads", "qualify", "L1", "--close", "24/12/2027")...)
 		if d := e.deals(); r.code != 0 || len(d) != 1 || d[0].ExpectedClose.Format(time.DateOnly) != "2027-12-24" {
 			t.Errorf("exit %d %s; deals %+v", r.code, r.errOut, d)
+		}
+	})
+}
+
+// TestTheConfigWinsForTheUsersItDefines: a CLI change to a field the
+// config sets for a user is warned about and undone at the next start;
+// fields the config leaves out, and users it does not define, keep what
+// the CLI set.
+func TestTheConfigWinsForTheUsersItDefines(t *testing.T) {
+	e := newIOEnv(t)
+	user := func(email string) userJSON {
+		t.Helper()
+		var users []userJSON
+		if err := json.Unmarshal([]byte(e.ok("users", "list", "--json").out), &users); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range users {
+			if u.Email == email {
+				return u
+			}
+		}
+		t.Fatalf("no user %s", email)
+		return userJSON{}
+	}
+	t.Run("a configured field changed with the CLI is warned about", func(t *testing.T) {
+		r := e.ok("users", "set", "lan@example.com", "--team", "Warsaw")
+		if !strings.Contains(r.errOut, "warning: lan@example.com is users[1] in "+e.config+", which sets team Bangkok") {
+			t.Errorf("stderr %q", r.errOut)
+		}
+	})
+	t.Run("and undone at the next start", func(t *testing.T) {
+		if u := user("lan@example.com"); u.Team != "Bangkok" {
+			t.Errorf("lan is in %q after a restart with the config unchanged", u.Team)
+		}
+	})
+	t.Run("a field the config leaves out is kept, without a warning", func(t *testing.T) {
+		r := e.ok("users", "set", "lan@example.com", "--locale", "vi")
+		if r.errOut != "" {
+			t.Errorf("stderr %q", r.errOut)
+		}
+		if u := user("lan@example.com"); u.Locale != "vi" {
+			t.Errorf("locale %q", u.Locale)
+		}
+	})
+	t.Run("a user the config does not define is the CLI's", func(t *testing.T) {
+		e.ok("users", "add", "anna@example.com", "--team", "Warsaw")
+		if r := e.ok("users", "set", "anna@example.com", "--team", "Bangkok"); r.errOut != "" {
+			t.Errorf("stderr %q", r.errOut)
+		}
+		if u := user("anna@example.com"); u.Team != "Bangkok" {
+			t.Errorf("team %q", u.Team)
+		}
+	})
+	t.Run("linking a Slack account the config names otherwise is warned about", func(t *testing.T) {
+		e.file("leadwire.yaml", strings.Replace(fmt.Sprintf(ioConfig, e.dbPath), "team: Warsaw}", "team: Warsaw, slack: U0PIOTR}", 1))
+		r := e.ok("users", "link", "piotr@example.com", "--slack", "U0OTHER")
+		if !strings.Contains(r.errOut, "which sets Slack U0PIOTR") {
+			t.Errorf("stderr %q", r.errOut)
 		}
 	})
 }
