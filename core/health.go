@@ -228,6 +228,8 @@ func fixHint(connector string) string {
 		return "Check the mailbox's host, username and password under email.mailboxes in the config, and that the mail server is up."
 	case strings.HasPrefix(connector, ChannelTelegram+":"):
 		return "Check telegram.bot_token in the config: a revoked token needs a new one from @BotFather."
+	case strings.HasPrefix(connector, SMTPConnector("")):
+		return "Check smtp.host, port, tls, username and password in the config, and that the mail server is up; digests and sequence mail wait until it takes mail again."
 	}
 	return "See `leadwire connectors status` and the server log."
 }

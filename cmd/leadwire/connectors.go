@@ -34,7 +34,8 @@ type connectorJSON struct {
 	LastError  string           `json:"last_error,omitempty"`
 	ErrorAt    *string          `json:"error_at,omitempty"`
 	Counts     map[string]int64 `json:"counts"`
-	RunBy      string           `json:"run_by,omitempty"` // the replica holding its lease
+	RunBy      string           `json:"run_by,omitempty"`      // the replica holding its lease
+	NotRunning string           `json:"not_running,omitempty"` // why a configured mailbox is not being read
 }
 
 // Run prints one line per connector: those configured and those that have
@@ -49,8 +50,16 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		return err
 	}
 	configured := map[string]bool{}
-	for _, m := range a.cfg.Email.Mailboxes {
-		configured[core.ConnectorName(core.ChannelEmail, m.Name)] = true
+	noPassword := map[string]string{} // mailbox → its config key
+	for i, m := range a.cfg.Email.Mailboxes {
+		name := core.ConnectorName(core.ChannelEmail, m.Name)
+		configured[name] = true
+		if m.Password == "" {
+			noPassword[name] = fmt.Sprintf("email.mailboxes[%d].password", i)
+		}
+	}
+	if a.cfg.SMTP.Enabled() {
+		configured[core.SMTPConnector(a.cfg.SMTP.Host)] = true
 	}
 	byName := map[string]core.ConnectorStatus{}
 	for _, s := range statuses {
@@ -73,12 +82,23 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 			runBy[l.Name] = l.Holder
 		}
 	}
+	// notRunning says why a configured mailbox that has never synced, has
+	// no error and no replica reading it is idle, rather than "never".
+	notRunning := func(s core.ConnectorStatus) string {
+		if !configured[s.Connector] || !strings.HasPrefix(s.Connector, core.ChannelEmail+":") || !s.LastSync.IsZero() || s.LastError != "" || runBy[s.Connector] != "" {
+			return ""
+		}
+		if key := noPassword[s.Connector]; key != "" {
+			return "not started: no password; set " + key + " (or the ${VAR} it names) and restart leadwire serve"
+		}
+		return "not running: leadwire serve reads it"
+	}
 	if c.JSON {
 		out := make([]connectorJSON, 0, len(names))
 		for _, n := range names {
 			s := byName[n]
 			j := connectorJSON{Connector: n, Configured: configured[n], LastSync: rfc3339(s.LastSync), LastError: s.LastError, Counts: s.Counts,
-				RunBy: runBy[n]}
+				RunBy: runBy[n], NotRunning: notRunning(s)}
 			if s.LastError != "" {
 				j.ErrorAt = rfc3339(s.ErrorAt)
 			}
@@ -101,6 +121,8 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		lastErr := "-"
 		if s.LastError != "" {
 			lastErr = fmt.Sprintf("%s (%s)", s.LastError, ago(now, s.ErrorAt))
+		} else if why := notRunning(s); why != "" {
+			lastErr = why
 		}
 		by := runBy[n]
 		if by == "" {
@@ -182,10 +204,15 @@ func (c *ConnectorsFailedCmd) Run(a *App) error {
 // emailConnectors makes a connector of every configured mailbox.
 func (a *App) emailConnectors() ([]*email.Connector, error) {
 	var out []*email.Connector
-	for _, m := range a.cfg.Email.Mailboxes {
+	for i, m := range a.cfg.Email.Mailboxes {
 		if m.Password == "" {
-			// A login bound to fail would only hammer the server.
-			a.Logger().Warn("mailbox has no password; not started: set it in the config or its ${VAR}", "mailbox", m.Name, "host", m.Host)
+			// A login bound to fail would only hammer the server. Why it
+			// is idle goes where people look: connectors status, alerts.
+			why := fmt.Errorf("not started: no password; set email.mailboxes[%d].password (or the ${VAR} it names) and restart leadwire serve", i)
+			a.Logger().Error("mailbox not started", "mailbox", m.Name, "host", m.Host, "err", why)
+			if err := a.svc.ConnectorError(a.ctx, core.ConnectorName(core.ChannelEmail, m.Name), why); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		c, err := email.New(email.Mailbox{
