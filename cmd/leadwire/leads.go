@@ -151,7 +151,7 @@ func (c *LeadsShowCmd) Run(a *App) error {
 	if len(l.ScoreHits) > 0 {
 		fmt.Fprintln(a.out, "score:")
 		for _, h := range l.ScoreHits {
-			fmt.Fprintf(a.out, "  %+d  %s %s\n", h.Points, h.Rule, h.Detail)
+			fmt.Fprintf(a.out, "  %+d  %s\n", h.Points, strings.TrimSpace(h.Rule+" "+h.Detail))
 		}
 	}
 	printTimeline(a, actor, timeline, n)
