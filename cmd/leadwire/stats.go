@@ -168,6 +168,7 @@ func printFunnel(out io.Writer, all []core.PipelineFunnel, f core.PipelineFunnel
 	w := display.NewTable(out)
 	w.Numbers = true
 	fmt.Fprintln(w, "STAGE\tREACHED\tTO NEXT\tAVG STAY\tOPEN NOW\tOPEN VALUE\t")
+	bottleneck := ""
 	for _, s := range f.Stages {
 		if s.Kind == core.StageLost {
 			continue // the deals lost are counted above
@@ -178,8 +179,11 @@ func printFunnel(out io.Writer, all []core.PipelineFunnel, f core.PipelineFunnel
 		}
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%d\t%s\t\n", s.Stage, s.Reached, next, days(s.AvgDays, s.AvgDays > 0), s.OpenNow, s.OpenValue)
 		if s.Stage == f.Bottleneck && s.Kind == core.StageOpen {
-			defer fmt.Fprintf(out, "bottleneck: %s (%s on average, the longest stay)\n", s.Stage, days(s.AvgDays, true))
+			bottleneck = fmt.Sprintf("bottleneck: %s (%s on average, the longest stay)", s.Stage, days(s.AvgDays, true))
 		}
 	}
 	w.Flush()
+	if bottleneck != "" {
+		fmt.Fprintln(out, bottleneck)
+	}
 }
