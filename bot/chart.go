@@ -41,7 +41,7 @@ func DigestCharts(d *core.Digest) ([]Chart, error) {
 		if !slicesAny(values) {
 			continue
 		}
-		title := funnelTitle(d, f) + ": " + FunnelCohort(d) + " that got this far"
+		title := FunnelTitle(d.Funnels, f) + ": " + FunnelCohort(d) + " that got this far"
 		if !slices.ContainsFunc(names, func(n string) bool { return !drawable(n) }) {
 			// The chart's font draws the names as they are.
 		} else {

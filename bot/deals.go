@@ -2,10 +2,8 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"leadwire/core"
 )
@@ -16,7 +14,7 @@ var openDeal = []core.DealStatus{core.DealOpen}
 func (c *Conversation) deals(ctx context.Context, r *request) Reply {
 	word := strings.ToLower(r.args.rest(0))
 	f := core.DealFilter{Statuses: openDeal, Limit: c.opts.Limit + 1}
-	list := List{Title: "Your open deals", Empty: "You have no open deals."}
+	list := List{Title: "Your open deals", Empty: "You have no open deals. " + c.cmd("qualify L123") + " turns a lead into one."}
 	var note string
 	switch {
 	case word == "" || word == "mine" || word == "me" || word == "my":
@@ -26,7 +24,7 @@ func (c *Conversation) deals(ctx context.Context, r *request) Reply {
 			note = "The team's deals are for its manager; here are yours."
 			f.OwnerID = r.user.ID
 		} else {
-			list = List{Title: "Open deals of your team", Empty: "The team has no open deals."}
+			list = List{Title: "Open deals of your team", Empty: "The team has no open deals. " + c.cmd("leads unclaimed") + " shows the leads waiting."}
 		}
 	default:
 		p, err := c.svc.Store().DefaultPipeline(ctx)
@@ -252,15 +250,11 @@ func (c *Conversation) setClose(ctx context.Context, r *request) Reply {
 	if fail != nil {
 		return *fail
 	}
-	at, err := c.dates.readWhole(r.args.rest(1), r.now, r.loc, orderFor(r.user.Locale))
-	if de := (*dateError)(nil); errors.As(err, &de) {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%s; write it like 2027-01-15, 15 jan or next fri; usage: %s", de, c.usageLine(c.byName["close"]))}
-	}
+	date, err := c.dates.readDate(r.args.rest(1), r.now, r.loc, r.user.Locale)
 	if err != nil {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%q is not a date I can read; write it like 2027-01-15, 15 jan or next fri; usage: %s", r.args.rest(1), c.usageLine(c.byName["close"]))}
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: core.Message(err) + "; usage: " + c.usageLine(c.byName["close"])}
 	}
-	y, m, day := at.In(r.loc).Date()
-	d, err := c.svc.SetCloseDate(ctx, r.user, id, time.Date(y, m, day, 0, 0, 0, 0, time.UTC))
+	d, err := c.svc.SetCloseDate(ctx, r.user, id, date)
 	if err != nil {
 		return c.fail(err)
 	}

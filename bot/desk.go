@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // review lists what needs the asker now: rotting deals, overdue tasks and
@@ -62,6 +63,9 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 		card.Title = "Your team's pipeline"
 	}
 	card.Fields = pipelineFields(sum)
+	if sum.Deals == 0 {
+		card.Status = "No open deals. " + c.cmd("qualify L123") + " turns a lead into one."
+	}
 	card.Note = strings.Join(sum.Warnings, "; ")
 	return shown("", card)
 }
@@ -129,11 +133,8 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	card := Card{Title: "Stats: " + who + ", " + period,
 		Status: fmt.Sprintf("%d open · %d won · %d lost · win rate %.0f%%", m.Open, m.Won, m.Lost, 100*m.WinRate),
 		Fields: []Field{{"Won value", m.WonValue.String()}, {"Open value", m.OpenValue.String()},
-			{"Average deal", m.AvgDealSize.String()}, {"Average cycle", fmt.Sprintf("%.0f days", m.AvgCycleDays)},
+			{"Average deal", m.AvgDealSize.String()}, {"Average cycle", cycle(m)},
 			{"Speed to lead", speed(m.MedianSpeedToLead)}, {"Rotting deals", fmt.Sprint(m.Rotting)}}}
-	if m.Bottleneck != "" {
-		card.Fields = append(card.Fields, Field{"Slowest stage", m.Bottleneck})
-	}
 	if f.OwnerID == 0 && u.Role != core.RoleRep {
 		for i, rep := range m.ByRep {
 			if i == 5 {
@@ -143,10 +144,15 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 		}
 	}
 	card.Note = strings.Join(m.Warnings, "; ")
-	return shown("", card)
+	cohort := "all deals"
+	if !f.From.IsZero() {
+		cohort = "deals opened in " + period
+	}
+	return shown("", append([]Card{card}, funnelCards(m.Funnels, cohort, "No deals yet. "+c.cmd("qualify L123")+" turns a lead into one.")...)...)
 }
 
-// speed shows the median time to a first response.
+// speed shows the median time to a first response: "25 min", "3 h 20
+// min", "2 days".
 func speed(d time.Duration) string {
 	switch {
 	case d <= 0:
@@ -154,7 +160,15 @@ func speed(d time.Duration) string {
 	case d < time.Minute:
 		return "under a minute"
 	}
-	return d.Round(time.Minute).String()
+	return display.Duration(d)
+}
+
+// cycle shows the average time from a deal's opening to its win.
+func cycle(m *core.Metrics) string {
+	if m.Won == 0 {
+		return "n/a"
+	}
+	return speed(days(m.AvgCycleDays))
 }
 
 // forecast compares the weighted pipeline with the target of a month.
@@ -244,6 +258,9 @@ func (c *Conversation) link(ctx context.Context, r *request) Reply {
 // pipelineFields lists open deals and value by stage, each stage named
 // with its pipeline ("Renewals / Quote sent (80%)") when there are several.
 func pipelineFields(sum *core.PipelineSummary) []Field {
+	if sum.Deals == 0 {
+		return nil // a column of noughts says less than "no open deals"
+	}
 	several := slices.ContainsFunc(sum.Stages, func(st core.PipelineStage) bool { return st.Pipeline != sum.Stages[0].Pipeline })
 	var fields []Field
 	for _, st := range sum.Stages {

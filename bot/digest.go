@@ -49,14 +49,49 @@ func digestZone(d *core.Digest) *time.Location {
 	return loc
 }
 
-// funnelTitle is "Funnel", or "Funnel (Renewals)" when the digest has a
-// funnel for more than one pipeline.
-func funnelTitle(d *core.Digest, f core.PipelineFunnel) string {
-	if len(d.Funnels) > 1 {
+// FunnelTitle is "Funnel", or "Funnel (Renewals)" when there is a funnel
+// for more than one pipeline: the heading of a funnel in the digest, the
+// chat's stats and `leadwire stats`.
+func FunnelTitle(all []core.PipelineFunnel, f core.PipelineFunnel) string {
+	if len(all) > 1 {
 		return "Funnel (" + f.Pipeline + ")"
 	}
 	return "Funnel"
 }
+
+// funnelCards shows each pipeline's funnel as a card: how many deals of
+// the cohort got to each stage and the share that went further, Lost
+// aside; its slowest stage in the note. A funnel nobody got into says
+// none instead.
+func funnelCards(fs []core.PipelineFunnel, cohort, none string) []Card {
+	var cards []Card
+	for _, f := range fs {
+		card := Card{Title: FunnelTitle(fs, f), Status: cohort + ": how many got this far · went further"}
+		if f.Empty() {
+			card.Status = none
+			cards = append(cards, card)
+			continue
+		}
+		for _, st := range f.Stages {
+			if st.Kind == core.StageLost {
+				continue
+			}
+			value := fmt.Sprint(st.Reached)
+			if st.Kind == core.StageOpen && st.Reached > 0 {
+				value += " · " + percent(st.Conversion)
+			}
+			card.Fields = append(card.Fields, Field{st.Stage, value})
+			if st.Stage == f.Bottleneck && st.Kind == core.StageOpen {
+				card.Note = fmt.Sprintf("Deals stay longest in %s: %s on average.", st.Stage, speed(days(st.AvgDays)))
+			}
+		}
+		cards = append(cards, card)
+	}
+	return cards
+}
+
+// days turns a number of days into a duration.
+func days(n float64) time.Duration { return time.Duration(n * float64(24*time.Hour)) }
 
 // FunnelCohort says which deals the funnel counts: "deals opened since
 // 27 Aug"; the funnel of a digest built without a start counts them all.
@@ -107,6 +142,9 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	if p := d.Pipeline; p != nil {
 		pipe.Status = fmt.Sprintf("%s · %s · weighted %s", count(p.Deals, "open deal"), p.Value, p.Weighted)
 		pipe.Fields = pipelineFields(p)
+		if p.Deals == 0 {
+			pipe.Status = "No open deals."
+		}
 	}
 
 	cards := []Card{leads, deals, pipe}
@@ -135,20 +173,11 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	}
 	cards = append(cards, reps)
 
-	for _, f := range d.Funnels {
-		funnel := Card{Title: funnelTitle(d, f), Status: FunnelCohort(d) + ": how many got this far · went further"}
-		for _, st := range f.Stages {
-			if st.Kind == core.StageLost {
-				continue
-			}
-			value := fmt.Sprint(st.Reached)
-			if st.Kind == core.StageOpen && st.Reached > 0 {
-				value += " · " + percent(st.Conversion)
-			}
-			funnel.Fields = append(funnel.Fields, Field{st.Stage, value})
-		}
-		cards = append(cards, funnel)
+	none := "No deals yet."
+	if !d.FunnelFrom.IsZero() {
+		none = "No " + FunnelCohort(d) + "."
 	}
+	cards = append(cards, funnelCards(d.Funnels, FunnelCohort(d), none)...)
 	rep.Cards = cards
 
 	more := func(cut bool) string {
@@ -177,7 +206,8 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	}
 	rep.Lists = []List{unclaimed, rotting, overdue}
 	if len(d.Warnings) > 0 {
-		rep.Cards[len(rep.Cards)-1].Note = strings.Join(d.Warnings, "; ")
+		last := &rep.Cards[len(rep.Cards)-1]
+		last.Note = strings.TrimPrefix(last.Note+" "+strings.Join(d.Warnings, "; "), " ")
 	}
 	return rep
 }

@@ -130,6 +130,42 @@ func TestDigestWithSeveralPipelines(t *testing.T) {
 	}
 }
 
+// TestStatsWithSeveralPipelines: the chat's stats show the funnels as
+// the digest does, one per pipeline, not two pipelines' stages run
+// together under one "slowest stage".
+func TestStatsWithSeveralPipelines(t *testing.T) {
+	c := newChat(t, storagetest.SQLite(t))
+	digestFortnight(t, c)
+	err := c.svc.Store().Update(c.ctx, func(tx core.Tx) error {
+		return tx.SavePipeline(c.ctx, &core.Pipeline{Name: "Renewals", Stages: []core.Stage{
+			{Name: "Up for renewal", Position: 1, Probability: 60, Kind: core.StageOpen},
+			{Name: "Won", Position: 2, Probability: 100, Kind: core.StageWon},
+			{Name: "Lost", Position: 3, Kind: core.StageLost}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := c.lead("Bangkok", "Kasem", "kasem@siam.example", "Siam Renew")
+	if _, err := c.svc.Qualify(c.ctx, c.users["niran"], id, core.QualifyInput{Pipeline: "Renewals"}); err != nil {
+		t.Fatal(err)
+	}
+	c.clock.set(c.clock.Now().Add(50 * time.Hour))
+	c.say(t, "niran", "won D5")
+	text := c.say(t, "somchai", "stats team")
+	for _, want := range []string{"┌ Funnel (Sales)\n│ all deals: how many got this far · went further", "┌ Funnel (Renewals)",
+		"Deals stay longest in Up for renewal: 2 days on average."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+	if n := len(regexp.MustCompile(`(?m)^│ Won +\d+$`).FindAllString(text, -1)); n != 2 {
+		t.Errorf("want a Won in each funnel:\n%s", text)
+	}
+	if strings.Contains(text, "Slowest stage") {
+		t.Errorf("a slowest stage across pipelines:\n%s", text)
+	}
+}
+
 func TestDigestTitle(t *testing.T) {
 	tehran := "Asia/Tehran"
 	cases := []struct {

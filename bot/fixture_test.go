@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -148,10 +149,16 @@ func (c *chat) run(t *testing.T, steps []step) {
 				}
 			}
 			for _, w := range s.not {
-				if strings.Contains(out, w) {
+				if mentions(out, w) {
 					t.Fatalf("%s> %s\n%s\nwant it not to contain %q", s.who, s.line, out, w)
 				}
 			}
 		})
 	}
+}
+
+// mentions reports whether out holds w as a whole: not as part of a longer
+// word or number, so "L1" is not found in the example "qualify L123".
+func mentions(out, w string) bool {
+	return regexp.MustCompile(`(^|[^\pL\pN])` + regexp.QuoteMeta(w) + `($|[^\pL\pN])`).MatchString(out)
 }

@@ -69,7 +69,7 @@ func TestWhoIsInNoTeamSeesOnlyTheirOwn(t *testing.T) {
 			{"deals in a stage are their own", "lone", "deals prospecting", nil, others},
 			{"tasks are their own", "lone", "tasks", []string{"No open tasks"}, others},
 			{"the review is their own", "lone", "review", nil, others},
-			{"the pipeline is their own", "lone", "pipeline", []string{"0 open deals"}, others},
+			{"the pipeline is their own", "lone", "pipeline", []string{"No open deals"}, others},
 			{"a team pipeline is refused", "lone", "pipeline team", []string{"not in a team"}, append([]string{"open deal ·"}, others...)},
 			{"stats are their own", "lone", "stats", []string{"0 open · 0 won"}, others},
 			{"another's lead cannot be shown", "lone", "lead L1", []string{"not yours"}, others[:3]},

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -27,6 +28,10 @@ type Lease struct {
 // ConnectorName is how counters and checkpoints name a connector:
 // "channel:source".
 func ConnectorName(channel, source string) string { return channel + ":" + source }
+
+// SMTPConnector names the outgoing mail server (digests, sequence steps)
+// among the connectors: "smtp:mail.example.com".
+func SMTPConnector(host string) string { return ConnectorName("smtp", host) }
 
 // FailedInbound is something a connector received but could not turn into
 // an inbound: kept raw with its error, so nothing is silently dropped.
@@ -120,6 +125,34 @@ func (s *Service) ConnectorError(ctx context.Context, connector string, err erro
 	return s.store.Update(ctx, func(tx Tx) error {
 		return tx.SetConnectorError(ctx, connector, msg, s.clock.Now())
 	})
+}
+
+// Sent records that an outgoing connector's server answered a delivery,
+// counting it under counter ("sent", "refused"): a sync, which clears the
+// error it had.
+func (s *Service) Sent(ctx context.Context, connector, counter string) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		now := s.clock.Now()
+		if err := tx.CountConnector(ctx, connector, counter, 1, now); err != nil {
+			return err
+		}
+		return tx.SetConnectorError(ctx, connector, "", now)
+	})
+}
+
+// MailFailing tells whether outgoing mail is failing now: the error of
+// the SMTP connector and since when; "" when it is not.
+func (s *Service) MailFailing(ctx context.Context) (string, time.Time, error) {
+	statuses, err := s.store.ConnectorStatuses(ctx)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("mail status: %w", err)
+	}
+	for _, st := range statuses {
+		if strings.HasPrefix(st.Connector, SMTPConnector("")) && st.LastError != "" {
+			return st.LastError, st.ErrorAt, nil
+		}
+	}
+	return "", time.Time{}, nil
 }
 
 func saveCheckpoint(ctx context.Context, tx Tx, cp *Checkpoint) error {

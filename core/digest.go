@@ -52,14 +52,34 @@ type Digest struct {
 	Warnings []string
 }
 
-// PipelineFunnel is the funnel of one pipeline's stages.
+// PipelineFunnel is the funnel of one pipeline's stages: the digest's,
+// `leadwire stats`' and the chat's stats' one rendering of a funnel.
 type PipelineFunnel struct {
-	Pipeline string
-	Stages   []StageMetric
+	Pipeline string        `json:"pipeline"`
+	Stages   []StageMetric `json:"stages"`
+	// Bottleneck is the open stage deals stay in longest on average, ""
+	// when no stay is long enough to hold anything up (BottleneckMin).
+	Bottleneck string `json:"bottleneck,omitempty"`
 }
 
-// funnels splits stage metrics by pipeline: the default pipeline first,
-// then the others the deals are in, in the pipelines' order.
+// Empty reports whether no deal got into the funnel.
+func (f PipelineFunnel) Empty() bool {
+	for _, st := range f.Stages {
+		if st.Entered > 0 || st.Reached > 0 || st.OpenNow > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// BottleneckMin is the shortest average stay that makes a stage a
+// bottleneck: deals passing through every stage within minutes (a demo,
+// a bulk import) have none.
+const BottleneckMin = time.Hour
+
+// funnels splits stage metrics by pipeline: the default pipeline first
+// (whenever its stages are among them), then the others the deals are
+// in, in the pipelines' order; each with its bottleneck.
 func funnels(pipelines []Pipeline, stages []StageMetric) []PipelineFunnel {
 	var out []PipelineFunnel
 	for _, first := range []bool{true, false} {
@@ -68,14 +88,18 @@ func funnels(pipelines []Pipeline, stages []StageMetric) []PipelineFunnel {
 				continue
 			}
 			f := PipelineFunnel{Pipeline: p.Name}
-			used := false
+			used, longest := false, BottleneckMin.Hours()/24
 			for _, st := range stages {
-				if st.Pipeline == p.ID {
-					f.Stages = append(f.Stages, st)
-					used = used || st.Entered > 0 || st.Reached > 0
+				if st.Pipeline != p.ID {
+					continue
+				}
+				f.Stages = append(f.Stages, st)
+				used = used || st.Entered > 0 || st.Reached > 0 || st.OpenNow > 0
+				if st.Kind == StageOpen && st.AvgDays >= longest {
+					f.Bottleneck, longest = st.Stage, st.AvgDays
 				}
 			}
-			if p.IsDefault || used {
+			if len(f.Stages) > 0 && (p.IsDefault || used) {
 				out = append(out, f)
 			}
 		}

@@ -21,9 +21,11 @@ type Directory struct {
 // users by email (users added with the CLI are kept), pipelines by name
 // (stage ids survive edits), and targets.
 //
-// A directory applied before is not applied again: commands that only read
-// then take no write lock, and changes made with the CLI to configured
-// users last until the configuration changes.
+// The configuration wins at every start for the fields it sets: a
+// configured user changed since (with the CLI, a chat link) gets the
+// configured values back; fields the configuration leaves out keep what
+// was set. A directory applied before whose users are as configured is
+// not applied again, so commands that only read take no write lock.
 func (s *Service) Sync(ctx context.Context, dir Directory) error {
 	sum, err := json.Marshal(dir)
 	if err != nil {
@@ -33,7 +35,11 @@ func (s *Service) Sync(ctx context.Context, dir Directory) error {
 	if applied, err := s.store.Setting(ctx, directoryKey); err != nil {
 		return err
 	} else if applied == fingerprint {
-		return nil
+		changed, err := s.usersChanged(ctx, dir.Users)
+		if err != nil || len(changed) == 0 {
+			return err
+		}
+		s.log.Info("configured users changed since the configuration was applied; applying it again", "users", changed)
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		teams := map[string]*Team{}
@@ -98,6 +104,64 @@ func (s *Service) Sync(ctx context.Context, dir Directory) error {
 // directoryKey is the setting holding the fingerprint of the directory
 // applied last.
 const directoryKey = "directory"
+
+// usersChanged lists the configured users whose stored fields differ from
+// what the configuration sets (or who are gone).
+func (s *Service) usersChanged(ctx context.Context, defs []UserDef) ([]string, error) {
+	if len(defs) == 0 {
+		return nil, nil
+	}
+	users, err := s.store.ListUsers(ctx, UserFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("check configured users: %w", err)
+	}
+	teams, err := s.store.ListTeams(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("check configured users: %w", err)
+	}
+	teamOf := map[int64]string{}
+	for _, t := range teams {
+		teamOf[t.ID] = t.Name
+	}
+	byEmail := map[string]*User{}
+	for i := range users {
+		byEmail[users[i].Email] = &users[i]
+	}
+	var changed []string
+	for _, def := range defs {
+		email, err := NormalizeEmail(def.Email)
+		if err != nil {
+			return nil, Errorf(KindInvalid, "invalid user email %q", def.Email)
+		}
+		if u := byEmail[email]; u == nil || len(ConfiguredDifferences(def, u, teamOf[u.TeamID])) > 0 {
+			changed = append(changed, email)
+		}
+	}
+	return changed, nil
+}
+
+// ConfiguredDifferences names the fields the configuration sets for a
+// user (def) that u, in team, has otherwise: "team Bangkok", "role rep".
+func ConfiguredDifferences(def UserDef, u *User, team string) []string {
+	var out []string
+	differ := func(field, want, have string) {
+		if want != "" && want != have {
+			out = append(out, field+" "+want)
+		}
+	}
+	differ("name", cleanLine(def.Name), u.Name)
+	differ("role", string(def.Role), string(u.Role))
+	if def.Team != "" && !strings.EqualFold(def.Team, team) {
+		out = append(out, "team "+def.Team)
+	}
+	differ("time zone", def.TimeZone, u.TimeZone)
+	differ("locale", def.Locale, u.Locale)
+	differ("Slack", def.SlackID, u.SlackID)
+	if def.TelegramID != 0 && def.TelegramID != u.TelegramID {
+		out = append(out, fmt.Sprintf("Telegram %d", def.TelegramID))
+	}
+	return out
+}
 
 // pipelineOf turns a configured pipeline into one with Won and Lost added.
 func pipelineOf(def PipelineDef) *Pipeline {

@@ -345,6 +345,9 @@ func (s *Service) stopEnrollment(ctx context.Context, tx Tx, e *Enrollment, reas
 	if err := tx.UpdateEnrollment(ctx, e); err != nil {
 		return err
 	}
+	if err := sendMended(ctx, tx, e); err != nil {
+		return err
+	}
 	return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID,
 		Body: fmt.Sprintf("sequence %s stopped: %s", e.Sequence, reason), At: now})
 }

@@ -209,7 +209,9 @@ func healthText(ch HealthChange, st ConnectorStatus, a Alerts, now time.Time, lo
 		if limit <= 0 {
 			limit = DefaultSilentAfter
 		}
-		fmt.Fprintf(&b, "Connector %s has not synced since %s (over %s, the alerts.silent_after limit).", ch.Connector, at(ch.Since), limit)
+		// The limit as the config writes it: "1h", not "1h0m0s".
+		fmt.Fprintf(&b, "Connector %s has not synced since %s (over %s, the alerts.silent_after limit).", ch.Connector, at(ch.Since),
+			strings.TrimSuffix(strings.TrimSuffix(limit.String(), "0s"), "0m"))
 		b.WriteString(" Check that a `leadwire serve` is running and what its log says of this connector; `leadwire connectors status` shows every connector's last sync.")
 	default:
 		fmt.Fprintf(&b, "Connector %s has recovered: it was %s since %s", ch.Connector, ch.From, at(ch.Since))
@@ -228,6 +230,8 @@ func fixHint(connector string) string {
 		return "Check the mailbox's host, username and password under email.mailboxes in the config, and that the mail server is up."
 	case strings.HasPrefix(connector, ChannelTelegram+":"):
 		return "Check telegram.bot_token in the config: a revoked token needs a new one from @BotFather."
+	case strings.HasPrefix(connector, SMTPConnector("")):
+		return "Check smtp.host, port, tls, username and password in the config, and that the mail server is up; digests and sequence mail wait until it takes mail again."
 	}
 	return "See `leadwire connectors status` and the server log."
 }

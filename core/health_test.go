@@ -138,7 +138,7 @@ func TestCheckConnectors(t *testing.T) {
 			if len(changes) != 1 || changes[0].Connector != "email:sales" || changes[0].To != core.Silent {
 				t.Fatalf("changes = %+v, want only email:sales silent", changes)
 			}
-			wantAlert(t, "email:sales", "not synced", "alerts.silent_after")
+			wantAlert(t, "email:sales", "not synced", "(over 1h, the alerts.silent_after limit)")
 			wantQuiet(t, check(t, other))
 		})
 		t.Run("a silent mailbox that syncs again is told recovered", func(t *testing.T) {

@@ -59,10 +59,14 @@ type Metrics struct {
 	BySource          []Funnel      `json:"by_source"`
 	ByRep             []RepMetric   `json:"by_rep"`
 	Stages            []StageMetric `json:"stages"`
-	Bottleneck        string        `json:"bottleneck"` // the open stage with the longest average stay
+	Bottleneck        string        `json:"bottleneck"` // the longest of the funnels' bottlenecks, "Pipeline / Stage" when there are several
 	MedianSpeedToLead time.Duration `json:"median_speed_to_lead_ns"`
 	Rotting           int           `json:"rotting"`
 	Warnings          []string      `json:"warnings"` // e.g. currencies without a rate
+
+	// Funnels are Stages by pipeline, each with its bottleneck, as the
+	// digest shows them.
+	Funnels []PipelineFunnel `json:"funnels"`
 }
 
 // Metrics computes the numbers for a filter the actor may see: a rep sees
@@ -84,6 +88,22 @@ func (s *Service) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Met
 	if actor.Role == RoleRep {
 		// The team's totals, not how each colleague is doing.
 		m.ByRep = slices.DeleteFunc(m.ByRep, func(r RepMetric) bool { return r.UserID != actor.ID })
+	}
+	pipelines, err := s.store.ListPipelines(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	m.Funnels = funnels(pipelines, m.Stages)
+	longest := 0.0
+	for _, fn := range m.Funnels {
+		for _, st := range fn.Stages {
+			if st.Stage == fn.Bottleneck && st.Kind == StageOpen && st.AvgDays > longest {
+				m.Bottleneck, longest = fn.Bottleneck, st.AvgDays
+				if len(m.Funnels) > 1 {
+					m.Bottleneck = fn.Pipeline + " / " + fn.Bottleneck
+				}
+			}
+		}
 	}
 	if f.OwnerID == 0 {
 		names, err := s.userNames(ctx)
@@ -212,7 +232,6 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 		}
 		return a.Position - b.Position
 	})
-	worst := -1.0
 	for i, st := range stages {
 		sm := StageMetric{Stage: st.Name, Pipeline: st.PipelineID, Kind: st.Kind, Entered: st.Entered, Reached: st.Reached, OpenNow: st.OpenNow, OpenValue: money(0)}
 		for _, v := range st.OpenValue {
@@ -228,9 +247,6 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 				next = stages[i+1].Reached
 			}
 			sm.Conversion = ratio(next, st.Reached)
-			if sm.AvgDays > worst && st.Exits > 0 {
-				worst, m.Bottleneck = sm.AvgDays, st.Name
-			}
 		}
 		m.Stages = append(m.Stages, sm)
 	}

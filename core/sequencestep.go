@@ -81,6 +81,7 @@ func (s *Service) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJo
 	}
 	if _, sendErr := m.Send(ctx, *out); sendErr != nil {
 		final := errors.Is(sendErr, ErrUndeliverable)
+		first := false // of a streak of failures
 		err := s.store.Update(ctx, func(tx Tx) error {
 			e, err := tx.EnrollmentByID(ctx, job.EnrollmentID)
 			if err != nil {
@@ -93,7 +94,11 @@ func (s *Service) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJo
 				return s.stopEnrollment(ctx, tx, e, "the mail server refused "+out.To.Address+": "+sendErr.Error())
 			}
 			e.Sending, e.UpdatedAt = "", s.clock.Now()
-			return tx.UpdateEnrollment(ctx, e)
+			if err := tx.UpdateEnrollment(ctx, e); err != nil {
+				return err
+			}
+			first, err = s.sendFailing(ctx, tx, e, out.To.Address, sendErr)
+			return err
 		})
 		if err != nil {
 			return errors.Join(sendErr, err)
@@ -101,6 +106,9 @@ func (s *Service) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJo
 		if final {
 			s.log.Warn("sequence mail refused; enrolment stopped", "enrollment", job.EnrollmentID, "step", job.Step, "err", sendErr)
 			return nil
+		}
+		if first {
+			s.log.Warn("sequence mail not sent; retrying, said once on the timeline", "enrollment", job.EnrollmentID, "step", job.Step, "err", sendErr)
 		}
 		return fmt.Errorf("send step %d of enrolment %d: %w", job.Step, job.EnrollmentID, sendErr)
 	}
@@ -145,7 +153,38 @@ func (s *Service) GiveUpSequenceStep(ctx context.Context, job SequenceStepJob, c
 	if err != nil {
 		return fmt.Errorf("give up step %d of enrolment %d: %w", job.Step, job.EnrollmentID, err)
 	}
+	s.log.Error("sequence mail failed too often; enrolment stopped", "enrollment", job.EnrollmentID, "step", job.Step, "err", cause)
 	return nil
+}
+
+// failingKey is the setting that holds since when an enrolment's mail
+// has been failing, "" while it is not.
+func failingKey(enrollmentID int64) string { return fmt.Sprintf("sequence:failing:%d", enrollmentID) }
+
+// sendFailing notes on the timeline that a step could not be sent and is
+// retried, once per streak of failures: it reports whether this failure
+// began one.
+func (s *Service) sendFailing(ctx context.Context, tx Tx, e *Enrollment, to string, cause error) (bool, error) {
+	key := failingKey(e.ID)
+	if since, err := tx.Setting(ctx, key); err != nil || since != "" {
+		return false, err
+	}
+	now := s.clock.Now()
+	if err := tx.PutSetting(ctx, key, now.UTC().Format(time.RFC3339)); err != nil {
+		return false, err
+	}
+	body := fmt.Sprintf("sequence %s: step %d to %s not sent yet: %s; leadwire retries it, and leadwire connectors status shows the mail server's state",
+		e.Sequence, e.Step+1, to, cause)
+	return true, tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID, Body: body, At: now})
+}
+
+// sendMended ends an enrolment's streak of failures, if it had one.
+func sendMended(ctx context.Context, tx Tx, e *Enrollment) error {
+	key := failingKey(e.ID)
+	if since, err := tx.Setting(ctx, key); err != nil || since == "" {
+		return err
+	}
+	return tx.PutSetting(ctx, key, "")
 }
 
 // stepState is what a step is rendered from.
@@ -257,6 +296,9 @@ func (s *Service) recordSent(ctx context.Context, tx Tx, e *Enrollment, seq *Seq
 	}
 	if err := tx.AddActivity(ctx, &Activity{Kind: ActivityEmailOut, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID,
 		UserID: e.OwnerID, Subject: out.Subject, Body: body, ExternalRef: out.MessageID, At: now}); err != nil {
+		return err
+	}
+	if err := sendMended(ctx, tx, e); err != nil {
 		return err
 	}
 	e.MessageIDs = append(e.MessageIDs, out.MessageID)

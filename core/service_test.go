@@ -497,29 +497,63 @@ func TestMetricsAndForecast(t *testing.T) {
 	})
 }
 
-func TestSyncAppliesADirectoryOnce(t *testing.T) {
+func TestSyncAppliesTheConfiguredFieldsAtEveryStart(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		dir := core.Directory{Users: []core.UserDef{{Email: "pim@example.com", Name: "Pim", Team: "Bangkok"}}}
+		dir := core.Directory{Users: []core.UserDef{{Email: "pim@example.com", Name: "Pim", Team: "Bangkok", Role: core.RoleRep}}}
 		if err := f.svc.Sync(f.ctx, dir); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "pim@example.com", Name: "Pim Srisuk"}); err != nil {
-			t.Fatal(err)
+		user := func() *core.User {
+			t.Helper()
+			u, err := db.UserByEmail(f.ctx, "pim@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
 		}
-		if err := f.svc.Sync(f.ctx, dir); err != nil {
-			t.Fatal(err)
-		}
-		if u, _ := db.UserByEmail(f.ctx, "pim@example.com"); u.Name != "Pim Srisuk" {
-			t.Fatalf("the same directory was applied again over a CLI change: name %q", u.Name)
-		}
-		dir.Users[0].Name = "Pim S."
-		if err := f.svc.Sync(f.ctx, dir); err != nil {
-			t.Fatal(err)
-		}
-		if u, _ := db.UserByEmail(f.ctx, "pim@example.com"); u.Name != "Pim S." {
-			t.Fatalf("a changed directory was not applied: name %q", u.Name)
-		}
+		t.Run("a CLI change of a configured field is undone at the next start", func(t *testing.T) {
+			if _, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "pim@example.com", Name: "Pim Srisuk", Team: "Warsaw"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.Sync(f.ctx, dir); err != nil {
+				t.Fatal(err)
+			}
+			if u := user(); u.Name != "Pim" || u.TeamID != f.repA.TeamID {
+				t.Fatalf("the configuration did not win: %+v", u)
+			}
+		})
+		t.Run("a field the configuration leaves out keeps its CLI value", func(t *testing.T) {
+			if _, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "pim@example.com", Locale: "th"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.Sync(f.ctx, dir); err != nil {
+				t.Fatal(err)
+			}
+			if u := user(); u.Locale != "th" {
+				t.Fatalf("locale %q", u.Locale)
+			}
+		})
+		t.Run("a changed directory is applied", func(t *testing.T) {
+			dir.Users[0].Name = "Pim S."
+			if err := f.svc.Sync(f.ctx, dir); err != nil {
+				t.Fatal(err)
+			}
+			if u := user(); u.Name != "Pim S." {
+				t.Fatalf("name %q", u.Name)
+			}
+		})
+		t.Run("users added with the CLI are kept", func(t *testing.T) {
+			if _, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "new@example.com", Team: "Warsaw"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.Sync(f.ctx, dir); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.UserByEmail(f.ctx, "new@example.com"); err != nil {
+				t.Fatal(err)
+			}
+		})
 	})
 }
 

@@ -10,10 +10,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"leadwire/bot"
 	"leadwire/core"
+	cells "leadwire/internal/display"
 )
 
 // Options tune a console session.
@@ -127,7 +127,7 @@ func Render(r bot.Reply) string {
 		}
 		width := 0
 		for _, it := range l.Items {
-			width = max(width, utf8.RuneCountInString(it.Ref))
+			width = max(width, cells.Width(it.Ref))
 		}
 		for _, it := range l.Items {
 			tone := mark(it.Tone)
@@ -136,10 +136,10 @@ func Render(r bot.Reply) string {
 			}
 			head := "  " + tone
 			if width > 0 {
-				head += it.Ref + strings.Repeat(" ", width-utf8.RuneCountInString(it.Ref)) + "  "
+				head += cells.PadRight(it.Ref, width) + "  "
 			}
 			b.WriteString(head + it.Text + "\n")
-			pad := strings.Repeat(" ", utf8.RuneCountInString(head)+2*boolInt(width == 0))
+			pad := strings.Repeat(" ", cells.Width(head)+2*boolInt(width == 0))
 			if it.Detail != "" {
 				b.WriteString(pad + it.Detail + "\n")
 			}
@@ -168,10 +168,10 @@ func renderCard(b *strings.Builder, c bot.Card) {
 	}
 	width := 0
 	for _, f := range c.Fields {
-		width = max(width, utf8.RuneCountInString(f.Label))
+		width = max(width, cells.Width(f.Label))
 	}
 	for _, f := range c.Fields {
-		line(f.Label + strings.Repeat(" ", width-utf8.RuneCountInString(f.Label)) + "  " + f.Value)
+		line(cells.PadRight(f.Label, width) + "  " + f.Value)
 	}
 	if c.Text != "" {
 		for _, l := range strings.Split(c.Text, "\n") {

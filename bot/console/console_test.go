@@ -56,3 +56,24 @@ Empty
 		t.Fatalf("AllButtons = %v", actions)
 	}
 }
+
+// TestRenderAlignsByDisplayWidth: a card's values line up in a terminal
+// whatever script their labels are in (Thai combining marks take no
+// cell, Chinese characters two).
+func TestRenderAlignsByDisplayWidth(t *testing.T) {
+	r := bot.Reply{Cards: []bot.Card{{Title: "Reps", Fields: []bot.Field{
+		{Label: "สมชาย ประเสริฐ", Value: "2 won"}, {Label: "李伟", Value: "1 won"}, {Label: "Lan", Value: "0 won"}}}},
+		Lists: []bot.List{{Title: "Found", Items: []bot.Item{{Ref: "王小明", Text: "wang@corp.cn"}, {Ref: "L12", Text: "somsak@siam.th"}}}}}
+	want := `┌ Reps
+│ สมชาย ประเสริฐ  2 won
+│ 李伟           1 won
+│ Lan            0 won
+└
+Found
+    王小明  wang@corp.cn
+    L12     somsak@siam.th
+`
+	if got := console.Render(r); got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

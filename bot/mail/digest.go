@@ -10,6 +10,7 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // DigestMail renders a digest reply (bot.Conversation.DigestReply) as an
@@ -17,7 +18,7 @@ import (
 // shown by cid: URLs.
 func DigestMail(r bot.Reply) (text, html string, inline []Inline, err error) {
 	var t strings.Builder
-	t.WriteString(r.Text + "\n" + strings.Repeat("=", len([]rune(r.Text))) + "\n")
+	t.WriteString(r.Text + "\n" + strings.Repeat("=", display.Width(r.Text)) + "\n")
 	for _, c := range r.Cards {
 		t.WriteString("\n" + c.Title + "\n")
 		if c.Status != "" {

@@ -24,6 +24,8 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"leadwire/core"
 )
 
 // The TLS modes of an SMTP server.
@@ -47,7 +49,31 @@ type Config struct {
 	Timeout time.Duration
 	// TLSConfig overrides the TLS settings (tests with their own CA).
 	TLSConfig *tls.Config
+	// Status, when set, is told how each delivery went, under the
+	// connector name Sender.Connector: `leadwire connectors status`,
+	// /metrics and the connector alerts show it. core.Service is one.
+	Status Status
 }
+
+// Status records how deliveries go.
+type Status interface {
+	// Sent records that the server answered a delivery: counter "sent",
+	// or "refused" and "deferred" for a recipient it would not take now
+	// or ever. The server works, so any error it had is cleared.
+	Sent(ctx context.Context, connector, counter string) error
+	// ConnectorError records that the server could not be reached or
+	// would not take mail at all (down, TLS, login).
+	ConnectorError(ctx context.Context, connector string, err error) error
+}
+
+var _ Status = (*core.Service)(nil)
+
+// relayError is a failure of the server itself rather than a refusal of
+// one message: it could not be reached, would not talk TLS, refused the
+// login, or closed the session.
+type relayError struct{ error }
+
+func (e relayError) Unwrap() error { return e.error }
 
 // Message is an email to send. Text is required; HTML, when set, is its
 // alternative, and Inline holds the images its cid: URLs refer to.
@@ -261,6 +287,9 @@ func NewSender(cfg Config) (*Sender, error) {
 // From is the configured sender.
 func (s *Sender) From() mail.Address { return s.cfg.From }
 
+// Connector names the server in connector statuses: "smtp:mail.example.com".
+func (s *Sender) Connector() string { return core.SMTPConnector(s.cfg.Host) }
+
 // Send composes m and delivers it; it returns the Message-ID used. A
 // refusal of the server for a recipient or the message (a 5xx reply) is
 // an *smtp.SMTPError the caller may treat as final.
@@ -277,10 +306,33 @@ func (s *Sender) Send(ctx context.Context, m *Message) (string, error) {
 	for i, a := range m.To {
 		to[i] = a.Address
 	}
-	if err := s.deliver(ctx, from, to, raw); err != nil {
+	err = s.deliver(ctx, from, to, raw)
+	if serr := s.record(ctx, err); serr != nil && err != nil {
+		// A delivery that went through is not failed for its status:
+		// that would send it again.
+		err = errors.Join(err, serr)
+	}
+	if err != nil {
 		return "", err
 	}
 	return m.MessageID, nil
+}
+
+// record tells Status how a delivery went.
+func (s *Sender) record(ctx context.Context, err error) error {
+	if s.cfg.Status == nil || ctx.Err() != nil {
+		return nil
+	}
+	var relay relayError
+	switch {
+	case err == nil:
+		return s.cfg.Status.Sent(ctx, s.Connector(), "sent")
+	case errors.As(err, &relay):
+		return s.cfg.Status.ConnectorError(ctx, s.Connector(), err)
+	case Permanent(err):
+		return s.cfg.Status.Sent(ctx, s.Connector(), "refused")
+	}
+	return s.cfg.Status.Sent(ctx, s.Connector(), "deferred")
 }
 
 func (s *Sender) deliver(ctx context.Context, from string, to []string, raw []byte) error {
@@ -294,7 +346,7 @@ func (s *Sender) deliver(ctx context.Context, from string, to []string, raw []by
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("smtp %s: %w", addr, err)
+		return relayError{fmt.Errorf("smtp %s: %w", addr, err)}
 	}
 	if deadline, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(deadline)
@@ -309,21 +361,27 @@ func (s *Sender) deliver(ctx context.Context, from string, to []string, raw []by
 	case StartTLS:
 		if c, err = smtp.NewClientStartTLS(conn, tlsConfig); err != nil {
 			_ = conn.Close()
-			return fmt.Errorf("smtp %s: starttls: %w", addr, err)
+			return relayError{fmt.Errorf("smtp %s: starttls: %w", addr, err)}
 		}
 	default:
 		c = smtp.NewClient(conn)
 	}
 	defer c.Close()
 	if err := c.Hello(s.cfg.HelloName); err != nil {
-		return fmt.Errorf("smtp %s: %w", addr, err)
+		return relayError{fmt.Errorf("smtp %s: %w", addr, err)}
 	}
 	if s.cfg.Username != "" {
 		if err := c.Auth(sasl.NewPlainClient("", s.cfg.Username, s.cfg.Password)); err != nil {
-			return fmt.Errorf("smtp %s: log in as %s: %w (check smtp.username and smtp.password)", addr, s.cfg.Username, err)
+			return relayError{fmt.Errorf("smtp %s: log in as %s: %w (check smtp.username and smtp.password)", addr, s.cfg.Username, err)}
 		}
 	}
 	if err := c.SendMail(from, to, bytes.NewReader(raw)); err != nil {
+		var se *smtp.SMTPError
+		if !errors.As(err, &se) || se.Code == 421 {
+			// The connection broke, or the server is closing: not this
+			// message's fault.
+			return relayError{fmt.Errorf("smtp %s: send: %w", addr, err)}
+		}
 		return fmt.Errorf("smtp %s: send: %w", addr, err)
 	}
 	if err := c.Quit(); err != nil {
@@ -332,9 +390,12 @@ func (s *Sender) deliver(ctx context.Context, from string, to []string, raw []by
 	return nil
 }
 
-// Permanent reports whether err is a refusal retrying will not change (an
-// SMTP 5xx reply).
+// Permanent reports whether err is a refusal retrying will not change:
+// an SMTP 5xx reply to the message or a recipient. The server's own
+// trouble (a refused login, no service) is not, whatever its code: it is
+// mended on the server or in the config, and the mail goes out then.
 func Permanent(err error) bool {
 	var se *smtp.SMTPError
-	return errors.As(err, &se) && se.Code >= 500
+	var relay relayError
+	return errors.As(err, &se) && se.Code >= 500 && !errors.As(err, &relay)
 }

@@ -172,3 +172,71 @@ func FuzzCompose(f *testing.F) {
 		}
 	})
 }
+
+// statusLog records what a Sender reports of its deliveries.
+type statusLog struct{ lines []string }
+
+func (l *statusLog) Sent(_ context.Context, connector, counter string) error {
+	l.lines = append(l.lines, connector+" "+counter)
+	return nil
+}
+
+func (l *statusLog) ConnectorError(_ context.Context, connector string, err error) error {
+	l.lines = append(l.lines, connector+" failing: "+err.Error())
+	return nil
+}
+
+// TestSendReportsHowTheServerIsDoing: every delivery tells the status of
+// the smtp connector; the server's own trouble (unreachable, refusing
+// sessions, refusing the login) is its error, a recipient's refusal is
+// not, and neither kind of server trouble counts as a final refusal of
+// the mail, whatever its code.
+func TestSendReportsHowTheServerIsDoing(t *testing.T) {
+	ctx := context.Background()
+	srv := smtptest.Start(t)
+	srv.Reject("gone@example.com", 550)
+	dead := smtptest.Start(t)
+	dead.Stop()
+	tests := []struct {
+		name      string
+		srv       *smtptest.Server
+		refuse    int
+		password  string
+		to        string
+		status    string // what the Sender reports
+		permanent bool
+	}{
+		{"a delivery is a sync", srv, 0, "", "x@example.com", "smtp:127.0.0.1 sent", false},
+		{"a recipient refused is no trouble of the server's", srv, 0, "", "gone@example.com", "smtp:127.0.0.1 refused", true},
+		{"an unreachable server is failing", dead, 0, "", "x@example.com", "smtp:127.0.0.1 failing: smtp 127.0.0.1:", false},
+		{"a server refusing sessions is failing", srv, 421, "", "x@example.com", "smtp:127.0.0.1 failing: smtp 127.0.0.1:", false},
+		{"a server with no service for us is failing, not refusing the mail", srv, 554, "", "x@example.com", "smtp:127.0.0.1 failing: smtp 127.0.0.1:", false},
+		{"a refused login is failing, not refusing the mail", srv, 0, "wrong", "x@example.com", "smtp:127.0.0.1 failing: smtp 127.0.0.1:", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv.Refuse(tt.refuse)
+			defer srv.Refuse(0)
+			status := &statusLog{}
+			s, err := lwmail.NewSender(lwmail.Config{Host: tt.srv.Host, Port: tt.srv.Port, TLS: lwmail.NoTLS, Username: tt.srv.Username,
+				Password: cmpOr(tt.password, tt.srv.Password), From: mail.Address{Address: "anna@example.pl"}, Status: status})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Send(ctx, &lwmail.Message{To: []mail.Address{{Address: tt.to}}, Subject: "x", Text: "x"})
+			if len(status.lines) != 1 || !strings.HasPrefix(status.lines[0], tt.status) {
+				t.Errorf("status %q, want %q… (send: %v)", status.lines, tt.status, err)
+			}
+			if lwmail.Permanent(err) != tt.permanent {
+				t.Errorf("Permanent(%v) = %v", err, !tt.permanent)
+			}
+		})
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

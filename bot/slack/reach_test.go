@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestSlashCommandsFromSomeoneInNoTeam(t *testing.T) {
 					_, body := reply(t, w.command(who, text))
 					for _, s := range secrets {
 						// The query is repeated in the answer.
-						if strings.Contains(strings.ReplaceAll(body, strings.TrimPrefix(text, "find "), ""), s) {
+						if mentions(strings.ReplaceAll(body, strings.TrimPrefix(text, "find "), ""), s) {
 							t.Errorf("%s sees %q: %s", who, s, body)
 						}
 					}
@@ -47,4 +48,10 @@ func TestSlashCommandsFromSomeoneInNoTeam(t *testing.T) {
 			}
 		})
 	})
+}
+
+// mentions reports whether body holds s as a whole: not as part of a longer
+// word or number, so "L1" is not found in the example "qualify L123".
+func mentions(body, s string) bool {
+	return regexp.MustCompile(`(^|[^\pL\pN])` + regexp.QuoteMeta(s) + `($|[^\pL\pN])`).MatchString(body)
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
-	"text/tabwriter"
+	"strings"
 
+	"leadwire/cmd/leadwire/config"
 	"leadwire/core"
+	"leadwire/internal/display"
 	"leadwire/storage"
 )
 
@@ -111,6 +114,31 @@ func (c *UsersSetCmd) Run(a *App) error {
 		return err
 	}
 	fmt.Fprintf(a.out, "updated user %s\n", u.Email)
+	return a.warnConfigured(u)
+}
+
+// warnConfigured warns when u, just changed, now differs from what the
+// configuration sets for them: leadwire applies the configuration again
+// at its next start, any command's, which undoes the change.
+func (a *App) warnConfigured(u *core.User) error {
+	cfg, err := a.Config()
+	if err != nil {
+		return err
+	}
+	for i, def := range cfg.Users() {
+		if !strings.EqualFold(def.Email, u.Email) {
+			continue
+		}
+		teams, err := a.teamNames()
+		if err != nil {
+			return err
+		}
+		if diff := core.ConfiguredDifferences(def, u, teams[u.TeamID]); len(diff) > 0 {
+			file := cmp.Or(config.Resolve(a.cli.Config, a.getenv, fileExists), "the config")
+			fmt.Fprintf(a.errOut, "warning: %s is users[%d] in %s, which sets %s; the configuration wins at leadwire's next start (any command), so change it there to keep this\n",
+				u.Email, i, file, strings.Join(diff, ", "))
+		}
+	}
 	return nil
 }
 
@@ -149,7 +177,11 @@ func (c *UsersListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = "No users yet; add them under users: in the config, or with leadwire users add EMAIL."
+	if c.Team != "" {
+		w.Empty = "No users in team " + c.Team + "; give them the team with leadwire users set EMAIL --team " + c.Team + "."
+	}
 	fmt.Fprintln(w, "ID\tEMAIL\tNAME\tROLE\tTEAM\tTIME ZONE\tSLACK\tTELEGRAM")
 	for _, u := range users {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, teams[u.TeamID], u.TimeZone, u.SlackID, optInt(u.TelegramID))
@@ -213,10 +245,11 @@ func (c *TeamsListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = "No teams yet; add them under teams: in the config."
 	fmt.Fprintln(w, "ID\tNAME\tMANAGER\tSLACK\tTELEGRAM\tRESPONSE LIMIT\tREGION")
 	for _, t := range teams {
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, emails[t.ManagerID], t.SlackChannel, t.TelegramChat, t.ResponseLimit, t.Region)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, emails[t.ManagerID], t.SlackChannel, t.TelegramChat, display.Duration(t.ResponseLimit), t.Region)
 	}
 	return w.Flush()
 }
@@ -248,7 +281,7 @@ func (c *PipelinesListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
 	for _, p := range ps {
 		def := ""
 		if p.IsDefault {

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"leadwire/core"
 )
 
 func TestWorkingALeadFromTheCommandLine(t *testing.T) {
@@ -20,9 +25,9 @@ func TestWorkingALeadFromTheCommandLine(t *testing.T) {
 		{"moves it by a prefix", []string{"--as", "lan@example.com", "deals", "move", "D1", "prop"}, []string{"Proposal, open"}},
 		{"notes on it", []string{"--as", "lan@example.com", "deals", "note", "D1", "โทรแล้ว", "ลูกค้าสนใจ"}, []string{"noted on D1"}},
 		{"sets a follow-up", []string{"--as", "lan@example.com", "tasks", "add", "Send", "the", "contract", "--on", "D1", "--due", "2026-12-01 10:00"}, []string{"T1 \"Send the contract\""}},
-		{"loses it with a configured reason", []string{"--as", "lan@example.com", "deals", "lose", "D1", "competitor"}, []string{"Lost, lost", "Went with a competitor"}},
+		{"loses it with a configured reason", []string{"--as", "lan@example.com", "deals", "lose", "D1", "competitor"}, []string{"Lost, 450,000.00 THB — Went with a competitor"}},
 		{"reopens it back into Proposal", []string{"--as", "lan@example.com", "deals", "reopen", "D1"}, []string{"Proposal, open"}},
-		{"and wins it", []string{"--as", "lan@example.com", "deals", "win", "D1"}, []string{"Won, won"}},
+		{"and wins it", []string{"--as", "lan@example.com", "deals", "win", "D1"}, []string{"D1 \"VinaCorp\": Won, 450,000.00 THB"}},
 		{"the task is done", []string{"--as", "lan@example.com", "tasks", "done", "T1"}, []string{"T1 done"}},
 		{"stats count the win", []string{"stats"}, []string{"1 won", "win rate 100.0%"}},
 		{"the forecast has this month's numbers", []string{"forecast", "--month", "2026-12"}, []string{"2026-12: target"}},
@@ -102,6 +107,161 @@ func TestBadInputGetsAClearErrorAndNonZeroExit(t *testing.T) {
 		r := e.run("--config", cfg, "check-config")
 		if r.code == 0 || !strings.Contains(r.errOut, "teams[0].response_limit") || !strings.Contains(r.errOut, "line 4") {
 			t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	e := newIOEnv(t)
+	tests := []struct {
+		name string
+		args []string
+		want []string // in stdout
+	}{
+		{"help lists the commands", []string{"help"}, []string{"Usage: leadwire <command>", "Commands:", "deals move", "users link-code"}},
+		{"help explains one command", []string{"help", "deals", "move"}, []string{"Usage: leadwire deals move <deal> <stage> ...", "Stage name or unique prefix"}},
+		{"help of a group lists its commands", []string{"help", "users"}, []string{"users link", "users link-code"}},
+		{"--version names the build", []string{"--version"}, []string{"leadwire ", "go1."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.ok(tt.args...)
+			for _, w := range tt.want {
+				if !strings.Contains(r.out, w) {
+					t.Errorf("leadwire %s printed:\n%s\nwant it to contain %q", strings.Join(tt.args, " "), r.out, w)
+				}
+			}
+		})
+	}
+	t.Run("help of an unknown command fails", func(t *testing.T) {
+		if r := e.run("help", "dealz"); r.code == 0 || !strings.Contains(r.errOut, "dealz") {
+			t.Errorf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
+	t.Run("--version prints the version set at build time", func(t *testing.T) {
+		old := version
+		version = "v1.4.0"
+		defer func() { version = old }()
+		if r := e.ok("--version"); !strings.HasPrefix(r.out, "leadwire v1.4.0 (") {
+			t.Errorf("printed %q", r.out)
+		}
+	})
+}
+
+// TestDatePhrasesOnTheCommandLine: tasks add --due and leads qualify
+// --close read what the chat reads, in the user's time zone.
+func TestDatePhrasesOnTheCommandLine(t *testing.T) {
+	e := newIOEnv(t)
+	e.ok("users", "add", "kasem@example.com", "--team", "Bangkok", "--timezone", "Asia/Bangkok")
+	bangkok, err := time.LoadLocation("Asia/Bangkok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ok("leads", "add", "--name", "Kasem", "--email", "kasem@siam.example", "--team", "Bangkok")
+	as := []string{"--as", "kasem@example.com"}
+	e.ok(append(as, "leads", "claim", "L1")...)
+	tests := []struct {
+		name string
+		due  string
+		want func(now time.Time) time.Time
+	}{
+		{"tomorrow 9am", "tomorrow 9am", func(now time.Time) time.Time {
+			y, m, d := now.In(bangkok).Date()
+			return time.Date(y, m, d+1, 9, 0, 0, 0, bangkok)
+		}},
+		{"a day and a time", "2026-12-24 14:30", func(time.Time) time.Time { return time.Date(2026, 12, 24, 14, 30, 0, 0, bangkok) }},
+		{"a duration from now", "in 2h", func(now time.Time) time.Time { return now.Add(2 * time.Hour).Truncate(time.Minute) }},
+		{"an RFC 3339 time, for scripts", "2026-12-24T07:30:00Z", func(time.Time) time.Time { return time.Date(2026, 12, 24, 7, 30, 0, 0, time.UTC) }},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name+" is read in the user's zone", func(t *testing.T) {
+			before := time.Now()
+			e.ok(append(as, "tasks", "add", "call", "--due", tt.due, "--on", "L1")...)
+			after := time.Now()
+			tasks, err := e.store().ListTasks(context.Background(), core.TaskFilter{})
+			if err != nil || len(tasks) != i+1 {
+				t.Fatalf("tasks %+v, %v", tasks, err)
+			}
+			var got time.Time
+			for _, tk := range tasks {
+				if tk.ID == int64(i+1) {
+					got = tk.DueAt
+				}
+			}
+			// The command read the clock between before and after.
+			if !got.Equal(tt.want(before)) && !got.Equal(tt.want(after)) {
+				t.Errorf("--due %q: due %s, want %s", tt.due, got.In(bangkok), tt.want(before).In(bangkok))
+			}
+		})
+	}
+	t.Run("a phrase it cannot read is refused with examples", func(t *testing.T) {
+		r := e.run(append(as, "tasks", "add", "call", "--due", "tomorow 9am")...)
+		if r.code == 0 || !strings.Contains(r.errOut, "tomorrow 9am, in 2h") {
+			t.Errorf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
+	t.Run("qualify reads the close date as chat does", func(t *testing.T) {
+		r := e.run(append(as, "leads", "qualify", "L1", "--close", "24/12/2027")...)
+		if d := e.deals(); r.code != 0 || len(d) != 1 || d[0].ExpectedClose.Format(time.DateOnly) != "2027-12-24" {
+			t.Errorf("exit %d %s; deals %+v", r.code, r.errOut, d)
+		}
+	})
+}
+
+// TestTheConfigWinsForTheUsersItDefines: a CLI change to a field the
+// config sets for a user is warned about and undone at the next start;
+// fields the config leaves out, and users it does not define, keep what
+// the CLI set.
+func TestTheConfigWinsForTheUsersItDefines(t *testing.T) {
+	e := newIOEnv(t)
+	user := func(email string) userJSON {
+		t.Helper()
+		var users []userJSON
+		if err := json.Unmarshal([]byte(e.ok("users", "list", "--json").out), &users); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range users {
+			if u.Email == email {
+				return u
+			}
+		}
+		t.Fatalf("no user %s", email)
+		return userJSON{}
+	}
+	t.Run("a configured field changed with the CLI is warned about", func(t *testing.T) {
+		r := e.ok("users", "set", "lan@example.com", "--team", "Warsaw")
+		if !strings.Contains(r.errOut, "warning: lan@example.com is users[1] in "+e.config+", which sets team Bangkok") {
+			t.Errorf("stderr %q", r.errOut)
+		}
+	})
+	t.Run("and undone at the next start", func(t *testing.T) {
+		if u := user("lan@example.com"); u.Team != "Bangkok" {
+			t.Errorf("lan is in %q after a restart with the config unchanged", u.Team)
+		}
+	})
+	t.Run("a field the config leaves out is kept, without a warning", func(t *testing.T) {
+		r := e.ok("users", "set", "lan@example.com", "--locale", "vi")
+		if r.errOut != "" {
+			t.Errorf("stderr %q", r.errOut)
+		}
+		if u := user("lan@example.com"); u.Locale != "vi" {
+			t.Errorf("locale %q", u.Locale)
+		}
+	})
+	t.Run("a user the config does not define is the CLI's", func(t *testing.T) {
+		e.ok("users", "add", "anna@example.com", "--team", "Warsaw")
+		if r := e.ok("users", "set", "anna@example.com", "--team", "Bangkok"); r.errOut != "" {
+			t.Errorf("stderr %q", r.errOut)
+		}
+		if u := user("anna@example.com"); u.Team != "Bangkok" {
+			t.Errorf("team %q", u.Team)
+		}
+	})
+	t.Run("linking a Slack account the config names otherwise is warned about", func(t *testing.T) {
+		e.file("leadwire.yaml", strings.Replace(fmt.Sprintf(ioConfig, e.dbPath), "team: Warsaw}", "team: Warsaw, slack: U0PIOTR}", 1))
+		r := e.ok("users", "link", "piotr@example.com", "--slack", "U0OTHER")
+		if !strings.Contains(r.errOut, "which sets Slack U0PIOTR") {
+			t.Errorf("stderr %q", r.errOut)
 		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +13,7 @@ import (
 
 	"leadwire/connectors/email"
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // ConnectorsCmd groups the connector subcommands.
@@ -34,7 +34,8 @@ type connectorJSON struct {
 	LastError  string           `json:"last_error,omitempty"`
 	ErrorAt    *string          `json:"error_at,omitempty"`
 	Counts     map[string]int64 `json:"counts"`
-	RunBy      string           `json:"run_by,omitempty"` // the replica holding its lease
+	RunBy      string           `json:"run_by,omitempty"`      // the replica holding its lease
+	NotRunning string           `json:"not_running,omitempty"` // why a configured mailbox is not being read
 }
 
 // Run prints one line per connector: those configured and those that have
@@ -49,8 +50,16 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		return err
 	}
 	configured := map[string]bool{}
-	for _, m := range a.cfg.Email.Mailboxes {
-		configured[core.ConnectorName(core.ChannelEmail, m.Name)] = true
+	noPassword := map[string]string{} // mailbox → its config key
+	for i, m := range a.cfg.Email.Mailboxes {
+		name := core.ConnectorName(core.ChannelEmail, m.Name)
+		configured[name] = true
+		if m.Password == "" {
+			noPassword[name] = fmt.Sprintf("email.mailboxes[%d].password", i)
+		}
+	}
+	if a.cfg.SMTP.Enabled() {
+		configured[core.SMTPConnector(a.cfg.SMTP.Host)] = true
 	}
 	byName := map[string]core.ConnectorStatus{}
 	for _, s := range statuses {
@@ -73,12 +82,23 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 			runBy[l.Name] = l.Holder
 		}
 	}
+	// notRunning says why a configured mailbox that has never synced, has
+	// no error and no replica reading it is idle, rather than "never".
+	notRunning := func(s core.ConnectorStatus) string {
+		if !configured[s.Connector] || !strings.HasPrefix(s.Connector, core.ChannelEmail+":") || !s.LastSync.IsZero() || s.LastError != "" || runBy[s.Connector] != "" {
+			return ""
+		}
+		if key := noPassword[s.Connector]; key != "" {
+			return "not started: no password; set " + key + " (or the ${VAR} it names) and restart leadwire serve"
+		}
+		return "not running: leadwire serve reads it"
+	}
 	if c.JSON {
 		out := make([]connectorJSON, 0, len(names))
 		for _, n := range names {
 			s := byName[n]
 			j := connectorJSON{Connector: n, Configured: configured[n], LastSync: rfc3339(s.LastSync), LastError: s.LastError, Counts: s.Counts,
-				RunBy: runBy[n]}
+				RunBy: runBy[n], NotRunning: notRunning(s)}
 			if s.LastError != "" {
 				j.ErrorAt = rfc3339(s.ErrorAt)
 			}
@@ -90,7 +110,7 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		fmt.Fprintln(a.out, "no connectors configured or seen yet; add mailboxes under email: in the config")
 		return nil
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
 	fmt.Fprintln(w, "CONNECTOR\tLAST SYNC\tCAPTURED\tACTIVITY\tDUPLICATE\tFAILED\tSKIPPED\tRUN BY\tLAST ERROR")
 	for _, n := range names {
 		s := byName[n]
@@ -101,6 +121,8 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		lastErr := "-"
 		if s.LastError != "" {
 			lastErr = fmt.Sprintf("%s (%s)", s.LastError, ago(now, s.ErrorAt))
+		} else if why := notRunning(s); why != "" {
+			lastErr = why
 		}
 		by := runBy[n]
 		if by == "" {
@@ -129,13 +151,9 @@ func skipped(counts map[string]int64) string {
 	return fmt.Sprintf("%d (%s)", total, strings.Join(parts, ", "))
 }
 
-// ago formats a past time as "2026-11-25 09:27 UTC, 3m ago".
+// ago formats a past time as "2026-11-25 09:27 UTC, 3 min ago".
 func ago(now, t time.Time) string {
-	d := now.Sub(t).Round(time.Second)
-	if d < 0 {
-		d = 0
-	}
-	return fmt.Sprintf("%s, %s ago", t.UTC().Format("2006-01-02 15:04 UTC"), d)
+	return fmt.Sprintf("%s, %s ago", t.UTC().Format("2006-01-02 15:04 UTC"), display.Duration(max(now.Sub(t), 0)))
 }
 
 // ConnectorsFailedCmd lists kept failures.
@@ -175,7 +193,7 @@ func (c *ConnectorsFailedCmd) Run(a *App) error {
 		fmt.Fprintln(a.out, "no failed inbounds")
 		return nil
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
 	fmt.Fprintln(w, "ID\tWHEN\tCONNECTOR\tEXTERNAL ID\tSIZE\tERROR")
 	for _, f := range fs {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%s\n", f.ID, f.At.UTC().Format("2006-01-02 15:04:05 UTC"), f.Connector, f.ExternalID, len(f.Raw), f.Error)
@@ -186,10 +204,15 @@ func (c *ConnectorsFailedCmd) Run(a *App) error {
 // emailConnectors makes a connector of every configured mailbox.
 func (a *App) emailConnectors() ([]*email.Connector, error) {
 	var out []*email.Connector
-	for _, m := range a.cfg.Email.Mailboxes {
+	for i, m := range a.cfg.Email.Mailboxes {
 		if m.Password == "" {
-			// A login bound to fail would only hammer the server.
-			a.Logger().Warn("mailbox has no password; not started: set it in the config or its ${VAR}", "mailbox", m.Name, "host", m.Host)
+			// A login bound to fail would only hammer the server. Why it
+			// is idle goes where people look: connectors status, alerts.
+			why := fmt.Errorf("not started: no password; set email.mailboxes[%d].password (or the ${VAR} it names) and restart leadwire serve", i)
+			a.Logger().Error("mailbox not started", "mailbox", m.Name, "host", m.Host, "err", why)
+			if err := a.svc.ConnectorError(a.ctx, core.ConnectorName(core.ChannelEmail, m.Name), why); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		c, err := email.New(email.Mailbox{

@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // DealsCmd groups the deal subcommands.
@@ -97,7 +97,11 @@ func (c *DealsListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = fmt.Sprintf("No %s deals; a lead becomes a deal with leadwire leads qualify L123.", strings.Join(splitList(c.Status), " or "))
+	if c.Owner != "" || c.Team != "" || c.Pipeline != "" || c.Stage != "" {
+		w.Empty = fmt.Sprintf("No %s deals match; leave out --owner, --team, --pipeline or --stage to see more.", strings.Join(splitList(c.Status), " or "))
+	}
 	fmt.Fprintln(w, "DEAL\tSTAGE\tVALUE\tPROB\tOWNER\tCLOSE\tTITLE")
 	for i := range deals {
 		v := dealView(&deals[i], pipes[deals[i].PipelineID], n)
@@ -328,8 +332,12 @@ func (a *App) dealAction(ref string, do func(*core.User, int64) (*core.Deal, err
 	if err != nil {
 		return err
 	}
-	st := p.Stage(d.StageID)
-	line := fmt.Sprintf("%s %q: %s, %s, %s", d.Ref(), d.Title, st.Name, d.Status, d.Value)
+	// "Proposal, open", but "Won" rather than "Won, won".
+	state := p.Stage(d.StageID).Name
+	if !strings.EqualFold(state, string(d.Status)) {
+		state += ", " + string(d.Status)
+	}
+	line := fmt.Sprintf("%s %q: %s, %s", d.Ref(), d.Title, state, d.Value)
 	if d.LostReason != "" {
 		line += " — " + d.LostReason
 	}

@@ -56,10 +56,9 @@ func (a *App) mailNotifier() (*mail.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := cfg.SMTP
-	sender, err := mail.NewSender(mail.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password, From: s.FromAddress()})
+	sender, err := smtpSender(cfg, svc)
 	if err != nil {
-		return nil, fmt.Errorf("smtp: %w", err)
+		return nil, err
 	}
 	return mail.NewNotifier(svc, bot.NewConversation(svc, nil, bot.Options{Log: a.Logger()}), sender), nil
 }

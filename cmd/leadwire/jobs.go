@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	slackbot "leadwire/bot/slack"
 	telegrambot "leadwire/bot/telegram"
@@ -72,12 +73,34 @@ func newJobClient(db *storage.DB, workers *river.Workers, log *slog.Logger, peri
 		RescueStuckJobsAfter: rescueJobsAfter,
 		Workers:              workers,
 		Logger:               log,
+		ErrorHandler:         jobErrors{log: log},
 		PeriodicJobs:         periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
 	return client, nil
+}
+
+// jobErrors logs failed jobs where they are noticed (River itself says
+// it at INFO): a failure River will retry at WARN, the last attempt's and
+// a panic at ERROR.
+type jobErrors struct{ log *slog.Logger }
+
+// HandleError implements river.ErrorHandler.
+func (h jobErrors) HandleError(ctx context.Context, job *rivertype.JobRow, err error) *river.ErrorHandlerResult {
+	level, msg := slog.LevelWarn, "job failed; retrying"
+	if job.Attempt >= job.MaxAttempts {
+		level, msg = slog.LevelError, "job failed on its last attempt"
+	}
+	h.log.Log(ctx, level, msg, "kind", job.Kind, "job", job.ID, "attempt", job.Attempt, "max_attempts", job.MaxAttempts, "err", err)
+	return nil
+}
+
+// HandlePanic implements river.ErrorHandler.
+func (h jobErrors) HandlePanic(ctx context.Context, job *rivertype.JobRow, panicVal any, trace string) *river.ErrorHandlerResult {
+	h.log.Error("job panicked", "kind", job.Kind, "job", job.ID, "attempt", job.Attempt, "panic", panicVal, "trace", trace)
+	return nil
 }
 
 // quietNewLead completes new-lead jobs when no chat is configured.

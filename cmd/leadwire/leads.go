@@ -3,10 +3,11 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // LeadsCmd groups the lead subcommands.
@@ -78,7 +79,11 @@ func (c *LeadsListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = "No leads yet: they come from the mailboxes, forms and webhooks in the config, or add one with leadwire leads add --name NAME --email EMAIL."
+	if c.Status != "" || c.Team != "" || c.Owner != "" {
+		w.Empty = "No leads match; leadwire leads list without --status, --team or --owner lists them all."
+	}
 	fmt.Fprintln(w, "LEAD\tSTATUS\tSCORE\tSOURCE\tOWNER\tTEAM\tCREATED\tSUBJECT")
 	for _, l := range leads {
 		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", l.Ref(), l.Status, l.Score, l.SourceChannel, n.users[l.OwnerID], n.teams[l.TeamID],
@@ -132,7 +137,7 @@ func (c *LeadsShowCmd) Run(a *App) error {
 	printContact(a, contact)
 	fmt.Fprintf(a.out, "source:   %s %s\nteam:     %s\nowner:    %s\ncreated:  %s\n", l.SourceChannel, l.SourceName, n.teams[l.TeamID], orDash(n.users[l.OwnerID]), a.when(actor, l.CreatedAt))
 	if !l.FirstResponseAt.IsZero() {
-		fmt.Fprintf(a.out, "response: %s after capture\n", l.FirstResponseAt.Sub(l.CreatedAt).Round(time.Second))
+		fmt.Fprintf(a.out, "response: %s after capture\n", display.Duration(l.FirstResponseAt.Sub(l.CreatedAt)))
 	}
 	if l.Subject != "" {
 		fmt.Fprintf(a.out, "subject:  %s\n", l.Subject)
@@ -146,7 +151,7 @@ func (c *LeadsShowCmd) Run(a *App) error {
 	if len(l.ScoreHits) > 0 {
 		fmt.Fprintln(a.out, "score:")
 		for _, h := range l.ScoreHits {
-			fmt.Fprintf(a.out, "  %+d  %s %s\n", h.Points, h.Rule, h.Detail)
+			fmt.Fprintf(a.out, "  %+d  %s\n", h.Points, strings.TrimSpace(h.Rule+" "+h.Detail))
 		}
 	}
 	printTimeline(a, actor, timeline, n)
@@ -285,7 +290,7 @@ type LeadsQualifyCmd struct {
 	Title     string `help:"Deal title (default: the company or contact name)."`
 	Value     string `help:"Deal value in major units, e.g. 12000 or 12000.50."`
 	Currency  string `help:"ISO 4217 currency (default: the reporting currency)."`
-	Close     string `help:"Expected close date, YYYY-MM-DD."`
+	Close     string `help:"Expected close date, as in chat: 2026-12-15, '15 dec', 'next fri'."`
 	Budget    string `help:"Qualification: budget."`
 	Authority string `help:"Qualification: authority."`
 	Need      string `help:"Qualification: need."`
@@ -317,8 +322,8 @@ func (c *LeadsQualifyCmd) Run(a *App) error {
 		}
 	}
 	if c.Close != "" {
-		if in.ExpectedClose, err = parseDate(c.Close); err != nil {
-			return err
+		if in.ExpectedClose, err = bot.ReadDate(c.Close, a.svc.Clock().Now(), actor.Location(), actor.Locale); err != nil {
+			return fmt.Errorf("--close: %w", err)
 		}
 	}
 	d, err := a.svc.Qualify(a.ctx, actor, id, in)

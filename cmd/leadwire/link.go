@@ -39,9 +39,9 @@ func (c *UsersLinkCmd) Run(a *App) error {
 	} else if err != nil && !core.IsNotFound(err) {
 		return err
 	}
-	if _, err := svc.SaveUser(a.ctx, actor, core.UserDef{Email: u.Email, SlackID: id}); err != nil {
+	if u, err = svc.SaveUser(a.ctx, actor, core.UserDef{Email: u.Email, SlackID: id}); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "linked %s to Slack %s\n", u.Email, id)
-	return nil
+	return a.warnConfigured(u)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -19,6 +20,9 @@ type CLI struct {
 	Config string `help:"Config file (default: $LEADWIRE_CONFIG, else ./leadwire.yaml if present, else built-in defaults)." placeholder:"FILE"`
 	As     string `help:"Act as this user (email); default: the operator, with admin rights." placeholder:"EMAIL"`
 	Debug  bool   `help:"Log debug details."`
+
+	Version kong.VersionFlag `help:"Print the version and exit."`
+	Help    HelpCmd          `cmd:"" help:"Show the commands, or one command's arguments and flags: leadwire help deals move."`
 
 	Serve       ServeCmd       `cmd:"" help:"Migrate the database, then serve HTTP, connectors and bots until SIGINT/SIGTERM."`
 	Migrate     MigrateCmd     `cmd:"" help:"Apply database migrations and exit."`
@@ -60,6 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"version": versionText()},
 	)
 	if err != nil {
 		fmt.Fprintln(stderr, "leadwire:", err)
@@ -80,6 +85,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 1
 	}
 	return 0
+}
+
+// HelpCmd shows the help of leadwire or of one of its commands, as
+// --help does.
+type HelpCmd struct {
+	Command []string `arg:"" optional:"" help:"The command, e.g. deals move."`
+}
+
+// Run parses the command with --help, which prints its help; what the
+// parse says after that (a command's missing arguments) is no error.
+func (c *HelpCmd) Run(k *kong.Context) error {
+	printed := false
+	exit := k.Kong.Exit
+	k.Kong.Exit = func(code int) { printed = true; exit(code) }
+	defer func() { k.Kong.Exit = exit }()
+	_, err := k.Kong.Parse(append(slices.Clone(c.Command), "--help"))
+	if printed {
+		return nil
+	}
+	return err
 }
 
 // errorText is what a user sees of an error: the user-fit message of core

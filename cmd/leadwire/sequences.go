@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/riverqueue/river"
 
@@ -30,17 +31,29 @@ func (w *sequenceWorker) Work(ctx context.Context, job *river.Job[core.SequenceS
 }
 
 // sequenceMailer is the SMTP sender sequence steps go out through, nil
-// when smtp is not configured.
-func sequenceMailer(cfg *config.Config) (core.Mailer, error) {
-	if !cfg.SMTP.Enabled() {
-		return nil, nil
-	}
-	s, err := mail.NewSender(mail.Config{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS,
-		Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.FromAddress()})
-	if err != nil {
+// when smtp is not configured; status is told how each delivery went.
+func sequenceMailer(cfg *config.Config, status mail.Status) (core.Mailer, error) {
+	s, err := smtpSender(cfg, status)
+	if s == nil {
 		return nil, err
 	}
 	return mail.Mailer{S: s}, nil
+}
+
+// smtpSender is the sender of digests and sequence steps, nil when smtp
+// is not configured; how each delivery went is the status of the smtp
+// connector (leadwire connectors status, the connector alerts).
+func smtpSender(cfg *config.Config, status mail.Status) (*mail.Sender, error) {
+	if !cfg.SMTP.Enabled() {
+		return nil, nil
+	}
+	s := cfg.SMTP
+	sender, err := mail.NewSender(mail.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password,
+		From: s.FromAddress(), Status: status})
+	if err != nil {
+		return nil, fmt.Errorf("smtp: %w", err)
+	}
+	return sender, nil
 }
 
 // addSequenceWorker registers the sequence step worker; it is there even
@@ -55,7 +68,7 @@ func (a *App) addSequenceWorker(workers *river.Workers) error {
 	if err != nil {
 		return err
 	}
-	m, err := sequenceMailer(cfg)
+	m, err := sequenceMailer(cfg, svc)
 	if err != nil {
 		return err
 	}

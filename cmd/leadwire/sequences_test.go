@@ -57,9 +57,16 @@ type seqEnv struct {
 	jobs  *river.Client[*sql.Tx]
 	owner *core.User
 	http  *httptest.Server
+	app   *App
 }
 
 func newSeqEnv(t *testing.T, db *storage.DB) *seqEnv {
+	t.Helper()
+	return newSeqEnvLogging(t, db, io.Discard)
+}
+
+// newSeqEnvLogging is newSeqEnv with its log (text) written to logTo.
+func newSeqEnvLogging(t *testing.T, db *storage.DB, logTo io.Writer) *seqEnv {
 	t.Helper()
 	ctx := context.Background()
 	srv := smtptest.Start(t)
@@ -105,13 +112,13 @@ sequences:
 		day = day.AddDate(0, 0, -1)
 	}
 	clock := fixedClock{time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, loc).UTC()}
-	log := slog.New(slog.DiscardHandler)
+	log := slog.New(slog.NewTextHandler(logTo, nil))
 	svc := core.NewService(db, clock, cfg.Settings(), log)
 	if err := svc.Sync(ctx, core.Directory{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines()}); err != nil {
 		t.Fatal(err)
 	}
 	a := &App{ctx: ctx, cfg: cfg, db: db, svc: svc, log: log}
-	mailer, err := sequenceMailer(cfg)
+	mailer, err := sequenceMailer(cfg, svc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +146,7 @@ sequences:
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &seqEnv{ctx: ctx, db: db, svc: svc, smtp: srv, jobs: jobs, owner: owner, http: web}
+	return &seqEnv{ctx: ctx, db: db, svc: svc, smtp: srv, jobs: jobs, owner: owner, http: web, app: a}
 }
 
 // enroll makes a deal of the owner's with a contact of the address and

@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
+	"io"
+	"strings"
 	"time"
 
+	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // StatsCmd prints the pipeline metrics.
@@ -41,33 +44,30 @@ func (c *StatsCmd) Run(a *App) error {
 	if c.JSON {
 		return a.JSON(m)
 	}
-	fmt.Fprintf(a.out, "deals: %d open, %d won, %d lost · win rate %.1f%% · avg sales cycle %.1f days\n", m.Open, m.Won, m.Lost, 100*m.WinRate, m.AvgCycleDays)
+	fmt.Fprintf(a.out, "deals: %d open, %d won, %d lost · win rate %.1f%% · avg sales cycle %s\n", m.Open, m.Won, m.Lost, 100*m.WinRate, days(m.AvgCycleDays, m.Won > 0))
 	fmt.Fprintf(a.out, "won %s · avg deal %s · open pipeline %s\n", m.WonValue, m.AvgDealSize, m.OpenValue)
 	if m.MedianSpeedToLead > 0 {
-		fmt.Fprintf(a.out, "median speed to lead: %s\n", m.MedianSpeedToLead.Round(time.Second))
+		fmt.Fprintf(a.out, "median speed to lead: %s\n", display.Duration(m.MedianSpeedToLead))
 	}
 	fmt.Fprintf(a.out, "rotting deals: %d\n", m.Rotting)
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	w := display.NewTable(a.out)
+	w.Numbers = true
 	fmt.Fprintln(a.out, "\nconversion by source:")
+	w.Empty = "No leads yet."
 	fmt.Fprintln(w, "SOURCE\tLEADS\tDEALS\tWON\tLEAD→DEAL\tDEAL→WON\t")
 	for _, s := range m.BySource {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%.1f%%\t%.1f%%\t\n", s.Key, s.Leads, s.Deals, s.Won, 100*s.LeadToDeal, 100*s.DealToWon)
 	}
 	w.Flush()
 	fmt.Fprintln(a.out, "\nby rep:")
+	w.Empty = "No leads or deals yet."
 	fmt.Fprintln(w, "REP\tLEADS\tLEAD→DEAL\tWON\tLOST\tWIN RATE\tWON VALUE\t")
 	for _, r := range m.ByRep {
 		fmt.Fprintf(w, "%s\t%d\t%.1f%%\t%d\t%d\t%.1f%%\t%s\t\n", orDash(r.Name), r.Leads, 100*r.LeadToDeal, r.Won, r.Lost, 100*r.WinRate, r.WonValue)
 	}
 	w.Flush()
-	fmt.Fprintln(a.out, "\nfunnel:")
-	fmt.Fprintln(w, "STAGE\tENTERED\tTO NEXT\tAVG DAYS\tOPEN NOW\tOPEN VALUE\t")
-	for _, s := range m.Stages {
-		fmt.Fprintf(w, "%s\t%d\t%.1f%%\t%.1f\t%d\t%s\t\n", s.Stage, s.Entered, 100*s.Conversion, s.AvgDays, s.OpenNow, s.OpenValue)
-	}
-	w.Flush()
-	if m.Bottleneck != "" {
-		fmt.Fprintf(a.out, "bottleneck: %s (longest average stay)\n", m.Bottleneck)
+	for _, f := range m.Funnels {
+		printFunnel(a.out, m.Funnels, f)
 	}
 	for _, warn := range m.Warnings {
 		fmt.Fprintln(a.errOut, "warning:", warn)
@@ -128,7 +128,9 @@ func (c *ForecastCmd) Run(a *App) error {
 		return a.JSON(fc)
 	}
 	fmt.Fprintf(a.out, "%s: target %s · won %s · weighted pipeline %s · gap %s\n", fc.Month, fc.Target, fc.Won, fc.Weighted, fc.Gap)
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	w := display.NewTable(a.out)
+	w.Numbers = true
+	w.Empty = "No open deals to forecast; a lead becomes a deal with leadwire leads qualify L123 --value AMOUNT --close DATE."
 	fmt.Fprintln(w, "CLOSE MONTH\tDEALS\tVALUE\tWEIGHTED\t")
 	for _, m := range fc.Months {
 		month := m.Month
@@ -142,4 +144,46 @@ func (c *ForecastCmd) Run(a *App) error {
 		fmt.Fprintln(a.errOut, "warning:", warn)
 	}
 	return nil
+}
+
+// days shows an average in days as a duration in words ("11 days", "3 h
+// 20 min"), or "-" when there is nothing it averages.
+func days(d float64, some bool) string {
+	if !some {
+		return "-"
+	}
+	return display.Duration(time.Duration(d * float64(24*time.Hour)))
+}
+
+// printFunnel writes a pipeline's funnel as the digest and the chat show
+// it, under the same title: how many deals got to each stage (Lost
+// aside), the share that went on to the next, how long they stayed, and
+// what is open there now; then its bottleneck.
+func printFunnel(out io.Writer, all []core.PipelineFunnel, f core.PipelineFunnel) {
+	fmt.Fprintf(out, "\n%s:\n", strings.ToLower(bot.FunnelTitle(all, f)[:1])+bot.FunnelTitle(all, f)[1:])
+	if f.Empty() {
+		fmt.Fprintln(out, "No deals yet; a lead becomes a deal with leadwire leads qualify L123.")
+		return
+	}
+	w := display.NewTable(out)
+	w.Numbers = true
+	fmt.Fprintln(w, "STAGE\tREACHED\tTO NEXT\tAVG STAY\tOPEN NOW\tOPEN VALUE\t")
+	bottleneck := ""
+	for _, s := range f.Stages {
+		if s.Kind == core.StageLost {
+			continue // the deals lost are counted above
+		}
+		next := "-"
+		if s.Kind == core.StageOpen {
+			next = fmt.Sprintf("%.1f%%", 100*s.Conversion)
+		}
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%d\t%s\t\n", s.Stage, s.Reached, next, days(s.AvgDays, s.AvgDays > 0), s.OpenNow, s.OpenValue)
+		if s.Stage == f.Bottleneck && s.Kind == core.StageOpen {
+			bottleneck = fmt.Sprintf("bottleneck: %s (%s on average, the longest stay)", s.Stage, days(s.AvgDays, true))
+		}
+	}
+	w.Flush()
+	if bottleneck != "" {
+		fmt.Fprintln(out, bottleneck)
+	}
 }

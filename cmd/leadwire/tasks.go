@@ -3,10 +3,11 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // TasksCmd groups the task subcommands.
@@ -43,7 +44,11 @@ func (c *TasksListCmd) Run(a *App) error {
 		}
 		return a.JSON(out)
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
+	w.Empty = "No open tasks; add one with leadwire --as EMAIL tasks add TITLE --due \"tomorrow 9am\" [--on D45]."
+	if c.All {
+		w.Empty = "No tasks yet; add one with leadwire --as EMAIL tasks add TITLE --due \"tomorrow 9am\" [--on D45]."
+	}
 	fmt.Fprintln(w, "TASK\tDUE\tOWNER\tON\tTITLE")
 	now := svc.Clock().Now()
 	for i := range tasks {
@@ -71,7 +76,7 @@ func (c *TasksListCmd) Run(a *App) error {
 // TasksAddCmd adds a task.
 type TasksAddCmd struct {
 	Title []string `arg:"" help:"What to do."`
-	Due   string   `required:"" help:"Due time: RFC 3339, 'YYYY-MM-DD HH:MM' in your time zone, or a duration from now such as 2h or 72h."`
+	Due   string   `required:"" help:"When, in your time zone, as in chat: 'tomorrow 9am', 'in 2h', 'fri 14:00', '2026-12-01 14:00', or an RFC 3339 time."`
 	On    string   `help:"A lead or deal, e.g. L123 or D45."`
 }
 
@@ -81,7 +86,7 @@ func (c *TasksAddCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	due, err := parseDue(c.Due, actor.Location(), a.svc.Clock().Now())
+	due, err := parseDue(c.Due, actor, a.svc.Clock().Now())
 	if err != nil {
 		return err
 	}
@@ -103,21 +108,18 @@ func (c *TasksAddCmd) Run(a *App) error {
 	return nil
 }
 
-// parseDue reads an absolute time or a duration from now.
-func parseDue(s string, loc *time.Location, now time.Time) (time.Time, error) {
+// parseDue reads an RFC 3339 time (from scripts) or a date phrase, as
+// the chat reads it, in the person's zone and locale.
+func parseDue(s string, actor *core.User, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return now.Add(d), nil
-	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
+	at, err := bot.ReadTime(s, now, actor.Location(), actor.Locale)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--due: %w", err)
 	}
-	return time.Time{}, core.Errorf(core.KindInvalid, "invalid due time %q; use 2026-12-01 14:00, an RFC 3339 time, or a duration like 2h", s)
+	return at, nil
 }
 
 // TasksDoneCmd completes a task.

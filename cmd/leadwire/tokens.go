@@ -2,7 +2,8 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
+
+	"leadwire/internal/display"
 )
 
 // TokensCmd groups the token subcommands.
@@ -76,7 +77,7 @@ func (c *TokensListCmd) Run(a *App) error {
 		fmt.Fprintln(a.out, "no tokens yet; create one with leadwire tokens create NAME [--source SOURCE]")
 		return nil
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
 	fmt.Fprintln(w, "ID\tNAME\tSOURCE\tTOKEN\tCREATED\tLAST USED\tREVOKED")
 	for _, t := range tokens {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s…\t%s\t%s\t%s\n", t.ID, t.Name, orDash(t.Source), t.Hint,

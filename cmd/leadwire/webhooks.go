@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"leadwire/core"
+	"leadwire/internal/display"
 )
 
 // WebhooksCmd groups the webhook subcommands.
@@ -64,7 +64,7 @@ func (c *WebhooksLogCmd) Run(a *App) error {
 		fmt.Fprintln(a.out, "no webhook deliveries logged yet")
 		return nil
 	}
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	w := display.NewTable(a.out)
 	fmt.Fprintln(w, "AT\tSOURCE\tTOKEN\tSTATUS\tRESULT\tSIZE\tEXTERNAL ID")
 	for _, d := range ds {
 		result := d.Outcome

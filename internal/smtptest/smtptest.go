@@ -44,7 +44,10 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	reject   map[string]int // recipient → SMTP code to refuse it with
+	refuse   int            // SMTP code to refuse every session with, 0: none
 	notify   chan struct{}
+	srv      *smtp.Server
+	listener net.Listener
 }
 
 // Start starts a server closed at the end of the test.
@@ -60,9 +63,18 @@ func Start(t testing.TB) *Server {
 	}
 	addr := l.Addr().(*net.TCPAddr)
 	s.Host, s.Port = "127.0.0.1", addr.Port
+	s.srv, s.listener = srv, l
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return s
+}
+
+// Stop closes the server: its port refuses connections, as an unreachable
+// relay's does. The listener is closed by hand, since a server closed
+// before Serve began would still accept on it.
+func (s *Server) Stop() {
+	_ = s.listener.Close()
+	_ = s.srv.Close()
 }
 
 // Reject makes the server refuse a recipient with code (550: permanent,
@@ -71,6 +83,15 @@ func (s *Server) Reject(rcpt string, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reject[rcpt] = code
+}
+
+// Refuse makes the server refuse every session with code at EHLO (421:
+// the service is unavailable, 554: no SMTP service here), as a relay that
+// is down or misconfigured does; 0 serves again.
+func (s *Server) Refuse(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = code
 }
 
 // Messages returns what was delivered so far.
@@ -85,7 +106,15 @@ func (s *Server) Delivered() <-chan struct{} { return s.notify }
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) {
+	b.s.mu.Lock()
+	code := b.s.refuse
+	b.s.mu.Unlock()
+	if code != 0 {
+		return nil, &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 3, 0}, Message: "service not available"}
+	}
+	return &session{s: b.s}, nil
+}
 
 type session struct {
 	s    *Server
