@@ -211,7 +211,7 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 		if len(words) == at+2 {
 			cur = words[at+1]
 		}
-		v, err := core.ParseMoney(words[at], cur)
+		v, err := core.ParseMoneyIn(words[at], cur, r.user.Locale)
 		if err != nil {
 			return c.fail(err)
 		}

@@ -255,8 +255,8 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	if value.Currency, err = NormalizeCurrency(value.Currency); err != nil {
 		return ImportResult{}, err
 	}
-	if value.Amount < 0 {
-		return ImportResult{}, Errorf(KindInvalid, "a deal's value cannot be negative")
+	if err := CheckDealValue(value); err != nil {
+		return ImportResult{}, err
 	}
 
 	c, created, err := s.matchContact(ctx, tx, in, team)

@@ -226,6 +226,9 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		if value.Currency, err = NormalizeCurrency(value.Currency); err != nil {
 			return err
 		}
+		if err := CheckDealValue(value); err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		owner := l.OwnerID
 		if owner == 0 {

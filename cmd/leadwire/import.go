@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"leadwire/core"
 )
 
@@ -21,6 +23,7 @@ type ImportCmd struct {
 	DryRun bool   `help:"Check every row (values, team, pipeline, stage, owner, currency) and report; write nothing." name:"dry-run"`
 	Team   string `help:"Team for rows without one (default: the owner's team for deals, your team for contacts, else the first team)."`
 	Errors string `help:"Write the rows that failed to this CSV file, with the reason in an extra column, to fix and import again." placeholder:"FILE"`
+	Locale string `help:"Read values as people of this locale write them, e.g. pl (12.345,50) or en (12,345.50) (default: yours); without one a lone . or , before three digits is refused as ambiguous."`
 }
 
 // importBatchSize is how many rows go into one transaction.
@@ -64,6 +67,11 @@ func (c *ImportCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	if c.Locale != "" {
+		if _, err := language.Parse(c.Locale); err != nil {
+			return core.Errorf(core.KindInvalid, "--locale: unknown locale %q; use a BCP 47 tag such as th, fa, vi, pl, zh-Hans or en-GB", c.Locale)
+		}
+	}
 	total, err := countRows(c.File)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", c.File, err)
@@ -77,7 +85,7 @@ func (c *ImportCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	refs, err := loadImportRefs(a, svc, actor, c.Kind, "import:"+filepath.Base(c.File), c.Team)
+	refs, err := loadImportRefs(a, svc, actor, c.Kind, "import:"+filepath.Base(c.File), c.Team, c.Locale)
 	if err != nil {
 		return err
 	}

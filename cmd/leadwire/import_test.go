@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,8 +40,8 @@ teams:
     region: PL
 users:
   - {email: somchai@example.com, name: สมชาย ประเสริฐ, role: manager, team: Bangkok}
-  - {email: lan@example.com, name: Nguyễn Thị Lan, team: Bangkok}
-  - {email: piotr@example.com, name: Piotr Wiśniewski, team: Warsaw}
+  - {email: lan@example.com, name: Nguyễn Thị Lan, team: Bangkok, locale: th}
+  - {email: piotr@example.com, name: Piotr Wiśniewski, team: Warsaw, locale: pl}
   - {email: li.wei@example.com, name: 李伟, role: admin}
 pipelines:
   - name: Sales
@@ -340,6 +341,9 @@ func TestImportRejectsValuesWithTheirFix(t *testing.T) {
 		{"an owner who is not a user", "G,g@x.pl,100,EUR,,,,ghost@example.com,", `unknown owner "ghost@example.com"`},
 		{"a close date in the wrong format", "H,h@x.pl,100,EUR,,,,lan@example.com,15.12.2026", `invalid expected_close "15.12.2026"; write it as YYYY-MM-DD`},
 		{"a stage that contradicts the status", "I,i@x.pl,100,EUR,Won,lost,price,lan@example.com,", "status lost does not fit stage Won"},
+		{"a value past the largest a deal may have", "J,j@x.pl,92233720368547758.07,EUR,,,,lan@example.com,",
+			"a deal's value can be at most 1,000,000,000,000.00 EUR; 92,233,720,368,547,758.07 EUR is more"},
+		{"a dot before three digits, without a locale", "K,k@x.pl,12.345,EUR,,,,lan@example.com,", `amount "12.345" is ambiguous`},
 	}
 	var b strings.Builder
 	b.WriteString("name,email,amount,currency,stage,status,lost reason,owner,expected close\n")
@@ -355,6 +359,24 @@ func TestImportRejectsValuesWithTheirFix(t *testing.T) {
 			wantContains(t, "stderr", r.errOut, fmt.Sprintf("row %d: %s", i+2, c.want))
 		})
 	}
+}
+
+func TestImportReadsValuesInALocale(t *testing.T) {
+	e := newIOEnv(t)
+	file := e.file("deals.csv", "title,email,value,currency,owner\nA,a@firma.pl,12.345,EUR,piotr@example.com\nB,b@firma.pl,\"1,5\",EUR,piotr@example.com\n")
+	e.ok("import", file, "--kind", "deals", "--locale", "pl")
+	other := e.file("more.csv", "title,email,value,currency,owner\nC,c@firma.pl,450.000,PLN,piotr@example.com\n")
+	e.ok("--as", "piotr@example.com", "import", other, "--kind", "deals") // Piotr's locale is pl
+	got := map[string]core.Money{}
+	for _, d := range e.deals() {
+		got[d.Title] = d.Value
+	}
+	want := map[string]core.Money{"A": {Amount: 1234500, Currency: "EUR"}, "B": {Amount: 150, Currency: "EUR"}, "C": {Amount: 45000000, Currency: "PLN"}}
+	if !maps.Equal(got, want) {
+		t.Fatalf("values = %v, want %v", got, want)
+	}
+	r := e.run("import", file, "--kind", "deals", "--locale", "klingon!")
+	wantContains(t, "stderr", r.errOut, `--locale: unknown locale "klingon!"`)
 }
 
 func TestImportMapsColumns(t *testing.T) {

@@ -283,7 +283,7 @@ type LeadsQualifyCmd struct {
 	Lead      string `arg:"" help:"Lead id, e.g. L123."`
 	Pipeline  string `help:"Pipeline name (default: the default pipeline)."`
 	Title     string `help:"Deal title (default: the company or contact name)."`
-	Value     string `help:"Deal value in major units, e.g. 12000 or 12000.50."`
+	Value     string `help:"Deal value in major units, e.g. 12000, 12000.50 or 12 000,50; a lone . or , before three digits (12.345) is read by your locale."`
 	Currency  string `help:"ISO 4217 currency (default: the reporting currency)."`
 	Close     string `help:"Expected close date, YYYY-MM-DD."`
 	Budget    string `help:"Qualification: budget."`
@@ -312,7 +312,7 @@ func (c *LeadsQualifyCmd) Run(a *App) error {
 		if c.Value == "" {
 			c.Value = "0"
 		}
-		if in.Value, err = core.ParseMoney(c.Value, cur); err != nil {
+		if in.Value, err = core.ParseMoneyIn(c.Value, cur, actor.Locale); err != nil {
 			return err
 		}
 	}
