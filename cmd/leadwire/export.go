@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,7 +91,7 @@ type exporter struct {
 	json  bool
 	w     io.Writer
 
-	csv   *csv.Writer
+	csv   *cellWriter
 	items int // JSON items written
 }
 
@@ -176,7 +175,7 @@ func (e *exporter) begin(header []string) error {
 		_, err := io.WriteString(e.w, "[")
 		return err
 	}
-	e.csv = csv.NewWriter(e.w)
+	e.csv = newCellWriter(e.w, ',')
 	return e.csv.Write(header)
 }
 

@@ -356,7 +356,7 @@ func (im *importer) writeErrors() error {
 	}
 	for i, b := range im.bad {
 		if b.record == nil {
-			im.bad[i].record = lenientSplit(raw[b.line], im.cols.delim)
+			im.bad[i].record = readCells(lenientSplit(raw[b.line], im.cols.delim))
 		}
 	}
 	// A row with more columns than the header widens the file by columns
@@ -368,8 +368,7 @@ func (im *importer) writeErrors() error {
 	pad := func(rec []string) []string {
 		return append(slices.Clone(rec), make([]string, width-len(rec))...)
 	}
-	w := csv.NewWriter(f)
-	w.Comma = im.cols.delim
+	w := newCellWriter(f, im.cols.delim)
 	w.Write(append(pad(im.cols.header), errorColumn))
 	for _, b := range im.bad {
 		w.Write(append(pad(b.record), strings.Join(b.msgs, " | ")))
