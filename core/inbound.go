@@ -52,6 +52,10 @@ type CaptureResult struct {
 	ActivityID int64
 	NewLead    bool
 	Duplicate  bool // the idempotency key was seen before: nothing changed
+	// Notes say what was kept otherwise than the inbound had it: a phone
+	// that is no valid number, text cut to its bound, a person kept apart
+	// from another contact with the same phone. Not kept for duplicates.
+	Notes []string
 }
 
 // InboundKey is the idempotency key of an inbound.

@@ -234,7 +234,13 @@ func contactCells(c *core.Contact) []string {
 		}
 		return s[0]
 	}
-	return []string{c.Name, first(c.Emails), first(c.Phones), first(c.Handles), c.Company}
+	// A phone that is no valid number is exported as written, so it is
+	// kept as such again when the file is imported.
+	phone := first(c.Phones)
+	if phone == "" {
+		phone = first(c.InvalidPhones)
+	}
+	return []string{c.Name, first(c.Emails), phone, first(c.Handles), c.Company}
 }
 
 func csvTime(t time.Time) string {

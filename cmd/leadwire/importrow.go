@@ -206,20 +206,14 @@ func (r *importRefs) prepare(num int, rec []string, cols *columnMap) (row import
 	if team != nil && team.Region != "" {
 		region = team.Region
 	}
-	email, err := core.NormalizeEmail(in.Email)
-	if err != nil {
-		problem(err)
-	}
-	phone, err := core.NormalizePhone(in.Phone, region)
-	if err != nil {
-		problem(err)
-	}
-	handle, err := core.NormalizeHandle(in.Handle)
-	if err != nil {
-		problem(err)
-	}
-	if email == "" && phone == "" && handle == "" && in.Email == "" && in.Phone == "" && in.Handle == "" {
+	// What core refuses of the contact, read the way core reads it; what
+	// it would keep otherwise than written, core says when it writes.
+	if in.Email == "" && in.Phone == "" && in.Handle == "" {
 		bad("no email, phone or chat handle: a contact needs at least one to be reached by")
+	} else {
+		for _, err := range core.ReadInbound(in, region).Problems {
+			problem(err)
+		}
 	}
 
 	if src := vals[fSource]; src != "" {

@@ -185,6 +185,9 @@ func (c *LeadsAddCmd) Run(a *App) error {
 	} else {
 		fmt.Fprintf(a.out, "the contact has open work already: noted on %s\n", openRef(res))
 	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(a.errOut, "note: %s\n", n)
+	}
 	return nil
 }
 
@@ -196,15 +199,16 @@ func openRef(res core.CaptureResult) string {
 }
 
 type captureJSON struct {
-	Lead      string `json:"lead,omitempty"`
-	Deal      string `json:"deal,omitempty"`
-	ContactID int64  `json:"contact_id"`
-	NewLead   bool   `json:"new_lead"`
-	Duplicate bool   `json:"duplicate"`
+	Lead      string   `json:"lead,omitempty"`
+	Deal      string   `json:"deal,omitempty"`
+	ContactID int64    `json:"contact_id"`
+	NewLead   bool     `json:"new_lead"`
+	Duplicate bool     `json:"duplicate"`
+	Notes     []string `json:"notes,omitempty"`
 }
 
 func captureView(r core.CaptureResult) captureJSON {
-	v := captureJSON{ContactID: r.ContactID, NewLead: r.NewLead, Duplicate: r.Duplicate}
+	v := captureJSON{ContactID: r.ContactID, NewLead: r.NewLead, Duplicate: r.Duplicate, Notes: r.Notes}
 	if r.LeadID != 0 {
 		v.Lead = core.LeadRef(r.LeadID)
 	}

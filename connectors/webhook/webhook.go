@@ -150,10 +150,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // reply is the JSON body of every answer.
 type reply struct {
-	Lead      string `json:"lead,omitempty"`
-	Deal      string `json:"deal,omitempty"`
-	Duplicate bool   `json:"duplicate,omitempty"`
-	Error     string `json:"error,omitempty"`
+	Lead      string   `json:"lead,omitempty"`
+	Deal      string   `json:"deal,omitempty"`
+	Duplicate bool     `json:"duplicate,omitempty"`
+	Notes     []string `json:"notes,omitempty"` // what was kept otherwise than sent
+	Error     string   `json:"error,omitempty"`
 }
 
 func refused(status int, format string, args ...any) (int, reply) {
@@ -263,7 +264,7 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		h.log.Error("webhook capture failed", "source", d.Source, "err", err)
 		return refused(http.StatusInternalServerError, "the delivery could not be stored; try again later")
 	}
-	out := reply{Duplicate: res.Duplicate}
+	out := reply{Duplicate: res.Duplicate, Notes: res.Notes}
 	if res.LeadID != 0 {
 		out.Lead = core.LeadRef(res.LeadID)
 	}

@@ -237,6 +237,13 @@ func TestAnswers(t *testing.T) {
 		{"an unknown team is 422", "", "zap", `{"contact":{"email":"t@example.com"},"team":"Atlantis"}`, nil, 422, `team \"Atlantis\" not found`},
 		{"an object where text is mapped is 422", "?source=strict", "zap", `{"data":{"a":1},"contact":{"email":"s@example.com"}}`, nil, 422, "data holds an object"},
 		{"an invalid source name is 422", "?source=no%20spaces", "zap", native, nil, 422, "invalid source"},
+		{"a 5,000-character email address is 422 with the bound", "", "zap", `{"contact":{"email":"` + strings.Repeat("a", 4988) + `@example.com"}}`, nil, 422,
+			"an email address of 5000 characters is too long; an address has at most 254 bytes, 64 before the @"},
+		{"a phone too long to be one is 422", "", "zap", `{"contact":{"email":"p@example.com","phone":"` + strings.Repeat("1", 100) + `"}}`, nil, 422, "a phone number of 100 characters is too long"},
+		{"an invalid phone beside an email is kept and said", "", "zap", `{"external_id":"inv-1","team":"Warsaw","contact":{"email":"us@example.com","phone":"(555) 123-4567"}}`, nil, 201,
+			`"notes":["phone number \"(555) 123-4567\" is not a valid number in PL: kept on the contact as written, not used to find them"]`},
+		{"an overlong name is cut and said", "", "zap", `{"external_id":"long-1","contact":{"email":"long@example.com","name":"` + strings.Repeat("x", 300) + `"}}`, nil, 201,
+			`"notes":["the name was 300 characters: kept its first 200"]`},
 		{"a body past the limit is 413", "", "zap", `{"contact":{"email":"big@example.com"},"message":"` + strings.Repeat("x", 9000) + `"}`, nil, 413, "larger than 8192 bytes"},
 	}
 	for _, tt := range tests {
