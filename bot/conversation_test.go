@@ -195,13 +195,21 @@ func TestAliasesTyposAndUsage(t *testing.T) {
 			{"a dot before three digits from someone without a locale", "somchai", "value D1 12.345 EUR",
 				[]string{`amount "12.345" is ambiguous`, "write 12345, 12,345.00 or 12.345,00"}, nil},
 			{"a dot before three digits in Thai marks decimals", "niran", "value D1 12.345 EUR", []string{`EUR has 2 decimals; "12.345" has more`}, nil},
-			{"a value in Persian digits", "niran", "qualify L2 ۴۵۰۰۰۰ THB", []string{"L2 qualified into", "450,000.00 THB"}, nil},
 			{"a date that is no date", "niran", "close D1 someday", []string{`"someday" is not a date I can read`}, nil},
 			{"a reminder without a time", "niran", "remind D1 call back", []string{"When? I found no time in \"call back\""}, nil},
 			{"a time past", "niran", "remind D1 today 9am call", []string{"Mon 2 Nov 09:00 (Asia/Bangkok) has passed"}, nil},
 			{"a snooze that is no time", "niran", "snooze T1 whenever", []string{`"whenever" is not a time I can read`}, nil},
 			{"a note on a task", "niran", "note T1 hi", []string{"notes go on a lead or a deal"}, nil},
 		})
+	})
+}
+
+func TestAValueInPersianDigitsQualifies(t *testing.T) {
+	c := newChat(t, storagetest.SQLite(t))
+	c.lead("Bangkok", "داریوش کریمی", "dariush@parsco.ir", "Parsco")
+	c.run(t, []step{
+		{"claimed", "niran", "claim L1", []string{"L1 is yours now."}, nil},
+		{"the value is told from the pipeline by its digits", "niran", "qualify L1 ۴۵۰۰۰۰ THB", []string{"L1 qualified into D1", "450,000.00 THB"}, nil},
 	})
 }
 

@@ -332,7 +332,7 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	}
 	title, long := cutText(cleanLine(row.Title), MaxTitle)
 	if long {
-		notes = append(notes, fmt.Sprintf("the title was cut to its first %d characters", MaxTitle))
+		notes = append(notes, fmt.Sprintf("the title was cut to %d characters", MaxTitle))
 	}
 	if title == "" {
 		title = dealTitle(c, lead)

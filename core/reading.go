@@ -88,7 +88,7 @@ func ReadInbound(in Inbound, region string) Reading {
 	cut := func(what, s string, n int) string {
 		c, long := cutText(s, n)
 		if long {
-			r.Notes = append(r.Notes, fmt.Sprintf("the %s was %d characters: kept its first %d", what, utf8.RuneCountInString(s), n))
+			r.Notes = append(r.Notes, fmt.Sprintf("the %s was %d characters: cut to %d", what, utf8.RuneCountInString(s), n))
 		}
 		return c
 	}

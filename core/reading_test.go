@@ -43,9 +43,9 @@ func TestReadInbound(t *testing.T) {
 		{"an overlong handle is refused", core.Inbound{Handle: "telegram:" + long("1", 200)}, "", "", "", "",
 			"a chat handle of 209 characters is too long; it has at most 128", 0, 0},
 		{"an overlong name is cut and said", core.Inbound{Email: "a@b.pl", Name: long("Ą", 5000)}, "", "", "",
-			"the name was 5000 characters: kept its first 200", "", 200, 0},
+			"the name was 5000 characters: cut to 200", "", 200, 0},
 		{"an overlong subject is cut at the RFC 5322 line length", core.Inbound{Email: "a@b.pl", Subject: long("x", 2000)}, "", "", "",
-			"the subject was 2000 characters: kept its first 998", "", 0, 998},
+			"the subject was 2000 characters: cut to 998", "", 0, 998},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

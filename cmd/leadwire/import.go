@@ -20,7 +20,7 @@ type ImportCmd struct {
 	File   string `arg:"" help:"The CSV file: UTF-8 (a byte order mark is fine), ',' or ';' separated, the first line naming the columns." placeholder:"FILE.csv"`
 	Kind   string `help:"What the rows are: contacts, leads or deals." enum:"contacts,leads,deals" required:"" placeholder:"contacts|leads|deals"`
 	Map    string `help:"Map columns to fields where the header does not say, e.g. \"Full Name=name,Tel=phone\". Fields: name (or first_name and last_name), email, phone, handle, company, subject, message, source, team, external_id, created_at; deals add title, value, currency, pipeline, stage, status (open, won, lost), lost_reason, owner (a user's email), expected_close, closed_at. A field may also be ignore or metadata; other columns are kept as lead metadata." placeholder:"\"HEADER=FIELD,...\""`
-	DryRun bool   `help:"Check every row (values, team, pipeline, stage, owner, currency) and report; write nothing." name:"dry-run"`
+	DryRun bool   `help:"Run the import and roll it back: report what it would do, row by row, and write nothing." name:"dry-run"`
 	Team   string `help:"Team for rows without one (default: the owner's team for deals, your team for contacts, else the first team)."`
 	Errors string `help:"Write the rows that failed to this CSV file, with the reason in an extra column, to fix and import again." placeholder:"FILE"`
 	Locale string `help:"Read values as people of this locale write them, e.g. pl (12.345,50) or en (12,345.50) (default: yours); without one a lone . or , before three digits is refused as ambiguous."`
@@ -208,8 +208,13 @@ func (im *importer) flush(rows []importRow) {
 	ctx := im.a.ctx
 	dry := im.cmd.DryRun
 	if dry {
-		// A key an earlier batch took is a row imported before, as the
-		// import would find it.
+		// Each batch is rolled back before the next (one transaction
+		// for the whole file would hold the database's write lock as
+		// long as the check takes), so what an earlier batch wrote is
+		// gone: a key it took is counted here as imported before, as
+		// the import finds it. A contact it would have made is not
+		// known to later batches, whose rows for it count as new rather
+		// than matched; within a batch everything is as the import.
 		rows = slices.DeleteFunc(slices.Clone(rows), func(r importRow) bool {
 			if im.seen[r.deal.ExternalID] {
 				im.t.already++

@@ -651,7 +651,7 @@ func TestImportDryRunReportsWhatTheImportDoes(t *testing.T) {
 			"the row is not UTF-8 text")
 		wantContains(t, "stderr", dry.errOut,
 			`row 8: note: phone number "(555) 123-4567" is not a valid number in PL: kept on the contact as written`,
-			"row 24: note: the name was 300 characters: kept its first 200")
+			"row 24: note: the name was 300 characters: cut to 200")
 		wantContains(t, "summary", dry.out, "4 new deals", "1 already imported", "22 failed", "2 kept with a note")
 	})
 }

@@ -243,7 +243,7 @@ func TestAnswers(t *testing.T) {
 		{"an invalid phone beside an email is kept and said", "", "zap", `{"external_id":"inv-1","team":"Warsaw","contact":{"email":"us@example.com","phone":"(555) 123-4567"}}`, nil, 201,
 			`"notes":["phone number \"(555) 123-4567\" is not a valid number in PL: kept on the contact as written, not used to find them"]`},
 		{"an overlong name is cut and said", "", "zap", `{"external_id":"long-1","contact":{"email":"long@example.com","name":"` + strings.Repeat("x", 300) + `"}}`, nil, 201,
-			`"notes":["the name was 300 characters: kept its first 200"]`},
+			`"notes":["the name was 300 characters: cut to 200"]`},
 		{"a body past the limit is 413", "", "zap", `{"contact":{"email":"big@example.com"},"message":"` + strings.Repeat("x", 9000) + `"}`, nil, 413, "larger than 8192 bytes"},
 	}
 	for _, tt := range tests {
