@@ -88,6 +88,8 @@ func contactLine(c *core.Contact) string {
 	}
 	if len(c.Phones) > 0 {
 		parts = append(parts, c.Phones[0])
+	} else if len(c.InvalidPhones) > 0 {
+		parts = append(parts, c.InvalidPhones[0]+" (not a valid number)")
 	}
 	return strings.Join(parts, " · ")
 }

@@ -190,12 +190,26 @@ func TestAliasesTyposAndUsage(t *testing.T) {
 			{"a malformed id", "niran", "claim 45", []string{`"45" is not a lead id like L123`}, nil},
 			{"an unknown deal", "niran", "D99", []string{"deal D99 not found"}, nil},
 			{"an unknown currency", "niran", "value D1 100 EUX", []string{`unknown currency "EUX"`}, nil},
+			{"a value past the largest a deal may have", "niran", "value D1 92233720368547758.07 EUR",
+				[]string{"a deal's value can be at most 1,000,000,000,000.00 EUR; 92,233,720,368,547,758.07 EUR is more"}, nil},
+			{"a dot before three digits from someone without a locale", "somchai", "value D1 12.345 EUR",
+				[]string{`amount "12.345" is ambiguous`, "write 12345, 12,345.00 or 12.345,00"}, nil},
+			{"a dot before three digits in Thai marks decimals", "niran", "value D1 12.345 EUR", []string{`EUR has 2 decimals; "12.345" has more`}, nil},
 			{"a date that is no date", "niran", "close D1 someday", []string{`"someday" is not a date I can read`}, nil},
 			{"a reminder without a time", "niran", "remind D1 call back", []string{"When? I found no time in \"call back\""}, nil},
 			{"a time past", "niran", "remind D1 today 9am call", []string{"Mon 2 Nov 09:00 (Asia/Bangkok) has passed"}, nil},
 			{"a snooze that is no time", "niran", "snooze T1 whenever", []string{`"whenever" is not a time I can read`}, nil},
 			{"a note on a task", "niran", "note T1 hi", []string{"notes go on a lead or a deal"}, nil},
 		})
+	})
+}
+
+func TestAValueInPersianDigitsQualifies(t *testing.T) {
+	c := newChat(t, storagetest.SQLite(t))
+	c.lead("Bangkok", "داریوش کریمی", "dariush@parsco.ir", "Parsco")
+	c.run(t, []step{
+		{"claimed", "niran", "claim L1", []string{"L1 is yours now."}, nil},
+		{"the value is told from the pipeline by its digits", "niran", "qualify L1 ۴۵۰۰۰۰ THB", []string{"L1 qualified into D1", "450,000.00 THB"}, nil},
 	})
 }
 

@@ -232,7 +232,7 @@ func (c *Conversation) value(ctx context.Context, r *request) Reply {
 		}
 		cur = d.Value.Currency
 	}
-	v, err := core.ParseMoney(r.args.word(1), cur)
+	v, err := core.ParseMoneyIn(r.args.word(1), cur, r.user.Locale)
 	if err != nil {
 		return c.fail(err)
 	}

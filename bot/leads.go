@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"leadwire/core"
 )
@@ -205,7 +206,9 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 		return *fail
 	}
 	words := r.args.words[1:]
-	at := slices.IndexFunc(words, func(w string) bool { return w[0] >= '0' && w[0] <= '9' })
+	// The value is the first word that starts with a digit, in any
+	// script (Persian and Thai digits too).
+	at := slices.IndexFunc(words, func(w string) bool { r, _ := utf8.DecodeRuneInString(w); return unicode.IsDigit(r) })
 	in := core.QualifyInput{Pipeline: strings.Join(words, " ")}
 	if at >= 0 {
 		if len(words) > at+2 {
@@ -216,7 +219,7 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 		if len(words) == at+2 {
 			cur = words[at+1]
 		}
-		v, err := core.ParseMoney(words[at], cur)
+		v, err := core.ParseMoneyIn(words[at], cur, r.user.Locale)
 		if err != nil {
 			return c.fail(err)
 		}

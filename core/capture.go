@@ -2,11 +2,18 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Capture stores an inbound in one transaction: a redelivered inbound
@@ -105,9 +112,41 @@ func isClosed(c chan struct{}) bool {
 // faster than one commit each; each inbound is in a savepoint of its own,
 // so one bad inbound fails alone. errs[i] is the error of ins[i].
 func (s *Service) CaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureResult, []error) {
+	return s.captureBatch(ctx, ins, false)
+}
+
+// CheckCaptureBatch is CaptureBatch undone: it runs the very same capture
+// and rolls its transaction back, so what it returns is what CaptureBatch
+// would return now, and nothing is stored (import --dry-run).
+func (s *Service) CheckCaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureResult, []error) {
+	return s.captureBatch(ctx, ins, true)
+}
+
+// errRehearsal rolls back a transaction that only rehearsed its changes.
+var errRehearsal = errors.New("rehearsal: rolled back")
+
+// update runs fn in a transaction, rolled back when rehearse is set even
+// when fn succeeds.
+func (s *Service) update(ctx context.Context, rehearse bool, fn func(Tx) error) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if rehearse {
+			return errRehearsal
+		}
+		return nil
+	})
+	if errors.Is(err, errRehearsal) {
+		return nil
+	}
+	return err
+}
+
+func (s *Service) captureBatch(ctx context.Context, ins []Inbound, rehearse bool) ([]CaptureResult, []error) {
 	results := make([]CaptureResult, len(ins))
 	errs := make([]error, len(ins))
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, rehearse, func(tx Tx) error {
 		var t tally
 		if len(ins) == 1 {
 			// Alone, the transaction is the savepoint.
@@ -147,7 +186,7 @@ func (s *Service) CaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureRes
 		if in.Checkpoint != nil && held.held[checkpointKey(in.Checkpoint)] {
 			in.Checkpoint = nil
 		}
-		r, e := s.CaptureBatch(ctx, []Inbound{in})
+		r, e := s.captureBatch(ctx, []Inbound{in}, rehearse)
 		results[i], errs[i] = r[0], e[0]
 		if e[0] != nil {
 			held.hold(in.Checkpoint)
@@ -182,16 +221,21 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 	if err != nil {
 		return CaptureResult{}, err
 	}
-	contact, created, err := s.matchContact(ctx, tx, in, team)
+	rd := ReadInbound(in, s.region(team))
+	if err := rd.Err(); err != nil {
+		return CaptureResult{}, err
+	}
+	in = rd.In
+	contact, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now)
 	if err != nil {
 		return CaptureResult{}, err
 	}
-	res := CaptureResult{ContactID: contact.ID}
+	res := CaptureResult{ContactID: contact.ID, Notes: rd.Notes, Doubts: notes}
 
 	act := &Activity{
 		Kind:        activityKindOf(in.Channel),
 		ContactID:   contact.ID,
-		Subject:     cleanLine(in.Subject),
+		Subject:     in.Subject,
 		Body:        cleanText(in.Text),
 		ExternalRef: in.ExternalID,
 		At:          in.ReceivedAt,
@@ -430,6 +474,15 @@ func (s *Service) threadOf(ctx context.Context, tx Tx, in Inbound, contactID int
 	return nil, nil, nil
 }
 
+// region is where a phone number of the team's leads is from when it has
+// no country code: the team's region, else the organisation's.
+func (s *Service) region(team *Team) string {
+	if team != nil && team.Region != "" {
+		return team.Region
+	}
+	return s.settings.DefaultRegion
+}
+
 // routeTeam returns the named team, or the first team when the name is
 // empty; a zero Team when there are no teams at all.
 func (s *Service) routeTeam(ctx context.Context, tx Reader, name string) (*Team, error) {
@@ -443,81 +496,200 @@ func (s *Service) routeTeam(ctx context.Context, tx Reader, name string) (*Team,
 	return &teams[0], nil
 }
 
-// matchContact finds the contact by normalized email, then phone, then
-// handle, fills what it lacks from the inbound, or creates it.
-func (s *Service) matchContact(ctx context.Context, tx Tx, in Inbound, team *Team) (c *Contact, created bool, err error) {
-	email, err := NormalizeEmail(in.Email)
-	if err != nil {
-		return nil, false, err
-	}
-	region := team.Region
-	if region == "" {
-		region = s.settings.DefaultRegion
-	}
-	phone, err := NormalizePhone(in.Phone, region)
-	if err != nil {
-		return nil, false, err
-	}
-	handle, err := NormalizeHandle(in.Handle)
-	if err != nil {
-		return nil, false, err
-	}
-	if email == "" && phone == "" && handle == "" {
-		return nil, false, Errorf(KindInvalid, "inbound has no email, phone or chat handle to reach the contact by")
-	}
-	tz := strings.TrimSpace(in.TimeZone)
-	if err := ValidateTimeZone(tz); err != nil {
-		return nil, false, err
-	}
+// matchContact finds the contact of an inbound read by ReadInbound, fills
+// what it lacks from the inbound, or creates it.
+//
+// An email, and a chat handle the inbound came through (the chat vouches
+// for it), are strong keys: the contact holding one is the person. A phone,
+// and a handle typed into a form, a file or a webhook, are weak: an office
+// or a family shares a phone, a number changes hands. A contact found by a
+// weak key only is the person when nothing the inbound says disagrees
+// (samePerson). When something does, the inbound's person is kept apart,
+// in a contact of their own, and the two are marked as possible duplicates
+// for a person to decide; a contact kept apart so before whose name agrees
+// is found again. The notes say what was done.
+func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel string, team *Team, now time.Time) (c *Contact, created bool, notes []string, err error) {
+	in := r.In
 	probe := Contact{}
-	if email != "" {
-		probe.Emails = []string{email}
+	var strong, weak []Identity
+	if r.Email != "" {
+		probe.Emails = []string{r.Email}
+		strong = append(strong, Identity{IdentityEmail, r.Email})
 	}
-	if phone != "" {
-		probe.Phones = []string{phone}
-	}
-	if handle != "" {
-		probe.Handles = []string{handle}
-	}
-	now := s.clock.Now()
-	// Email first, then phone, then handle: the order Identities gives.
-	if c, err := tx.ContactByIdentities(ctx, probe.Identities()); err == nil {
-		changed := mergeContact(c, &probe, cleanLine(in.Name), cleanLine(in.Company))
-		if c.TimeZone == "" && tz != "" {
-			c.TimeZone, changed = tz, true
+	if r.Handle != "" {
+		probe.Handles = []string{r.Handle}
+		if strings.HasPrefix(r.Handle, channel+":") {
+			strong = append(strong, Identity{IdentityHandle, r.Handle})
+		} else {
+			weak = append(weak, Identity{IdentityHandle, r.Handle})
 		}
-		if changed {
-			c.UpdatedAt = now
-			if err := tx.UpdateContact(ctx, c); err != nil {
-				return nil, false, err
+	}
+	if r.Phone != "" {
+		probe.Phones = []string{r.Phone}
+		weak = append(weak, Identity{IdentityPhone, r.Phone})
+	}
+	if r.InvalidPhone != "" {
+		probe.InvalidPhones = []string{r.InvalidPhone}
+	}
+	// One query: the contact of the first key any contact holds, strong
+	// keys first; one found by a weak key means none holds a strong one.
+	c, err = tx.ContactByIdentities(ctx, append(slices.Clip(strong), weak...))
+	if IsNotFound(err) {
+		c, err = s.createContact(ctx, tx, r, &probe, channel, team, now)
+		return c, true, nil, err
+	}
+	if err != nil {
+		return nil, false, nil, err
+	}
+	var held *Contact // the contact found by a weak key, kept apart from
+	if !holdsAny(c, strong) && !samePerson(c, in.Name, r.Email) {
+		held = c
+		shared := heldKey(held, weak)
+		notes = append(notes, fmt.Sprintf("another contact has the %s %s but another name or email: kept apart as a person of their own and marked as a possible duplicate", shared.Kind, shared.Value))
+		if c, err = s.keptApart(ctx, tx, held, in.Name, r.Email); err != nil {
+			return nil, false, nil, err
+		}
+		if c == nil {
+			if c, err = s.createContact(ctx, tx, r, &probe, channel, team, now); err != nil {
+				return nil, false, nil, err
 			}
+			return c, true, notes, tx.MarkPossibleDuplicate(ctx, PossibleDuplicate{ContactID: c.ID, OtherID: held.ID, Kind: shared.Kind, Value: shared.Value, At: now})
 		}
-		return c, false, nil
-	} else if !IsNotFound(err) {
-		return nil, false, err
 	}
-	c = &Contact{
-		Name:      cleanLine(in.Name),
-		Emails:    probe.Emails,
-		Phones:    probe.Phones,
-		Handles:   probe.Handles,
-		Company:   cleanLine(in.Company),
-		TimeZone:  tz,
-		Source:    in.Channel,
-		TeamID:    team.ID,
-		CreatedAt: in.ReceivedAt,
-		UpdatedAt: now,
+	// A weak key the inbound brings that another contact holds: the same
+	// person twice, or a shared phone. Either way a person should look.
+	for _, id := range weak {
+		if slices.Contains(c.Identities(), id) {
+			continue
+		}
+		other, err := tx.ContactByIdentity(ctx, id)
+		if IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, false, nil, err
+		}
+		if other.ID == c.ID || held != nil && other.ID == held.ID {
+			continue
+		}
+		if err := tx.MarkPossibleDuplicate(ctx, PossibleDuplicate{ContactID: c.ID, OtherID: other.ID, Kind: id.Kind, Value: id.Value, At: now}); err != nil {
+			return nil, false, nil, err
+		}
+		notes = append(notes, fmt.Sprintf("another contact has the %s %s: marked as a possible duplicate", id.Kind, id.Value))
 	}
-	if email != "" {
-		c.Domain = EmailDomain(email)
+	changed := mergeContact(c, &probe, in.Name, in.Company)
+	if c.TimeZone == "" && r.TimeZone != "" {
+		c.TimeZone, changed = r.TimeZone, true
 	}
-	if err := tx.CreateContact(ctx, c); err != nil {
-		return nil, false, err
+	if changed {
+		c.UpdatedAt = now
+		if err := tx.UpdateContact(ctx, c); err != nil {
+			return nil, false, nil, err
+		}
 	}
-	return c, true, nil
+	return c, false, notes, nil
 }
 
-// mergeContact adds probe's identities and fills an empty name or company.
+// createContact stores the contact of an inbound: its keys are probe's.
+func (s *Service) createContact(ctx context.Context, tx Tx, r *Reading, probe *Contact, channel string, team *Team, now time.Time) (*Contact, error) {
+	c := &Contact{
+		Name:          r.In.Name,
+		Emails:        probe.Emails,
+		Phones:        probe.Phones,
+		Handles:       probe.Handles,
+		InvalidPhones: probe.InvalidPhones,
+		Company:       r.In.Company,
+		TimeZone:      r.TimeZone,
+		Source:        channel,
+		TeamID:        team.ID,
+		CreatedAt:     r.In.ReceivedAt,
+		UpdatedAt:     now,
+	}
+	if r.Email != "" {
+		c.Domain = EmailDomain(r.Email)
+	}
+	if err := tx.CreateContact(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// keptApart finds a contact kept apart from held before whose name agrees
+// with the inbound's, and whose email does not disagree; nil when none.
+func (s *Service) keptApart(ctx context.Context, tx Tx, held *Contact, name, email string) (*Contact, error) {
+	if name == "" {
+		return nil, nil
+	}
+	marks, err := tx.PossibleDuplicates(ctx, held.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range marks {
+		id := m.ContactID
+		if id == held.ID {
+			id = m.OtherID
+		}
+		c, err := tx.ContactByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.Name != "" && namesAgree(c.Name, name) && samePerson(c, "", email) {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+// samePerson reports whether an inbound found by a weak key may be the
+// contact's person: nothing it says disagrees. With names on both sides,
+// they decide ("Anna" and "Anna Kowalska" agree: a second email of hers is
+// welcome); without, an email the contact lacks while it has others
+// disagrees.
+func samePerson(c *Contact, name, email string) bool {
+	if name != "" && c.Name != "" {
+		return namesAgree(c.Name, name)
+	}
+	return email == "" || len(c.Emails) == 0 || slices.Contains(c.Emails, email)
+}
+
+// namesAgree reports whether the words of one name are all among the
+// other's, ignoring case and accents: a first name agrees with the full
+// name, "Zoë" with "zoe".
+func namesAgree(a, b string) bool {
+	wa, wb := nameWords(a), nameWords(b)
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	if len(wa) == 0 {
+		return true
+	}
+	for _, w := range wa {
+		if !slices.Contains(wb, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// holdsAny reports whether c holds one of ids.
+func holdsAny(c *Contact, ids []Identity) bool {
+	have := c.Identities()
+	return slices.ContainsFunc(ids, func(id Identity) bool { return slices.Contains(have, id) })
+}
+
+// heldKey is the first of ids that c holds.
+func heldKey(c *Contact, ids []Identity) Identity {
+	have := c.Identities()
+	for _, id := range ids {
+		if slices.Contains(have, id) {
+			return id
+		}
+	}
+	return Identity{}
+}
+
+// mergeContact adds probe's identities and invalid phones, and fills an
+// empty name or company.
 func mergeContact(c, probe *Contact, name, company string) bool {
 	changed := false
 	add := func(list []string, v string) []string {
@@ -541,6 +713,11 @@ func mergeContact(c, probe *Contact, name, company string) bool {
 	for _, h := range probe.Handles {
 		c.Handles = add(c.Handles, h)
 	}
+	for _, p := range probe.InvalidPhones {
+		if len(c.InvalidPhones) < maxInvalidPhones {
+			c.InvalidPhones = add(c.InvalidPhones, p)
+		}
+	}
 	if c.Name == "" && name != "" {
 		c.Name, changed = name, true
 	}
@@ -549,6 +726,21 @@ func mergeContact(c, probe *Contact, name, company string) bool {
 	}
 	return changed
 }
+
+// nameWords are the words of a name, folded for comparing: case and
+// accents go, and so do the marks between words.
+func nameWords(s string) []string {
+	if folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s); err == nil {
+		s = folded
+	}
+	return strings.FieldsFunc(cases.Fold().String(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
+	})
+}
+
+// maxInvalidPhones bounds the invalid phones a contact keeps: the first
+// few say what there is to say.
+const maxInvalidPhones = 10
 
 func activityKindOf(channel string) ActivityKind {
 	switch channel {

@@ -16,10 +16,13 @@ type Contact struct {
 	Emails  []string // normalized: lower-case
 	Phones  []string // E.164
 	Handles []string // "channel:id"
-	Company string
-	Domain  string
-	Source  string // first-touch channel
-	TeamID  int64
+	// InvalidPhones are phones as written that are not valid numbers:
+	// kept for a person to read, never used to find the contact.
+	InvalidPhones []string
+	Company       string
+	Domain        string
+	Source        string // first-touch channel
+	TeamID        int64
 	// TimeZone is the contact's IANA zone when known ("" unknown):
 	// sequence mail is sent in its working hours.
 	TimeZone string
@@ -91,4 +94,17 @@ type ContactFilter struct {
 	TeamID  int64 // 0: every team
 	AfterID int64
 	Limit   int // 0: 500
+}
+
+// PossibleDuplicate marks two contacts that may be one person: an inbound
+// found OtherID by a weak key (a phone, or a chat handle it did not come
+// through) while its name or email disagreed, so it was kept apart as
+// ContactID; or one contact was given a phone or handle the other holds.
+// Nobody is merged: a person decides.
+type PossibleDuplicate struct {
+	ContactID int64
+	OtherID   int64
+	Kind      string // the shared identity: IdentityPhone or IdentityHandle
+	Value     string
+	At        time.Time
 }

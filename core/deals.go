@@ -193,10 +193,10 @@ func (s *Service) SetValue(ctx context.Context, actor *User, dealID int64, v Mon
 	if err != nil {
 		return nil, err
 	}
-	if v.Amount < 0 {
-		return nil, Errorf(KindInvalid, "a deal's value cannot be negative")
-	}
 	v.Currency = cur
+	if err := CheckDealValue(v); err != nil {
+		return nil, err
+	}
 	return s.editDeal(ctx, actor, dealID, "value", func(d *Deal) string {
 		d.Value = v
 		return "value set to " + v.String()

@@ -12,8 +12,9 @@ type ImportResult struct {
 	ContactID  int64
 	LeadID     int64
 	DealID     int64
-	NewContact bool // the row created its contact; false: it matched one
-	Duplicate  bool // the row's idempotency key was seen before: nothing changed
+	NewContact bool     // the row created its contact; false: it matched one
+	Duplicate  bool     // the row's idempotency key was seen before: nothing changed
+	Notes      []string // as in CaptureResult
 }
 
 // DealImport is one deal of an import. The Inbound carries the contact, the
@@ -42,9 +43,20 @@ type DealImport struct {
 // It runs in one transaction, and when that fails, one per inbound so one
 // bad row cannot hold back the others; errs[i] is the error of ins[i].
 func (s *Service) ImportContacts(ctx context.Context, actor *User, ins []Inbound) ([]ImportResult, []error) {
+	return s.importContacts(ctx, actor, ins, false)
+}
+
+// CheckImportContacts is ImportContacts undone: the very same import in a
+// transaction that is rolled back, so what it returns is what
+// ImportContacts would return now, and nothing is stored.
+func (s *Service) CheckImportContacts(ctx context.Context, actor *User, ins []Inbound) ([]ImportResult, []error) {
+	return s.importContacts(ctx, actor, ins, true)
+}
+
+func (s *Service) importContacts(ctx context.Context, actor *User, ins []Inbound, rehearse bool) ([]ImportResult, []error) {
 	return s.importBatch(ctx, len(ins), func(tx Tx, i int) (ImportResult, error) {
 		return s.importContact(ctx, tx, actor, ins[i])
-	}, func(i int) string { return "import contact " + ins[i].ExternalID })
+	}, func(i int) string { return "import contact " + ins[i].ExternalID }, rehearse)
 }
 
 // ImportDeals creates, per row and in one step, a lead and its deal in the
@@ -55,16 +67,49 @@ func (s *Service) ImportContacts(ctx context.Context, actor *User, ins []Inbound
 //
 // Batching and errs are as in ImportContacts.
 func (s *Service) ImportDeals(ctx context.Context, actor *User, rows []DealImport) ([]ImportResult, []error) {
+	return s.importDeals(ctx, actor, rows, false)
+}
+
+// CheckImportDeals is ImportDeals undone, as CheckImportContacts is
+// ImportContacts.
+func (s *Service) CheckImportDeals(ctx context.Context, actor *User, rows []DealImport) ([]ImportResult, []error) {
+	return s.importDeals(ctx, actor, rows, true)
+}
+
+func (s *Service) importDeals(ctx context.Context, actor *User, rows []DealImport, rehearse bool) ([]ImportResult, []error) {
 	return s.importBatch(ctx, len(rows), func(tx Tx, i int) (ImportResult, error) {
 		return s.importDeal(ctx, tx, actor, rows[i])
-	}, func(i int) string { return "import deal " + rows[i].ExternalID })
+	}, func(i int) string { return "import deal " + rows[i].ExternalID }, rehearse)
 }
 
 // importBatch runs one(i) for i in [0, n) in one transaction; when that
-// fails, each in a transaction of its own.
-func (s *Service) importBatch(ctx context.Context, n int, one func(Tx, int) (ImportResult, error), name func(int) string) ([]ImportResult, []error) {
+// fails, each in a transaction of its own. A rehearsal runs each in a
+// savepoint of one transaction that is then rolled back: each row sees
+// the rows before it that went in, as it does in either way of importing.
+func (s *Service) importBatch(ctx context.Context, n int, one func(Tx, int) (ImportResult, error), name func(int) string, rehearse bool) ([]ImportResult, []error) {
 	results := make([]ImportResult, n)
 	errs := make([]error, n)
+	if rehearse {
+		err := s.update(ctx, true, func(tx Tx) error {
+			for i := range n {
+				err := tx.Savepoint(ctx, func() error {
+					var err error
+					results[i], err = one(tx, i)
+					return err
+				})
+				if err != nil {
+					results[i], errs[i] = ImportResult{}, fmt.Errorf("%s: %w", name(i), err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			for i := range errs {
+				results[i], errs[i] = ImportResult{}, err
+			}
+		}
+		return results, errs
+	}
 	err := s.store.Update(ctx, func(tx Tx) error {
 		for i := range n {
 			r, err := one(tx, i)
@@ -143,12 +188,17 @@ func (s *Service) importContact(ctx context.Context, tx Tx, actor *User, in Inbo
 	if err != nil {
 		return ImportResult{}, err
 	}
-	c, created, err := s.matchContact(ctx, tx, in, team)
+	rd := ReadInbound(in, s.region(team))
+	if err := rd.Err(); err != nil {
+		return ImportResult{}, err
+	}
+	in = rd.In
+	c, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	res := ImportResult{ContactID: c.ID, NewContact: created}
-	subject, body := cleanLine(in.Subject), cleanText(in.Text)
+	res := ImportResult{ContactID: c.ID, NewContact: created, Notes: append(rd.Notes, notes...)}
+	subject, body := in.Subject, cleanText(in.Text)
 	if subject != "" || strings.TrimSpace(body) != "" {
 		note := &Activity{Kind: ActivityNote, ContactID: c.ID, UserID: actor.ID, Subject: subject, Body: body, At: in.ReceivedAt}
 		if err := tx.AddActivity(ctx, note); err != nil {
@@ -255,11 +305,16 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	if value.Currency, err = NormalizeCurrency(value.Currency); err != nil {
 		return ImportResult{}, err
 	}
-	if value.Amount < 0 {
-		return ImportResult{}, Errorf(KindInvalid, "a deal's value cannot be negative")
+	if err := CheckDealValue(value); err != nil {
+		return ImportResult{}, err
 	}
 
-	c, created, err := s.matchContact(ctx, tx, in, team)
+	rd := ReadInbound(in, s.region(team))
+	if err := rd.Err(); err != nil {
+		return ImportResult{}, err
+	}
+	in = rd.In
+	c, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -267,7 +322,7 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	// left zero, they stay out of the speed-to-lead figures.
 	lead := &Lead{
 		ContactID: c.ID, TeamID: team.ID, OwnerID: owner.ID, Status: LeadQualified,
-		SourceChannel: in.Channel, SourceName: in.Source, Subject: cleanLine(in.Subject), Message: cleanText(in.Text),
+		SourceChannel: in.Channel, SourceName: in.Source, Subject: in.Subject, Message: cleanText(in.Text),
 		Metadata: in.Metadata, CreatedAt: in.ReceivedAt, LastActivityAt: now, UpdatedAt: now,
 	}
 	lead.ScoreHits = s.settings.Scoring.ScoreLead(lead, c, now)
@@ -275,7 +330,10 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	if err := tx.CreateLead(ctx, lead); err != nil {
 		return ImportResult{}, err
 	}
-	title := cleanLine(row.Title)
+	title, long := cutText(cleanLine(row.Title), MaxTitle)
+	if long {
+		notes = append(notes, fmt.Sprintf("the title was cut to %d characters", MaxTitle))
+	}
 	if title == "" {
 		title = dealTitle(c, lead)
 	}
@@ -331,7 +389,7 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, UserID: actor.ID, Body: body, At: now}); err != nil {
 		return ImportResult{}, err
 	}
-	res := ImportResult{ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, NewContact: created}
+	res := ImportResult{ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, NewContact: created, Notes: append(rd.Notes, notes...)}
 	if in.ExternalID != "" {
 		if err := tx.PutInboundResult(ctx, key, CaptureResult{ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, NewLead: true}); err != nil {
 			return ImportResult{}, err

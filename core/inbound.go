@@ -52,6 +52,14 @@ type CaptureResult struct {
 	ActivityID int64
 	NewLead    bool
 	Duplicate  bool // the idempotency key was seen before: nothing changed
+	// Notes say what was kept otherwise than the inbound had it: a phone
+	// that is no valid number, text cut to its bound. They speak of the
+	// inbound only, so its sender may read them. Not kept for duplicates.
+	Notes []string
+	// Doubts say what the inbound's contact was kept apart from or marked
+	// beside: another contact with the same phone. They speak of what is
+	// stored, so only those who may see the contacts read them.
+	Doubts []string
 }
 
 // InboundKey is the idempotency key of an inbound.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Lead returns a lead the actor may see.
@@ -226,12 +227,18 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		if value.Currency, err = NormalizeCurrency(value.Currency); err != nil {
 			return err
 		}
+		if err := CheckDealValue(value); err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		owner := l.OwnerID
 		if owner == 0 {
 			owner = actor.ID
 		}
 		title := cleanLine(in.Title)
+		if n := utf8.RuneCountInString(title); n > MaxTitle {
+			return Errorf(KindInvalid, "a deal's title of %d characters is too long; it has at most %d", n, MaxTitle)
+		}
 		if title == "" {
 			title = dealTitle(c, l)
 		}

@@ -1,8 +1,10 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -146,17 +148,48 @@ func (s *Service) userNames(ctx context.Context) (map[int64]string, error) {
 }
 
 // convert turns money into the reporting currency, noting a missing rate
-// once instead of failing the whole report.
+// or an amount too large to hold once instead of failing the whole report.
 func (s *Service) convert(m *Metrics, v Money) int64 {
 	c, err := s.settings.Rates.Convert(v)
 	if err != nil {
-		msg := Message(err)
-		if !slices.Contains(m.Warnings, msg) {
-			m.Warnings = append(m.Warnings, msg)
-		}
+		m.warn(Message(err))
 		return 0
 	}
+	if AtLimit(c.Amount) {
+		m.warn(warnTooLarge)
+	}
 	return c.Amount
+}
+
+// warnTooLarge says a total was held at the largest amount rather than
+// wrapping around.
+const warnTooLarge = "a total is too large to add up and shows the largest amount leadwire can hold; look for a deal whose value was mistyped"
+
+func (m *Metrics) warn(msg string) {
+	if !slices.Contains(m.Warnings, msg) {
+		m.Warnings = append(m.Warnings, msg)
+	}
+}
+
+// add returns a+b held at the int64 bounds, noting a total that was held.
+func (m *Metrics) add(a, b int64) int64 {
+	sum, held := AddAmounts(a, b)
+	if held {
+		m.warn(warnTooLarge)
+	}
+	return sum
+}
+
+// sub returns a-b held at the int64 bounds, noting a total that was held.
+func (m *Metrics) sub(a, b int64) int64 {
+	if b == math.MinInt64 { // its negation does not fit
+		if a >= 0 {
+			m.warn(warnTooLarge)
+			return math.MaxInt64
+		}
+		return a - b
+	}
+	return m.add(a, -b)
 }
 
 func (s *Service) buildMetrics(d *StatsData) *Metrics {
@@ -170,10 +203,10 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 		switch ds.Status {
 		case DealOpen:
 			m.Open += ds.Count
-			open += v
+			open = m.add(open, v)
 		case DealWon:
 			m.Won += ds.Count
-			won += v
+			won = m.add(won, v)
 			cycle += ds.CycleDays
 		case DealLost:
 			m.Lost += ds.Count
@@ -208,7 +241,7 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 		switch od.Status {
 		case DealWon:
 			r.Won += od.Count
-			r.WonValue.Amount += s.convert(m, Money{od.Value, od.Currency})
+			r.WonValue.Amount = m.add(r.WonValue.Amount, s.convert(m, Money{od.Value, od.Currency}))
 		case DealLost:
 			r.Lost += od.Count
 		}
@@ -219,10 +252,7 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 		m.ByRep = append(m.ByRep, *r)
 	}
 	slices.SortFunc(m.ByRep, func(a, b RepMetric) int {
-		if a.WonValue.Amount != b.WonValue.Amount {
-			return int(b.WonValue.Amount - a.WonValue.Amount)
-		}
-		return int(a.UserID - b.UserID)
+		return cmp.Or(cmp.Compare(b.WonValue.Amount, a.WonValue.Amount), cmp.Compare(a.UserID, b.UserID))
 	})
 
 	stages := slices.Clone(d.Stages)
@@ -235,7 +265,7 @@ func (s *Service) buildMetrics(d *StatsData) *Metrics {
 	for i, st := range stages {
 		sm := StageMetric{Stage: st.Name, Pipeline: st.PipelineID, Kind: st.Kind, Entered: st.Entered, Reached: st.Reached, OpenNow: st.OpenNow, OpenValue: money(0)}
 		for _, v := range st.OpenValue {
-			sm.OpenValue.Amount += s.convert(m, Money{v.Amount, v.Currency})
+			sm.OpenValue.Amount = m.add(sm.OpenValue.Amount, s.convert(m, Money{v.Amount, v.Currency}))
 		}
 		if st.Exits > 0 {
 			sm.AvgDays = st.StaySeconds / float64(st.Exits) / 86400
@@ -322,8 +352,8 @@ func (s *Service) Forecast(ctx context.Context, actor *User, f StatsFilter, mont
 			byMonth[fs.Month] = fm
 		}
 		fm.Deals += fs.Count
-		fm.Value.Amount += s.convert(m, Money{fs.Value, fs.Currency})
-		fm.Weighted.Amount += s.convert(m, Money{fs.Weighted, fs.Currency})
+		fm.Value.Amount = m.add(fm.Value.Amount, s.convert(m, Money{fs.Value, fs.Currency}))
+		fm.Weighted.Amount = m.add(fm.Weighted.Amount, s.convert(m, Money{fs.Weighted, fs.Currency}))
 	}
 	for _, fm := range byMonth {
 		fc.Months = append(fc.Months, *fm)
@@ -355,7 +385,7 @@ func (s *Service) Forecast(ctx context.Context, actor *User, f StatsFilter, mont
 	fc.Won = Money{0, cur}
 	for _, ds := range wonData.Deals {
 		if ds.Status == DealWon {
-			fc.Won.Amount += s.convert(m, Money{ds.Value, ds.Currency})
+			fc.Won.Amount = m.add(fc.Won.Amount, s.convert(m, Money{ds.Value, ds.Currency}))
 		}
 	}
 	targets, err := s.store.ListTargets(ctx, month)
@@ -365,10 +395,10 @@ func (s *Service) Forecast(ctx context.Context, actor *User, f StatsFilter, mont
 	fc.Target = Money{0, cur}
 	for _, t := range targets {
 		if (f.OwnerID != 0 && t.UserID == f.OwnerID) || (f.OwnerID == 0 && f.TeamID != 0 && t.TeamID == f.TeamID) || (f.OwnerID == 0 && f.TeamID == 0 && t.TeamID != 0) {
-			fc.Target.Amount += s.convert(m, t.Amount)
+			fc.Target.Amount = m.add(fc.Target.Amount, s.convert(m, t.Amount))
 		}
 	}
-	fc.Gap = Money{fc.Target.Amount - fc.Won.Amount - fc.Weighted.Amount, cur}
+	fc.Gap = Money{m.sub(m.sub(fc.Target.Amount, fc.Won.Amount), fc.Weighted.Amount), cur}
 	fc.Warnings = m.Warnings
 	return fc, nil
 }

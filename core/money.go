@@ -36,65 +36,6 @@ func NormalizeCurrency(code string) (string, error) {
 	return c, nil
 }
 
-// ParseMoney reads a major-unit amount such as "12000", "12,000.50" or
-// "1 500,75" in the given currency and returns it in minor units. The last
-// '.' or ',' followed by at most the currency's digits is the decimal mark;
-// other separators group thousands.
-func ParseMoney(amount, code string) (Money, error) {
-	cur, err := NormalizeCurrency(code)
-	if err != nil {
-		return Money{}, err
-	}
-	digits, _ := CurrencyDigits(cur)
-	s := strings.TrimSpace(amount)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "'", "", "_", "").Replace(s)
-	intPart, frac := s, ""
-	if i := strings.LastIndexAny(s, ".,"); i >= 0 {
-		// "12,000" is grouping unless the currency has three decimals and
-		// the separator appears once ("1.500" KWD); anything else is the
-		// decimal mark.
-		tail := s[i+1:]
-		grouping := len(tail) == 3 && (digits != 3 || strings.Count(s, s[i:i+1]) > 1)
-		if !grouping {
-			intPart, frac = s[:i], tail
-		}
-	}
-	intPart = strings.NewReplacer(",", "", ".", "").Replace(intPart)
-	if intPart == "" && frac == "" || !allDigits(intPart) || !allDigits(frac) {
-		return Money{}, Errorf(KindInvalid, "invalid amount %q; write it like 12000 or 12000.50", amount)
-	}
-	if len(frac) > digits {
-		if digits == 0 {
-			return Money{}, Errorf(KindInvalid, "%s has no minor unit; write %q without decimals", cur, amount)
-		}
-		return Money{}, Errorf(KindInvalid, "%s has %d decimals; %q has more", cur, digits, amount)
-	}
-	frac += strings.Repeat("0", digits-len(frac))
-	if intPart == "" {
-		intPart = "0"
-	}
-	v, ok := new(big.Int).SetString(intPart+frac, 10)
-	if !ok || !v.IsInt64() {
-		return Money{}, Errorf(KindInvalid, "amount %q is too large", amount)
-	}
-	n := v.Int64()
-	if neg {
-		n = -n
-	}
-	return Money{Amount: n, Currency: cur}, nil
-}
-
-func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // Major returns the amount in major units as a decimal string, "12000.50".
 func (m Money) Major() string {
 	digits, err := CurrencyDigits(m.Currency)
@@ -102,11 +43,12 @@ func (m Money) Major() string {
 		digits = 2
 	}
 	neg := m.Amount < 0
-	a := m.Amount
+	// As unsigned, the smallest int64 has a magnitude too.
+	a := uint64(m.Amount)
 	if neg {
 		a = -a
 	}
-	s := strconv.FormatInt(a, 10)
+	s := strconv.FormatUint(a, 10)
 	if digits > 0 {
 		if len(s) <= digits {
 			s = strings.Repeat("0", digits-len(s)+1) + s
@@ -154,8 +96,10 @@ type Rates struct {
 	Rates map[string]float64
 }
 
-// Convert turns m into the reporting currency, rounding to its minor unit.
-// A currency without a configured rate is an error naming it.
+// Convert turns m into the reporting currency, rounding half away from
+// zero to its minor unit. The product is worked out exactly and held at
+// the largest (or smallest) amount an int64 can hold rather than wrapping
+// around. A currency without a configured rate is an error naming it.
 func (r Rates) Convert(m Money) (Money, error) {
 	if m.Currency == r.Base || m.Amount == 0 {
 		return Money{Amount: m.Amount, Currency: r.Base}, nil
@@ -164,8 +108,72 @@ func (r Rates) Convert(m Money) (Money, error) {
 	if !ok {
 		return Money{}, Errorf(KindInvalid, "no exchange rate from %s to %s; add it under rates in the config", m.Currency, r.Base)
 	}
+	if math.IsNaN(rate) || math.IsInf(rate, 0) {
+		return Money{}, Errorf(KindInvalid, "the exchange rate from %s to %s is not a number; fix it under rates in the config", m.Currency, r.Base)
+	}
 	from, _ := CurrencyDigits(m.Currency)
 	to, _ := CurrencyDigits(r.Base)
-	v := float64(m.Amount) / math.Pow10(from) * rate * math.Pow10(to)
-	return Money{Amount: int64(math.Round(v)), Currency: r.Base}, nil
+	v := new(big.Float).SetPrec(256).SetInt64(m.Amount)
+	v.Mul(v, new(big.Float).SetPrec(256).SetFloat64(rate))
+	scale := new(big.Float).SetPrec(256).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(to-from))), nil))
+	if to >= from {
+		v.Mul(v, scale)
+	} else {
+		v.Quo(v, scale)
+	}
+	half := big.NewFloat(0.5)
+	if v.Sign() < 0 {
+		half.Neg(half)
+	}
+	// Int64 truncates toward zero and holds what does not fit at the
+	// int64 bounds.
+	n, _ := v.Add(v, half).Int64()
+	return Money{Amount: n, Currency: r.Base}, nil
 }
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// AddAmounts returns a+b, held at the largest or smallest int64 instead of
+// wrapping around; held says it was.
+func AddAmounts(a, b int64) (sum int64, held bool) {
+	sum = a + b
+	switch {
+	case a > 0 && b > 0 && sum < 0:
+		return math.MaxInt64, true
+	case a < 0 && b < 0 && sum >= 0:
+		return math.MinInt64, true
+	}
+	return sum, false
+}
+
+// AtLimit reports whether an amount is at an int64 bound, where a sum or a
+// conversion that did not fit was held.
+func AtLimit(amount int64) bool { return amount == math.MaxInt64 || amount == math.MinInt64 }
+
+// MaxDealAmount is the largest value a deal may have, in minor units of its
+// currency: 10^14, that is 1,000,000,000,000.00 EUR, 100,000,000,000,000 VND
+// or 100,000,000,000.000 KWD. No real deal comes near it, a value mistyped
+// by orders of magnitude does, and ninety thousand deals at it still add up
+// within an int64.
+const MaxDealAmount int64 = 100_000_000_000_000
+
+// CheckAmount refuses an amount that what (e.g. "a deal's value") cannot
+// be: negative, or over MaxDealAmount, saying the largest in its currency.
+func CheckAmount(what string, v Money) error {
+	if v.Amount < 0 {
+		return Errorf(KindInvalid, "%s cannot be negative", what)
+	}
+	if v.Amount > MaxDealAmount {
+		return Errorf(KindInvalid, "%s can be at most %s; %s is more", what, Money{Amount: MaxDealAmount, Currency: v.Currency}, v)
+	}
+	return nil
+}
+
+// CheckDealValue refuses a value a deal cannot have: negative, or over
+// MaxDealAmount.
+func CheckDealValue(v Money) error { return CheckAmount("a deal's value", v) }

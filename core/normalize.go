@@ -16,28 +16,59 @@ func NormalizeEmail(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
+	if n := utf8.RuneCountInString(s); n > 4*MaxEmail {
+		// Too long to be an address with a display name either: not
+		// parsed, nor quoted back in full.
+		return "", Errorf(KindInvalid, "an email address of %d characters is too long; an address has at most %d bytes, %d before the @", n, MaxEmail, MaxEmailLocal)
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
 		return "", Errorf(KindInvalid, "invalid email address %q", s)
 	}
-	return strings.ToLower(a.Address), nil
+	addr := strings.ToLower(a.Address)
+	local, _, _ := strings.Cut(addr, "@")
+	if len(addr) > MaxEmail || len(local) > MaxEmailLocal {
+		// RFC 5321 counts octets, for addresses in any script (RFC 6531).
+		return "", Errorf(KindInvalid, "email address %q is too long; an address has at most %d bytes, %d before the @", Clean(addr, 80)+"…", MaxEmail, MaxEmailLocal)
+	}
+	return addr, nil
 }
 
 // NormalizePhone returns s in E.164 ("+66812345678"). A number without a
-// country code is read in region (ISO 3166 alpha-2, e.g. "TH").
+// country code is read in region (ISO 3166 alpha-2, e.g. "TH"). A number
+// that libphonenumber does not know as a valid one is invalid: a US
+// number written without its +1 on a Warsaw row is not a Polish number.
 func NormalizePhone(s, region string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", nil
 	}
+	if n := utf8.RuneCountInString(s); n > MaxPhoneText {
+		return "", Errorf(KindInvalid, "a phone number of %d characters is too long; it has at most %d", n, MaxPhoneText)
+	}
+	region = strings.ToUpper(region)
 	if region == "" {
 		region = "ZZ"
 	}
-	n, err := phonenumbers.Parse(s, strings.ToUpper(region))
-	if err != nil || !phonenumbers.IsPossibleNumber(n) {
-		return "", Errorf(KindInvalid, "invalid phone number %q; write it with its country code, e.g. +48 601 234 567", s)
+	n, err := phonenumbers.Parse(s, region)
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", Errorf(KindInvalid, "invalid phone number %q (not a valid number%s); write it with its country code, e.g. +48 601 234 567", s, phoneWhere(s, region))
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// phoneWhere is " in PL" when s, no valid number, was read as a number of
+// region (it has no country code of its own), else "".
+func phoneWhere(s, region string) string {
+	region = strings.ToUpper(region)
+	if region == "" || region == "ZZ" {
+		return ""
+	}
+	n, err := phonenumbers.Parse(s, region)
+	if err != nil || phonenumbers.GetRegionCodeForCountryCode(int(n.GetCountryCode())) != region {
+		return ""
+	}
+	return " in " + region
 }
 
 // NormalizeHandle lower-cases the channel part of "telegram:12345" and trims
@@ -46,6 +77,9 @@ func NormalizeHandle(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", nil
+	}
+	if n := utf8.RuneCountInString(s); n > MaxHandle {
+		return "", Errorf(KindInvalid, "a chat handle of %d characters is too long; it has at most %d", n, MaxHandle)
 	}
 	ch, id, ok := strings.Cut(s, ":")
 	if !ok || ch == "" || strings.TrimSpace(id) == "" {

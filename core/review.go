@@ -128,16 +128,16 @@ func (s *Service) PipelineSummary(ctx context.Context, actor *User, team bool) (
 				}
 				out.Deals = st.OpenNow
 				for _, v := range st.OpenValue {
-					out.Value.Amount += s.convert(m, Money{v.Amount, v.Currency})
+					out.Value.Amount = m.add(out.Value.Amount, s.convert(m, Money{v.Amount, v.Currency}))
 				}
 			}
 			sum.Deals += out.Deals
-			sum.Value.Amount += out.Value.Amount
+			sum.Value.Amount = m.add(sum.Value.Amount, out.Value.Amount)
 			sum.Stages = append(sum.Stages, out)
 		}
 	}
 	for _, fs := range data.Forecast {
-		sum.Weighted.Amount += s.convert(m, Money{fs.Weighted, fs.Currency})
+		sum.Weighted.Amount = m.add(sum.Weighted.Amount, s.convert(m, Money{fs.Weighted, fs.Currency}))
 	}
 	sum.Warnings = m.Warnings
 	return sum, nil

@@ -59,6 +59,9 @@ type Reader interface {
 	ContactByIdentities(ctx context.Context, ids []Identity) (*Contact, error)
 	// ListContacts lists contacts with ids above f.AfterID, oldest first.
 	ListContacts(ctx context.Context, f ContactFilter) ([]Contact, error)
+	// PossibleDuplicates lists the marks that name the contact on either
+	// side (every mark for 0), oldest first, at most limit (0: 500).
+	PossibleDuplicates(ctx context.Context, contactID int64, limit int) ([]PossibleDuplicate, error)
 
 	LeadByID(ctx context.Context, id int64) (*Lead, error)
 	ListLeads(ctx context.Context, f LeadFilter) ([]Lead, error)
@@ -185,6 +188,9 @@ type Tx interface {
 	CreateContact(ctx context.Context, c *Contact) error
 	// UpdateContact saves fields and adds identities not yet present.
 	UpdateContact(ctx context.Context, c *Contact) error
+	// MarkPossibleDuplicate stores a mark; one of the same two contacts
+	// in the same order is kept as it is.
+	MarkPossibleDuplicate(ctx context.Context, d PossibleDuplicate) error
 
 	CreateLead(ctx context.Context, l *Lead) error
 	UpdateLead(ctx context.Context, l *Lead) error

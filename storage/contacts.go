@@ -2,13 +2,14 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"leadwire/core"
 )
 
-const contactCols = `id, name, company, domain, source, team_id, time_zone, unsubscribed_at, created_at, updated_at`
+const contactCols = `id, name, company, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, created_at, updated_at`
 
 type contactRow struct {
 	ID        int64    `db:"id"`
@@ -19,12 +20,16 @@ type contactRow struct {
 	TeamID    nullID   `db:"team_id"`
 	TimeZone  string   `db:"time_zone"`
 	Unsub     nullTime `db:"unsubscribed_at"`
+	Invalid   nullStr  `db:"invalid_phones"`
 	CreatedAt nullTime `db:"created_at"`
 	UpdatedAt nullTime `db:"updated_at"`
 }
 
 func (row *contactRow) contact() core.Contact {
+	var invalid []string
+	_ = fromJSON(row.Invalid, &invalid) // a phone kept to read: unreadable, it is not worth failing the contact
 	return core.Contact{
+		InvalidPhones:  invalid,
 		ID:             row.ID,
 		Name:           row.Name,
 		Company:        row.Company,
@@ -136,13 +141,58 @@ func (r *reader) ContactByIdentities(ctx context.Context, ids []core.Identity) (
 	return nil, core.Errorf(core.KindNotFound, "no contact with %s %s", ids[0].Kind, ids[0].Value)
 }
 
+// phoneList is the invalid_phones column of a list: JSON, "" for none.
+func phoneList(phones []string) string {
+	if len(phones) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(phones) // strings always marshal
+	return string(b)
+}
+
+// PossibleDuplicates implements core.Reader.
+func (r *reader) PossibleDuplicates(ctx context.Context, contactID int64, limit int) ([]core.PossibleDuplicate, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	q, args := `SELECT contact_id, other_id, kind, value, created_at FROM possible_duplicates`, []any{}
+	if contactID != 0 {
+		q, args = q+` WHERE contact_id = ? OR other_id = ?`, append(args, contactID, contactID)
+	}
+	var rows []struct {
+		ContactID int64    `db:"contact_id"`
+		OtherID   int64    `db:"other_id"`
+		Kind      string   `db:"kind"`
+		Value     string   `db:"value"`
+		At        nullTime `db:"created_at"`
+	}
+	if err := r.sel(ctx, &rows, q+` ORDER BY created_at, contact_id, other_id LIMIT ?`, append(args, limit)...); err != nil {
+		return nil, fmt.Errorf("list possible duplicates: %w", err)
+	}
+	out := make([]core.PossibleDuplicate, len(rows))
+	for i, row := range rows {
+		out[i] = core.PossibleDuplicate{ContactID: row.ContactID, OtherID: row.OtherID, Kind: row.Kind, Value: row.Value, At: row.At.t}
+	}
+	return out, nil
+}
+
+// MarkPossibleDuplicate implements core.Tx.
+func (t *Tx) MarkPossibleDuplicate(ctx context.Context, d core.PossibleDuplicate) error {
+	_, err := t.exec(ctx, `INSERT INTO possible_duplicates (contact_id, other_id, kind, value, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (contact_id, other_id) DO NOTHING`, d.ContactID, d.OtherID, d.Kind, d.Value, t.d.time(d.At))
+	if err != nil {
+		return fmt.Errorf("mark contacts %d and %d as possible duplicates: %w", d.ContactID, d.OtherID, err)
+	}
+	return nil
+}
+
 // CreateContact implements core.Tx. An identity another contact already
 // holds is skipped: identities belong to one contact.
 func (t *Tx) CreateContact(ctx context.Context, c *core.Contact) error {
 	var err error
-	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, domain, source, team_id, time_zone, unsubscribed_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
-		c.TimeZone, t.d.time(c.UnsubscribedAt), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
+	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
+		c.TimeZone, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create contact: %w", err)
 	}
@@ -180,8 +230,8 @@ func (t *Tx) insertIdentities(ctx context.Context, c *core.Contact) ([]identityR
 func (t *Tx) UpdateContact(ctx context.Context, c *core.Contact) error {
 	err := t.update(ctx, core.Errorf(core.KindNotFound, "contact %d not found", c.ID),
 		`UPDATE contacts SET name = ?, company = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, unsubscribed_at = ?,
-		created_at = ?, updated_at = ? WHERE id = ?`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
-		c.TimeZone, t.d.time(c.UnsubscribedAt), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
+		invalid_phones = ?, created_at = ?, updated_at = ? WHERE id = ?`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
+		c.TimeZone, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
 	if err != nil {
 		if core.IsNotFound(err) {
 			return err

@@ -225,6 +225,9 @@ func contactTerms(c *core.Contact) []string {
 	for _, p := range c.Phones {
 		add(digits(p))
 	}
+	for _, p := range c.InvalidPhones { // not valid numbers, but findable as written
+		add(digits(p))
+	}
 	return out
 }
 

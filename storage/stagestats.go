@@ -80,9 +80,17 @@ type openSum struct {
 	Currency      string   `db:"currency"`
 	ExpectedClose nullTime `db:"expected_close"`
 	Count         int64    `db:"n"`
-	Value         int64    `db:"value"`
-	Weighted      int64    `db:"weighted"`
+	ValueHi       int64    `db:"value_hi"`
+	ValueLo       int64    `db:"value_lo"`
+	WeightedHi    int64    `db:"weighted_hi"`
+	WeightedLo    int64    `db:"weighted_lo"`
 }
+
+// value is the sum of the deals' values.
+func (o openSum) value() int64 { return joinSum(o.ValueHi, o.ValueLo, 1) }
+
+// weighted is the sum of the deals' values times their probability.
+func (o openSum) weighted() int64 { return joinSum(o.WeightedHi, o.WeightedLo, 100) }
 
 // openDeals sums open deals, weighting each by its probability or, without
 // one, its stage's. The status is written out, not bound, so SQLite can
@@ -92,8 +100,8 @@ func (r *reader) openDeals(ctx context.Context, f core.StatsFilter) ([]openSum, 
 	w.add("d.status = 'open'")
 	var open []openSum
 	if err := r.sel(ctx, &open, `SELECT d.stage_id, d.currency, d.expected_close, COUNT(*) AS n,
-		CAST(SUM(d.amount) AS BIGINT) AS value,
-		CAST(SUM(d.amount * COALESCE(d.probability, s.probability, 0) / 100) AS BIGINT) AS weighted
+		`+splitSum("d.amount", "", "value")+`,
+		`+splitSum("d.amount", "COALESCE(d.probability, s.probability, 0)", "weighted")+`
 		FROM deals d LEFT JOIN stages s ON s.id = d.stage_id`+w.String()+`
 		GROUP BY d.stage_id, d.currency, d.expected_close`, w.args...); err != nil {
 		return nil, fmt.Errorf("open deals: %w", err)
@@ -154,7 +162,7 @@ func stageCounts(stages []stageRow, moves []stageMove, open []openSum, reaches [
 	for _, o := range open {
 		if s := at[int64(o.StageID)]; s != nil {
 			s.OpenNow += o.Count
-			s.OpenValue = addCurrency(s.OpenValue, o.Currency, o.Value)
+			s.OpenValue = addCurrency(s.OpenValue, o.Currency, o.value())
 		}
 		k := key{month(o.ExpectedClose.t), o.Currency}
 		fs := sums[k]
@@ -162,7 +170,9 @@ func stageCounts(stages []stageRow, moves []stageMove, open []openSum, reaches [
 			fs = &core.ForecastSum{Month: k.month, Currency: k.currency}
 			sums[k] = fs
 		}
-		fs.Count, fs.Value, fs.Weighted = fs.Count+o.Count, fs.Value+o.Value, fs.Weighted+o.Weighted
+		fs.Count = fs.Count + o.Count
+		fs.Value, _ = core.AddAmounts(fs.Value, o.value())
+		fs.Weighted, _ = core.AddAmounts(fs.Weighted, o.weighted())
 	}
 	var forecast []core.ForecastSum
 	for _, fs := range sums {
@@ -181,7 +191,7 @@ func addCurrency(sums []core.CurrencySum, currency string, amount int64) []core.
 		return cmp.Compare(s.Currency, c)
 	})
 	if ok {
-		sums[i].Amount += amount
+		sums[i].Amount, _ = core.AddAmounts(sums[i].Amount, amount)
 		return sums
 	}
 	return slices.Insert(sums, i, core.CurrencySum{Currency: currency, Amount: amount})

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
+	"math/big"
 	"slices"
 
 	"golang.org/x/sync/errgroup"
@@ -185,11 +187,12 @@ func (r *reader) dealStats(ctx context.Context, f core.StatsFilter, out *core.St
 		Status   string  `db:"status"`
 		Currency string  `db:"currency"`
 		Count    int64   `db:"n"`
-		Value    int64   `db:"value"`
+		ValueHi  int64   `db:"value_hi"`
+		ValueLo  int64   `db:"value_lo"`
 		Cycle    float64 `db:"cycle"`
 	}
 	err := r.sel(ctx, &rows, `SELECT d.owner_id, d.status, d.currency, COUNT(*) AS n,
-		CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) AS value, COALESCE(SUM(d.cycle_s), 0) AS cycle
+		`+splitSum("d.amount", "", "value")+`, COALESCE(SUM(d.cycle_s), 0) AS cycle
 		FROM deals d`+w.String()+` GROUP BY d.owner_id, d.status, d.currency`, w.args...)
 	if err != nil {
 		return fmt.Errorf("deal sums: %w", err)
@@ -201,11 +204,12 @@ func (r *reader) dealStats(ctx context.Context, f core.StatsFilter, out *core.St
 	sums := map[sk]*core.DealSum{}
 	for _, row := range rows {
 		ds := core.DealSum{Status: core.DealStatus(row.Status), Currency: row.Currency,
-			Count: row.Count, Value: row.Value, CycleDays: row.Cycle / 86400}
+			Count: row.Count, Value: joinSum(row.ValueHi, row.ValueLo, 1), CycleDays: row.Cycle / 86400}
 		out.DealsByOwner = append(out.DealsByOwner, core.OwnerDealSum{OwnerID: int64(row.OwnerID), DealSum: ds})
 		k := sk{ds.Status, ds.Currency}
 		if s := sums[k]; s != nil {
-			s.Count, s.Value, s.CycleDays = s.Count+ds.Count, s.Value+ds.Value, s.CycleDays+ds.CycleDays
+			s.Value, _ = core.AddAmounts(s.Value, ds.Value)
+			s.Count, s.CycleDays = s.Count+ds.Count, s.CycleDays+ds.CycleDays
 		} else {
 			sums[k] = &ds
 		}
@@ -218,6 +222,41 @@ func (r *reader) dealStats(ctx context.Context, f core.StatsFilter, out *core.St
 		return cmp.Or(cmp.Compare(a.OwnerID, b.OwnerID), compareDealSums(a.DealSum, b.DealSum))
 	})
 	return nil
+}
+
+// sumSplit is the divisor that splits an amount into the two halves
+// splitSum adds up.
+const sumSplit = 1_000_000_000
+
+// splitSum is SQL for the sum of an integer amount column (times factor,
+// when one is given), as two columns name_hi and name_lo: the sums of its
+// billions and of the rest. Neither overflows for any number of rows,
+// where a plain sum of amounts near the int64 limit fails, SQLite's SUM
+// with "integer overflow", PostgreSQL's with "bigint out of range" in the
+// product or the cast. joinSum puts the halves back together.
+func splitSum(amount, factor, name string) string {
+	if factor != "" {
+		factor = " * " + factor
+	}
+	return fmt.Sprintf("CAST(COALESCE(SUM((%[1]s / %[3]d)%[2]s), 0) AS BIGINT) AS %[4]s_hi, "+
+		"CAST(COALESCE(SUM((%[1]s %% %[3]d)%[2]s), 0) AS BIGINT) AS %[4]s_lo", amount, factor, sumSplit, name)
+}
+
+// joinSum is (hi × sumSplit + lo) / div, truncated toward zero and held at
+// the int64 bounds.
+func joinSum(hi, lo, div int64) int64 {
+	v := new(big.Int).Mul(big.NewInt(hi), big.NewInt(sumSplit))
+	v.Add(v, big.NewInt(lo))
+	if div != 1 {
+		v.Quo(v, big.NewInt(div))
+	}
+	switch {
+	case v.IsInt64():
+		return v.Int64()
+	case v.Sign() > 0:
+		return math.MaxInt64
+	}
+	return math.MinInt64
 }
 
 func compareDealSums(a, b core.DealSum) int {

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -269,5 +270,45 @@ func TestStats(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+func TestStatsSumsAmountsPastAnInt64(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		money := func(a int64, cur string) func(d *core.Deal) {
+			return func(d *core.Deal) { d.Value = core.Money{Amount: a, Currency: cur}; d.Probability = 50 }
+		}
+		// Exact where the sum fits, even with the parts of every amount
+		// over a billion; held at the limit where it does not.
+		f.deal(t, db, money(core.MaxDealAmount, "EUR"))
+		f.deal(t, db, money(core.MaxDealAmount+1_999_999_999, "EUR"))
+		f.deal(t, db, money(math.MaxInt64, "THB"))
+		f.deal(t, db, money(math.MaxInt64, "THB"))
+		f.deal(t, db, money(math.MaxInt64-1, "PLN"))
+		got, err := db.Stats(ctx, core.StatsFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []core.DealSum{
+			{Status: core.DealOpen, Currency: "EUR", Count: 2, Value: 2*core.MaxDealAmount + 1_999_999_999},
+			{Status: core.DealOpen, Currency: "PLN", Count: 1, Value: math.MaxInt64 - 1},
+			{Status: core.DealOpen, Currency: "THB", Count: 2, Value: math.MaxInt64},
+		}
+		if diff := cmp.Diff(want, got.Deals); diff != "" {
+			t.Errorf("deal sums (-want +got):\n%s", diff)
+		}
+		wantForecast := []core.ForecastSum{
+			{Currency: "EUR", Count: 2, Value: 2*core.MaxDealAmount + 1_999_999_999, Weighted: core.MaxDealAmount + 999_999_999},
+			{Currency: "PLN", Count: 1, Value: math.MaxInt64 - 1, Weighted: (math.MaxInt64 - 1) / 2},
+			{Currency: "THB", Count: 2, Value: math.MaxInt64, Weighted: math.MaxInt64}, // half of twice the largest
+		}
+		if diff := cmp.Diff(wantForecast, got.Forecast); diff != "" {
+			t.Errorf("forecast sums (-want +got):\n%s", diff)
+		}
+		if open := got.Stages[0].OpenValue; len(open) != 3 || open[2].Amount != math.MaxInt64 {
+			t.Errorf("open value by currency = %v", open)
+		}
 	})
 }

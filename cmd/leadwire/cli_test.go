@@ -240,12 +240,12 @@ func TestTheConfigWinsForTheUsersItDefines(t *testing.T) {
 		}
 	})
 	t.Run("a field the config leaves out is kept, without a warning", func(t *testing.T) {
-		r := e.ok("users", "set", "lan@example.com", "--locale", "vi")
+		r := e.ok("users", "set", "lan@example.com", "--slack", "U02NGUYENL")
 		if r.errOut != "" {
 			t.Errorf("stderr %q", r.errOut)
 		}
-		if u := user("lan@example.com"); u.Locale != "vi" {
-			t.Errorf("locale %q", u.Locale)
+		if u := user("lan@example.com"); u.Slack != "U02NGUYENL" {
+			t.Errorf("slack %q", u.Slack)
 		}
 	})
 	t.Run("a user the config does not define is the CLI's", func(t *testing.T) {
@@ -258,7 +258,7 @@ func TestTheConfigWinsForTheUsersItDefines(t *testing.T) {
 		}
 	})
 	t.Run("linking a Slack account the config names otherwise is warned about", func(t *testing.T) {
-		e.file("leadwire.yaml", strings.Replace(fmt.Sprintf(ioConfig, e.dbPath), "team: Warsaw}", "team: Warsaw, slack: U0PIOTR}", 1))
+		e.file("leadwire.yaml", strings.Replace(fmt.Sprintf(ioConfig, e.dbPath), "team: Warsaw, locale: pl}", "team: Warsaw, locale: pl, slack: U0PIOTR}", 1))
 		r := e.ok("users", "link", "piotr@example.com", "--slack", "U0OTHER")
 		if !strings.Contains(r.errOut, "which sets Slack U0PIOTR") {
 			t.Errorf("stderr %q", r.errOut)

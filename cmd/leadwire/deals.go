@@ -265,7 +265,7 @@ func (c *DealsReopenCmd) Run(a *App) error {
 // DealsValueCmd sets a deal's value.
 type DealsValueCmd struct {
 	Deal     string `arg:"" help:"Deal id, e.g. D45."`
-	Amount   string `arg:"" help:"Amount in major units, e.g. 12000 or 12000.50."`
+	Amount   string `arg:"" help:"Amount in major units, e.g. 12000, 12000.50 or 12 000,50; a lone . or , before three digits (12.345) is read by your locale."`
 	Currency string `arg:"" optional:"" help:"ISO 4217 code (default: the deal's currency)."`
 }
 
@@ -280,7 +280,7 @@ func (c *DealsValueCmd) Run(a *App) error {
 			}
 			cur = d.Value.Currency
 		}
-		m, err := core.ParseMoney(c.Amount, cur)
+		m, err := core.ParseMoneyIn(c.Amount, cur, actor.Locale)
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,7 +96,7 @@ type exporter struct {
 	json  bool
 	w     io.Writer
 
-	csv   *csv.Writer
+	csv   *cellWriter
 	items int // JSON items written
 }
 
@@ -181,7 +180,7 @@ func (e *exporter) begin(header []string) error {
 		_, err := io.WriteString(e.w, "[")
 		return err
 	}
-	e.csv = csv.NewWriter(e.w)
+	e.csv = newCellWriter(e.w, ',')
 	return e.csv.Write(header)
 }
 
@@ -240,7 +239,13 @@ func contactCells(c *core.Contact) []string {
 		}
 		return s[0]
 	}
-	return []string{c.Name, first(c.Emails), first(c.Phones), first(c.Handles), c.Company}
+	// A phone that is no valid number is exported as written, so it is
+	// kept as such again when the file is imported.
+	phone := first(c.Phones)
+	if phone == "" {
+		phone = first(c.InvalidPhones)
+	}
+	return []string{c.Name, first(c.Emails), phone, first(c.Handles), c.Company}
 }
 
 func csvTime(t time.Time) string {

@@ -145,8 +145,10 @@ func TestExportContacts(t *testing.T) {
 		recs := readCSV(t, out, ',')
 		want := [][]string{
 			{"id", "name", "email", "phone", "handle", "company", "team", "source", "created_at"},
-			{"1", "สมชาย ใจดี", "somchai@siam.co.th", "+66812345678", "", "", "Bangkok", "import"},
-			{"2", "داریوش کریمی", "dariush@parsco.ir", "+989123456789", "", "", "Bangkok", "import"},
+			// A quote keeps a spreadsheet from reading the phone as a
+			// number (or a formula): it shows +66812345678.
+			{"1", "สมชาย ใจดี", "somchai@siam.co.th", "'+66812345678", "", "", "Bangkok", "import"},
+			{"2", "داریوش کریمی", "dariush@parsco.ir", "'+989123456789", "", "", "Bangkok", "import"},
 		}
 		if len(recs) != len(want) {
 			t.Fatalf("contacts = %q", recs)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"leadwire/core"
 )
 
@@ -18,9 +20,10 @@ type ImportCmd struct {
 	File   string `arg:"" help:"The CSV file: UTF-8 (a byte order mark is fine), ',' or ';' separated, the first line naming the columns." placeholder:"FILE.csv"`
 	Kind   string `help:"What the rows are: contacts, leads or deals." enum:"contacts,leads,deals" required:"" placeholder:"contacts|leads|deals"`
 	Map    string `help:"Map columns to fields where the header does not say, e.g. \"Full Name=name,Tel=phone\". Fields: name (or first_name and last_name), email, phone, handle, company, subject, message, source, team, external_id, created_at; deals add title, value, currency, pipeline, stage, status (open, won, lost), lost_reason, owner (a user's email), expected_close, closed_at. A field may also be ignore or metadata; other columns are kept as lead metadata." placeholder:"\"HEADER=FIELD,...\""`
-	DryRun bool   `help:"Check every row (values, team, pipeline, stage, owner, currency) and report; write nothing." name:"dry-run"`
+	DryRun bool   `help:"Run the import and roll it back: report what it would do, row by row, and write nothing." name:"dry-run"`
 	Team   string `help:"Team for rows without one (default: the owner's team for deals, your team for contacts, else the first team)."`
 	Errors string `help:"Write the rows that failed to this CSV file, with the reason in an extra column, to fix and import again." placeholder:"FILE"`
+	Locale string `help:"Read values as people of this locale write them, e.g. pl (12.345,50) or en (12,345.50) (default: yours); without one a lone . or , before three digits is refused as ambiguous."`
 }
 
 // importBatchSize is how many rows go into one transaction.
@@ -39,7 +42,7 @@ type badRow struct {
 
 // importTally counts what the rows became.
 type importTally struct {
-	read, blank, fresh, matched, already, failed int
+	read, blank, fresh, matched, already, failed, noted int
 }
 
 // importer runs one import.
@@ -53,9 +56,10 @@ type importer struct {
 	t     importTally
 	bad   []badRow
 	meter *progressMeter
-	seen  map[string]bool // keys met in a dry run
+	seen  map[string]bool // keys a dry run's earlier batches took: rolled back, core no longer knows them
 	stop  error           // set when interrupted
 	shown int
+	noted int // notes printed
 }
 
 // Run imports the file.
@@ -63,6 +67,11 @@ func (c *ImportCmd) Run(a *App) error {
 	svc, actor, err := a.session()
 	if err != nil {
 		return err
+	}
+	if c.Locale != "" {
+		if _, err := language.Parse(c.Locale); err != nil {
+			return core.Errorf(core.KindInvalid, "--locale: unknown locale %q; use a BCP 47 tag such as th, fa, vi, pl, zh-Hans or en-GB", c.Locale)
+		}
 	}
 	total, err := countRows(c.File)
 	if err != nil {
@@ -77,7 +86,7 @@ func (c *ImportCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	refs, err := loadImportRefs(a, svc, actor, c.Kind, "import:"+filepath.Base(c.File), c.Team)
+	refs, err := loadImportRefs(a, svc, actor, c.Kind, "import:"+filepath.Base(c.File), c.Team, c.Locale)
 	if err != nil {
 		return err
 	}
@@ -117,9 +126,9 @@ func (c *ImportCmd) Run(a *App) error {
 			im.t.blank++
 		case len(problems) > 0:
 			im.fail(badRow{num: row.num, record: rec, msgs: problems})
-		case c.DryRun:
-			im.check(row)
 		default:
+			// A dry run goes through core as the import does, each batch
+			// rolled back: it reports what the import would do.
 			if batch = append(batch, row); len(batch) == importBatchSize {
 				im.flush(batch)
 				batch = batch[:0]
@@ -174,30 +183,50 @@ func (im *importer) fail(b badRow) {
 	}
 }
 
-// check counts a good row of a dry run: new, or imported before.
-func (im *importer) check(row importRow) {
-	in := row.deal.Inbound
-	key := core.InboundKey{Channel: in.Channel, Source: in.Source, ExternalID: in.ExternalID}
-	_, err := im.svc.Store().InboundResult(im.a.ctx, key)
-	switch {
-	case err == nil || im.seen[in.ExternalID]:
-		im.t.already++
-	case core.IsNotFound(err):
-		im.t.fresh++
-		im.seen[in.ExternalID] = true
-	default:
-		im.fail(badRow{num: row.num, record: row.record, msgs: []string{err.Error()}})
+// note prints what core kept of a row otherwise than written (the first
+// ones) and counts the row.
+func (im *importer) note(num int, notes []string) {
+	if len(notes) == 0 {
+		return
+	}
+	im.t.noted++
+	for _, n := range notes {
+		if im.noted == maxShownErrors {
+			break
+		}
+		im.meter.clear()
+		fmt.Fprintf(im.a.errOut, "row %d: note: %s\n", num, n)
+		im.noted++
 	}
 }
 
 // flush writes a batch through core, one transaction for the lot (or one
 // per row when the lot fails), and counts what each row became: new (a
-// lead, contact or deal, by kind), matched, or imported before.
+// lead, contact or deal, by kind), matched, or imported before. A dry run
+// has core do the same and roll it back.
 func (im *importer) flush(rows []importRow) {
 	ctx := im.a.ctx
+	dry := im.cmd.DryRun
+	if dry {
+		// Each batch is rolled back before the next (one transaction
+		// for the whole file would hold the database's write lock as
+		// long as the check takes), so what an earlier batch wrote is
+		// gone: a key it took is counted here as imported before, as
+		// the import finds it. A contact it would have made is not
+		// known to later batches, whose rows for it count as new rather
+		// than matched; within a batch everything is as the import.
+		rows = slices.DeleteFunc(slices.Clone(rows), func(r importRow) bool {
+			if im.seen[r.deal.ExternalID] {
+				im.t.already++
+				return true
+			}
+			return false
+		})
+	}
 	n := len(rows)
 	errs := make([]error, n)
 	dup, fresh := make([]bool, n), make([]bool, n)
+	notes := make([][]string, n)
 	inbounds := func() []core.Inbound {
 		ins := make([]core.Inbound, n)
 		for i := range rows {
@@ -207,26 +236,38 @@ func (im *importer) flush(rows []importRow) {
 	}
 	switch im.cmd.Kind {
 	case kindLeads:
+		capture := im.svc.CaptureBatch
+		if dry {
+			capture = im.svc.CheckCaptureBatch
+		}
 		var res []core.CaptureResult
-		res, errs = im.svc.CaptureBatch(ctx, inbounds())
+		res, errs = capture(ctx, inbounds())
 		for i, r := range res {
-			dup[i], fresh[i] = r.Duplicate, r.NewLead
+			dup[i], fresh[i], notes[i] = r.Duplicate, r.NewLead, r.Notes
 		}
 	case kindContacts:
+		imp := im.svc.ImportContacts
+		if dry {
+			imp = im.svc.CheckImportContacts
+		}
 		var res []core.ImportResult
-		res, errs = im.svc.ImportContacts(ctx, im.refs.actor, inbounds())
+		res, errs = imp(ctx, im.refs.actor, inbounds())
 		for i, r := range res {
-			dup[i], fresh[i] = r.Duplicate, r.NewContact
+			dup[i], fresh[i], notes[i] = r.Duplicate, r.NewContact, r.Notes
 		}
 	case kindDeals:
 		deals := make([]core.DealImport, n)
 		for i := range rows {
 			deals[i] = rows[i].deal
 		}
+		imp := im.svc.ImportDeals
+		if dry {
+			imp = im.svc.CheckImportDeals
+		}
 		var res []core.ImportResult
-		res, errs = im.svc.ImportDeals(ctx, im.refs.actor, deals)
+		res, errs = imp(ctx, im.refs.actor, deals)
 		for i, r := range res {
-			dup[i], fresh[i] = r.Duplicate, true
+			dup[i], fresh[i], notes[i] = r.Duplicate, true, r.Notes
 		}
 	}
 	if ctx.Err() != nil {
@@ -240,12 +281,17 @@ func (im *importer) flush(rows []importRow) {
 		switch {
 		case errs[i] != nil:
 			im.fail(badRow{num: rows[i].num, record: rows[i].record, msgs: []string{rowMessage(errs[i])}})
+			continue
 		case dup[i]:
 			im.t.already++
 		case fresh[i]:
 			im.t.fresh++
 		default:
 			im.t.matched++
+		}
+		im.note(rows[i].num, notes[i])
+		if dry && rows[i].deal.ExternalID != "" {
+			im.seen[rows[i].deal.ExternalID] = true
 		}
 	}
 }
@@ -272,30 +318,33 @@ func (im *importer) finish() error {
 	}
 	out := im.a.out
 	name := filepath.Base(c.File)
+	// A dry run says what the import would do in the import's words.
 	if c.DryRun {
-		fmt.Fprintf(out, "checked %s as %s: %d rows, nothing written\n", name, c.Kind, t.read)
-		tallyLine(out, t.fresh, "would be imported")
+		fmt.Fprintf(out, "checked %s as %s: %d rows, nothing written; the import would give\n", name, c.Kind, t.read)
 	} else {
 		fmt.Fprintf(out, "imported %s as %s: %d rows\n", name, c.Kind, t.read)
-		switch c.Kind {
-		case kindLeads:
-			tallyLine(out, t.fresh, "new leads")
-			if t.matched > 0 {
-				tallyLine(out, t.matched, "added to the open lead or deal of a known contact")
-			}
-		case kindContacts:
-			tallyLine(out, t.fresh, "new contacts")
-			if t.matched > 0 {
-				tallyLine(out, t.matched, "matched existing contacts (missing details filled in)")
-			}
-		case kindDeals:
-			tallyLine(out, t.fresh, "new deals")
+	}
+	switch c.Kind {
+	case kindLeads:
+		tallyLine(out, t.fresh, "new leads")
+		if t.matched > 0 {
+			tallyLine(out, t.matched, "added to the open lead or deal of a known contact")
 		}
+	case kindContacts:
+		tallyLine(out, t.fresh, "new contacts")
+		if t.matched > 0 {
+			tallyLine(out, t.matched, "matched existing contacts (missing details filled in)")
+		}
+	case kindDeals:
+		tallyLine(out, t.fresh, "new deals")
 	}
 	tallyLine(out, t.already, "already imported")
 	tallyLine(out, t.failed, "failed")
 	if t.blank > 0 {
 		tallyLine(out, t.blank, "blank, skipped")
+	}
+	if t.noted > 0 {
+		tallyLine(out, t.noted, "kept with a note (see the notes above)")
 	}
 	if c.Errors != "" && t.failed > 0 {
 		fmt.Fprintf(out, "failed rows, with the reason, are in %s\n", c.Errors)
@@ -348,7 +397,7 @@ func (im *importer) writeErrors() error {
 	}
 	for i, b := range im.bad {
 		if b.record == nil {
-			im.bad[i].record = lenientSplit(raw[b.line], im.cols.delim)
+			im.bad[i].record = readCells(lenientSplit(raw[b.line], im.cols.delim))
 		}
 	}
 	// A row with more columns than the header widens the file by columns
@@ -360,8 +409,7 @@ func (im *importer) writeErrors() error {
 	pad := func(rec []string) []string {
 		return append(slices.Clone(rec), make([]string, width-len(rec))...)
 	}
-	w := csv.NewWriter(f)
-	w.Comma = im.cols.delim
+	w := newCellWriter(f, im.cols.delim)
 	w.Write(append(pad(im.cols.header), errorColumn))
 	for _, b := range im.bad {
 		w.Write(append(pad(b.record), strings.Join(b.msgs, " | ")))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,8 +40,8 @@ teams:
     region: PL
 users:
   - {email: somchai@example.com, name: สมชาย ประเสริฐ, role: manager, team: Bangkok}
-  - {email: lan@example.com, name: Nguyễn Thị Lan, team: Bangkok}
-  - {email: piotr@example.com, name: Piotr Wiśniewski, team: Warsaw}
+  - {email: lan@example.com, name: Nguyễn Thị Lan, team: Bangkok, locale: th}
+  - {email: piotr@example.com, name: Piotr Wiśniewski, team: Warsaw, locale: pl}
   - {email: li.wei@example.com, name: 李伟, role: admin}
 pipelines:
   - name: Sales
@@ -243,24 +244,25 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 	e := newIOEnv(t)
 	path := e.file("world.csv", worldLeads)
 	r := e.ok("import", path, "--kind", "leads", "--dry-run")
-	wantContains(t, "summary", r.out, "checked world.csv as leads: 5 rows, nothing written", "5 would be imported")
+	wantContains(t, "summary", r.out, "checked world.csv as leads: 5 rows, nothing written", "5 new leads")
 	if n := len(e.leads()); n != 0 {
 		t.Errorf("a dry run wrote %d leads", n)
 	}
 	e.ok("import", path, "--kind", "leads")
 	r = e.ok("import", path, "--kind", "leads", "--dry-run")
-	wantContains(t, "summary after the import", r.out, "0 would be imported", "5 already imported")
+	wantContains(t, "summary after the import", r.out, "0 new leads", "5 already imported")
 }
 
 func TestImportReportsBadRows(t *testing.T) {
 	e := newIOEnv(t)
 	path := e.file("mixed.csv", "name,email,phone,company\n"+
 		"Anna Nowak,anna@firma.pl,+48 601 111 222,Firma\n"+ // row 2
-		"Bad Phone,bad@firma.pl,12,Firma\n"+ // row 3
+		"Bad Phone,,12,Firma\n"+ // row 3
 		"No Way To Reach,,,Firma\n"+ // row 4
 		"Bad Mail,not-an-email,,\n"+ // row 5
 		"Too,many,columns,here,!\n"+ // row 6
-		"Somchai,somchai@siam.co.th,081 234 5678,Siam\n") // row 7
+		"Somchai,somchai@siam.co.th,081 234 5678,Siam\n"+ // row 7
+		"John Smith,john@smith.example,(555) 123-4567,Smith Inc\n") // row 8
 	errPath := filepath.Join(e.dir, "errors.csv")
 	r := e.run("import", path, "--kind", "leads", "--team", "Bangkok", "--errors", errPath)
 
@@ -268,16 +270,17 @@ func TestImportReportsBadRows(t *testing.T) {
 		if r.code == 0 {
 			t.Fatalf("exit 0 with failed rows\n%s", r.errOut)
 		}
-		wantContains(t, "stderr", r.errOut, "4 of 6 rows failed", "fix them in "+errPath, "rows already imported are skipped")
-		wantContains(t, "summary", r.out, "2 new leads", "4 failed")
+		wantContains(t, "stderr", r.errOut, "4 of 7 rows failed", "fix them in "+errPath, "rows already imported are skipped")
+		wantContains(t, "summary", r.out, "3 new leads", "4 failed", "1 kept with a note")
 	})
 
 	t.Run("each bad row is reported by its row number with the way to fix it", func(t *testing.T) {
 		wantContains(t, "stderr", r.errOut,
-			`row 3: invalid phone number "12"; write it with its country code`,
+			`row 3: invalid phone number "12" (not a valid number in TH); write it with its country code, e.g. +48 601 234 567; and there is no email or chat handle`,
 			"row 4: no email, phone or chat handle",
 			`row 5: invalid email address "not-an-email"`,
-			"row 6: the row has 5 columns, the header has 4")
+			"row 6: the row has 5 columns, the header has 4",
+			`row 8: note: phone number "(555) 123-4567" is not a valid number in TH: kept on the contact as written`)
 	})
 
 	t.Run("the errors file holds the bad rows as they were, with the reason", func(t *testing.T) {
@@ -297,11 +300,14 @@ func TestImportReportsBadRows(t *testing.T) {
 
 	t.Run("the good rows were imported, the bad ones wrote nothing", func(t *testing.T) {
 		leads := e.leads()
-		if len(leads) != 2 {
-			t.Fatalf("%d leads, want 2", len(leads))
+		if len(leads) != 3 {
+			t.Fatalf("%d leads, want 3", len(leads))
 		}
-		if _, err := e.store().ContactByIdentity(context.Background(), core.Identity{Kind: core.IdentityEmail, Value: "bad@firma.pl"}); !core.IsNotFound(err) {
+		if _, err := e.store().ContactByIdentity(context.Background(), core.Identity{Kind: core.IdentityEmail, Value: "mail@firma.pl"}); !core.IsNotFound(err) {
 			t.Errorf("the contact of a bad row was stored: %v", err)
+		}
+		if c := e.contactByEmail("john@smith.example"); len(c.Phones) != 0 || !slices.Equal(c.InvalidPhones, []string{"(555) 123-4567"}) {
+			t.Errorf("John's phones = %q, invalid %q; want it kept as written", c.Phones, c.InvalidPhones)
 		}
 	})
 
@@ -317,9 +323,9 @@ func TestImportReportsBadRows(t *testing.T) {
 		r := e.ok("import", e.file("errors.csv", b.String()), "--kind", "leads")
 		wantContains(t, "summary", r.out, "4 new leads", "0 failed")
 		again := e.run("import", path, "--kind", "leads", "--team", "Bangkok")
-		wantContains(t, "summary", again.out, "0 new leads", "2 already imported", "4 failed")
-		if n := len(e.leads()); n != 6 {
-			t.Errorf("%d leads, want 6", n)
+		wantContains(t, "summary", again.out, "0 new leads", "3 already imported", "4 failed")
+		if n := len(e.leads()); n != 7 {
+			t.Errorf("%d leads, want 7", n)
 		}
 	})
 }
@@ -340,6 +346,9 @@ func TestImportRejectsValuesWithTheirFix(t *testing.T) {
 		{"an owner who is not a user", "G,g@x.pl,100,EUR,,,,ghost@example.com,", `unknown owner "ghost@example.com"`},
 		{"a close date in the wrong format", "H,h@x.pl,100,EUR,,,,lan@example.com,15.12.2026", `invalid expected_close "15.12.2026"; write it as YYYY-MM-DD`},
 		{"a stage that contradicts the status", "I,i@x.pl,100,EUR,Won,lost,price,lan@example.com,", "status lost does not fit stage Won"},
+		{"a value past the largest a deal may have", "J,j@x.pl,92233720368547758.07,EUR,,,,lan@example.com,",
+			"a deal's value can be at most 1,000,000,000,000.00 EUR; 92,233,720,368,547,758.07 EUR is more"},
+		{"a dot before three digits, without a locale", "K,k@x.pl,12.345,EUR,,,,lan@example.com,", `amount "12.345" is ambiguous`},
 	}
 	var b strings.Builder
 	b.WriteString("name,email,amount,currency,stage,status,lost reason,owner,expected close\n")
@@ -355,6 +364,24 @@ func TestImportRejectsValuesWithTheirFix(t *testing.T) {
 			wantContains(t, "stderr", r.errOut, fmt.Sprintf("row %d: %s", i+2, c.want))
 		})
 	}
+}
+
+func TestImportReadsValuesInALocale(t *testing.T) {
+	e := newIOEnv(t)
+	file := e.file("deals.csv", "title,email,value,currency,owner\nA,a@firma.pl,12.345,EUR,piotr@example.com\nB,b@firma.pl,\"1,5\",EUR,piotr@example.com\n")
+	e.ok("import", file, "--kind", "deals", "--locale", "pl")
+	other := e.file("more.csv", "title,email,value,currency,owner\nC,c@firma.pl,450.000,PLN,piotr@example.com\n")
+	e.ok("--as", "piotr@example.com", "import", other, "--kind", "deals") // Piotr's locale is pl
+	got := map[string]core.Money{}
+	for _, d := range e.deals() {
+		got[d.Title] = d.Value
+	}
+	want := map[string]core.Money{"A": {Amount: 1234500, Currency: "EUR"}, "B": {Amount: 150, Currency: "EUR"}, "C": {Amount: 45000000, Currency: "PLN"}}
+	if !maps.Equal(got, want) {
+		t.Fatalf("values = %v, want %v", got, want)
+	}
+	r := e.run("import", file, "--kind", "deals", "--locale", "klingon!")
+	wantContains(t, "stderr", r.errOut, `--locale: unknown locale "klingon!"`)
 }
 
 func TestImportMapsColumns(t *testing.T) {
@@ -521,5 +548,110 @@ func TestImportContacts(t *testing.T) {
 	t.Run("running the file again changes nothing", func(t *testing.T) {
 		r := e.ok("import", path, "--kind", "contacts")
 		wantContains(t, "summary", r.out, "0 new contacts", "2 already imported")
+	})
+}
+
+// TestImportDryRunReportsWhatTheImportDoes checks a file with every kind of
+// bad row, and rows kept with a note, first with --dry-run and then for
+// real: the two report the same rows, reasons, notes and counts.
+func TestImportDryRunReportsWhatTheImportDoes(t *testing.T) {
+	e := newIOEnv(t)
+	rows := []string{
+		"title,name,email,phone,team,timezone,created_at,value,currency,stage,status,lost_reason,owner,expected_close,closed_at",
+		"Good,Anna Nowak,anna@firma.pl,+48 601 111 222,Warsaw,Europe/Warsaw,,1000,EUR,,,,lan@example.com,,",
+		"Good,Anna Nowak,anna@firma.pl,+48 601 111 222,Warsaw,Europe/Warsaw,,1000,EUR,,,,lan@example.com,,", // the same row: its key twice
+		"Zone,Zoe,zoe@firma.pl,,,Mars/Olympus,,1,EUR,,,,lan@example.com,,",
+		"Mail,Bad Mail,not-an-email,,,,,1,EUR,,,,lan@example.com,,",
+		"Long mail,Long,x" + strings.Repeat("y", 300) + "@firma.pl,,,,,1,EUR,,,,lan@example.com,,",
+		"Phone only,Bad Phone,,12,Bangkok,,,1,EUR,,,,lan@example.com,,",
+		"Phone kept,John Smith,john@smith.example,(555) 123-4567,Warsaw,,,1,EUR,,,,lan@example.com,,",
+		"Nobody,No Way,,,,,,1,EUR,,,,lan@example.com,,",
+		"Team,Tina,tina@firma.pl,,Atlantis,,,1,EUR,,,,lan@example.com,,",
+		"Created,Carl,carl@firma.pl,,,,yesterday,1,EUR,,,,lan@example.com,,",
+		"Value,Val,val@firma.pl,,,,,12k,EUR,,,,lan@example.com,,",
+		"Decimals,Dec,dec@firma.pl,,,,,12.345,EUR,,,,lan@example.com,,", // Lan's locale is th: 12.345
+		"Huge,Hugo,hugo@firma.pl,,,,,92233720368547758.07,EUR,,,,lan@example.com,,",
+		"Currency,Cur,cur@firma.pl,,,,,1,EUX,,,,lan@example.com,,",
+		"Stage,Stan,stan@firma.pl,,,,,1,EUR,Propsal,,,lan@example.com,,",
+		"Status,Stat,stat@firma.pl,,,,,1,EUR,,maybe,,lan@example.com,,",
+		"Lost,Lou,lou@firma.pl,,,,,1,EUR,,lost,,lan@example.com,,",
+		"Owner,Ghost,ghost@firma.pl,,,,,1,EUR,,,,ghost@example.com,,",
+		"Not mine,Piotr's,p@firma.pl,,,,,1,EUR,,,,piotr@example.com,,",
+		"Close,Clo,clo@firma.pl,,,,,1,EUR,,,,lan@example.com,15.12.2026,",
+		"Closed open,Op,op@firma.pl,,,,,1,EUR,Proposal,,,lan@example.com,,2026-11-01",
+		"Contradiction,Con,con@firma.pl,,,,,1,EUR,Won,lost,price,lan@example.com,,",
+		"Name," + strings.Repeat("N", 300) + ",long@firma.pl,,,,,1,EUR,,,,lan@example.com,,",
+		"Columns,Too,many,columns,here",
+		"Quote,Bad \"quote,q@firma.pl,,,,,1,EUR,,,,lan@example.com,,",
+		"Bytes,\xff\xfe,b@firma.pl,,,,,1,EUR,,,,lan@example.com,,",
+		"Fine too,Somchai,somchai@siam.co.th,081 234 5678,Bangkok,Asia/Bangkok,,2000,THB,Proposal,,,lan@example.com,2026-12-15,",
+	}
+	path := e.file("deals.csv", strings.Join(rows, "\n")+"\n")
+	dryErrs, realErrs := filepath.Join(e.dir, "dry-errors.csv"), filepath.Join(e.dir, "errors.csv")
+	dry := e.run("--as", "lan@example.com", "import", path, "--kind", "deals", "--dry-run", "--errors", dryErrs)
+	if n := len(e.deals()); n != 0 {
+		t.Fatalf("the dry run wrote %d deals", n)
+	}
+	real := e.run("--as", "lan@example.com", "import", path, "--kind", "deals", "--errors", realErrs)
+
+	rowLines := func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "row ") || strings.HasPrefix(l, " ") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	summary := func(s string) string { _, rest, _ := strings.Cut(s, "\n"); return rest }
+	t.Run("the same rows fail for the same reasons and get the same notes", func(t *testing.T) {
+		if d, r := rowLines(dry.errOut), rowLines(real.errOut); !slices.Equal(d, r) {
+			t.Fatalf("dry run:\n%s\nimport:\n%s", strings.Join(d, "\n"), strings.Join(r, "\n"))
+		}
+	})
+	t.Run("the counts agree", func(t *testing.T) {
+		if d, r := summary(dry.out), summary(real.out); d != strings.ReplaceAll(r, realErrs, dryErrs) {
+			t.Fatalf("dry run:\n%s\nimport:\n%s", dry.out, real.out)
+		}
+	})
+	t.Run("the errors files agree", func(t *testing.T) {
+		if d, r := mustRead(t, dryErrs), mustRead(t, realErrs); !bytes.Equal(d, r) {
+			t.Fatalf("dry run:\n%s\nimport:\n%s", d, r)
+		}
+	})
+	t.Run("every kind of bad row is reported", func(t *testing.T) {
+		// Each failed row, with its reason, is in the errors file; the
+		// first ones are on stderr too.
+		var reasons string
+		for _, rec := range readCSV(t, dryErrs, ',') {
+			reasons += rec[len(rec)-1] + "\n"
+		}
+		wantContains(t, "errors file", reasons,
+			`unknown time zone "Mars/Olympus"`,
+			`invalid email address "not-an-email"`,
+			"is too long; an address has at most 254 bytes, 64 before the @",
+			`invalid phone number "12" (not a valid number in TH)`,
+			"no email, phone or chat handle",
+			`unknown team "Atlantis"`,
+			`invalid created_at "yesterday"`,
+			`invalid amount "12k"`,
+			`EUR has 2 decimals; "12.345" has more`,
+			"a deal's value can be at most 1,000,000,000,000.00 EUR",
+			`unknown currency "EUX"`,
+			`unknown stage "Propsal"`,
+			`unknown status "maybe"`,
+			"a lost deal needs a lost reason",
+			`unknown owner "ghost@example.com"`,
+			"Nguyễn Thị Lan may not import a deal of Piotr Wiśniewski",
+			`invalid expected_close "15.12.2026"`,
+			`closed_at "2026-11-01" is set but the deal is open`,
+			"status lost does not fit stage Won",
+			"the row has 5 columns, the header has 15",
+			"cannot split the row into columns",
+			"the row is not UTF-8 text")
+		wantContains(t, "stderr", dry.errOut,
+			`row 8: note: phone number "(555) 123-4567" is not a valid number in PL: kept on the contact as written`,
+			"row 24: note: the name was 300 characters: cut to 200")
+		wantContains(t, "summary", dry.out, "4 new deals", "1 already imported", "22 failed", "2 kept with a note")
 	})
 }

@@ -61,7 +61,7 @@ func openCSV(path string) (*csvFile, error) {
 		return nil, core.Errorf(core.KindInvalid, "%s: cannot read the header line: %v", path, err)
 	}
 	for i, h := range c.header {
-		c.header[i] = strings.TrimSpace(h)
+		c.header[i] = strings.TrimSpace(readCell(h))
 	}
 	return c, nil
 }
@@ -96,7 +96,7 @@ func (c *csvFile) next() ([]string, error) {
 		return nil, io.EOF
 	}
 	c.row++
-	return rec, err
+	return readCells(rec), err
 }
 
 func (c *csvFile) Close() error { return c.f.Close() }

@@ -23,11 +23,15 @@ type importRefs struct {
 	teams     []core.Team
 	users     map[string]*core.User // by normalized email
 	pipelines []core.Pipeline
+	locale    string // how values are written: --locale, else the actor's
 }
 
-func loadImportRefs(a *App, svc *core.Service, actor *core.User, kind, source, team string) (*importRefs, error) {
+func loadImportRefs(a *App, svc *core.Service, actor *core.User, kind, source, team, locale string) (*importRefs, error) {
 	st := svc.Store()
-	r := &importRefs{kind: kind, source: source, actor: actor, settings: svc.Settings(), users: map[string]*core.User{}}
+	if locale == "" {
+		locale = actor.Locale
+	}
+	r := &importRefs{kind: kind, source: source, actor: actor, settings: svc.Settings(), users: map[string]*core.User{}, locale: locale}
 	var err error
 	if r.teams, err = st.ListTeams(a.ctx); err != nil {
 		return nil, err
@@ -202,20 +206,14 @@ func (r *importRefs) prepare(num int, rec []string, cols *columnMap) (row import
 	if team != nil && team.Region != "" {
 		region = team.Region
 	}
-	email, err := core.NormalizeEmail(in.Email)
-	if err != nil {
-		problem(err)
-	}
-	phone, err := core.NormalizePhone(in.Phone, region)
-	if err != nil {
-		problem(err)
-	}
-	handle, err := core.NormalizeHandle(in.Handle)
-	if err != nil {
-		problem(err)
-	}
-	if email == "" && phone == "" && handle == "" && in.Email == "" && in.Phone == "" && in.Handle == "" {
+	// What core refuses of the contact, read the way core reads it; what
+	// it would keep otherwise than written, core says when it writes.
+	if in.Email == "" && in.Phone == "" && in.Handle == "" {
 		bad("no email, phone or chat handle: a contact needs at least one to be reached by")
+	} else {
+		for _, err := range core.ReadInbound(in, region).Problems {
+			problem(err)
+		}
 	}
 
 	if src := vals[fSource]; src != "" {
@@ -243,13 +241,13 @@ func (r *importRefs) prepareDeal(vals map[importField]string, d *core.DealImport
 		cur = r.settings.Currency
 	}
 	if v := vals[fValue]; v != "" {
-		m, err := core.ParseMoney(v, cur)
-		switch {
-		case err != nil:
+		m, err := core.ParseMoneyIn(v, cur, r.locale)
+		if err == nil {
+			err = core.CheckDealValue(m)
+		}
+		if err != nil {
 			problem(err)
-		case m.Amount < 0:
-			bad("a deal's value cannot be negative")
-		default:
+		} else {
 			d.Value = m
 		}
 	} else if c, err := core.NormalizeCurrency(cur); err != nil {

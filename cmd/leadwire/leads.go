@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -190,6 +191,9 @@ func (c *LeadsAddCmd) Run(a *App) error {
 	} else {
 		fmt.Fprintf(a.out, "the contact has open work already: noted on %s\n", openRef(res))
 	}
+	for _, n := range slices.Concat(res.Notes, res.Doubts) {
+		fmt.Fprintf(a.errOut, "note: %s\n", n)
+	}
 	return nil
 }
 
@@ -201,15 +205,16 @@ func openRef(res core.CaptureResult) string {
 }
 
 type captureJSON struct {
-	Lead      string `json:"lead,omitempty"`
-	Deal      string `json:"deal,omitempty"`
-	ContactID int64  `json:"contact_id"`
-	NewLead   bool   `json:"new_lead"`
-	Duplicate bool   `json:"duplicate"`
+	Lead      string   `json:"lead,omitempty"`
+	Deal      string   `json:"deal,omitempty"`
+	ContactID int64    `json:"contact_id"`
+	NewLead   bool     `json:"new_lead"`
+	Duplicate bool     `json:"duplicate"`
+	Notes     []string `json:"notes,omitempty"`
 }
 
 func captureView(r core.CaptureResult) captureJSON {
-	v := captureJSON{ContactID: r.ContactID, NewLead: r.NewLead, Duplicate: r.Duplicate}
+	v := captureJSON{ContactID: r.ContactID, NewLead: r.NewLead, Duplicate: r.Duplicate, Notes: slices.Concat(r.Notes, r.Doubts)}
 	if r.LeadID != 0 {
 		v.Lead = core.LeadRef(r.LeadID)
 	}
@@ -288,7 +293,7 @@ type LeadsQualifyCmd struct {
 	Lead      string `arg:"" help:"Lead id, e.g. L123."`
 	Pipeline  string `help:"Pipeline name (default: the default pipeline)."`
 	Title     string `help:"Deal title (default: the company or contact name)."`
-	Value     string `help:"Deal value in major units, e.g. 12000 or 12000.50."`
+	Value     string `help:"Deal value in major units, e.g. 12000, 12000.50 or 12 000,50; a lone . or , before three digits (12.345) is read by your locale."`
 	Currency  string `help:"ISO 4217 currency (default: the reporting currency)."`
 	Close     string `help:"Expected close date, as in chat: 2026-12-15, '15 dec', 'next fri'."`
 	Budget    string `help:"Qualification: budget."`
@@ -317,7 +322,7 @@ func (c *LeadsQualifyCmd) Run(a *App) error {
 		if c.Value == "" {
 			c.Value = "0"
 		}
-		if in.Value, err = core.ParseMoney(c.Value, cur); err != nil {
+		if in.Value, err = core.ParseMoneyIn(c.Value, cur, actor.Locale); err != nil {
 			return err
 		}
 	}

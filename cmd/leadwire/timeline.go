@@ -47,7 +47,24 @@ func printContact(a *App, c *core.Contact) {
 	for _, v := range append(append(append([]string{}, c.Emails...), c.Phones...), c.Handles...) {
 		fmt.Fprintf(a.out, " · %s", v)
 	}
+	for _, p := range c.InvalidPhones {
+		fmt.Fprintf(a.out, " · %s (not a valid number)", p)
+	}
 	fmt.Fprintln(a.out)
+	if a.svc == nil {
+		return
+	}
+	marks, err := a.svc.Store().PossibleDuplicates(a.ctx, c.ID, 10)
+	if err != nil {
+		return // a hint: the contact shows without it
+	}
+	for _, m := range marks {
+		other := m.OtherID
+		if other == c.ID {
+			other = m.ContactID
+		}
+		fmt.Fprintf(a.out, "          possible duplicate of contact %d: the same %s %s\n", other, m.Kind, m.Value)
+	}
 }
 
 func printTimeline(a *App, viewer *core.User, acts []core.Activity, n names) {

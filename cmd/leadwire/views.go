@@ -83,13 +83,15 @@ type contactJSON struct {
 	Emails  []string `json:"emails,omitempty"`
 	Phones  []string `json:"phones,omitempty"`
 	Handles []string `json:"handles,omitempty"`
-	Company string   `json:"company,omitempty"`
-	Domain  string   `json:"domain,omitempty"`
-	Source  string   `json:"source,omitempty"`
+	// InvalidPhones are phones as written that are no valid numbers.
+	InvalidPhones []string `json:"invalid_phones,omitempty"`
+	Company       string   `json:"company,omitempty"`
+	Domain        string   `json:"domain,omitempty"`
+	Source        string   `json:"source,omitempty"`
 }
 
 func contactView(c *core.Contact) contactJSON {
-	return contactJSON{c.ID, c.Name, c.Emails, c.Phones, c.Handles, c.Company, c.Domain, c.Source}
+	return contactJSON{c.ID, c.Name, c.Emails, c.Phones, c.Handles, c.InvalidPhones, c.Company, c.Domain, c.Source}
 }
 
 type leadJSON struct {

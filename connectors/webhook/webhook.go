@@ -158,9 +158,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // reply is the JSON body of every answer.
 type reply struct {
-	Receipt   string `json:"receipt,omitempty"`
-	Duplicate bool   `json:"duplicate,omitempty"`
-	Error     string `json:"error,omitempty"`
+	Receipt   string   `json:"receipt,omitempty"`
+	Duplicate bool     `json:"duplicate,omitempty"`
+	Notes     []string `json:"notes,omitempty"` // what of the delivery was kept otherwise than sent
+	Error     string   `json:"error,omitempty"`
 }
 
 func refused(status int, format string, args ...any) (int, reply) {
@@ -291,8 +292,9 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		h.log.Error("webhook capture failed", "source", d.Source, "err", err)
 		return refused(http.StatusInternalServerError, "the delivery could not be stored; try again later")
 	}
-	// The refs go to the delivery log, which admins read.
-	out := reply{Receipt: receipt, Duplicate: res.Duplicate}
+	// The refs go to the delivery log, which admins read; the notes speak
+	// of the delivery only (res.Doubts, of other contacts, stay inside).
+	out := reply{Receipt: receipt, Duplicate: res.Duplicate, Notes: res.Notes}
 	switch {
 	case res.DealID != 0:
 		d.Ref = core.DealRef(res.DealID)

@@ -236,6 +236,13 @@ func TestAnswers(t *testing.T) {
 		{"an unknown team is 422", "", "zap", `{"contact":{"email":"t@example.com"},"team":"Atlantis"}`, nil, 422, `team \"Atlantis\" not found`},
 		{"an object where text is mapped is 422", "?source=strict", "zap", `{"data":{"a":1},"contact":{"email":"s@example.com"}}`, nil, 422, "data holds an object"},
 		{"an invalid source name is 422", "?source=no%20spaces", "zap", native, nil, 422, "invalid source"},
+		{"a 5,000-character email address is 422 with the bound", "", "zap", `{"contact":{"email":"` + strings.Repeat("a", 4988) + `@example.com"}}`, nil, 422,
+			"an email address of 5000 characters is too long; an address has at most 254 bytes, 64 before the @"},
+		{"a phone too long to be one is 422", "", "zap", `{"contact":{"email":"p@example.com","phone":"` + strings.Repeat("1", 100) + `"}}`, nil, 422, "a phone number of 100 characters is too long"},
+		{"an invalid phone beside an email is kept and said", "", "zap", `{"external_id":"inv-1","team":"Warsaw","contact":{"email":"us@example.com","phone":"(555) 123-4567"}}`, nil, 201,
+			`"notes":["phone number \"(555) 123-4567\" is not a valid number in PL: kept on the contact as written, not used to find them"]`},
+		{"an overlong name is cut and said", "", "zap", `{"external_id":"long-1","contact":{"email":"long@example.com","name":"` + strings.Repeat("x", 300) + `"}}`, nil, 201,
+			`"notes":["the name was 300 characters: cut to 200"]`},
 		{"a body past the limit is 413", "", "zap", `{"contact":{"email":"big@example.com"},"message":"` + strings.Repeat("x", 9000) + `"}`, nil, 413, "larger than 8192 bytes"},
 	}
 	for _, tt := range tests {
@@ -437,5 +444,12 @@ func TestAnAnswerCarriesAReceiptAndNoRefs(t *testing.T) {
 	}
 	if got := e.deliveries(t)[1].Ref; got != "D1" {
 		t.Errorf("the delivery log has ref %q, want the deal D1 for the team", got)
+	}
+	// Another person with a phone already stored is kept apart, and the
+	// answer says nothing of the contact who has it.
+	e.post(t, "", "zap", `{"contact":{"name":"Anna Kowalska","email":"anna@firma.pl","phone":"+48 601 234 567"}}`)
+	other := e.post(t, "", "zap", `{"contact":{"name":"Jan Nowak","email":"jan@budowa.pl","phone":"+48 601 234 567"},"team":"Bangkok"}`)
+	if other.status != 201 || len(other.body) != 1 || strings.Contains(other.raw, "601") || strings.Contains(other.raw, "another contact") {
+		t.Errorf("got %d %s; want 201 with a receipt only, nothing of the contact with that phone", other.status, other.raw)
 	}
 }

@@ -267,8 +267,8 @@ func (c *Config) checkTargets(p *problems) {
 			p.errf(path+".amount", "%v", err)
 			continue
 		}
-		if def.Amount.Amount < 0 {
-			p.errf(path+".amount", "a target cannot be negative")
+		if err := core.CheckAmount("a target", def.Amount); err != nil {
+			p.errf(path+".amount", "%s", core.Message(err))
 			continue
 		}
 		key := who + " " + def.Month
