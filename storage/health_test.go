@@ -3,13 +3,10 @@ package storage_test
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"leadwire/core"
@@ -95,8 +92,8 @@ func TestAnUnreachablePostgreSQLIsUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := newProxy(t, u.Host)
-	u.Host = proxy.addr
+	proxy := testenv.NewProxy(t, u.Host)
+	u.Host = proxy.Addr
 	db, err := storage.OpenAndMigrate(ctx, u.String())
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +102,7 @@ func TestAnUnreachablePostgreSQLIsUnavailable(t *testing.T) {
 	if err := db.Probe(ctx); err != nil {
 		t.Fatalf("probe before the outage: %v", err)
 	}
-	proxy.cut()
+	proxy.Cut()
 	for what, err := range map[string]error{
 		"the probe": db.Probe(ctx),
 		"a read":    func() error { _, err := db.Setting(ctx, "x"); return err }(),
@@ -114,53 +111,4 @@ func TestAnUnreachablePostgreSQLIsUnavailable(t *testing.T) {
 			t.Errorf("%s during the outage: %v; want it to wrap core.ErrUnavailable", what, err)
 		}
 	}
-}
-
-// proxy forwards TCP connections to a server until cut, which closes
-// every connection and refuses new ones, as a lost database server does.
-type proxy struct {
-	addr string
-	ln   net.Listener
-
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func newProxy(t *testing.T, target string) *proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{addr: ln.Addr().String(), ln: ln}
-	t.Cleanup(p.cut)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, s)
-			p.mu.Unlock()
-			go func() { io.Copy(s, c); s.Close() }()
-			go func() { io.Copy(c, s); c.Close() }()
-		}
-	}()
-	return p
-}
-
-func (p *proxy) cut() {
-	p.ln.Close()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
 }

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"leadwire/internal/testenv"
@@ -158,8 +157,8 @@ func TestAPostgreSQLOutageIsAnswered503AndHidesTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newTCPProxy(t, u.Host)
-	u.Host = p.addr
+	p := testenv.NewProxy(t, u.Host)
+	u.Host = p.Addr
 	e := newIOEnv(t)
 	e.withDatabase(u.String())
 	e.appendConfig(readyConfig)
@@ -172,7 +171,7 @@ func TestAPostgreSQLOutageIsAnswered503AndHidesTheDatabase(t *testing.T) {
 	if a := do(t, "GET", base+"/readyz", "", ""); a.status != http.StatusOK {
 		t.Fatalf("before the outage: %d %s", a.status, a.body)
 	}
-	p.cut()
+	p.Cut()
 
 	for _, tt := range []struct {
 		name, path, body string
@@ -186,68 +185,19 @@ func TestAPostgreSQLOutageIsAnswered503AndHidesTheDatabase(t *testing.T) {
 			if a.status != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" {
 				t.Errorf("got %d %v %s; want 503 with Retry-After", a.status, a.header, a.body)
 			}
-			if strings.Contains(a.body, "user=") || strings.Contains(a.body, p.addr) {
+			if strings.Contains(a.body, "user=") || strings.Contains(a.body, p.Addr) {
 				t.Errorf("the answer shows the database: %s", a.body)
 			}
 		})
 	}
 	t.Run("readiness fails without showing the database to a caller from outside", func(t *testing.T) {
 		a := do(t, "GET", base+"/readyz", "", "", "X-Forwarded-For", "203.0.113.7")
-		_, port, _ := net.SplitHostPort(p.addr)
+		_, port, _ := net.SplitHostPort(p.Addr)
 		if a.status != http.StatusServiceUnavailable || strings.Contains(a.body, "user=") || strings.Contains(a.body, port) ||
 			strings.Contains(a.body, "leadwire") {
 			t.Errorf("got %d %q; want 503 saying nothing of the database", a.status, a.body)
 		}
 	})
-}
-
-// tcpProxy forwards TCP connections to a server until cut, which closes
-// every connection and refuses new ones, as a lost database server does.
-type tcpProxy struct {
-	addr string
-	ln   net.Listener
-
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func newTCPProxy(t *testing.T, target string) *tcpProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &tcpProxy{addr: ln.Addr().String(), ln: ln}
-	t.Cleanup(p.cut)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, s)
-			p.mu.Unlock()
-			go func() { io.Copy(s, c); s.Close() }()
-			go func() { io.Copy(c, s); c.Close() }()
-		}
-	}()
-	return p
-}
-
-func (p *tcpProxy) cut() {
-	p.ln.Close()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
 }
 
 func TestServeWarnsWhenOthersCanReadTheDatabaseFile(t *testing.T) {
