@@ -47,8 +47,26 @@ func (db *DB) migrateOnce(ctx context.Context, p *goose.Provider) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", db.d, err)
 	}
+	if db.d != postgres {
+		return db.migrateRiver(ctx)
+	}
+	// goose's lock covers goose's migrations only: replicas starting at
+	// once would race on River's CREATE TYPE without one of their own.
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, riverMigrationLock); err != nil {
+		return fmt.Errorf("migrate river: wait for other replicas: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, riverMigrationLock)
 	return db.migrateRiver(ctx)
 }
+
+// riverMigrationLock is the PostgreSQL advisory lock that replicas take
+// turns under to migrate River's tables ("leadwire river" in ASCII).
+const riverMigrationLock int64 = 0x6c77_7269_7665_72
 
 // SchemaVersion returns the version of the last applied migration, 0 for an
 // empty database.
