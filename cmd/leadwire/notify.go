@@ -72,7 +72,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[core.ReminderJ
 }
 
 // notifyWorker runs core.NotifyJob: it hands the notice to its channel's
-// notifier. A snooze (pacing, a 429) goes back to River as is; a record
+// notifier. A core.RetryAfter (pacing, a 429) is River's snooze; a record
 // gone ends the job quietly; other failures are retried with River's
 // backoff until the notice is undeliverable or out of attempts, which is
 // final: counted, and the user is told on their other channels.
@@ -99,13 +99,13 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[core.NotifyJob])
 	} else {
 		err = core.Undeliverable(fmt.Errorf("%s is not configured", ch))
 	}
-	var snooze *river.JobSnoozeError
+	after, retry := core.RetryAfterOf(err)
 	switch {
 	case err == nil:
 		w.metrics.delivered.WithLabelValues(ch, string(n.Kind)).Inc()
 		return nil
-	case errors.As(err, &snooze):
-		return snooze
+	case retry:
+		return river.JobSnooze(after)
 	case core.IsNotFound(err):
 		w.log.Info("notice dropped: what it was about is gone", "channel", ch, "kind", n.Kind, "key", n.Key, "err", err)
 		return river.JobCancel(err)
