@@ -6,7 +6,7 @@ import (
 )
 
 // mailNotifier is the email channel's notifier (digests over SMTP), nil
-// when smtp is not configured. The notify worker hands it the email
+// when smtp is not configured. The notice sender hands it the email
 // notices.
 func (a *App) mailNotifier() (*mail.Notifier, error) {
 	cfg, err := a.Config()
