@@ -1,9 +1,13 @@
 package core
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"time"
+)
 
 // Job is background work: a notification, a reminder, a digest. Its Kind
-// names the worker that handles it; the job itself is stored as JSON.
+// names the handler that runs it; the job itself is stored as JSON.
 type Job interface {
 	Kind() string
 }
@@ -28,3 +32,41 @@ type NewLeadJob struct {
 
 // Kind implements Job.
 func (NewLeadJob) Kind() string { return "new_lead" }
+
+// A job handler returns one of four outcomes: nil (done); RetryAfter (run
+// it again after a while, not counted as a failed attempt: a pace, a
+// 429's Retry-After); Permanent (failed for good, not retried); or any
+// other error (failed; retried with backoff until out of attempts).
+
+// RetryAfter asks for the job to run again after d. It is not a failure:
+// the attempt does not count against the job's attempts.
+func RetryAfter(d time.Duration) error { return &retryAfterError{after: d} }
+
+type retryAfterError struct{ after time.Duration }
+
+func (e *retryAfterError) Error() string { return fmt.Sprintf("retry after %s", e.after) }
+
+// RetryAfterOf reports whether err asks for the job to run again later
+// (RetryAfter), and after how long.
+func RetryAfterOf(err error) (time.Duration, bool) {
+	var r *retryAfterError
+	if errors.As(err, &r) {
+		return r.after, true
+	}
+	return 0, false
+}
+
+// Permanent marks err as a failure that retrying cannot change: the job
+// ends, failed, and is not run again.
+func Permanent(err error) error { return &permanentError{err: err} }
+
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// IsPermanent reports whether err was marked with Permanent.
+func IsPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p)
+}

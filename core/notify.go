@@ -48,7 +48,8 @@ type Notifier interface {
 	// Channel is the channel's name: ChannelSlack, ChannelTelegram, …
 	Channel() string
 	// Notify delivers n. An error wrapping ErrUndeliverable is final (the
-	// user blocked the bot, the channel is gone); others are retried.
+	// user blocked the bot, the channel is gone); RetryAfter asks to be
+	// tried again after a while (a pace, a 429); others are retried.
 	Notify(ctx context.Context, n Notice) error
 }
 

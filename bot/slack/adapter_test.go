@@ -1,14 +1,10 @@
 package slack
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"leadwire/core"
 	"leadwire/storage"
@@ -265,24 +261,23 @@ func TestAutoProvision(t *testing.T) {
 	})
 }
 
-func TestNewLeadWorker(t *testing.T) {
+func TestHandleNewLead(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newWorld(t, db, false)
 		lead := w.lead("Bangkok", "Somsak", "somsak@siam.example")
-		job := &river.Job[core.NewLeadJob]{JobRow: &rivertype.JobRow{ID: 1, Kind: "new_lead"}, Args: core.NewLeadJob{LeadID: lead}}
-		worker := w.adapter.NewLeadWorker()
+		job := core.NewLeadJob{LeadID: lead}
+		worker := w.adapter.HandleNewLead
 
 		t.Run("a 429 snoozes the job for Retry-After", func(t *testing.T) {
 			w.api.limited = 1
-			err := worker.Work(w.ctx, job)
-			var snooze *river.JobSnoozeError
-			if !errors.As(err, &snooze) || snooze.Duration.Seconds() != 30 {
+			err := worker(w.ctx, job, core.JobInfo{})
+			if after, ok := core.RetryAfterOf(err); !ok || after.Seconds() != 30 {
 				t.Fatalf("err = %v", err)
 			}
 			w.api.take()
 		})
 		t.Run("the lead is posted to the team's channel with Claim", func(t *testing.T) {
-			if err := worker.Work(w.ctx, job); err != nil {
+			if err := worker(w.ctx, job, core.JobInfo{}); err != nil {
 				t.Fatal(err)
 			}
 			calls := w.api.take()
@@ -292,9 +287,8 @@ func TestNewLeadWorker(t *testing.T) {
 			}
 		})
 		t.Run("a lead gone from the database cancels the job", func(t *testing.T) {
-			gone := &river.Job[core.NewLeadJob]{JobRow: &rivertype.JobRow{ID: 2}, Args: core.NewLeadJob{LeadID: 999999}}
-			var cancel *river.JobCancelError
-			if err := worker.Work(w.ctx, gone); !errors.As(err, &cancel) {
+			gone := core.NewLeadJob{LeadID: 999999}
+			if err := worker(w.ctx, gone, core.JobInfo{}); !core.IsPermanent(err) {
 				t.Fatalf("err = %v", err)
 			}
 		})

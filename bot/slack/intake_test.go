@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"leadwire/connectors/chat"
 	"leadwire/core"
 	"leadwire/storage/storagetest"
@@ -42,8 +40,8 @@ func (w *world) withIntake() {
 	w.api.take()
 }
 
-// chatJob is the newest chat reply job, as River hands it to the worker.
-func (w *world) chatJob() *river.Job[core.ChatReplyJob] {
+// chatJob is the newest chat reply job, as the queue hands it to its handler.
+func (w *world) chatJob() core.ChatReplyJob {
 	w.t.Helper()
 	var raw []byte
 	err := w.db.SQL().QueryRowContext(w.ctx, `SELECT json(args) FROM river_job WHERE kind = ? ORDER BY id DESC LIMIT 1`,
@@ -55,7 +53,7 @@ func (w *world) chatJob() *river.Job[core.ChatReplyJob] {
 	if err := json.Unmarshal(raw, &args); err != nil {
 		w.t.Fatal(err)
 	}
-	return &river.Job[core.ChatReplyJob]{Args: args}
+	return args
 }
 
 func TestIntakeOverSocketMode(t *testing.T) {
@@ -235,7 +233,7 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatalf("reply %+v", r)
 		}
 		w.api.take()
-		if err := chat.NewReplyWorker(w.svc, nil, w.adapter, nil).Work(w.ctx, w.chatJob()); err != nil {
+		if err := chat.NewReplySender(w.svc, nil, w.adapter, nil).Handle(w.ctx, w.chatJob(), core.JobInfo{}); err != nil {
 			t.Fatal(err)
 		}
 		calls := w.api.take()

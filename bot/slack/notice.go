@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
 	"leadwire/bot"
@@ -22,9 +21,9 @@ func (a *Adapter) Channel() string { return core.ChannelSlack }
 // Notify implements core.Notifier: it posts the notice, rendered by the
 // conversation, to the user in a DM (chat.postMessage to their Slack id)
 // or to the team's channel. Posts are paced to one a second per channel,
-// as Slack allows: a notice to a busy channel comes back as a
-// *river.JobSnoozeError for the time until there is room, and so does
-// Slack's 429, for its Retry-After. A channel Slack will not post to
+// as Slack allows: a notice to a busy channel comes back as
+// core.RetryAfter the time until there is room, and so does Slack's 429,
+// for its Retry-After. A channel Slack will not post to
 // (channel_not_found, not_in_channel, account_inactive, user_not_found…)
 // or a recipient with no Slack at all is core.ErrUndeliverable; a record
 // gone is core's not-found error. A notice delivered again is first looked
@@ -36,7 +35,7 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 		return fmt.Errorf("slack notice %s: %w", n.Key, err)
 	}
 	if wait := a.pace.reserve(to, a.now()); wait > 0 {
-		return river.JobSnooze(wait)
+		return core.RetryAfter(wait)
 	}
 	var before *earlier
 	if since, again := core.Redelivery(ctx); again {
@@ -168,7 +167,7 @@ func noticeError(err error) error {
 	var answer slack.SlackErrorResponse
 	switch {
 	case errors.As(err, &limited):
-		return river.JobSnooze(max(limited.RetryAfter, time.Second))
+		return core.RetryAfter(max(limited.RetryAfter, time.Second))
 	case errors.As(err, &answer) && gone[answer.Err]:
 		return core.Undeliverable(err)
 	}

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"leadwire/core"
 	"leadwire/storage/storagetest"
 )
@@ -29,8 +27,7 @@ func TestNotify(t *testing.T) {
 	reminder := core.Notice{Kind: core.NoticeReminder, UserID: niran.ID, TaskID: task.ID, Key: core.ReminderKey(task.ID, task.DueAt)}
 	snoozed := func(t *testing.T, err error, want time.Duration) {
 		t.Helper()
-		var snooze *river.JobSnoozeError
-		if !errors.As(err, &snooze) || snooze.Duration != want {
+		if after, ok := core.RetryAfterOf(err); !ok || after != want {
 			t.Fatalf("got %v, want a snooze of %s", err, want)
 		}
 	}

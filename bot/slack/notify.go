@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
 	"leadwire/core"
@@ -29,35 +28,26 @@ func (a *Adapter) NotifyLead(ctx context.Context, leadID int64) error {
 	return nil
 }
 
-// NewLeadWorker is the River worker of core.NewLeadJob ("new_lead"): it
+// HandleNewLead is the handler of core.NewLeadJob ("new_lead"): it
 // posts the lead to its team's channel. When Slack answers 429, the job is
-// snoozed for Slack's Retry-After and tried again through the queue; a
-// lead gone from the database cancels the job.
-type NewLeadWorker struct {
-	river.WorkerDefaults[core.NewLeadJob]
-	a *Adapter
+// retried after Slack's Retry-After (core.RetryAfter); a lead gone from
+// the database fails it for good (core.Permanent).
+func (a *Adapter) HandleNewLead(ctx context.Context, job core.NewLeadJob, _ core.JobInfo) error {
+	return jobError(a.NotifyLead(ctx, job.LeadID))
 }
 
-// NewLeadWorker returns the worker posting new leads through the adapter.
-func (a *Adapter) NewLeadWorker() *NewLeadWorker { return &NewLeadWorker{a: a} }
-
-// Work implements river.Worker.
-func (w *NewLeadWorker) Work(ctx context.Context, job *river.Job[core.NewLeadJob]) error {
-	return jobError(w.a.NotifyLead(ctx, job.Args.LeadID))
-}
-
-// jobError maps a Slack failure onto River: a rate limit snoozes the job
-// (not counted as a failed attempt), a missing record cancels it, anything
-// else is retried with River's backoff.
+// jobError maps a Slack failure onto a job's outcome: a rate limit is a
+// retry after Retry-After (not counted as a failed attempt), a missing
+// record is permanent, anything else is retried with backoff.
 func jobError(err error) error {
 	var limited *slack.RateLimitedError
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &limited):
-		return river.JobSnooze(max(limited.RetryAfter, time.Second))
+		return core.RetryAfter(max(limited.RetryAfter, time.Second))
 	case core.IsNotFound(err):
-		return river.JobCancel(err)
+		return core.Permanent(err)
 	}
 	return err
 }

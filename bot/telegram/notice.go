@@ -8,7 +8,6 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
-	"github.com/riverqueue/river"
 
 	"leadwire/bot"
 	"leadwire/core"
@@ -19,8 +18,8 @@ func (a *Adapter) Channel() string { return core.ChannelTelegram }
 
 // Notify implements core.Notifier: it sends the notice, rendered by the
 // conversation, to the user's linked chat or to the team's group, within
-// Telegram's limits (a chat over them comes back as a
-// *river.JobSnoozeError, and so does a 429, for its retry_after). A user
+// Telegram's limits (a chat over them comes back as core.RetryAfter, and
+// so does a 429, for its retry_after). A user
 // who blocked the bot (403), a chat Telegram does not know, or a
 // recipient with no Telegram at all is core.ErrUndeliverable; a record
 // gone is core's not-found error. A notice with charts (a digest) goes out
@@ -31,7 +30,7 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 		return fmt.Errorf("telegram notice %s: %w", n.Key, err)
 	}
 	if wait := a.pace.reserve(chat, a.now()); wait > 0 {
-		return river.JobSnooze(wait)
+		return core.RetryAfter(wait)
 	}
 	reply, err := a.conv.NoticeReply(ctx, n)
 	if err != nil {
@@ -72,7 +71,7 @@ func (a *Adapter) sendInParts(ctx context.Context, chat any, key string, r bot.R
 		}
 		if !booked {
 			if wait := a.pace.reserve(chat, a.now()); wait > 0 {
-				return river.JobSnooze(wait)
+				return core.RetryAfter(wait)
 			}
 		}
 		booked = false
@@ -126,7 +125,7 @@ func noticeError(err error) error {
 	var limited *tg.TooManyRequestsError
 	switch {
 	case errors.As(err, &limited):
-		return jobError(err)
+		return core.RetryAfter(max(time.Duration(limited.RetryAfter)*time.Second, time.Second))
 	case errors.Is(err, tg.ErrorForbidden):
 		return core.Undeliverable(err)
 	case errors.Is(err, tg.ErrorBadRequest) && (strings.Contains(err.Error(), "chat not found") ||

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"leadwire/core"
 )
 
@@ -26,8 +24,7 @@ func TestNotify(t *testing.T) {
 	reminder := core.Notice{Kind: core.NoticeReminder, UserID: niran.ID, TaskID: task.ID, Key: core.ReminderKey(task.ID, task.DueAt)}
 	snoozed := func(t *testing.T, err error, want time.Duration) {
 		t.Helper()
-		var snooze *river.JobSnoozeError
-		if !errors.As(err, &snooze) || snooze.Duration != want {
+		if after, ok := core.RetryAfterOf(err); !ok || after != want {
 			t.Fatalf("got %v, want a snooze of %s", err, want)
 		}
 	}
@@ -130,11 +127,11 @@ func TestDigestGoesOutInParts(t *testing.T) {
 		if err == nil {
 			break
 		}
-		var snooze *river.JobSnoozeError
-		if !errors.As(err, &snooze) {
+		after, ok := core.RetryAfterOf(err)
+		if !ok {
 			t.Fatalf("try %d: %v", try, err)
 		}
-		w.clock.add(snooze.Duration)
+		w.clock.add(after)
 	}
 	// The message, a photo paced to the next second and refused once
 	// (429), sent again, then each other photo a second apart.

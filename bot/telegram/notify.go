@@ -9,7 +9,6 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
-	"github.com/riverqueue/river"
 
 	"leadwire/core"
 )
@@ -23,7 +22,7 @@ func (a *Adapter) NotifyLead(ctx context.Context, leadID int64) error {
 }
 
 // notifyLead is NotifyLead; pace, when given, may hold the message back
-// (and returns a *river.JobSnoozeError then).
+// (and returns core.RetryAfter then).
 func (a *Adapter) notifyLead(ctx context.Context, leadID int64, pace *pacer) error {
 	reply, team, err := a.conv.TeamLeadNotice(ctx, leadID)
 	if err != nil {
@@ -38,7 +37,7 @@ func (a *Adapter) notifyLead(ctx context.Context, leadID int64, pace *pacer) err
 	}
 	if pace != nil {
 		if wait := pace.reserve(chat, a.now()); wait > 0 {
-			return river.JobSnooze(wait)
+			return core.RetryAfter(wait)
 		}
 	}
 	if _, err := a.Send(ctx, chat, reply); err != nil {
@@ -68,44 +67,35 @@ type NewLeadJob struct {
 	LeadID int64 `json:"lead_id"`
 }
 
-// Kind implements river.JobArgs.
+// Kind implements core.Job.
 func (NewLeadJob) Kind() string { return "telegram_new_lead" }
 
-// InsertOpts implements river.JobArgsWithInsertOpts: one job per lead.
-func (NewLeadJob) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+// JobOptions implements core.JobScheduler: one job per lead.
+func (j NewLeadJob) JobOptions() core.JobOptions {
+	return core.JobOptions{UniqueKey: core.NoticeKey("telegram_new_lead", j.LeadID)}
 }
 
-// NewLeadWorker is the River worker of NewLeadJob. Posts are paced within
-// Telegram's limits (a job over them is snoozed until there is room); when
-// Telegram answers 429 all the same, the job is snoozed for its
-// retry_after and tried again through the queue, so nothing is dropped; a
-// lead gone from the database cancels it.
-type NewLeadWorker struct {
-	river.WorkerDefaults[NewLeadJob]
-	a *Adapter
+// HandleNewLead is the handler of NewLeadJob. Posts are paced within
+// Telegram's limits (a job over them is retried when there is room); when
+// Telegram answers 429 all the same, the job is retried after its
+// retry_after through the queue, so nothing is dropped; a lead gone from
+// the database fails it for good.
+func (a *Adapter) HandleNewLead(ctx context.Context, job NewLeadJob, _ core.JobInfo) error {
+	return jobError(a.notifyLead(ctx, job.LeadID, a.pace))
 }
 
-// NewLeadWorker returns the worker posting new leads through the adapter.
-func (a *Adapter) NewLeadWorker() *NewLeadWorker { return &NewLeadWorker{a: a} }
-
-// Work implements river.Worker.
-func (w *NewLeadWorker) Work(ctx context.Context, job *river.Job[NewLeadJob]) error {
-	return jobError(w.a.notifyLead(ctx, job.Args.LeadID, w.a.pace))
-}
-
-// jobError maps a Telegram failure onto River: a rate limit snoozes the
-// job for retry_after (not counted as a failed attempt), a missing record
-// cancels it, anything else is retried with River's backoff.
+// jobError maps a Telegram failure onto a job's outcome: a rate limit is
+// a retry after retry_after (not counted as a failed attempt), a missing
+// record is permanent, anything else is retried with backoff.
 func jobError(err error) error {
 	var limited *tg.TooManyRequestsError
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &limited):
-		return river.JobSnooze(max(time.Duration(limited.RetryAfter)*time.Second, time.Second))
+		return core.RetryAfter(max(time.Duration(limited.RetryAfter)*time.Second, time.Second))
 	case core.IsNotFound(err):
-		return river.JobCancel(err)
+		return core.Permanent(err)
 	}
 	return err
 }

@@ -1,32 +1,30 @@
 package telegram
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
+	"leadwire/core"
 )
 
 func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
 	w := newWorld(t)
 	id := w.lead(`<b>&"Ömer"</b>`, "omer@example.com")
-	worker := w.adapter.NewLeadWorker()
-	job := &river.Job[NewLeadJob]{Args: NewLeadJob{LeadID: id}}
+	worker := w.adapter.HandleNewLead
+	job := NewLeadJob{LeadID: id}
 
 	t.Run("a 429 snoozes the job for retry_after", func(t *testing.T) {
 		w.api.take()
 		w.api.Limit(1)
-		err := worker.Work(w.ctx, job)
-		var snooze *river.JobSnoozeError
-		if !errors.As(err, &snooze) || snooze.Duration != time.Second {
+		err := worker(w.ctx, job, core.JobInfo{})
+		if after, ok := core.RetryAfterOf(err); !ok || after != time.Second {
 			t.Fatalf("got %v, want a snooze of 1s", err)
 		}
 	})
 	t.Run("the retry posts the card with Claim", func(t *testing.T) {
 		w.api.take()
-		if err := worker.Work(w.ctx, job); err != nil {
+		if err := worker(w.ctx, job, core.JobInfo{}); err != nil {
 			t.Fatal(err)
 		}
 		m := sent(t, w.api.take())
@@ -38,9 +36,8 @@ func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
 		}
 	})
 	t.Run("a lead gone cancels the job", func(t *testing.T) {
-		err := worker.Work(w.ctx, &river.Job[NewLeadJob]{Args: NewLeadJob{LeadID: 9999}})
-		var cancel *river.JobCancelError
-		if !errors.As(err, &cancel) {
+		err := worker(w.ctx, NewLeadJob{LeadID: 9999}, core.JobInfo{})
+		if !core.IsPermanent(err) {
 			t.Fatalf("got %v", err)
 		}
 	})

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
-
-	"github.com/riverqueue/river"
 
 	slackbot "leadwire/bot/slack"
 	"leadwire/cmd/leadwire/config"
@@ -58,16 +55,4 @@ func slackIntake(svc *core.Service, teams map[string]string) slackbot.IntakeFunc
 	return func(ctx context.Context, m slackbot.IntakeMessage) (core.CaptureResult, error) {
 		return intake.Capture(ctx, chat.SlackMessage(m))
 	}
-}
-
-// addChatWorkers adds the worker that delivers the reps' replies to
-// prospects, through the intake bot or in a Slack intake thread; with
-// either off, replies meant for it are cancelled with a note on the
-// timeline.
-func addChatWorkers(workers *river.Workers, svc *core.Service, intake *chat.Telegram, slack *slackbot.Adapter, log *slog.Logger) {
-	var poster chat.SlackPoster
-	if slack != nil {
-		poster = slack
-	}
-	river.AddWorker(workers, chat.NewReplyWorker(svc, intake, poster, log))
 }

@@ -48,9 +48,10 @@ func TestReplyReachesTheProspectThroughTheQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	workers := jobWorkers(nil, nil, log)
-	addChatWorkers(workers, svc, intake, nil, log)
-	jobs, err := newJobClient(db, workers, log)
+	h := core.NewHandlers()
+	addNewLead(h, svc, nil, nil)
+	addChatReplies(h, svc, intake, nil, log)
+	jobs, err := db.NewJobs(h, log)
 	if err != nil {
 		t.Fatal(err)
 	}

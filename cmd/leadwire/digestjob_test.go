@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"leadwire/core"
 	"leadwire/storage/storagetest"
 )
@@ -27,9 +25,9 @@ func TestDigestTickRunsOnRiver(t *testing.T) {
 	if err := svc.Sync(ctx, core.Directory{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, TimeZone: "Asia/Bangkok"}}}); err != nil {
 		t.Fatal(err)
 	}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &digestWorker{svc: svc})
-	jobs, err := newJobClient(db, workers, slog.New(slog.DiscardHandler), digestPeriodic())
+	h := core.NewHandlers()
+	core.Handle(h, svc.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
+	jobs, err := db.NewJobs(h, slog.New(slog.DiscardHandler), core.DigestPeriodic())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,18 +46,20 @@ func TestFollowUpsRunOnTheQueue(t *testing.T) {
 	}
 
 	log := slog.New(slog.DiscardHandler)
-	jobs, err := newJobClient(db, followUpWorkers(jobWorkers(nil, nil, log), svc, log), log)
+	h := core.NewHandlers()
+	addNewLead(h, svc, nil, nil)
+	addFollowUps(h, svc)
+	jobs, err := db.NewJobs(h, log, core.SweepPeriodic()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs.PeriodicJobs().AddMany(followUpPeriodicJobs())
 	if err := jobs.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { jobs.Stop(context.Background()) })
 
 	kinds := func() map[core.NoticeKind]int {
-		list, err := jobs.JobList(ctx, river.NewJobListParams().Kinds("notify").First(100))
+		list, err := jobs.River().JobList(ctx, river.NewJobListParams().Kinds("notify").First(100))
 		if err != nil {
 			t.Fatal(err)
 		}

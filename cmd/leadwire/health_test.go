@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/riverqueue/river"
-
 	"leadwire/core"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
@@ -31,8 +29,9 @@ func TestHealthCheckRunsOnTheQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 		log := slog.New(slog.DiscardHandler)
-		workers := river.NewWorkers()
-		jobs, err := newJobClient(db, workers, log, healthChecks(workers, svc, log)...)
+		h := core.NewHandlers()
+		core.Handle(h, svc.HandleCheckConnectors)
+		jobs, err := db.NewJobs(h, log, core.CheckConnectorsPeriodic())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,115 +2,79 @@ package main
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"log/slog"
-	"time"
-
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	slackbot "leadwire/bot/slack"
 	telegrambot "leadwire/bot/telegram"
+	"leadwire/connectors/chat"
 	"leadwire/core"
-	"leadwire/storage"
 )
 
-// jobWorkers are the workers of the background jobs core enqueues. Without
-// a chat to notify, new-lead jobs are completed with a log line, so they do
-// not pile up as failures.
-// More workers are registered by the functions in more.
-func jobWorkers(slack *slackbot.Adapter, telegram *telegrambot.Adapter, log *slog.Logger, more ...func(*river.Workers)) *river.Workers {
-	workers := river.NewWorkers()
-	for _, add := range more {
-		add(workers)
-	}
-	var newLead river.Worker[core.NewLeadJob] = &quietNewLead{log: log}
+// jobParts are the adapters the job handlers need; any may be nil when
+// it is not configured.
+type jobParts struct {
+	slack     *slackbot.Adapter
+	telegram  *telegrambot.Adapter
+	intake    *chat.Telegram
+	notifiers map[string]core.Notifier
+	counts    core.NoticeCounter
+	mailer    core.Mailer // sequence steps; nil: no smtp
+}
+
+// jobHandlers are the handlers of every job kind serve runs. The handlers
+// of kinds whose adapter is off are there all the same, so jobs left from
+// an earlier configuration end rather than fail as an unknown kind.
+func jobHandlers(svc *core.Service, p jobParts, log *slog.Logger) *core.Handlers {
+	h := core.NewHandlers()
+	addNewLead(h, svc, p.slack, p.telegram)
+	addNotices(h, svc, p.notifiers, p.counts)
+	addFollowUps(h, svc)
+	addChatReplies(h, svc, p.intake, p.slack, log)
+	core.Handle(h, svc.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
+	core.Handle(h, svc.HandleCheckConnectors)
+	core.Handle(h, svc.SequenceStepHandler(p.mailer))
+	return h
+}
+
+// periodicJobs are the jobs serve's leader enqueues on a timer.
+func periodicJobs() []core.Periodic {
+	return append([]core.Periodic{core.CheckConnectorsPeriodic(), core.DigestPeriodic()}, core.SweepPeriodic()...)
+}
+
+// addNewLead adds the new-lead handlers: Slack's post, and Telegram's as
+// a job of its own.
+func addNewLead(h *core.Handlers, svc *core.Service, slack *slackbot.Adapter, telegram *telegrambot.Adapter) {
+	var post func(ctx context.Context, j core.NewLeadJob, info core.JobInfo) error
 	if slack != nil {
-		newLead = slack.NewLeadWorker()
+		post = slack.HandleNewLead
 	}
+	var also []func(core.NewLeadJob) core.Job
 	if telegram != nil {
-		river.AddWorker(workers, telegram.NewLeadWorker())
-		newLead = &telegramNewLead{Worker: newLead}
+		core.Handle(h, telegram.HandleNewLead)
+		also = append(also, func(j core.NewLeadJob) core.Job { return telegrambot.NewLeadJob{LeadID: j.LeadID} })
 	}
-	river.AddWorker(workers, newLead)
-	return workers
+	core.Handle(h, svc.NewLeadHandler(post, also...))
 }
 
-// telegramNewLead hands a new lead to Telegram as a job of its own
-// (unique by lead, so this job's retries do not post twice; paced and
-// snoozed on 429 apart from Slack's), then to the worker it wraps.
-type telegramNewLead struct {
-	river.Worker[core.NewLeadJob]
+// addNotices adds the handlers of reminders and notices.
+func addNotices(h *core.Handlers, svc *core.Service, notifiers map[string]core.Notifier, counts core.NoticeCounter) {
+	core.Handle(h, svc.HandleReminder)
+	core.Handle(h, svc.NewNoticeSender(notifiers, counts).Handle)
 }
 
-// Work implements river.Worker.
-func (w *telegramNewLead) Work(ctx context.Context, job *river.Job[core.NewLeadJob]) error {
-	client := river.ClientFromContext[*sql.Tx](ctx)
-	if _, err := client.Insert(ctx, telegrambot.NewLeadJob{LeadID: job.Args.LeadID}, nil); err != nil {
-		return fmt.Errorf("enqueue telegram notice of lead %d: %w", job.Args.LeadID, err)
+// addFollowUps adds the handlers of the follow-up sweeps and the rules.
+func addFollowUps(h *core.Handlers, svc *core.Service) {
+	core.Handle(h, svc.HandleSweep, core.JobTimeout(core.SweepTimeout))
+	core.Handle(h, svc.HandleRule)
+}
+
+// addChatReplies adds the handler that delivers the reps' replies to
+// prospects, through the intake bot or in a Slack intake thread; with
+// either off, replies meant for it end with a note on the timeline.
+func addChatReplies(h *core.Handlers, svc *core.Service, intake *chat.Telegram, slack *slackbot.Adapter, log *slog.Logger) {
+	var poster chat.SlackPoster
+	if slack != nil {
+		poster = slack
 	}
-	return w.Worker.Work(ctx, job)
-}
-
-// rescueJobsAfter is how long a job may stay running before it is taken
-// to belong to a replica that died and is run again (River's default is
-// an hour: a reminder in flight on a crashed replica would come an hour
-// late). It is longer than any worker's timeout (sweepTimeout the
-// longest), so a job still running is never run twice.
-const rescueJobsAfter = 5 * time.Minute
-
-// newJobClient returns the River client that runs the jobs, and the
-// periodic ones on the elected leader; Start and Stop it.
-func newJobClient(db *storage.DB, workers *river.Workers, log *slog.Logger, periodic ...*river.PeriodicJob) (*river.Client[*sql.Tx], error) {
-	client, err := river.NewClient(db.RiverDriver(), &river.Config{
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20},
-			core.NotifyQueue: {MaxWorkers: 30}},
-		// The drivers over database/sql have no LISTEN/NOTIFY: jobs are
-		// fetched by polling, at most MaxWorkers per FetchCooldown, so a
-		// short cooldown is what lets a burst of reminders through.
-		FetchCooldown:        20 * time.Millisecond,
-		RescueStuckJobsAfter: rescueJobsAfter,
-		Workers:              workers,
-		Logger:               log,
-		ErrorHandler:         jobErrors{log: log},
-		PeriodicJobs:         periodic,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("job queue: %w", err)
-	}
-	return client, nil
-}
-
-// jobErrors logs failed jobs where they are noticed (River itself says
-// it at INFO): a failure River will retry at WARN, the last attempt's and
-// a panic at ERROR.
-type jobErrors struct{ log *slog.Logger }
-
-// HandleError implements river.ErrorHandler.
-func (h jobErrors) HandleError(ctx context.Context, job *rivertype.JobRow, err error) *river.ErrorHandlerResult {
-	level, msg := slog.LevelWarn, "job failed; retrying"
-	if job.Attempt >= job.MaxAttempts {
-		level, msg = slog.LevelError, "job failed on its last attempt"
-	}
-	h.log.Log(ctx, level, msg, "kind", job.Kind, "job", job.ID, "attempt", job.Attempt, "max_attempts", job.MaxAttempts, "err", err)
-	return nil
-}
-
-// HandlePanic implements river.ErrorHandler.
-func (h jobErrors) HandlePanic(ctx context.Context, job *rivertype.JobRow, panicVal any, trace string) *river.ErrorHandlerResult {
-	h.log.Error("job panicked", "kind", job.Kind, "job", job.ID, "attempt", job.Attempt, "panic", panicVal, "trace", trace)
-	return nil
-}
-
-// quietNewLead completes new-lead jobs when no chat is configured.
-type quietNewLead struct {
-	river.WorkerDefaults[core.NewLeadJob]
-	log *slog.Logger
-}
-
-// Work implements river.Worker.
-func (w *quietNewLead) Work(ctx context.Context, job *river.Job[core.NewLeadJob]) error {
-	w.log.Debug("new lead not announced: no chat configured", "lead", job.Args.LeadID)
-	return nil
+	core.Handle(h, chat.NewReplySender(svc, intake, poster, log).Handle)
 }

@@ -1,13 +1,7 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"log/slog"
-
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
 
 	slackbot "leadwire/bot/slack"
 	telegrambot "leadwire/bot/telegram"
@@ -49,76 +43,12 @@ func notifiers(slack *slackbot.Adapter, telegram *telegrambot.Adapter) map[strin
 	return out
 }
 
-// noticeWorkers registers the workers of reminders and notices: for
-// jobWorkers.
-func noticeWorkers(svc *core.Service, notifiers map[string]core.Notifier, metrics *noticeMetrics, log *slog.Logger) func(*river.Workers) {
-	return func(workers *river.Workers) {
-		river.AddWorker(workers, &reminderWorker{svc: svc})
-		river.AddWorker(workers, &notifyWorker{svc: svc, notifiers: notifiers, metrics: metrics, log: log})
-	}
+// Delivered implements core.NoticeCounter.
+func (m *noticeMetrics) Delivered(channel string, kind core.NoticeKind) {
+	m.delivered.WithLabelValues(channel, string(kind)).Inc()
 }
 
-// reminderWorker runs core.ReminderJob: core decides, in one transaction,
-// whether the reminder is still due and announces it.
-type reminderWorker struct {
-	river.WorkerDefaults[core.ReminderJob]
-	svc *core.Service
-}
-
-// Work implements river.Worker.
-func (w *reminderWorker) Work(ctx context.Context, job *river.Job[core.ReminderJob]) error {
-	_, err := w.svc.FireReminder(ctx, job.Args.TaskID, job.Args.DueAt)
-	return err
-}
-
-// notifyWorker runs core.NotifyJob: it hands the notice to its channel's
-// notifier. A snooze (pacing, a 429) goes back to River as is; a record
-// gone ends the job quietly; other failures are retried with River's
-// backoff until the notice is undeliverable or out of attempts, which is
-// final: counted, and the user is told on their other channels.
-type notifyWorker struct {
-	river.WorkerDefaults[core.NotifyJob]
-	svc       *core.Service
-	notifiers map[string]core.Notifier
-	metrics   *noticeMetrics
-	log       *slog.Logger
-}
-
-// Work implements river.Worker.
-func (w *notifyWorker) Work(ctx context.Context, job *river.Job[core.NotifyJob]) error {
-	ch, n := job.Args.Channel, job.Args.Notice
-	notifier, ok := w.notifiers[ch]
-	if job.Attempt > 1 {
-		// An earlier attempt failed or died with its replica (a snooze
-		// does not count): it may have been delivered all the same.
-		ctx = core.WithRedelivery(ctx, job.CreatedAt)
-	}
-	var err error
-	if ok {
-		err = notifier.Notify(ctx, n)
-	} else {
-		err = core.Undeliverable(fmt.Errorf("%s is not configured", ch))
-	}
-	var snooze *river.JobSnoozeError
-	switch {
-	case err == nil:
-		w.metrics.delivered.WithLabelValues(ch, string(n.Kind)).Inc()
-		return nil
-	case errors.As(err, &snooze):
-		return snooze
-	case core.IsNotFound(err):
-		w.log.Info("notice dropped: what it was about is gone", "channel", ch, "kind", n.Kind, "key", n.Key, "err", err)
-		return river.JobCancel(err)
-	case errors.Is(err, core.ErrUndeliverable) || job.Attempt >= job.MaxAttempts:
-		w.metrics.failed.WithLabelValues(ch, string(n.Kind)).Inc()
-		w.log.Warn("notice undeliverable", "channel", ch, "kind", n.Kind, "key", n.Key, "user", n.UserID,
-			"attempt", job.Attempt, "err", err)
-		if _, terr := w.svc.NoticeFailed(ctx, ch, n, err); terr != nil {
-			// Telling the user failed: retry the job, which fails again
-			// and tells them then.
-			return errors.Join(err, terr)
-		}
-		return river.JobCancel(err)
-	}
-	return err
+// Failed implements core.NoticeCounter.
+func (m *noticeMetrics) Failed(channel string, kind core.NoticeKind) {
+	m.failed.WithLabelValues(channel, string(kind)).Inc()
 }

@@ -253,10 +253,14 @@ func newNoticeEnv(t testing.TB, db *storage.DB, api *chatAPI, clock core.Clock, 
 	for pattern, h := range slack.Routes() {
 		e.mux.HandleFunc(pattern, h)
 	}
-	e.jobs, err = newJobClient(db, jobWorkers(slack, tg, log, noticeWorkers(svc, notifiers(slack, tg), e.metrics, log)), log)
+	h := core.NewHandlers()
+	addNewLead(h, svc, slack, tg)
+	addNotices(h, svc, notifiers(slack, tg), e.metrics)
+	jobs, err := db.NewJobs(h, log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.jobs = jobs.River()
 	if err := e.jobs.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -470,20 +474,19 @@ func TestNotifyWorkerRetriesThenGivesUp(t *testing.T) {
 	}
 	slack := slackbot.New(bot.NewConversation(svc, nil, bot.Options{}), svc, slackbot.Options{BotToken: "xoxb-test", APIURL: api.srv.URL + "/api/"})
 	metrics := newNoticeMetrics()
-	w := &notifyWorker{svc: svc, notifiers: map[string]core.Notifier{core.ChannelSlack: slack}, metrics: metrics, log: slog.New(slog.DiscardHandler)}
+	w := svc.NewNoticeSender(map[string]core.Notifier{core.ChannelSlack: slack}, metrics)
 	niran, err := db.UserByEmail(context.Background(), "niran@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := core.Notice{Kind: core.NoticeText, UserID: niran.ID, Text: "Quarter closes Friday", Key: "text:1"}
-	job := func(attempt int) *river.Job[core.NotifyJob] {
-		return &river.Job[core.NotifyJob]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 25},
-			Args: core.NotifyJob{Channel: core.ChannelSlack, Notice: n}}
+	job := func(attempt int) (core.NotifyJob, core.JobInfo) {
+		return core.NotifyJob{Channel: core.ChannelSlack, Notice: n}, core.JobInfo{Attempt: attempt, MaxAttempts: 25}
 	}
 	t.Run("an attempt before the last is retried", func(t *testing.T) {
-		err := w.Work(context.Background(), job(3))
-		var cancel *river.JobCancelError
-		if err == nil || errors.As(err, &cancel) || errors.Is(err, core.ErrUndeliverable) {
+		j, info := job(3)
+		err := w.Handle(context.Background(), j, info)
+		if err == nil || core.IsPermanent(err) || errors.Is(err, core.ErrUndeliverable) {
 			t.Fatalf("got %v, want an error River retries", err)
 		}
 		if got := testutil.ToFloat64(metrics.failed.WithLabelValues("slack", "text")); got != 0 {
@@ -498,9 +501,9 @@ func TestNotifyWorkerRetriesThenGivesUp(t *testing.T) {
 			t.Fatal(err)
 		}
 		n.UserID = zofia.ID
-		err = w.Work(context.Background(), job(25))
-		var cancel *river.JobCancelError
-		if !errors.As(err, &cancel) {
+		j, info := job(25)
+		err = w.Handle(context.Background(), j, info)
+		if !core.IsPermanent(err) {
 			t.Fatalf("got %v, want the job cancelled", err)
 		}
 		if got := testutil.ToFloat64(metrics.failed.WithLabelValues("slack", "text")); got != 1 {

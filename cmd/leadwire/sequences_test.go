@@ -122,9 +122,9 @@ sequences:
 	if err != nil {
 		t.Fatal(err)
 	}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &sequenceWorker{svc: svc, mailer: &crashOnce{Mailer: mailer, addr: "crash@thai-buyer.example"}})
-	jobs, err := newJobClient(db, workers, log)
+	h := core.NewHandlers()
+	core.Handle(h, svc.SequenceStepHandler(&crashOnce{Mailer: mailer, addr: "crash@thai-buyer.example"}))
+	jobs, err := db.NewJobs(h, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ sequences:
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &seqEnv{ctx: ctx, db: db, svc: svc, smtp: srv, jobs: jobs, owner: owner, http: web, app: a}
+	return &seqEnv{ctx: ctx, db: db, svc: svc, smtp: srv, jobs: jobs.River(), owner: owner, http: web, app: a}
 }
 
 // enroll makes a deal of the owner's with a contact of the address and

@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
 
 	"leadwire/cmd/leadwire/config"
@@ -73,24 +72,21 @@ func (c *ServeCmd) Run(a *App) error {
 	}
 	noticeCounts := newNoticeMetrics()
 	noticeCounts.register(srv.registry)
-	notices := noticeWorkers(svc, chans, noticeCounts, a.Logger().With("part", "notices"))
 	intake, err := a.telegramIntake()
 	if err != nil {
 		return err
 	}
 	srv.mountTelegram(telegram, intake)
-	workers := followUpWorkers(jobWorkers(slack, telegram, a.Logger(), notices), svc, a.Logger())
-	addChatWorkers(workers, svc, intake, slack, a.Logger().With("part", "jobs"))
-	river.AddWorker(workers, &digestWorker{svc: svc})
-	if err := a.addSequenceWorker(workers); err != nil {
-		return err
-	}
-	periodic := append(healthChecks(workers, svc, a.Logger().With("part", "health")), digestPeriodic())
-	jobs, err := newJobClient(db, workers, a.Logger().With("part", "jobs"), periodic...)
+	sequenceMailer, err := a.smtpMailer()
 	if err != nil {
 		return err
 	}
-	jobs.PeriodicJobs().AddMany(followUpPeriodicJobs())
+	handlers := jobHandlers(svc, jobParts{slack: slack, telegram: telegram, intake: intake, notifiers: chans,
+		counts: noticeCounts, mailer: sequenceMailer}, a.Logger().With("part", "jobs"))
+	jobs, err := db.NewJobs(handlers, a.Logger().With("part", "jobs"), periodicJobs()...)
+	if err != nil {
+		return err
+	}
 	// A database that does not take writes (a read-only file, a full
 	// disk, a read-only standby) fails here, naming what to fix, rather
 	// than after "serving".

@@ -53,7 +53,9 @@ func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	jobs, err := newJobClient(db, jobWorkers(nil, tg, log), log)
+	h := core.NewHandlers()
+	addNewLead(h, svc, nil, tg)
+	jobs, err := db.NewJobs(h, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,9 +83,12 @@ func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
 		time.Sleep(10 * time.Millisecond) // polling the stand-in, with a deadline
 	}
 	// A second telegram job for the same lead is a duplicate, skipped.
-	ins, err := jobs.Insert(ctx, telegrambot.NewLeadJob{LeadID: res.LeadID}, nil)
-	if err != nil || !ins.UniqueSkippedAsDuplicate {
-		t.Fatalf("second insert: %+v, %v", ins, err)
+	if err := svc.Enqueue(ctx, telegrambot.NewLeadJob{LeadID: res.LeadID}); err != nil {
+		t.Fatalf("second enqueue: %v", err)
+	}
+	var queued int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'telegram_new_lead'`).Scan(&queued); err != nil || queued != 1 {
+		t.Fatalf("%d telegram_new_lead jobs (%v), want the second skipped as a duplicate", queued, err)
 	}
 	mu.Lock()
 	defer mu.Unlock()

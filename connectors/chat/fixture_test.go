@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
-	"github.com/riverqueue/river"
 
 	"leadwire/connectors/chat"
 	"leadwire/core"
@@ -157,7 +156,7 @@ func (w *world) jobsOf(kind string) []job {
 
 // replyJob is the newest chat reply job, as River would hand it to the
 // worker.
-func (w *world) replyJob() *river.Job[core.ChatReplyJob] {
+func (w *world) replyJob() core.ChatReplyJob {
 	w.t.Helper()
 	js := w.jobsOf(core.ChatReplyJob{}.Kind())
 	if len(js) == 0 {
@@ -167,7 +166,7 @@ func (w *world) replyJob() *river.Job[core.ChatReplyJob] {
 	if err := json.Unmarshal(js[len(js)-1].Args, &args); err != nil {
 		w.t.Fatal(err)
 	}
-	return &river.Job[core.ChatReplyJob]{Args: args}
+	return args
 }
 
 // timeline is the activities of a lead, oldest first.

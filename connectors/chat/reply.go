@@ -10,7 +10,6 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
-	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
 	"leadwire/core"
@@ -22,34 +21,32 @@ type SlackPoster interface {
 	PostThread(ctx context.Context, channel, thread, text string) error
 }
 
-// ReplyWorker is the River worker of core.ChatReplyJob: it sends a rep's
-// reply to the prospect through the Telegram intake bot, or in the thread
-// of their Slack intake message. A rate limit snoozes the job for the
-// time asked; a prospect who cannot be reached (blocked the bot) cancels
-// it and says so on the timeline; other failures are retried.
-type ReplyWorker struct {
-	river.WorkerDefaults[core.ChatReplyJob]
+// ReplySender runs core.ChatReplyJob: it sends a rep's reply to the
+// prospect through the Telegram intake bot, or in the thread of their
+// Slack intake message. A rate limit retries the job after the time
+// asked; a prospect who cannot be reached (blocked the bot) ends it for
+// good and says so on the timeline; other failures are retried.
+type ReplySender struct {
 	svc      *core.Service
 	telegram *Telegram   // nil: the intake bot is off
 	slack    SlackPoster // nil: Slack is off
 	log      *slog.Logger
 }
 
-// NewReplyWorker returns the worker; telegram or slack may be nil when
-// that chat is off, and replies for it are then cancelled with a note.
-func NewReplyWorker(svc *core.Service, telegram *Telegram, slack SlackPoster, log *slog.Logger) *ReplyWorker {
+// NewReplySender returns the sender; telegram or slack may be nil when
+// that chat is off, and replies for it then end with a note.
+func NewReplySender(svc *core.Service, telegram *Telegram, slack SlackPoster, log *slog.Logger) *ReplySender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &ReplyWorker{svc: svc, telegram: telegram, slack: slack, log: log}
+	return &ReplySender{svc: svc, telegram: telegram, slack: slack, log: log}
 }
 
-// Work implements river.Worker.
-func (w *ReplyWorker) Work(ctx context.Context, job *river.Job[core.ChatReplyJob]) error {
-	j := job.Args
+// Handle is the handler of core.ChatReplyJob.
+func (w *ReplySender) Handle(ctx context.Context, j core.ChatReplyJob, _ core.JobInfo) error {
 	a, err := w.svc.Store().ActivityByID(ctx, j.ActivityID)
 	if core.IsNotFound(err) {
-		return river.JobCancel(err)
+		return core.Permanent(err)
 	}
 	if err != nil {
 		return err
@@ -77,8 +74,8 @@ func (w *ReplyWorker) Work(ctx context.Context, job *river.Job[core.ChatReplyJob
 	return w.outcome(ctx, j, err)
 }
 
-// outcome maps a send's failure onto River.
-func (w *ReplyWorker) outcome(ctx context.Context, j core.ChatReplyJob, err error) error {
+// outcome maps a send's failure onto the job's outcome.
+func (w *ReplySender) outcome(ctx context.Context, j core.ChatReplyJob, err error) error {
 	var tgLimited *tg.TooManyRequestsError
 	var slackLimited *slack.RateLimitedError
 	switch {
@@ -86,15 +83,15 @@ func (w *ReplyWorker) outcome(ctx context.Context, j core.ChatReplyJob, err erro
 		w.log.Info("chat reply sent", "activity", j.ActivityID, "channel", j.Channel)
 		return nil
 	case errors.As(err, &tgLimited):
-		return river.JobSnooze(max(time.Duration(tgLimited.RetryAfter)*time.Second, time.Second))
+		return core.RetryAfter(max(time.Duration(tgLimited.RetryAfter)*time.Second, time.Second))
 	case errors.As(err, &slackLimited):
-		return river.JobSnooze(max(slackLimited.RetryAfter, time.Second))
+		return core.RetryAfter(max(slackLimited.RetryAfter, time.Second))
 	case errors.Is(err, core.ErrUndeliverable) || undeliverableSlack(err):
 		w.log.Warn("chat reply undeliverable", "activity", j.ActivityID, "channel", j.Channel, "err", err)
 		if nerr := w.svc.ChatReplyUndelivered(ctx, j.ActivityID, "The prospect did not get this reply: "+reason(err)); nerr != nil {
 			return nerr // retried: the note is worth having
 		}
-		return river.JobCancel(err)
+		return core.Permanent(err)
 	}
 	return err
 }

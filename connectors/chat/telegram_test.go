@@ -2,13 +2,10 @@ package chat_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/riverqueue/river"
 
 	"leadwire/bot"
 	"leadwire/bot/console"
@@ -117,7 +114,7 @@ func TestTelegramIntake(t *testing.T) {
 			t.Fatalf("%d new-lead jobs", n)
 		}
 	})
-	worker := chat.NewReplyWorker(w.svc, w.intake, nil, nil)
+	worker := chat.NewReplySender(w.svc, w.intake, nil, nil)
 	t.Run("a rep's reply from the console reaches the prospect through the intake bot", func(t *testing.T) {
 		conv := bot.NewConversation(w.svc, nil, bot.Options{})
 		var out strings.Builder
@@ -129,7 +126,7 @@ func TestTelegramIntake(t *testing.T) {
 			t.Fatalf("console:\n%s", out.String())
 		}
 		w.api.Take()
-		if err := worker.Work(w.ctx, w.replyJob()); err != nil {
+		if err := worker.Handle(w.ctx, w.replyJob(), core.JobInfo{}); err != nil {
 			t.Fatal(err)
 		}
 		calls := w.api.Take()
@@ -160,7 +157,7 @@ func TestTelegramIntake(t *testing.T) {
 			!strings.Contains(calls[0].Params["text"], "Replying to Dariush Karimi") {
 			t.Fatalf("the reps' bot answered %+v", calls)
 		}
-		if err := worker.Work(w.ctx, w.replyJob()); err != nil {
+		if err := worker.Handle(w.ctx, w.replyJob(), core.JobInfo{}); err != nil {
 			t.Fatal(err)
 		}
 		calls = w.api.Take()
@@ -174,18 +171,16 @@ func TestTelegramIntake(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.api.Limit(1)
-		err := worker.Work(w.ctx, w.replyJob())
-		var snooze *river.JobSnoozeError
-		if !errors.As(err, &snooze) || snooze.Duration != time.Second {
+		err := worker.Handle(w.ctx, w.replyJob(), core.JobInfo{})
+		if after, ok := core.RetryAfterOf(err); !ok || after != time.Second {
 			t.Fatalf("got %v, want a snooze of 1s", err)
 		}
 	})
 	t.Run("a prospect who blocked the bot cancels the reply and the timeline says so", func(t *testing.T) {
 		w.api.Block(dariush)
-		err := worker.Work(w.ctx, w.replyJob())
-		var cancel *river.JobCancelError
-		if !errors.As(err, &cancel) {
-			t.Fatalf("got %v, want a cancel", err)
+		err := worker.Handle(w.ctx, w.replyJob(), core.JobInfo{})
+		if !core.IsPermanent(err) {
+			t.Fatalf("got %v, want a permanent failure", err)
 		}
 		acts := w.timeline(lead)
 		last := acts[len(acts)-1]

@@ -1,0 +1,142 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// The service's job handlers, for Handle. Each runs one job kind core
+// enqueues; cmd registers them.
+
+// HandleReminder runs a ReminderJob: core decides, in one transaction,
+// whether the reminder is still due and announces it.
+func (s *Service) HandleReminder(ctx context.Context, j ReminderJob, _ JobInfo) error {
+	_, err := s.FireReminder(ctx, j.TaskID, j.DueAt)
+	return err
+}
+
+// DigestTimeout bounds a digest tick: a tick is short, the next one is a
+// minute away.
+const DigestTimeout = 50 * time.Second
+
+// HandleDigestTick runs the DigestJob tick: it announces every digest
+// that is due.
+func (s *Service) HandleDigestTick(ctx context.Context, _ DigestJob, _ JobInfo) error {
+	if _, err := s.ScheduleDigests(ctx, s.clock.Now()); err != nil {
+		return fmt.Errorf("digest tick: %w", err)
+	}
+	return nil
+}
+
+// SweepTimeout bounds one follow-up sweep. A first sweep over a large
+// pipeline notices many deals (700,000 take about 100 s); one cut short
+// has committed its pages, and the next carries on.
+const SweepTimeout = 4 * time.Minute
+
+// HandleSweep runs a follow-up sweep.
+func (s *Service) HandleSweep(ctx context.Context, j SweepJob, _ JobInfo) error {
+	start := time.Now()
+	n, err := s.Sweep(ctx, j)
+	if n > 0 || err != nil {
+		s.log.Info("follow-up sweep", "what", j.What, "noticed", n, "took", time.Since(start).Round(time.Millisecond), "err", err)
+	}
+	return err
+}
+
+// HandleRule applies the rules of a trigger.
+func (s *Service) HandleRule(ctx context.Context, j RuleJob, _ JobInfo) error {
+	applied, err := s.RunRules(ctx, j)
+	if len(applied) > 0 {
+		s.log.Info("rules applied", "trigger", string(j.Trigger), "lead", j.LeadID, "deal", j.DealID, "rules", applied)
+	}
+	return err
+}
+
+// HandleCheckConnectors runs the connector health check and logs what
+// changed.
+func (s *Service) HandleCheckConnectors(ctx context.Context, _ CheckConnectorsJob, _ JobInfo) error {
+	log := s.log.With("part", "health")
+	changes, err := s.CheckConnectors(ctx, s.clock.Now())
+	for _, c := range changes {
+		if c.To == Healthy {
+			log.Info("connector recovered; admins told", "connector", c.Connector, "was", c.From, "notices", c.Notified)
+		} else {
+			log.Warn("connector unhealthy; admins told", "connector", c.Connector, "health", c.To, "err", c.Error, "notices", c.Notified)
+		}
+	}
+	return err
+}
+
+// SequenceStepHandler sends the steps of email sequences through m (nil:
+// no smtp configured, and the steps stop); a step failed on its last
+// attempt gives the enrolment up.
+func (s *Service) SequenceStepHandler(m Mailer) func(context.Context, SequenceStepJob, JobInfo) error {
+	return func(ctx context.Context, j SequenceStepJob, info JobInfo) error {
+		err := s.SequenceStep(ctx, m, j)
+		if err != nil && info.LastAttempt() {
+			if gerr := s.GiveUpSequenceStep(ctx, j, err); gerr != nil {
+				return errors.Join(err, gerr)
+			}
+		}
+		return err
+	}
+}
+
+// Enqueue adds a job in a transaction of its own, for work that follows
+// from a job rather than from a change.
+func (s *Service) Enqueue(ctx context.Context, job Job) error {
+	return s.store.Update(ctx, func(tx Tx) error { return tx.Enqueue(ctx, job) })
+}
+
+// NewLeadHandler runs NewLeadJob: post posts the lead in a chat (nil when
+// no chat is configured: the job is done with a log line, so they do not
+// pile up as failures). Each of also makes a job enqueued first, apart
+// (Telegram's, unique by lead, so this job's retries do not post twice;
+// paced and retried apart from Slack's).
+func (s *Service) NewLeadHandler(post func(context.Context, NewLeadJob, JobInfo) error, also ...func(NewLeadJob) Job) func(context.Context, NewLeadJob, JobInfo) error {
+	return func(ctx context.Context, j NewLeadJob, info JobInfo) error {
+		for _, mk := range also {
+			job := mk(j)
+			if err := s.Enqueue(ctx, job); err != nil {
+				return fmt.Errorf("enqueue %s of lead %d: %w", job.Kind(), j.LeadID, err)
+			}
+		}
+		if post == nil {
+			s.log.Debug("new lead not announced: no chat configured", "lead", j.LeadID)
+			return nil
+		}
+		return post(ctx, j, info)
+	}
+}
+
+// How often the periodic jobs run: unclaimed leads are measured in
+// minutes (a 15m response limit), rotting deals in days.
+const (
+	checkConnectorsEvery = time.Minute
+	digestEvery          = time.Minute
+	unclaimedSweepEvery  = time.Minute
+	rottingSweepEvery    = 5 * time.Minute
+)
+
+// CheckConnectorsPeriodic runs the connector health check every minute;
+// a failed check is not retried: the next one comes soon.
+func CheckConnectorsPeriodic() Periodic {
+	return Periodic{ID: CheckConnectorsJob{}.Kind(), Every: checkConnectorsEvery, Job: CheckConnectorsJob{}, MaxAttempts: 1, RunOnStart: true}
+}
+
+// DigestPeriodic is the digest tick every minute. ScheduleDigests makes
+// each digest once regardless, so a tick run twice (a leader change)
+// sends nothing twice; the next tick is the retry.
+func DigestPeriodic() Periodic {
+	return Periodic{ID: "digest_tick", Every: digestEvery, Job: DigestJob{}, MaxAttempts: 1, RunOnStart: true}
+}
+
+// SweepPeriodic are the follow-up sweeps; one replica sweeps at a time.
+func SweepPeriodic() []Periodic {
+	every := func(d time.Duration, what string) Periodic {
+		return Periodic{ID: "sweep-" + what, Every: d, Job: SweepJob{What: what}, RunOnStart: true}
+	}
+	return []Periodic{every(unclaimedSweepEvery, SweepUnclaimedLeads), every(rottingSweepEvery, SweepRottingDeals)}
+}
