@@ -220,14 +220,16 @@ func profileName(u *slack.User) string {
 }
 
 // PostThread posts a plain text in a thread of a channel: a rep's reply to
-// a prospect of an intake channel (connectors/chat's ReplyWorker).
+// a prospect of an intake channel (connectors/chat's ReplyWorker). An
+// answer of Slack's that retrying cannot change (Permanent) is
+// core.ErrUndeliverable.
 func (a *Adapter) PostThread(ctx context.Context, channel, thread, text string) error {
 	opts := []slack.MsgOption{slack.MsgOptionText(text, true)}
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
 	if _, _, err := a.api.PostMessageContext(ctx, channel, opts...); err != nil {
-		return fmt.Errorf("chat.postMessage to %s: %w", channel, err)
+		return undeliverable(fmt.Errorf("chat.postMessage to %s: %w", channel, err))
 	}
 	return nil
 }
