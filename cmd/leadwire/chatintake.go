@@ -54,10 +54,7 @@ func (a *App) runIntake(ctx context.Context, lease *leaser, intake *chat.Telegra
 // slackIntake is the Slack adapter's hook for slack.intake_channels:
 // connectors/chat turns each message into a lead or an activity.
 func slackIntake(svc *core.Service, teams map[string]string) slackbot.IntakeFunc {
-	intake := chat.NewSlackIntake(svc, teams)
-	return func(ctx context.Context, m slackbot.IntakeMessage) (core.CaptureResult, error) {
-		return intake.Capture(ctx, chat.SlackMessage(m))
-	}
+	return chat.NewSlackIntake(svc, teams).Capture
 }
 
 // addChatWorkers adds the worker that delivers the reps' replies to
