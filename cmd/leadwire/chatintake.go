@@ -7,9 +7,9 @@ import (
 	"github.com/riverqueue/river"
 
 	slackbot "leadwire/bot/slack"
-	"leadwire/cmd/leadwire/config"
 	"leadwire/connectors/chat"
 	"leadwire/core"
+	"leadwire/internal/tgpoll"
 )
 
 // telegramIntake builds the bot prospects write to from
@@ -28,7 +28,7 @@ func (a *App) telegramIntake() (*chat.Telegram, error) {
 	}
 	opts := chat.TelegramOptions{Token: cfg.Telegram.IntakeToken, APIURL: cfg.Telegram.APIURL,
 		Greetings: cfg.Telegram.IntakeGreeting, Team: cfg.Telegram.IntakeTeam, Log: a.Logger().With("connector", "telegram:intake")}
-	if cfg.Telegram.Mode == config.TelegramWebhook {
+	if cfg.Telegram.Mode == tgpoll.ModeWebhook {
 		opts.WebhookURL, opts.WebhookSecret = cfg.HTTP.PublicURL+chat.IntakeWebhookPath, cfg.Telegram.WebhookSecret
 	}
 	return chat.NewTelegram(svc, opts)
@@ -45,7 +45,7 @@ func (a *App) runIntake(ctx context.Context, lease *leaser, intake *chat.Telegra
 	if err := intake.Check(ctx); err != nil {
 		a.Logger().Warn("telegram intake bot is not reachable or its webhook not registered", "err", err)
 	}
-	if a.cfg.Telegram.Mode == config.TelegramWebhook {
+	if a.cfg.Telegram.Mode == tgpoll.ModeWebhook {
 		return nil
 	}
 	return lease.run(ctx, intake.Connector(), intake.Run)

@@ -72,6 +72,14 @@ func NewTelegram(svc *core.Service, opts TelegramOptions) (*Telegram, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram intake: no bot token")
 	}
+	if err := tgpoll.CheckToken(opts.Token); err != nil {
+		return nil, fmt.Errorf("telegram intake: %w", err)
+	}
+	if opts.WebhookSecret != "" {
+		if err := tgpoll.CheckWebhookSecret(opts.WebhookSecret); err != nil {
+			return nil, fmt.Errorf("telegram intake: %w", err)
+		}
+	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
