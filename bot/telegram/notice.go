@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -12,6 +11,7 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/tgpoll"
 )
 
 // Channel implements core.Notifier.
@@ -127,10 +127,7 @@ func noticeError(err error) error {
 	switch {
 	case errors.As(err, &limited):
 		return jobError(err)
-	case errors.Is(err, tg.ErrorForbidden):
-		return core.Undeliverable(err)
-	case errors.Is(err, tg.ErrorBadRequest) && (strings.Contains(err.Error(), "chat not found") ||
-		strings.Contains(err.Error(), "user is deactivated") || strings.Contains(err.Error(), "PEER_ID_INVALID")):
+	case tgpoll.Permanent(err):
 		return core.Undeliverable(err)
 	}
 	return err
