@@ -16,7 +16,7 @@ import (
 func TestSendToAChatThatIsGoneIsUndeliverable(t *testing.T) {
 	for _, tc := range []struct {
 		name, body string
-		code               int
+		code       int
 	}{
 		{"a prospect who blocked the bot", `{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`, http.StatusForbidden},
 		{"a chat Telegram does not know", `{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}`, http.StatusBadRequest},
