@@ -43,6 +43,22 @@ func TelegramMessageRef(chat int64, message int) string {
 	return "telegram:" + strconv.FormatInt(chat, 10) + ":" + strconv.Itoa(message)
 }
 
+// SlackMessage is a message a person posted in a Slack intake channel,
+// with the author's profile (users.info) when it could be read: what the
+// Slack adapter hands to its intake hook and connectors/chat captures.
+type SlackMessage struct {
+	Channel  string
+	TS       string
+	ThreadTS string // set on a reply in a thread: the thread's first message
+	User     string // the author's Slack id
+	Name     string // the author's real name
+	Email    string // the author's email, when the app may read it
+	Text     string
+	// Tool is set when an app, a workflow or an incoming webhook posted
+	// the message (its name): the prospect is in the text, not the author.
+	Tool string
+}
+
 // SlackMessageRef is the external id of a Slack message, as its
 // activity's ExternalRef: "slack:CHANNEL:TS".
 func SlackMessageRef(channel, ts string) string { return "slack:" + channel + ":" + ts }

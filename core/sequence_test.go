@@ -61,7 +61,7 @@ func newSeqFixture(t *testing.T, db *storage.DB) *seqFixture {
 	settings.PublicURL = "https://leads.example.com"
 	f.svc = core.NewService(db, f.clock, settings, nil)
 	srv := smtptest.Start(t)
-	sender, err := lwmail.NewSender(lwmail.Config{Host: srv.Host, Port: srv.Port, TLS: lwmail.NoTLS,
+	sender, err := lwmail.NewSender(lwmail.Config{Host: srv.Host, Port: srv.Port, TLS: core.TLSNone,
 		Username: srv.Username, Password: srv.Password, From: mail.Address{Name: "Sales", Address: "sales@example.com"}})
 	if err != nil {
 		t.Fatal(err)

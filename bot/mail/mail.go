@@ -28,19 +28,12 @@ import (
 	"leadwire/core"
 )
 
-// The TLS modes of an SMTP server.
-const (
-	TLS      = "tls"      // implicit TLS, usually port 465
-	StartTLS = "starttls" // STARTTLS on a plain connection, usually 587
-	NoTLS    = "none"     // plain; only for a loopback relay
-)
-
 // Config is an SMTP submission server and the sender leadwire writes as.
 type Config struct {
 	Host     string
 	Port     int
-	TLS      string // TLS, StartTLS or NoTLS
-	Username string // empty: no authentication
+	TLS      core.TLSMode // core.TLSStartTLS (""), core.TLSImplicit or core.TLSNone
+	Username string       // empty: no authentication
 	Password string
 	From     mail.Address // the default sender
 	// HelloName is the name given in EHLO; default the From domain.
@@ -254,23 +247,49 @@ type Sender struct {
 	cfg Config
 }
 
+// CheckServer validates the keys that say where the submission server is
+// and how the connection is secured (host, port, tls) and fills in their
+// defaults. Its errors are *core.SettingError, joined: the config file
+// reports them at the smtp keys, and NewSender refuses cfg with them.
+func (c *Config) CheckServer() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &core.SettingError{Key: key, Message: fmt.Sprintf(format, args...)})
+	}
+	c.Host = strings.TrimSpace(c.Host)
+	if c.Host == "" {
+		bad("host", "outgoing mail needs the submission server's host, such as smtp.example.com")
+	} else if strings.ContainsAny(c.Host, "/@ ") || strings.Count(c.Host, ":") == 1 {
+		bad("host", "invalid host %q; give the name alone, such as smtp.example.com, and the port under port", c.Host)
+	}
+	mode, err := core.ParseTLSMode(string(c.TLS), core.TLSStartTLS)
+	switch {
+	case err != nil:
+		bad("tls", "%s", core.Message(err))
+	case mode == core.TLSNone && c.Host != "" && !core.IsLoopbackHost(c.Host):
+		bad("tls", "tls: none would send the password and the mail unencrypted; it is allowed only for a loopback relay (localhost, 127.0.0.1, ::1), not %s; use starttls or tls", c.Host)
+	}
+	if err == nil {
+		c.TLS = mode
+	}
+	if c.Port == 0 {
+		c.Port = 587
+		if c.TLS == core.TLSImplicit {
+			c.Port = 465
+		}
+	} else if c.Port < 1 || c.Port > 65535 {
+		bad("port", "invalid port %d; use a number from 1 to 65535 (usually 587 with starttls, 465 with tls)", c.Port)
+	}
+	return errors.Join(errs...)
+}
+
 // NewSender checks cfg and returns a Sender; it does not connect.
 func NewSender(cfg Config) (*Sender, error) {
 	if cfg.Host == "" {
 		return nil, errors.New("smtp: no host")
 	}
-	switch cfg.TLS {
-	case "":
-		cfg.TLS = StartTLS
-	case TLS, StartTLS, NoTLS:
-	default:
-		return nil, fmt.Errorf("smtp: unknown tls mode %q; use tls, starttls or none", cfg.TLS)
-	}
-	if cfg.Port == 0 {
-		cfg.Port = 587
-		if cfg.TLS == TLS {
-			cfg.Port = 465
-		}
+	if err := cfg.CheckServer(); err != nil {
+		return nil, fmt.Errorf("smtp: %w", err)
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 30 * time.Second
@@ -356,9 +375,9 @@ func (s *Sender) deliver(ctx context.Context, from string, to []string, raw []by
 
 	var c *smtp.Client
 	switch s.cfg.TLS {
-	case TLS:
+	case core.TLSImplicit:
 		c = smtp.NewClient(tls.Client(conn, tlsConfig))
-	case StartTLS:
+	case core.TLSStartTLS:
 		if c, err = smtp.NewClientStartTLS(conn, tlsConfig); err != nil {
 			_ = conn.Close()
 			return relayError{fmt.Errorf("smtp %s: starttls: %w", addr, err)}

@@ -12,13 +12,14 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	lwmail "leadwire/bot/mail"
+	"leadwire/core"
 	"leadwire/internal/smtptest"
 )
 
 func sender(t *testing.T, srv *smtptest.Server) *lwmail.Sender {
 	t.Helper()
 	s, err := lwmail.NewSender(lwmail.Config{
-		Host: srv.Host, Port: srv.Port, TLS: lwmail.NoTLS,
+		Host: srv.Host, Port: srv.Port, TLS: core.TLSNone,
 		Username: srv.Username, Password: srv.Password,
 		From: mail.Address{Name: "Anna Kowalska", Address: "anna@example.pl"},
 	})
@@ -143,7 +144,7 @@ func TestSendRefusals(t *testing.T) {
 		t.Errorf("451 recipient: err %v, want a temporary error", err)
 	}
 
-	bad, _ := lwmail.NewSender(lwmail.Config{Host: srv.Host, Port: srv.Port, TLS: lwmail.NoTLS, Username: "leadwire", Password: "wrong", From: mail.Address{Address: "a@example.com"}})
+	bad, _ := lwmail.NewSender(lwmail.Config{Host: srv.Host, Port: srv.Port, TLS: core.TLSNone, Username: "leadwire", Password: "wrong", From: mail.Address{Address: "a@example.com"}})
 	if _, err := bad.Send(ctx, &lwmail.Message{To: []mail.Address{{Address: "x@example.com"}}, Subject: "x", Text: "x"}); err == nil || !strings.Contains(err.Error(), "smtp.password") {
 		t.Errorf("wrong password: err %v, want one naming smtp.password", err)
 	}
@@ -218,7 +219,7 @@ func TestSendReportsHowTheServerIsDoing(t *testing.T) {
 			srv.Refuse(tt.refuse)
 			defer srv.Refuse(0)
 			status := &statusLog{}
-			s, err := lwmail.NewSender(lwmail.Config{Host: tt.srv.Host, Port: tt.srv.Port, TLS: lwmail.NoTLS, Username: tt.srv.Username,
+			s, err := lwmail.NewSender(lwmail.Config{Host: tt.srv.Host, Port: tt.srv.Port, TLS: core.TLSNone, Username: tt.srv.Username,
 				Password: cmpOr(tt.password, tt.srv.Password), From: mail.Address{Address: "anna@example.pl"}, Status: status})
 			if err != nil {
 				t.Fatal(err)
@@ -239,4 +240,41 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+func TestNewSenderRefusesUnsafeOrInvalidSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  lwmail.Config
+		want string
+	}{
+		{"plaintext to a remote relay is refused", lwmail.Config{Host: "smtp.example.com", TLS: core.TLSNone}, "only for a loopback relay"},
+		{"an unknown tls mode suggests the right one", lwmail.Config{Host: "smtp.example.com", TLS: "startls"}, "did you mean starttls?"},
+		{"a host with a port is refused", lwmail.Config{Host: "smtp.example.com:587"}, "port under port"},
+		{"a port out of range is refused", lwmail.Config{Host: "smtp.example.com", Port: 70000}, "1 to 65535"},
+		{"no host is refused", lwmail.Config{}, "no host"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := lwmail.NewSender(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("NewSender: %v, want an error about %q", err, tc.want)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  lwmail.Config
+		want core.TLSMode
+		port int
+	}{
+		{"STARTTLS on 587 is the default", lwmail.Config{Host: "smtp.example.com"}, core.TLSStartTLS, 587},
+		{"implicit TLS defaults to 465", lwmail.Config{Host: "smtp.example.com", TLS: "TLS"}, core.TLSImplicit, 465},
+		{"plaintext to a loopback relay is allowed", lwmail.Config{Host: "127.0.0.1", TLS: core.TLSNone, Port: 2525}, core.TLSNone, 2525},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.cfg
+			if err := cfg.CheckServer(); err != nil || cfg.TLS != tc.want || cfg.Port != tc.port {
+				t.Errorf("CheckServer: %v, tls %q port %d; want %q on %d", err, cfg.TLS, cfg.Port, tc.want, tc.port)
+			}
+		})
+	}
 }

@@ -13,26 +13,11 @@ import (
 	"leadwire/core"
 )
 
-// IntakeMessage is a person's message in an intake channel, handed to
-// Options.Intake with the author's profile (users.info) when it could be
-// read.
-type IntakeMessage struct {
-	Channel  string
-	TS       string
-	ThreadTS string // set on a reply in a thread: the thread's first message
-	User     string // the author's Slack id
-	Name     string // the author's real name
-	Email    string // the author's email, when the app may read it
-	Text     string
-	// Tool is set when an app, a workflow or an incoming webhook posted
-	// the message (its name): the prospect is in the text, not the author.
-	Tool string
-}
-
-// IntakeFunc captures an intake channel message as a lead or an activity
-// (connectors/chat provides it); a message seen before is a
-// CaptureResult with Duplicate set.
-type IntakeFunc func(ctx context.Context, m IntakeMessage) (core.CaptureResult, error)
+// IntakeFunc captures an intake channel message, with its author's
+// profile when it could be read, as a lead or an activity
+// (connectors/chat's SlackIntake.Capture is one); a message seen before
+// is a CaptureResult with Duplicate set.
+type IntakeFunc func(ctx context.Context, m core.SlackMessage) (core.CaptureResult, error)
 
 // isIntake reports whether a channel is an intake channel.
 func (a *Adapter) isIntake(channel string) bool {
@@ -75,7 +60,7 @@ func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent
 	} else if u != nil {
 		return a.teamAnswer(ctx, u, e)
 	}
-	m := IntakeMessage{Channel: e.Channel, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, User: e.User,
+	m := core.SlackMessage{Channel: e.Channel, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, User: e.User,
 		Text: strings.TrimSpace(e.Text)}
 	su, err := a.api.GetUserInfoContext(ctx, e.User)
 	switch {
@@ -118,7 +103,7 @@ func (a *Adapter) ownPost(e *slackevents.MessageEvent) bool {
 // answered in its thread with why, so the team sees it was not taken;
 // one in a thread is only logged.
 func (a *Adapter) toolPost(ctx context.Context, e *slackevents.MessageEvent, extShared bool) error {
-	m := IntakeMessage{Channel: e.Channel, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, User: e.User,
+	m := core.SlackMessage{Channel: e.Channel, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, User: e.User,
 		Text: strings.TrimSpace(e.Text), Tool: a.toolName(ctx, e)}
 	if m.Text == "" && e.Message != nil {
 		m.Text = strings.TrimSpace(blocksText(e.Message.Blocks))
@@ -220,14 +205,16 @@ func profileName(u *slack.User) string {
 }
 
 // PostThread posts a plain text in a thread of a channel: a rep's reply to
-// a prospect of an intake channel (connectors/chat's ReplyWorker).
+// a prospect of an intake channel (connectors/chat's ReplyWorker). An
+// answer of Slack's that retrying cannot change (Permanent) is
+// core.ErrUndeliverable.
 func (a *Adapter) PostThread(ctx context.Context, channel, thread, text string) error {
 	opts := []slack.MsgOption{slack.MsgOptionText(text, true)}
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
 	if _, _, err := a.api.PostMessageContext(ctx, channel, opts...); err != nil {
-		return fmt.Errorf("chat.postMessage to %s: %w", channel, err)
+		return undeliverable(fmt.Errorf("chat.postMessage to %s: %w", channel, err))
 	}
 	return nil
 }

@@ -27,9 +27,7 @@ func (w *world) withIntake() {
 	intake := chat.NewSlackIntake(w.svc, map[string]string{"C0INTAKE": "Bangkok"})
 	w.adapter = New(w.conv, w.svc, Options{BotToken: "xoxb-test", SigningSecret: secret, APIURL: w.api.srv.URL + "/api/",
 		IntakeChannels: []string{"C0INTAKE"},
-		Intake: func(ctx context.Context, m IntakeMessage) (core.CaptureResult, error) {
-			return intake.Capture(ctx, chat.SlackMessage(m))
-		}})
+		Intake:         intake.Capture})
 	w.mux = http.NewServeMux()
 	for pattern, h := range w.adapter.Routes() {
 		w.mux.HandleFunc(pattern, h)

@@ -153,25 +153,14 @@ func (a *Adapter) noticeTarget(ctx context.Context, n core.Notice) (string, erro
 	return t.SlackChannel, nil
 }
 
-// gone are Slack's answers that retrying cannot change.
-var gone = map[string]bool{
-	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "account_inactive": true,
-	"user_not_found": true, "users_not_found": true, "user_disabled": true, "cannot_dm_bot": true,
-	"messages_tab_disabled": true, "restricted_action": true,
-}
-
 // noticeError maps a failed post: a 429 snoozes for Retry-After, an
-// answer in gone is final, anything else is retried.
+// answer Slack will give again (Permanent) is final, anything else is retried.
 func noticeError(err error) error {
 	var limited *slack.RateLimitedError
-	var answer slack.SlackErrorResponse
-	switch {
-	case errors.As(err, &limited):
+	if errors.As(err, &limited) {
 		return core.RetryAfter(max(limited.RetryAfter, time.Second))
-	case errors.As(err, &answer) && gone[answer.Err]:
-		return core.Undeliverable(err)
 	}
-	return err
+	return undeliverable(err)
 }
 
 // channelLimit is how often Slack takes a message in one channel (a DM

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -22,8 +21,8 @@ const socketHandlers = 16
 // It reconnects when Slack asks and returns when ctx ends (nil) or the
 // token is refused.
 func (a *Adapter) RunSocket(ctx context.Context) error {
-	if a.opts.AppToken == "" {
-		return errors.New("slack socket mode: no app-level token (xapp-…)")
+	if err := (&Settings{Mode: ModeSocket, BotToken: a.opts.BotToken, AppToken: a.opts.AppToken}).Check(); err != nil {
+		return fmt.Errorf("slack socket mode: %w", err)
 	}
 	opts := append(a.apiOptions(), slack.OptionAppLevelToken(a.opts.AppToken))
 	client := socketmode.New(slack.New(a.opts.BotToken, opts...), socketmode.OptionLog(socketLog{a.log}))

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/tgpoll"
 )
 
 // Channel implements core.Notifier.
@@ -126,10 +126,7 @@ func noticeError(err error) error {
 	switch {
 	case errors.As(err, &limited):
 		return core.RetryAfter(max(time.Duration(limited.RetryAfter)*time.Second, time.Second))
-	case errors.Is(err, tg.ErrorForbidden):
-		return core.Undeliverable(err)
-	case errors.Is(err, tg.ErrorBadRequest) && (strings.Contains(err.Error(), "chat not found") ||
-		strings.Contains(err.Error(), "user is deactivated") || strings.Contains(err.Error(), "PEER_ID_INVALID")):
+	case tgpoll.Permanent(err):
 		return core.Undeliverable(err)
 	}
 	return err

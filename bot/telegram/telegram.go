@@ -72,8 +72,8 @@ const Prefix = "/"
 // New returns an adapter over the conversation (made with Prefix) and the
 // services it was made with.
 func New(conv *bot.Conversation, svc *core.Service, opts Options) (*Adapter, error) {
-	if opts.Token == "" {
-		return nil, errors.New("telegram: no bot token")
+	if err := checkBot(opts.Token, opts.WebhookSecret); err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
@@ -84,6 +84,21 @@ func New(conv *bot.Conversation, svc *core.Service, opts Options) (*Adapter, err
 	}
 	return &Adapter{conv: conv, svc: svc, api: api, http: opts.HTTPClient, opts: opts, log: opts.Log,
 		now: time.Now, failures: newThrottle(linkFailures, linkWindow), updates: newSeen(1000), pace: newPacer()}, nil
+}
+
+// checkBot checks the token and the webhook secret as the config file
+// does (tgpoll.Settings).
+func checkBot(token, secret string) error {
+	if token == "" {
+		return errors.New("no bot token")
+	}
+	if err := tgpoll.CheckToken(token); err != nil {
+		return err
+	}
+	if secret != "" {
+		return tgpoll.CheckWebhookSecret(secret)
+	}
+	return nil
 }
 
 // commands are the commands Telegram offers in its menu (setMyCommands):

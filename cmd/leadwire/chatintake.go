@@ -4,9 +4,9 @@ import (
 	"context"
 
 	slackbot "leadwire/bot/slack"
-	"leadwire/cmd/leadwire/config"
 	"leadwire/connectors/chat"
 	"leadwire/core"
+	"leadwire/internal/tgpoll"
 )
 
 // telegramIntake builds the bot prospects write to from
@@ -25,7 +25,7 @@ func (a *App) telegramIntake() (*chat.Telegram, error) {
 	}
 	opts := chat.TelegramOptions{Token: cfg.Telegram.IntakeToken, APIURL: cfg.Telegram.APIURL,
 		Greetings: cfg.Telegram.IntakeGreeting, Team: cfg.Telegram.IntakeTeam, Log: a.Logger().With("connector", "telegram:intake")}
-	if cfg.Telegram.Mode == config.TelegramWebhook {
+	if cfg.Telegram.Mode == tgpoll.ModeWebhook {
 		opts.WebhookURL, opts.WebhookSecret = cfg.HTTP.PublicURL+chat.IntakeWebhookPath, cfg.Telegram.WebhookSecret
 	}
 	return chat.NewTelegram(svc, opts)
@@ -42,7 +42,7 @@ func (a *App) runIntake(ctx context.Context, lease *leaser, intake *chat.Telegra
 	if err := intake.Check(ctx); err != nil {
 		a.Logger().Warn("telegram intake bot is not reachable or its webhook not registered", "err", err)
 	}
-	if a.cfg.Telegram.Mode == config.TelegramWebhook {
+	if a.cfg.Telegram.Mode == tgpoll.ModeWebhook {
 		return nil
 	}
 	return lease.run(ctx, intake.Connector(), intake.Run)
@@ -51,8 +51,5 @@ func (a *App) runIntake(ctx context.Context, lease *leaser, intake *chat.Telegra
 // slackIntake is the Slack adapter's hook for slack.intake_channels:
 // connectors/chat turns each message into a lead or an activity.
 func slackIntake(svc *core.Service, teams map[string]string) slackbot.IntakeFunc {
-	intake := chat.NewSlackIntake(svc, teams)
-	return func(ctx context.Context, m slackbot.IntakeMessage) (core.CaptureResult, error) {
-		return intake.Capture(ctx, chat.SlackMessage(m))
-	}
+	return chat.NewSlackIntake(svc, teams).Capture
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"leadwire/bot"
-	slackbot "leadwire/bot/slack"
 	"leadwire/cmd/leadwire/config"
 	"leadwire/connectors/chat"
 	"leadwire/core"
@@ -150,7 +149,7 @@ slack:
 		t.Fatal(err)
 	}
 	capture := slackIntake(svc, cfg.Slack.IntakeTeams())
-	for _, m := range []slackbot.IntakeMessage{
+	for _, m := range []core.SlackMessage{
 		{Channel: "C0POLSKA", TS: "1793610000.000100", User: "U0ANNA", Name: "Anna Nowak", Text: "Ile kosztuje licencja?"},
 		{Channel: "C0GENERAL", TS: "1793610001.000100", User: "U0SOMSAK", Name: "สมศักดิ์", Text: "สนใจครับ"},
 	} {

@@ -7,7 +7,6 @@ import (
 
 	"leadwire/bot"
 	slackbot "leadwire/bot/slack"
-	"leadwire/cmd/leadwire/config"
 )
 
 // slackAdapter builds the Slack adapter from the slack section; nil when
@@ -32,7 +31,7 @@ func (a *App) slackAdapter() (*slackbot.Adapter, error) {
 		teams := cfg.Slack.IntakeTeams()
 		opts.IntakeChannels, opts.Intake = slices.Sorted(maps.Keys(teams)), slackIntake(svc, teams)
 	}
-	if cfg.Slack.Mode == config.SlackSocket {
+	if cfg.Slack.Mode == slackbot.ModeSocket {
 		opts.AppToken = cfg.Slack.AppToken
 	}
 	return slackbot.New(conv, svc, opts), nil
@@ -42,7 +41,7 @@ func (a *App) slackAdapter() (*slackbot.Adapter, error) {
 // Socket Mode they are not mounted: there is no signing secret to check
 // requests with, and Slack does not call them.
 func (s *server) mountSlack(slack *slackbot.Adapter) {
-	if slack == nil || s.app.cfg.Slack.Mode == config.SlackSocket {
+	if slack == nil || s.app.cfg.Slack.Mode == slackbot.ModeSocket {
 		return
 	}
 	s.handleAll(slack.Routes())
@@ -57,7 +56,7 @@ type slackRun struct {
 }
 
 func (a *App) newSlackRun(adapter *slackbot.Adapter) *slackRun {
-	return &slackRun{adapter: adapter, socket: adapter != nil && a.cfg.Slack.Mode == config.SlackSocket,
+	return &slackRun{adapter: adapter, socket: adapter != nil && a.cfg.Slack.Mode == slackbot.ModeSocket,
 		done: make(chan struct{})}
 }
 

@@ -6,8 +6,8 @@ import (
 
 	"leadwire/bot"
 	telegrambot "leadwire/bot/telegram"
-	"leadwire/cmd/leadwire/config"
 	"leadwire/connectors/chat"
+	"leadwire/internal/tgpoll"
 )
 
 // telegramAdapter builds the Telegram adapter from the telegram section;
@@ -27,7 +27,7 @@ func (a *App) telegramAdapter() (*telegrambot.Adapter, error) {
 	log := a.Logger().With("chat", "telegram")
 	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: telegrambot.Prefix, Log: log})
 	opts := telegrambot.Options{Token: cfg.Telegram.BotToken, APIURL: cfg.Telegram.APIURL, Log: log}
-	if cfg.Telegram.Mode == config.TelegramWebhook {
+	if cfg.Telegram.Mode == tgpoll.ModeWebhook {
 		opts.WebhookSecret = cfg.Telegram.WebhookSecret
 		if cfg.HTTP.PublicURL != "" {
 			opts.WebhookURL = strings.TrimRight(cfg.HTTP.PublicURL, "/") + telegrambot.WebhookPath
@@ -40,7 +40,7 @@ func (a *App) telegramAdapter() (*telegrambot.Adapter, error) {
 // /telegram/webhook, the intake bot's /telegram/intake) in webhook mode;
 // in polling mode nothing calls them, so they are not there to probe.
 func (s *server) mountTelegram(tg *telegrambot.Adapter, intake *chat.Telegram) {
-	if s.app.cfg.Telegram.Mode != config.TelegramWebhook {
+	if s.app.cfg.Telegram.Mode != tgpoll.ModeWebhook {
 		return
 	}
 	if tg != nil {
@@ -64,7 +64,7 @@ func (a *App) runTelegram(ctx context.Context, lease *leaser, tg *telegrambot.Ad
 	if err := tg.Start(ctx); err != nil {
 		a.Logger().Warn("telegram is not reachable; commands and webhook not registered", "err", err)
 	}
-	if a.cfg.Telegram.Mode == config.TelegramWebhook {
+	if a.cfg.Telegram.Mode == tgpoll.ModeWebhook {
 		return nil
 	}
 	return lease.run(ctx, telegrambot.CheckpointConnector, tg.Poll)

@@ -46,7 +46,7 @@ func TestToolPosts(t *testing.T) {
 			wantMeta: map[string]string{"posted_by": "Zapier", "new lead": "open in CRM"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in := chat.SlackInbound(chat.SlackMessage{Channel: "C0LEADS", TS: "1793610000.000100", User: "U0ZAP", Name: "Zapier bot",
+			in := chat.SlackInbound(core.SlackMessage{Channel: "C0LEADS", TS: "1793610000.000100", User: "U0ZAP", Name: "Zapier bot",
 				Email: "bot@zapier.example", Text: tc.text, Tool: "Zapier"})
 			got := [...]string{in.Name, in.Email, in.Phone, in.Company, in.Subject, in.Text, in.Handle}
 			want := [...]string{tc.wantName, tc.wantEmail, tc.wantPhone, tc.wantCompany, tc.wantSubject, tc.wantText, ""}
@@ -73,7 +73,7 @@ func FuzzToolPost(f *testing.F) {
 	f.Add(strings.Repeat("k: v\n", 100))
 	f.Add("::\n：：\n*:*\n<|>\n<mailto:|>")
 	f.Fuzz(func(t *testing.T, text string) {
-		in := chat.SlackInbound(chat.SlackMessage{Channel: "C0LEADS", TS: "1.2", User: "U0ZAP", Text: text, Tool: "Zapier"})
+		in := chat.SlackInbound(core.SlackMessage{Channel: "C0LEADS", TS: "1.2", User: "U0ZAP", Text: text, Tool: "Zapier"})
 		if in.Handle != "" || in.Metadata["posted_by"] != "Zapier" || len(in.Metadata) > 21 {
 			t.Fatalf("inbound %+v", in)
 		}

@@ -16,7 +16,9 @@ import (
 )
 
 // SlackPoster posts a plain text in a Slack thread; the Slack adapter
-// implements it.
+// implements it. A refusal that retrying cannot change is
+// core.ErrUndeliverable: the adapter keeps the one list of Slack's
+// permanent errors.
 type SlackPoster interface {
 	PostThread(ctx context.Context, channel, thread, text string) error
 }
@@ -86,7 +88,7 @@ func (w *ReplySender) outcome(ctx context.Context, j core.ChatReplyJob, err erro
 		return core.RetryAfter(max(time.Duration(tgLimited.RetryAfter)*time.Second, time.Second))
 	case errors.As(err, &slackLimited):
 		return core.RetryAfter(max(slackLimited.RetryAfter, time.Second))
-	case errors.Is(err, core.ErrUndeliverable) || undeliverableSlack(err):
+	case errors.Is(err, core.ErrUndeliverable):
 		w.log.Warn("chat reply undeliverable", "activity", j.ActivityID, "channel", j.Channel, "err", err)
 		if nerr := w.svc.ChatReplyUndelivered(ctx, j.ActivityID, "The prospect did not get this reply: "+reason(err)); nerr != nil {
 			return nerr // retried: the note is worth having
@@ -94,18 +96,6 @@ func (w *ReplySender) outcome(ctx context.Context, j core.ChatReplyJob, err erro
 		return core.Permanent(err)
 	}
 	return err
-}
-
-// undeliverableSlack tells a Slack refusal that retrying cannot fix.
-func undeliverableSlack(err error) bool {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		switch se.Err {
-		case "channel_not_found", "is_archived", "not_in_channel", "thread_not_found", "msg_too_long", "restricted_action":
-			return true
-		}
-	}
-	return false
 }
 
 // reason says in words why a reply was not delivered.

@@ -9,27 +9,12 @@ import (
 	"leadwire/core"
 )
 
-// SlackMessage is a message a person posted in a Slack intake channel,
-// with the author's profile (users.info) when it could be read.
-type SlackMessage struct {
-	Channel  string
-	TS       string
-	ThreadTS string // set on a reply in a thread: the thread's first message
-	User     string // the author's Slack id
-	Name     string // the author's real name
-	Email    string // the author's email, when the app may read it
-	Text     string
-	// Tool is set when an app, a workflow or an incoming webhook posted
-	// the message (its name): the prospect is in the text, not the author.
-	Tool string
-}
-
 // SlackInbound maps an intake channel message to an inbound: the channel is
 // the source, channel and ts the idempotency key, the author's Slack id
 // the contact's handle; a reply in a thread continues the thread's lead.
 // A tool's post is the lead it carries: the prospect's details are read
 // from its text.
-func SlackInbound(m SlackMessage) core.Inbound {
+func SlackInbound(m core.SlackMessage) core.Inbound {
 	in := core.Inbound{
 		Channel:    core.ChannelSlack,
 		Source:     m.Channel,
@@ -50,7 +35,7 @@ func SlackInbound(m SlackMessage) core.Inbound {
 }
 
 // SlackIntake captures intake channel messages; its Capture is the Slack
-// adapter's intake hook.
+// adapter's intake hook (bot/slack.IntakeFunc), as it is.
 type SlackIntake struct {
 	svc   *core.Service
 	teams map[string]string
@@ -65,7 +50,7 @@ func NewSlackIntake(svc *core.Service, teams map[string]string) *SlackIntake {
 
 // Capture stores a message as a lead or an activity; a message seen
 // before changes nothing (CaptureResult.Duplicate).
-func (s *SlackIntake) Capture(ctx context.Context, m SlackMessage) (core.CaptureResult, error) {
+func (s *SlackIntake) Capture(ctx context.Context, m core.SlackMessage) (core.CaptureResult, error) {
 	in := SlackInbound(m)
 	in.Team = s.teams[m.Channel]
 	return s.svc.Capture(ctx, in)

@@ -72,6 +72,14 @@ func NewTelegram(svc *core.Service, opts TelegramOptions) (*Telegram, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram intake: no bot token")
 	}
+	if err := tgpoll.CheckToken(opts.Token); err != nil {
+		return nil, fmt.Errorf("telegram intake: %w", err)
+	}
+	if opts.WebhookSecret != "" {
+		if err := tgpoll.CheckWebhookSecret(opts.WebhookSecret); err != nil {
+			return nil, fmt.Errorf("telegram intake: %w", err)
+		}
+	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -245,8 +253,9 @@ func messageText(m *models.Message) string {
 }
 
 // Send writes text to a chat as plain text (no markup to escape). A 429
-// comes back as *tg.TooManyRequestsError; a prospect who blocked the bot
-// or never started it as a core.Undeliverable error.
+// comes back as *tg.TooManyRequestsError; a prospect who blocked the bot,
+// never started it or is gone (tgpoll.Permanent) as a core.Undeliverable
+// error.
 func (t *Telegram) Send(ctx context.Context, chat int64, text string) error {
 	off := true
 	_, err := t.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: text,
@@ -254,7 +263,7 @@ func (t *Telegram) Send(ctx context.Context, chat int64, text string) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, tg.ErrorForbidden):
+	case tgpoll.Permanent(err):
 		return core.Undeliverable(fmt.Errorf("telegram intake sendMessage to %d: %w", chat, err))
 	}
 	return fmt.Errorf("telegram intake sendMessage to %d: %w", chat, err)

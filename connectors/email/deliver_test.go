@@ -32,7 +32,7 @@ func TestSettleKeepsRefusedInboundsAndNeverSkipsAFailedOne(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			c := e.connector(Mailbox{Name: "sales", Host: "localhost", Username: "u", TLS: TLSNone})
+			c := e.connector(Mailbox{Name: "sales", Host: "localhost", Username: "u", TLS: core.TLSNone})
 			run := make([]core.Inbound, 3)
 			for i := range run {
 				cp := c.checkpoint("INBOX", position{1, imap.UID(i + 1)})

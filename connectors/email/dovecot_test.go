@@ -31,7 +31,7 @@ func newDovecot(t *testing.T) *dovecot {
 func (d *dovecot) mailbox(name string) Mailbox {
 	host, port, _ := net.SplitHostPort(d.addr)
 	p, _ := strconv.Atoi(port)
-	return Mailbox{Name: name, Host: host, Port: p, TLS: TLSNone, Username: d.user, Password: d.pass, PollInterval: time.Hour}
+	return Mailbox{Name: name, Host: host, Port: p, TLS: core.TLSNone, Username: d.user, Password: d.pass, PollInterval: time.Hour}
 }
 
 // client logs in a plain go-imap client.

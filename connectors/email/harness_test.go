@@ -32,7 +32,7 @@ type memIMAP struct {
 	// tls, when set, serves with implicit TLS (tlsMode "tls") or offers
 	// STARTTLS (tlsMode "starttls"); set before start.
 	tls     *tls.Config
-	tlsMode string
+	tlsMode core.TLSMode
 
 	mu  sync.Mutex
 	srv *imapserver.Server
@@ -120,9 +120,9 @@ func (m *memIMAP) start(addr string) {
 	m.mu.Lock()
 	m.addr = ln.Addr().String()
 	switch m.tlsMode {
-	case TLSImplicit:
+	case core.TLSImplicit:
 		ln = tls.NewListener(ln, m.tls)
-	case TLSStartTLS:
+	case core.TLSStartTLS:
 		opts.TLSConfig = m.tls
 	}
 	srv := imapserver.New(opts)
@@ -168,7 +168,7 @@ func (m *memIMAP) mailbox(name string) Mailbox {
 	host, port, _ := net.SplitHostPort(m.addr)
 	var p int
 	fmt.Sscan(port, &p)
-	return Mailbox{Name: name, Host: host, Port: p, TLS: TLSNone, Username: testUser, Password: testPass,
+	return Mailbox{Name: name, Host: host, Port: p, TLS: core.TLSNone, Username: testUser, Password: testPass,
 		PollInterval: time.Hour, InternalDomains: []string{"ourco.example"}}
 }
 

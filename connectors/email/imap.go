@@ -13,6 +13,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"leadwire/core"
 )
 
 // errLogin marks a refused login, which is reported louder than a network
@@ -60,14 +62,14 @@ func (c *Connector) connect(ctx context.Context) (*session, error) {
 
 	cfg := c.tlsConfig()
 	switch c.mb.TLS {
-	case TLSImplicit:
+	case core.TLSImplicit:
 		tc := tls.Client(conn, cfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("TLS handshake with %s: %w", addr, err)
 		}
 		s.cl = imapclient.New(tc, opts)
-	case TLSStartTLS:
+	case core.TLSStartTLS:
 		opts.TLSConfig = cfg
 		if s.cl, err = imapclient.NewStartTLS(conn, opts); err != nil {
 			return nil, fmt.Errorf("STARTTLS with %s: %w", addr, err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -14,13 +13,6 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"leadwire/core"
-)
-
-// How a connection to the IMAP server is secured.
-const (
-	TLSImplicit = "tls"      // TLS from the first byte, usually port 993
-	TLSStartTLS = "starttls" // plaintext upgraded with STARTTLS, usually port 143
-	TLSNone     = "none"     // no encryption: loopback hosts only
 )
 
 // Defaults of a Mailbox's optional fields.
@@ -37,8 +29,8 @@ const (
 type Mailbox struct {
 	Name     string // the source of its inbounds; counters and checkpoints are under "email:<Name>"
 	Host     string
-	Port     int    // 0: 993 for TLSImplicit, else 143
-	TLS      string // TLSImplicit (""), TLSStartTLS or TLSNone
+	Port     int          // 0: 993 for core.TLSImplicit, else 143
+	TLS      core.TLSMode // core.TLSImplicit (""), core.TLSStartTLS or core.TLSNone
 	Username string
 	Password string
 	Folders  []string // read in this order; IDLE watches the first; default INBOX
@@ -80,22 +72,8 @@ func New(mb Mailbox, svc *core.Service, log *slog.Logger) (*Connector, error) {
 	if mb.Name == "" || mb.Host == "" || mb.Username == "" {
 		return nil, fmt.Errorf("email mailbox %q: name, host and username are required", mb.Name)
 	}
-	switch mb.TLS {
-	case "":
-		mb.TLS = TLSImplicit
-	case TLSImplicit, TLSStartTLS:
-	case TLSNone:
-		if !IsLoopback(mb.Host) {
-			return nil, fmt.Errorf("email mailbox %s: tls: none sends the password in clear; it is allowed only for a loopback host, not %s", mb.Name, mb.Host)
-		}
-	default:
-		return nil, fmt.Errorf("email mailbox %s: unknown tls %q; use tls, starttls or none", mb.Name, mb.TLS)
-	}
-	if mb.Port == 0 {
-		mb.Port = 143
-		if mb.TLS == TLSImplicit {
-			mb.Port = 993
-		}
+	if err := mb.CheckServer(); err != nil {
+		return nil, fmt.Errorf("email mailbox %s: %w", mb.Name, err)
 	}
 	mb.Folders = slices.Clone(mb.Folders)
 	if len(mb.Folders) == 0 {
@@ -124,15 +102,40 @@ func New(mb Mailbox, svc *core.Service, log *slog.Logger) (*Connector, error) {
 	}, nil
 }
 
-// IsLoopback reports whether host names this machine: localhost or a
-// loopback address.
-func IsLoopback(host string) bool {
-	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
-	if strings.EqualFold(host, "localhost") {
-		return true
+// CheckServer validates the keys that say where the IMAP server is and how
+// the connection is secured (host, port, tls) and fills in their defaults.
+// Its errors are *core.SettingError, joined: the config file reports them
+// at the mailbox's keys, and New refuses the mailbox with them.
+func (mb *Mailbox) CheckServer() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &core.SettingError{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	mb.Host = strings.TrimSpace(mb.Host)
+	if mb.Host == "" {
+		bad("host", "a mailbox needs the IMAP server's host, such as imap.example.com")
+	} else if strings.ContainsAny(mb.Host, "/@ ") || strings.Count(mb.Host, ":") == 1 {
+		bad("host", "invalid host %q; give the name alone, such as imap.example.com, and the port under port", mb.Host)
+	}
+	mode, err := core.ParseTLSMode(string(mb.TLS), core.TLSImplicit)
+	switch {
+	case err != nil:
+		bad("tls", "%s", core.Message(err))
+	case mode == core.TLSNone && mb.Host != "" && !core.IsLoopbackHost(mb.Host):
+		bad("tls", "tls: none would send the password unencrypted; it is allowed only for a loopback host (localhost, 127.0.0.1, ::1), not %s; use tls or starttls", mb.Host)
+	}
+	if err == nil {
+		mb.TLS = mode
+	}
+	if mb.Port == 0 {
+		mb.Port = 143
+		if mb.TLS == core.TLSImplicit {
+			mb.Port = 993
+		}
+	} else if mb.Port < 1 || mb.Port > 65535 {
+		bad("port", "invalid port %d; use a number from 1 to 65535 (usually 993 with tls, 143 with starttls)", mb.Port)
+	}
+	return errors.Join(errs...)
 }
 
 // Name is the connector's name in counters, checkpoints and logs:

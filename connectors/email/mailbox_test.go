@@ -195,9 +195,11 @@ func TestNewRefusesUnsafeOrIncompleteSettings(t *testing.T) {
 		mb   Mailbox
 		want string
 	}{
-		{"plaintext to a remote host", Mailbox{Name: "a", Host: "imap.example.com", Username: "u", TLS: TLSNone}, "loopback"},
+		{"plaintext to a remote host", Mailbox{Name: "a", Host: "imap.example.com", Username: "u", TLS: core.TLSNone}, "loopback"},
 		{"an unknown tls mode", Mailbox{Name: "a", Host: "imap.example.com", Username: "u", TLS: "ssl"}, "unknown tls"},
 		{"no host", Mailbox{Name: "a", Username: "u"}, "required"},
+		{"a host with a port", Mailbox{Name: "a", Host: "imap.example.com:993", Username: "u"}, "port under port"},
+		{"a port out of range", Mailbox{Name: "a", Host: "imap.example.com", Username: "u", Port: 99999}, "1 to 65535"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := New(tc.mb, svc, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -205,23 +207,12 @@ func TestNewRefusesUnsafeOrIncompleteSettings(t *testing.T) {
 			}
 		})
 	}
-	c, err := New(Mailbox{Name: "a", Host: "::1", Username: "u", TLS: TLSNone}, svc, nil)
+	c, err := New(Mailbox{Name: "a", Host: "::1", Username: "u", TLS: core.TLSNone}, svc, nil)
 	if err != nil {
 		t.Fatalf("plaintext to ::1: %v", err)
 	}
 	if c.mb.Port != 143 || len(c.mb.Folders) != 1 || c.mb.Folders[0] != "INBOX" || c.mb.Since != DefaultSince {
 		t.Errorf("defaults not applied: %+v", c.mb)
-	}
-}
-
-func TestIsLoopback(t *testing.T) {
-	for host, want := range map[string]bool{
-		"localhost": true, "LOCALHOST.": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true, "[::1]": true,
-		"imap.example.com": false, "10.0.0.1": false, "localhost.example.com": false, "": false,
-	} {
-		if got := IsLoopback(host); got != want {
-			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
-		}
 	}
 }
 

@@ -48,7 +48,7 @@ func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
 }
 
 // newTLSIMAP is newMemIMAP serving with TLS in the given mode.
-func newTLSIMAP(t *testing.T, mode string, cert tls.Certificate) *memIMAP {
+func newTLSIMAP(t *testing.T, mode core.TLSMode, cert tls.Certificate) *memIMAP {
 	t.Helper()
 	m := &memIMAP{t: t, mem: imapmemserver.New(), user: imapmemserver.NewUser(testUser, testPass),
 		tls: &tls.Config{Certificates: []tls.Certificate{cert}}, tlsMode: mode}
@@ -63,8 +63,8 @@ func newTLSIMAP(t *testing.T, mode string, cert tls.Certificate) *memIMAP {
 
 func TestConnectionsAreEncryptedAndVerified(t *testing.T) {
 	cert, pool := selfSigned(t)
-	for _, mode := range []string{TLSImplicit, TLSStartTLS} {
-		t.Run("with "+mode+" it reads the mailbox over a verified connection", func(t *testing.T) {
+	for _, mode := range []core.TLSMode{core.TLSImplicit, core.TLSStartTLS} {
+		t.Run("with "+string(mode)+" it reads the mailbox over a verified connection", func(t *testing.T) {
 			srv, e := newTLSIMAP(t, mode, cert), newEnv(t)
 			srv.append("INBOX", msg("Ann <ann@prospect.example>", "Over TLS", "hi"), time.Time{})
 			mb := srv.mailbox("sales")
@@ -73,7 +73,7 @@ func TestConnectionsAreEncryptedAndVerified(t *testing.T) {
 			e.run(c)
 			e.waitCount(c.Name(), core.CountCaptured, 1)
 		})
-		t.Run("with "+mode+" it refuses a certificate it cannot verify", func(t *testing.T) {
+		t.Run("with "+string(mode)+" it refuses a certificate it cannot verify", func(t *testing.T) {
 			srv, e := newTLSIMAP(t, mode, cert), newEnv(t)
 			mb := srv.mailbox("sales")
 			mb.TLS = mode // the system roots do not know the test CA

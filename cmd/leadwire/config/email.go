@@ -2,11 +2,13 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"leadwire/connectors/email"
+	"leadwire/core"
 )
 
 // Email configures the inboxes leads are read from.
@@ -17,17 +19,17 @@ type Email struct {
 // Mailbox is one IMAP account the email connector reads. Validation fills
 // in the defaults, so the fields hold what will be used.
 type Mailbox struct {
-	Name            string   `yaml:"name"`     // unique; the lead source, e.g. sales-th
-	Host            string   `yaml:"host"`     // imap.example.com
-	Port            int      `yaml:"port"`     // default 993 with tls, else 143
-	TLS             string   `yaml:"tls"`      // tls (default), starttls, or none (loopback hosts only)
-	Username        string   `yaml:"username"` // the login
-	Password        string   `yaml:"password"` // usually ${VAR}
-	Folders         []string `yaml:"folders"`  // default [INBOX]; IDLE watches the first, the others are polled
-	Team            string   `yaml:"team"`     // the team its leads go to; default: the first team
-	Since           Period   `yaml:"since"`    // how far back a first sync reaches; default 7d
-	InternalDomains []string `yaml:"internal_domains"`
-	PollInterval    Duration `yaml:"poll_interval"` // without IDLE, and for the other folders; default 1m
+	Name            string       `yaml:"name"`     // unique; the lead source, e.g. sales-th
+	Host            string       `yaml:"host"`     // imap.example.com
+	Port            int          `yaml:"port"`     // default 993 with tls, else 143
+	TLS             core.TLSMode `yaml:"tls"`      // tls (default), starttls, or none (loopback hosts only)
+	Username        string       `yaml:"username"` // the login
+	Password        string       `yaml:"password"` // usually ${VAR}
+	Folders         []string     `yaml:"folders"`  // default [INBOX]; IDLE watches the first, the others are polled
+	Team            string       `yaml:"team"`     // the team its leads go to; default: the first team
+	Since           Period       `yaml:"since"`    // how far back a first sync reaches; default 7d
+	InternalDomains []string     `yaml:"internal_domains"`
+	PollInterval    Duration     `yaml:"poll_interval"` // without IDLE, and for the other folders; default 1m
 }
 
 // Mailbox defaults.
@@ -66,8 +68,6 @@ func (d Period) MarshalText() ([]byte, error) {
 
 var mailboxName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
-var tlsModes = []string{"tls", "starttls", "none"}
-
 // checkEmail validates the mailboxes and fills in their defaults. It runs
 // after checkPeople, so that teams are known.
 func (c *Config) checkEmail(p *problems) {
@@ -86,32 +86,9 @@ func (c *Config) checkEmail(p *problems) {
 		default:
 			names[m.Name] = i
 		}
-		m.Host = strings.TrimSpace(m.Host)
-		if m.Host == "" {
-			p.errf(path+".host", "a mailbox needs the IMAP server's host, such as imap.example.com")
-		} else if strings.ContainsAny(m.Host, "/@ ") || (strings.Count(m.Host, ":") == 1) {
-			p.errf(path+".host", "invalid host %q; give the name alone, such as imap.example.com, and the port under port", m.Host)
-		}
-		m.TLS = strings.ToLower(strings.TrimSpace(m.TLS))
-		switch m.TLS {
-		case "":
-			m.TLS = "tls"
-		case "tls", "starttls":
-		case "none":
-			if m.Host != "" && !isLoopback(m.Host) {
-				p.errf(path+".tls", "tls: none would send the password unencrypted; it is allowed only for a loopback host (localhost, 127.0.0.1, ::1), not %s; use tls or starttls", m.Host)
-			}
-		default:
-			p.errf(path+".tls", "unknown tls %q%s; valid values are %s", m.TLS, didYouMean(m.TLS, tlsModes, "values"), strings.Join(tlsModes, ", "))
-		}
-		if m.Port == 0 {
-			m.Port = 143
-			if m.TLS == "tls" {
-				m.Port = 993
-			}
-		} else if m.Port < 1 || m.Port > 65535 {
-			p.errf(path+".port", "invalid port %d; use a number from 1 to 65535 (usually 993 with tls, 143 with starttls)", m.Port)
-		}
+		srv := email.Mailbox{Host: m.Host, Port: m.Port, TLS: m.TLS}
+		p.settings(path, srv.CheckServer())
+		m.Host, m.Port, m.TLS = srv.Host, srv.Port, srv.TLS
 		if strings.TrimSpace(m.Username) == "" {
 			p.errf(path+".username", "a mailbox needs the username it logs in with")
 		}
@@ -154,14 +131,4 @@ func (c *Config) checkEmail(p *problems) {
 			m.InternalDomains[j] = d
 		}
 	}
-}
-
-// isLoopback reports whether host names this machine.
-func isLoopback(host string) bool {
-	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	lwmail "leadwire/bot/mail"
 	"leadwire/cmd/leadwire/config"
+	"leadwire/connectors/email"
+	"leadwire/core"
 )
 
 func TestMailboxesGetTheirDefaults(t *testing.T) {
@@ -80,6 +83,32 @@ func TestMailboxErrors(t *testing.T) {
 			checkErr(t, err, append(tt.want, fmt.Sprintf("at line %d:", markedLine(t, tt.src)))...)
 			if err != nil && strings.Count(err.Error(), "\n") > 0 {
 				t.Errorf("more than one problem reported:\n%v", err)
+			}
+		})
+	}
+}
+
+func TestAnUnknownTLSModeReadsTheSameEverywhere(t *testing.T) {
+	_, want := core.ParseTLSMode("startls", core.TLSImplicit)
+	if want == nil {
+		t.Fatal("startls parsed as a TLS mode")
+	}
+	_, imapErr := email.New(email.Mailbox{Name: "sales", Host: "imap.example.com", Username: "u", TLS: "startls"}, nil, nil)
+	_, smtpErr := lwmail.NewSender(lwmail.Config{Host: "smtp.example.com", TLS: "startls"})
+	_, boxErr := config.Parse([]byte(valid+"email:\n  mailboxes:\n    - name: sales\n      host: imap.example.com\n      username: u\n      tls: startls\n"), "leadwire.yaml", nil)
+	_, cfgErr := config.Parse([]byte("smtp:\n  host: smtp.example.com\n  tls: startls\n  from: a@example.com\n"), "leadwire.yaml", nil)
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"the IMAP connector says it in core's words", imapErr},
+		{"the SMTP sender says it in core's words", smtpErr},
+		{"the config's mailbox says it in core's words", boxErr},
+		{"the config's smtp says it in core's words", cfgErr},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.err == nil || !strings.HasSuffix(tc.err.Error(), ": "+want.Error()) {
+				t.Errorf("got %v\nwant it to end in %q", tc.err, want)
 			}
 		})
 	}

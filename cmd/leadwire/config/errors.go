@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"leadwire/core"
 )
 
 // Error is one problem found in a configuration: where it is and what would
@@ -72,6 +74,25 @@ func (p *problems) line(path string) int {
 		path = path[:i]
 	}
 	return 0
+}
+
+// settings records the problems an adapter's settings check found: each
+// *core.SettingError at its key below path, anything else at path.
+func (p *problems) settings(path string, err error) {
+	if err == nil {
+		return
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	for _, e := range errs {
+		if se, ok := errors.AsType[*core.SettingError](e); ok {
+			p.errf(path+"."+se.Key, "%s", se.Message)
+		} else {
+			p.errf(path, "%v", e)
+		}
+	}
 }
 
 // err joins the problems in file order; problems without a line come last.

@@ -5,19 +5,21 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	slackbot "leadwire/bot/slack"
 )
 
 // Slack is the Slack app: the bot answers slash commands, buttons, mentions
 // and direct messages, and posts new leads to the teams' channels. It is
 // on when bot_token is set.
 type Slack struct {
-	Mode          string `yaml:"mode"`           // http (default): Slack calls /slack/…; socket: Socket Mode
-	BotToken      string `yaml:"bot_token"`      // xoxb-…; empty: Slack is off
-	SigningSecret string `yaml:"signing_secret"` // verifies requests in http mode
-	AppToken      string `yaml:"app_token"`      // xapp-…, for socket mode
-	Command       string `yaml:"command"`        // the slash command; default /lw
-	AutoProvision bool   `yaml:"auto_provision"` // link unknown Slack users to leadwire users by email
-	APIURL        string `yaml:"api_url"`        // Web API base; default https://slack.com/api/ (GovSlack, tests)
+	Mode          slackbot.Mode `yaml:"mode"`           // http (default): Slack calls /slack/…; socket: Socket Mode
+	BotToken      string        `yaml:"bot_token"`      // xoxb-…; empty: Slack is off
+	SigningSecret string        `yaml:"signing_secret"` // verifies requests in http mode
+	AppToken      string        `yaml:"app_token"`      // xapp-…, for socket mode
+	Command       string        `yaml:"command"`        // the slash command; default /lw
+	AutoProvision bool          `yaml:"auto_provision"` // link unknown Slack users to leadwire users by email
+	APIURL        string        `yaml:"api_url"`        // Web API base; default https://slack.com/api/ (GovSlack, tests)
 	// IntakeChannels are the channels whose messages are prospects
 	// writing: each becomes a lead, or an activity on the author's.
 	IntakeChannels []IntakeChannel `yaml:"intake_channels"`
@@ -42,12 +44,6 @@ func (s Slack) IntakeTeams() map[string]string {
 	return teams
 }
 
-// Slack modes.
-const (
-	SlackHTTP   = "http"
-	SlackSocket = "socket"
-)
-
 // slackChannelID matches a public or private channel id.
 var slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
 
@@ -60,28 +56,15 @@ func (s Slack) Enabled() bool { return s.BotToken != "" }
 // checkSlack fills the Slack defaults and validates the keys.
 func (c *Config) checkSlack(p *problems) {
 	s := &c.Slack
-	s.Mode = strings.ToLower(strings.TrimSpace(s.Mode))
-	if s.Mode == "" {
-		s.Mode = SlackHTTP
-	}
+	mode := slackbot.Settings{Mode: s.Mode, BotToken: s.BotToken, SigningSecret: s.SigningSecret, AppToken: s.AppToken}
+	p.settings("slack", mode.Check())
+	s.Mode = mode.Mode
 	s.Command = strings.TrimSpace(s.Command)
 	if s.Command == "" {
 		s.Command = DefaultSlackCommand
 	}
 	if !strings.HasPrefix(s.Command, "/") || len(s.Command) < 2 || strings.ContainsAny(s.Command, " \t") {
 		p.errf("slack.command", "invalid slash command %q; write it like /lw", s.Command)
-	}
-	switch s.Mode {
-	case SlackHTTP:
-		if s.Enabled() && s.SigningSecret == "" {
-			p.errf("slack.signing_secret", "http mode needs the app's signing secret (Basic Information → App Credentials) to verify Slack's requests")
-		}
-	case SlackSocket:
-		if s.Enabled() && !strings.HasPrefix(s.AppToken, "xapp-") {
-			p.errf("slack.app_token", "socket mode needs an app-level token (xapp-…) with the connections:write scope")
-		}
-	default:
-		p.errf("slack.mode", "unknown mode %q; use http (Slack calls /slack/commands, /slack/interactions and /slack/events) or socket", s.Mode)
 	}
 	seen := map[string]int{}
 	for i := range s.IntakeChannels {

@@ -3,18 +3,21 @@ package config
 import (
 	"net/mail"
 	"strings"
+
+	lwmail "leadwire/bot/mail"
+	"leadwire/core"
 )
 
 // SMTP is the submission server leadwire sends its own mail through:
 // digests to managers and sequence steps to contacts. It is on when host
 // is set.
 type SMTP struct {
-	Host     string `yaml:"host"`
-	Port     int    `yaml:"port"` // default 587 with starttls, 465 with tls
-	TLS      string `yaml:"tls"`  // starttls (default), tls, or none (loopback hosts only)
-	Username string `yaml:"username"`
-	Password string `yaml:"password"` // usually ${SMTP_PASSWORD}
-	From     string `yaml:"from"`     // "Name <address>": the sender of digests, and of sequence mail when the owner has no address
+	Host     string       `yaml:"host"`
+	Port     int          `yaml:"port"` // default 587 with starttls, 465 with tls
+	TLS      core.TLSMode `yaml:"tls"`  // starttls (default), tls, or none (loopback hosts only)
+	Username string       `yaml:"username"`
+	Password string       `yaml:"password"` // usually ${SMTP_PASSWORD}
+	From     string       `yaml:"from"`     // "Name <address>": the sender of digests, and of sequence mail when the owner has no address
 
 	from mail.Address
 }
@@ -32,29 +35,9 @@ func (c *Config) checkSMTP(p *problems) {
 	if s.Host == "" {
 		return
 	}
-	if strings.ContainsAny(s.Host, "/@ ") || strings.Count(s.Host, ":") == 1 {
-		p.errf("smtp.host", "invalid host %q; give the name alone, such as smtp.example.com, and the port under port", s.Host)
-	}
-	s.TLS = strings.ToLower(strings.TrimSpace(s.TLS))
-	switch s.TLS {
-	case "":
-		s.TLS = "starttls"
-	case "tls", "starttls":
-	case "none":
-		if !isLoopback(s.Host) {
-			p.errf("smtp.tls", "tls: none would send the password and the mail unencrypted; it is allowed only for a loopback relay (localhost, 127.0.0.1, ::1), not %s; use starttls or tls", s.Host)
-		}
-	default:
-		p.errf("smtp.tls", "unknown tls %q%s; valid values are %s", s.TLS, didYouMean(s.TLS, tlsModes, "values"), strings.Join(tlsModes, ", "))
-	}
-	if s.Port == 0 {
-		s.Port = 587
-		if s.TLS == "tls" {
-			s.Port = 465
-		}
-	} else if s.Port < 1 || s.Port > 65535 {
-		p.errf("smtp.port", "invalid port %d; use a number from 1 to 65535 (usually 587 with starttls, 465 with tls)", s.Port)
-	}
+	srv := lwmail.Config{Host: s.Host, Port: s.Port, TLS: s.TLS}
+	p.settings("smtp", srv.CheckServer())
+	s.Host, s.Port, s.TLS = srv.Host, srv.Port, srv.TLS
 	if strings.TrimSpace(s.From) == "" {
 		p.errf("smtp.from", "outgoing mail needs a sender, such as \"Sales <sales@example.com>\"")
 		return

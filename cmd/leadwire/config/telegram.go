@@ -2,20 +2,21 @@ package config
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 
 	"golang.org/x/text/language"
+
+	"leadwire/internal/tgpoll"
 )
 
 // Telegram is the Telegram bot: reps run the same commands as in Slack,
 // with buttons as inline keyboards, once they have linked their account
 // with /start CODE. It is on when bot_token is set.
 type Telegram struct {
-	BotToken      string `yaml:"bot_token"`      // from @BotFather; empty: Telegram is off
-	Mode          string `yaml:"mode"`           // polling (default): getUpdates; webhook: Telegram calls /telegram/webhook
-	WebhookSecret string `yaml:"webhook_secret"` // webhook mode: the X-Telegram-Bot-Api-Secret-Token every update carries
-	APIURL        string `yaml:"api_url"`        // Bot API server; default https://api.telegram.org (self-hosted, tests)
+	BotToken      string      `yaml:"bot_token"`      // from @BotFather; empty: Telegram is off
+	Mode          tgpoll.Mode `yaml:"mode"`           // polling (default): getUpdates; webhook: Telegram calls /telegram/webhook
+	WebhookSecret string      `yaml:"webhook_secret"` // webhook mode: the X-Telegram-Bot-Api-Secret-Token every update carries
+	APIURL        string      `yaml:"api_url"`        // Bot API server; default https://api.telegram.org (self-hosted, tests)
 	// IntakeToken is a second bot, the one prospects write to: their
 	// messages become leads; empty: no Telegram intake. It follows Mode,
 	// on /telegram/intake in webhook mode.
@@ -56,58 +57,24 @@ func (g *Greetings) check(p *problems, path string) {
 	*g = out
 }
 
-// Telegram modes.
-const (
-	TelegramPolling = "polling"
-	TelegramWebhook = "webhook"
-)
-
 // IntakeEnabled reports whether the prospects' intake bot is configured.
 func (t Telegram) IntakeEnabled() bool { return t.IntakeToken != "" }
 
 // Enabled reports whether the Telegram bot is configured.
 func (t Telegram) Enabled() bool { return t.BotToken != "" }
 
-// webhookSecret is what Telegram accepts as a secret_token.
-var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
-
 // checkTelegram fills the Telegram defaults and validates the keys.
 func (c *Config) checkTelegram(p *problems) {
 	t := &c.Telegram
-	t.Mode = strings.ToLower(strings.TrimSpace(t.Mode))
-	if t.Mode == "" {
-		t.Mode = TelegramPolling
-	}
-	switch t.Mode {
-	case TelegramPolling:
-	case TelegramWebhook:
-		if !t.Enabled() && !t.IntakeEnabled() {
-			break
-		}
-		if t.WebhookSecret == "" {
-			p.errf("telegram.webhook_secret", "webhook mode needs a secret token (1-256 of A-Z a-z 0-9 _ -) that Telegram sends with every update")
-		}
-		if c.HTTP.PublicURL == "" {
-			p.errf("telegram.mode", "webhook mode registers the bots' addresses (http.public_url + /telegram/webhook, /telegram/intake) with Telegram: set http.public_url, or use polling")
-		}
-	default:
-		p.errf("telegram.mode", "unknown mode %q; use polling (leadwire asks Telegram with getUpdates) or webhook (Telegram calls /telegram/webhook)", t.Mode)
-	}
-	if t.WebhookSecret != "" && !webhookSecret.MatchString(t.WebhookSecret) {
-		p.errf("telegram.webhook_secret", "Telegram takes 1-256 characters of A-Z a-z 0-9 _ - as a secret token")
-	}
-	if t.BotToken != "" && !strings.Contains(t.BotToken, ":") {
-		p.errf("telegram.bot_token", "a bot token looks like 123456789:AA…; get one from @BotFather")
-	}
-	if t.IntakeToken != "" && !strings.Contains(t.IntakeToken, ":") {
-		p.errf("telegram.intake_token", "a bot token looks like 123456789:AA…; get one for the intake bot from @BotFather")
+	bots := tgpoll.Settings{Mode: t.Mode, BotToken: t.BotToken, IntakeToken: t.IntakeToken, WebhookSecret: t.WebhookSecret}
+	p.settings("telegram", bots.Check())
+	t.Mode = bots.Mode
+	if t.Mode == tgpoll.ModeWebhook && (t.Enabled() || t.IntakeEnabled()) && c.HTTP.PublicURL == "" {
+		p.errf("telegram.mode", "webhook mode registers the bots' addresses (http.public_url + /telegram/webhook, /telegram/intake) with Telegram: set http.public_url, or use polling")
 	}
 	t.IntakeGreeting.check(p, "telegram.intake_greeting")
 	if t.IntakeTeam != "" {
 		t.IntakeTeam = c.team(p, "telegram.intake_team", t.IntakeTeam)
-	}
-	if t.IntakeToken != "" && t.IntakeToken == t.BotToken {
-		p.errf("telegram.intake_token", "the intake bot needs a bot of its own: prospects and reps cannot share telegram.bot_token")
 	}
 	if t.APIURL != "" {
 		u, err := url.Parse(t.APIURL)

@@ -2,15 +2,19 @@ package config_test
 
 import (
 	"maps"
+	"strings"
 	"testing"
 
+	telegrambot "leadwire/bot/telegram"
 	"leadwire/cmd/leadwire/config"
+	"leadwire/connectors/chat"
+	"leadwire/internal/tgpoll"
 )
 
 func TestTelegram(t *testing.T) {
 	t.Run("polling is the default and the API URL loses its slash", func(t *testing.T) {
 		c := mustParse(t, valid+"telegram:\n  bot_token: \"123:AA\"\n  api_url: http://localhost:8081/\n", nil)
-		if c.Telegram.Mode != config.TelegramPolling || !c.Telegram.Enabled() || c.Telegram.APIURL != "http://localhost:8081" {
+		if c.Telegram.Mode != tgpoll.ModePolling || !c.Telegram.Enabled() || c.Telegram.APIURL != "http://localhost:8081" {
 			t.Fatalf("telegram %+v", c.Telegram)
 		}
 	})
@@ -71,6 +75,30 @@ func TestChatIntake(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := config.Parse([]byte(valid+tc.src), "leadwire.yaml", env(nil))
 			checkErr(t, err, tc.want)
+		})
+	}
+}
+
+func TestTelegramBotsRefuseWhatTheConfigRefusesInTheSameWords(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		yaml          string
+		token, secret string
+	}{
+		{"a malformed token", "telegram:\n  bot_token: nonsense\n  intake_token: also-nonsense\n", "nonsense", ""},
+		{"a secret Telegram would refuse", "telegram:\n  bot_token: \"1:A\"\n  intake_token: \"2:B\"\n  webhook_secret: \"a b\"\n", "1:A", "a b"},
+	} {
+		t.Run(tc.name+" is refused by the config and both bots alike", func(t *testing.T) {
+			_, cfgErr := config.Parse([]byte(valid+tc.yaml), "leadwire.yaml", env(nil))
+			_, repsErr := telegrambot.New(nil, nil, telegrambot.Options{Token: tc.token, WebhookSecret: tc.secret})
+			_, intakeErr := chat.NewTelegram(nil, chat.TelegramOptions{Token: tc.token, WebhookSecret: tc.secret})
+			if cfgErr == nil || repsErr == nil || intakeErr == nil {
+				t.Fatalf("config %v, reps' bot %v, intake bot %v", cfgErr, repsErr, intakeErr)
+			}
+			_, want, _ := strings.Cut(repsErr.Error(), "telegram: ")
+			if !strings.HasSuffix(intakeErr.Error(), ": "+want) || !strings.Contains(cfgErr.Error(), ": "+want) {
+				t.Errorf("config %q\nreps' bot %q\nintake bot %q", cfgErr, repsErr, intakeErr)
+			}
 		})
 	}
 }
