@@ -19,17 +19,14 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/storage"
 )
 
 const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 
-// fixedClock is the conversation's clock: Monday 2 November 2026, 09:00
-// UTC. Signatures use the real time, as Slack does.
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
-
+// start is the conversation's clock: Monday 2 November 2026, 09:00 UTC.
+// Signatures use the real time, as Slack does.
 var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 // call is one request the Slack stand-in received.
@@ -241,7 +238,7 @@ func newWorld(t *testing.T, db *storage.DB, autoProvision bool) *world {
 	ctx := context.Background()
 	settings := core.DefaultSettings()
 	settings.TimeZone = "Asia/Bangkok"
-	svc := core.NewService(db, fixedClock{start}, settings, nil)
+	svc := core.NewService(db, clocktest.New(start), settings, nil)
 	dir := core.Directory{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH", SlackChannel: "C0BKK"},
 			{Name: "Warsaw", Region: "PL", SlackChannel: "C0WAW"}},

@@ -64,7 +64,7 @@ func TestLinkWithStartCode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.clock.add(16 * time.Minute)
+		w.clock.Advance(16 * time.Minute)
 		m := sent(t, w.handle(text(333, "/start "+code)))
 		if !strings.Contains(m.Params["text"], "expired") {
 			t.Fatalf("reply %q", m.Params["text"])
@@ -88,7 +88,7 @@ func TestLinkWithStartCode(t *testing.T) {
 		if _, err := w.db.UserByTelegramID(w.ctx, 444); !core.IsNotFound(err) {
 			t.Fatalf("a throttled chat got linked: %v", err)
 		}
-		w.clock.add(linkWindow)
+		w.clock.Advance(linkWindow)
 		m = sent(t, w.handle(text(444, "/start "+good)))
 		if !strings.Contains(m.Params["text"], "Linked") {
 			t.Fatalf("after the window: %q", m.Params["text"])

@@ -10,12 +10,9 @@ import (
 	"github.com/riverqueue/river"
 
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/storage/storagetest"
 )
-
-type stillClock struct{ now time.Time }
-
-func (c stillClock) Now() time.Time { return c.now }
 
 func TestDigestTickRunsOnRiver(t *testing.T) {
 	ctx := context.Background()
@@ -23,7 +20,7 @@ func TestDigestTickRunsOnRiver(t *testing.T) {
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelEmail}
 	// Wednesday 12:00 UTC: 19:00 in Bangkok, past the default 08:00.
-	svc := core.NewService(db, stillClock{time.Date(2026, 11, 4, 12, 0, 0, 0, time.UTC)}, settings, nil)
+	svc := core.NewService(db, clocktest.New(time.Date(2026, 11, 4, 12, 0, 0, 0, time.UTC)), settings, nil)
 	if err := svc.Sync(ctx, core.Directory{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, TimeZone: "Asia/Bangkok"}}}); err != nil {
 		t.Fatal(err)
 	}
