@@ -6,27 +6,24 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
+	"leadwire/internal/wait"
 	"leadwire/storage/storagetest"
 )
 
 // await polls the stand-in until it has recorded n calls, and takes them.
 func (a *api) await(n int) []call {
 	a.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	got := 0
+	if !wait.Until(wait.Patience, func() bool {
 		a.mu.Lock()
-		got := len(a.calls)
+		got = len(a.calls)
 		a.mu.Unlock()
-		if got >= n {
-			return a.take()
-		}
-		if time.Now().After(deadline) {
-			a.t.Fatalf("%d calls after 5 s, want %d: %v", got, n, methods(a.take()))
-		}
-		time.Sleep(5 * time.Millisecond) // polling the stand-in, not waiting for the work
+		return got >= n
+	}) {
+		a.t.Fatalf("%d calls after %s, want %d: %v", got, wait.Patience, n, methods(a.take()))
 	}
+	return a.take()
 }
 
 // gate holds slow work until released, and says when work has started.

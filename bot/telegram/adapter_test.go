@@ -11,6 +11,7 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/wait"
 )
 
 func TestStartRegistersCommands(t *testing.T) {
@@ -166,14 +167,12 @@ func (w *world) poll(a *Adapter, want int) []call {
 	done := make(chan error, 1)
 	go func() { done <- a.Poll(ctx) }()
 	var calls []call
-	deadline := time.Now().Add(10 * time.Second)
-	for len(only(calls, "sendMessage")) < want || len(only(calls, "getUpdates")) < 2 {
-		if time.Now().After(deadline) {
-			cancel()
-			w.t.Fatalf("poll: calls %v", names(calls))
-		}
+	if !wait.Until(wait.Patience, func() bool {
 		calls = append(calls, w.api.take()...)
-		time.Sleep(5 * time.Millisecond) // polling the recorder, with a deadline
+		return len(only(calls, "sendMessage")) >= want && len(only(calls, "getUpdates")) >= 2
+	}) {
+		cancel()
+		w.t.Fatalf("poll: calls %v", names(calls))
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"leadwire/core"
 	"leadwire/internal/clocktest"
+	"leadwire/internal/wait"
 	"leadwire/storage/storagetest"
 )
 
@@ -39,19 +40,14 @@ func TestDigestTickRunsOnRiver(t *testing.T) {
 		_ = jobs.Stop(stop)
 	})
 	// The tick runs on start; poll for the digest's notice.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var args string
-		err := db.SQL().QueryRowContext(ctx, `SELECT json(args) FROM river_job WHERE kind = 'notify'`).Scan(&args)
-		if err == nil {
-			if want := `"key":"digest:1:2026-11-03"`; !strings.Contains(args, want) {
-				t.Errorf("notice %s, want %s", args, want)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no digest announced by the periodic tick: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	var args string
+	if !wait.Until(wait.Patience, func() bool {
+		err = db.SQL().QueryRowContext(ctx, `SELECT json(args) FROM river_job WHERE kind = 'notify'`).Scan(&args)
+		return err == nil
+	}) {
+		t.Fatalf("no digest announced by the periodic tick: %v", err)
+	}
+	if want := `"key":"digest:1:2026-11-03"`; !strings.Contains(args, want) {
+		t.Errorf("notice %s, want %s", args, want)
 	}
 }

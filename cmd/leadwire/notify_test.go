@@ -32,6 +32,7 @@ import (
 	slackbot "leadwire/bot/slack"
 	telegrambot "leadwire/bot/telegram"
 	"leadwire/core"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -313,15 +314,11 @@ func (e *noticeEnv) pressInTelegram(telegramID int64, code string) {
 // waitFor polls cond until it holds, failing the test after a deadline.
 func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			if e, ok := t.(interface{ dump() }); ok {
-				e.dump()
-			}
-			t.Fatalf("waited %s for %s", within, what)
+	if !wait.Until(within, cond) {
+		if e, ok := t.(interface{ dump() }); ok {
+			e.dump()
 		}
-		time.Sleep(20 * time.Millisecond) // polling with a deadline
+		t.Fatalf("waited %s for %s", within, what)
 	}
 }
 
