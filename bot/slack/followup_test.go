@@ -7,24 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"leadwire/internal/wait"
 	"leadwire/storage/storagetest"
 )
-
-// await polls the stand-in until it has recorded n calls, and takes them.
-func (a *api) await(n int) []call {
-	a.t.Helper()
-	got := 0
-	if !wait.Until(wait.Patience, func() bool {
-		a.mu.Lock()
-		got = len(a.calls)
-		a.mu.Unlock()
-		return got >= n
-	}) {
-		a.t.Fatalf("%d calls after %s, want %d: %v", got, wait.Patience, n, methods(a.take()))
-	}
-	return a.take()
-}
 
 // gate holds slow work until released, and says when work has started.
 type gate struct {
@@ -96,7 +80,7 @@ func TestSlowCommands(t *testing.T) {
 			if i == 5 {
 				want, to = "chat.postMessage", "U0SOMCHAI"
 			}
-			if len(calls) != 1 || calls[0].Method != want || calls[0].param("channel") != to {
+			if len(calls) != 1 || calls[0].Method != want || calls[0].Param("channel") != to {
 				t.Fatalf("follow-up %d: calls %v %+v", i+1, methods(calls), calls)
 			}
 		}

@@ -88,7 +88,7 @@ func TestSocketMode(t *testing.T) {
 	deal := w.deal("Bangkok", "niran", "ploy@siam.example")
 	ref, dref := core.LeadRef(lead), core.DealRef(deal)
 	ws := newSocket(t)
-	w.api.socket = ws.url()
+	w.api.Socket(ws.url())
 	w.adapter.opts.AppToken = "xapp-1-test"
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -110,7 +110,7 @@ func TestSocketMode(t *testing.T) {
 	t.Run("a slash command is acknowledged with its answer", func(t *testing.T) {
 		ws.send <- map[string]any{"envelope_id": "E1", "type": "slash_commands", "accepts_response_payload": true,
 			"payload": map[string]any{"team_id": "T0ACME", "channel_id": "C0BKK", "user_id": "U0NIRAN", "command": "/lw",
-				"text": "deal " + dref, "response_url": w.api.srv.URL + "/response/socket", "trigger_id": "1.2.3", "api_app_id": "A0LW"}}
+				"text": "deal " + dref, "response_url": w.api.URL + "/response/socket", "trigger_id": "1.2.3", "api_app_id": "A0LW"}}
 		ack := ws.ack("E1")
 		b, _ := json.Marshal(ack["payload"])
 		if !strings.Contains(string(b), `"response_type":"ephemeral"`) || !strings.Contains(string(b), "Somsak") {
@@ -123,7 +123,7 @@ func TestSocketMode(t *testing.T) {
 	t.Run("a slow slash command is acknowledged at once and followed up", func(t *testing.T) {
 		ws.send <- map[string]any{"envelope_id": "E2", "type": "slash_commands", "accepts_response_payload": true,
 			"payload": map[string]any{"channel_id": "C0BKK", "user_id": "U0SOMCHAI", "command": "/lw", "text": "stats team",
-				"response_url": w.api.srv.URL + "/response/socket"}}
+				"response_url": w.api.URL + "/response/socket"}}
 		ack := ws.ack("E2")
 		if b, _ := json.Marshal(ack["payload"]); !strings.Contains(string(b), "Working on it") {
 			t.Fatalf("ack payload %s", b)
@@ -137,7 +137,7 @@ func TestSocketMode(t *testing.T) {
 			"payload": w.pressIn("U0PIM", "C0BKK", "1793610000.000100", "claim:"+ref)}
 		ws.ack("E3")
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "chat.update" || !strings.Contains(calls[0].param("blocks"), "claimed by Pim Jaidee") {
+		if len(calls) != 1 || calls[0].Method != "chat.update" || !strings.Contains(calls[0].Param("blocks"), "claimed by Pim Jaidee") {
 			t.Fatalf("calls %v", methods(calls))
 		}
 	})
@@ -151,7 +151,7 @@ func TestSocketMode(t *testing.T) {
 			t.Fatalf("ack %v", ack)
 		}
 		calls := w.api.await(1)
-		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("thread_ts") != "1793610000.000500" {
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Param("thread_ts") != "1793610000.000500" {
 			t.Fatalf("calls %v", methods(calls))
 		}
 		if d, _ := w.db.DealByID(w.ctx, deal); d.Status != core.DealWon {
