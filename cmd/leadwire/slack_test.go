@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -10,11 +9,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"leadwire/internal/slacktest"
 )
 
 // TestServeInSocketMode runs serve with slack.mode socket against a Slack
@@ -40,27 +40,15 @@ func TestServeInSocketMode(t *testing.T) {
 		}
 	}))
 	defer ws.Close()
-	var mu sync.Mutex
-	var tokens []string
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		tokens = append(tokens, r.URL.Path+" "+r.Header.Get("Authorization"))
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		resp := map[string]any{"ok": true}
-		if strings.HasSuffix(r.URL.Path, "/apps.connections.open") {
-			resp["url"] = "ws" + strings.TrimPrefix(ws.URL, "http")
-		}
-		json.NewEncoder(w).Encode(resp)
-	}))
-	defer api.Close()
+	api := slacktest.New(t)
+	api.Socket("ws" + strings.TrimPrefix(ws.URL, "http"))
 
 	e := newIOEnv(t)
 	f, err := os.OpenFile(e.config, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(f, "slack:\n  mode: socket\n  bot_token: xoxb-test\n  app_token: xapp-1-test\n  api_url: %s/api/\n", api.URL)
+	fmt.Fprintf(f, "slack:\n  mode: socket\n  bot_token: xoxb-test\n  app_token: xapp-1-test\n  api_url: %s\n", api.APIURL())
 	f.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -82,9 +70,11 @@ func TestServeInSocketMode(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not connect to Slack within 10 s")
 	}
-	mu.Lock()
+	var tokens []string
+	for _, c := range api.Take() {
+		tokens = append(tokens, "/api/"+c.Method+" "+c.Auth)
+	}
 	opened := strings.Join(tokens, "\n")
-	mu.Unlock()
 	if !strings.Contains(opened, "/api/apps.connections.open Bearer xapp-1-test") {
 		t.Errorf("calls:\n%s", opened)
 	}
