@@ -12,6 +12,7 @@ import (
 
 	"leadwire/connectors/chat"
 	"leadwire/core"
+	"leadwire/internal/slacktest"
 	"leadwire/storage/storagetest"
 )
 
@@ -61,8 +62,8 @@ func (w *world) chatJob() *river.Job[core.ChatReplyJob] {
 func TestIntakeOverSocketMode(t *testing.T) {
 	w := newWorld(t, storagetest.SQLite(t), false)
 	w.withIntake()
-	ws := newSocket(t)
-	w.api.Socket(ws.url())
+	ws := slacktest.NewSocket(t)
+	w.api.SocketURL(ws.URL())
 	w.adapter.opts.AppToken = "xapp-1-test"
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error, 1)
@@ -72,7 +73,7 @@ func TestIntakeOverSocketMode(t *testing.T) {
 		<-stopped
 	})
 	select {
-	case <-ws.hello:
+	case <-ws.Hello:
 	case <-time.After(20 * time.Second):
 		t.Fatal("no connection within 20 s")
 	}
@@ -80,8 +81,8 @@ func TestIntakeOverSocketMode(t *testing.T) {
 		"event_id": "Ev900", "event_time": start.Unix(),
 		"event": map[string]any{"type": "message", "channel": "C0INTAKE", "channel_type": "channel", "user": "U0PROSPECT",
 			"text": thai, "ts": "1793610000.000100", "event_ts": "1793610000.000100"}}
-	ws.send <- map[string]any{"envelope_id": "E9", "type": "events_api", "accepts_response_payload": false, "payload": event}
-	ws.ack("E9")
+	ws.Send <- map[string]any{"envelope_id": "E9", "type": "events_api", "accepts_response_payload": false, "payload": event}
+	ws.Ack("E9")
 	// Acknowledged only once stored: the lead is there by now.
 	leads, err := w.db.ListLeads(w.ctx, core.LeadFilter{})
 	if err != nil || len(leads) != 1 || leads[0].Message != thai {

@@ -6,13 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gorilla/websocket"
 
 	"leadwire/internal/slacktest"
 )
@@ -21,27 +18,9 @@ import (
 // stand-in: it connects through apps.connections.open, does not mount the
 // HTTP endpoints, and lets go of the socket on shutdown.
 func TestServeInSocketMode(t *testing.T) {
-	connected := make(chan struct{}, 4)
-	closed := make(chan struct{}, 4)
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	ws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
-		connected <- struct{}{}
-		for {
-			if _, _, err := conn.ReadMessage(); err != nil {
-				closed <- struct{}{}
-				return
-			}
-		}
-	}))
-	defer ws.Close()
+	ws := slacktest.NewSocket(t)
 	api := slacktest.New(t)
-	api.Socket("ws" + strings.TrimPrefix(ws.URL, "http"))
+	api.SocketURL(ws.URL())
 
 	e := newIOEnv(t)
 	f, err := os.OpenFile(e.config, os.O_APPEND|os.O_WRONLY, 0)
@@ -64,7 +43,7 @@ func TestServeInSocketMode(t *testing.T) {
 		exit <- run(ctx, []string{"--config", e.config, "serve", "--listen", addr}, io.Discard, io.Discard, func(string) string { return "" })
 	}()
 	select {
-	case <-connected:
+	case <-ws.Hello:
 	case code := <-exit:
 		t.Fatalf("serve exited %d", code)
 	case <-time.After(10 * time.Second):
@@ -97,7 +76,7 @@ func TestServeInSocketMode(t *testing.T) {
 		t.Fatal("serve did not stop within 20 s of shutdown")
 	}
 	select {
-	case <-closed:
+	case <-ws.Closed:
 	case <-time.After(20 * time.Second):
 		t.Fatal("the socket was not closed")
 	}

@@ -139,8 +139,8 @@ func (s *Server) Email(email, id string) {
 	s.mu.Unlock()
 }
 
-// Socket sets the WebSocket URL apps.connections.open answers.
-func (s *Server) Socket(url string) {
+// SocketURL sets the WebSocket URL apps.connections.open answers.
+func (s *Server) SocketURL(url string) {
 	s.mu.Lock()
 	s.socket = url
 	s.mu.Unlock()
