@@ -178,7 +178,7 @@ type env struct {
 	db  *storage.DB
 	svc *core.Service
 	log *slog.Logger
-	// patience bounds every wait; default 10 seconds.
+	// patience bounds every wait; default wait.Patience.
 	patience time.Duration
 }
 
@@ -199,7 +199,7 @@ func newEnv(t *testing.T, edit ...func(*core.Settings)) *env {
 	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Sales"}}}); err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, ctx: ctx, db: db, svc: svc, log: log, patience: 10 * time.Second}
+	return &env{t: t, ctx: ctx, db: db, svc: svc, log: log, patience: wait.Patience}
 }
 
 // connector returns a connector tuned for tests: quick retries and I/O
