@@ -14,6 +14,7 @@ import (
 	"leadwire/bot"
 	"leadwire/bot/console"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/storage"
 )
 
@@ -111,7 +112,7 @@ func seedBench(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	clk := &clock{now: benchNow}
+	clk := clocktest.New(benchNow)
 	svc := core.NewService(db, clk, core.Settings{Rates: core.Rates{Base: "EUR", Rates: map[string]float64{"THB": 0.025, "PLN": 0.23}}}, nil)
 	var have int
 	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM deals`).Scan(&have); err != nil {

@@ -221,7 +221,7 @@ func TestDatePhrasesInEveryonesZone(t *testing.T) {
 	tehran.TimeZone = "Asia/Tehran"
 	c.users["tehran"] = &tehran
 	// Saturday 28 March 2026, 10:00 in Warsaw; the clocks go forward tonight.
-	c.clock.set(time.Date(2026, 3, 28, 9, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 3, 28, 9, 0, 0, 0, time.UTC))
 	c.run(t, []step{
 		{"tomorrow 9am is summer time", "zofia", "remind L1 tomorrow 9am call Anna", []string{"T1 due Sun 29 Mar 09:00 (Europe/Warsaw): call Anna (on L1)."}, nil},
 		{"in 3 days keeps the time of day", "zofia", "remind L1 in 3 days send the offer", []string{"due Tue 31 Mar 10:00 (Europe/Warsaw): send the offer"}, nil},
@@ -242,7 +242,7 @@ func TestDatePhrasesInEveryonesZone(t *testing.T) {
 		}
 	})
 	// Saturday 24 October, 10:00 in Warsaw; the clocks go back tonight.
-	c.clock.set(time.Date(2026, 10, 24, 8, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 10, 24, 8, 0, 0, 0, time.UTC))
 	c.run(t, []step{
 		{"tomorrow 9am is winter time", "zofia", "remind L1 tomorrow 9am call", []string{"due Sun 25 Oct 09:00 (Europe/Warsaw)"}, nil},
 		{"snoozing across the change", "zofia", "snooze T1 in 2 days", []string{"T1 snoozed until Mon 26 Oct 10:00 (Europe/Warsaw)"}, nil},
@@ -318,7 +318,7 @@ func TestReview(t *testing.T) {
 		c.say(t, "niran", "remind D1 tomorrow 9am call")
 		c.run(t, []step{{"all clear at first", "niran", "review", []string{"✓ All clear"}, nil}})
 		c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
-		c.clock.set(start.Add(10 * 24 * time.Hour))
+		c.clock.Set(start.Add(10 * 24 * time.Hour))
 		c.run(t, []step{
 			{"ten days later", "niran", "review", []string{"Rotting deals", "! D1", "Overdue tasks", "T1", "(overdue)", "Unclaimed leads of your team", "L2"}, nil},
 			{"the deal card says it rots", "niran", "D1", []string{"! Prospecting (1 of 5) · open · rotting (no activity for 10 days)"}, nil},

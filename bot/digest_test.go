@@ -26,13 +26,13 @@ func digestFortnight(t *testing.T, c *chat) {
 	c.say(t, "niran", "qualify L1 2500000000 IRR")
 	c.say(t, "pim", "claim L2")
 	c.say(t, "pim", "qualify L2 88,000.50 PLN")
-	c.clock.set(time.Date(2026, 11, 10, 2, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 11, 10, 2, 0, 0, 0, time.UTC))
 	c.say(t, "pim", "remind D2 tomorrow 9am call about the <discount> & terms")
 	// Thursday the 12th in Bangkok.
-	c.clock.set(time.Date(2026, 11, 12, 3, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 11, 12, 3, 0, 0, 0, time.UTC))
 	c.lead("Bangkok", "Nguyễn Văn An", "an@viet.example", "Việt Corp")
 	c.lead("Bangkok", "Li Na", "li@sh.example", "上海贸易")
-	c.clock.set(time.Date(2026, 11, 12, 3, 25, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 11, 12, 3, 25, 0, 0, time.UTC))
 	c.say(t, "pim", "claim L4")
 	c.say(t, "pim", "qualify L4 1,200,000 THB")
 	c.say(t, "pim", "move D3 proposal")
@@ -40,7 +40,7 @@ func digestFortnight(t *testing.T, c *chat) {
 	c.say(t, "niran", "claim L5")
 	c.say(t, "niran", "qualify L5 30000 EUR")
 	c.say(t, "niran", "lost D4 price")
-	c.clock.set(time.Date(2026, 11, 13, 2, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 11, 13, 2, 0, 0, 0, time.UTC))
 }
 
 func TestDigestReply(t *testing.T) {
@@ -99,12 +99,12 @@ func TestDigestWithSeveralPipelines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.clock.set(time.Date(2026, 11, 12, 4, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 11, 12, 4, 0, 0, 0, time.UTC))
 	id := c.lead("Bangkok", "Kasem", "kasem@siam.example", "Siam Renew")
 	if _, err := c.svc.Qualify(c.ctx, c.users["niran"], id, core.QualifyInput{Pipeline: "Renewals", Value: core.Money{Amount: 500000, Currency: "EUR"}}); err != nil {
 		t.Fatal(err)
 	}
-	c.clock.set(time.Date(2026, 11, 13, 2, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 11, 13, 2, 0, 0, 0, time.UTC))
 	rep, err := c.conv.DigestReply(c.ctx, c.users["somchai"].ID, "2026-11-12")
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func TestStatsWithSeveralPipelines(t *testing.T) {
 	if _, err := c.svc.Qualify(c.ctx, c.users["niran"], id, core.QualifyInput{Pipeline: "Renewals"}); err != nil {
 		t.Fatal(err)
 	}
-	c.clock.set(c.clock.Now().Add(50 * time.Hour))
+	c.clock.Set(c.clock.Now().Add(50 * time.Hour))
 	c.say(t, "niran", "won D5")
 	text := c.say(t, "somchai", "stats team")
 	for _, want := range []string{"┌ Funnel (Sales)\n│ all deals: how many got this far · went further", "┌ Funnel (Renewals)",

@@ -4,33 +4,15 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"leadwire/bot"
 	"leadwire/bot/console"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/storage"
 )
-
-// clock is a clock tests set by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 // chat is a conversation over a real database with two teams: Bangkok (a
 // manager and two reps) and Warsaw (one rep), and an admin. It is Monday
@@ -40,7 +22,7 @@ type chat struct {
 	ctx   context.Context
 	db    *storage.DB
 	svc   *core.Service
-	clock *clock
+	clock *clocktest.Clock
 	conv  *bot.Conversation
 	users map[string]*core.User // by first name: ada, somchai, niran, pim, zofia
 	last  map[string]bot.Reply  // each user's last reply, whose buttons numbers press
@@ -51,7 +33,7 @@ var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 func newChat(t testing.TB, db *storage.DB) *chat {
 	t.Helper()
 	ctx := context.Background()
-	clk := &clock{now: start}
+	clk := clocktest.New(start)
 	settings := core.DefaultSettings()
 	settings.TimeZone = "Asia/Bangkok"
 	settings.Rates = core.Rates{Base: "EUR", Rates: map[string]float64{"THB": 0.025, "PLN": 0.23}}

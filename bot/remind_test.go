@@ -14,7 +14,7 @@ func TestRemindReadsTheDayTyped(t *testing.T) {
 	polish := *c.users["zofia"]
 	polish.Locale = "pl"
 	c.users["polish"] = &polish
-	c.clock.set(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	c.run(t, []step{
 		{"day then month", "zofia", "remind L1 12 dec 16:30 call", []string{"due Sat 12 Dec 16:30 (Europe/Warsaw): call (on L1)"}, nil},
 		{"month then day", "zofia", "remind L1 dec 12 4:30pm call", []string{"due Sat 12 Dec 16:30 (Europe/Warsaw): call (on L1)"}, nil},

@@ -20,20 +20,20 @@ func seedDigestDay(t *testing.T, f *fixture) {
 	t.Helper()
 	ctx := f.ctx
 	// Monday in Bangkok: a lead and a deal before the day.
-	f.clock.now = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	old := f.newLead(t, "Bangkok", "old@a.th")
 	oldDeal, err := f.svc.Qualify(ctx, f.repA, old, core.QualifyInput{Value: core.Money{Amount: 30000000, Currency: "THB"}, ExpectedClose: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Tuesday 00:30 in Bangkok is Monday 17:30 UTC: inside the day.
-	f.clock.now = time.Date(2026, 11, 2, 17, 30, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 2, 17, 30, 0, 0, time.UTC))
 	early := f.newLead(t, "Bangkok", "early@b.th")
 	f.clock.Advance(20 * time.Minute)
 	if _, err := f.svc.Claim(ctx, f.repB, early); err != nil {
 		t.Fatal(err)
 	}
-	f.clock.now = time.Date(2026, 11, 3, 3, 0, 0, 0, time.UTC) // 10:00 in Bangkok
+	f.clock.Set(time.Date(2026, 11, 3, 3, 0, 0, 0, time.UTC)) // 10:00 in Bangkok
 	byMail := f.capture(t, core.Inbound{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<m1@c.th>", Email: "mail@c.th", Name: "Mail Prospect", Team: "Bangkok", Subject: "Quote"})
 	f.clock.Advance(40 * time.Minute)
 	won, err := f.svc.Qualify(ctx, f.repA, byMail.LeadID, core.QualifyInput{Value: core.Money{Amount: 1200000, Currency: "EUR"}})
@@ -59,12 +59,12 @@ func seedDigestDay(t *testing.T, f *fixture) {
 	if _, err := f.svc.Lose(ctx, f.repB, lostDeal.ID, "price"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.FollowUp(ctx, f.repA, core.Ref{Kind: 'D', ID: oldDeal.ID}, "send the revised quote", f.clock.now.Add(3*time.Hour)); err != nil {
+	if _, err := f.svc.FollowUp(ctx, f.repA, core.Ref{Kind: 'D', ID: oldDeal.ID}, "send the revised quote", f.clock.Now().Add(3*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	f.newLead(t, "Warsaw", "other@f.pl")
 	// Wednesday 09:00 in Bangkok; the task is overdue.
-	f.clock.now = time.Date(2026, 11, 4, 2, 0, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 4, 2, 0, 0, 0, time.UTC))
 }
 
 // digestSummary prints what a digest says, one fact a line.
@@ -166,8 +166,8 @@ func TestBuildDigest(t *testing.T) {
 			return m
 		}
 		t.Run("the funnel counts the deals of the last 90 days", func(t *testing.T) {
-			now := f.clock.now
-			f.clock.now = time.Date(2026, 6, 1, 4, 0, 0, 0, time.UTC)
+			now := f.clock.Now()
+			f.clock.Set(time.Date(2026, 6, 1, 4, 0, 0, 0, time.UTC))
 			june, err := f.svc.Qualify(f.ctx, f.repA, f.newLead(t, "Bangkok", "june@g.th"), core.QualifyInput{Value: core.Money{Amount: 900000, Currency: "THB"}})
 			if err != nil {
 				t.Fatal(err)
@@ -175,7 +175,7 @@ func TestBuildDigest(t *testing.T) {
 			if _, err := f.svc.Win(f.ctx, f.repA, june.ID); err != nil {
 				t.Fatal(err)
 			}
-			f.clock.now = now
+			f.clock.Set(now)
 			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
 			if err != nil {
 				t.Fatal(err)
@@ -219,7 +219,7 @@ func TestBuildDigest(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The digest of the day the deal was opened, in Bangkok.
-			today := f.clock.now.In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+			today := f.clock.Now().In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
 			if d, err = f.svc.BuildDigest(f.ctx, f.mgr.ID, today); err != nil {
 				t.Fatal(err)
 			}

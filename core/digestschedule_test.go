@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -81,14 +82,14 @@ func TestDigestsAreScheduledOncePerManagerAndWorkingDay(t *testing.T) {
 		t.Run("sends exactly one digest per manager and working day "+tc.name, func(t *testing.T) {
 			db := storagetest.SQLite(t)
 			ctx := context.Background()
-			clock := &fakeClock{now: tc.start}
+			clock := clocktest.New(tc.start)
 			svc := digestWorld(t, db, core.DigestSettings{At: tc.at}, clock)
 			end := tc.start.AddDate(0, 0, 14)
 			for now := tc.start; now.Before(end); now = now.Add(tick) {
 				if !now.Before(tc.downFrom) && now.Before(tc.downTo) {
 					continue
 				}
-				clock.now = now
+				clock.Set(now)
 				if _, err := svc.ScheduleDigests(ctx, now); err != nil {
 					t.Fatalf("at %s: %v", now, err)
 				}
@@ -166,7 +167,7 @@ func TestDigestScheduleSpotChecks(t *testing.T) {
 
 func digestScheduleSpotChecks(t *testing.T, db *storage.DB) {
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Date(2026, 3, 30, 5, 59, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 3, 30, 5, 59, 0, 0, time.UTC))
 	svc := digestWorld(t, db, core.DigestSettings{}, clock)
 	steps := []struct {
 		name string
@@ -183,7 +184,7 @@ func digestScheduleSpotChecks(t *testing.T, db *storage.DB) {
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			clock.now = st.now
+			clock.Set(st.now)
 			n, err := svc.ScheduleDigests(ctx, st.now)
 			if err != nil {
 				t.Fatal(err)
@@ -210,7 +211,7 @@ func digestScheduleSpotChecks(t *testing.T, db *storage.DB) {
 func TestDigestChannels(t *testing.T) {
 	db := storagetest.SQLite(t)
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC))
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelSlack, core.ChannelEmail}
 	settings.Digest = core.DigestSettings{Channels: []string{core.ChannelEmail, core.ChannelTelegram}}
@@ -218,7 +219,7 @@ func TestDigestChannels(t *testing.T) {
 	if err := svc.Sync(ctx, core.Directory{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, SlackID: "U1", TimeZone: "Europe/Warsaw"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ScheduleDigests(ctx, clock.now); err != nil {
+	if _, err := svc.ScheduleDigests(ctx, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -234,9 +235,9 @@ func TestTwoReplicasAnnounceEachDigestOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 30, 9, 0, 0, 0, time.UTC) // every manager past 08:00
-		a := digestWorld(t, db, core.DigestSettings{}, &fakeClock{now: now})
+		a := digestWorld(t, db, core.DigestSettings{}, clocktest.New(now))
 		settings := a.Settings()
-		b := core.NewService(db, &fakeClock{now: now}, settings, nil)
+		b := core.NewService(db, clocktest.New(now), settings, nil)
 		var wg sync.WaitGroup
 		counts := make([]int, 8)
 		errs := make([]error, 8)

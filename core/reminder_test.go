@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -21,7 +22,7 @@ type reminders struct {
 	ctx       context.Context
 	svc       *core.Service
 	db        *storage.DB
-	clock     *fakeClock
+	clock     *clocktest.Clock
 	jobs      *river.Client[*sql.Tx]
 	both, one *core.User
 }
@@ -30,7 +31,7 @@ func newReminders(t *testing.T, db *storage.DB) *reminders {
 	t.Helper()
 	ctx := context.Background()
 	// A day ahead of the real time, which River schedules on.
-	clock := &fakeClock{now: time.Now().UTC().Truncate(time.Second).Add(24 * time.Hour)}
+	clock := clocktest.New(time.Now().UTC().Truncate(time.Second).Add(24 * time.Hour))
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram}
 	svc := core.NewService(db, clock, settings, nil)

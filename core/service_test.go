@@ -3,32 +3,14 @@ package core_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // fixture is a service over a real database with two teams: Bangkok (a
 // manager and two reps) and Warsaw (one rep), an admin, and the default
@@ -37,7 +19,7 @@ type fixture struct {
 	ctx                    context.Context
 	svc                    *core.Service
 	db                     *storage.DB
-	clock                  *fakeClock
+	clock                  *clocktest.Clock
 	admin, mgr, repA, repB *core.User
 	repW                   *core.User
 }
@@ -45,7 +27,7 @@ type fixture struct {
 func newFixture(t *testing.T, db *storage.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	settings := core.DefaultSettings()
 	settings.Rates = core.Rates{Base: "EUR", Rates: map[string]float64{"THB": 0.025, "PLN": 0.23}}
 	svc := core.NewService(db, clock, settings, nil)

@@ -4,23 +4,19 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
-
-type clockAt struct{ t *time.Time }
-
-func (c clockAt) Now() time.Time { return *c.t }
 
 func TestLinkCodes(t *testing.T) { storagetest.Each(t, testLinkCodes) }
 
 func testLinkCodes(t *testing.T, db *storage.DB) {
 	ctx := context.Background()
-	now := day0
-	svc := core.NewService(db, clockAt{&now}, core.Settings{}, nil)
+	clock := clocktest.New(day0)
+	svc := core.NewService(db, clock, core.Settings{}, nil)
 	u, err := svc.SaveUser(ctx, nil, core.UserDef{Email: "ana@example.com", Name: "Ana", Role: "rep"})
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +57,7 @@ func testLinkCodes(t *testing.T, db *storage.DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		now = now.Add(core.LinkCodeTTL)
+		clock.Advance(core.LinkCodeTTL)
 		_, err = svc.RedeemLinkCode(ctx, code, 7)
 		refused(t, err, core.ErrLinkCodeExpired)
 	})

@@ -12,21 +12,18 @@ import (
 	"leadwire/bot"
 	lwmail "leadwire/bot/mail"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/internal/smtptest"
 	"leadwire/storage/storagetest"
 )
 
-type fixedClock struct{ now time.Time }
-
-func (c *fixedClock) Now() time.Time { return c.now }
-
 // digestService is a team in Tehran whose manager's name needs escaping,
 // with deals in five currencies of different minor units.
-func digestService(t *testing.T) (*core.Service, *core.User, *fixedClock) {
+func digestService(t *testing.T) (*core.Service, *core.User, *clocktest.Clock) {
 	t.Helper()
 	ctx := context.Background()
 	db := storagetest.SQLite(t)
-	clock := &fixedClock{now: time.Date(2026, 11, 3, 6, 0, 0, 0, time.UTC)} // 09:30 in Tehran
+	clock := clocktest.New(time.Date(2026, 11, 3, 6, 0, 0, 0, time.UTC)) // 09:30 in Tehran
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelEmail}
 	settings.Rates = core.Rates{Base: "EUR", Rates: map[string]float64{"THB": 0.025, "IRR": 0.000022, "VND": 0.000036, "PLN": 0.23, "CNY": 0.13}}
@@ -52,7 +49,7 @@ func digestService(t *testing.T) (*core.Service, *core.User, *fixedClock) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.now = time.Date(2026, 10, 20, 8, 0, 0, 0, time.UTC) // two weeks before: the deals rot
+	clock.Set(time.Date(2026, 10, 20, 8, 0, 0, 0, time.UTC)) // two weeks before: the deals rot
 	var won int64
 	for i, v := range []struct{ name, amount, cur string }{
 		{"محمد رضایی", "2500000000", "IRR"}, {"Nguyễn Văn An", "125000000", "VND"}, {"Zofia Łukasiewicz", "12000.50", "PLN"},
@@ -75,7 +72,7 @@ func digestService(t *testing.T) (*core.Service, *core.User, *fixedClock) {
 			won = d.ID
 		}
 	}
-	clock.now = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC) // Monday 11:30 in Tehran
+	clock.Set(time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)) // Monday 11:30 in Tehran
 	if _, err := svc.Win(ctx, rep, won); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +80,7 @@ func digestService(t *testing.T) (*core.Service, *core.User, *fixedClock) {
 		Name: "Ömer <Şahin> & Sons", Email: "omer@sahin.example", Team: "تهران", Subject: `Quote for "50" seats <urgent>`}); err != nil {
 		t.Fatal(err)
 	}
-	clock.now = time.Date(2026, 11, 3, 6, 0, 0, 0, time.UTC)
+	clock.Set(time.Date(2026, 11, 3, 6, 0, 0, 0, time.UTC))
 	return svc, mgr, clock
 }
 

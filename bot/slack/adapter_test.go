@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"leadwire/core"
 	"leadwire/storage"
@@ -87,10 +88,10 @@ func TestButtons(t *testing.T) {
 				t.Fatalf("calls %v", methods(calls))
 			}
 			c := calls[0]
-			if c.param("channel") != "C0BKK" || c.param("ts") != "1793610000.000100" || !strings.Contains(c.param("blocks"), "claimed by Pim Jaidee") {
+			if c.Param("channel") != "C0BKK" || c.Param("ts") != "1793610000.000100" || !strings.Contains(c.Param("blocks"), "claimed by Pim Jaidee") {
 				t.Fatalf("chat.update %v", c.Form)
 			}
-			if strings.Contains(c.param("blocks"), `"claim:`) {
+			if strings.Contains(c.Param("blocks"), `"claim:`) {
 				t.Error("the claimed card still offers Claim")
 			}
 		})
@@ -119,7 +120,7 @@ func TestButtons(t *testing.T) {
 			if len(calls) != 1 || calls[0].Method != "views.open" {
 				t.Fatalf("calls %v", methods(calls))
 			}
-			view := calls[0].param("view")
+			view := calls[0].Param("view")
 			if !strings.Contains(view, `"callback_id":"lost"`) || !strings.Contains(view, `lost:`+dref+`:`) {
 				t.Fatalf("view %s", view)
 			}
@@ -139,7 +140,7 @@ func TestButtons(t *testing.T) {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
 			calls := w.api.take()
-			if len(calls) != 1 || calls[0].Method != "chat.update" || calls[0].param("ts") != "1793610000.000400" {
+			if len(calls) != 1 || calls[0].Method != "chat.update" || calls[0].Param("ts") != "1793610000.000400" {
 				t.Fatalf("calls %v", methods(calls))
 			}
 			d, _ := db.DealByID(w.ctx, deal)
@@ -173,8 +174,8 @@ func TestEvents(t *testing.T) {
 		w.event("Ev001", map[string]any{"type": "app_mention", "user": "U0NIRAN", "text": "<@U0BOT> won " + dref,
 			"ts": "1793610000.000500", "channel": "C0BKK", "event_ts": "1793610000.000500"}, nil)
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("thread_ts") != "1793610000.000500" ||
-			calls[0].param("channel") != "C0BKK" {
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Param("thread_ts") != "1793610000.000500" ||
+			calls[0].Param("channel") != "C0BKK" {
 			t.Fatalf("calls %v %+v", methods(calls), calls)
 		}
 		if d, _ := w.db.DealByID(w.ctx, deal); d.Status != core.DealWon {
@@ -195,7 +196,7 @@ func TestEvents(t *testing.T) {
 		w.event("Ev002", map[string]any{"type": "app_mention", "user": "U0NIRAN", "text": "<@U0BOT> deal " + dref,
 			"ts": "1793610000.000600", "channel": "C0BKK"}, nil)
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "chat.postEphemeral" || calls[0].param("user") != "U0NIRAN" {
+		if len(calls) != 1 || calls[0].Method != "chat.postEphemeral" || calls[0].Param("user") != "U0NIRAN" {
 			t.Fatalf("calls %v", methods(calls))
 		}
 	})
@@ -203,15 +204,15 @@ func TestEvents(t *testing.T) {
 		w.event("Ev003", map[string]any{"type": "message", "channel_type": "im", "user": "U0NIRAN", "text": "deals",
 			"ts": "1793610000.000700", "channel": "D0NIRAN"}, nil)
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("channel") != "D0NIRAN" {
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Param("channel") != "D0NIRAN" {
 			t.Fatalf("calls %v", methods(calls))
 		}
 	})
 	t.Run("opening App Home publishes the pipeline and today's tasks", func(t *testing.T) {
 		w.event("Ev006", map[string]any{"type": "app_home_opened", "user": "U0NIRAN", "channel": "D0NIRAN", "tab": "home"}, nil)
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "views.publish" || calls[0].param("user_id") != "U0NIRAN" ||
-			!strings.Contains(calls[0].param("view"), `"type":"home"`) {
+		if len(calls) != 1 || calls[0].Method != "views.publish" || calls[0].Param("user_id") != "U0NIRAN" ||
+			!strings.Contains(calls[0].Param("view"), `"type":"home"`) {
 			t.Fatalf("calls %+v", calls)
 		}
 	})
@@ -226,7 +227,7 @@ func TestEvents(t *testing.T) {
 		w.event("Ev005", map[string]any{"type": "message", "channel_type": "im", "user": "U0STRANGER", "text": "deals",
 			"ts": "1793610000.000900", "channel": "D0STRANGER"}, nil)
 		calls := w.api.take()
-		if len(calls) != 1 || !strings.Contains(calls[0].param("blocks"), "not a leadwire user") || strings.Contains(calls[0].param("blocks"), "Somsak") {
+		if len(calls) != 1 || !strings.Contains(calls[0].Param("blocks"), "not a leadwire user") || strings.Contains(calls[0].Param("blocks"), "Somsak") {
 			t.Fatalf("calls %+v", calls)
 		}
 	})
@@ -235,7 +236,7 @@ func TestEvents(t *testing.T) {
 func TestAutoProvision(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newWorld(t, db, true)
-		w.api.emails["ada@example.com"] = "U0ADA"
+		w.api.Email("ada@example.com", "U0ADA")
 		_, body := reply(t, w.command("U0ADA", "help"))
 		if strings.Contains(body, "not a leadwire user") {
 			t.Fatalf("ada was not provisioned: %s", body)
@@ -269,7 +270,7 @@ func TestHandleNewLead(t *testing.T) {
 		worker := w.adapter.HandleNewLead
 
 		t.Run("a 429 snoozes the job for Retry-After", func(t *testing.T) {
-			w.api.limited = 1
+			w.api.Limit(1, 30*time.Second)
 			err := worker(w.ctx, job, core.JobInfo{})
 			if after, ok := core.RetryAfterOf(err); !ok || after.Seconds() != 30 {
 				t.Fatalf("err = %v", err)
@@ -281,8 +282,8 @@ func TestHandleNewLead(t *testing.T) {
 				t.Fatal(err)
 			}
 			calls := w.api.take()
-			if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("channel") != "C0BKK" ||
-				!strings.Contains(calls[0].param("blocks"), `"claim:`+core.LeadRef(lead)+`"`) {
+			if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Param("channel") != "C0BKK" ||
+				!strings.Contains(calls[0].Param("blocks"), `"claim:`+core.LeadRef(lead)+`"`) {
 				t.Fatalf("calls %+v", calls)
 			}
 		})

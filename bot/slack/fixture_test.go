@@ -13,212 +13,38 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
+	"leadwire/internal/slacktest"
 	"leadwire/storage"
 )
 
 const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 
-// fixedClock is the conversation's clock: Monday 2 November 2026, 09:00
-// UTC. Signatures use the real time, as Slack does.
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
-
+// start is the conversation's clock: Monday 2 November 2026, 09:00 UTC.
+// Signatures use the real time, as Slack does.
 var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 // call is one request the Slack stand-in received.
-type call struct {
-	Method string         // "chat.postMessage", or "response" for a response_url
-	Form   url.Values     // form-encoded calls
-	JSON   map[string]any // JSON calls
-	Raw    string
-}
+type call = slacktest.Call
 
-// param reads a parameter of either encoding.
-func (c call) param(name string) string {
-	if c.Form != nil {
-		return c.Form.Get(name)
-	}
-	switch v := c.JSON[name].(type) {
-	case string:
-		return v
-	case nil:
-		return ""
-	default:
-		b, _ := json.Marshal(v)
-		return string(b)
-	}
-}
+// api is the Slack Web API stand-in; it also serves response_urls under
+// /response/.
+type api struct{ *slacktest.Server }
 
-// api is a Slack Web API stand-in that records every call; it also serves
-// response_urls under /response/.
-type api struct {
-	t       testing.TB
-	srv     *httptest.Server
-	mu      sync.Mutex
-	calls   []call
-	limited int               // answer the next n calls with 429
-	emails  map[string]string // users.lookupByEmail: email → Slack id
-	users   map[string]any    // users.info: Slack id → user object
-	socket  string            // apps.connections.open: the WebSocket URL
-	ts      int
-	// history keeps what chat.postMessage posted, by channel (a DM under
-	// "D0" and the user's id), for conversations.history; refuse answers
-	// a method with an error instead ("missing_scope").
-	history map[string][]map[string]any
-	refuse  map[string]string
-	names   map[string]string // file id → the name files.getUploadURLExternal was given
-}
-
-func newAPI(t testing.TB) *api {
-	a := &api{t: t, emails: map[string]string{}, users: map[string]any{}, history: map[string][]map[string]any{}, refuse: map[string]string{}, names: map[string]string{}}
-	a.srv = httptest.NewServer(http.HandlerFunc(a.serve))
-	t.Cleanup(a.srv.Close)
-	return a
-}
-
-func (a *api) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	c := call{Raw: string(body)}
-	if strings.HasPrefix(r.URL.Path, "/response/") {
-		c.Method = "response"
-	} else {
-		c.Method = strings.TrimPrefix(r.URL.Path, "/api/")
-	}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		json.Unmarshal(body, &c.JSON)
-	} else {
-		c.Form, _ = url.ParseQuery(string(body))
-	}
-	a.mu.Lock()
-	a.calls = append(a.calls, c)
-	limited := a.limited > 0
-	if limited {
-		a.limited--
-	}
-	a.ts++
-	ts := fmt.Sprintf("1793610000.%06d", a.ts)
-	a.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if limited {
-		w.Header().Set("Retry-After", "30")
-		w.WriteHeader(http.StatusTooManyRequests)
-		w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
-		return
-	}
-	a.mu.Lock()
-	refused := a.refuse[c.Method]
-	a.mu.Unlock()
-	if refused != "" {
-		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": refused})
-		return
-	}
-	var resp any = map[string]any{"ok": true}
-	switch c.Method {
-	case "chat.postMessage", "chat.update":
-		resp = map[string]any{"ok": true, "channel": c.param("channel"), "ts": ts}
-		if c.Method == "chat.postMessage" {
-			ch := c.param("channel")
-			if strings.HasPrefix(ch, "U") {
-				ch = "D0" + ch // a DM: Slack answers with its D… id
-			}
-			resp = map[string]any{"ok": true, "channel": ch, "ts": ts}
-			m := map[string]any{"type": "message", "ts": ts, "text": c.param("text")}
-			if meta := c.param("metadata"); meta != "" {
-				var v any
-				json.Unmarshal([]byte(meta), &v)
-				m["metadata"] = v
-			}
-			a.mu.Lock()
-			a.history[ch] = append([]map[string]any{m}, a.history[ch]...) // newest first, as Slack answers
-			a.mu.Unlock()
-		}
-	case "conversations.open":
-		resp = map[string]any{"ok": true, "channel": map[string]any{"id": "D0" + c.param("users")}}
-	case "conversations.history":
-		a.mu.Lock()
-		msgs := a.history[c.param("channel")]
-		a.mu.Unlock()
-		resp = map[string]any{"ok": true, "messages": msgs, "has_more": false}
-	case "files.getUploadURLExternal":
-		id := "F0" + ts[len(ts)-3:]
-		a.mu.Lock()
-		a.names[id] = c.param("filename")
-		a.mu.Unlock()
-		resp = map[string]any{"ok": true, "upload_url": a.srv.URL + "/upload/" + id, "file_id": id}
-	case "files.completeUploadExternal":
-		// Shared in a channel, the files come in its history as a message.
-		var files []map[string]any
-		json.Unmarshal([]byte(c.param("files")), &files)
-		a.mu.Lock()
-		for _, f := range files {
-			f["name"] = a.names[fmt.Sprint(f["id"])]
-		}
-		if ch := c.param("channel_id"); ch != "" {
-			a.history[ch] = append([]map[string]any{{"type": "message", "ts": ts, "files": files}}, a.history[ch]...)
-		}
-		a.mu.Unlock()
-		resp = map[string]any{"ok": true, "files": files}
-	case "chat.postEphemeral":
-		resp = map[string]any{"ok": true, "message_ts": ts}
-	case "views.open":
-		resp = map[string]any{"ok": true, "view": map[string]any{"id": "V0001"}}
-	case "apps.connections.open":
-		a.mu.Lock()
-		resp = map[string]any{"ok": true, "url": a.socket}
-		a.mu.Unlock()
-	case "auth.test":
-		resp = map[string]any{"ok": true, "user_id": "U0BOT", "bot_id": "B0LW", "team": "Acme"}
-	case "bots.info":
-		if c.param("bot") == "B0FLOW" {
-			resp = map[string]any{"ok": true, "bot": map[string]any{"id": "B0FLOW", "name": "Lead form workflow"}}
-		} else {
-			resp = map[string]any{"ok": false, "error": "bot_not_found"}
-		}
-	case "users.info":
-		a.mu.Lock()
-		u, ok := a.users[c.param("user")]
-		a.mu.Unlock()
-		if ok {
-			resp = map[string]any{"ok": true, "user": u}
-		} else {
-			resp = map[string]any{"ok": false, "error": "user_not_found"}
-		}
-	case "users.lookupByEmail":
-		a.mu.Lock()
-		id, ok := a.emails[c.param("email")]
-		a.mu.Unlock()
-		if ok {
-			resp = map[string]any{"ok": true, "user": map[string]any{"id": id, "profile": map[string]any{"email": c.param("email")}}}
-		} else {
-			resp = map[string]any{"ok": false, "error": "users_not_found"}
-		}
-	}
-	json.NewEncoder(w).Encode(resp)
-}
+func newAPI(t testing.TB) *api { return &api{slacktest.New(t)} }
 
 // take returns the calls recorded since the last take, and forgets them.
-func (a *api) take() []call {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := a.calls
-	a.calls = nil
-	return out
-}
+func (a *api) take() []call { return a.Take() }
 
-func methods(calls []call) []string {
-	var out []string
-	for _, c := range calls {
-		out = append(out, c.Method)
-	}
-	return out
-}
+// await polls the stand-in until it has recorded n calls, and takes them.
+func (a *api) await(n int) []call { return a.Await(n) }
+
+func methods(calls []call) []string { return slacktest.Methods(calls) }
 
 // world is the adapter over a real database, with two teams: Bangkok
 // (channel C0BKK: manager Somchai, reps Niran and Pim) and Warsaw (channel
@@ -241,7 +67,7 @@ func newWorld(t *testing.T, db *storage.DB, autoProvision bool) *world {
 	ctx := context.Background()
 	settings := core.DefaultSettings()
 	settings.TimeZone = "Asia/Bangkok"
-	svc := core.NewService(db, fixedClock{start}, settings, nil)
+	svc := core.NewService(db, clocktest.New(start), settings, nil)
 	dir := core.Directory{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH", SlackChannel: "C0BKK"},
 			{Name: "Warsaw", Region: "PL", SlackChannel: "C0WAW"}},
@@ -262,7 +88,7 @@ func newWorld(t *testing.T, db *storage.DB, autoProvision bool) *world {
 	w := &world{t: t, ctx: ctx, db: db, svc: svc, api: newAPI(t), users: map[string]*core.User{}}
 	w.conv = bot.NewConversation(svc, nil, bot.Options{Prefix: Prefix("")})
 	w.adapter = New(w.conv, svc, Options{BotToken: "xoxb-test", SigningSecret: secret, AutoProvision: autoProvision,
-		APIURL: w.api.srv.URL + "/api/"})
+		APIURL: w.api.APIURL()})
 	w.mux = http.NewServeMux()
 	for pattern, h := range w.adapter.Routes() {
 		w.mux.HandleFunc(pattern, h)
@@ -339,7 +165,7 @@ func (w *world) commandVia(slackID, text, responsePath string) *httptest.Respons
 	w.sent++
 	form := url.Values{"token": {"legacy"}, "team_id": {"T0ACME"}, "team_domain": {"acme"}, "channel_id": {"C0BKK"},
 		"channel_name": {"bkk-leads"}, "user_id": {slackID}, "user_name": {"someone"}, "command": {"/lw"}, "text": {text},
-		"api_app_id": {"A0LW"}, "response_url": {w.api.srv.URL + responsePath}, "trigger_id": {fmt.Sprintf("13345224609.738474920.%d", w.sent)}}
+		"api_app_id": {"A0LW"}, "response_url": {w.api.URL + responsePath}, "trigger_id": {fmt.Sprintf("13345224609.738474920.%d", w.sent)}}
 	return w.send("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), nil)
 }
 
@@ -362,7 +188,7 @@ func (w *world) pressIn(slackID, channel, ts, code string) map[string]any {
 		"container":    map[string]any{"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": false},
 		"channel":      map[string]any{"id": channel, "name": "bkk-leads"},
 		"message":      map[string]any{"type": "message", "ts": ts, "text": "New lead"},
-		"response_url": w.api.srv.URL + "/response/press",
+		"response_url": w.api.URL + "/response/press",
 		"actions": []map[string]any{{"type": "button", "action_id": code, "block_id": "b3", "value": code,
 			"text": map[string]any{"type": "plain_text", "text": "Press"}, "action_ts": "1793610000.000001"}},
 	}

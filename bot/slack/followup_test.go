@@ -6,28 +6,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"leadwire/storage/storagetest"
 )
-
-// await polls the stand-in until it has recorded n calls, and takes them.
-func (a *api) await(n int) []call {
-	a.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		a.mu.Lock()
-		got := len(a.calls)
-		a.mu.Unlock()
-		if got >= n {
-			return a.take()
-		}
-		if time.Now().After(deadline) {
-			a.t.Fatalf("%d calls after 5 s, want %d: %v", got, n, methods(a.take()))
-		}
-		time.Sleep(5 * time.Millisecond) // polling the stand-in, not waiting for the work
-	}
-}
 
 // gate holds slow work until released, and says when work has started.
 type gate struct {
@@ -99,7 +80,7 @@ func TestSlowCommands(t *testing.T) {
 			if i == 5 {
 				want, to = "chat.postMessage", "U0SOMCHAI"
 			}
-			if len(calls) != 1 || calls[0].Method != want || calls[0].param("channel") != to {
+			if len(calls) != 1 || calls[0].Method != want || calls[0].Param("channel") != to {
 				t.Fatalf("follow-up %d: calls %v %+v", i+1, methods(calls), calls)
 			}
 		}

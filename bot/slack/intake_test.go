@@ -10,6 +10,7 @@ import (
 
 	"leadwire/connectors/chat"
 	"leadwire/core"
+	"leadwire/internal/slacktest"
 	"leadwire/storage/storagetest"
 )
 
@@ -25,7 +26,7 @@ const (
 func (w *world) withIntake() {
 	w.t.Helper()
 	intake := chat.NewSlackIntake(w.svc, map[string]string{"C0INTAKE": "Bangkok"})
-	w.adapter = New(w.conv, w.svc, Options{BotToken: "xoxb-test", SigningSecret: secret, APIURL: w.api.srv.URL + "/api/",
+	w.adapter = New(w.conv, w.svc, Options{BotToken: "xoxb-test", SigningSecret: secret, APIURL: w.api.APIURL(),
 		IntakeChannels: []string{"C0INTAKE"},
 		Intake:         intake.Capture})
 	w.mux = http.NewServeMux()
@@ -57,8 +58,8 @@ func (w *world) chatJob() core.ChatReplyJob {
 func TestIntakeOverSocketMode(t *testing.T) {
 	w := newWorld(t, storagetest.SQLite(t), false)
 	w.withIntake()
-	ws := newSocket(t)
-	w.api.socket = ws.url()
+	ws := slacktest.NewSocket(t)
+	w.api.SocketURL(ws.URL())
 	w.adapter.opts.AppToken = "xapp-1-test"
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error, 1)
@@ -68,7 +69,7 @@ func TestIntakeOverSocketMode(t *testing.T) {
 		<-stopped
 	})
 	select {
-	case <-ws.hello:
+	case <-ws.Hello:
 	case <-time.After(20 * time.Second):
 		t.Fatal("no connection within 20 s")
 	}
@@ -76,8 +77,8 @@ func TestIntakeOverSocketMode(t *testing.T) {
 		"event_id": "Ev900", "event_time": start.Unix(),
 		"event": map[string]any{"type": "message", "channel": "C0INTAKE", "channel_type": "channel", "user": "U0PROSPECT",
 			"text": thai, "ts": "1793610000.000100", "event_ts": "1793610000.000100"}}
-	ws.send <- map[string]any{"envelope_id": "E9", "type": "events_api", "accepts_response_payload": false, "payload": event}
-	ws.ack("E9")
+	ws.Send <- map[string]any{"envelope_id": "E9", "type": "events_api", "accepts_response_payload": false, "payload": event}
+	ws.Ack("E9")
 	// Acknowledged only once stored: the lead is there by now.
 	leads, err := w.db.ListLeads(w.ctx, core.LeadFilter{})
 	if err != nil || len(leads) != 1 || leads[0].Message != thai {
@@ -88,8 +89,8 @@ func TestIntakeOverSocketMode(t *testing.T) {
 func TestIntakeChannel(t *testing.T) {
 	w := newWorld(t, storagetest.SQLite(t), false)
 	w.withIntake()
-	w.api.users["U0MEHRNAZ"] = map[string]any{"id": "U0MEHRNAZ", "name": "mehrnaz", "real_name": "Mehrnaz Ahmadi",
-		"profile": map[string]any{"real_name": "Mehrnaz Ahmadi", "email": "Mehrnaz@Example.ir"}}
+	w.api.User("U0MEHRNAZ", map[string]any{"id": "U0MEHRNAZ", "name": "mehrnaz", "real_name": "Mehrnaz Ahmadi",
+		"profile": map[string]any{"real_name": "Mehrnaz Ahmadi", "email": "Mehrnaz@Example.ir"}})
 	const first = "1793610000.000100"
 	message := func(user, ts, text string, extra map[string]any) map[string]any {
 		m := map[string]any{"type": "message", "channel": "C0INTAKE", "channel_type": "channel", "user": user,
@@ -127,8 +128,8 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatalf("calls %s", got)
 		}
 		post := calls[1]
-		if post.param("channel") != "C0INTAKE" || post.param("thread_ts") != first || !strings.Contains(post.param("blocks"), "Mehrnaz Ahmadi") ||
-			!strings.Contains(post.param("blocks"), "/lw reply L1 TEXT") {
+		if post.Param("channel") != "C0INTAKE" || post.Param("thread_ts") != first || !strings.Contains(post.Param("blocks"), "Mehrnaz Ahmadi") ||
+			!strings.Contains(post.Param("blocks"), "/lw reply L1 TEXT") {
 			t.Fatalf("answer %+v", post)
 		}
 		ls := leads()
@@ -208,7 +209,7 @@ func TestIntakeChannel(t *testing.T) {
 		}
 	})
 	t.Run("a colleague not linked to Slack yet is known by email, and is no prospect", func(t *testing.T) {
-		w.api.users["U0ADA"] = map[string]any{"id": "U0ADA", "real_name": "Ada", "profile": map[string]any{"email": "Ada@Example.com"}}
+		w.api.User("U0ADA", map[string]any{"id": "U0ADA", "real_name": "Ada", "profile": map[string]any{"email": "Ada@Example.com"}})
 		w.event("Ev301", message("U0ADA", "1793610000.000600", "Who takes this one?", map[string]any{"thread_ts": first}), nil)
 		if calls := w.api.take(); strings.Join(methods(calls), ",") != "users.info" {
 			t.Fatalf("calls %v", methods(calls))
@@ -235,8 +236,8 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("channel") != "C0INTAKE" ||
-			calls[0].param("thread_ts") != first || calls[0].param("text") != chinese+" &lt;b&gt;&amp;&lt;/b&gt;" {
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Param("channel") != "C0INTAKE" ||
+			calls[0].Param("thread_ts") != first || calls[0].Param("text") != chinese+" &lt;b&gt;&amp;&lt;/b&gt;" {
 			t.Fatalf("calls %+v", calls)
 		}
 	})
@@ -250,7 +251,7 @@ func TestIntakeChannel(t *testing.T) {
 		if got := strings.Join(methods(calls), ","); got != "chat.postMessage" {
 			t.Fatalf("calls %s", got)
 		}
-		if calls[0].param("thread_ts") != ts || !strings.Contains(calls[0].param("blocks"), "Anna Nowak") {
+		if calls[0].Param("thread_ts") != ts || !strings.Contains(calls[0].Param("blocks"), "Anna Nowak") {
 			t.Fatalf("answer %+v", calls[0])
 		}
 		w.event("Ev401", post, nil) // the same post under a new event id
@@ -299,8 +300,8 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatalf("calls %s", got)
 		}
 		calls = calls[1:]
-		if calls[0].param("thread_ts") != "1793610000.000720" ||
-			!strings.Contains(calls[0].param("text")+calls[0].param("blocks"), "Not taken as a lead") {
+		if calls[0].Param("thread_ts") != "1793610000.000720" ||
+			!strings.Contains(calls[0].Param("text")+calls[0].Param("blocks"), "Not taken as a lead") {
 			t.Fatalf("calls %+v", calls)
 		}
 		if len(leads()) != n {
@@ -318,8 +319,8 @@ func TestIntakeChannel(t *testing.T) {
 func TestIntakeInASharedChannelKeepsTheCardToTheTeam(t *testing.T) {
 	w := newWorld(t, storagetest.SQLite(t), false)
 	w.withIntake()
-	w.api.users["U0EXT"] = map[string]any{"id": "U0EXT", "name": "wei", "real_name": "Wang Wei",
-		"profile": map[string]any{"real_name": "Wang Wei", "email": "wei@partner.cn"}}
+	w.api.User("U0EXT", map[string]any{"id": "U0EXT", "name": "wei", "real_name": "Wang Wei",
+		"profile": map[string]any{"real_name": "Wang Wei", "email": "wei@partner.cn"}})
 	body, _ := json.Marshal(map[string]any{"token": "legacy", "team_id": "T0ACME", "api_app_id": "A0LW", "type": "event_callback",
 		"event_id": "Ev800", "event_time": start.Unix(), "is_ext_shared_channel": true,
 		"event": map[string]any{"type": "message", "channel": "C0INTAKE", "channel_type": "channel", "user": "U0EXT",
@@ -332,8 +333,8 @@ func TestIntakeInASharedChannelKeepsTheCardToTheTeam(t *testing.T) {
 		t.Fatalf("calls %s", got)
 	}
 	post := calls[1]
-	if post.param("thread_ts") != "1793610000.000700" || post.param("text") != intakeAck ||
-		strings.Contains(post.param("blocks"), "wei@partner.cn") || strings.Contains(post.param("text"), "wei@partner.cn") {
+	if post.Param("thread_ts") != "1793610000.000700" || post.Param("text") != intakeAck ||
+		strings.Contains(post.Param("blocks"), "wei@partner.cn") || strings.Contains(post.Param("text"), "wei@partner.cn") {
 		t.Fatalf("answer in the shared channel %+v", post)
 	}
 	leads, err := w.db.ListLeads(w.ctx, core.LeadFilter{})

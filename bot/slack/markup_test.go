@@ -123,12 +123,12 @@ func TestHostileNamesReachSlackEscaped(t *testing.T) {
 				if len(calls) != 1 || calls[0].Method != "chat.postMessage" {
 					t.Fatalf("calls %v", methods(calls))
 				}
-				if !strings.Contains(calls[0].param("text"), d.Ref()) {
-					t.Fatalf("the notice's text %q is not about %s", calls[0].param("text"), d.Ref())
+				if !strings.Contains(calls[0].Param("text"), d.Ref()) {
+					t.Fatalf("the notice's text %q is not about %s", calls[0].Param("text"), d.Ref())
 				}
-				wantEscaped(t, "text", calls[0].param("text"))
-				wantName(t, "text", calls[0].param("text"), name)
-				for _, s := range mrkdwnTexts(t, calls[0].param("blocks")) {
+				wantEscaped(t, "text", calls[0].Param("text"))
+				wantName(t, "text", calls[0].Param("text"), name)
+				for _, s := range mrkdwnTexts(t, calls[0].Param("blocks")) {
 					wantEscaped(t, "a block", s)
 				}
 			})

@@ -3,14 +3,13 @@ package slack
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/slacktest"
 	"leadwire/storage/storagetest"
 )
 
@@ -37,10 +36,10 @@ func TestNotify(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("channel") != "U0NIRAN" {
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Param("channel") != "U0NIRAN" {
 			t.Fatalf("calls %v", methods(calls))
 		}
-		blocks := calls[0].param("blocks")
+		blocks := calls[0].Param("blocks")
 		for _, want := range []string{"Call Somsak back", fmt.Sprintf("done:T%d", task.ID), fmt.Sprintf("snooze:T%d:1h", task.ID)} {
 			if !strings.Contains(blocks, want) {
 				t.Errorf("blocks lack %q: %s", want, blocks)
@@ -59,13 +58,13 @@ func TestNotify(t *testing.T) {
 		if err := w.adapter.Notify(w.ctx, n); err != nil {
 			t.Fatal(err)
 		}
-		if calls := w.api.take(); len(calls) != 1 || calls[0].param("channel") != "U0PIM" {
+		if calls := w.api.take(); len(calls) != 1 || calls[0].Param("channel") != "U0PIM" {
 			t.Fatalf("calls %v", methods(calls))
 		}
 	})
 	t.Run("a 429 snoozes for Retry-After", func(t *testing.T) {
 		now = now.Add(2 * time.Second)
-		w.api.limited = 1
+		w.api.Limit(1, 30*time.Second)
 		snoozed(t, w.adapter.Notify(w.ctx, reminder), 30*time.Second)
 	})
 	t.Run("a rotting deal goes with its card and how long it has been idle", func(t *testing.T) {
@@ -75,17 +74,14 @@ func TestNotify(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := w.api.take()
-		if len(calls) != 1 || !strings.Contains(calls[0].param("text"), "no activity for 0 days") {
+		if len(calls) != 1 || !strings.Contains(calls[0].Param("text"), "no activity for 0 days") {
 			t.Fatalf("calls %+v", calls)
 		}
 	})
 	t.Run("Slack's channel_not_found is undeliverable", func(t *testing.T) {
-		gone := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-			rw.Header().Set("Content-Type", "application/json")
-			rw.Write([]byte(`{"ok":false,"error":"channel_not_found"}`))
-		}))
-		defer gone.Close()
-		a := New(w.conv, w.svc, Options{BotToken: "xoxb-test", APIURL: gone.URL + "/api/"})
+		gone := slacktest.New(t)
+		gone.Refuse("", "channel_not_found")
+		a := New(w.conv, w.svc, Options{BotToken: "xoxb-test", APIURL: gone.APIURL()})
 		if err := a.Notify(w.ctx, reminder); !errors.Is(err, core.ErrUndeliverable) {
 			t.Fatalf("got %v", err)
 		}
@@ -121,8 +117,8 @@ func TestNoticeDeliveredAgainIsNotPostedTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := w.api.take()
-		if got := strings.Join(methods(calls), ","); got != "chat.postMessage" || !strings.Contains(calls[0].param("metadata"), `"key":"n1"`) {
-			t.Fatalf("calls %s, metadata %s", got, calls[0].param("metadata"))
+		if got := strings.Join(methods(calls), ","); got != "chat.postMessage" || !strings.Contains(calls[0].Param("metadata"), `"key":"n1"`) {
+			t.Fatalf("calls %s, metadata %s", got, calls[0].Param("metadata"))
 		}
 	})
 	t.Run("delivered again, it finds the post in the DM and posts nothing", func(t *testing.T) {
@@ -133,7 +129,7 @@ func TestNoticeDeliveredAgainIsNotPostedTwice(t *testing.T) {
 		if got := strings.Join(methods(calls), ","); got != "conversations.open,conversations.history" {
 			t.Fatalf("calls %s", got)
 		}
-		if calls[1].param("channel") != "D0U0NIRAN" || calls[1].param("include_all_metadata") != "1" {
+		if calls[1].Param("channel") != "D0U0NIRAN" || calls[1].Param("include_all_metadata") != "1" {
 			t.Fatalf("history asked %v", calls[1].Form)
 		}
 	})
@@ -162,11 +158,11 @@ func TestNoticeDeliveredAgainIsNotPostedTwice(t *testing.T) {
 		w.deal("Bangkok", "niran", "ploy@siam.example") // a funnel to draw
 		digest := core.Notice{Kind: core.NoticeDigest, UserID: w.users["somchai"].ID, Date: "2026-11-02", Key: "digest:somchai:2026-11-02"}
 		w.api.take()
-		w.api.refuse["files.getUploadURLExternal"] = "internal_error"
+		w.api.Refuse("files.getUploadURLExternal", "internal_error")
 		if err := w.adapter.Notify(w.ctx, digest); err == nil {
 			t.Fatal("a failed upload was not an error")
 		}
-		delete(w.api.refuse, "files.getUploadURLExternal")
+		w.api.Refuse("files.getUploadURLExternal", "")
 		if n := posts(w.api.take()); n != 1 {
 			t.Fatalf("%d posts", n)
 		}
@@ -180,10 +176,10 @@ func TestNoticeDeliveredAgainIsNotPostedTwice(t *testing.T) {
 		var uploaded []string
 		for _, c := range calls {
 			if c.Method == "files.getUploadURLExternal" {
-				uploaded = append(uploaded, c.param("filename"))
+				uploaded = append(uploaded, c.Param("filename"))
 			}
-			if c.Method == "files.completeUploadExternal" && c.param("channel_id") != "D0U0SOMCHAI" {
-				t.Errorf("shared in %q", c.param("channel_id"))
+			if c.Method == "files.completeUploadExternal" && c.Param("channel_id") != "D0U0SOMCHAI" {
+				t.Errorf("shared in %q", c.Param("channel_id"))
 			}
 		}
 		if !slices.Contains(uploaded, "funnel.png") {
@@ -197,7 +193,7 @@ func TestNoticeDeliveredAgainIsNotPostedTwice(t *testing.T) {
 		}
 	})
 	t.Run("when the channel cannot be read, it posts rather than lose the notice", func(t *testing.T) {
-		w.api.refuse["conversations.history"] = "missing_scope"
+		w.api.Refuse("conversations.history", "missing_scope")
 		if err := w.adapter.Notify(again, notice("n1")); err != nil {
 			t.Fatal(err)
 		}

@@ -28,12 +28,10 @@ func TestSlacksPermanentErrorsAreUndeliverableOnEveryPath(t *testing.T) {
 	transientCodes := []string{"internal_error", "fatal_error", "request_timeout", "service_unavailable",
 		"team_added_to_org", "org_login_required", "ratelimited"}
 	api := newAPI(t)
-	a := New(nil, nil, Options{BotToken: "xoxb-test", APIURL: api.srv.URL + "/api/"})
+	a := New(nil, nil, Options{BotToken: "xoxb-test", APIURL: api.APIURL()})
 	check := func(t *testing.T, code string, want bool) {
 		t.Helper()
-		api.mu.Lock()
-		api.refuse["chat.postMessage"] = code
-		api.mu.Unlock()
+		api.Refuse("chat.postMessage", code)
 		err := a.PostThread(t.Context(), "C0INTAKE", "1793610000.000100", "hello")
 		if err == nil {
 			t.Fatal("the post went through")

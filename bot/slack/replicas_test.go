@@ -19,7 +19,7 @@ import (
 func TestReplicasActOnceOnSlacksRetries(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newWorld(t, db, false)
-		other := New(w.conv, w.svc, Options{BotToken: "xoxb-test", SigningSecret: secret, APIURL: w.api.srv.URL + "/api/"})
+		other := New(w.conv, w.svc, Options{BotToken: "xoxb-test", SigningSecret: secret, APIURL: w.api.APIURL()})
 		if err := other.Check(w.ctx); err != nil {
 			t.Fatal(err)
 		}

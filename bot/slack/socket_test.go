@@ -3,92 +3,22 @@ package slack
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"leadwire/core"
+	"leadwire/internal/slacktest"
 	"leadwire/storage/storagetest"
 )
-
-// socket is a Socket Mode stand-in: a WebSocket server that says hello,
-// sends the envelopes it is given, and passes on what it reads back.
-type socket struct {
-	t     *testing.T
-	srv   *httptest.Server
-	send  chan map[string]any
-	acks  chan map[string]any
-	hello chan struct{}
-}
-
-func newSocket(t *testing.T) *socket {
-	s := &socket{t: t, send: make(chan map[string]any), acks: make(chan map[string]any, 16), hello: make(chan struct{}, 4)}
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		if err := conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1,
-			"connection_info": map[string]any{"app_id": "A0LW"}, "debug_info": map[string]any{"host": "stand-in"}}); err != nil {
-			return
-		}
-		s.hello <- struct{}{}
-		gone := make(chan struct{})
-		go func() {
-			defer close(gone)
-			for {
-				var m map[string]any
-				if err := conn.ReadJSON(&m); err != nil {
-					return
-				}
-				s.acks <- m
-			}
-		}()
-		for {
-			select {
-			case env := <-s.send:
-				if err := conn.WriteJSON(env); err != nil {
-					return
-				}
-			case <-gone:
-				return
-			}
-		}
-	}))
-	t.Cleanup(s.srv.Close)
-	return s
-}
-
-func (s *socket) url() string { return "ws" + strings.TrimPrefix(s.srv.URL, "http") }
-
-// ack waits for the acknowledgement of the envelope.
-func (s *socket) ack(envelope string) map[string]any {
-	s.t.Helper()
-	select {
-	case m := <-s.acks:
-		if m["envelope_id"] != envelope {
-			s.t.Fatalf("ack %v, want envelope %s", m, envelope)
-		}
-		return m
-	case <-time.After(20 * time.Second):
-		s.t.Fatalf("no ack of %s within 20 s", envelope)
-	}
-	return nil
-}
 
 func TestSocketMode(t *testing.T) {
 	w := newWorld(t, storagetest.SQLite(t), false)
 	lead := w.lead("Bangkok", "Somsak", "somsak@siam.example")
 	deal := w.deal("Bangkok", "niran", "ploy@siam.example")
 	ref, dref := core.LeadRef(lead), core.DealRef(deal)
-	ws := newSocket(t)
-	w.api.socket = ws.url()
+	ws := slacktest.NewSocket(t)
+	w.api.SocketURL(ws.URL())
 	w.adapter.opts.AppToken = "xapp-1-test"
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -99,7 +29,7 @@ func TestSocketMode(t *testing.T) {
 		<-stopped
 	})
 	select {
-	case <-ws.hello:
+	case <-ws.Hello:
 	case <-time.After(20 * time.Second):
 		t.Fatal("no connection within 20 s")
 	}
@@ -108,10 +38,10 @@ func TestSocketMode(t *testing.T) {
 	}
 
 	t.Run("a slash command is acknowledged with its answer", func(t *testing.T) {
-		ws.send <- map[string]any{"envelope_id": "E1", "type": "slash_commands", "accepts_response_payload": true,
+		ws.Send <- map[string]any{"envelope_id": "E1", "type": "slash_commands", "accepts_response_payload": true,
 			"payload": map[string]any{"team_id": "T0ACME", "channel_id": "C0BKK", "user_id": "U0NIRAN", "command": "/lw",
-				"text": "deal " + dref, "response_url": w.api.srv.URL + "/response/socket", "trigger_id": "1.2.3", "api_app_id": "A0LW"}}
-		ack := ws.ack("E1")
+				"text": "deal " + dref, "response_url": w.api.URL + "/response/socket", "trigger_id": "1.2.3", "api_app_id": "A0LW"}}
+		ack := ws.Ack("E1")
 		b, _ := json.Marshal(ack["payload"])
 		if !strings.Contains(string(b), `"response_type":"ephemeral"`) || !strings.Contains(string(b), "Somsak") {
 			t.Fatalf("ack payload %s", b)
@@ -121,10 +51,10 @@ func TestSocketMode(t *testing.T) {
 		}
 	})
 	t.Run("a slow slash command is acknowledged at once and followed up", func(t *testing.T) {
-		ws.send <- map[string]any{"envelope_id": "E2", "type": "slash_commands", "accepts_response_payload": true,
+		ws.Send <- map[string]any{"envelope_id": "E2", "type": "slash_commands", "accepts_response_payload": true,
 			"payload": map[string]any{"channel_id": "C0BKK", "user_id": "U0SOMCHAI", "command": "/lw", "text": "stats team",
-				"response_url": w.api.srv.URL + "/response/socket"}}
-		ack := ws.ack("E2")
+				"response_url": w.api.URL + "/response/socket"}}
+		ack := ws.Ack("E2")
 		if b, _ := json.Marshal(ack["payload"]); !strings.Contains(string(b), "Working on it") {
 			t.Fatalf("ack payload %s", b)
 		}
@@ -133,11 +63,11 @@ func TestSocketMode(t *testing.T) {
 		}
 	})
 	t.Run("a button press is acknowledged and updates the card", func(t *testing.T) {
-		ws.send <- map[string]any{"envelope_id": "E3", "type": "interactive", "accepts_response_payload": false,
+		ws.Send <- map[string]any{"envelope_id": "E3", "type": "interactive", "accepts_response_payload": false,
 			"payload": w.pressIn("U0PIM", "C0BKK", "1793610000.000100", "claim:"+ref)}
-		ws.ack("E3")
+		ws.Ack("E3")
 		calls := w.api.take()
-		if len(calls) != 1 || calls[0].Method != "chat.update" || !strings.Contains(calls[0].param("blocks"), "claimed by Pim Jaidee") {
+		if len(calls) != 1 || calls[0].Method != "chat.update" || !strings.Contains(calls[0].Param("blocks"), "claimed by Pim Jaidee") {
 			t.Fatalf("calls %v", methods(calls))
 		}
 	})
@@ -146,12 +76,12 @@ func TestSocketMode(t *testing.T) {
 			"event_id": "Ev101", "event_time": start.Unix(),
 			"event": map[string]any{"type": "app_mention", "user": "U0NIRAN", "text": "<@U0BOT> won " + dref,
 				"ts": "1793610000.000500", "channel": "C0BKK", "event_ts": "1793610000.000500"}}
-		ws.send <- map[string]any{"envelope_id": "E4", "type": "events_api", "accepts_response_payload": false, "payload": event}
-		if ack := ws.ack("E4"); ack["payload"] != nil {
+		ws.Send <- map[string]any{"envelope_id": "E4", "type": "events_api", "accepts_response_payload": false, "payload": event}
+		if ack := ws.Ack("E4"); ack["payload"] != nil {
 			t.Fatalf("ack %v", ack)
 		}
 		calls := w.api.await(1)
-		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].param("thread_ts") != "1793610000.000500" {
+		if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Param("thread_ts") != "1793610000.000500" {
 			t.Fatalf("calls %v", methods(calls))
 		}
 		if d, _ := w.db.DealByID(w.ctx, deal); d.Status != core.DealWon {
@@ -159,8 +89,8 @@ func TestSocketMode(t *testing.T) {
 		}
 		// A retry is acknowledged too; that it was not acted on shows
 		// once the handlers are done, when RunSocket has returned.
-		ws.send <- map[string]any{"envelope_id": "E5", "type": "events_api", "retry_attempt": 1, "retry_reason": "timeout", "payload": event}
-		ws.ack("E5")
+		ws.Send <- map[string]any{"envelope_id": "E5", "type": "events_api", "retry_attempt": 1, "retry_reason": "timeout", "payload": event}
+		ws.Ack("E5")
 	})
 	t.Run("it stops when its context ends, its handlers done", func(t *testing.T) {
 		cancel()

@@ -19,13 +19,13 @@ func TestPostUploadsTheReplyCharts(t *testing.T) {
 	if got := strings.Join(methods(calls), " "); got != "chat.postMessage files.getUploadURLExternal /upload/F0002 files.completeUploadExternal" {
 		t.Fatalf("calls %s", got)
 	}
-	if c := calls[1]; c.param("filename") != "forecast.png" || c.param("length") != "19" {
+	if c := calls[1]; c.Param("filename") != "forecast.png" || c.Param("length") != "19" {
 		t.Errorf("getUploadURLExternal %s", c.Raw)
 	}
 	if !strings.Contains(calls[2].Raw, string(png)) || !strings.Contains(calls[2].Raw, `filename="forecast.png"`) {
 		t.Errorf("upload body %q", calls[2].Raw)
 	}
-	if c := calls[3]; c.param("channel_id") != "D0U0SOMCHAI" || !strings.Contains(c.param("files"), `"title":"Forecast 2026-11 against target"`) {
+	if c := calls[3]; c.Param("channel_id") != "D0U0SOMCHAI" || !strings.Contains(c.Param("files"), `"title":"Forecast 2026-11 against target"`) {
 		t.Errorf("completeUploadExternal %s", c.Raw)
 	}
 	t.Run("a reply without charts uploads nothing", func(t *testing.T) {

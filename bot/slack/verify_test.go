@@ -110,7 +110,7 @@ func TestReplaysInAnotherLetterCaseAreRefused(t *testing.T) {
 		w := newWorld(t, db, false)
 		deal := w.deal("Bangkok", "niran", "ploy@siam.example")
 		form := url.Values{"team_id": {"T0ACME"}, "channel_id": {"C0BKK"}, "user_id": {"U0NIRAN"}, "command": {"/lw"},
-			"text": {"note " + core.DealRef(deal) + " called, they want a discount"}, "response_url": {w.api.srv.URL + "/response/cmd"},
+			"text": {"note " + core.DealRef(deal) + " called, they want a discount"}, "response_url": {w.api.URL + "/response/cmd"},
 			"trigger_id": {"13345224609.738474920.1"}}
 		body := form.Encode()
 		signed := httptest.NewRequest(http.MethodPost, "/slack/commands", strings.NewReader(body))

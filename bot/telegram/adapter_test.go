@@ -11,6 +11,7 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/wait"
 )
 
 func TestStartRegistersCommands(t *testing.T) {
@@ -64,7 +65,7 @@ func TestLinkWithStartCode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.clock.add(16 * time.Minute)
+		w.clock.Advance(16 * time.Minute)
 		m := sent(t, w.handle(text(333, "/start "+code)))
 		if !strings.Contains(m.Params["text"], "expired") {
 			t.Fatalf("reply %q", m.Params["text"])
@@ -88,7 +89,7 @@ func TestLinkWithStartCode(t *testing.T) {
 		if _, err := w.db.UserByTelegramID(w.ctx, 444); !core.IsNotFound(err) {
 			t.Fatalf("a throttled chat got linked: %v", err)
 		}
-		w.clock.add(linkWindow)
+		w.clock.Advance(linkWindow)
 		m = sent(t, w.handle(text(444, "/start "+good)))
 		if !strings.Contains(m.Params["text"], "Linked") {
 			t.Fatalf("after the window: %q", m.Params["text"])
@@ -166,14 +167,12 @@ func (w *world) poll(a *Adapter, want int) []call {
 	done := make(chan error, 1)
 	go func() { done <- a.Poll(ctx) }()
 	var calls []call
-	deadline := time.Now().Add(10 * time.Second)
-	for len(only(calls, "sendMessage")) < want || len(only(calls, "getUpdates")) < 2 {
-		if time.Now().After(deadline) {
-			cancel()
-			w.t.Fatalf("poll: calls %v", names(calls))
-		}
+	if !wait.Until(wait.Patience, func() bool {
 		calls = append(calls, w.api.take()...)
-		time.Sleep(5 * time.Millisecond) // polling the recorder, with a deadline
+		return len(only(calls, "sendMessage")) >= want && len(only(calls, "getUpdates")) >= 2
+	}) {
+		cancel()
+		w.t.Fatalf("poll: calls %v", names(calls))
 	}
 	cancel()
 	if err := <-done; err != nil {

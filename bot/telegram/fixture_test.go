@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +12,12 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/internal/tgtest"
 	"leadwire/storage"
 )
 
 const token = "123456:TEST-token"
-
-// clock is the services' clock, moved by tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
@@ -59,7 +46,7 @@ type world struct {
 	t       *testing.T
 	ctx     context.Context
 	db      *storage.DB
-	clock   *clock
+	clock   *clocktest.Clock
 	svc     *core.Service
 	conv    *bot.Conversation
 	api     *api
@@ -77,7 +64,7 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(func() { db.Close() })
 	settings := core.DefaultSettings()
 	settings.TimeZone = "Asia/Bangkok"
-	clk := &clock{t: start}
+	clk := clocktest.New(start)
 	svc := core.NewService(db, clk, settings, nil)
 	dir := core.Directory{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH", TelegramChat: "-100500"}},

@@ -49,7 +49,7 @@ func TestNotify(t *testing.T) {
 		}
 	})
 	t.Run("a 429 snoozes for retry_after", func(t *testing.T) {
-		w.clock.add(2 * time.Second)
+		w.clock.Advance(2 * time.Second)
 		w.api.Limit(1)
 		snoozed(t, w.adapter.Notify(w.ctx, reminder), time.Second)
 	})
@@ -86,7 +86,7 @@ func TestNotify(t *testing.T) {
 		}
 	})
 	t.Run("a task gone is core's not found", func(t *testing.T) {
-		w.clock.add(2 * time.Second)
+		w.clock.Advance(2 * time.Second)
 		err := w.adapter.Notify(w.ctx, core.Notice{Kind: core.NoticeReminder, UserID: niran.ID, TaskID: 9999, Key: "gone"})
 		if !core.IsNotFound(err) {
 			t.Fatalf("got %v", err)
@@ -131,7 +131,7 @@ func TestDigestGoesOutInParts(t *testing.T) {
 		if !ok {
 			t.Fatalf("try %d: %v", try, err)
 		}
-		w.clock.add(after)
+		w.clock.Advance(after)
 	}
 	// The message, a photo paced to the next second and refused once
 	// (429), sent again, then each other photo a second apart.
@@ -148,7 +148,7 @@ func TestDigestGoesOutInParts(t *testing.T) {
 		}
 	}
 	t.Run("delivered again, it sends nothing", func(t *testing.T) {
-		w.clock.add(time.Minute)
+		w.clock.Advance(time.Minute)
 		if err := w.adapter.Notify(w.ctx, digest); err != nil {
 			t.Fatal(err)
 		}

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"leadwire/core"
+	"leadwire/internal/wait"
 )
 
 // TestPollRecordsARevokedToken checks that a token Telegram refuses
@@ -29,12 +29,8 @@ func TestPollRecordsARevokedToken(t *testing.T) {
 	}
 	until := func(what string, cond func(core.ConnectorStatus) bool) {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for !cond(status()) {
-			if time.Now().After(deadline) {
-				t.Fatalf("not within 20s: %s; status %+v", what, status())
-			}
-			time.Sleep(5 * time.Millisecond) // polling the database, with a deadline
+		if !wait.Until(wait.Patience, func() bool { return cond(status()) }) {
+			t.Fatalf("not within %s: %s; status %+v", wait.Patience, what, status())
 		}
 	}
 	w.api.Revoke(token, true)
@@ -75,18 +71,14 @@ func TestPollClearsAnErrorLeftBehind(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		all, err := w.db.ConnectorStatuses(w.ctx)
-		if err != nil {
+	var all []core.ConnectorStatus
+	if !wait.Until(wait.Patience, func() bool {
+		var err error
+		if all, err = w.db.ConnectorStatuses(w.ctx); err != nil {
 			t.Fatal(err)
 		}
-		if len(all) == 1 && all[0].LastError == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("error not cleared within 20s: %+v", all)
-		}
-		time.Sleep(5 * time.Millisecond) // polling the database, with a deadline
+		return len(all) == 1 && all[0].LastError == ""
+	}) {
+		t.Fatalf("error not cleared within %s: %+v", wait.Patience, all)
 	}
 }

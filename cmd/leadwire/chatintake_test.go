@@ -22,6 +22,7 @@ import (
 	"leadwire/core"
 	"leadwire/internal/tgpoll"
 	"leadwire/internal/tgtest"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 )
 
@@ -63,7 +64,7 @@ func TestReplyReachesTheProspectThroughTheQueue(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- intake.Run(runCtx) }()
 	api.Queue(token, 1, tgtest.Text(4242, 1, "ขอใบเสนอราคา 50 ที่นั่ง"))
-	chatWait(t, "the prospect's lead", func() bool {
+	wait.For(t, "the prospect's lead", func() bool {
 		leads, err := db.ListLeads(ctx, core.LeadFilter{})
 		return err == nil && len(leads) == 1
 	})
@@ -81,24 +82,12 @@ func TestReplyReachesTheProspectThroughTheQueue(t *testing.T) {
 		t.Fatalf("reply: %+v", r)
 	}
 	var sent []tgtest.Call
-	chatWait(t, "the reply on Telegram", func() bool {
+	wait.For(t, "the reply on Telegram", func() bool {
 		sent = append(sent, tgtest.Only(api.Take(), "sendMessage")...)
 		return len(sent) > 0
 	})
 	if len(sent) != 1 || sent[0].Token != token || sent[0].Params["chat_id"] != "4242" || sent[0].Params["text"] != "สวัสดีครับ ส่งให้พรุ่งนี้" {
 		t.Fatalf("sent %+v", sent)
-	}
-}
-
-// chatWait polls cond until it holds, failing after a deadline.
-func chatWait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s", what)
-		}
-		time.Sleep(10 * time.Millisecond) // polling, with a deadline
 	}
 }
 
@@ -204,7 +193,7 @@ telegram:
 
 	hooks := map[string]string{}
 	var polled int
-	chatWait(t, "both webhooks registered", func() bool {
+	wait.For(t, "both webhooks registered", func() bool {
 		for _, c := range api.Take() {
 			switch c.Method {
 			case "setWebhook":

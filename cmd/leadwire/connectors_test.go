@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
+	"leadwire/internal/wait"
 	"leadwire/storage"
 )
 
@@ -105,20 +106,16 @@ func TestServeReadsMailboxesAndReportsThem(t *testing.T) {
 		`leadwire_connector_last_sync_timestamp_seconds{connector="email:sales"}`,
 	}
 	var metrics string
-	for deadline := time.Now().Add(15 * time.Second); ; {
+	if !wait.Until(wait.Patience, func() bool {
 		resp, err := http.Get("http://" + addr + "/metrics")
 		if err == nil {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			metrics = string(b)
 		}
-		if containsAll(metrics, want) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/metrics never showed %q; last:\n%s", want, grepLines(metrics, "leadwire_connector"))
-		}
-		time.Sleep(20 * time.Millisecond)
+		return containsAll(metrics, want)
+	}) {
+		t.Fatalf("/metrics never showed %q; last:\n%s", want, grepLines(metrics, "leadwire_connector"))
 	}
 	stop()
 	select {

@@ -8,12 +8,10 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/clocktest"
+	"leadwire/internal/wait"
 	"leadwire/storage/storagetest"
 )
-
-type stillClock struct{ now time.Time }
-
-func (c stillClock) Now() time.Time { return c.now }
 
 func TestDigestTickRunsOnRiver(t *testing.T) {
 	ctx := context.Background()
@@ -21,7 +19,7 @@ func TestDigestTickRunsOnRiver(t *testing.T) {
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelEmail}
 	// Wednesday 12:00 UTC: 19:00 in Bangkok, past the default 08:00.
-	svc := core.NewService(db, stillClock{time.Date(2026, 11, 4, 12, 0, 0, 0, time.UTC)}, settings, nil)
+	svc := core.NewService(db, clocktest.New(time.Date(2026, 11, 4, 12, 0, 0, 0, time.UTC)), settings, nil)
 	if err := svc.Sync(ctx, core.Directory{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, TimeZone: "Asia/Bangkok"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -40,19 +38,14 @@ func TestDigestTickRunsOnRiver(t *testing.T) {
 		_ = jobs.Stop(stop)
 	})
 	// The tick runs on start; poll for the digest's notice.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var args string
-		err := db.SQL().QueryRowContext(ctx, `SELECT json(args) FROM river_job WHERE kind = 'notify'`).Scan(&args)
-		if err == nil {
-			if want := `"key":"digest:1:2026-11-03"`; !strings.Contains(args, want) {
-				t.Errorf("notice %s, want %s", args, want)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no digest announced by the periodic tick: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	var args string
+	if !wait.Until(wait.Patience, func() bool {
+		err = db.SQL().QueryRowContext(ctx, `SELECT json(args) FROM river_job WHERE kind = 'notify'`).Scan(&args)
+		return err == nil
+	}) {
+		t.Fatalf("no digest announced by the periodic tick: %v", err)
+	}
+	if want := `"key":"digest:1:2026-11-03"`; !strings.Contains(args, want) {
+		t.Errorf("notice %s, want %s", args, want)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"leadwire/internal/testenv"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 )
 
@@ -72,11 +73,9 @@ email:
 	}
 	waitFor := func(what string, limit time.Duration, cond func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(limit); !cond(); time.Sleep(2 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				log, _ := os.ReadFile(filepath.Join(dir, "serve.log"))
-				t.Fatalf("timed out waiting for %s; serve log:\n%s", what, log)
-			}
+		if !wait.Until(limit, cond) {
+			log, _ := os.ReadFile(filepath.Join(dir, "serve.log"))
+			t.Fatalf("timed out waiting for %s; serve log:\n%s", what, log)
 		}
 	}
 	const activities = "SELECT COUNT(*) FROM activities WHERE kind = 'email_in'"

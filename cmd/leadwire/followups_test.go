@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"leadwire/core"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 )
 
@@ -75,19 +76,17 @@ func TestFollowUpsRunOnTheQueue(t *testing.T) {
 		}
 		return out
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got := kinds()
+	var got map[core.NoticeKind]int
+	var score int
+	if !wait.Until(30*time.Second, func() bool {
+		got = kinds()
 		l, err := db.LeadByID(ctx, res.LeadID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got[core.NoticeUnclaimed] == 1 && got[core.NoticeUnclaimedManager] == 1 && l.Score == before.Score+25 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after 30s: notices %v, score %d (was %d)", got, l.Score, before.Score)
-		}
-		time.Sleep(50 * time.Millisecond) // polling the queue, with a deadline
+		score = l.Score
+		return got[core.NoticeUnclaimed] == 1 && got[core.NoticeUnclaimedManager] == 1 && l.Score == before.Score+25
+	}) {
+		t.Fatalf("after 30s: notices %v, score %d (was %d)", got, score, before.Score)
 	}
 }

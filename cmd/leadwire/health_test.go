@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"leadwire/core"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -47,7 +48,7 @@ func TestHealthCheckRunsOnTheQueue(t *testing.T) {
 			}
 			return n
 		}
-		eventually(t, "the check runs and alerts the admin", func() bool {
+		wait.For(t, "the check runs and alerts the admin", func() bool {
 			return count(`kind = 'check_connectors' AND state = 'completed'`) > 0
 		})
 		if n := count(`kind = 'notify'`); n != 1 {

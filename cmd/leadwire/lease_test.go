@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -110,24 +111,11 @@ func (r *replica) stop(t *testing.T) {
 	}
 }
 
-// eventually polls cond until it holds, failing the test after a generous
-// bound.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within 30s: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // holderOf waits until one of two replicas runs and returns it and the
 // other.
 func holderOf(t *testing.T, rs []*replica) (holder, other *replica) {
 	t.Helper()
-	eventually(t, "one replica runs the part", func() bool { return rs[0].running.Load() || rs[1].running.Load() })
+	wait.For(t, "one replica runs the part", func() bool { return rs[0].running.Load() || rs[1].running.Load() })
 	if rs[0].running.Load() {
 		return rs[0], rs[1]
 	}
@@ -139,7 +127,7 @@ func holderOf(t *testing.T, rs []*replica) (holder, other *replica) {
 func refusedWhileHeld(t *testing.T, holder, other *replica) {
 	t.Helper()
 	tries := other.store.tries.Load()
-	eventually(t, "the other replica asks three more times", func() bool { return other.store.tries.Load() >= tries+3 })
+	wait.For(t, "the other replica asks three more times", func() bool { return other.store.tries.Load() >= tries+3 })
 	if other.runs.Load() != 0 || !holder.running.Load() {
 		t.Fatalf("while %s holds the lease: %s ran %d times, holder running = %v", holder.name, other.name, other.runs.Load(), holder.running.Load())
 	}
@@ -154,7 +142,7 @@ func TestLeaseRunnerRunsOnOneReplica(t *testing.T) {
 
 			holder.store.crashed.Store(true) // it stops renewing and never releases
 			holder.stop(t)
-			eventually(t, "the other replica takes over", other.running.Load)
+			wait.For(t, "the other replica takes over", other.running.Load)
 			if overlap.Load() {
 				t.Error("both replicas ran the part at once")
 			}
@@ -169,7 +157,7 @@ func TestLeaseRunnerRunsOnOneReplica(t *testing.T) {
 			refusedWhileHeld(t, holder, other)
 
 			holder.stop(t)
-			eventually(t, "the other replica takes over", other.running.Load)
+			wait.For(t, "the other replica takes over", other.running.Load)
 			if overlap.Load() {
 				t.Error("both replicas ran the part at once")
 			}
@@ -177,37 +165,37 @@ func TestLeaseRunnerRunsOnOneReplica(t *testing.T) {
 		t.Run("a replica whose lease was taken over stops the part and asks again", func(t *testing.T) {
 			rs, _ := startReplicas(t, db, time.Hour, "e")
 			e := rs[0]
-			eventually(t, "the replica runs the part", e.running.Load)
+			wait.For(t, "the replica runs the part", e.running.Load)
 			// Another holder takes the lease as if e's had expired.
 			ok, err := db.TryLease(context.Background(), "email:sales", "intruder", time.Hour, time.Now().Add(2*time.Hour))
 			if err != nil || !ok {
 				t.Fatalf("take over: %v, %v", ok, err)
 			}
-			eventually(t, "the replica stops the part", func() bool { return !e.running.Load() })
+			wait.For(t, "the replica stops the part", func() bool { return !e.running.Load() })
 			tries := e.store.tries.Load()
-			eventually(t, "the replica asks again", func() bool { return e.store.tries.Load() >= tries+2 })
+			wait.For(t, "the replica asks again", func() bool { return e.store.tries.Load() >= tries+2 })
 			if e.runs.Load() != 1 {
 				t.Errorf("runs = %d while the intruder holds the lease, want 1", e.runs.Load())
 			}
 			if err := db.ReleaseLease(context.Background(), "email:sales", "intruder"); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, "the replica runs the part again", e.running.Load)
+			wait.For(t, "the replica runs the part again", e.running.Load)
 		})
 		t.Run("one failed renewal is retried; renewals failing until the lease would expire stop the part", func(t *testing.T) {
 			rs, _ := startReplicas(t, db, time.Second, "f")
 			f := rs[0]
-			eventually(t, "the replica runs the part", f.running.Load)
+			wait.For(t, "the replica runs the part", f.running.Load)
 			f.store.failing.Store(1)
 			tries := f.store.tries.Load()
-			eventually(t, "the replica renews twice more", func() bool { return f.store.tries.Load() >= tries+3 })
+			wait.For(t, "the replica renews twice more", func() bool { return f.store.tries.Load() >= tries+3 })
 			if !f.running.Load() || f.runs.Load() != 1 {
 				t.Fatalf("after one failed renewal: running %v, runs %d; want still running, once", f.running.Load(), f.runs.Load())
 			}
 			f.store.failing.Store(-1)
-			eventually(t, "the replica stops the part", func() bool { return !f.running.Load() })
+			wait.For(t, "the replica stops the part", func() bool { return !f.running.Load() })
 			f.store.failing.Store(0)
-			eventually(t, "the replica runs the part again", f.running.Load)
+			wait.For(t, "the replica runs the part again", f.running.Load)
 		})
 	})
 }

@@ -35,7 +35,7 @@ func BenchmarkRemindersDue(b *testing.B) {
 	// minute starting a little later, and the clock runs from the first
 	// due time until every reminder has been posted.
 	api := newChatAPI(b)
-	api.light = true
+	api.lighten()
 	e := newNoticeEnv(b, openPostgres(b, dsn), api, nil, dir)
 	owners := make([]int64, reps)
 	for i, u := range dir.Users {

@@ -32,6 +32,8 @@ import (
 	slackbot "leadwire/bot/slack"
 	telegrambot "leadwire/bot/telegram"
 	"leadwire/core"
+	"leadwire/internal/slacktest"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -50,17 +52,18 @@ type chatMsg struct {
 	Key     string   // Slack: the notice key in the message's metadata
 }
 
-// chatAPI stands in for both Slack's Web API (under /api/) and
-// Telegram's Bot API (under /bot<token>/): it records every message
-// posted, answers the Slack channels in slackErr with that error and the
-// Telegram chats in blocked with 403, and accepts everything else.
+// chatAPI stands in for both Slack's Web API (under /api/, passed on to
+// internal/slacktest) and Telegram's Bot API (under /bot<token>/): it
+// records every message posted, answers the Telegram chats in blocked
+// with 403, and accepts everything else; slack refuses what a test tells
+// it to.
 type chatAPI struct {
-	srv      *httptest.Server
-	mu       sync.Mutex
-	msgs     []chatMsg
-	slackErr map[string]string
-	blocked  map[string]bool
-	ts       int
+	srv     *httptest.Server
+	slack   *slacktest.Server
+	mu      sync.Mutex
+	msgs    []chatMsg
+	blocked map[string]bool
+	ts      int
 	// light keeps only whom each message went to and its buttons (for
 	// the benchmark's 100,000).
 	light bool
@@ -72,10 +75,52 @@ type chatAPI struct {
 }
 
 func newChatAPI(t testing.TB) *chatAPI {
-	c := &chatAPI{slackErr: map[string]string{}, blocked: map[string]bool{}, last: map[string]time.Time{}}
+	c := &chatAPI{slack: slacktest.New(t), blocked: map[string]bool{}, last: map[string]time.Time{}}
+	c.slack.OnPost(c.posted)
 	c.srv = httptest.NewServer(http.HandlerFunc(c.serve))
 	t.Cleanup(c.srv.Close)
 	return c
+}
+
+// lighten keeps only whom each message went to, its buttons and its key.
+func (c *chatAPI) lighten() {
+	c.mu.Lock()
+	c.light = true
+	c.mu.Unlock()
+	c.slack.Lean()
+}
+
+// posted records a message Slack accepted.
+func (c *chatAPI) posted(call slacktest.Call) {
+	ch := call.Param("channel")
+	m := chatMsg{To: "slack:" + ch, Actions: actions(call.Param("blocks"))}
+	var meta struct {
+		Payload struct{ Key string } `json:"event_payload"`
+	}
+	if json.Unmarshal([]byte(call.Param("metadata")), &meta) == nil {
+		m.Key = meta.Payload.Key
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.light {
+		m.Text, m.Raw = call.Param("text"), call.Param("text")+"\n"+call.Param("blocks")
+	}
+	c.msgs = append(c.msgs, m)
+	now := time.Now()
+	if last, ok := c.last[ch]; ok && now.Sub(last) < 900*time.Millisecond {
+		c.tooSoon++
+	}
+	c.last[ch] = now
+}
+
+// postedBefore records a Slack message as a replica that died had posted
+// it: Slack holds it, with its notice key, in the user's DM.
+func (c *chatAPI) postedBefore(user, text, key string) {
+	c.mu.Lock()
+	c.msgs = append(c.msgs, chatMsg{To: "slack:" + user, Text: text, Key: key})
+	c.mu.Unlock()
+	c.slack.Remember("D0"+user, map[string]any{"type": "message", "text": text,
+		"metadata": map[string]any{"event_type": "leadwire_notice", "event_payload": map[string]any{"key": key}}})
 }
 
 var actionCode = regexp.MustCompile(`"(?:value|callback_data)":"([^"]+)"`)
@@ -90,52 +135,8 @@ func actions(raw string) []string {
 
 func (c *chatAPI) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	if method, ok := strings.CutPrefix(r.URL.Path, "/api/"); ok {
-		r.ParseForm()
-		var resp any = map[string]any{"ok": true}
-		switch method {
-		case "conversations.open":
-			resp = map[string]any{"ok": true, "channel": map[string]any{"id": "D0" + r.PostForm.Get("users")}}
-		case "conversations.history":
-			to := "slack:" + strings.TrimPrefix(r.PostForm.Get("channel"), "D0")
-			var msgs []map[string]any
-			for _, m := range c.sent(to) {
-				msgs = append(msgs, map[string]any{"type": "message", "text": m.Text,
-					"metadata": map[string]any{"event_type": "leadwire_notice", "event_payload": map[string]any{"key": m.Key}}})
-			}
-			resp = map[string]any{"ok": true, "messages": msgs}
-		}
-		if method == "chat.postMessage" || method == "chat.update" {
-			ch := r.PostForm.Get("channel")
-			c.mu.Lock()
-			c.ts++
-			ts := fmt.Sprintf("1793610000.%06d", c.ts)
-			errCode := c.slackErr[ch]
-			if method == "chat.postMessage" && errCode == "" {
-				m := chatMsg{To: "slack:" + ch, Actions: actions(r.PostForm.Get("blocks"))}
-				var meta struct {
-					Payload struct{ Key string } `json:"event_payload"`
-				}
-				if json.Unmarshal([]byte(r.PostForm.Get("metadata")), &meta) == nil {
-					m.Key = meta.Payload.Key
-				}
-				if !c.light {
-					m.Text, m.Raw = r.PostForm.Get("text"), r.PostForm.Get("text")+"\n"+r.PostForm.Get("blocks")
-				}
-				c.msgs = append(c.msgs, m)
-				now := time.Now()
-				if last, ok := c.last[ch]; ok && now.Sub(last) < 900*time.Millisecond {
-					c.tooSoon++
-				}
-				c.last[ch] = now
-			}
-			c.mu.Unlock()
-			resp = map[string]any{"ok": true, "channel": ch, "ts": ts}
-			if errCode != "" {
-				resp = map[string]any{"ok": false, "error": errCode}
-			}
-		}
-		json.NewEncoder(w).Encode(resp)
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		c.slack.ServeHTTP(w, r)
 		return
 	}
 	method, ok := strings.CutPrefix(r.URL.Path, "/bot"+noticeToken+"/")
@@ -317,15 +318,11 @@ func (e *noticeEnv) pressInTelegram(telegramID int64, code string) {
 // waitFor polls cond until it holds, failing the test after a deadline.
 func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			if e, ok := t.(interface{ dump() }); ok {
-				e.dump()
-			}
-			t.Fatalf("waited %s for %s", within, what)
+	if !wait.Until(within, cond) {
+		if e, ok := t.(interface{ dump() }); ok {
+			e.dump()
 		}
-		time.Sleep(20 * time.Millisecond) // polling with a deadline
+		t.Fatalf("waited %s for %s", within, what)
 	}
 }
 
@@ -365,7 +362,7 @@ func (e *noticeEnv) jobState(t testing.TB, taskID int64, due time.Time) string {
 // minute) snoozes to the next minute of real time.
 func TestRemindersEndToEnd(t *testing.T) {
 	api := newChatAPI(t)
-	api.slackErr["U0GONE"] = "channel_not_found"
+	api.slack.RefuseChannel("U0GONE", "channel_not_found")
 	e := newNoticeEnv(t, storagetest.SQLite(t), api, skewedClock{by: -time.Hour + time.Minute}, noticeDirectory)
 	niran, zofia := e.user(t, "niran@example.com"), e.user(t, "zofia@example.com")
 
@@ -464,7 +461,7 @@ func dumpJobs(t testing.TB, e *noticeEnv) {
 // final like an undeliverable one.
 func TestNotifyWorkerRetriesThenGivesUp(t *testing.T) {
 	api := newChatAPI(t)
-	api.slackErr["U0NIRAN"] = "internal_error"
+	api.slack.RefuseChannel("U0NIRAN", "internal_error")
 	db := storagetest.SQLite(t)
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram}
@@ -495,7 +492,7 @@ func TestNotifyWorkerRetriesThenGivesUp(t *testing.T) {
 	})
 	t.Run("the last attempt is final: counted, and the user told on Telegram", func(t *testing.T) {
 		// Zofia's DM, as Niran's had its turn within the second.
-		api.slackErr["U0GONE"] = "internal_error"
+		api.slack.RefuseChannel("U0GONE", "internal_error")
 		zofia, err := db.UserByEmail(context.Background(), "zofia@example.com")
 		if err != nil {
 			t.Fatal(err)

@@ -62,9 +62,7 @@ func TestANoticeLeftRunningByADeadReplicaIsDeliveredOnce(t *testing.T) {
 
 		const unsent, sent = "Kraków office visit moved to Friday", "ส่งใบเสนอราคาให้ลูกค้าแล้ว"
 		// The dead replica had posted this one: Slack holds it, with its key.
-		api.mu.Lock()
-		api.msgs = append(api.msgs, chatMsg{To: "slack:U0NIRAN", Text: sent, Key: "rescue-sent"})
-		api.mu.Unlock()
+		api.postedBefore("U0NIRAN", sent, "rescue-sent")
 		sentJob, unsentJob := deadReplicasJob("rescue-sent", sent), deadReplicasJob("rescue-unsent", unsent)
 		waitFor(t, 90*time.Second, "both rescued jobs to complete", func() bool { return completed(sentJob) && completed(unsentJob) })
 		if n := posted(unsent); n != 1 {

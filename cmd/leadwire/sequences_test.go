@@ -21,15 +21,11 @@ import (
 
 	"leadwire/cmd/leadwire/config"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/internal/smtptest"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
-
-// fixedClock is a clock that stays where the test puts it.
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
 
 // crashOnce sends, then panics the first time it mails one address: the
 // process dying between the SMTP server's acceptance and the record.
@@ -111,7 +107,7 @@ sequences:
 	for day.Weekday() != time.Monday {
 		day = day.AddDate(0, 0, -1)
 	}
-	clock := fixedClock{time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, loc).UTC()}
+	clock := clocktest.New(time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, loc).UTC())
 	log := slog.New(slog.NewTextHandler(logTo, nil))
 	svc := core.NewService(db, clock, cfg.Settings(), log)
 	if err := svc.Sync(ctx, core.Directory{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines()}); err != nil {

@@ -115,7 +115,7 @@ func TestRemindersOnTwoServeProcesses(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	api := newChatAPI(t)
-	api.light = true
+	api.lighten()
 	const reps, n = 100, 1000
 	var cfg strings.Builder
 	fmt.Fprintf(&cfg, "database: %q\nslack:\n  bot_token: xoxb-test\n  signing_secret: s3cret\n  api_url: %q\n", dsn, api.srv.URL+"/api/")

@@ -2,65 +2,32 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
+	"leadwire/internal/slacktest"
 )
 
 // TestServeInSocketMode runs serve with slack.mode socket against a Slack
 // stand-in: it connects through apps.connections.open, does not mount the
 // HTTP endpoints, and lets go of the socket on shutdown.
 func TestServeInSocketMode(t *testing.T) {
-	connected := make(chan struct{}, 4)
-	closed := make(chan struct{}, 4)
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	ws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
-		connected <- struct{}{}
-		for {
-			if _, _, err := conn.ReadMessage(); err != nil {
-				closed <- struct{}{}
-				return
-			}
-		}
-	}))
-	defer ws.Close()
-	var mu sync.Mutex
-	var tokens []string
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		tokens = append(tokens, r.URL.Path+" "+r.Header.Get("Authorization"))
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		resp := map[string]any{"ok": true}
-		if strings.HasSuffix(r.URL.Path, "/apps.connections.open") {
-			resp["url"] = "ws" + strings.TrimPrefix(ws.URL, "http")
-		}
-		json.NewEncoder(w).Encode(resp)
-	}))
-	defer api.Close()
+	ws := slacktest.NewSocket(t)
+	api := slacktest.New(t)
+	api.SocketURL(ws.URL())
 
 	e := newIOEnv(t)
 	f, err := os.OpenFile(e.config, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(f, "slack:\n  mode: socket\n  bot_token: xoxb-test\n  app_token: xapp-1-test\n  api_url: %s/api/\n", api.URL)
+	fmt.Fprintf(f, "slack:\n  mode: socket\n  bot_token: xoxb-test\n  app_token: xapp-1-test\n  api_url: %s\n", api.APIURL())
 	f.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -76,15 +43,17 @@ func TestServeInSocketMode(t *testing.T) {
 		exit <- run(ctx, []string{"--config", e.config, "serve", "--listen", addr}, io.Discard, io.Discard, func(string) string { return "" })
 	}()
 	select {
-	case <-connected:
+	case <-ws.Hello:
 	case code := <-exit:
 		t.Fatalf("serve exited %d", code)
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not connect to Slack within 10 s")
 	}
-	mu.Lock()
+	var tokens []string
+	for _, c := range api.Take() {
+		tokens = append(tokens, "/api/"+c.Method+" "+c.Auth)
+	}
 	opened := strings.Join(tokens, "\n")
-	mu.Unlock()
 	if !strings.Contains(opened, "/api/apps.connections.open Bearer xapp-1-test") {
 		t.Errorf("calls:\n%s", opened)
 	}
@@ -107,7 +76,7 @@ func TestServeInSocketMode(t *testing.T) {
 		t.Fatal("serve did not stop within 20 s of shutdown")
 	}
 	select {
-	case <-closed:
+	case <-ws.Closed:
 	case <-time.After(20 * time.Second):
 		t.Fatal("the socket was not closed")
 	}

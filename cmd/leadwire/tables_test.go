@@ -10,6 +10,7 @@ import (
 
 	"leadwire/cmd/leadwire/config"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/internal/golden"
 )
 
@@ -19,11 +20,6 @@ const renewalsPipeline = `  - name: Renewals
       - {name: Up for renewal, probability: 60}
       - {name: Quote sent, probability: 80}
 `
-
-// movingClock is a clock a test sets.
-type movingClock struct{ now time.Time }
-
-func (c *movingClock) Now() time.Time { return c.now }
 
 // newSalesEnv is an ioEnv with two pipelines and three deals worked over
 // a month by the services on a clock of the test's, whose last step was
@@ -41,13 +37,13 @@ func newSalesEnv(t *testing.T) *ioEnv {
 	}
 	ctx := context.Background()
 	start := time.Now().UTC().Truncate(time.Minute).Add(-30 * 24 * time.Hour)
-	clock := &movingClock{now: start}
+	clock := clocktest.New(start)
 	svc := core.NewService(e.store(), clock, cfg.Settings(), nil)
 	lan, err := e.store().UserByEmail(ctx, "lan@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := func(d time.Duration) { clock.now = start.Add(d) }
+	at := func(d time.Duration) { clock.Set(start.Add(d)) }
 	day := 24 * time.Hour
 	must := func(_ any, err error) {
 		t.Helper()
@@ -58,11 +54,11 @@ func newSalesEnv(t *testing.T) *ioEnv {
 	deal := func(name, email, company, pipeline string, value int64, currency string, claimAfter time.Duration) int64 {
 		t.Helper()
 		res, err := svc.Capture(ctx, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: email,
-			Name: name, Email: email, Company: company, Team: "Bangkok", ReceivedAt: clock.now})
+			Name: name, Email: email, Company: company, Team: "Bangkok", ReceivedAt: clock.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		clock.now = clock.now.Add(claimAfter)
+		clock.Advance(claimAfter)
 		must(svc.Claim(ctx, lan, res.LeadID))
 		d, err := svc.Qualify(ctx, lan, res.LeadID, core.QualifyInput{Pipeline: pipeline, Value: core.Money{Amount: value, Currency: currency}})
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"leadwire/bot"
 	telegrambot "leadwire/bot/telegram"
 	"leadwire/core"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 )
 
@@ -69,19 +70,11 @@ func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
 	if err != nil || !res.NewLead {
 		t.Fatalf("capture: %+v, %v", res, err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	wait.For(t, "a post to Telegram", func() bool {
 		mu.Lock()
-		n := len(posts)
-		mu.Unlock()
-		if n > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no post to Telegram")
-		}
-		time.Sleep(10 * time.Millisecond) // polling the stand-in, with a deadline
-	}
+		defer mu.Unlock()
+		return len(posts) > 0
+	})
 	// A second telegram job for the same lead is a duplicate, skipped.
 	if err := svc.Enqueue(ctx, telegrambot.NewLeadJob{LeadID: res.LeadID}); err != nil {
 		t.Fatalf("second enqueue: %v", err)

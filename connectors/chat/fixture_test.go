@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"leadwire/connectors/chat"
 	"leadwire/core"
+	"leadwire/internal/clocktest"
 	"leadwire/internal/tgtest"
 	"leadwire/storage"
 )
@@ -20,14 +20,6 @@ const (
 	intakeToken = "999001:INTAKE-token"
 	repsToken   = "999002:REPS-token"
 )
-
-// clock is the services' clock, moved by tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
 var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
@@ -54,7 +46,7 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(func() { db.Close() })
 	settings := core.DefaultSettings()
 	settings.TimeZone = "Asia/Bangkok"
-	svc := core.NewService(db, &clock{t: start}, settings, nil)
+	svc := core.NewService(db, clocktest.New(start), settings, nil)
 	dir := core.Directory{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH", TelegramChat: "-100500"}},
 		Users: []core.UserDef{

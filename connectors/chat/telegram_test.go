@@ -13,6 +13,7 @@ import (
 	"leadwire/connectors/chat"
 	"leadwire/core"
 	"leadwire/internal/tgtest"
+	"leadwire/internal/wait"
 )
 
 const (
@@ -28,20 +29,16 @@ func (w *world) poll(want string) {
 	ctx, cancel := context.WithCancel(w.ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.intake.Run(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		off, err := w.db.LoadCheckpoint(w.ctx, "telegram:intake", chat.TelegramCheckpointKey)
-		if err != nil {
+	var off string
+	if !wait.Until(wait.Patience, func() bool {
+		var err error
+		if off, err = w.db.LoadCheckpoint(w.ctx, "telegram:intake", chat.TelegramCheckpointKey); err != nil {
 			w.t.Fatal(err)
 		}
-		if off == want {
-			break
-		}
-		if time.Now().After(deadline) {
-			cancel()
-			w.t.Fatalf("offset %q, want %q; calls %v", off, want, tgtest.Names(w.api.Take()))
-		}
-		time.Sleep(5 * time.Millisecond) // polling the database, with a deadline
+		return off == want
+	}) {
+		cancel()
+		w.t.Fatalf("offset %q, want %q; calls %v", off, want, tgtest.Names(w.api.Take()))
 	}
 	cancel()
 	if err := <-done; err != nil {

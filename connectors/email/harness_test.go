@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"leadwire/core"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 )
 
@@ -100,12 +101,10 @@ func (m *memIMAP) start(addr string) {
 	var ln net.Listener
 	var err error
 	// A port just closed can take a moment to be free again.
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		if ln, err = net.Listen("tcp", addr); err == nil || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.Until(5*time.Second, func() bool {
+		ln, err = net.Listen("tcp", addr)
+		return err == nil
+	})
 	if err != nil {
 		m.t.Fatalf("listen on %s: %v", addr, err)
 	}
@@ -179,7 +178,7 @@ type env struct {
 	db  *storage.DB
 	svc *core.Service
 	log *slog.Logger
-	// patience bounds every wait; default 10 seconds.
+	// patience bounds every wait; default wait.Patience.
 	patience time.Duration
 }
 
@@ -200,7 +199,7 @@ func newEnv(t *testing.T, edit ...func(*core.Settings)) *env {
 	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Sales"}}}); err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, ctx: ctx, db: db, svc: svc, log: log, patience: 10 * time.Second}
+	return &env{t: t, ctx: ctx, db: db, svc: svc, log: log, patience: wait.Patience}
 }
 
 // connector returns a connector tuned for tests: quick retries and I/O
@@ -270,13 +269,7 @@ func (e *env) waitCount(name, counter string, want int64) {
 // waitFor polls cond until it holds or e.patience passes.
 func (e *env) waitFor(what string, cond func() bool) {
 	e.t.Helper()
-	deadline := time.Now().Add(e.patience)
-	for !cond() {
-		if time.Now().After(deadline) {
-			e.t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	wait.Within(e.t, e.patience, what, cond)
 }
 
 // checkpoint returns the saved position of a folder.

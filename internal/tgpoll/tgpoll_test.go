@@ -14,6 +14,7 @@ import (
 	"leadwire/core"
 	"leadwire/internal/tgpoll"
 	"leadwire/internal/tgtest"
+	"leadwire/internal/wait"
 	"leadwire/storage"
 )
 
@@ -54,19 +55,15 @@ func TestAnUnhandledUpdateComesAgain(t *testing.T) {
 				return nil
 			}})
 	}()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		off, err := db.LoadCheckpoint(ctx, "telegram:test", "offset")
-		if err != nil {
+	var off string
+	if !wait.Until(wait.Patience, func() bool {
+		var err error
+		if off, err = db.LoadCheckpoint(ctx, "telegram:test", "offset"); err != nil {
 			t.Fatal(err)
 		}
-		if off == "5" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("offset %q", off)
-		}
-		time.Sleep(10 * time.Millisecond) // polling the database, with a deadline
+		return off == "5"
+	}) {
+		t.Fatalf("offset %q", off)
 	}
 	stop()
 	if err := <-done; err != nil {
