@@ -92,15 +92,22 @@ func (s *Service) Enqueue(ctx context.Context, job Job) error {
 }
 
 // announceNewLead announces a lead just captured, in tx, to its team's
-// channels; a lead without a team, or a team without a chat, tells
-// nobody.
-func (s *Service) announceNewLead(ctx context.Context, tx Tx, l *Lead, exclude ...string) error {
-	if l.TeamID == 0 {
+// channels (team is the lead's, already loaded: a capture has it); a
+// team without a chat tells nobody.
+func (s *Service) announceNewLead(ctx context.Context, tx Tx, l *Lead, team *Team, exclude ...string) error {
+	if team == nil {
 		return nil
 	}
-	n := Notice{Kind: NoticeNewLead, TeamID: l.TeamID, LeadID: l.ID, Key: NoticeKey(string(NoticeNewLead), LeadRef(l.ID))}
-	_, err := s.AnnounceExcept(ctx, tx, n, exclude...)
-	return err
+	n := Notice{Kind: NoticeNewLead, TeamID: team.ID, LeadID: l.ID, Key: NoticeKey(string(NoticeNewLead), LeadRef(l.ID))}
+	for _, ch := range NoticeChannels(n, nil, team, s.settings.Channels) {
+		if slices.Contains(exclude, ch) {
+			continue
+		}
+		if err := tx.Enqueue(ctx, NotifyJob{Channel: ch, Notice: n}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // HandleNewLead runs a NewLeadJob queued by an earlier version: it
@@ -121,10 +128,14 @@ func (s *Service) HandleTelegramNewLead(ctx context.Context, j TelegramNewLeadJo
 func (s *Service) announceLeadByID(ctx context.Context, id int64, exclude ...string) error {
 	err := s.store.Update(ctx, func(tx Tx) error {
 		l, err := tx.LeadByID(ctx, id)
+		if err != nil || l.TeamID == 0 {
+			return err
+		}
+		team, err := tx.TeamByID(ctx, l.TeamID)
 		if err != nil {
 			return err
 		}
-		return s.announceNewLead(ctx, tx, l, exclude...)
+		return s.announceNewLead(ctx, tx, l, team, exclude...)
 	})
 	if IsNotFound(err) {
 		return Permanent(fmt.Errorf("new lead %d: %w", id, err))
