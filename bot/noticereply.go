@@ -8,10 +8,13 @@ import (
 )
 
 // NoticeReply renders a notice leadwire sends on its own, as its
-// recipient sees it now: a reminder with Done and Snooze, a rotting deal's
+// recipient sees it now: a new lead's card with Claim, a reminder with Done and Snooze, a rotting deal's
 // card, an unclaimed lead's card with Claim, a digest, or a text.
 func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, error) {
 	switch n.Kind {
+	case core.NoticeNewLead:
+		reply, _, err := c.TeamLeadNotice(ctx, n.LeadID)
+		return reply, err
 	case core.NoticeReminder:
 		return c.TaskReminder(ctx, n.TaskID)
 	case core.NoticeDigest:

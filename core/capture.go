@@ -297,7 +297,7 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		}
 		act.LeadID = lead.ID
 		res.LeadID, res.NewLead = lead.ID, true
-		if err := tx.Enqueue(ctx, NewLeadJob{LeadID: lead.ID}); err != nil {
+		if err := s.announceNewLead(ctx, tx, lead, team); err != nil {
 			return CaptureResult{}, err
 		}
 		if err := s.fire(ctx, tx, RuleJob{Trigger: TriggerLeadCaptured, LeadID: lead.ID}); err != nil {

@@ -25,13 +25,25 @@ type JobScheduler interface {
 	JobOptions() JobOptions
 }
 
-// NewLeadJob tells the lead's team about a newly captured lead.
+// NewLeadJob is how a new lead was told before it became a notice
+// (NoticeNewLead): nothing enqueues it now, but jobs queued by an earlier
+// version are still run (HandleNewLead announces the notice).
 type NewLeadJob struct {
 	LeadID int64 `json:"lead_id"`
 }
 
 // Kind implements Job.
 func (NewLeadJob) Kind() string { return "new_lead" }
+
+// TelegramNewLeadJob is the Telegram half of NewLeadJob in earlier
+// versions, kept like it so that queued jobs are run
+// (HandleTelegramNewLead announces the notice on Telegram).
+type TelegramNewLeadJob struct {
+	LeadID int64 `json:"lead_id"`
+}
+
+// Kind implements Job.
+func (TelegramNewLeadJob) Kind() string { return "telegram_new_lead" }
 
 // A job handler returns one of four outcomes: nil (done); RetryAfter (run
 // it again after a while, not counted as a failed attempt: a pace, a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -90,25 +91,59 @@ func (s *Service) Enqueue(ctx context.Context, job Job) error {
 	return s.store.Update(ctx, func(tx Tx) error { return tx.Enqueue(ctx, job) })
 }
 
-// NewLeadHandler runs NewLeadJob: post posts the lead in a chat (nil when
-// no chat is configured: the job is done with a log line, so they do not
-// pile up as failures). Each of also makes a job enqueued first, apart
-// (Telegram's, unique by lead, so this job's retries do not post twice;
-// paced and retried apart from Slack's).
-func (s *Service) NewLeadHandler(post func(context.Context, NewLeadJob, JobInfo) error, also ...func(NewLeadJob) Job) func(context.Context, NewLeadJob, JobInfo) error {
-	return func(ctx context.Context, j NewLeadJob, info JobInfo) error {
-		for _, mk := range also {
-			job := mk(j)
-			if err := s.Enqueue(ctx, job); err != nil {
-				return fmt.Errorf("enqueue %s of lead %d: %w", job.Kind(), j.LeadID, err)
-			}
-		}
-		if post == nil {
-			s.log.Debug("new lead not announced: no chat configured", "lead", j.LeadID)
-			return nil
-		}
-		return post(ctx, j, info)
+// announceNewLead announces a lead just captured, in tx, to its team's
+// channels (team is the lead's, already loaded: a capture has it); a
+// team without a chat tells nobody.
+func (s *Service) announceNewLead(ctx context.Context, tx Tx, l *Lead, team *Team, exclude ...string) error {
+	if team == nil {
+		return nil
 	}
+	n := Notice{Kind: NoticeNewLead, TeamID: team.ID, LeadID: l.ID, Key: NoticeKey(string(NoticeNewLead), LeadRef(l.ID))}
+	for _, ch := range NoticeChannels(n, nil, team, s.settings.Channels) {
+		if slices.Contains(exclude, ch) {
+			continue
+		}
+		if err := tx.Enqueue(ctx, NotifyJob{Channel: ch, Notice: n}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// HandleNewLead runs a NewLeadJob queued by an earlier version: it
+// announces the new-lead notice, which the notifiers deliver. A lead gone
+// ends the job.
+func (s *Service) HandleNewLead(ctx context.Context, j NewLeadJob, _ JobInfo) error {
+	return s.announceLeadByID(ctx, j.LeadID)
+}
+
+// HandleTelegramNewLead runs a TelegramNewLeadJob queued by an earlier
+// version: the new-lead notice on Telegram only (its NewLeadJob told
+// Slack).
+func (s *Service) HandleTelegramNewLead(ctx context.Context, j TelegramNewLeadJob, _ JobInfo) error {
+	others := slices.DeleteFunc(slices.Clone(s.settings.Channels), func(ch string) bool { return ch == ChannelTelegram })
+	return s.announceLeadByID(ctx, j.LeadID, others...)
+}
+
+func (s *Service) announceLeadByID(ctx context.Context, id int64, exclude ...string) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		l, err := tx.LeadByID(ctx, id)
+		if err != nil || l.TeamID == 0 {
+			return err
+		}
+		team, err := tx.TeamByID(ctx, l.TeamID)
+		if err != nil {
+			return err
+		}
+		return s.announceNewLead(ctx, tx, l, team, exclude...)
+	})
+	if IsNotFound(err) {
+		return Permanent(fmt.Errorf("new lead %d: %w", id, err))
+	}
+	if err != nil {
+		return fmt.Errorf("new lead %d: %w", id, err)
+	}
+	return nil
 }
 
 // How often the periodic jobs run: unclaimed leads are measured in

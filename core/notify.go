@@ -15,6 +15,7 @@ type NoticeKind string
 
 // The notice kinds.
 const (
+	NoticeNewLead          NoticeKind = "new_lead"          // LeadID was captured; to its team's channels, with Claim
 	NoticeReminder         NoticeKind = "reminder"          // TaskID fell due; to its owner, with Done and Snooze
 	NoticeRotting          NoticeKind = "rotting"           // DealID has had no activity past its stage's limit; to its owner
 	NoticeUnclaimed        NoticeKind = "unclaimed"         // LeadID waits past the team's response limit; to the team

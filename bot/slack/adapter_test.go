@@ -262,34 +262,56 @@ func TestAutoProvision(t *testing.T) {
 	})
 }
 
+// TestHandleNewLead: a new lead is a notice (core.NoticeNewLead) to its
+// team, delivered by the notice sender through the Slack notifier.
 func TestHandleNewLead(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newWorld(t, db, false)
+		now := start
+		w.adapter.now = func() time.Time { now = now.Add(2 * time.Second); return now } // never paced
 		lead := w.lead("Bangkok", "Somsak", "somsak@siam.example")
-		job := core.NewLeadJob{LeadID: lead}
-		worker := w.adapter.HandleNewLead
+		l, err := w.svc.Store().LeadByID(w.ctx, lead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notice := func(id int64) core.NotifyJob {
+			return core.NotifyJob{Channel: core.ChannelSlack, Notice: core.Notice{Kind: core.NoticeNewLead, TeamID: l.TeamID, LeadID: id,
+				Key: core.NoticeKey(string(core.NoticeNewLead), core.LeadRef(id))}}
+		}
+		job := notice(lead)
+		worker := w.svc.NewNoticeSender(map[string]core.Notifier{core.ChannelSlack: w.adapter}, nil).Handle
 
 		t.Run("a 429 snoozes the job for Retry-After", func(t *testing.T) {
 			w.api.Limit(1, 30*time.Second)
-			err := worker(w.ctx, job, core.JobInfo{})
+			err := worker(w.ctx, job, core.JobInfo{Attempt: 1})
 			if after, ok := core.RetryAfterOf(err); !ok || after.Seconds() != 30 {
 				t.Fatalf("err = %v", err)
 			}
 			w.api.take()
 		})
 		t.Run("the lead is posted to the team's channel with Claim", func(t *testing.T) {
-			if err := worker(w.ctx, job, core.JobInfo{}); err != nil {
+			if err := worker(w.ctx, job, core.JobInfo{Attempt: 1}); err != nil {
 				t.Fatal(err)
 			}
 			calls := w.api.take()
 			if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Param("channel") != "C0BKK" ||
-				!strings.Contains(calls[0].Param("blocks"), `"claim:`+core.LeadRef(lead)+`"`) {
+				!strings.Contains(calls[0].Param("blocks"), `"claim:`+core.LeadRef(lead)+`"`) ||
+				!strings.Contains(calls[0].Param("metadata"), `"key":"new_lead:`+core.LeadRef(lead)+`"`) {
 				t.Fatalf("calls %+v", calls)
 			}
 		})
+		t.Run("delivered again, it finds the card in the channel by its key and posts nothing", func(t *testing.T) {
+			again := core.JobInfo{Attempt: 2, CreatedAt: start.Add(-time.Hour)}
+			if err := worker(w.ctx, job, again); err != nil {
+				t.Fatal(err)
+			}
+			calls := w.api.take()
+			if got := strings.Join(methods(calls), ","); got != "conversations.history" || calls[0].Param("channel") != "C0BKK" {
+				t.Fatalf("calls %s", got)
+			}
+		})
 		t.Run("a lead gone from the database cancels the job", func(t *testing.T) {
-			gone := core.NewLeadJob{LeadID: 999999}
-			if err := worker(w.ctx, gone, core.JobInfo{}); !core.IsPermanent(err) {
+			if err := worker(w.ctx, notice(999999), core.JobInfo{Attempt: 1}); !core.IsPermanent(err) {
 				t.Fatalf("err = %v", err)
 			}
 		})

@@ -3,7 +3,7 @@
 // them to bot.Conversation as the leadwire user linked to the Slack
 // account, and renders the replies as Block Kit. They arrive over HTTP
 // (Routes) or a Socket Mode WebSocket (RunSocket) and go through the same
-// handling. It also posts new leads to the teams' channels (NewLeadWorker).
+// handling. It is also a core.Notifier (notice.go).
 package slack
 
 import (

@@ -8,11 +8,22 @@ import (
 	"leadwire/core"
 )
 
+// TestNewLeadGoesToTheTeamsGroup: a new lead is a notice
+// (core.NoticeNewLead) to its team, delivered by the notice sender through
+// the Telegram notifier.
 func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
 	w := newWorld(t)
 	id := w.lead(`<b>&"Ömer"</b>`, "omer@example.com")
-	worker := w.adapter.HandleNewLead
-	job := NewLeadJob{LeadID: id}
+	l, err := w.svc.Store().LeadByID(w.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice := func(id int64) core.NotifyJob {
+		return core.NotifyJob{Channel: core.ChannelTelegram, Notice: core.Notice{Kind: core.NoticeNewLead, TeamID: l.TeamID, LeadID: id,
+			Key: core.NoticeKey(string(core.NoticeNewLead), core.LeadRef(id))}}
+	}
+	worker := w.svc.NewNoticeSender(map[string]core.Notifier{core.ChannelTelegram: w.adapter}, nil).Handle
+	job := notice(id)
 
 	t.Run("a 429 snoozes the job for retry_after", func(t *testing.T) {
 		w.api.take()
@@ -24,6 +35,7 @@ func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
 	})
 	t.Run("the retry posts the card with Claim", func(t *testing.T) {
 		w.api.take()
+		w.clock.Advance(2 * time.Second) // past the pace of the first try
 		if err := worker(w.ctx, job, core.JobInfo{}); err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +48,7 @@ func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
 		}
 	})
 	t.Run("a lead gone cancels the job", func(t *testing.T) {
-		err := worker(w.ctx, NewLeadJob{LeadID: 9999}, core.JobInfo{})
+		err := worker(w.ctx, notice(9999), core.JobInfo{})
 		if !core.IsPermanent(err) {
 			t.Fatalf("got %v", err)
 		}

@@ -49,7 +49,7 @@ func TestReplyReachesTheProspectThroughTheQueue(t *testing.T) {
 	}
 	log := slog.New(slog.DiscardHandler)
 	h := core.NewHandlers()
-	addNewLead(h, svc, nil, nil)
+	addNewLead(h, svc)
 	addChatReplies(h, svc, intake, nil, log)
 	jobs, err := db.NewJobs(h, log)
 	if err != nil {

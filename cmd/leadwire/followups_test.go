@@ -48,7 +48,7 @@ func TestFollowUpsRunOnTheQueue(t *testing.T) {
 
 	log := slog.New(slog.DiscardHandler)
 	h := core.NewHandlers()
-	addNewLead(h, svc, nil, nil)
+	addNewLead(h, svc)
 	addFollowUps(h, svc)
 	jobs, err := db.NewJobs(h, log, core.SweepPeriodic()...)
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"log/slog"
 
 	slackbot "leadwire/bot/slack"
@@ -26,7 +25,7 @@ type jobParts struct {
 // an earlier configuration end rather than fail as an unknown kind.
 func jobHandlers(svc *core.Service, p jobParts, log *slog.Logger) *core.Handlers {
 	h := core.NewHandlers()
-	addNewLead(h, svc, p.slack, p.telegram)
+	addNewLead(h, svc)
 	addNotices(h, svc, p.notifiers, p.counts)
 	addFollowUps(h, svc)
 	addChatReplies(h, svc, p.intake, p.slack, log)
@@ -41,19 +40,12 @@ func periodicJobs() []core.Periodic {
 	return append([]core.Periodic{core.CheckConnectorsPeriodic(), core.DigestPeriodic()}, core.SweepPeriodic()...)
 }
 
-// addNewLead adds the new-lead handlers: Slack's post, and Telegram's as
-// a job of its own.
-func addNewLead(h *core.Handlers, svc *core.Service, slack *slackbot.Adapter, telegram *telegrambot.Adapter) {
-	var post func(ctx context.Context, j core.NewLeadJob, info core.JobInfo) error
-	if slack != nil {
-		post = slack.HandleNewLead
-	}
-	var also []func(core.NewLeadJob) core.Job
-	if telegram != nil {
-		core.Handle(h, telegram.HandleNewLead)
-		also = append(also, func(j core.NewLeadJob) core.Job { return telegrambot.NewLeadJob{LeadID: j.LeadID} })
-	}
-	core.Handle(h, svc.NewLeadHandler(post, also...))
+// addNewLead adds the handlers of the new-lead jobs an earlier version
+// queued: each announces the new-lead notice, which goes out as every
+// notice does.
+func addNewLead(h *core.Handlers, svc *core.Service) {
+	core.Handle(h, svc.HandleNewLead)
+	core.Handle(h, svc.HandleTelegramNewLead)
 }
 
 // addNotices adds the handlers of reminders and notices.

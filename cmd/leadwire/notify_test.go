@@ -255,7 +255,7 @@ func newNoticeEnv(t testing.TB, db *storage.DB, api *chatAPI, clock core.Clock, 
 		e.mux.HandleFunc(pattern, h)
 	}
 	h := core.NewHandlers()
-	addNewLead(h, svc, slack, tg)
+	addNewLead(h, svc)
 	addNotices(h, svc, notifiers(slack, tg), e.metrics)
 	jobs, err := db.NewJobs(h, log)
 	if err != nil {

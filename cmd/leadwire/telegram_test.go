@@ -20,8 +20,9 @@ import (
 )
 
 // TestNewLeadReachesTelegramThroughTheQueue runs the job queue as serve
-// does: a captured lead's new_lead job hands it to Telegram's own job,
-// which posts the card to the team's group once.
+// does: a captured lead's new-lead notice posts the card to the team's
+// group once, and a telegram_new_lead job an earlier version queued for
+// the same lead announces the same notice, deduplicated.
 func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
 	ctx := context.Background()
 	var mu sync.Mutex
@@ -43,7 +44,9 @@ func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := core.NewService(db, nil, core.DefaultSettings(), nil)
+	settings := core.DefaultSettings()
+	settings.Channels = []string{core.ChannelTelegram}
+	svc := core.NewService(db, nil, settings, nil)
 	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH", TelegramChat: "-100500"}},
 		Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok"}}}); err != nil {
 		t.Fatal(err)
@@ -55,7 +58,8 @@ func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
 	}
 	log := slog.New(slog.DiscardHandler)
 	h := core.NewHandlers()
-	addNewLead(h, svc, nil, tg)
+	addNewLead(h, svc)
+	addNotices(h, svc, notifiers(nil, tg), nil)
 	jobs, err := db.NewJobs(h, log)
 	if err != nil {
 		t.Fatal(err)
@@ -75,13 +79,19 @@ func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
 		defer mu.Unlock()
 		return len(posts) > 0
 	})
-	// A second telegram job for the same lead is a duplicate, skipped.
-	if err := svc.Enqueue(ctx, telegrambot.NewLeadJob{LeadID: res.LeadID}); err != nil {
+	// An earlier version's telegram job for the same lead announces the
+	// same notice: a duplicate, skipped.
+	if err := svc.Enqueue(ctx, core.TelegramNewLeadJob{LeadID: res.LeadID}); err != nil {
 		t.Fatalf("second enqueue: %v", err)
 	}
+	waitFor(t, 15*time.Second, "the telegram_new_lead job to run", func() bool {
+		var done int
+		err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'telegram_new_lead' AND state = 'completed'`).Scan(&done)
+		return err == nil && done == 1
+	})
 	var queued int
-	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'telegram_new_lead'`).Scan(&queued); err != nil || queued != 1 {
-		t.Fatalf("%d telegram_new_lead jobs (%v), want the second skipped as a duplicate", queued, err)
+	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'notify'`).Scan(&queued); err != nil || queued != 1 {
+		t.Fatalf("%d notify jobs (%v), want the second skipped as a duplicate", queued, err)
 	}
 	mu.Lock()
 	defer mu.Unlock()

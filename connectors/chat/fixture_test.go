@@ -46,6 +46,7 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(func() { db.Close() })
 	settings := core.DefaultSettings()
 	settings.TimeZone = "Asia/Bangkok"
+	settings.Channels = []string{core.ChannelTelegram} // the team's group hears of new leads
 	svc := core.NewService(db, clocktest.New(start), settings, nil)
 	dir := core.Directory{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH", TelegramChat: "-100500"}},
@@ -141,6 +142,22 @@ func (w *world) jobsOf(kind string) []job {
 	for _, j := range w.jobs() {
 		if j.Kind == kind {
 			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// newLeadNotices are the new-lead notices enqueued, on any channel.
+func (w *world) newLeadNotices() []core.NotifyJob {
+	w.t.Helper()
+	var out []core.NotifyJob
+	for _, j := range w.jobsOf(core.NotifyJob{}.Kind()) {
+		var n core.NotifyJob
+		if err := json.Unmarshal(j.Args, &n); err != nil {
+			w.t.Fatal(err)
+		}
+		if n.Notice.Kind == core.NoticeNewLead {
+			out = append(out, n)
 		}
 	}
 	return out

@@ -78,8 +78,8 @@ func TestTelegramIntake(t *testing.T) {
 		if err != nil || c.Name != "Dariush Karimi" || len(c.Handles) != 1 || c.Handles[0] != "telegram:5001" {
 			t.Fatalf("contact %+v, %v", c, err)
 		}
-		if n := len(w.jobsOf(core.NewLeadJob{}.Kind())); n != 1 {
-			t.Fatalf("%d new-lead jobs", n)
+		if n := w.newLeadNotices(); len(n) != 1 || n[0].Channel != core.ChannelTelegram || n[0].Notice.LeadID != lead {
+			t.Fatalf("new-lead notices %+v", n)
 		}
 		notice, err := bot.NewConversation(w.svc, nil, bot.Options{}).LeadNotice(w.ctx, lead)
 		if err != nil || len(notice.Cards) != 1 {
@@ -107,8 +107,8 @@ func TestTelegramIntake(t *testing.T) {
 		if acts := w.timeline(lead); len(acts) != 2 {
 			t.Fatalf("timeline %+v", acts)
 		}
-		if n := len(w.jobsOf(core.NewLeadJob{}.Kind())); n != 1 {
-			t.Fatalf("%d new-lead jobs", n)
+		if n := w.newLeadNotices(); len(n) != 1 || n[0].Channel != core.ChannelTelegram || n[0].Notice.LeadID != lead {
+			t.Fatalf("new-lead notices %+v", n)
 		}
 	})
 	worker := chat.NewReplySender(w.svc, w.intake, nil, nil)
