@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"leadwire/core"
+	"leadwire/internal/imaptest"
 	"leadwire/internal/wait"
 	"leadwire/storage"
 )
@@ -110,7 +111,7 @@ func (m *memIMAP) start(addr string) {
 	}
 	opts := &imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return m.mem.NewSession(), nil, nil
+			return imaptest.NewSession(m.mem), nil, nil
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
 		InsecureAuth: m.tlsMode == "",
