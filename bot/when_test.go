@@ -27,14 +27,7 @@ func TestDatePhrases(t *testing.T) {
 	lastOfJan := time.Date(2027, 1, 31, 8, 0, 0, 0, time.UTC)
 	december := time.Date(2026, 12, 10, 8, 0, 0, 0, time.UTC)
 
-	tests := []struct {
-		name   string
-		zone   string
-		now    time.Time
-		phrase string
-		want   string // RFC 3339 in the zone
-		rest   string
-	}{
+	tests := []found{
 		{"tomorrow at a given hour", "Asia/Bangkok", monday, "tomorrow 9am call back", "2026-11-03T09:00:00+07:00", "call back"},
 		{"the phrase may end the text", "Asia/Bangkok", monday, "call back tomorrow at 3pm", "2026-11-03T15:00:00+07:00", "call back"},
 		{"a day without a time is 09:00", "Asia/Bangkok", monday, "tomorrow", "2026-11-03T09:00:00+07:00", ""},
@@ -68,18 +61,7 @@ func TestDatePhrases(t *testing.T) {
 		{"feb 15 said on 31 January", "Europe/Warsaw", lastOfJan, "feb 15", "2027-02-15T09:00:00+01:00", ""},
 		{"a January date said in December", "Europe/Warsaw", december, "jan 5 10:00", "2027-01-05T10:00:00+01:00", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			loc := zone(t, tt.zone)
-			at, rest, ok := p.find(tt.phrase, tt.now, loc)
-			if !ok {
-				t.Fatalf("find(%q) found no date", tt.phrase)
-			}
-			if got := at.In(loc).Format(time.RFC3339); got != tt.want || rest != tt.rest {
-				t.Fatalf("find(%q) = %s, rest %q; want %s, rest %q", tt.phrase, got, rest, tt.want, tt.rest)
-			}
-		})
-	}
+	checkFound(t, p, tests)
 }
 
 func TestTextsThatAreNotDates(t *testing.T) {
@@ -127,4 +109,31 @@ func FuzzDates(f *testing.F) {
 			}
 		}
 	})
+}
+
+// found is a phrase find must read as typed: the time it names in zone,
+// said at now, and the text around it.
+type found struct {
+	name, zone string
+	now        time.Time
+	phrase     string
+	want       string // RFC 3339 in the zone
+	rest       string
+}
+
+// checkFound runs find on each phrase of a table of found.
+func checkFound(t *testing.T, p *dates, tests []found) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loc := zone(t, tt.zone)
+			at, rest, ok := p.find(tt.phrase, tt.now, loc)
+			if !ok {
+				t.Fatalf("find(%q) found no date", tt.phrase)
+			}
+			if got := at.In(loc).Format(time.RFC3339); got != tt.want || rest != tt.rest {
+				t.Fatalf("find(%q) = %s, rest %q; want %s, rest %q", tt.phrase, got, rest, tt.want, tt.rest)
+			}
+		})
+	}
 }

@@ -20,13 +20,7 @@ func TestDatePhrasesAreReadAsTyped(t *testing.T) {
 	// on Sunday 25 October 2026 at 03:00.
 	march := time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)
 	october := time.Date(2026, 10, 20, 8, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name, zone string
-		now        time.Time
-		phrase     string
-		want       string // RFC 3339 in the zone
-		rest       string
-	}{
+	tests := []found{
 		{"day then month", "Asia/Bangkok", monday, "12 dec 16:30 call", "2026-12-12T16:30:00+07:00", "call"},
 		{"month then day", "Asia/Bangkok", monday, "dec 12 4:30pm call", "2026-12-12T16:30:00+07:00", "call"},
 		{"day then the month spelled out", "Asia/Bangkok", monday, "12 December 16:30 call Somchai", "2026-12-12T16:30:00+07:00", "call Somchai"},
@@ -65,18 +59,7 @@ func TestDatePhrasesAreReadAsTyped(t *testing.T) {
 		{"Warsaw, after the autumn change", "Europe/Warsaw", october, "oct 25 16h call", "2026-10-25T16:00:00+01:00", "call"},
 		{"Warsaw, a winter date", "Europe/Warsaw", monday, "12.12.2026 16:30 call", "2026-12-12T16:30:00+01:00", "call"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			loc := zone(t, tt.zone)
-			at, rest, ok := p.find(tt.phrase, tt.now, loc)
-			if !ok {
-				t.Fatalf("find(%q) found no date", tt.phrase)
-			}
-			if got := at.In(loc).Format(time.RFC3339); got != tt.want || rest != tt.rest {
-				t.Fatalf("find(%q) = %s, rest %q; want %s, rest %q", tt.phrase, got, rest, tt.want, tt.rest)
-			}
-		})
-	}
+	checkFound(t, p, tests)
 }
 
 // A phrase that cannot be read whole is refused with a reason, never read
