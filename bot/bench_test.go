@@ -159,7 +159,7 @@ func seedBench(b *testing.B) *benchEnv {
 // history, a task on one open deal in ten, and one unclaimed lead per 50
 // deals.
 func seedDeals(ctx context.Context, svc *core.Service, db *storage.DB, n int) error {
-	dir := core.Directory{Pipelines: []core.PipelineDef{{Name: "Sales", Default: true, Stages: []core.StageDef{
+	dir := core.OrgDef{Pipelines: []core.PipelineDef{{Name: "Sales", Default: true, Stages: []core.StageDef{
 		{Name: "Prospecting", Probability: 10, RotDays: 7}, {Name: "Qualified", Probability: 25, RotDays: 10},
 		{Name: "Meeting", Probability: 40, RotDays: 10}, {Name: "Proposal", Probability: 60, RotDays: 14},
 		{Name: "Negotiation", Probability: 80, RotDays: 14}}}}}
@@ -171,7 +171,7 @@ func seedDeals(ctx context.Context, svc *core.Service, db *storage.DB, n int) er
 			dir.Users = append(dir.Users, core.UserDef{Email: fmt.Sprintf("rep%d.%d@bench.test", t+1, r+1), Name: fmt.Sprintf("Rep %d.%d", t+1, r+1), Team: team, TimeZone: zones[t%len(zones)]})
 		}
 	}
-	if err := svc.Sync(ctx, dir); err != nil {
+	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		return err
 	}
 	reps, err := db.ListUsers(ctx, core.UserFilter{Role: core.RoleRep})

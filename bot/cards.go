@@ -11,10 +11,9 @@ import (
 
 // leadCard shows a lead with the buttons that fit its state.
 func (r *request) leadCard(ctx context.Context, l *core.Lead) Card {
-	store := r.c.svc.Store()
 	ref := l.Ref()
 	card := Card{Ref: ref, Title: ref}
-	if c, err := store.ContactByID(ctx, l.ContactID); err == nil {
+	if c, err := r.c.svc.LeadContact(ctx, r.user, l); err == nil {
 		card.Title, card.Subtitle = contactTitle(c, ref), contactLine(c)
 	}
 	switch l.Status {
@@ -33,7 +32,7 @@ func (r *request) leadCard(ctx context.Context, l *core.Lead) Card {
 	}
 	card.Fields = []Field{{"Score", fmt.Sprint(l.Score)}, {"Source", source}, {"Received", r.at(l.CreatedAt)}}
 	if l.TeamID != 0 {
-		if t, err := store.TeamByID(ctx, l.TeamID); err == nil {
+		if t, err := r.c.svc.Directory.TeamByID(ctx, l.TeamID); err == nil {
 			card.Fields = append(card.Fields, Field{"Team", t.Name})
 		}
 	}
@@ -97,10 +96,9 @@ func contactLine(c *core.Contact) string {
 // dealCard shows a deal with its next step, its latest activity and the
 // buttons that fit its state.
 func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
-	store := r.c.svc.Store()
 	ref := d.Ref()
 	card := Card{Ref: ref, Title: d.Title}
-	if c, err := store.ContactByID(ctx, d.ContactID); err == nil {
+	if c, err := r.c.svc.DealContact(ctx, r.user, d); err == nil {
 		card.Subtitle = strings.Trim(contactTitle(c, "")+" · "+contactLine(c), " ·")
 	}
 	p := r.pipeline(ctx, d.PipelineID)
@@ -139,13 +137,13 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	if d.LeadID != 0 {
 		card.Fields = append(card.Fields, Field{"Lead", core.LeadRef(d.LeadID)})
 	}
-	if tasks, err := store.ListTasks(ctx, core.TaskFilter{DealID: d.ID, OpenOnly: true, Limit: 1}); err == nil && len(tasks) > 0 {
-		t := tasks[0]
-		card.Fields = append(card.Fields, Field{"Next task", fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
-	}
-	if acts, err := store.ListActivities(ctx, core.ActivityFilter{DealID: d.ID, Limit: 1}); err == nil && len(acts) > 0 {
-		a := acts[0]
-		card.Note = fmt.Sprintf("Latest: %s · %s", clip(strings.TrimSpace(a.Subject+" "+a.Body), 120), ago(a.At, r.now))
+	if t, a, err := r.c.svc.DealNext(ctx, r.user, d); err == nil {
+		if t != nil {
+			card.Fields = append(card.Fields, Field{"Next task", fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
+		}
+		if a != nil {
+			card.Note = fmt.Sprintf("Latest: %s · %s", clip(strings.TrimSpace(a.Subject+" "+a.Body), 120), ago(a.At, r.now))
+		}
 	}
 	if d.Status != core.DealOpen {
 		card.Buttons = []Button{{"Reopen", act("reopen", ref), StyleDefault}}
@@ -209,7 +207,7 @@ func (r *request) dealItem(ctx context.Context, d *core.Deal) Item {
 // leadItem is a lead's line in a list.
 func (r *request) leadItem(ctx context.Context, l *core.Lead) Item {
 	who := l.Ref()
-	if c, err := r.c.svc.Store().ContactByID(ctx, l.ContactID); err == nil {
+	if c, err := r.c.svc.LeadContact(ctx, r.user, l); err == nil {
 		who = contactTitle(c, who)
 	}
 	it := Item{Ref: l.Ref(), Text: fmt.Sprintf("%s · score %d · %s", who, l.Score, l.SourceChannel), Action: act("show", l.Ref())}

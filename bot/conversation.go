@@ -125,13 +125,13 @@ func Unknown(chat, id string) Reply {
 // SlackUser finds the user linked to a Slack user id; nil when nobody is,
 // so the adapter answers Unknown.
 func (c *Conversation) SlackUser(ctx context.Context, slackID string) (*core.User, error) {
-	return known(c.svc.Store().UserBySlackID(ctx, slackID))
+	return known(c.svc.Directory.UserBySlackID(ctx, slackID))
 }
 
 // TelegramUser finds the user linked to a Telegram user id; nil when
 // nobody is.
 func (c *Conversation) TelegramUser(ctx context.Context, telegramID int64) (*core.User, error) {
-	return known(c.svc.Store().UserByTelegramID(ctx, telegramID))
+	return known(c.svc.Directory.UserByTelegramID(ctx, telegramID))
 }
 
 func known(u *core.User, err error) (*core.User, error) {
@@ -177,7 +177,7 @@ func (r *request) userName(ctx context.Context, id int64) string {
 	}
 	u, ok := r.users[id]
 	if !ok {
-		u, _ = r.c.svc.Store().UserByID(ctx, id)
+		u, _ = r.c.svc.Directory.UserByID(ctx, id)
 		r.users[id] = u
 	}
 	switch {
@@ -193,7 +193,7 @@ func (r *request) userName(ctx context.Context, id int64) string {
 func (r *request) pipeline(ctx context.Context, id int64) *core.Pipeline {
 	p, ok := r.pipelines[id]
 	if !ok {
-		p, _ = r.c.svc.Store().PipelineByID(ctx, id)
+		p, _ = r.c.svc.Directory.PipelineByID(ctx, id)
 		r.pipelines[id] = p
 	}
 	return p

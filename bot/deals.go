@@ -27,7 +27,7 @@ func (c *Conversation) deals(ctx context.Context, r *request) Reply {
 			list = List{Title: "Open deals of your team", Empty: "The team has no open deals. " + c.cmd("leads unclaimed") + " shows the leads waiting."}
 		}
 	default:
-		p, err := c.svc.Store().DefaultPipeline(ctx)
+		p, err := c.svc.Directory.DefaultPipeline(ctx)
 		if err != nil {
 			return c.fail(err)
 		}

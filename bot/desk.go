@@ -118,7 +118,7 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 		who = "every team"
 	case u.TeamID != 0:
 		f.TeamID, who = u.TeamID, "your team"
-		if t, err := c.svc.Store().TeamByID(ctx, u.TeamID); err == nil {
+		if t, err := c.svc.Directory.TeamByID(ctx, u.TeamID); err == nil {
 			who = "team " + t.Name
 		}
 	case u.Role == core.RoleAdmin:
@@ -247,7 +247,7 @@ func (c *Conversation) link(ctx context.Context, r *request) Reply {
 	if _, ok := pick(r.args.word(0), "telegram"); !ok || r.args.word(0) == "" {
 		return c.usage(c.byName["link"])
 	}
-	code, err := c.svc.NewLinkCode(ctx, r.user)
+	code, err := c.svc.Directory.NewLinkCode(ctx, r.user)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -18,7 +18,7 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 	if err != nil {
 		return Reply{}, fmt.Errorf("digest of %s for user %d: %w", date, managerID, err)
 	}
-	u, err := c.svc.Store().UserByID(ctx, managerID)
+	u, err := c.svc.Directory.UserByID(ctx, managerID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("digest: %w", err)
 	}

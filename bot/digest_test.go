@@ -90,7 +90,7 @@ var coreDigestEmpty = core.Digest{Day: "2026-11-12", TimeZone: "UTC"}
 func TestDigestWithSeveralPipelines(t *testing.T) {
 	c := newChat(t, storagetest.SQLite(t))
 	digestFortnight(t, c)
-	err := c.svc.Store().Update(c.ctx, func(tx core.Tx) error {
+	err := c.db.Update(c.ctx, func(tx core.Tx) error {
 		return tx.SavePipeline(c.ctx, &core.Pipeline{Name: "Renewals", Stages: []core.Stage{
 			{Name: "Up for renewal", Position: 1, Probability: 60, Kind: core.StageOpen},
 			{Name: "Won", Position: 2, Probability: 100, Kind: core.StageWon},
@@ -136,7 +136,7 @@ func TestDigestWithSeveralPipelines(t *testing.T) {
 func TestStatsWithSeveralPipelines(t *testing.T) {
 	c := newChat(t, storagetest.SQLite(t))
 	digestFortnight(t, c)
-	err := c.svc.Store().Update(c.ctx, func(tx core.Tx) error {
+	err := c.db.Update(c.ctx, func(tx core.Tx) error {
 		return tx.SavePipeline(c.ctx, &core.Pipeline{Name: "Renewals", Stages: []core.Stage{
 			{Name: "Up for renewal", Position: 1, Probability: 60, Kind: core.StageOpen},
 			{Name: "Won", Position: 2, Probability: 100, Kind: core.StageWon},

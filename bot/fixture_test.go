@@ -38,7 +38,7 @@ func newChat(t testing.TB, db *storage.DB) *chat {
 	settings.TimeZone = "Asia/Bangkok"
 	settings.Rates = core.Rates{Base: "EUR", Rates: map[string]float64{"THB": 0.025, "PLN": 0.23}}
 	svc := core.NewService(db, clk, settings, nil)
-	dir := core.Directory{
+	dir := core.OrgDef{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH"}, {Name: "Warsaw", Region: "PL"}},
 		Users: []core.UserDef{
 			{Email: "ada@example.com", Name: "Ada", Role: core.RoleAdmin, TimeZone: "Europe/Warsaw"},
@@ -53,7 +53,7 @@ func newChat(t testing.TB, db *storage.DB) *chat {
 			{Name: "Negotiation", Probability: 80, RotDays: 14}}}},
 		Targets: []core.TargetDef{{Team: "Bangkok", Month: "2026-11", Amount: core.Money{Amount: 5000000, Currency: "EUR"}}},
 	}
-	if err := svc.Sync(ctx, dir); err != nil {
+	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		t.Fatalf("sync directory: %v", err)
 	}
 	c := &chat{t: t, ctx: ctx, db: db, svc: svc, clock: clk, conv: bot.NewConversation(svc, clk, bot.Options{}),

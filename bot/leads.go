@@ -132,15 +132,15 @@ func (c *Conversation) doAssign(ctx context.Context, r *request, id int64, who s
 // email, or the start of a name or email among the asker's team (everyone
 // for an admin).
 func (c *Conversation) findUser(ctx context.Context, actor *core.User, who string) (*core.User, error) {
-	store := c.svc.Store()
+	dir := c.svc.Directory
 	who = strings.TrimSpace(who)
 	if id, ok := strings.CutPrefix(who, "<@"); ok {
 		id, _, _ = strings.Cut(strings.TrimSuffix(id, ">"), "|")
-		return store.UserBySlackID(ctx, id)
+		return dir.UserBySlackID(ctx, id)
 	}
 	if strings.Contains(who, "@") && !strings.HasPrefix(who, "@") {
 		if email, err := core.NormalizeEmail(who); err == nil {
-			return store.UserByEmail(ctx, email)
+			return dir.UserByEmail(ctx, email)
 		}
 	}
 	name := strings.ToLower(strings.TrimPrefix(who, "@"))
@@ -156,7 +156,7 @@ func (c *Conversation) findUser(ctx context.Context, actor *core.User, who strin
 			f.TeamID = 0
 		}
 		var err error
-		if users, err = store.ListUsers(ctx, f); err != nil {
+		if users, err = dir.Users(ctx, f); err != nil {
 			return nil, err
 		}
 	}

@@ -33,31 +33,13 @@ func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, e
 	return Reply{}, fmt.Errorf("notice %q: unknown kind %q", n.Key, n.Kind)
 }
 
-// recipient is whom a notice is rendered for: its user, or any member of
-// its team (what a rep sees in the team channel), in the organisation's
-// zone.
-func (c *Conversation) recipient(ctx context.Context, n core.Notice) (*request, error) {
-	if n.UserID != 0 {
-		u, err := c.svc.Store().UserByID(ctx, n.UserID)
-		if err != nil {
-			return nil, err
-		}
-		return c.request(u, args{}, false), nil
-	}
-	member := &core.User{Role: core.RoleRep, TeamID: n.TeamID, TimeZone: c.svc.Settings().TimeZone, Active: true}
-	return c.request(member, args{}, false), nil
-}
-
 // rottingNotice is a deal's card with how long it has been idle.
 func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply, error) {
-	d, err := c.svc.Store().DealByID(ctx, n.DealID)
+	sub, err := c.svc.NoticeSubject(ctx, n)
 	if err != nil {
-		return Reply{}, fmt.Errorf("rotting notice: %w", err)
+		return Reply{}, err
 	}
-	r, err := c.recipient(ctx, n)
-	if err != nil {
-		return Reply{}, fmt.Errorf("rotting notice: %w", err)
-	}
+	d, r := sub.Deal, c.request(sub.Reader, args{}, false)
 	days := int(r.now.Sub(lastTouch(d)).Hours() / 24)
 	text := fmt.Sprintf("%s %s: no activity for %s", d.Ref(), d.Title, count(days, "day"))
 	if n.Text != "" {
@@ -68,17 +50,11 @@ func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply,
 
 // unclaimedNotice is a waiting lead's card with Claim.
 func (c *Conversation) unclaimedNotice(ctx context.Context, n core.Notice) (Reply, error) {
-	l, err := c.svc.Store().LeadByID(ctx, n.LeadID)
+	sub, err := c.svc.NoticeSubject(ctx, n)
 	if err != nil {
-		return Reply{}, fmt.Errorf("unclaimed notice: %w", err)
+		return Reply{}, err
 	}
-	if n.TeamID == 0 && n.UserID == 0 {
-		n.TeamID = l.TeamID
-	}
-	r, err := c.recipient(ctx, n)
-	if err != nil {
-		return Reply{}, fmt.Errorf("unclaimed notice: %w", err)
-	}
+	l, r := sub.Lead, c.request(sub.Reader, args{}, false)
 	text := fmt.Sprintf("%s is still unclaimed, received %s", l.Ref(), ago(l.CreatedAt, r.now))
 	if n.Kind == core.NoticeUnclaimedManager {
 		text = fmt.Sprintf("%s has waited twice the team's response limit: received %s and nobody has claimed it", l.Ref(), ago(l.CreatedAt, r.now))

@@ -12,7 +12,7 @@ import (
 // does (no --team: in no team).
 func (c *chat) addUser(name string, def core.UserDef) {
 	c.t.Helper()
-	u, err := c.svc.SaveUser(c.ctx, nil, def)
+	u, err := c.svc.Directory.SaveUser(c.ctx, nil, def)
 	if err != nil {
 		c.t.Fatalf("add user %s: %v", def.Email, err)
 	}

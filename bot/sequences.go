@@ -31,7 +31,7 @@ func (c *Conversation) enroll(ctx context.Context, r *request) Reply {
 		when = e.NextRunAt.In(loc).Format("Mon 2 Jan 15:04") + " (" + loc.String() + ")"
 	}
 	rep := r.changed(fmt.Sprintf("%s enrolled in %s; the first mail goes out %s. A reply, closing the deal or unsubscribing stops it.", ref, e.Sequence, when))
-	if failing, since, err := c.svc.MailFailing(ctx); err == nil && failing != "" {
+	if failing, since, err := c.svc.Connectors.MailFailing(ctx); err == nil && failing != "" {
 		rep.Text = fmt.Sprintf("%s enrolled in %s, but sending mail has failed since %s (%s): the first mail goes out once the mail server takes it again; the deal's timeline will say if it is held up.",
 			ref, e.Sequence, formatTime(since, r.loc, r.now), failing)
 		rep.Tone = ToneWarn

@@ -20,7 +20,7 @@ func BenchmarkCaptureBatch(b *testing.B) {
 	}
 	defer db.Close()
 	svc := core.NewService(db, nil, core.DefaultSettings(), nil)
-	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Warsaw", Region: "PL"}}}); err != nil {
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{{Name: "Warsaw", Region: "PL"}}}); err != nil {
 		b.Fatal(err)
 	}
 	const batch = 1000

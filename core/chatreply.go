@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -250,4 +251,49 @@ func (s *Service) RecordChatAnswer(ctx context.Context, actor *User, threadRef, 
 		return false, fmt.Errorf("record the answer in %s: %w", threadRef, err)
 	}
 	return recorded, nil
+}
+
+// ProspectMessage is a text for a prospect, in the chat they wrote from.
+type ProspectMessage struct {
+	Channel string // ChannelTelegram or ChannelSlack
+	To      string // the Telegram chat id, or the Slack channel id
+	Thread  string // Slack: the ts of the message the prospect started with
+	Text    string
+}
+
+// ProspectSender delivers texts to prospects: the chat adapters
+// implement it. A rate limit is RetryAfter; a prospect it can never
+// reach (they blocked the bot, the channel is gone) is Undeliverable,
+// wrapping the reason in words a rep reads.
+type ProspectSender interface {
+	SendToProspect(ctx context.Context, m ProspectMessage) error
+}
+
+// ChatReplyHandler runs ChatReplyJob through send: it sends the reply's
+// text, and when the prospect cannot be reached it says so on the
+// timeline and ends the job for good. Other failures are retried.
+func (s *Service) ChatReplyHandler(send ProspectSender) func(context.Context, ChatReplyJob, JobInfo) error {
+	return func(ctx context.Context, j ChatReplyJob, _ JobInfo) error {
+		a, err := s.store.ActivityByID(ctx, j.ActivityID)
+		if IsNotFound(err) {
+			return Permanent(err)
+		}
+		if err != nil {
+			return err
+		}
+		err = send.SendToProspect(ctx, ProspectMessage{Channel: j.Channel, To: j.To, Thread: j.Thread, Text: a.Body})
+		switch {
+		case err == nil:
+			s.log.Info("chat reply sent", "activity", j.ActivityID, "channel", j.Channel)
+			return nil
+		case errors.Is(err, ErrUndeliverable):
+			s.log.Warn("chat reply undeliverable", "activity", j.ActivityID, "channel", j.Channel, "err", err)
+			why := strings.TrimPrefix(err.Error(), ErrUndeliverable.Error()+": ")
+			if nerr := s.ChatReplyUndelivered(ctx, j.ActivityID, "The prospect did not get this reply: "+why+"."); nerr != nil {
+				return nerr // retried: the note is worth having
+			}
+			return Permanent(err)
+		}
+		return err
+	}
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -23,6 +24,56 @@ type Lease struct {
 	Name      string // the connector's name: "email:sales"
 	Holder    string // "host:pid:random"
 	ExpiresAt time.Time
+}
+
+// Connectors keeps what connectors report: their positions (checkpoints),
+// counters, kept failures and errors, and watches their health to alert
+// admins.
+type Connectors struct {
+	store   ConnectorStore
+	clock   Clock
+	alerts  Alerts
+	log     *slog.Logger
+	notices announcer
+}
+
+// ConnectorStore is the part of the Store the Connectors need.
+type ConnectorStore interface {
+	ConnectorReader
+	settingReader
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// settingReader reads installation facts.
+type settingReader interface {
+	Setting(ctx context.Context, key string) (string, error)
+}
+
+// announcer enqueues notices in a transaction (the Service does).
+type announcer interface {
+	Announce(ctx context.Context, tx Tx, n Notice) ([]string, error)
+}
+
+// LoadCheckpoint returns a connector's saved position under key, "" when
+// none.
+func (c *Connectors) LoadCheckpoint(ctx context.Context, connector, key string) (string, error) {
+	return c.store.LoadCheckpoint(ctx, connector, key)
+}
+
+// Statuses reports every connector that has counted anything.
+func (c *Connectors) Statuses(ctx context.Context) ([]ConnectorStatus, error) {
+	return c.store.ConnectorStatuses(ctx)
+}
+
+// Leases lists the leases held or left behind, by name.
+func (c *Connectors) Leases(ctx context.Context) ([]Lease, error) {
+	return c.store.ListLeases(ctx)
+}
+
+// FailedInbounds lists kept failures of a connector ("" for all), newest
+// first, at most limit.
+func (c *Connectors) FailedInbounds(ctx context.Context, connector string, limit int) ([]FailedInbound, error) {
+	return c.store.ListFailedInbounds(ctx, connector, limit)
 }
 
 // ConnectorName is how counters and checkpoints name a connector:
@@ -69,9 +120,9 @@ func SkipCount(reason string) string { return "skipped:" + reason }
 // Skip records that a connector looked at something that is not a lead (an
 // auto-reply, a bounce, list mail), counting it by reason and moving the
 // checkpoint past it in one transaction.
-func (s *Service) Skip(ctx context.Context, connector, reason string, cp *Checkpoint) error {
-	err := s.store.Update(ctx, func(tx Tx) error {
-		if err := tx.CountConnector(ctx, connector, SkipCount(reason), 1, s.clock.Now()); err != nil {
+func (c *Connectors) Skip(ctx context.Context, connector, reason string, cp *Checkpoint) error {
+	err := c.store.Update(ctx, func(tx Tx) error {
+		if err := tx.CountConnector(ctx, connector, SkipCount(reason), 1, c.clock.Now()); err != nil {
 			return err
 		}
 		return saveCheckpoint(ctx, tx, cp)
@@ -85,11 +136,11 @@ func (s *Service) Skip(ctx context.Context, connector, reason string, cp *Checkp
 // Fail keeps what a connector could not parse, with its error, counts it
 // and moves the checkpoint past it, so it is neither lost nor fetched again
 // in a loop.
-func (s *Service) Fail(ctx context.Context, f FailedInbound, cp *Checkpoint) error {
+func (c *Connectors) Fail(ctx context.Context, f FailedInbound, cp *Checkpoint) error {
 	if f.At.IsZero() {
-		f.At = s.clock.Now()
+		f.At = c.clock.Now()
 	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := c.store.Update(ctx, func(tx Tx) error {
 		if err := tx.AddFailedInbound(ctx, &f); err != nil {
 			return err
 		}
@@ -106,9 +157,9 @@ func (s *Service) Fail(ctx context.Context, f FailedInbound, cp *Checkpoint) err
 
 // Checkpoint saves a connector's position on its own, when it has moved
 // without capturing anything (an empty folder, a new UIDVALIDITY).
-func (s *Service) Checkpoint(ctx context.Context, cp Checkpoint) error {
-	return s.store.Update(ctx, func(tx Tx) error {
-		if err := tx.CountConnector(ctx, cp.Connector, "", 0, s.clock.Now()); err != nil {
+func (c *Connectors) Checkpoint(ctx context.Context, cp Checkpoint) error {
+	return c.store.Update(ctx, func(tx Tx) error {
+		if err := tx.CountConnector(ctx, cp.Connector, "", 0, c.clock.Now()); err != nil {
 			return err
 		}
 		return saveCheckpoint(ctx, tx, &cp)
@@ -117,22 +168,22 @@ func (s *Service) Checkpoint(ctx context.Context, cp Checkpoint) error {
 
 // ConnectorError records a connector's last error (a login refused, a
 // server gone); a nil err clears it.
-func (s *Service) ConnectorError(ctx context.Context, connector string, err error) error {
+func (c *Connectors) ConnectorError(ctx context.Context, connector string, err error) error {
 	msg := ""
 	if err != nil {
 		msg = err.Error()
 	}
-	return s.store.Update(ctx, func(tx Tx) error {
-		return tx.SetConnectorError(ctx, connector, msg, s.clock.Now())
+	return c.store.Update(ctx, func(tx Tx) error {
+		return tx.SetConnectorError(ctx, connector, msg, c.clock.Now())
 	})
 }
 
 // Sent records that an outgoing connector's server answered a delivery,
 // counting it under counter ("sent", "refused"): a sync, which clears the
 // error it had.
-func (s *Service) Sent(ctx context.Context, connector, counter string) error {
-	return s.store.Update(ctx, func(tx Tx) error {
-		now := s.clock.Now()
+func (c *Connectors) Sent(ctx context.Context, connector, counter string) error {
+	return c.store.Update(ctx, func(tx Tx) error {
+		now := c.clock.Now()
 		if err := tx.CountConnector(ctx, connector, counter, 1, now); err != nil {
 			return err
 		}
@@ -142,8 +193,8 @@ func (s *Service) Sent(ctx context.Context, connector, counter string) error {
 
 // MailFailing tells whether outgoing mail is failing now: the error of
 // the SMTP connector and since when; "" when it is not.
-func (s *Service) MailFailing(ctx context.Context) (string, time.Time, error) {
-	statuses, err := s.store.ConnectorStatuses(ctx)
+func (c *Connectors) MailFailing(ctx context.Context) (string, time.Time, error) {
+	statuses, err := c.store.ConnectorStatuses(ctx)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("mail status: %w", err)
 	}

@@ -143,7 +143,7 @@ func TestBuildDigest(t *testing.T) {
 			}
 		})
 		t.Run("a manager without a team gets own work only", func(t *testing.T) {
-			loner, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "loner@example.com", Name: "Loner", Role: core.RoleManager, TimeZone: "Asia/Bangkok"})
+			loner, err := f.svc.Directory.SaveUser(f.ctx, nil, core.UserDef{Email: "loner@example.com", Name: "Loner", Role: core.RoleManager, TimeZone: "Asia/Bangkok"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -23,7 +23,7 @@ func digestWorld(t *testing.T, db *storage.DB, ds core.DigestSettings, clock cor
 	settings.Channels = []string{core.ChannelEmail}
 	settings.Digest = ds
 	svc := core.NewService(db, clock, settings, nil)
-	dir := core.Directory{
+	dir := core.OrgDef{
 		Teams: []core.TeamDef{
 			{Name: "Warsaw", Manager: "zofia@example.com"},
 			{Name: "Tehran", Manager: "omer@example.com"},
@@ -36,7 +36,7 @@ func digestWorld(t *testing.T, db *storage.DB, ds core.DigestSettings, clock cor
 			{Email: "pim@example.com", Name: "Pim", Team: "Bangkok", TimeZone: "Asia/Bangkok"},
 		},
 	}
-	if err := svc.Sync(context.Background(), dir); err != nil {
+	if err := svc.Directory.Sync(context.Background(), dir); err != nil {
 		t.Fatalf("sync directory: %v", err)
 	}
 	return svc
@@ -216,7 +216,7 @@ func TestDigestChannels(t *testing.T) {
 	settings.Channels = []string{core.ChannelSlack, core.ChannelEmail}
 	settings.Digest = core.DigestSettings{Channels: []string{core.ChannelEmail, core.ChannelTelegram}}
 	svc := core.NewService(db, clock, settings, nil)
-	if err := svc.Sync(ctx, core.Directory{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, SlackID: "U1", TimeZone: "Europe/Warsaw"}}}); err != nil {
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, SlackID: "U1", TimeZone: "Europe/Warsaw"}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.ScheduleDigests(ctx, clock.Now()); err != nil {

@@ -5,12 +5,108 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 )
 
-// Directory is the configured organisation: teams, users, pipelines and
-// targets, applied at start.
+// Directory is who is who: it applies the configured organisation, adds
+// and changes users, links chat accounts, keeps API tokens, and looks up
+// users, teams and pipelines for the front ends that must tell who is
+// asking before they ask the other services anything.
 type Directory struct {
+	store    DirectoryStore
+	clock    Clock
+	timeZone string // a new user's zone when none is given
+	log      *slog.Logger
+}
+
+// DirectoryStore is the part of the Store the Directory needs.
+type DirectoryStore interface {
+	DirectoryReader
+	TokenReader
+	Setting(ctx context.Context, key string) (string, error)
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// NewDirectory returns the Directory over store; NewService makes one.
+func NewDirectory(store DirectoryStore, clock Clock, timeZone string, log *slog.Logger) *Directory {
+	return &Directory{store: store, clock: clock, timeZone: timeZone, log: log}
+}
+
+// UserByID finds a user, active or not.
+func (d *Directory) UserByID(ctx context.Context, id int64) (*User, error) {
+	return d.store.UserByID(ctx, id)
+}
+
+// UserByEmail finds a user by email, in any letter case.
+func (d *Directory) UserByEmail(ctx context.Context, email string) (*User, error) {
+	return d.store.UserByEmail(ctx, email)
+}
+
+// UserBySlackID finds the user linked to a Slack account.
+func (d *Directory) UserBySlackID(ctx context.Context, slackID string) (*User, error) {
+	return d.store.UserBySlackID(ctx, slackID)
+}
+
+// UserByTelegramID finds the user linked to a Telegram account.
+func (d *Directory) UserByTelegramID(ctx context.Context, telegramID int64) (*User, error) {
+	return d.store.UserByTelegramID(ctx, telegramID)
+}
+
+// Users lists the users f selects.
+func (d *Directory) Users(ctx context.Context, f UserFilter) ([]User, error) {
+	return d.store.ListUsers(ctx, f)
+}
+
+// TeamByID finds a team.
+func (d *Directory) TeamByID(ctx context.Context, id int64) (*Team, error) {
+	return d.store.TeamByID(ctx, id)
+}
+
+// TeamByName finds a team by its name.
+func (d *Directory) TeamByName(ctx context.Context, name string) (*Team, error) {
+	return d.store.TeamByName(ctx, name)
+}
+
+// Teams lists every team.
+func (d *Directory) Teams(ctx context.Context) ([]Team, error) {
+	return d.store.ListTeams(ctx)
+}
+
+// PipelineByID finds a pipeline with its stages.
+func (d *Directory) PipelineByID(ctx context.Context, id int64) (*Pipeline, error) {
+	return d.store.PipelineByID(ctx, id)
+}
+
+// PipelineByName finds a pipeline by name, in any letter case; "" is the
+// default pipeline.
+func (d *Directory) PipelineByName(ctx context.Context, name string) (*Pipeline, error) {
+	if name == "" {
+		return d.store.DefaultPipeline(ctx)
+	}
+	return d.store.PipelineByName(ctx, name)
+}
+
+// DefaultPipeline is the pipeline deals go to when none is named.
+func (d *Directory) DefaultPipeline(ctx context.Context) (*Pipeline, error) {
+	return d.store.DefaultPipeline(ctx)
+}
+
+// Pipelines lists every pipeline with its stages.
+func (d *Directory) Pipelines(ctx context.Context) ([]Pipeline, error) {
+	return d.store.ListPipelines(ctx)
+}
+
+// TeamViewer is who a team's channel is shown as: any rep of the team,
+// in the organisation's zone. A card posted to the channel offers what
+// every member may do (Claim) and nothing only some of them may.
+func TeamViewer(teamID int64, timeZone string) *User {
+	return &User{Role: RoleRep, TeamID: teamID, TimeZone: timeZone, Active: true}
+}
+
+// OrgDef is the configured organisation: teams, users, pipelines and
+// targets, applied at start.
+type OrgDef struct {
 	Teams     []TeamDef
 	Users     []UserDef
 	Pipelines []PipelineDef
@@ -26,32 +122,32 @@ type Directory struct {
 // configured values back; fields the configuration leaves out keep what
 // was set. A directory applied before whose users are as configured is
 // not applied again, so commands that only read take no write lock.
-func (s *Service) Sync(ctx context.Context, dir Directory) error {
+func (d *Directory) Sync(ctx context.Context, dir OrgDef) error {
 	sum, err := json.Marshal(dir)
 	if err != nil {
 		return fmt.Errorf("apply configured directory: %w", err)
 	}
 	fingerprint := fmt.Sprintf("%x", sha256.Sum256(sum))
-	if applied, err := s.store.Setting(ctx, directoryKey); err != nil {
+	if applied, err := d.store.Setting(ctx, directoryKey); err != nil {
 		return err
 	} else if applied == fingerprint {
-		changed, err := s.usersChanged(ctx, dir.Users)
+		changed, err := d.usersChanged(ctx, dir.Users)
 		if err != nil || len(changed) == 0 {
 			return err
 		}
-		s.log.Info("configured users changed since the configuration was applied; applying it again", "users", changed)
+		d.log.Info("configured users changed since the configuration was applied; applying it again", "users", changed)
 	}
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = d.store.Update(ctx, func(tx Tx) error {
 		teams := map[string]*Team{}
 		for _, def := range dir.Teams {
-			t, err := s.saveTeam(ctx, tx, def)
+			t, err := d.saveTeam(ctx, tx, def)
 			if err != nil {
 				return err
 			}
 			teams[strings.ToLower(def.Name)] = t
 		}
 		for _, def := range dir.Users {
-			if _, err := s.saveUser(ctx, tx, def); err != nil {
+			if _, err := d.saveUser(ctx, tx, def); err != nil {
 				return err
 			}
 		}
@@ -107,15 +203,15 @@ const directoryKey = "directory"
 
 // usersChanged lists the configured users whose stored fields differ from
 // what the configuration sets (or who are gone).
-func (s *Service) usersChanged(ctx context.Context, defs []UserDef) ([]string, error) {
+func (d *Directory) usersChanged(ctx context.Context, defs []UserDef) ([]string, error) {
 	if len(defs) == 0 {
 		return nil, nil
 	}
-	users, err := s.store.ListUsers(ctx, UserFilter{})
+	users, err := d.store.ListUsers(ctx, UserFilter{})
 	if err != nil {
 		return nil, fmt.Errorf("check configured users: %w", err)
 	}
-	teams, err := s.store.ListTeams(ctx)
+	teams, err := d.store.ListTeams(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("check configured users: %w", err)
 	}
@@ -176,7 +272,7 @@ func pipelineOf(def PipelineDef) *Pipeline {
 	return p
 }
 
-func (s *Service) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, error) {
+func (d *Directory) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, error) {
 	limit := def.ResponseLimit
 	if limit <= 0 {
 		limit = DefaultResponseLimit
@@ -197,7 +293,7 @@ func (s *Service) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, erro
 
 // saveUser creates or updates the user with def's email; empty fields of
 // def leave the stored values alone.
-func (s *Service) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, error) {
+func (d *Directory) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, error) {
 	email, err := NormalizeEmail(def.Email)
 	if err != nil || email == "" {
 		return nil, Errorf(KindInvalid, "invalid user email %q", def.Email)
@@ -208,7 +304,7 @@ func (s *Service) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, erro
 	u, err := tx.UserByEmail(ctx, email)
 	switch {
 	case IsNotFound(err):
-		u = &User{Email: email, Role: RoleRep, Active: true, CreatedAt: s.clock.Now(), TimeZone: s.settings.TimeZone}
+		u = &User{Email: email, Role: RoleRep, Active: true, CreatedAt: d.clock.Now(), TimeZone: d.timeZone}
 	case err != nil:
 		return nil, err
 	}
@@ -249,14 +345,14 @@ func (s *Service) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, erro
 
 // SaveUser creates or updates a user (the CLI's users add and set); only
 // an admin may, or nobody at all on the command line (actor nil).
-func (s *Service) SaveUser(ctx context.Context, actor *User, def UserDef) (*User, error) {
+func (d *Directory) SaveUser(ctx context.Context, actor *User, def UserDef) (*User, error) {
 	if actor != nil && actor.Role != RoleAdmin {
 		return nil, Errorf(KindForbidden, "only an admin manages users")
 	}
 	var u *User
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := d.store.Update(ctx, func(tx Tx) error {
 		var err error
-		u, err = s.saveUser(ctx, tx, def)
+		u, err = d.saveUser(ctx, tx, def)
 		return err
 	})
 	if err != nil {

@@ -29,7 +29,7 @@ func ExampleService_Capture() {
 	defer db.Close()
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	svc := core.NewService(db, clocktest.New(now), core.DefaultSettings(), nil)
-	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}}}); err != nil {
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}}}); err != nil {
 		log.Fatal(err)
 	}
 

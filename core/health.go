@@ -50,7 +50,7 @@ const (
 	Silent  Health = "silent"  // a watched connector has not synced past Alerts.SilentAfter
 )
 
-// HealthChange is an alert CheckConnectors raised: a connector turned
+// HealthChange is an alert Connectors.Check raised: a connector turned
 // failing or silent (To), or recovered from From (To is Healthy).
 type HealthChange struct {
 	Connector string
@@ -90,15 +90,15 @@ func (a Alerts) HealthOf(st ConnectorStatus, now time.Time) (Health, time.Time) 
 	return Healthy, time.Time{}
 }
 
-// CheckConnectors compares each connector's health at now with what the
+// Check compares each connector's health at now with what the
 // admins were last told, and tells every active admin, on their chats, of
 // each change: a connector that has started failing or gone silent, and
 // one that has recovered. Each change is announced once: the alert state
 // is saved in the transaction that enqueues its notices, and the notice
 // keys name the episode. A connector that turns from failing to silent or
 // back is not announced again. It returns the changes announced.
-func (s *Service) CheckConnectors(ctx context.Context, now time.Time) ([]HealthChange, error) {
-	statuses, err := s.store.ConnectorStatuses(ctx)
+func (c *Connectors) Check(ctx context.Context, now time.Time) ([]HealthChange, error) {
+	statuses, err := c.store.ConnectorStatuses(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("check connectors: %w", err)
 	}
@@ -108,18 +108,18 @@ func (s *Service) CheckConnectors(ctx context.Context, now time.Time) ([]HealthC
 	)
 	for _, st := range statuses {
 		// Most minutes nothing changes: look before taking the writer.
-		ch, err := s.healthChange(ctx, s.store, st, now)
+		ch, err := c.healthChange(ctx, c.store, st, now)
 		if err != nil || ch == nil {
 			errs = append(errs, err)
 			continue
 		}
-		err = s.store.Update(ctx, func(tx Tx) error {
+		err = c.store.Update(ctx, func(tx Tx) error {
 			var err error
-			if ch, err = s.healthChange(ctx, tx, st, now); err != nil || ch == nil {
+			if ch, err = c.healthChange(ctx, tx, st, now); err != nil || ch == nil {
 				return err
 			}
 			health, since := ch.To, ch.Since
-			if ch.Notified, err = s.announceHealth(ctx, tx, *ch, st, now); err != nil {
+			if ch.Notified, err = c.announceHealth(ctx, tx, *ch, st, now); err != nil {
 				return err
 			}
 			state := ""
@@ -141,7 +141,7 @@ func (s *Service) CheckConnectors(ctx context.Context, now time.Time) ([]HealthC
 // healthChange returns the change of the connector's health since the
 // admins were last told, nil when none or when it only turned from one
 // trouble to another.
-func (s *Service) healthChange(ctx context.Context, r Reader, st ConnectorStatus, now time.Time) (*HealthChange, error) {
+func (c *Connectors) healthChange(ctx context.Context, r settingReader, st ConnectorStatus, now time.Time) (*HealthChange, error) {
 	raw, err := r.Setting(ctx, alertKey(st.Connector))
 	if err != nil {
 		return nil, fmt.Errorf("check connector %s: %w", st.Connector, err)
@@ -152,7 +152,7 @@ func (s *Service) healthChange(ctx context.Context, r Reader, st ConnectorStatus
 			return nil, fmt.Errorf("alert state of %s: %w", st.Connector, err)
 		}
 	}
-	health, since := s.settings.Alerts.HealthOf(st, now)
+	health, since := c.alerts.HealthOf(st, now)
 	switch {
 	case health == was.Health, health != Healthy && was.Health != Healthy:
 		return nil, nil
@@ -164,7 +164,7 @@ func (s *Service) healthChange(ctx context.Context, r Reader, st ConnectorStatus
 
 // announceHealth tells every active admin of a change, in tx; it returns
 // how many notices it enqueued.
-func (s *Service) announceHealth(ctx context.Context, tx Tx, ch HealthChange, st ConnectorStatus, now time.Time) (int, error) {
+func (c *Connectors) announceHealth(ctx context.Context, tx Tx, ch HealthChange, st ConnectorStatus, now time.Time) (int, error) {
 	admins, err := tx.ListUsers(ctx, UserFilter{Role: RoleAdmin})
 	if err != nil {
 		return 0, err
@@ -179,15 +179,15 @@ func (s *Service) announceHealth(ctx context.Context, tx Tx, ch HealthChange, st
 		if !u.Active {
 			continue
 		}
-		text := healthText(ch, st, s.settings.Alerts, now, u.Location())
-		used, err := s.Announce(ctx, tx, Notice{Kind: NoticeAlert, UserID: u.ID, Text: text, Key: key})
+		text := healthText(ch, st, c.alerts, now, u.Location())
+		used, err := c.notices.Announce(ctx, tx, Notice{Kind: NoticeAlert, UserID: u.ID, Text: text, Key: key})
 		if err != nil {
 			return n, err
 		}
 		n += len(used)
 	}
 	if n == 0 {
-		s.log.Warn("connector alert reaches no admin: link an admin's Slack or Telegram", "connector", ch.Connector, "health", kind)
+		c.log.Warn("connector alert reaches no admin: link an admin's Slack or Telegram", "connector", ch.Connector, "health", kind)
 	}
 	return n, nil
 }

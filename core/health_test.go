@@ -38,19 +38,19 @@ func TestCheckConnectors(t *testing.T) {
 
 		checkpoint := func(t *testing.T, connector string) {
 			t.Helper()
-			if err := svc.Checkpoint(ctx, core.Checkpoint{Connector: connector, Key: "INBOX", Value: "1:1"}); err != nil {
+			if err := svc.Connectors.Checkpoint(ctx, core.Checkpoint{Connector: connector, Key: "INBOX", Value: "1:1"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		connErr := func(t *testing.T, connector string, err error) {
 			t.Helper()
-			if err := svc.ConnectorError(ctx, connector, err); err != nil {
+			if err := svc.Connectors.ConnectorError(ctx, connector, err); err != nil {
 				t.Fatal(err)
 			}
 		}
 		check := func(t *testing.T, s *core.Service) []core.HealthChange {
 			t.Helper()
-			changes, err := s.CheckConnectors(ctx, f.clock.Now())
+			changes, err := s.Connectors.Check(ctx, f.clock.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -55,16 +55,16 @@ func (s *Service) HandleRule(ctx context.Context, j RuleJob, _ JobInfo) error {
 	return err
 }
 
-// HandleCheckConnectors runs the connector health check and logs what
+// HandleCheck runs the connector health check and logs what
 // changed.
-func (s *Service) HandleCheckConnectors(ctx context.Context, _ CheckConnectorsJob, _ JobInfo) error {
-	log := s.log.With("part", "health")
-	changes, err := s.CheckConnectors(ctx, s.clock.Now())
-	for _, c := range changes {
-		if c.To == Healthy {
-			log.Info("connector recovered; admins told", "connector", c.Connector, "was", c.From, "notices", c.Notified)
+func (c *Connectors) HandleCheck(ctx context.Context, _ CheckConnectorsJob, _ JobInfo) error {
+	log := c.log.With("part", "health")
+	changes, err := c.Check(ctx, c.clock.Now())
+	for _, ch := range changes {
+		if ch.To == Healthy {
+			log.Info("connector recovered; admins told", "connector", ch.Connector, "was", ch.From, "notices", ch.Notified)
 		} else {
-			log.Warn("connector unhealthy; admins told", "connector", c.Connector, "health", c.To, "err", c.Error, "notices", c.Notified)
+			log.Warn("connector unhealthy; admins told", "connector", ch.Connector, "health", ch.To, "err", ch.Error, "notices", ch.Notified)
 		}
 	}
 	return err

@@ -23,8 +23,7 @@ type LinkCode struct {
 	UsedBy    int64     // the Telegram id that used it
 }
 
-// LinkCodeTx is what a transaction needs to keep link codes. The storage
-// Tx implements it; a Tx that does not cannot link accounts.
+// LinkCodeTx is what a transaction needs to keep link codes.
 type LinkCodeTx interface {
 	// PutLinkCode stores a new code.
 	PutLinkCode(ctx context.Context, c LinkCode) error
@@ -72,7 +71,7 @@ func refuseLink(why error, msg string) error {
 
 // NewLinkCode returns a new one-time code that links a Telegram account to
 // user, valid for LinkCodeTTL.
-func (s *Service) NewLinkCode(ctx context.Context, user *User) (string, error) {
+func (d *Directory) NewLinkCode(ctx context.Context, user *User) (string, error) {
 	if user == nil || user.ID == 0 {
 		return "", Errorf(KindInvalid, "a link code is for a known user")
 	}
@@ -83,13 +82,9 @@ func (s *Service) NewLinkCode(ctx context.Context, user *User) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("new link code: %w", err)
 	}
-	now := s.clock.Now().UTC()
-	err = s.store.Update(ctx, func(tx Tx) error {
-		lc, ok := tx.(LinkCodeTx)
-		if !ok {
-			return fmt.Errorf("store keeps no link codes")
-		}
-		return lc.PutLinkCode(ctx, LinkCode{Hash: HashLinkCode(code), UserID: user.ID, CreatedAt: now, ExpiresAt: now.Add(LinkCodeTTL)})
+	now := d.clock.Now().UTC()
+	err = d.store.Update(ctx, func(tx Tx) error {
+		return tx.PutLinkCode(ctx, LinkCode{Hash: HashLinkCode(code), UserID: user.ID, CreatedAt: now, ExpiresAt: now.Add(LinkCodeTTL)})
 	})
 	if err != nil {
 		return "", fmt.Errorf("new link code for %s: %w", user.Email, err)
@@ -138,18 +133,18 @@ func HashLinkCode(code string) string {
 // ErrLinkCodeExpired or ErrLinkCodeUsed, and counted under LinkConnector.
 // A Telegram account linked to another user moves to this one: the code
 // proves the right to it.
-func (s *Service) RedeemLinkCode(ctx context.Context, code string, telegramID int64) (*User, error) {
-	now := s.clock.Now().UTC()
+func (d *Directory) RedeemLinkCode(ctx context.Context, code string, telegramID int64) (*User, error) {
+	now := d.clock.Now().UTC()
 	var u *User
-	err := s.redeem(ctx, code, telegramID, now, &u)
+	err := d.redeem(ctx, code, telegramID, now, &u)
 	if err != nil {
 		var le *linkError
 		if errors.As(err, &le) {
-			cerr := s.store.Update(ctx, func(tx Tx) error {
+			cerr := d.store.Update(ctx, func(tx Tx) error {
 				return tx.CountConnector(ctx, LinkConnector, "refused:"+le.why.Error(), 1, now)
 			})
 			if cerr != nil {
-				s.log.Error("count refused link code", "err", cerr)
+				d.log.Error("count refused link code", "err", cerr)
 			}
 			return nil, err
 		}
@@ -158,7 +153,7 @@ func (s *Service) RedeemLinkCode(ctx context.Context, code string, telegramID in
 	return u, nil
 }
 
-func (s *Service) redeem(ctx context.Context, code string, telegramID int64, now time.Time, out **User) error {
+func (d *Directory) redeem(ctx context.Context, code string, telegramID int64, now time.Time, out **User) error {
 	norm := NormalizeLinkCode(code)
 	if len(norm) != linkCodeLen || strings.Trim(norm, linkAlphabet) != "" {
 		return refuseLink(ErrLinkCodeWrong, fmt.Sprintf("%q is not a link code; a code has %d letters and digits, e.g. /start K7QX4M2P", code, linkCodeLen))
@@ -167,13 +162,9 @@ func (s *Service) redeem(ctx context.Context, code string, telegramID int64, now
 		return Errorf(KindInvalid, "no Telegram account to link")
 	}
 	wrong := refuseLink(ErrLinkCodeWrong, "That code is not valid. Check it, or ask for a new one with: leadwire users link-code YOUR-EMAIL")
-	return s.store.Update(ctx, func(tx Tx) error {
-		lct, ok := tx.(LinkCodeTx)
-		if !ok {
-			return fmt.Errorf("store keeps no link codes")
-		}
+	return d.store.Update(ctx, func(tx Tx) error {
 		hash := HashLinkCode(norm)
-		lc, err := lct.LinkCodeByHash(ctx, hash)
+		lc, err := tx.LinkCodeByHash(ctx, hash)
 		switch {
 		case IsNotFound(err):
 			return wrong
@@ -184,7 +175,7 @@ func (s *Service) redeem(ctx context.Context, code string, telegramID int64, now
 		case !now.Before(lc.ExpiresAt):
 			return refuseLink(ErrLinkCodeExpired, fmt.Sprintf("That code expired (codes are valid %d minutes). Ask for a new one.", int(LinkCodeTTL.Minutes())))
 		}
-		if err := lct.UseLinkCode(ctx, hash, now, telegramID); err != nil {
+		if err := tx.UseLinkCode(ctx, hash, now, telegramID); err != nil {
 			if KindOf(err) == KindConflict {
 				return refuseLink(ErrLinkCodeUsed, "That code was used already; a code links one account once. Ask for a new one.")
 			}

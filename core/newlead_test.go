@@ -23,7 +23,7 @@ func TestNewLeadIsANotice(t *testing.T) {
 		settings := core.DefaultSettings()
 		settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram, core.ChannelEmail}
 		svc := core.NewService(db, nil, settings, nil)
-		if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{
+		if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{
 			{Name: "Bangkok", Region: "TH", SlackChannel: "C0BKK", TelegramChat: "-100500"},
 			{Name: "Warsaw", Region: "PL"},
 		}, Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok"}}}); err != nil {

@@ -35,7 +35,7 @@ func newReminders(t *testing.T, db *storage.DB) *reminders {
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram}
 	svc := core.NewService(db, clock, settings, nil)
-	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}},
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}},
 		Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok", SlackID: "U0NIRAN", TelegramID: 7001},
 			{Email: "pim@example.com", Name: "Pim", Team: "Bangkok", SlackID: "U0PIM"}}}); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,13 @@ type Service struct {
 	settings Settings
 	log      *slog.Logger
 	group    groupCommit
+
+	// Directory is who is who: users, teams, pipelines, chat links and
+	// API tokens.
+	Directory *Directory
+	// Connectors keeps what connectors report: positions, counters,
+	// failures and health.
+	Connectors *Connectors
 }
 
 // NewService returns a Service over the store.
@@ -40,11 +47,11 @@ func NewService(store Store, clock Clock, settings Settings, log *slog.Logger) *
 	if settings.Rates.Base == "" {
 		settings.Rates.Base = settings.Currency
 	}
-	return &Service{store: store, clock: clock, settings: settings, log: log}
+	s := &Service{store: store, clock: clock, settings: settings, log: log}
+	s.Directory = NewDirectory(store, clock, settings.TimeZone, log)
+	s.Connectors = &Connectors{store: store, clock: clock, alerts: settings.Alerts, log: log, notices: s}
+	return s
 }
-
-// Store returns the service's store, for read-only queries of front ends.
-func (s *Service) Store() Store { return s.store }
 
 // Settings returns the settings the service runs with.
 func (s *Service) Settings() Settings { return s.settings }

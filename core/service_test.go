@@ -31,7 +31,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	settings := core.DefaultSettings()
 	settings.Rates = core.Rates{Base: "EUR", Rates: map[string]float64{"THB": 0.025, "PLN": 0.23}}
 	svc := core.NewService(db, clock, settings, nil)
-	dir := core.Directory{
+	dir := core.OrgDef{
 		Teams: []core.TeamDef{
 			{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH"},
 			{Name: "Warsaw", Region: "PL", ResponseLimit: 30 * time.Minute},
@@ -48,7 +48,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		}}},
 		Targets: []core.TargetDef{{Team: "Bangkok", Month: "2026-11", Amount: core.Money{Amount: 5000000, Currency: "EUR"}}},
 	}
-	if err := svc.Sync(ctx, dir); err != nil {
+	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		t.Fatalf("sync directory: %v", err)
 	}
 	f := &fixture{ctx: ctx, svc: svc, db: db, clock: clock}
@@ -482,8 +482,8 @@ func TestMetricsAndForecast(t *testing.T) {
 func TestSyncAppliesTheConfiguredFieldsAtEveryStart(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		dir := core.Directory{Users: []core.UserDef{{Email: "pim@example.com", Name: "Pim", Team: "Bangkok", Role: core.RoleRep}}}
-		if err := f.svc.Sync(f.ctx, dir); err != nil {
+		dir := core.OrgDef{Users: []core.UserDef{{Email: "pim@example.com", Name: "Pim", Team: "Bangkok", Role: core.RoleRep}}}
+		if err := f.svc.Directory.Sync(f.ctx, dir); err != nil {
 			t.Fatal(err)
 		}
 		user := func() *core.User {
@@ -495,10 +495,10 @@ func TestSyncAppliesTheConfiguredFieldsAtEveryStart(t *testing.T) {
 			return u
 		}
 		t.Run("a CLI change of a configured field is undone at the next start", func(t *testing.T) {
-			if _, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "pim@example.com", Name: "Pim Srisuk", Team: "Warsaw"}); err != nil {
+			if _, err := f.svc.Directory.SaveUser(f.ctx, nil, core.UserDef{Email: "pim@example.com", Name: "Pim Srisuk", Team: "Warsaw"}); err != nil {
 				t.Fatal(err)
 			}
-			if err := f.svc.Sync(f.ctx, dir); err != nil {
+			if err := f.svc.Directory.Sync(f.ctx, dir); err != nil {
 				t.Fatal(err)
 			}
 			if u := user(); u.Name != "Pim" || u.TeamID != f.repA.TeamID {
@@ -506,10 +506,10 @@ func TestSyncAppliesTheConfiguredFieldsAtEveryStart(t *testing.T) {
 			}
 		})
 		t.Run("a field the configuration leaves out keeps its CLI value", func(t *testing.T) {
-			if _, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "pim@example.com", Locale: "th"}); err != nil {
+			if _, err := f.svc.Directory.SaveUser(f.ctx, nil, core.UserDef{Email: "pim@example.com", Locale: "th"}); err != nil {
 				t.Fatal(err)
 			}
-			if err := f.svc.Sync(f.ctx, dir); err != nil {
+			if err := f.svc.Directory.Sync(f.ctx, dir); err != nil {
 				t.Fatal(err)
 			}
 			if u := user(); u.Locale != "th" {
@@ -518,7 +518,7 @@ func TestSyncAppliesTheConfiguredFieldsAtEveryStart(t *testing.T) {
 		})
 		t.Run("a changed directory is applied", func(t *testing.T) {
 			dir.Users[0].Name = "Pim S."
-			if err := f.svc.Sync(f.ctx, dir); err != nil {
+			if err := f.svc.Directory.Sync(f.ctx, dir); err != nil {
 				t.Fatal(err)
 			}
 			if u := user(); u.Name != "Pim S." {
@@ -526,10 +526,10 @@ func TestSyncAppliesTheConfiguredFieldsAtEveryStart(t *testing.T) {
 			}
 		})
 		t.Run("users added with the CLI are kept", func(t *testing.T) {
-			if _, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "new@example.com", Team: "Warsaw"}); err != nil {
+			if _, err := f.svc.Directory.SaveUser(f.ctx, nil, core.UserDef{Email: "new@example.com", Team: "Warsaw"}); err != nil {
 				t.Fatal(err)
 			}
-			if err := f.svc.Sync(f.ctx, dir); err != nil {
+			if err := f.svc.Directory.Sync(f.ctx, dir); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.UserByEmail(f.ctx, "new@example.com"); err != nil {
@@ -542,7 +542,7 @@ func TestSyncAppliesTheConfiguredFieldsAtEveryStart(t *testing.T) {
 func TestAManagerWithoutATeamSeesOnlyOwnWork(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		loner, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "loner@example.com", Role: core.RoleManager})
+		loner, err := f.svc.Directory.SaveUser(f.ctx, nil, core.UserDef{Email: "loner@example.com", Role: core.RoleManager})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -590,11 +590,11 @@ func TestScoresDecayForIdleWeeks(t *testing.T) {
 func TestNoTeamIsNeverEveryTeam(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		mira, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "mira@example.com", Role: core.RoleManager})
+		mira, err := f.svc.Directory.SaveUser(f.ctx, nil, core.UserDef{Email: "mira@example.com", Role: core.RoleManager})
 		if err != nil {
 			t.Fatal(err)
 		}
-		lone, err := f.svc.SaveUser(f.ctx, nil, core.UserDef{Email: "lone@example.com"})
+		lone, err := f.svc.Directory.SaveUser(f.ctx, nil, core.UserDef{Email: "lone@example.com"})
 		if err != nil {
 			t.Fatal(err)
 		}

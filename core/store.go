@@ -35,7 +35,28 @@ type Store interface {
 
 // Reader is every query, available both on the Store and inside a Tx.
 // Single-row lookups return an error of KindNotFound when nothing matches.
+// It is made of one small interface per area, so that an area's service
+// holds only the queries it needs.
 type Reader interface {
+	DirectoryReader
+	TokenReader
+	ContactReader
+	LeadReader
+	DealReader
+	ActivityReader
+	TaskReader
+	ConnectorReader
+	SequenceReader
+	ReportReader
+
+	// InboundResult returns what an idempotency key became, or KindNotFound.
+	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
+	// Setting returns a stored installation fact, "" when unset.
+	Setting(ctx context.Context, key string) (string, error)
+}
+
+// DirectoryReader finds users, teams and pipelines.
+type DirectoryReader interface {
 	UserByID(ctx context.Context, id int64) (*User, error)
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UserBySlackID(ctx context.Context, slackID string) (*User, error)
@@ -50,7 +71,21 @@ type Reader interface {
 	PipelineByName(ctx context.Context, name string) (*Pipeline, error) // case-insensitive
 	DefaultPipeline(ctx context.Context) (*Pipeline, error)
 	ListPipelines(ctx context.Context) ([]Pipeline, error)
+}
 
+// TokenReader finds API tokens and the webhook deliveries made with them.
+type TokenReader interface {
+	// TokenByHash finds the token whose secret hashes to hash (hex
+	// SHA-256), revoked or not.
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	// ListTokens lists every token, revoked ones included, oldest first.
+	ListTokens(ctx context.Context) ([]Token, error)
+	// ListDeliveries lists logged webhook deliveries, newest first.
+	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error)
+}
+
+// ContactReader finds contacts.
+type ContactReader interface {
 	ContactByID(ctx context.Context, id int64) (*Contact, error)
 	// ContactByIdentity finds the contact holding an exact identity value.
 	ContactByIdentity(ctx context.Context, id Identity) (*Contact, error)
@@ -62,41 +97,51 @@ type Reader interface {
 	// PossibleDuplicates lists the marks that name the contact on either
 	// side (every mark for 0), oldest first, at most limit (0: 500).
 	PossibleDuplicates(ctx context.Context, contactID int64, limit int) ([]PossibleDuplicate, error)
+	// Search finds contacts by name, company, email or phone prefix,
+	// case-insensitively, within the filter's reach only.
+	Search(ctx context.Context, f SearchFilter) ([]SearchHit, error)
+}
 
+// LeadReader finds leads.
+type LeadReader interface {
 	LeadByID(ctx context.Context, id int64) (*Lead, error)
 	ListLeads(ctx context.Context, f LeadFilter) ([]Lead, error)
 	// OpenLeadOfContact returns the newest lead of the contact with status
 	// new or claimed.
 	OpenLeadOfContact(ctx context.Context, contactID int64) (*Lead, error)
+	// CountLeadsOfContactSince counts leads the contact opened at or after
+	// since (the capture loop guard).
+	CountLeadsOfContactSince(ctx context.Context, contactID int64, since time.Time) (int, error)
+}
 
+// DealReader finds deals and their stage history.
+type DealReader interface {
 	DealByID(ctx context.Context, id int64) (*Deal, error)
 	ListDeals(ctx context.Context, f DealFilter) ([]Deal, error)
 	// OpenDealOfContact returns the newest open deal of the contact.
 	OpenDealOfContact(ctx context.Context, contactID int64) (*Deal, error)
 	StageHistory(ctx context.Context, dealID int64) ([]StageChange, error)
+}
 
+// ActivityReader finds timeline entries.
+type ActivityReader interface {
 	ListActivities(ctx context.Context, f ActivityFilter) ([]Activity, error) // newest first
 	// ActivityByExternalRef finds the activity carrying an external
 	// reference such as an email Message-ID.
 	ActivityByExternalRef(ctx context.Context, ref string) (*Activity, error)
 	// ActivityByID finds one activity.
 	ActivityByID(ctx context.Context, id int64) (*Activity, error)
+}
 
+// TaskReader finds tasks.
+type TaskReader interface {
 	TaskByID(ctx context.Context, id int64) (*Task, error)
 	ListTasks(ctx context.Context, f TaskFilter) ([]Task, error) // by due time
+}
 
-	// InboundResult returns what an idempotency key became, or KindNotFound.
-	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
-
-	// Search finds contacts by name, company, email or phone prefix,
-	// case-insensitively, within the filter's reach only.
-	Search(ctx context.Context, f SearchFilter) ([]SearchHit, error)
-
-	ListTargets(ctx context.Context, month string) ([]Target, error)
-
-	// Setting returns a stored installation fact, "" when unset.
-	Setting(ctx context.Context, key string) (string, error)
-
+// ConnectorReader reads what connectors keep: positions, counters,
+// leases and failures.
+type ConnectorReader interface {
 	// LoadCheckpoint returns a connector's saved position, "" when none.
 	LoadCheckpoint(ctx context.Context, connector, key string) (string, error)
 	// ConnectorStatuses reports every connector that has counted anything.
@@ -105,22 +150,20 @@ type Reader interface {
 	ListLeases(ctx context.Context) ([]Lease, error)
 	// ListFailedInbounds lists kept failures, newest first ("" for all).
 	ListFailedInbounds(ctx context.Context, connector string, limit int) ([]FailedInbound, error)
-	// CountLeadsOfContactSince counts leads the contact opened at or after
-	// since (the capture loop guard).
-	CountLeadsOfContactSince(ctx context.Context, contactID int64, since time.Time) (int, error)
+}
 
-	// TokenByHash finds the token whose secret hashes to hash (hex
-	// SHA-256), revoked or not.
-	TokenByHash(ctx context.Context, hash string) (*Token, error)
-	// ListTokens lists every token, revoked ones included, oldest first.
-	ListTokens(ctx context.Context) ([]Token, error)
-	// ListDeliveries lists logged webhook deliveries, newest first.
-	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error)
-
+// SequenceReader finds sequence enrolments.
+type SequenceReader interface {
 	// EnrollmentByID returns a sequence enrolment.
 	EnrollmentByID(ctx context.Context, id int64) (*Enrollment, error)
 	// ListEnrollments lists enrolments, oldest first.
 	ListEnrollments(ctx context.Context, f EnrollmentFilter) ([]Enrollment, error)
+}
+
+// ReportReader aggregates what metrics, forecasts, digests and the
+// periodic sweeps read.
+type ReportReader interface {
+	ListTargets(ctx context.Context, month string) ([]Target, error)
 
 	// Stats returns the raw aggregates metrics and forecasts are built from.
 	Stats(ctx context.Context, f StatsFilter) (*StatsData, error)
@@ -172,6 +215,7 @@ type OwnerTaskCount struct {
 // zero CreatedAt-like times are left to the caller: core always sets them).
 type Tx interface {
 	Reader
+	LinkCodeTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

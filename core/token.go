@@ -80,7 +80,7 @@ func validTokenName(s string) bool {
 // CreateToken makes a token for the webhook intake and returns it with its
 // secret, which is not stored and cannot be shown again. A non-empty source
 // binds the token to that webhook source.
-func (s *Service) CreateToken(ctx context.Context, actor *User, name, source string) (*Token, string, error) {
+func (d *Directory) CreateToken(ctx context.Context, actor *User, name, source string) (*Token, string, error) {
 	if actor != nil && actor.Role != RoleAdmin {
 		return nil, "", Errorf(KindForbidden, "only an admin manages tokens")
 	}
@@ -92,8 +92,8 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, name, source str
 		return nil, "", Errorf(KindInvalid, "invalid source %q; use up to 64 letters, digits, '-', '_' or '.', such as typeform", source)
 	}
 	secret := newTokenSecret()
-	t := &Token{Name: name, Source: source, Hash: HashToken(secret), Hint: secret[:tokenHintLen], CreatedAt: s.clock.Now()}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	t := &Token{Name: name, Source: source, Hash: HashToken(secret), Hint: secret[:tokenHintLen], CreatedAt: d.clock.Now()}
+	err := d.store.Update(ctx, func(tx Tx) error {
 		tokens, err := tx.ListTokens(ctx)
 		if err != nil {
 			return err
@@ -115,13 +115,13 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, name, source str
 // secret is an error of KindForbidden; so is a revoked token, returned with
 // the error so that the refusal can be logged under its name. The token's
 // last-used time is brought up to date at most once a minute.
-func (s *Service) VerifyToken(ctx context.Context, secret string) (*Token, error) {
+func (d *Directory) VerifyToken(ctx context.Context, secret string) (*Token, error) {
 	unknown := Errorf(KindForbidden, "unknown token; create one with leadwire tokens create")
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 128 {
 		return nil, unknown
 	}
 	hash := HashToken(secret)
-	t, err := s.store.TokenByHash(ctx, hash)
+	t, err := d.store.TokenByHash(ctx, hash)
 	if IsNotFound(err) {
 		return nil, unknown
 	}
@@ -136,10 +136,10 @@ func (s *Service) VerifyToken(ctx context.Context, secret string) (*Token, error
 	if t.Revoked() {
 		return t, Errorf(KindForbidden, "token %s was revoked on %s", t.Name, t.RevokedAt.Format(time.DateOnly))
 	}
-	now := s.clock.Now()
+	now := d.clock.Now()
 	if now.Sub(t.LastUsedAt) >= touchEvery {
 		t.LastUsedAt = now
-		if err := s.store.Update(ctx, func(tx Tx) error { return tx.UpdateToken(ctx, t) }); err != nil {
+		if err := d.store.Update(ctx, func(tx Tx) error { return tx.UpdateToken(ctx, t) }); err != nil {
 			return nil, fmt.Errorf("verify token %s: %w", t.Name, err)
 		}
 	}
@@ -148,14 +148,14 @@ func (s *Service) VerifyToken(ctx context.Context, secret string) (*Token, error
 
 // RevokeToken revokes the token in force with the name, or the token with
 // the id; a revoked token stops working at once.
-func (s *Service) RevokeToken(ctx context.Context, actor *User, nameOrID string) (*Token, error) {
+func (d *Directory) RevokeToken(ctx context.Context, actor *User, nameOrID string) (*Token, error) {
 	if actor != nil && actor.Role != RoleAdmin {
 		return nil, Errorf(KindForbidden, "only an admin manages tokens")
 	}
 	nameOrID = strings.TrimSpace(nameOrID)
 	id, _ := strconv.ParseInt(nameOrID, 10, 64)
 	var t *Token
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := d.store.Update(ctx, func(tx Tx) error {
 		tokens, err := tx.ListTokens(ctx)
 		if err != nil {
 			return err
@@ -173,7 +173,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor *User, nameOrID string)
 		if t.Revoked() {
 			return Errorf(KindConflict, "token %s (id %d) was revoked already on %s", t.Name, t.ID, t.RevokedAt.Format(time.DateOnly))
 		}
-		t.RevokedAt = s.clock.Now()
+		t.RevokedAt = d.clock.Now()
 		return tx.UpdateToken(ctx, t)
 	})
 	if err != nil {
@@ -183,11 +183,11 @@ func (s *Service) RevokeToken(ctx context.Context, actor *User, nameOrID string)
 }
 
 // ListTokens returns every token, revoked ones included, oldest first.
-func (s *Service) ListTokens(ctx context.Context, actor *User) ([]Token, error) {
+func (d *Directory) ListTokens(ctx context.Context, actor *User) ([]Token, error) {
 	if actor != nil && actor.Role != RoleAdmin {
 		return nil, Errorf(KindForbidden, "only an admin manages tokens")
 	}
-	tokens, err := s.store.ListTokens(ctx)
+	tokens, err := d.store.ListTokens(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}

@@ -15,7 +15,7 @@ import (
 func TestTokens(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		tok, secret, err := f.svc.CreateToken(f.ctx, f.admin, "zapier-prod", "zapier")
+		tok, secret, err := f.svc.Directory.CreateToken(f.ctx, f.admin, "zapier-prod", "zapier")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -24,7 +24,7 @@ func TestTokens(t *testing.T) {
 			if !strings.HasPrefix(secret, "lw_") || len(secret) != 55 || strings.Trim(secret[3:], "abcdefghijklmnopqrstuvwxyz234567") != "" {
 				t.Errorf("secret = %q", secret)
 			}
-			list, err := f.svc.ListTokens(f.ctx, f.admin)
+			list, err := f.svc.Directory.ListTokens(f.ctx, f.admin)
 			if err != nil || len(list) != 1 {
 				t.Fatalf("tokens = %+v, %v", list, err)
 			}
@@ -37,13 +37,13 @@ func TestTokens(t *testing.T) {
 			}
 		})
 		t.Run("two tokens never share a secret", func(t *testing.T) {
-			_, other, err := f.svc.CreateToken(f.ctx, nil, "second", "")
+			_, other, err := f.svc.Directory.CreateToken(f.ctx, nil, "second", "")
 			if err != nil || other == secret {
 				t.Errorf("second secret %q, %v", other, err)
 			}
 		})
 		t.Run("the secret verifies and the last use is recorded once a minute", func(t *testing.T) {
-			got, err := f.svc.VerifyToken(f.ctx, secret)
+			got, err := f.svc.Directory.VerifyToken(f.ctx, secret)
 			if err != nil || got.ID != tok.ID {
 				t.Fatalf("verify = %+v, %v", got, err)
 			}
@@ -52,19 +52,19 @@ func TestTokens(t *testing.T) {
 				t.Errorf("last used %v, want %v", first, f.clock.Now())
 			}
 			f.clock.Advance(30 * time.Second)
-			f.svc.VerifyToken(f.ctx, secret)
+			f.svc.Directory.VerifyToken(f.ctx, secret)
 			if got := lastUsed(t, f, tok.ID); !got.Equal(first) {
 				t.Errorf("last used moved within the minute: %v", got)
 			}
 			f.clock.Advance(31 * time.Second)
-			f.svc.VerifyToken(f.ctx, secret)
+			f.svc.Directory.VerifyToken(f.ctx, secret)
 			if got := lastUsed(t, f, tok.ID); !got.Equal(f.clock.Now()) {
 				t.Errorf("last used %v, want %v", got, f.clock.Now())
 			}
 		})
 		for _, bad := range []string{"", "lw_", "lw_nothere", secret + "x", strings.ToUpper(secret), "Bearer " + secret, strings.Repeat("lw_", 100)} {
 			t.Run("an unknown secret is refused: "+bad, func(t *testing.T) {
-				got, err := f.svc.VerifyToken(f.ctx, bad)
+				got, err := f.svc.Directory.VerifyToken(f.ctx, bad)
 				wantKind(t, err, core.KindForbidden, "unknown token")
 				if got != nil {
 					t.Errorf("got token %+v", got)
@@ -72,49 +72,49 @@ func TestTokens(t *testing.T) {
 			})
 		}
 		t.Run("a rep cannot manage tokens", func(t *testing.T) {
-			_, _, err := f.svc.CreateToken(f.ctx, f.repA, "mine", "")
+			_, _, err := f.svc.Directory.CreateToken(f.ctx, f.repA, "mine", "")
 			wantKind(t, err, core.KindForbidden, "only an admin")
-			_, err = f.svc.ListTokens(f.ctx, f.mgr)
+			_, err = f.svc.Directory.ListTokens(f.ctx, f.mgr)
 			wantKind(t, err, core.KindForbidden, "only an admin")
-			_, err = f.svc.RevokeToken(f.ctx, f.repA, "zapier-prod")
+			_, err = f.svc.Directory.RevokeToken(f.ctx, f.repA, "zapier-prod")
 			wantKind(t, err, core.KindForbidden, "only an admin")
 		})
 		t.Run("names are checked", func(t *testing.T) {
 			for _, name := range []string{"", "12", "has space", "new\nline", strings.Repeat("x", 65)} {
-				_, _, err := f.svc.CreateToken(f.ctx, f.admin, name, "")
+				_, _, err := f.svc.Directory.CreateToken(f.ctx, f.admin, name, "")
 				wantKind(t, err, core.KindInvalid, "invalid token name")
 			}
-			_, _, err := f.svc.CreateToken(f.ctx, f.admin, "ok", "bad source")
+			_, _, err := f.svc.Directory.CreateToken(f.ctx, f.admin, "ok", "bad source")
 			wantKind(t, err, core.KindInvalid, "invalid source")
-			_, _, err = f.svc.CreateToken(f.ctx, f.admin, "zapier-prod", "")
+			_, _, err = f.svc.Directory.CreateToken(f.ctx, f.admin, "zapier-prod", "")
 			wantKind(t, err, core.KindConflict, "exists already")
 		})
 		t.Run("a revoked token stops working at once and is named in the refusal", func(t *testing.T) {
 			f.clock.Advance(time.Hour)
-			r, err := f.svc.RevokeToken(f.ctx, f.admin, "zapier-prod")
+			r, err := f.svc.Directory.RevokeToken(f.ctx, f.admin, "zapier-prod")
 			if err != nil || r.ID != tok.ID || !r.RevokedAt.Equal(f.clock.Now()) {
 				t.Fatalf("revoke = %+v, %v", r, err)
 			}
-			got, err := f.svc.VerifyToken(f.ctx, secret)
+			got, err := f.svc.Directory.VerifyToken(f.ctx, secret)
 			wantKind(t, err, core.KindForbidden, "token zapier-prod was revoked on 2026-11-02")
 			if got == nil || got.Name != "zapier-prod" {
 				t.Errorf("got %+v", got)
 			}
-			_, err = f.svc.RevokeToken(f.ctx, f.admin, "zapier-prod")
+			_, err = f.svc.Directory.RevokeToken(f.ctx, f.admin, "zapier-prod")
 			wantKind(t, err, core.KindNotFound, "no token \"zapier-prod\" in force")
 		})
 		t.Run("a token is revoked by id too, once", func(t *testing.T) {
-			tok2, _, err := f.svc.CreateToken(f.ctx, f.admin, "zapier-prod", "zapier")
+			tok2, _, err := f.svc.Directory.CreateToken(f.ctx, f.admin, "zapier-prod", "zapier")
 			if err != nil {
 				t.Fatal(err)
 			}
 			id := strconv.FormatInt(tok2.ID, 10)
-			if _, err := f.svc.RevokeToken(f.ctx, f.admin, id); err != nil {
+			if _, err := f.svc.Directory.RevokeToken(f.ctx, f.admin, id); err != nil {
 				t.Fatal(err)
 			}
-			_, err = f.svc.RevokeToken(f.ctx, f.admin, id)
+			_, err = f.svc.Directory.RevokeToken(f.ctx, f.admin, id)
 			wantKind(t, err, core.KindConflict, "revoked already")
-			_, err = f.svc.RevokeToken(f.ctx, f.admin, "9999")
+			_, err = f.svc.Directory.RevokeToken(f.ctx, f.admin, "9999")
 			wantKind(t, err, core.KindNotFound, "no token")
 		})
 	})
@@ -122,7 +122,7 @@ func TestTokens(t *testing.T) {
 
 func lastUsed(t *testing.T, f *fixture, id int64) time.Time {
 	t.Helper()
-	list, err := f.svc.ListTokens(f.ctx, nil)
+	list, err := f.svc.Directory.ListTokens(f.ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func testLinkCodes(t *testing.T, db *storage.DB) {
 	ctx := context.Background()
 	clock := clocktest.New(day0)
 	svc := core.NewService(db, clock, core.Settings{}, nil)
-	u, err := svc.SaveUser(ctx, nil, core.UserDef{Email: "ana@example.com", Name: "Ana", Role: "rep"})
+	u, err := svc.Directory.SaveUser(ctx, nil, core.UserDef{Email: "ana@example.com", Name: "Ana", Role: "rep"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,36 +29,36 @@ func testLinkCodes(t *testing.T, db *storage.DB) {
 	}
 
 	t.Run("a fresh code links the account once", func(t *testing.T) {
-		code, err := svc.NewLinkCode(ctx, u)
+		code, err := svc.Directory.NewLinkCode(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(code) != 8 {
 			t.Fatalf("code %q", code)
 		}
-		got, err := svc.RedeemLinkCode(ctx, " "+string([]byte{code[0] + 0})+lower(code[1:])+" ", 4242)
+		got, err := svc.Directory.RedeemLinkCode(ctx, " "+string([]byte{code[0] + 0})+lower(code[1:])+" ", 4242)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.ID != u.ID || got.TelegramID != 4242 {
 			t.Fatalf("linked %+v", got)
 		}
-		_, err = svc.RedeemLinkCode(ctx, code, 5555)
+		_, err = svc.Directory.RedeemLinkCode(ctx, code, 5555)
 		refused(t, err, core.ErrLinkCodeUsed)
 	})
 	t.Run("a wrong code is refused", func(t *testing.T) {
-		_, err := svc.RedeemLinkCode(ctx, "ABCDEFGH", 1)
+		_, err := svc.Directory.RedeemLinkCode(ctx, "ABCDEFGH", 1)
 		refused(t, err, core.ErrLinkCodeWrong)
-		_, err = svc.RedeemLinkCode(ctx, "nonsense!", 1)
+		_, err = svc.Directory.RedeemLinkCode(ctx, "nonsense!", 1)
 		refused(t, err, core.ErrLinkCodeWrong)
 	})
 	t.Run("an expired code is refused", func(t *testing.T) {
-		code, err := svc.NewLinkCode(ctx, u)
+		code, err := svc.Directory.NewLinkCode(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		clock.Advance(core.LinkCodeTTL)
-		_, err = svc.RedeemLinkCode(ctx, code, 7)
+		_, err = svc.Directory.RedeemLinkCode(ctx, code, 7)
 		refused(t, err, core.ErrLinkCodeExpired)
 	})
 	t.Run("refusals are counted", func(t *testing.T) {

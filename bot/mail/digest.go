@@ -117,7 +117,7 @@ func (n *Notifier) Notify(ctx context.Context, no core.Notice) error {
 	if no.Kind != core.NoticeDigest {
 		return core.Undeliverable(fmt.Errorf("email carries digests only, not %s notices", no.Kind))
 	}
-	u, err := n.svc.Store().UserByID(ctx, no.UserID)
+	u, err := n.svc.Directory.UserByID(ctx, no.UserID)
 	if err != nil {
 		if core.IsNotFound(err) {
 			return core.Undeliverable(err)

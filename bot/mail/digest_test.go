@@ -28,7 +28,7 @@ func digestService(t *testing.T) (*core.Service, *core.User, *clocktest.Clock) {
 	settings.Channels = []string{core.ChannelEmail}
 	settings.Rates = core.Rates{Base: "EUR", Rates: map[string]float64{"THB": 0.025, "IRR": 0.000022, "VND": 0.000036, "PLN": 0.23, "CNY": 0.13}}
 	svc := core.NewService(db, clock, settings, nil)
-	err := svc.Sync(ctx, core.Directory{
+	err := svc.Directory.Sync(ctx, core.OrgDef{
 		Teams: []core.TeamDef{{Name: "تهران", Manager: "omer@example.ir"}},
 		Users: []core.UserDef{
 			{Email: "omer@example.ir", Name: `<b>&"Ömer"</b>`, Role: core.RoleManager, Team: "تهران", TimeZone: "Asia/Tehran"},

@@ -59,7 +59,7 @@ type Status interface {
 	ConnectorError(ctx context.Context, connector string, err error) error
 }
 
-var _ Status = (*core.Service)(nil)
+var _ Status = (*core.Connectors)(nil)
 
 // relayError is a failure of the server itself rather than a refusal of
 // one message: it could not be reached, would not talk TLS, refused the

@@ -270,7 +270,7 @@ func TestHandleNewLead(t *testing.T) {
 		now := start
 		w.adapter.now = func() time.Time { now = now.Add(2 * time.Second); return now } // never paced
 		lead := w.lead("Bangkok", "Somsak", "somsak@siam.example")
-		l, err := w.svc.Store().LeadByID(w.ctx, lead)
+		l, err := w.db.LeadByID(w.ctx, lead)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -68,7 +68,7 @@ func newWorld(t *testing.T, db *storage.DB, autoProvision bool) *world {
 	settings := core.DefaultSettings()
 	settings.TimeZone = "Asia/Bangkok"
 	svc := core.NewService(db, clocktest.New(start), settings, nil)
-	dir := core.Directory{
+	dir := core.OrgDef{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH", SlackChannel: "C0BKK"},
 			{Name: "Warsaw", Region: "PL", SlackChannel: "C0WAW"}},
 		Users: []core.UserDef{
@@ -82,7 +82,7 @@ func newWorld(t *testing.T, db *storage.DB, autoProvision bool) *world {
 			{Name: "Prospecting", Probability: 10, RotDays: 7}, {Name: "Qualified", Probability: 25},
 			{Name: "Proposal", Probability: 60}}}},
 	}
-	if err := svc.Sync(ctx, dir); err != nil {
+	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	w := &world{t: t, ctx: ctx, db: db, svc: svc, api: newAPI(t), users: map[string]*core.User{}}

@@ -72,7 +72,7 @@ func (a *Adapter) intakeMessage(ctx context.Context, e *slackevents.MessageEvent
 		m.Name, m.Email = profileName(su), su.Profile.Email
 		if m.Email != "" {
 			// A colleague whose Slack account is not linked yet.
-			u, err := a.svc.Store().UserByEmail(ctx, strings.ToLower(m.Email))
+			u, err := a.svc.Directory.UserByEmail(ctx, m.Email)
 			if err == nil && u.Active {
 				return a.teamAnswer(ctx, u, e)
 			}

@@ -232,7 +232,7 @@ func TestIntakeChannel(t *testing.T) {
 			t.Fatalf("reply %+v", r)
 		}
 		w.api.take()
-		if err := chat.NewReplySender(w.svc, nil, w.adapter, nil).Handle(w.ctx, w.chatJob(), core.JobInfo{}); err != nil {
+		if err := w.svc.ChatReplyHandler(chat.NewReplySender(nil, w.adapter))(w.ctx, w.chatJob(), core.JobInfo{}); err != nil {
 			t.Fatal(err)
 		}
 		calls := w.api.take()

@@ -132,9 +132,9 @@ func (a *Adapter) posted(ctx context.Context, channel, key string, since time.Ti
 // noticeTarget is where a notice goes: the user's Slack id (a DM) or the
 // team's channel.
 func (a *Adapter) noticeTarget(ctx context.Context, n core.Notice) (string, error) {
-	store := a.svc.Store()
+	dir := a.svc.Directory
 	if n.UserID != 0 {
-		u, err := store.UserByID(ctx, n.UserID)
+		u, err := dir.UserByID(ctx, n.UserID)
 		if err != nil {
 			return "", err
 		}
@@ -143,7 +143,7 @@ func (a *Adapter) noticeTarget(ctx context.Context, n core.Notice) (string, erro
 		}
 		return u.SlackID, nil
 	}
-	t, err := store.TeamByID(ctx, n.TeamID)
+	t, err := dir.TeamByID(ctx, n.TeamID)
 	if err != nil {
 		return "", err
 	}

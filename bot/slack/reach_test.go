@@ -19,7 +19,7 @@ func TestSlashCommandsFromSomeoneInNoTeam(t *testing.T) {
 			{Email: "lone@example.com", Name: "Lone Ranger", SlackID: "U0LONE"},
 			{Email: "mira@example.com", Name: "Mira", Role: core.RoleManager, SlackID: "U0MIRA"},
 		} {
-			if _, err := w.svc.SaveUser(w.ctx, nil, def); err != nil {
+			if _, err := w.svc.Directory.SaveUser(w.ctx, nil, def); err != nil {
 				t.Fatal(err)
 			}
 		}

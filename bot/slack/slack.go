@@ -155,7 +155,7 @@ func (a *Adapter) provision(ctx context.Context, slackID string) (*core.User, er
 	if a.misses.has(slackID, now) {
 		return nil, nil
 	}
-	users, err := a.svc.Store().ListUsers(ctx, core.UserFilter{})
+	users, err := a.svc.Directory.Users(ctx, core.UserFilter{})
 	if err != nil {
 		return nil, fmt.Errorf("auto-provision %s: %w", slackID, err)
 	}
@@ -169,10 +169,10 @@ func (a *Adapter) provision(ctx context.Context, slackID string) (*core.User, er
 		if err != nil || su == nil || su.ID == "" {
 			continue // users_not_found: not in this workspace
 		}
-		if other, err := a.svc.Store().UserBySlackID(ctx, su.ID); err == nil && other != nil {
+		if other, err := a.svc.Directory.UserBySlackID(ctx, su.ID); err == nil && other != nil {
 			continue // linked to someone else by an admin
 		}
-		linked, err := a.svc.SaveUser(ctx, nil, core.UserDef{Email: u.Email, SlackID: su.ID})
+		linked, err := a.svc.Directory.SaveUser(ctx, nil, core.UserDef{Email: u.Email, SlackID: su.ID})
 		if err != nil {
 			return nil, fmt.Errorf("link %s to Slack %s: %w", u.Email, su.ID, err)
 		}

@@ -33,7 +33,7 @@ func TestStartRegistersCommands(t *testing.T) {
 
 func TestLinkWithStartCode(t *testing.T) {
 	w := newWorld(t)
-	code, err := w.svc.NewLinkCode(w.ctx, w.users["niran"])
+	code, err := w.svc.Directory.NewLinkCode(w.ctx, w.users["niran"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestLinkWithStartCode(t *testing.T) {
 		}
 	})
 	t.Run("an expired code is refused", func(t *testing.T) {
-		code, err := w.svc.NewLinkCode(w.ctx, w.users["pim"])
+		code, err := w.svc.Directory.NewLinkCode(w.ctx, w.users["pim"])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestLinkWithStartCode(t *testing.T) {
 		}
 	})
 	t.Run("repeated failures from one chat are throttled", func(t *testing.T) {
-		good, err := w.svc.NewLinkCode(w.ctx, w.users["pim"])
+		good, err := w.svc.Directory.NewLinkCode(w.ctx, w.users["pim"])
 		if err != nil {
 			t.Fatal(err)
 		}

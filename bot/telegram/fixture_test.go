@@ -66,7 +66,7 @@ func newWorld(t *testing.T) *world {
 	settings.TimeZone = "Asia/Bangkok"
 	clk := clocktest.New(start)
 	svc := core.NewService(db, clk, settings, nil)
-	dir := core.Directory{
+	dir := core.OrgDef{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH", TelegramChat: "-100500"}},
 		Users: []core.UserDef{
 			{Email: "somchai@example.com", Name: "Somchai", Role: core.RoleManager, Team: "Bangkok", TimeZone: "Asia/Bangkok"},
@@ -76,7 +76,7 @@ func newWorld(t *testing.T) *world {
 		Pipelines: []core.PipelineDef{{Name: "Sales", Default: true, Stages: []core.StageDef{
 			{Name: "Prospecting", Probability: 10, RotDays: 7}, {Name: "Proposal", Probability: 60}}}},
 	}
-	if err := svc.Sync(ctx, dir); err != nil {
+	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	w := &world{t: t, ctx: ctx, db: db, clock: clk, svc: svc, api: newAPI(t), users: map[string]*core.User{}}
@@ -106,11 +106,11 @@ func (w *world) newAdapter() *Adapter {
 // link gives the user a Telegram id through a link code.
 func (w *world) link(name string, telegramID int64) {
 	w.t.Helper()
-	code, err := w.svc.NewLinkCode(w.ctx, w.users[name])
+	code, err := w.svc.Directory.NewLinkCode(w.ctx, w.users[name])
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := w.svc.RedeemLinkCode(w.ctx, code, telegramID); err != nil {
+	if _, err := w.svc.Directory.RedeemLinkCode(w.ctx, code, telegramID); err != nil {
 		w.t.Fatal(err)
 	}
 }

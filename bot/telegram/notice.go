@@ -97,9 +97,9 @@ func (a *Adapter) sendInParts(ctx context.Context, chat any, key string, r bot.R
 // noticeChat is where a notice goes: the user's private chat (its id is
 // the user's Telegram id) or the team's group.
 func (a *Adapter) noticeChat(ctx context.Context, n core.Notice) (any, error) {
-	store := a.svc.Store()
+	dir := a.svc.Directory
 	if n.UserID != 0 {
-		u, err := store.UserByID(ctx, n.UserID)
+		u, err := dir.UserByID(ctx, n.UserID)
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +108,7 @@ func (a *Adapter) noticeChat(ctx context.Context, n core.Notice) (any, error) {
 		}
 		return u.TelegramID, nil
 	}
-	t, err := store.TeamByID(ctx, n.TeamID)
+	t, err := dir.TeamByID(ctx, n.TeamID)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
 	w := newWorld(t)
 	id := w.lead(`<b>&"Ömer"</b>`, "omer@example.com")
-	l, err := w.svc.Store().LeadByID(w.ctx, id)
+	l, err := w.db.LeadByID(w.ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}

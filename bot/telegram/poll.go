@@ -23,11 +23,11 @@ func (a *Adapter) Poll(ctx context.Context) error {
 		AllowedUpdates: []string{"message", "callback_query"},
 		HTTP:           a.http, Log: a.log,
 		Checkpoint: core.Checkpoint{Connector: CheckpointConnector, Key: CheckpointKey},
-		Load:       a.svc.Store().LoadCheckpoint,
-		Save:       a.svc.Checkpoint,
-		SetError:   a.svc.ConnectorError,
+		Load:       a.svc.Connectors.LoadCheckpoint,
+		Save:       a.svc.Connectors.Checkpoint,
+		SetError:   a.svc.Connectors.ConnectorError,
 		TokenKey:   "telegram.bot_token",
-		Statuses:   a.svc.Store().ConnectorStatuses,
+		Statuses:   a.svc.Connectors.Statuses,
 		Handle: func(ctx context.Context, u *models.Update) error {
 			// A command is answered once, not retried.
 			a.HandleUpdate(ctx, u)

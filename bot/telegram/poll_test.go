@@ -59,7 +59,7 @@ func TestPollRecordsARevokedToken(t *testing.T) {
 // token clears the error a previous run recorded.
 func TestPollClearsAnErrorLeftBehind(t *testing.T) {
 	w := newWorld(t)
-	if err := w.svc.ConnectorError(w.ctx, CheckpointConnector, errors.New("telegram refused the bot token (401 Unauthorized)")); err != nil {
+	if err := w.svc.Connectors.ConnectorError(w.ctx, CheckpointConnector, errors.New("telegram refused the bot token (401 Unauthorized)")); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(w.ctx)

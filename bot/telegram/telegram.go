@@ -273,7 +273,7 @@ func (a *Adapter) start(ctx context.Context, m *models.Message, code string) {
 			Text: fmt.Sprintf("Too many wrong codes from this chat. Wait %d minutes and try again.", int(linkWindow.Minutes()))})
 		return
 	}
-	u, err := a.svc.RedeemLinkCode(ctx, code, m.From.ID)
+	u, err := a.svc.Directory.RedeemLinkCode(ctx, code, m.From.ID)
 	switch {
 	case err != nil && core.KindOf(err) != core.KindInternal:
 		a.failures.add(m.Chat.ID, now)

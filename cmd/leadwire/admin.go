@@ -75,14 +75,14 @@ func (c *UsersAddCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	if _, err := svc.Store().UserByEmail(a.ctx, c.Email); err == nil {
+	if _, err := svc.Directory.UserByEmail(a.ctx, c.Email); err == nil {
 		return core.Errorf(core.KindConflict, "user %s exists already; change it with leadwire users set", c.Email)
 	}
 	actor, err := a.Actor()
 	if err != nil {
 		return err
 	}
-	u, err := svc.SaveUser(a.ctx, actor, c.def(c.Email))
+	u, err := svc.Directory.SaveUser(a.ctx, actor, c.def(c.Email))
 	if err != nil {
 		return err
 	}
@@ -102,14 +102,14 @@ func (c *UsersSetCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	if _, err := svc.Store().UserByEmail(a.ctx, c.Email); err != nil {
+	if _, err := svc.Directory.UserByEmail(a.ctx, c.Email); err != nil {
 		return err
 	}
 	actor, err := a.Actor()
 	if err != nil {
 		return err
 	}
-	u, err := svc.SaveUser(a.ctx, actor, c.def(c.Email))
+	u, err := svc.Directory.SaveUser(a.ctx, actor, c.def(c.Email))
 	if err != nil {
 		return err
 	}
@@ -156,13 +156,13 @@ func (c *UsersListCmd) Run(a *App) error {
 	}
 	f := core.UserFilter{}
 	if c.Team != "" {
-		t, err := svc.Store().TeamByName(a.ctx, c.Team)
+		t, err := svc.Directory.TeamByName(a.ctx, c.Team)
 		if err != nil {
 			return err
 		}
 		f.TeamID = t.ID
 	}
-	users, err := svc.Store().ListUsers(a.ctx, f)
+	users, err := svc.Directory.Users(a.ctx, f)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func (c *UsersListCmd) Run(a *App) error {
 }
 
 func (a *App) teamNames() (map[int64]string, error) {
-	teams, err := a.svc.Store().ListTeams(a.ctx)
+	teams, err := a.svc.Directory.Teams(a.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,7 @@ func (a *App) teamNames() (map[int64]string, error) {
 }
 
 func (a *App) userEmails() (map[int64]string, error) {
-	users, err := a.svc.Store().ListUsers(a.ctx, core.UserFilter{})
+	users, err := a.svc.Directory.Users(a.ctx, core.UserFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (c *TeamsListCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	teams, err := svc.Store().ListTeams(a.ctx)
+	teams, err := svc.Directory.Teams(a.ctx)
 	if err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func (c *PipelinesListCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	ps, err := svc.Store().ListPipelines(a.ctx)
+	ps, err := svc.Directory.Pipelines(a.ctx)
 	if err != nil {
 		return err
 	}

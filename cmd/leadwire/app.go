@@ -76,8 +76,8 @@ func (a *App) DB() (*storage.DB, error) {
 	}
 	a.db = db
 	svc := core.NewService(db, core.SystemClock{}, cfg.Settings(), a.Logger())
-	dir := core.Directory{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines(), Targets: cfg.Targets()}
-	if err := svc.Sync(a.ctx, dir); err != nil {
+	dir := core.OrgDef{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines(), Targets: cfg.Targets()}
+	if err := svc.Directory.Sync(a.ctx, dir); err != nil {
 		return nil, err
 	}
 	a.svc = svc
@@ -102,7 +102,7 @@ func (a *App) Actor() (*core.User, error) {
 	if a.cli.As == "" {
 		return &core.User{Name: "operator", Role: core.RoleAdmin, Active: true}, nil
 	}
-	u, err := svc.Store().UserByEmail(a.ctx, a.cli.As)
+	u, err := svc.Directory.UserByEmail(a.ctx, a.cli.As)
 	if err != nil {
 		return nil, fmt.Errorf("--as %s: %w; see leadwire users list", a.cli.As, err)
 	}

@@ -124,7 +124,7 @@ func (b *bench) progress(phase string, done, total int) {
 }
 
 func (b *bench) directory() error {
-	dir := core.Directory{Users: []core.UserDef{{Email: "admin@bench.test", Name: "Admin", Role: core.RoleAdmin}}}
+	dir := core.OrgDef{Users: []core.UserDef{{Email: "admin@bench.test", Name: "Admin", Role: core.RoleAdmin}}}
 	zones := []string{"Asia/Bangkok", "Europe/Warsaw", "Asia/Tehran", "Asia/Ho_Chi_Minh", "Asia/Shanghai"}
 	regions := []string{"TH", "PL", "IR", "VN", "CN"}
 	for t := range benchTeams {
@@ -139,7 +139,7 @@ func (b *bench) directory() error {
 		{Name: "Prospecting", Probability: 10, RotDays: 7}, {Name: "Qualified", Probability: 25, RotDays: 10},
 		{Name: "Meeting", Probability: 40, RotDays: 10}, {Name: "Proposal", Probability: 60, RotDays: 14},
 		{Name: "Negotiation", Probability: 80, RotDays: 14}}}}
-	if err := b.svc.Sync(b.ctx, dir); err != nil {
+	if err := b.svc.Directory.Sync(b.ctx, dir); err != nil {
 		return err
 	}
 	users, err := b.db.ListUsers(b.ctx, core.UserFilter{})

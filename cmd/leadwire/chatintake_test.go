@@ -39,7 +39,7 @@ func TestReplyReachesTheProspectThroughTheQueue(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := core.NewService(db, nil, core.DefaultSettings(), nil)
-	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}},
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}},
 		Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ slack:
 	t.Cleanup(func() { db.Close() })
 	log := slog.New(slog.DiscardHandler)
 	svc := core.NewService(db, nil, cfg.Settings(), log)
-	if err := svc.Sync(ctx, core.Directory{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines()}); err != nil {
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines()}); err != nil {
 		t.Fatal(err)
 	}
 	a := &App{ctx: ctx, cfg: cfg, db: db, svc: svc, log: log}

@@ -45,7 +45,7 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	statuses, err := svc.Store().ConnectorStatuses(a.ctx)
+	statuses, err := svc.Connectors.Statuses(a.ctx)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		}
 	}
 	names := slices.Sorted(maps.Keys(byName))
-	leases, err := svc.Store().ListLeases(a.ctx)
+	leases, err := svc.Connectors.Leases(a.ctx)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (c *ConnectorsFailedCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	fs, err := svc.Store().ListFailedInbounds(a.ctx, c.Connector, c.Limit)
+	fs, err := svc.Connectors.FailedInbounds(a.ctx, c.Connector, c.Limit)
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func (a *App) emailConnectors() ([]*email.Connector, error) {
 			// is idle goes where people look: connectors status, alerts.
 			why := fmt.Errorf("not started: no password; set email.mailboxes[%d].password (or the ${VAR} it names) and restart leadwire serve", i)
 			a.Logger().Error("mailbox not started", "mailbox", m.Name, "host", m.Host, "err", why)
-			if err := a.svc.ConnectorError(a.ctx, core.ConnectorName(core.ChannelEmail, m.Name), why); err != nil {
+			if err := a.svc.Connectors.ConnectorError(a.ctx, core.ConnectorName(core.ChannelEmail, m.Name), why); err != nil {
 				return nil, err
 			}
 			continue

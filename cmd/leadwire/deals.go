@@ -51,14 +51,14 @@ func (c *DealsListCmd) Run(a *App) error {
 		}
 	}
 	if c.Owner != "" {
-		u, err := svc.Store().UserByEmail(a.ctx, c.Owner)
+		u, err := svc.Directory.UserByEmail(a.ctx, c.Owner)
 		if err != nil {
 			return err
 		}
 		f.OwnerID = u.ID
 	}
 	if c.Team != "" {
-		t, err := svc.Store().TeamByName(a.ctx, c.Team)
+		t, err := svc.Directory.TeamByName(a.ctx, c.Team)
 		if err != nil {
 			return err
 		}
@@ -119,13 +119,13 @@ func deref(s *string) string {
 
 func (a *App) pipeline(name string) (*core.Pipeline, error) {
 	if name == "" {
-		return a.svc.Store().DefaultPipeline(a.ctx)
+		return a.svc.Directory.DefaultPipeline(a.ctx)
 	}
-	return a.svc.Store().PipelineByName(a.ctx, name)
+	return a.svc.Directory.PipelineByName(a.ctx, name)
 }
 
 func (a *App) pipelines() (map[int64]*core.Pipeline, error) {
-	ps, err := a.svc.Store().ListPipelines(a.ctx)
+	ps, err := a.svc.Directory.Pipelines(a.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -156,15 +156,15 @@ func (c *DealsShowCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	p, err := svc.Store().PipelineByID(a.ctx, d.PipelineID)
+	p, err := svc.Directory.PipelineByID(a.ctx, d.PipelineID)
 	if err != nil {
 		return err
 	}
-	contact, err := svc.Store().ContactByID(a.ctx, d.ContactID)
+	contact, err := svc.DealContact(a.ctx, actor, d)
 	if err != nil {
 		return err
 	}
-	hist, err := svc.Store().StageHistory(a.ctx, d.ID)
+	hist, err := svc.StageHistory(a.ctx, actor, d.ID)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (c *DealsShowCmd) Run(a *App) error {
 		}{v, activityViews(timeline, n)})
 	}
 	fmt.Fprintf(a.out, "%s  %s  %s\n", d.Ref(), d.Title, strings.ToUpper(string(d.Status)))
-	printContact(a, contact)
+	printContact(a, actor, contact)
 	fmt.Fprintf(a.out, "pipeline: %s / %s (%d%%)\nvalue:    %s\nowner:    %s\nclose:    %s\n", p.Name, v.Stage, v.Probability, d.Value, orDash(v.Owner), orDash(deref(v.ExpectedClose)))
 	if d.LostReason != "" {
 		fmt.Fprintf(a.out, "lost:     %s\n", d.LostReason)
@@ -328,7 +328,7 @@ func (a *App) dealAction(ref string, do func(*core.User, int64) (*core.Deal, err
 	if err != nil {
 		return err
 	}
-	p, err := a.svc.Store().PipelineByID(a.ctx, d.PipelineID)
+	p, err := a.svc.Directory.PipelineByID(a.ctx, d.PipelineID)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func (c *DigestCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	u, err := svc.Store().UserByEmail(a.ctx, c.Manager)
+	u, err := svc.Directory.UserByEmail(a.ctx, c.Manager)
 	if err != nil {
 		return fmt.Errorf("--manager %s: %w; see leadwire users list", c.Manager, err)
 	}

@@ -20,7 +20,7 @@ func (a *App) mailNotifier() (*mail.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	sender, err := smtpSender(cfg, svc)
+	sender, err := smtpSender(cfg, svc.Connectors)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func TestDigestTickRunsOnRiver(t *testing.T) {
 	settings.Channels = []string{core.ChannelEmail}
 	// Wednesday 12:00 UTC: 19:00 in Bangkok, past the default 08:00.
 	svc := core.NewService(db, clocktest.New(time.Date(2026, 11, 4, 12, 0, 0, 0, time.UTC)), settings, nil)
-	if err := svc.Sync(ctx, core.Directory{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, TimeZone: "Asia/Bangkok"}}}); err != nil {
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, TimeZone: "Asia/Bangkok"}}}); err != nil {
 		t.Fatal(err)
 	}
 	h := core.NewHandlers()

@@ -28,7 +28,7 @@ func (c *DealsEnrollCmd) Run(a *App) error {
 		return err
 	}
 	fmt.Fprintf(a.out, "%s enrolled in %s (enrolment %d); first mail due %s\n", ref, e.Sequence, e.ID, e.NextRunAt.In(actor.Location()).Format(time.RFC3339))
-	if failing, since, err := svc.MailFailing(a.ctx); err != nil {
+	if failing, since, err := svc.Connectors.MailFailing(a.ctx); err != nil {
 		return err
 	} else if failing != "" {
 		fmt.Fprintf(a.errOut, "warning: sending mail has failed since %s: %s; the mail goes out once the server takes it again (leadwire connectors status)\n", a.when(actor, since), failing)

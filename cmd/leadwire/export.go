@@ -306,7 +306,7 @@ func (e *exporter) leads() error {
 			}
 			started = true
 		}
-		c, err := e.svc.Store().ContactByID(e.a.ctx, l.ContactID)
+		c, err := e.svc.LeadContact(e.a.ctx, e.actor, l)
 		if err != nil {
 			return err
 		}
@@ -338,10 +338,10 @@ func (e *exporter) finish(err error, started bool, kind string) error {
 	return e.end()
 }
 
-// eachContact visits the contacts of a team (0: all), oldest first.
-func (e *exporter) eachContact(team int64, visit func(*core.Contact) error) error {
+// eachContact visits the contacts the actor may list, oldest first.
+func (e *exporter) eachContact(visit func(*core.Contact) error) error {
 	for after := int64(0); ; {
-		page, err := e.svc.Store().ListContacts(e.a.ctx, core.ContactFilter{TeamID: team, AfterID: after, Limit: exportPage})
+		page, err := e.svc.Contacts(e.a.ctx, e.actor, core.ContactFilter{AfterID: after, Limit: exportPage})
 		if err != nil || len(page) == 0 {
 			return err
 		}
@@ -363,7 +363,7 @@ func (e *exporter) deals() error {
 			}
 			started = true
 		}
-		c, err := e.svc.Store().ContactByID(e.a.ctx, d.ContactID)
+		c, err := e.svc.DealContact(e.a.ctx, e.actor, d)
 		if err != nil {
 			return err
 		}
@@ -396,11 +396,8 @@ func (e *exporter) contacts() error {
 		rec = append(rec, e.names.teams[c.TeamID], c.Source, csvTime(c.CreatedAt))
 		return e.item(contactView(c), rec)
 	}
-	if team, all := e.actor.TeamID, e.actor.Role == core.RoleAdmin; all || (e.actor.Role == core.RoleManager && team != 0) {
-		if all {
-			team = 0
-		}
-		err := e.eachContact(team, write)
+	if e.actor.Role == core.RoleAdmin || (e.actor.Role == core.RoleManager && e.actor.TeamID != 0) {
+		err := e.eachContact(write)
 		return e.finish(err, started, kindContacts)
 	}
 	seen := map[int64]bool{}
@@ -409,7 +406,7 @@ func (e *exporter) contacts() error {
 			return nil
 		}
 		seen[l.ContactID] = true
-		c, err := e.svc.Store().ContactByID(e.a.ctx, l.ContactID)
+		c, err := e.svc.LeadContact(e.a.ctx, e.actor, l)
 		if err != nil {
 			return err
 		}

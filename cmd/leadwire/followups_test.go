@@ -30,7 +30,7 @@ func TestFollowUpsRunOnTheQueue(t *testing.T) {
 	settings.Rules = []core.Rule{{Name: "boost", Trigger: core.TriggerLeadCaptured,
 		Actions: []core.RuleAction{{Kind: core.ActionAddScore, Points: 25}}}}
 	svc := core.NewService(db, nil, settings, nil)
-	if err := svc.Sync(ctx, core.Directory{
+	if err := svc.Directory.Sync(ctx, core.OrgDef{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", SlackChannel: "C1"}},
 		Users: []core.UserDef{{Email: "somchai@example.com", Role: core.RoleManager, Team: "Bangkok", SlackID: "U1"}},
 	}); err != nil {

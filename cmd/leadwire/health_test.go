@@ -21,17 +21,17 @@ func TestHealthCheckRunsOnTheQueue(t *testing.T) {
 		settings := core.DefaultSettings()
 		settings.Channels = []string{core.ChannelSlack}
 		svc := core.NewService(db, nil, settings, nil)
-		if err := svc.Sync(ctx, core.Directory{Users: []core.UserDef{
+		if err := svc.Directory.Sync(ctx, core.OrgDef{Users: []core.UserDef{
 			{Email: "ada@example.com", Name: "Ada", Role: core.RoleAdmin, SlackID: "UADA"},
 		}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.ConnectorError(ctx, "email:sales", errors.New("login: Invalid credentials")); err != nil {
+		if err := svc.Connectors.ConnectorError(ctx, "email:sales", errors.New("login: Invalid credentials")); err != nil {
 			t.Fatal(err)
 		}
 		log := slog.New(slog.DiscardHandler)
 		h := core.NewHandlers()
-		core.Handle(h, svc.HandleCheckConnectors)
+		core.Handle(h, svc.Connectors.HandleCheck)
 		jobs, err := db.NewJobs(h, log, core.CheckConnectorsPeriodic())
 		if err != nil {
 			t.Fatal(err)

@@ -27,23 +27,23 @@ type importRefs struct {
 }
 
 func loadImportRefs(a *App, svc *core.Service, actor *core.User, kind, source, team, locale string) (*importRefs, error) {
-	st := svc.Store()
+	dir := svc.Directory
 	if locale == "" {
 		locale = actor.Locale
 	}
 	r := &importRefs{kind: kind, source: source, actor: actor, settings: svc.Settings(), users: map[string]*core.User{}, locale: locale}
 	var err error
-	if r.teams, err = st.ListTeams(a.ctx); err != nil {
+	if r.teams, err = dir.Teams(a.ctx); err != nil {
 		return nil, err
 	}
-	users, err := st.ListUsers(a.ctx, core.UserFilter{})
+	users, err := dir.Users(a.ctx, core.UserFilter{})
 	if err != nil {
 		return nil, err
 	}
 	for i := range users {
 		r.users[strings.ToLower(users[i].Email)] = &users[i]
 	}
-	if r.pipelines, err = st.ListPipelines(a.ctx); err != nil {
+	if r.pipelines, err = dir.Pipelines(a.ctx); err != nil {
 		return nil, err
 	}
 	if team != "" {

@@ -30,7 +30,7 @@ func jobHandlers(svc *core.Service, p jobParts, log *slog.Logger) *core.Handlers
 	addFollowUps(h, svc)
 	addChatReplies(h, svc, p.intake, p.slack, log)
 	core.Handle(h, svc.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
-	core.Handle(h, svc.HandleCheckConnectors)
+	core.Handle(h, svc.Connectors.HandleCheck)
 	core.Handle(h, svc.SequenceStepHandler(p.mailer))
 	return h
 }
@@ -68,5 +68,5 @@ func addChatReplies(h *core.Handlers, svc *core.Service, intake *chat.Telegram, 
 	if slack != nil {
 		poster = slack
 	}
-	core.Handle(h, chat.NewReplySender(svc, intake, poster, log).Handle)
+	core.Handle(h, svc.ChatReplyHandler(chat.NewReplySender(intake, poster)))
 }

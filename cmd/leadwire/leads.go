@@ -52,14 +52,14 @@ func (c *LeadsListCmd) Run(a *App) error {
 		f.OrderBy = "score"
 	}
 	if c.Team != "" {
-		t, err := svc.Store().TeamByName(a.ctx, c.Team)
+		t, err := svc.Directory.TeamByName(a.ctx, c.Team)
 		if err != nil {
 			return err
 		}
 		f.TeamID = t.ID
 	}
 	if c.Owner != "" {
-		u, err := svc.Store().UserByEmail(a.ctx, c.Owner)
+		u, err := svc.Directory.UserByEmail(a.ctx, c.Owner)
 		if err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (c *LeadsShowCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	contact, err := svc.Store().ContactByID(a.ctx, l.ContactID)
+	contact, err := svc.LeadContact(a.ctx, actor, l)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (c *LeadsShowCmd) Run(a *App) error {
 		}{v, activityViews(timeline, n)})
 	}
 	fmt.Fprintf(a.out, "%s  %s  score %d\n", l.Ref(), l.Status, l.Score)
-	printContact(a, contact)
+	printContact(a, actor, contact)
 	fmt.Fprintf(a.out, "source:   %s %s\nteam:     %s\nowner:    %s\ncreated:  %s\n", l.SourceChannel, l.SourceName, n.teams[l.TeamID], orDash(n.users[l.OwnerID]), a.when(actor, l.CreatedAt))
 	if !l.FirstResponseAt.IsZero() {
 		fmt.Fprintf(a.out, "response: %s after capture\n", display.Duration(l.FirstResponseAt.Sub(l.CreatedAt)))
@@ -270,7 +270,7 @@ func (c *LeadsAssignCmd) Run(a *App) error {
 		l, err = a.svc.AssignRoundRobin(a.ctx, actor, id)
 	case c.To != "":
 		var u *core.User
-		if u, err = a.svc.Store().UserByEmail(a.ctx, c.To); err != nil {
+		if u, err = a.svc.Directory.UserByEmail(a.ctx, c.To); err != nil {
 			return err
 		}
 		l, err = a.svc.Assign(a.ctx, actor, id, u.ID)
@@ -280,7 +280,7 @@ func (c *LeadsAssignCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	owner, err := a.svc.Store().UserByID(a.ctx, l.OwnerID)
+	owner, err := a.svc.Directory.UserByID(a.ctx, l.OwnerID)
 	if err != nil {
 		return err
 	}

@@ -30,16 +30,16 @@ func (c *UsersLinkCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	u, err := svc.Store().UserByEmail(a.ctx, c.Email)
+	u, err := svc.Directory.UserByEmail(a.ctx, c.Email)
 	if err != nil {
 		return fmt.Errorf("link %s: %w; add the user first with leadwire users add", c.Email, err)
 	}
-	if other, err := svc.Store().UserBySlackID(a.ctx, id); err == nil && other.ID != u.ID {
+	if other, err := svc.Directory.UserBySlackID(a.ctx, id); err == nil && other.ID != u.ID {
 		return core.Errorf(core.KindConflict, "Slack %s is linked to %s already; unlink it there first (leadwire users set %s --slack …)", id, other.Email, other.Email)
 	} else if err != nil && !core.IsNotFound(err) {
 		return err
 	}
-	if u, err = svc.SaveUser(a.ctx, actor, core.UserDef{Email: u.Email, SlackID: id}); err != nil {
+	if u, err = svc.Directory.SaveUser(a.ctx, actor, core.UserDef{Email: u.Email, SlackID: id}); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "linked %s to Slack %s\n", u.Email, id)

@@ -20,14 +20,14 @@ func (c *UsersLinkCodeCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	u, err := svc.Store().UserByEmail(a.ctx, c.Email)
+	u, err := svc.Directory.UserByEmail(a.ctx, c.Email)
 	if err != nil {
 		return fmt.Errorf("link code for %s: %w; add the user first with leadwire users add", c.Email, err)
 	}
 	if actor != nil && actor.Role != core.RoleAdmin && actor.ID != u.ID {
 		return core.Errorf(core.KindForbidden, "only an admin makes link codes for others")
 	}
-	code, err := svc.NewLinkCode(a.ctx, u)
+	code, err := svc.Directory.NewLinkCode(a.ctx, u)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func TestUsersLinkCode(t *testing.T) {
 		t.Fatalf("out %q", r.out)
 	}
 	svc := core.NewService(e.store(), nil, core.Settings{}, nil)
-	u, err := svc.RedeemLinkCode(context.Background(), code, 4711)
+	u, err := svc.Directory.RedeemLinkCode(context.Background(), code, 4711)
 	if err != nil || u.Email != "lan@example.com" {
 		t.Fatalf("redeem: %+v, %v", u, err)
 	}

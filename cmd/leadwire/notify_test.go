@@ -225,7 +225,7 @@ type noticeEnv struct {
 	jobs    *river.Client[*sql.Tx]
 }
 
-var noticeDirectory = core.Directory{
+var noticeDirectory = core.OrgDef{
 	Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}},
 	Users: []core.UserDef{
 		{Email: "niran@example.com", Name: "Niran", Team: "Bangkok", TimeZone: "Asia/Bangkok", SlackID: "U0NIRAN", TelegramID: 7001},
@@ -233,13 +233,13 @@ var noticeDirectory = core.Directory{
 	},
 }
 
-func newNoticeEnv(t testing.TB, db *storage.DB, api *chatAPI, clock core.Clock, dir core.Directory) *noticeEnv {
+func newNoticeEnv(t testing.TB, db *storage.DB, api *chatAPI, clock core.Clock, dir core.OrgDef) *noticeEnv {
 	t.Helper()
 	ctx := context.Background()
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram}
 	svc := core.NewService(db, clock, settings, nil)
-	if err := svc.Sync(ctx, dir); err != nil {
+	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
@@ -466,7 +466,7 @@ func TestNotifyWorkerRetriesThenGivesUp(t *testing.T) {
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram}
 	svc := core.NewService(db, nil, settings, nil)
-	if err := svc.Sync(context.Background(), noticeDirectory); err != nil {
+	if err := svc.Directory.Sync(context.Background(), noticeDirectory); err != nil {
 		t.Fatal(err)
 	}
 	slack := slackbot.New(bot.NewConversation(svc, nil, bot.Options{}), svc, slackbot.Options{BotToken: "xoxb-test", APIURL: api.srv.URL + "/api/"})

@@ -30,8 +30,8 @@ func openPostgres(t testing.TB, dsn string) *storage.DB {
 }
 
 // repDirectory is a team of n reps, each linked to Slack only.
-func repDirectory(n int) core.Directory {
-	dir := core.Directory{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}}}
+func repDirectory(n int) core.OrgDef {
+	dir := core.OrgDef{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}}}
 	for i := range n {
 		dir.Users = append(dir.Users, core.UserDef{Email: fmt.Sprintf("rep%d@example.com", i), Name: fmt.Sprintf("Rep %d", i),
 			Team: "Bangkok", SlackID: fmt.Sprintf("U%05d", i)})

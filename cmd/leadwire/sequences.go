@@ -46,7 +46,7 @@ func (a *App) smtpMailer() (core.Mailer, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := sequenceMailer(cfg, svc)
+	m, err := sequenceMailer(cfg, svc.Connectors)
 	if err != nil {
 		return nil, err
 	}

@@ -110,11 +110,11 @@ sequences:
 	clock := clocktest.New(time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, loc).UTC())
 	log := slog.New(slog.NewTextHandler(logTo, nil))
 	svc := core.NewService(db, clock, cfg.Settings(), log)
-	if err := svc.Sync(ctx, core.Directory{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines()}); err != nil {
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: cfg.Teams(), Users: cfg.Users(), Pipelines: cfg.Pipelines()}); err != nil {
 		t.Fatal(err)
 	}
 	a := &App{ctx: ctx, cfg: cfg, db: db, svc: svc, log: log}
-	mailer, err := sequenceMailer(cfg, svc)
+	mailer, err := sequenceMailer(cfg, svc.Connectors)
 	if err != nil {
 		t.Fatal(err)
 	}

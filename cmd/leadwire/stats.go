@@ -78,21 +78,21 @@ func (c *StatsCmd) Run(a *App) error {
 func (a *App) statsFilter(team, owner, pipeline string) (core.StatsFilter, error) {
 	var f core.StatsFilter
 	if team != "" {
-		t, err := a.svc.Store().TeamByName(a.ctx, team)
+		t, err := a.svc.Directory.TeamByName(a.ctx, team)
 		if err != nil {
 			return f, err
 		}
 		f.TeamID = t.ID
 	}
 	if owner != "" {
-		u, err := a.svc.Store().UserByEmail(a.ctx, owner)
+		u, err := a.svc.Directory.UserByEmail(a.ctx, owner)
 		if err != nil {
 			return f, err
 		}
 		f.OwnerID = u.ID
 	}
 	if pipeline != "" {
-		p, err := a.svc.Store().PipelineByName(a.ctx, pipeline)
+		p, err := a.svc.Directory.PipelineByName(a.ctx, pipeline)
 		if err != nil {
 			return f, err
 		}

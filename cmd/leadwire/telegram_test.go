@@ -47,7 +47,7 @@ func TestNewLeadReachesTelegramThroughTheQueue(t *testing.T) {
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelTelegram}
 	svc := core.NewService(db, nil, settings, nil)
-	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH", TelegramChat: "-100500"}},
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH", TelegramChat: "-100500"}},
 		Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok"}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func (a *App) when(viewer *core.User, t time.Time) string {
 	return t.In(loc).Format("2006-01-02 15:04 MST")
 }
 
-func printContact(a *App, c *core.Contact) {
+func printContact(a *App, actor *core.User, c *core.Contact) {
 	fmt.Fprintf(a.out, "contact:  %s", orDash(c.Name))
 	if c.Company != "" {
 		fmt.Fprintf(a.out, " · %s", c.Company)
@@ -54,7 +54,7 @@ func printContact(a *App, c *core.Contact) {
 	if a.svc == nil {
 		return
 	}
-	marks, err := a.svc.Store().PossibleDuplicates(a.ctx, c.ID, 10)
+	marks, err := a.svc.PossibleDuplicates(a.ctx, actor, c.ID, 10)
 	if err != nil {
 		return // a hint: the contact shows without it
 	}

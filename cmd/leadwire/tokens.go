@@ -26,7 +26,7 @@ func (c *TokensCreateCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	tok, secret, err := svc.CreateToken(a.ctx, actor, c.Name, c.Source)
+	tok, secret, err := svc.Directory.CreateToken(a.ctx, actor, c.Name, c.Source)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (c *TokensListCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := svc.ListTokens(a.ctx, actor)
+	tokens, err := svc.Directory.ListTokens(a.ctx, actor)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (c *TokensRevokeCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	tok, err := svc.RevokeToken(a.ctx, actor, c.Token)
+	tok, err := svc.Directory.RevokeToken(a.ctx, actor, c.Token)
 	if err != nil {
 		return err
 	}

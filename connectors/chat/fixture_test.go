@@ -48,7 +48,7 @@ func newWorld(t *testing.T) *world {
 	settings.TimeZone = "Asia/Bangkok"
 	settings.Channels = []string{core.ChannelTelegram} // the team's group hears of new leads
 	svc := core.NewService(db, clocktest.New(start), settings, nil)
-	dir := core.Directory{
+	dir := core.OrgDef{
 		Teams: []core.TeamDef{{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH", TelegramChat: "-100500"}},
 		Users: []core.UserDef{
 			{Email: "somchai@example.com", Name: "Somchai", Role: core.RoleManager, Team: "Bangkok", TimeZone: "Asia/Bangkok"},
@@ -57,7 +57,7 @@ func newWorld(t *testing.T) *world {
 		Pipelines: []core.PipelineDef{{Name: "Sales", Default: true, Stages: []core.StageDef{
 			{Name: "Prospecting", Probability: 10}, {Name: "Proposal", Probability: 60}}}},
 	}
-	if err := svc.Sync(ctx, dir); err != nil {
+	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	w := &world{t: t, ctx: ctx, db: db, svc: svc, api: tgtest.New(t), users: map[string]*core.User{}}

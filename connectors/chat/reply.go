@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -23,77 +22,63 @@ type SlackPoster interface {
 	PostThread(ctx context.Context, channel, thread, text string) error
 }
 
-// ReplySender runs core.ChatReplyJob: it sends a rep's reply to the
-// prospect through the Telegram intake bot, or in the thread of their
-// Slack intake message. A rate limit retries the job after the time
-// asked; a prospect who cannot be reached (blocked the bot) ends it for
-// good and says so on the timeline; other failures are retried.
+// ReplySender delivers reps' replies to prospects (core.ProspectSender):
+// through the Telegram intake bot, or in the thread of their Slack intake
+// message. A rate limit is core.RetryAfter the time asked; a prospect who
+// cannot be reached (blocked the bot) is core.Undeliverable with the
+// reason in words.
 type ReplySender struct {
-	svc      *core.Service
 	telegram *Telegram   // nil: the intake bot is off
 	slack    SlackPoster // nil: Slack is off
-	log      *slog.Logger
 }
+
+var _ core.ProspectSender = (*ReplySender)(nil)
 
 // NewReplySender returns the sender; telegram or slack may be nil when
-// that chat is off, and replies for it then end with a note.
-func NewReplySender(svc *core.Service, telegram *Telegram, slack SlackPoster, log *slog.Logger) *ReplySender {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &ReplySender{svc: svc, telegram: telegram, slack: slack, log: log}
+// that chat is off, and replies for it are then undeliverable.
+func NewReplySender(telegram *Telegram, slack SlackPoster) *ReplySender {
+	return &ReplySender{telegram: telegram, slack: slack}
 }
 
-// Handle is the handler of core.ChatReplyJob.
-func (w *ReplySender) Handle(ctx context.Context, j core.ChatReplyJob, _ core.JobInfo) error {
-	a, err := w.svc.Store().ActivityByID(ctx, j.ActivityID)
-	if core.IsNotFound(err) {
-		return core.Permanent(err)
-	}
-	if err != nil {
-		return err
-	}
-	switch j.Channel {
+// SendToProspect implements core.ProspectSender.
+func (w *ReplySender) SendToProspect(ctx context.Context, m core.ProspectMessage) error {
+	var err error
+	switch m.Channel {
 	case core.ChannelTelegram:
-		chat, perr := strconv.ParseInt(j.To, 10, 64)
+		chat, perr := strconv.ParseInt(m.To, 10, 64)
 		switch {
 		case perr != nil:
-			err = core.Undeliverable(fmt.Errorf("telegram chat %q: %w", j.To, perr))
+			err = core.Undeliverable(fmt.Errorf("telegram chat %q: %w", m.To, perr))
 		case w.telegram == nil:
 			err = core.Undeliverable(errors.New("the Telegram intake bot is off (telegram.intake_token)"))
 		default:
-			err = w.telegram.Send(ctx, chat, a.Body)
+			err = w.telegram.Send(ctx, chat, m.Text)
 		}
 	case core.ChannelSlack:
 		if w.slack == nil {
 			err = core.Undeliverable(errors.New("Slack is off (slack.bot_token)"))
 		} else {
-			err = w.slack.PostThread(ctx, j.To, j.Thread, a.Body)
+			err = w.slack.PostThread(ctx, m.To, m.Thread, m.Text)
 		}
 	default:
-		err = core.Undeliverable(fmt.Errorf("no chat %q to reply in", j.Channel))
+		err = core.Undeliverable(fmt.Errorf("no chat %q to reply in", m.Channel))
 	}
-	return w.outcome(ctx, j, err)
+	return outcome(err)
 }
 
-// outcome maps a send's failure onto the job's outcome.
-func (w *ReplySender) outcome(ctx context.Context, j core.ChatReplyJob, err error) error {
+// outcome maps a send's failure onto core's delivery outcomes.
+func outcome(err error) error {
 	var tgLimited *tg.TooManyRequestsError
 	var slackLimited *slack.RateLimitedError
 	switch {
 	case err == nil:
-		w.log.Info("chat reply sent", "activity", j.ActivityID, "channel", j.Channel)
 		return nil
 	case errors.As(err, &tgLimited):
 		return core.RetryAfter(max(time.Duration(tgLimited.RetryAfter)*time.Second, time.Second))
 	case errors.As(err, &slackLimited):
 		return core.RetryAfter(max(slackLimited.RetryAfter, time.Second))
 	case errors.Is(err, core.ErrUndeliverable):
-		w.log.Warn("chat reply undeliverable", "activity", j.ActivityID, "channel", j.Channel, "err", err)
-		if nerr := w.svc.ChatReplyUndelivered(ctx, j.ActivityID, "The prospect did not get this reply: "+reason(err)); nerr != nil {
-			return nerr // retried: the note is worth having
-		}
-		return core.Permanent(err)
+		return core.Undeliverable(errors.New(reason(err)))
 	}
 	return err
 }
@@ -102,9 +87,9 @@ func (w *ReplySender) outcome(ctx context.Context, j core.ChatReplyJob, err erro
 func reason(err error) string {
 	switch {
 	case errors.Is(err, tg.ErrorForbidden):
-		return "they blocked the Telegram bot or never started it."
+		return "they blocked the Telegram bot or never started it"
 	case errors.Is(err, core.ErrUndeliverable):
-		return strings.TrimPrefix(err.Error(), core.ErrUndeliverable.Error()+": ") + "."
+		return strings.TrimPrefix(err.Error(), core.ErrUndeliverable.Error()+": ")
 	}
-	return err.Error() + "."
+	return err.Error()
 }

@@ -133,12 +133,12 @@ func (t *Telegram) Run(ctx context.Context) error {
 		AllowedUpdates: []string{"message"},
 		HTTP:           t.http, Log: t.log,
 		Checkpoint: core.Checkpoint{Connector: t.Connector(), Key: TelegramCheckpointKey},
-		Load:       t.svc.Store().LoadCheckpoint,
-		Save:       t.svc.Checkpoint,
+		Load:       t.svc.Connectors.LoadCheckpoint,
+		Save:       t.svc.Connectors.Checkpoint,
 		Handle:     t.HandleUpdate,
-		SetError:   t.svc.ConnectorError,
+		SetError:   t.svc.Connectors.ConnectorError,
 		TokenKey:   "telegram.intake_token",
-		Statuses:   t.svc.Store().ConnectorStatuses,
+		Statuses:   t.svc.Connectors.Statuses,
 	})
 }
 
@@ -164,7 +164,7 @@ func (t *Telegram) HandleUpdate(ctx context.Context, u *models.Update) error {
 		return err
 	case err != nil:
 		t.log.Warn("telegram intake message refused", "chat", m.Chat.ID, "err", err)
-		if ferr := t.svc.Fail(ctx, core.FailedInbound{Connector: t.Connector(), ExternalID: in.ExternalID,
+		if ferr := t.svc.Connectors.Fail(ctx, core.FailedInbound{Connector: t.Connector(), ExternalID: in.ExternalID,
 			Error: core.Message(err), Raw: []byte(in.Text)}, nil); ferr != nil {
 			return ferr
 		}

@@ -111,7 +111,7 @@ func TestTelegramIntake(t *testing.T) {
 			t.Fatalf("new-lead notices %+v", n)
 		}
 	})
-	worker := chat.NewReplySender(w.svc, w.intake, nil, nil)
+	worker := w.svc.ChatReplyHandler(chat.NewReplySender(w.intake, nil))
 	t.Run("a rep's reply from the console reaches the prospect through the intake bot", func(t *testing.T) {
 		conv := bot.NewConversation(w.svc, nil, bot.Options{})
 		var out strings.Builder
@@ -123,7 +123,7 @@ func TestTelegramIntake(t *testing.T) {
 			t.Fatalf("console:\n%s", out.String())
 		}
 		w.api.Take()
-		if err := worker.Handle(w.ctx, w.replyJob(), core.JobInfo{}); err != nil {
+		if err := worker(w.ctx, w.replyJob(), core.JobInfo{}); err != nil {
 			t.Fatal(err)
 		}
 		calls := w.api.Take()
@@ -154,7 +154,7 @@ func TestTelegramIntake(t *testing.T) {
 			!strings.Contains(calls[0].Params["text"], "Replying to Dariush Karimi") {
 			t.Fatalf("the reps' bot answered %+v", calls)
 		}
-		if err := worker.Handle(w.ctx, w.replyJob(), core.JobInfo{}); err != nil {
+		if err := worker(w.ctx, w.replyJob(), core.JobInfo{}); err != nil {
 			t.Fatal(err)
 		}
 		calls = w.api.Take()
@@ -168,14 +168,14 @@ func TestTelegramIntake(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.api.Limit(1)
-		err := worker.Handle(w.ctx, w.replyJob(), core.JobInfo{})
+		err := worker(w.ctx, w.replyJob(), core.JobInfo{})
 		if after, ok := core.RetryAfterOf(err); !ok || after != time.Second {
 			t.Fatalf("got %v, want a snooze of 1s", err)
 		}
 	})
 	t.Run("a prospect who blocked the bot cancels the reply and the timeline says so", func(t *testing.T) {
 		w.api.Block(dariush)
-		err := worker.Handle(w.ctx, w.replyJob(), core.JobInfo{})
+		err := worker(w.ctx, w.replyJob(), core.JobInfo{})
 		if !core.IsPermanent(err) {
 			t.Fatalf("got %v, want a permanent failure", err)
 		}

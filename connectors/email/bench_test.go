@@ -167,7 +167,7 @@ func TestBenchIdleLatency(t *testing.T) {
 		}
 		key := core.InboundKey{Channel: core.ChannelEmail, Source: "latency", ExternalID: fmt.Sprintf("latency.%d@company%d.example", i, i)}
 		for {
-			if _, err := e.svc.Store().InboundResult(e.ctx, key); err == nil {
+			if _, err := e.db.InboundResult(e.ctx, key); err == nil {
 				break
 			}
 			if time.Since(start) > 30*time.Second {
@@ -211,7 +211,7 @@ func TestBenchIdleLatencyInMemory(t *testing.T) {
 		srv.append("INBOX", string(raw), time.Time{})
 		key := core.InboundKey{Channel: core.ChannelEmail, Source: "latency", ExternalID: fmt.Sprintf("latency.%d@company%d.example", i, i)}
 		for {
-			if _, err := e.svc.Store().InboundResult(e.ctx, key); err == nil {
+			if _, err := e.db.InboundResult(e.ctx, key); err == nil {
 				break
 			}
 			if time.Since(start) > 30*time.Second {

@@ -70,7 +70,7 @@ func (c *Connector) deliver(ctx context.Context, folder string, from position, i
 			if err := flush(); err != nil {
 				return pos, err
 			}
-			if err := c.svc.Skip(ctx, c.name, it.skip, &it.cp); err != nil {
+			if err := c.svc.Connectors.Skip(ctx, c.name, it.skip, &it.cp); err != nil {
 				return pos, err
 			}
 		case it.fail != nil:
@@ -78,7 +78,7 @@ func (c *Connector) deliver(ctx context.Context, folder string, from position, i
 				return pos, err
 			}
 			c.log.Warn("message kept as failed", "folder", folder, "uid", it.uid, "err", it.fail.Error, "size", len(it.fail.Raw))
-			if err := c.svc.Fail(ctx, *it.fail, &it.cp); err != nil {
+			if err := c.svc.Connectors.Fail(ctx, *it.fail, &it.cp); err != nil {
 				return pos, err
 			}
 		}
@@ -139,7 +139,7 @@ func (c *Connector) settle(ctx context.Context, run []core.Inbound, errs []error
 				if stop > 0 {
 					before = *run[stop-1].Checkpoint
 				}
-				if cerr := c.svc.Checkpoint(ctx, before); cerr != nil {
+				if cerr := c.svc.Connectors.Checkpoint(ctx, before); cerr != nil {
 					return fmt.Errorf("%w (and put back the checkpoint: %v)", errs[stop], cerr)
 				}
 				break
@@ -165,7 +165,7 @@ func (c *Connector) settle(ctx context.Context, run []core.Inbound, errs []error
 		}
 		c.log.Warn("message refused by core; kept as failed", "message_id", in.ExternalID, "err", errs[i])
 		f := core.FailedInbound{Connector: c.name, ExternalID: in.ExternalID, Error: errs[i].Error(), Raw: in.Raw}
-		if err := c.svc.Fail(ctx, f, cp); err != nil {
+		if err := c.svc.Connectors.Fail(ctx, f, cp); err != nil {
 			return err
 		}
 	}

@@ -197,7 +197,7 @@ func newEnv(t *testing.T, edit ...func(*core.Settings)) *env {
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := core.NewService(db, core.SystemClock{}, settings, log)
-	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Sales"}}}); err != nil {
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{{Name: "Sales"}}}); err != nil {
 		t.Fatal(err)
 	}
 	return &env{t: t, ctx: ctx, db: db, svc: svc, log: log, patience: wait.Patience}
@@ -244,7 +244,7 @@ func (e *env) run(c *Connector) (stop func()) {
 // status returns the connector's status, zero when it has none yet.
 func (e *env) status(name string) core.ConnectorStatus {
 	e.t.Helper()
-	all, err := e.svc.Store().ConnectorStatuses(e.ctx)
+	all, err := e.db.ConnectorStatuses(e.ctx)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func (e *env) waitFor(what string, cond func() bool) {
 // checkpoint returns the saved position of a folder.
 func (e *env) checkpoint(name, folder string) string {
 	e.t.Helper()
-	v, err := e.svc.Store().LoadCheckpoint(e.ctx, name, folder)
+	v, err := e.db.LoadCheckpoint(e.ctx, name, folder)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -286,7 +286,7 @@ func (e *env) checkpoint(name, folder string) string {
 // leads lists every lead, newest first.
 func (e *env) leads() []core.Lead {
 	e.t.Helper()
-	ls, err := e.svc.Store().ListLeads(e.ctx, core.LeadFilter{Limit: 10000})
+	ls, err := e.db.ListLeads(e.ctx, core.LeadFilter{Limit: 10000})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -164,7 +164,7 @@ func (c *Connector) Run(ctx context.Context) error {
 		if msg != "" {
 			c.log.Warn("mailbox folders unreadable; reading the others", "err", err)
 		}
-		if rerr := c.svc.ConnectorError(ctx, c.name, err); rerr != nil {
+		if rerr := c.svc.Connectors.ConnectorError(ctx, c.name, err); rerr != nil {
 			c.log.Warn("record mailbox error", "err", rerr)
 			return
 		}
@@ -183,7 +183,7 @@ func (c *Connector) Run(ctx context.Context) error {
 			level = slog.LevelError
 		}
 		c.log.Log(ctx, level, "mailbox failed; retrying", "err", err, "retry_in", wait.Round(time.Millisecond))
-		if rerr := c.svc.ConnectorError(ctx, c.name, err); rerr != nil && ctx.Err() == nil {
+		if rerr := c.svc.Connectors.ConnectorError(ctx, c.name, err); rerr != nil && ctx.Err() == nil {
 			c.log.Warn("record mailbox error", "err", rerr)
 		}
 		t := time.NewTimer(wait)

@@ -87,7 +87,7 @@ func TestRepliesBecomeActivitiesOnTheirLead(t *testing.T) {
 	if len(leads) != 1 {
 		t.Fatalf("%d leads, want 1", len(leads))
 	}
-	acts, err := e.svc.Store().ListActivities(e.ctx, core.ActivityFilter{LeadID: leads[0].ID})
+	acts, err := e.db.ListActivities(e.ctx, core.ActivityFilter{LeadID: leads[0].ID})
 	if err != nil || len(acts) != 3 {
 		t.Fatalf("lead activities: %d, %v; want 3", len(acts), err)
 	}

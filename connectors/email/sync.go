@@ -58,7 +58,7 @@ func (s *session) sync(ctx context.Context, folder string) error {
 	if err != nil {
 		return err
 	}
-	saved, err := c.svc.Store().LoadCheckpoint(ctx, c.name, folder)
+	saved, err := c.svc.Connectors.LoadCheckpoint(ctx, c.name, folder)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *session) sync(ctx context.Context, folder string) error {
 		return nil
 	}
 	// Nothing new, or a new starting point: record the sync.
-	return c.svc.Checkpoint(ctx, c.checkpoint(folder, pos))
+	return c.svc.Connectors.Checkpoint(ctx, c.checkpoint(folder, pos))
 }
 
 // list fetches the UID, size and INTERNALDATE of the messages in set,

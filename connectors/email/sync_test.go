@@ -225,7 +225,7 @@ func TestAMessageThatCannotBeParsedIsKeptAndPassed(t *testing.T) {
 	e.waitCount(c.Name(), core.CountFailed, 1)
 	stop()
 
-	failed, err := e.svc.Store().ListFailedInbounds(e.ctx, c.Name(), 10)
+	failed, err := e.db.ListFailedInbounds(e.ctx, c.Name(), 10)
 	if err != nil || len(failed) != 1 {
 		t.Fatalf("failed inbounds: %v, %v", failed, err)
 	}
@@ -253,7 +253,7 @@ func TestAMessageOverTheSizeCapIsKeptTruncated(t *testing.T) {
 	e.run(c)
 	e.waitCount(c.Name(), core.CountCaptured, 1)
 	e.waitCount(c.Name(), core.CountFailed, 1)
-	failed, err := e.svc.Store().ListFailedInbounds(e.ctx, c.Name(), 10)
+	failed, err := e.db.ListFailedInbounds(e.ctx, c.Name(), 10)
 	if err != nil || len(failed) != 1 {
 		t.Fatalf("failed inbounds: %v, %v", failed, err)
 	}
@@ -296,7 +296,7 @@ func TestALeadCoreRefusesIsKeptAsFailedAndPassed(t *testing.T) {
 	if cp := e.checkpoint(c.Name(), "INBOX"); !strings.HasSuffix(cp, ":3") {
 		t.Errorf("checkpoint %q, want past all three", cp)
 	}
-	failed, _ := e.svc.Store().ListFailedInbounds(e.ctx, c.Name(), 10)
+	failed, _ := e.db.ListFailedInbounds(e.ctx, c.Name(), 10)
 	if len(failed) != 3 || !strings.Contains(failed[0].Error, "Nowhere") || len(failed[0].Raw) == 0 {
 		t.Errorf("failed inbounds %+v: want each kept with core's error and its raw message", failed)
 	}

@@ -33,7 +33,7 @@ func ExampleHandler_Submit() {
 	}
 	defer db.Close()
 	svc := core.NewService(db, core.SystemClock{}, core.DefaultSettings(), nil)
-	if err := svc.Sync(ctx, core.Directory{Teams: []core.TeamDef{{Name: "Warsaw", Region: "PL"}}}); err != nil {
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{{Name: "Warsaw", Region: "PL"}}}); err != nil {
 		log.Fatal(err)
 	}
 

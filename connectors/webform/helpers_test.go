@@ -44,13 +44,13 @@ func newEnv(t testing.TB, forms ...webform.Form) *env {
 	db := storagetest.SQLite(t)
 	e := &env{ctx: context.Background(), db: db}
 	e.svc = core.NewService(db, core.SystemClock{}, core.DefaultSettings(), nil)
-	dir := core.Directory{
+	dir := core.OrgDef{
 		Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}, {Name: "Warsaw", Region: "PL"}},
 		Users: []core.UserDef{{Email: "admin@example.com", Name: "Ada", Role: core.RoleAdmin}},
 		Pipelines: []core.PipelineDef{{Name: "Sales", Default: true, Stages: []core.StageDef{
 			{Name: "Qualified", Probability: 20}, {Name: "Proposal", Probability: 60}}}},
 	}
-	if err := e.svc.Sync(e.ctx, dir); err != nil {
+	if err := e.svc.Directory.Sync(e.ctx, dir); err != nil {
 		t.Fatal(err)
 	}
 	if len(forms) == 0 {

@@ -272,7 +272,7 @@ func (h *Handler) captureRefusal(f *form, err error) *refusal {
 // honeypot answers a bot as a person would be answered, counts it, and
 // stores nothing else.
 func (h *Handler) honeypot(ctx context.Context, f *form, a answerer, receipt string) {
-	if err := h.svc.Skip(ctx, core.ConnectorName(core.ChannelWebform, f.ID), "honeypot", nil); err != nil {
+	if err := h.svc.Connectors.Skip(ctx, core.ConnectorName(core.ChannelWebform, f.ID), "honeypot", nil); err != nil {
 		h.log.Warn("web form honeypot not counted", "form", f.ID, "err", err)
 	}
 	a.success(f, false, receipt)

@@ -181,7 +181,7 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 	if !ok {
 		return refused(http.StatusUnauthorized, "no token; send Authorization: Bearer <token> (leadwire tokens create)")
 	}
-	tok, err := h.svc.VerifyToken(r.Context(), strings.TrimSpace(secret))
+	tok, err := h.svc.Directory.VerifyToken(r.Context(), strings.TrimSpace(secret))
 	if tok != nil {
 		d.Token = tok.Name
 	}

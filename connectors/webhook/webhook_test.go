@@ -103,23 +103,23 @@ func newEnv(t testing.TB, opts webhook.Options) *env {
 	db := storagetest.SQLite(t)
 	e := &env{ctx: context.Background(), db: db, tokens: map[string]string{}}
 	e.svc = core.NewService(db, core.SystemClock{}, core.DefaultSettings(), nil)
-	dir := core.Directory{
+	dir := core.OrgDef{
 		Teams: []core.TeamDef{{Name: "Bangkok", Region: "TH"}, {Name: "Warsaw", Region: "PL"}},
 		Users: []core.UserDef{{Email: "admin@example.com", Role: core.RoleAdmin}},
 		Pipelines: []core.PipelineDef{{Name: "Sales", Default: true, Stages: []core.StageDef{
 			{Name: "Qualified", Probability: 20}}}},
 	}
-	if err := e.svc.Sync(e.ctx, dir); err != nil {
+	if err := e.svc.Directory.Sync(e.ctx, dir); err != nil {
 		t.Fatal(err)
 	}
 	for _, tk := range []struct{ name, source string }{{"zap", ""}, {"tf", "typeform"}, {"tally", "tally"}, {"old", ""}} {
-		_, secret, err := e.svc.CreateToken(e.ctx, nil, tk.name, tk.source)
+		_, secret, err := e.svc.Directory.CreateToken(e.ctx, nil, tk.name, tk.source)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.tokens[tk.name] = secret
 	}
-	if _, err := e.svc.RevokeToken(e.ctx, nil, "old"); err != nil {
+	if _, err := e.svc.Directory.RevokeToken(e.ctx, nil, "old"); err != nil {
 		t.Fatal(err)
 	}
 	h, err := webhook.New(e.svc, sources, opts)

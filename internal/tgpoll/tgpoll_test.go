@@ -43,7 +43,7 @@ func TestAnUnhandledUpdateComesAgain(t *testing.T) {
 		done <- tgpoll.Run(runCtx, tgpoll.Config{APIURL: api.URL, Token: token, Timeout: time.Second,
 			HTTP:       &http.Client{Timeout: 5 * time.Second},
 			Checkpoint: core.Checkpoint{Connector: "telegram:test", Key: "offset"},
-			Load:       db.LoadCheckpoint, Save: svc.Checkpoint,
+			Load:       db.LoadCheckpoint, Save: svc.Connectors.Checkpoint,
 			Handle: func(ctx context.Context, u *models.Update) error {
 				mu.Lock()
 				defer mu.Unlock()
