@@ -22,6 +22,8 @@ type Service struct {
 	// Connectors keeps what connectors report: positions, counters,
 	// failures and health.
 	Connectors *Connectors
+	// Reports reads metrics, forecasts, reviews and digests.
+	Reports *Reports
 }
 
 // NewService returns a Service over the store.
@@ -50,6 +52,7 @@ func NewService(store Store, clock Clock, settings Settings, log *slog.Logger) *
 	s := &Service{store: store, clock: clock, settings: settings, log: log}
 	s.Directory = NewDirectory(store, clock, settings.TimeZone, log)
 	s.Connectors = &Connectors{store: store, clock: clock, alerts: settings.Alerts, log: log, notices: s}
+	s.Reports = &Reports{store: store, clock: clock, settings: settings, lists: s}
 	return s
 }
 
