@@ -166,6 +166,24 @@ func TestNoticeSubjectLoadsWhatANoticeIsAboutForItsReader(t *testing.T) {
 			}
 		})
 
+		t.Run("a team's reader acts on no other team's unclaimed lead", func(t *testing.T) {
+			other := f.newLead(t, "Warsaw", "anna@kowalska.pl")
+			sub, err := f.svc.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeNewLead, LeadID: leadID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := db.LeadByID(f.ctx, other)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.LeadContact(f.ctx, sub.Reader, w); core.KindOf(err) != core.KindForbidden {
+				t.Fatalf("Bangkok's channel reads Warsaw's lead's contact: %v", err)
+			}
+			if _, err := f.svc.Lead(f.ctx, sub.Reader, other); core.KindOf(err) != core.KindForbidden {
+				t.Fatalf("Bangkok's channel reads Warsaw's lead: %v", err)
+			}
+		})
+
 		t.Run("a notice of a lead that is gone says so", func(t *testing.T) {
 			_, err := f.svc.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeUnclaimed, LeadID: 999})
 			if !core.IsNotFound(err) {

@@ -65,25 +65,27 @@ func (s *Service) Clock() Clock { return s.clock }
 // canLead reports whether actor may act on the lead: an admin on all, a
 // manager on the team's, a rep on own leads and unowned leads of the team.
 func canLead(actor *User, l *Lead) bool {
+	own := actor.ID != 0 && l.OwnerID == actor.ID // nobody in particular owns nothing
 	switch actor.Role {
 	case RoleAdmin:
 		return true
 	case RoleManager:
-		return (actor.TeamID != 0 && l.TeamID == actor.TeamID) || l.OwnerID == actor.ID
+		return (actor.TeamID != 0 && l.TeamID == actor.TeamID) || own
 	default:
-		return l.OwnerID == actor.ID || (l.OwnerID == 0 && l.TeamID != 0 && l.TeamID == actor.TeamID)
+		return own || (l.OwnerID == 0 && l.TeamID != 0 && l.TeamID == actor.TeamID)
 	}
 }
 
 // canDeal reports whether actor may act on the deal.
 func canDeal(actor *User, d *Deal) bool {
+	own := actor.ID != 0 && d.OwnerID == actor.ID
 	switch actor.Role {
 	case RoleAdmin:
 		return true
 	case RoleManager:
-		return (actor.TeamID != 0 && d.TeamID == actor.TeamID) || d.OwnerID == actor.ID
+		return (actor.TeamID != 0 && d.TeamID == actor.TeamID) || own
 	default:
-		return d.OwnerID == actor.ID
+		return own
 	}
 }
 
