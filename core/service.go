@@ -24,6 +24,8 @@ type Service struct {
 	Connectors *Connectors
 	// Reports reads metrics, forecasts, reviews and digests.
 	Reports *Reports
+	// Sequences runs email sequences.
+	Sequences *Sequences
 }
 
 // NewService returns a Service over the store.
@@ -53,6 +55,7 @@ func NewService(store Store, clock Clock, settings Settings, log *slog.Logger) *
 	s.Directory = NewDirectory(store, clock, settings.TimeZone, log)
 	s.Connectors = &Connectors{store: store, clock: clock, alerts: settings.Alerts, log: log, notices: s}
 	s.Reports = &Reports{store: store, clock: clock, settings: settings, lists: s}
+	s.Sequences = &Sequences{store: store, clock: clock, settings: settings, log: log}
 	return s
 }
 
