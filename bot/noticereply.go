@@ -35,7 +35,7 @@ func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, e
 
 // rottingNotice is a deal's card with how long it has been idle.
 func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply, error) {
-	sub, err := c.svc.NoticeSubject(ctx, n)
+	sub, err := c.svc.Notices.NoticeSubject(ctx, n)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -50,7 +50,7 @@ func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply,
 
 // unclaimedNotice is a waiting lead's card with Claim.
 func (c *Conversation) unclaimedNotice(ctx context.Context, n core.Notice) (Reply, error) {
-	sub, err := c.svc.NoticeSubject(ctx, n)
+	sub, err := c.svc.Notices.NoticeSubject(ctx, n)
 	if err != nil {
 		return Reply{}, err
 	}

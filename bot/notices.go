@@ -17,7 +17,7 @@ func (c *Conversation) LeadNotice(ctx context.Context, leadID int64) (Reply, err
 // TeamLeadNotice is LeadNotice with the team to tell: nil when the lead
 // has none, and then there is nobody to notify.
 func (c *Conversation) TeamLeadNotice(ctx context.Context, leadID int64) (Reply, *core.Team, error) {
-	sub, err := c.svc.NoticeSubject(ctx, core.Notice{Kind: core.NoticeNewLead, LeadID: leadID})
+	sub, err := c.svc.Notices.NoticeSubject(ctx, core.Notice{Kind: core.NoticeNewLead, LeadID: leadID})
 	if err != nil {
 		return Reply{}, nil, err
 	}
@@ -28,7 +28,7 @@ func (c *Conversation) TeamLeadNotice(ctx context.Context, leadID int64) (Reply,
 // TaskReminder is the reminder its owner gets when a task falls due: the
 // task with Done and Snooze buttons, and its deal's card when it has one.
 func (c *Conversation) TaskReminder(ctx context.Context, taskID int64) (Reply, error) {
-	sub, err := c.svc.NoticeSubject(ctx, core.Notice{Kind: core.NoticeReminder, TaskID: taskID})
+	sub, err := c.svc.Notices.NoticeSubject(ctx, core.Notice{Kind: core.NoticeReminder, TaskID: taskID})
 	if err != nil {
 		return Reply{}, err
 	}

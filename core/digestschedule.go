@@ -16,7 +16,7 @@ type DigestJob struct{}
 func (DigestJob) Kind() string { return "digest_tick" }
 
 // digestChannels are the configured channels a digest may use.
-func (s *Service) digestChannels() []string {
+func (s *Notices) digestChannels() []string {
 	if len(s.settings.Digest.Channels) == 0 {
 		return s.settings.Channels
 	}
@@ -64,7 +64,7 @@ func DigestSettingKey(managerID int64, sendDay string) string {
 // manager and day however often, and wherever, this runs; a server down at
 // the due time sends it late when it comes back that day. It returns how
 // many digests it announced.
-func (s *Service) ScheduleDigests(ctx context.Context, now time.Time) (int, error) {
+func (s *Notices) ScheduleDigests(ctx context.Context, now time.Time) (int, error) {
 	managers, err := s.store.ListUsers(ctx, UserFilter{Role: RoleManager})
 	if err != nil {
 		return 0, fmt.Errorf("schedule digests: %w", err)

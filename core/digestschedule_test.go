@@ -90,7 +90,7 @@ func TestDigestsAreScheduledOncePerManagerAndWorkingDay(t *testing.T) {
 					continue
 				}
 				clock.Set(now)
-				if _, err := svc.ScheduleDigests(ctx, now); err != nil {
+				if _, err := svc.Notices.ScheduleDigests(ctx, now); err != nil {
 					t.Fatalf("at %s: %v", now, err)
 				}
 			}
@@ -185,7 +185,7 @@ func digestScheduleSpotChecks(t *testing.T, db *storage.DB) {
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			clock.Set(st.now)
-			n, err := svc.ScheduleDigests(ctx, st.now)
+			n, err := svc.Notices.ScheduleDigests(ctx, st.now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -219,7 +219,7 @@ func TestDigestChannels(t *testing.T) {
 	if err := svc.Directory.Sync(ctx, core.OrgDef{Users: []core.UserDef{{Email: "m@example.com", Name: "M", Role: core.RoleManager, SlackID: "U1", TimeZone: "Europe/Warsaw"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ScheduleDigests(ctx, clock.Now()); err != nil {
+	if _, err := svc.Notices.ScheduleDigests(ctx, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -246,7 +246,7 @@ func TestTwoReplicasAnnounceEachDigestOnce(t *testing.T) {
 			if i%2 == 1 {
 				svc = b
 			}
-			wg.Go(func() { counts[i], errs[i] = svc.ScheduleDigests(ctx, now) })
+			wg.Go(func() { counts[i], errs[i] = svc.Notices.ScheduleDigests(ctx, now) })
 		}
 		wg.Wait()
 		total := 0

@@ -24,7 +24,7 @@ const DigestTimeout = 50 * time.Second
 
 // HandleDigestTick runs the DigestJob tick: it announces every digest
 // that is due.
-func (s *Service) HandleDigestTick(ctx context.Context, _ DigestJob, _ JobInfo) error {
+func (s *Notices) HandleDigestTick(ctx context.Context, _ DigestJob, _ JobInfo) error {
 	if _, err := s.ScheduleDigests(ctx, s.clock.Now()); err != nil {
 		return fmt.Errorf("digest tick: %w", err)
 	}

@@ -113,13 +113,13 @@ func NoticeChannels(n Notice, u *User, t *Team, configured []string) []string {
 // Announce enqueues n, in tx, on every configured channel that reaches its
 // recipient (the user when n.UserID is set, else the team). It returns the
 // channels used; none is not an error (nobody has linked a chat yet).
-func (s *Service) Announce(ctx context.Context, tx Tx, n Notice) ([]string, error) {
+func (s *Notices) Announce(ctx context.Context, tx Tx, n Notice) ([]string, error) {
 	return s.AnnounceExcept(ctx, tx, n)
 }
 
 // AnnounceExcept is Announce on every channel but the excluded ones: a
 // channel that fails is reported on the others.
-func (s *Service) AnnounceExcept(ctx context.Context, tx Tx, n Notice, exclude ...string) ([]string, error) {
+func (s *Notices) AnnounceExcept(ctx context.Context, tx Tx, n Notice, exclude ...string) ([]string, error) {
 	if n.Key == "" {
 		return nil, fmt.Errorf("announce %s: a notice needs a key", n.Kind)
 	}

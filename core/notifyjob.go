@@ -17,7 +17,7 @@ type NoticeCounter interface {
 // NoticeSender runs NotifyJob: it hands the notice to its channel's
 // notifier.
 type NoticeSender struct {
-	svc       *Service
+	notices   *Notices
 	notifiers map[string]Notifier
 	counts    NoticeCounter
 	log       *slog.Logger
@@ -25,8 +25,8 @@ type NoticeSender struct {
 
 // NewNoticeSender returns the sender of notices through the notifiers by
 // channel; counts may be nil.
-func (s *Service) NewNoticeSender(notifiers map[string]Notifier, counts NoticeCounter) *NoticeSender {
-	return &NoticeSender{svc: s, notifiers: notifiers, counts: counts, log: s.log.With("part", "notices")}
+func (s *Notices) NewNoticeSender(notifiers map[string]Notifier, counts NoticeCounter) *NoticeSender {
+	return &NoticeSender{notices: s, notifiers: notifiers, counts: counts, log: s.log.With("part", "notices")}
 }
 
 // Handle runs a NotifyJob. A RetryAfter (pacing, a 429) goes back as is;
@@ -65,7 +65,7 @@ func (w *NoticeSender) Handle(ctx context.Context, job NotifyJob, info JobInfo) 
 		}
 		w.log.Warn("notice undeliverable", "channel", ch, "kind", n.Kind, "key", n.Key, "user", n.UserID,
 			"attempt", info.Attempt, "err", err)
-		if _, terr := w.svc.NoticeFailed(ctx, ch, n, err); terr != nil {
+		if _, terr := w.notices.NoticeFailed(ctx, ch, n, err); terr != nil {
 			// Telling the user failed: retry the job, which fails again
 			// and tells them then.
 			return errors.Join(err, terr)

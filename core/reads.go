@@ -95,7 +95,7 @@ type NoticeSubject struct {
 
 // NoticeSubject loads what n is about. A team notice that names a lead
 // and no team is for the lead's team.
-func (s *Service) NoticeSubject(ctx context.Context, n Notice) (*NoticeSubject, error) {
+func (s *Notices) NoticeSubject(ctx context.Context, n Notice) (*NoticeSubject, error) {
 	var sub NoticeSubject
 	var err error
 	if n.LeadID != 0 {

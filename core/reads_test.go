@@ -130,7 +130,7 @@ func TestNoticeSubjectLoadsWhatANoticeIsAboutForItsReader(t *testing.T) {
 		}
 
 		t.Run("a new lead's notice is for the lead's team, read as a rep of it", func(t *testing.T) {
-			sub, err := f.svc.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeNewLead, LeadID: leadID})
+			sub, err := f.svc.Notices.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeNewLead, LeadID: leadID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +157,7 @@ func TestNoticeSubjectLoadsWhatANoticeIsAboutForItsReader(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sub, err := f.svc.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeReminder, TaskID: task.ID})
+			sub, err := f.svc.Notices.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeReminder, TaskID: task.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +168,7 @@ func TestNoticeSubjectLoadsWhatANoticeIsAboutForItsReader(t *testing.T) {
 
 		t.Run("a team's reader acts on no other team's unclaimed lead", func(t *testing.T) {
 			other := f.newLead(t, "Warsaw", "anna@kowalska.pl")
-			sub, err := f.svc.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeNewLead, LeadID: leadID})
+			sub, err := f.svc.Notices.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeNewLead, LeadID: leadID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,7 +185,7 @@ func TestNoticeSubjectLoadsWhatANoticeIsAboutForItsReader(t *testing.T) {
 		})
 
 		t.Run("a notice of a lead that is gone says so", func(t *testing.T) {
-			_, err := f.svc.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeUnclaimed, LeadID: 999})
+			_, err := f.svc.Notices.NoticeSubject(f.ctx, core.Notice{Kind: core.NoticeUnclaimed, LeadID: 999})
 			if !core.IsNotFound(err) {
 				t.Fatalf("err %v", err)
 			}

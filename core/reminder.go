@@ -68,7 +68,7 @@ func (s *Service) FireReminder(ctx context.Context, taskID int64, due time.Time)
 			return err
 		}
 		fired = true
-		_, err = s.Announce(ctx, tx, Notice{Kind: NoticeReminder, UserID: t.OwnerID, TaskID: t.ID, LeadID: t.LeadID,
+		_, err = s.Notices.Announce(ctx, tx, Notice{Kind: NoticeReminder, UserID: t.OwnerID, TaskID: t.ID, LeadID: t.LeadID,
 			DealID: t.DealID, Key: ReminderKey(t.ID, due)})
 		return err
 	})
@@ -82,7 +82,7 @@ func (s *Service) FireReminder(ctx context.Context, taskID int64, due time.Time)
 // for good: the user it was for is told once a day, on their other
 // channels, that this one fails. A team's notice or a notice about a
 // failing channel tells nobody. It returns the channels told.
-func (s *Service) NoticeFailed(ctx context.Context, channel string, n Notice, cause error) ([]string, error) {
+func (s *Notices) NoticeFailed(ctx context.Context, channel string, n Notice, cause error) ([]string, error) {
 	if n.UserID == 0 || n.Kind == NoticeChannelFailing {
 		return nil, nil
 	}

@@ -177,7 +177,7 @@ func TestReminders(t *testing.T) {
 		t.Run("a failing channel is reported once on the others", func(t *testing.T) {
 			n := core.Notice{Kind: core.NoticeReminder, UserID: r.both.ID, TaskID: task.ID, Key: core.ReminderKey(task.ID, due)}
 			for range 2 {
-				told, err := r.svc.NoticeFailed(r.ctx, core.ChannelSlack, n, core.Undeliverable(sql.ErrNoRows))
+				told, err := r.svc.Notices.NoticeFailed(r.ctx, core.ChannelSlack, n, core.Undeliverable(sql.ErrNoRows))
 				if err != nil || !slices.Equal(told, []string{core.ChannelTelegram}) {
 					t.Fatalf("told %v, %v", told, err)
 				}
@@ -192,7 +192,7 @@ func TestReminders(t *testing.T) {
 				t.Fatalf("channel_failing notices %+v", failing)
 			}
 			// Pim has no other channel: nobody to tell, and that is fine.
-			told, err := r.svc.NoticeFailed(r.ctx, core.ChannelSlack, core.Notice{Kind: core.NoticeReminder, UserID: r.one.ID, Key: "k"}, nil)
+			told, err := r.svc.Notices.NoticeFailed(r.ctx, core.ChannelSlack, core.Notice{Kind: core.NoticeReminder, UserID: r.one.ID, Key: "k"}, nil)
 			if err != nil || len(told) != 0 {
 				t.Fatalf("told %v, %v", told, err)
 			}

@@ -315,7 +315,7 @@ func (s *Service) apply(ctx context.Context, tx Tx, r *Rule, a RuleAction, sub *
 		if n.UserID == 0 && n.TeamID == 0 {
 			return Errorf(KindInvalid, "%s has no %s to notify", ref, a.To)
 		}
-		_, err := s.Announce(ctx, tx, n)
+		_, err := s.Notices.Announce(ctx, tx, n)
 		return err
 
 	case ActionAssignRoundRobin:

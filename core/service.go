@@ -26,6 +26,9 @@ type Service struct {
 	Reports *Reports
 	// Sequences runs email sequences.
 	Sequences *Sequences
+	// Notices announces what leadwire tells people, schedules digests and
+	// hands notices to the channels' notifiers.
+	Notices *Notices
 }
 
 // NewService returns a Service over the store.
@@ -53,7 +56,8 @@ func NewService(store Store, clock Clock, settings Settings, log *slog.Logger) *
 	}
 	s := &Service{store: store, clock: clock, settings: settings, log: log}
 	s.Directory = NewDirectory(store, clock, settings.TimeZone, log)
-	s.Connectors = &Connectors{store: store, clock: clock, alerts: settings.Alerts, log: log, notices: s}
+	s.Notices = &Notices{store: store, clock: clock, settings: settings, log: log}
+	s.Connectors = &Connectors{store: store, clock: clock, alerts: settings.Alerts, log: log, notices: s.Notices}
 	s.Reports = &Reports{store: store, clock: clock, settings: settings, lists: s}
 	s.Sequences = &Sequences{store: store, clock: clock, settings: settings, log: log}
 	return s

@@ -146,7 +146,7 @@ func (s *Service) SweepUnclaimed(ctx context.Context, now time.Time) (int, error
 					level := l.Noticed
 					if level < 1 && l.CreatedAt.Before(first) {
 						n := Notice{Kind: NoticeUnclaimed, TeamID: team.ID, LeadID: l.LeadID, Key: NoticeKey(string(NoticeUnclaimed), LeadRef(l.LeadID))}
-						if _, err := s.Announce(ctx, tx, n); err != nil {
+						if _, err := s.Notices.Announce(ctx, tx, n); err != nil {
 							return err
 						}
 						level, noticed = 1, noticed+1
@@ -154,7 +154,7 @@ func (s *Service) SweepUnclaimed(ctx context.Context, now time.Time) (int, error
 					if level < 2 && l.CreatedAt.Before(second) {
 						if team.ManagerID != 0 {
 							n := Notice{Kind: NoticeUnclaimedManager, UserID: team.ManagerID, LeadID: l.LeadID, Key: NoticeKey(string(NoticeUnclaimedManager), LeadRef(l.LeadID))}
-							if _, err := s.Announce(ctx, tx, n); err != nil {
+							if _, err := s.Notices.Announce(ctx, tx, n); err != nil {
 								return err
 							}
 							noticed++

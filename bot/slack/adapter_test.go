@@ -279,7 +279,7 @@ func TestHandleNewLead(t *testing.T) {
 				Key: core.NoticeKey(string(core.NoticeNewLead), core.LeadRef(id))}}
 		}
 		job := notice(lead)
-		worker := w.svc.NewNoticeSender(map[string]core.Notifier{core.ChannelSlack: w.adapter}, nil).Handle
+		worker := w.svc.Notices.NewNoticeSender(map[string]core.Notifier{core.ChannelSlack: w.adapter}, nil).Handle
 
 		t.Run("a 429 snoozes the job for Retry-After", func(t *testing.T) {
 			w.api.Limit(1, 30*time.Second)

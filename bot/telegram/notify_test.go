@@ -22,7 +22,7 @@ func TestNewLeadGoesToTheTeamsGroup(t *testing.T) {
 		return core.NotifyJob{Channel: core.ChannelTelegram, Notice: core.Notice{Kind: core.NoticeNewLead, TeamID: l.TeamID, LeadID: id,
 			Key: core.NoticeKey(string(core.NoticeNewLead), core.LeadRef(id))}}
 	}
-	worker := w.svc.NewNoticeSender(map[string]core.Notifier{core.ChannelTelegram: w.adapter}, nil).Handle
+	worker := w.svc.Notices.NewNoticeSender(map[string]core.Notifier{core.ChannelTelegram: w.adapter}, nil).Handle
 	job := notice(id)
 
 	t.Run("a 429 snoozes the job for retry_after", func(t *testing.T) {

@@ -24,7 +24,7 @@ func TestDigestTickRunsOnRiver(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := core.NewHandlers()
-	core.Handle(h, svc.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
+	core.Handle(h, svc.Notices.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
 	jobs, err := db.NewJobs(h, slog.New(slog.DiscardHandler), core.DigestPeriodic())
 	if err != nil {
 		t.Fatal(err)

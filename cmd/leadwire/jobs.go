@@ -29,7 +29,7 @@ func jobHandlers(svc *core.Service, p jobParts, log *slog.Logger) *core.Handlers
 	addNotices(h, svc, p.notifiers, p.counts)
 	addFollowUps(h, svc)
 	addChatReplies(h, svc, p.intake, p.slack, log)
-	core.Handle(h, svc.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
+	core.Handle(h, svc.Notices.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
 	core.Handle(h, svc.Connectors.HandleCheck)
 	core.Handle(h, svc.Sequences.SequenceStepHandler(p.mailer))
 	return h
@@ -51,7 +51,7 @@ func addNewLead(h *core.Handlers, svc *core.Service) {
 // addNotices adds the handlers of reminders and notices.
 func addNotices(h *core.Handlers, svc *core.Service, notifiers map[string]core.Notifier, counts core.NoticeCounter) {
 	core.Handle(h, svc.HandleReminder)
-	core.Handle(h, svc.NewNoticeSender(notifiers, counts).Handle)
+	core.Handle(h, svc.Notices.NewNoticeSender(notifiers, counts).Handle)
 }
 
 // addFollowUps adds the handlers of the follow-up sweeps and the rules.

@@ -471,7 +471,7 @@ func TestNotifyWorkerRetriesThenGivesUp(t *testing.T) {
 	}
 	slack := slackbot.New(bot.NewConversation(svc, nil, bot.Options{}), svc, slackbot.Options{BotToken: "xoxb-test", APIURL: api.srv.URL + "/api/"})
 	metrics := newNoticeMetrics()
-	w := svc.NewNoticeSender(map[string]core.Notifier{core.ChannelSlack: slack}, metrics)
+	w := svc.Notices.NewNoticeSender(map[string]core.Notifier{core.ChannelSlack: slack}, metrics)
 	niran, err := db.UserByEmail(context.Background(), "niran@example.com")
 	if err != nil {
 		t.Fatal(err)
