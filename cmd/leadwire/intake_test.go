@@ -58,19 +58,8 @@ func TestIntakeThroughServeAndTheCommandLine(t *testing.T) {
 	addr := serveInBackground(t, e)
 	post := func(path, contentType, body string, headers ...string) (int, string, http.Header) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", contentType)
-		for i := 0; i+1 < len(headers); i += 2 {
-			req.Header.Set(headers[i], headers[i+1])
-		}
-		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b), resp.Header
+		a := do(t, http.MethodPost, "http://"+addr+path, contentType, body, headers...)
+		return a.status, a.body, a.header
 	}
 
 	t.Run("a browser form post becomes a lead and is redirected", func(t *testing.T) {
