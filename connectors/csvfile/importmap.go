@@ -1,4 +1,4 @@
-package main
+package csvfile
 
 import (
 	"fmt"
@@ -136,9 +136,9 @@ func fieldOfHeader(h string) (importField, bool) {
 	return "", false
 }
 
-// errorColumn is the column the errors file adds; import skips it, so the
+// ErrorColumn is the column the errors file adds; import skips it, so the
 // errors file can be fixed and imported as it is.
-const errorColumn = "import error"
+const ErrorColumn = "import error"
 
 // colRole says what one column becomes.
 type colRole struct {
@@ -197,7 +197,7 @@ func mapColumns(kind string, header []string, delim rune, overrides string) (*co
 		switch f, ok := fieldOfHeader(h); {
 		case h == "":
 			m.roles[i] = colRole{ignore: true, noHeader: true}
-		case strings.EqualFold(h, errorColumn):
+		case strings.EqualFold(h, ErrorColumn):
 			m.roles[i] = colRole{ignore: true}
 		case ok && valid[f]:
 			m.roles[i] = colRole{field: f}
@@ -288,6 +288,16 @@ func fieldList(kind string) string {
 		names = append(names, string(f))
 	}
 	return strings.Join(names, ", ")
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func quoteList(items []string) string {
