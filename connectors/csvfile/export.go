@@ -35,6 +35,9 @@ const exportPage = 500
 // Export writes every record of opts.Kind within actor's reach to w,
 // oldest first: CSV whose columns Import reads back, or JSON.
 func Export(ctx context.Context, svc *core.Service, actor *core.User, w io.Writer, opts ExportOptions) error {
+	if err := checkKind(opts.Kind); err != nil {
+		return err
+	}
 	n, err := loadNames(ctx, svc)
 	if err != nil {
 		return err
@@ -43,7 +46,7 @@ func Export(ctx context.Context, svc *core.Service, actor *core.User, w io.Write
 	if err != nil {
 		return err
 	}
-	e := &exporter{ctx: ctx, svc: svc, actor: actor, names: n, pipes: pipes, json: opts.JSON, w: w}
+	e := &exporter{svc: svc, actor: actor, names: n, pipes: pipes, json: opts.JSON, w: w}
 	if opts.BOM && e.json == nil {
 		if _, err := w.Write(utf8BOM); err != nil {
 			return err
@@ -51,11 +54,11 @@ func Export(ctx context.Context, svc *core.Service, actor *core.User, w io.Write
 	}
 	switch opts.Kind {
 	case kindLeads:
-		return e.leads()
+		return e.leads(ctx)
 	case kindDeals:
-		return e.deals()
+		return e.deals(ctx)
 	default:
-		return e.contacts()
+		return e.contacts(ctx)
 	}
 }
 
@@ -98,7 +101,6 @@ func loadPipelines(ctx context.Context, svc *core.Service) (map[int64]*core.Pipe
 
 // exporter writes one export.
 type exporter struct {
-	ctx   context.Context
 	svc   *core.Service
 	actor *core.User
 	names names
@@ -173,12 +175,18 @@ func oldestFirst[T any](list func(after int64) ([]T, error), id func(*T) int64, 
 	return nil
 }
 
-func (e *exporter) listLeads(after int64) ([]core.Lead, error) {
-	return e.svc.Leads(e.ctx, e.actor, core.LeadFilter{AfterID: after, Limit: exportPage})
+// listLeads lists a page of the leads within reach, ids below after.
+func (e *exporter) listLeads(ctx context.Context) func(after int64) ([]core.Lead, error) {
+	return func(after int64) ([]core.Lead, error) {
+		return e.svc.Leads(ctx, e.actor, core.LeadFilter{AfterID: after, Limit: exportPage})
+	}
 }
 
-func (e *exporter) listDeals(after int64) ([]core.Deal, error) {
-	return e.svc.Deals(e.ctx, e.actor, core.DealFilter{AfterID: after, Limit: exportPage})
+// listDeals lists a page of the deals within reach, ids below after.
+func (e *exporter) listDeals(ctx context.Context) func(after int64) ([]core.Deal, error) {
+	return func(after int64) ([]core.Deal, error) {
+		return e.svc.Deals(ctx, e.actor, core.DealFilter{AfterID: after, Limit: exportPage})
+	}
 }
 
 func leadID(l *core.Lead) int64 { return l.ID }
@@ -290,7 +298,7 @@ func metaColumn(key string) string {
 	return key
 }
 
-func (e *exporter) leads() error {
+func (e *exporter) leads(ctx context.Context) error {
 	var keys []string
 	scan := func(l *core.Lead) error {
 		for k := range l.Metadata {
@@ -304,7 +312,7 @@ func (e *exporter) leads() error {
 		scan = nil
 	}
 	started := false
-	err := oldestFirst(e.listLeads, leadID, scan, func(l *core.Lead) error {
+	err := oldestFirst(e.listLeads(ctx), leadID, scan, func(l *core.Lead) error {
 		if !started {
 			slices.Sort(keys)
 			header := exportColumns(kindLeads)
@@ -316,7 +324,7 @@ func (e *exporter) leads() error {
 			}
 			started = true
 		}
-		c, err := e.svc.LeadContact(e.ctx, e.actor, l)
+		c, err := e.svc.LeadContact(ctx, e.actor, l)
 		if err != nil {
 			return err
 		}
@@ -350,9 +358,9 @@ func (e *exporter) finish(err error, started bool, kind string) error {
 }
 
 // eachContact visits the contacts the actor may list, oldest first.
-func (e *exporter) eachContact(visit func(*core.Contact) error) error {
+func (e *exporter) eachContact(ctx context.Context, visit func(*core.Contact) error) error {
 	for after := int64(0); ; {
-		page, err := e.svc.Contacts(e.ctx, e.actor, core.ContactFilter{AfterID: after, Limit: exportPage})
+		page, err := e.svc.Contacts(ctx, e.actor, core.ContactFilter{AfterID: after, Limit: exportPage})
 		if err != nil || len(page) == 0 {
 			return err
 		}
@@ -365,16 +373,16 @@ func (e *exporter) eachContact(visit func(*core.Contact) error) error {
 	}
 }
 
-func (e *exporter) deals() error {
+func (e *exporter) deals(ctx context.Context) error {
 	started := false
-	err := oldestFirst(e.listDeals, dealID, nil, func(d *core.Deal) error {
+	err := oldestFirst(e.listDeals(ctx), dealID, nil, func(d *core.Deal) error {
 		if !started {
 			if err := e.begin(exportColumns(kindDeals)); err != nil {
 				return err
 			}
 			started = true
 		}
-		c, err := e.svc.DealContact(e.ctx, e.actor, d)
+		c, err := e.svc.DealContact(ctx, e.actor, d)
 		if err != nil {
 			return err
 		}
@@ -408,7 +416,7 @@ func (e *exporter) deals() error {
 // for an admin, the team's for a manager of a team, and for anyone else
 // the contacts of their leads (every capture makes a lead, and deals come
 // from leads), each once, in the order of their first lead.
-func (e *exporter) contacts() error {
+func (e *exporter) contacts(ctx context.Context) error {
 	started := false
 	write := func(c *core.Contact) error {
 		if !started {
@@ -422,16 +430,16 @@ func (e *exporter) contacts() error {
 		return e.item(func() any { return e.json.Contact(c) }, rec)
 	}
 	if e.actor.Role == core.RoleAdmin || (e.actor.Role == core.RoleManager && e.actor.TeamID != 0) {
-		err := e.eachContact(write)
+		err := e.eachContact(ctx, write)
 		return e.finish(err, started, kindContacts)
 	}
 	seen := map[int64]bool{}
-	err := oldestFirst(e.listLeads, leadID, nil, func(l *core.Lead) error {
+	err := oldestFirst(e.listLeads(ctx), leadID, nil, func(l *core.Lead) error {
 		if seen[l.ContactID] {
 			return nil
 		}
 		seen[l.ContactID] = true
-		c, err := e.svc.LeadContact(e.ctx, e.actor, l)
+		c, err := e.svc.LeadContact(ctx, e.actor, l)
 		if err != nil {
 			return err
 		}

@@ -62,7 +62,6 @@ type Report struct {
 
 // importer runs one import.
 type importer struct {
-	ctx   context.Context
 	svc   *core.Service
 	opts  ImportOptions
 	path  string
@@ -83,6 +82,9 @@ type importer struct {
 // reported and the rest go on. It returns what the rows became; an error
 // means the file could not be imported at all.
 func Import(ctx context.Context, svc *core.Service, actor *core.User, path string, opts ImportOptions) (Report, error) {
+	if err := checkKind(opts.Kind); err != nil {
+		return Report{}, err
+	}
 	if opts.Locale != "" {
 		if _, err := language.Parse(opts.Locale); err != nil {
 			return Report{}, core.Errorf(core.KindInvalid, "--locale: unknown locale %q; use a BCP 47 tag such as th, fa, vi, pl, zh-Hans or en-GB", opts.Locale)
@@ -109,7 +111,7 @@ func Import(ctx context.Context, svc *core.Service, actor *core.User, path strin
 	if log == nil {
 		log = io.Discard
 	}
-	im := &importer{ctx: ctx, svc: svc, opts: opts, path: path, log: log, refs: refs, cols: cols, bom: file.bom, seen: map[string]bool{}}
+	im := &importer{svc: svc, opts: opts, path: path, log: log, refs: refs, cols: cols, bom: file.bom, seen: map[string]bool{}}
 	im.notes()
 
 	progress := func(done int) {
@@ -148,7 +150,7 @@ func Import(ctx context.Context, svc *core.Service, actor *core.User, path strin
 			// A dry run goes through core as the import does, each batch
 			// rolled back: it reports what the import would do.
 			if batch = append(batch, row); len(batch) == importBatchSize {
-				im.flush(batch)
+				im.flush(ctx, batch)
 				batch = batch[:0]
 			}
 		}
@@ -158,7 +160,7 @@ func Import(ctx context.Context, svc *core.Service, actor *core.User, path strin
 	case im.t.Stopped != nil:
 		im.t.Read -= len(batch) // read, never written: the next run imports them
 	case len(batch) > 0:
-		im.flush(batch)
+		im.flush(ctx, batch)
 	}
 	progress(im.t.Read)
 	return im.t, im.finish()
@@ -219,8 +221,7 @@ func (im *importer) note(num int, notes []string) {
 // per row when the lot fails), and counts what each row became: new (a
 // lead, contact or deal, by kind), matched, or imported before. A dry run
 // has core do the same and roll it back.
-func (im *importer) flush(rows []importRow) {
-	ctx := im.ctx
+func (im *importer) flush(ctx context.Context, rows []importRow) {
 	dry := im.opts.DryRun
 	if dry {
 		// Each batch is rolled back before the next (one transaction

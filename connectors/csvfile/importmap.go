@@ -48,6 +48,15 @@ const (
 	kindDeals    = "deals"
 )
 
+// checkKind refuses a kind of record import and export do not know.
+func checkKind(kind string) error {
+	switch kind {
+	case kindContacts, kindLeads, kindDeals:
+		return nil
+	}
+	return core.Errorf(core.KindInvalid, "unknown kind %q; use contacts, leads or deals", kind)
+}
+
 // importFields lists the fields of a kind, in the order help shows them.
 func importFields(kind string) []importField {
 	fs := []importField{fName, fFirstName, fLastName, fEmail, fPhone, fHandle, fCompany, fSubject, fMessage, fSource, fTeam, fExternalID, fCreatedAt, fTimeZone}
