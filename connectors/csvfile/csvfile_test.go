@@ -222,6 +222,8 @@ func TestExportHoldsWhatTheActorMaySee(t *testing.T) {
 				[]string{"Ola"}, []string{"Warsaw pilot"}, []string{"Ola"}},
 			{"a user in no team sees own only", "no team", e.user(t, "dariush@example.com"),
 				[]string{"Reza"}, []string{"Tehran office"}, []string{"Reza"}},
+			{"an unknown caller sees nothing", "anonymous", &core.User{},
+				nil, nil, nil},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
