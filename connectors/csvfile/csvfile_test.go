@@ -255,6 +255,9 @@ func TestExportJSONUsesTheShapesGiven(t *testing.T) {
 	if err := csvfile.Export(e.ctx, e.svc, admin, &b, csvfile.ExportOptions{Kind: "leads", JSON: shapes, BOM: true}); err != nil {
 		t.Fatal(err)
 	}
+	if err := csvfile.Export(e.ctx, e.svc, admin, &bytes.Buffer{}, csvfile.ExportOptions{Kind: "deals", JSON: shapes}); core.KindOf(err) != core.KindInvalid {
+		t.Errorf("deals without a deal shape: %v, want them refused", err)
+	}
 	want := "[\n  {\n    \"id\": \"L1\",\n    \"name\": \"สมชาย ใจดี\"\n  },\n  {\n    \"id\": \"L2\",\n    \"name\": \"Zofia\"\n  }\n]\n"
 	if b.String() != want {
 		t.Errorf("JSON export = %q, want %q (no byte order mark)", b.String(), want)

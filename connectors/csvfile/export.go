@@ -22,7 +22,8 @@ type ExportOptions struct {
 	JSON *JSONShapes
 }
 
-// JSONShapes give the JSON value of each kind of record.
+// JSONShapes give the JSON value of each kind of record; the one of the
+// kind exported must be set.
 type JSONShapes struct {
 	Contact func(c *core.Contact) any
 	Lead    func(l *core.Lead, c *core.Contact) any
@@ -33,10 +34,15 @@ type JSONShapes struct {
 const exportPage = 500
 
 // Export writes every record of opts.Kind within actor's reach to w,
-// oldest first: CSV whose columns Import reads back, or JSON.
+// oldest first: CSV whose columns Import reads back, or JSON. What is
+// within reach is core's: everything for an admin, the team's for a
+// manager, their own for anyone else (nothing for an actor without an id).
 func Export(ctx context.Context, svc *core.Service, actor *core.User, w io.Writer, opts ExportOptions) error {
 	if err := checkKind(opts.Kind); err != nil {
 		return err
+	}
+	if j := opts.JSON; j != nil && (opts.Kind == kindContacts && j.Contact == nil || opts.Kind == kindLeads && j.Lead == nil || opts.Kind == kindDeals && j.Deal == nil) {
+		return core.Errorf(core.KindInvalid, "no JSON shape for %s", opts.Kind)
 	}
 	n, err := loadNames(ctx, svc)
 	if err != nil {

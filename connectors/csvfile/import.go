@@ -81,6 +81,12 @@ type importer struct {
 // go through core in batches, one transaction each; a row core refuses is
 // reported and the rest go on. It returns what the rows became; an error
 // means the file could not be imported at all.
+//
+// Who may: rows of leads come in as from outside (as a web form's do),
+// whoever imports them; contacts go to the row's team, else the actor's;
+// deals are checked by core (a rep imports own deals, a manager the team's,
+// an admin anyone's). The command line imports as --as, else as the
+// operator.
 func Import(ctx context.Context, svc *core.Service, actor *core.User, path string, opts ImportOptions) (Report, error) {
 	if err := checkKind(opts.Kind); err != nil {
 		return Report{}, err
