@@ -14,7 +14,7 @@ import (
 // review lists what needs the asker now: rotting deals, overdue tasks and
 // unclaimed team leads.
 func (c *Conversation) review(ctx context.Context, r *request) Reply {
-	rv, err := c.svc.Review(ctx, r.user, c.opts.Limit)
+	rv, err := c.svc.Reports.Review(ctx, r.user, c.opts.Limit)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -54,7 +54,7 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 	if !ok {
 		return c.usage(c.byName["pipeline"])
 	}
-	sum, err := c.svc.PipelineSummary(ctx, r.user, mode == "team")
+	sum, err := c.svc.Reports.PipelineSummary(ctx, r.user, mode == "team")
 	if err != nil {
 		return c.fail(err)
 	}
@@ -126,7 +126,7 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	default:
 		return Reply{Tone: ToneWarn, Ephemeral: true, Text: "You are not in a team, so there are no team figures to show; yours are under: " + c.cmd("stats me")}
 	}
-	m, err := c.svc.Metrics(ctx, r.user, f)
+	m, err := c.svc.Reports.Metrics(ctx, r.user, f)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -173,7 +173,7 @@ func cycle(m *core.Metrics) string {
 
 // forecast compares the weighted pipeline with the target of a month.
 func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
-	fc, err := c.svc.Forecast(ctx, r.user, core.StatsFilter{}, r.args.word(0))
+	fc, err := c.svc.Reports.Forecast(ctx, r.user, core.StatsFilter{}, r.args.word(0))
 	if err != nil {
 		return c.fail(err)
 	}

@@ -14,7 +14,7 @@ import (
 // charts: what every channel (Slack, Telegram, email, the CLI preview)
 // shows.
 func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date string) (Reply, error) {
-	d, err := c.svc.BuildDigest(ctx, managerID, date)
+	d, err := c.svc.Reports.BuildDigest(ctx, managerID, date)
 	if err != nil {
 		return Reply{}, fmt.Errorf("digest of %s for user %d: %w", date, managerID, err)
 	}

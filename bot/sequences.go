@@ -21,7 +21,7 @@ func (c *Conversation) enroll(ctx context.Context, r *request) Reply {
 	if r.args.len() < 2 {
 		return c.usage(c.byName["enroll"])
 	}
-	e, err := c.svc.Enroll(ctx, r.user, ref, r.args.rest(1))
+	e, err := c.svc.Sequences.Enroll(ctx, r.user, ref, r.args.rest(1))
 	if err != nil {
 		return c.fail(err)
 	}
@@ -49,7 +49,7 @@ func (c *Conversation) unenroll(ctx context.Context, r *request) Reply {
 		return c.fail(err)
 	}
 	name := strings.TrimSpace(r.args.rest(1))
-	n, err := c.svc.Unenroll(ctx, r.user, ref, name)
+	n, err := c.svc.Sequences.Unenroll(ctx, r.user, ref, name)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -97,7 +97,7 @@ func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text
 	}
 	out := &ChatReply{}
 	err := s.store.Update(ctx, func(tx Tx) error {
-		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		contactID, leadID, dealID, err := target(ctx, tx, actor, ref)
 		if err != nil {
 			return err
 		}

@@ -146,7 +146,7 @@ func DigestWindow(day string, loc *time.Location, weekly bool) (from, to time.Ti
 // for the manager's team; a manager without a team gets own work, an
 // admin everything. It is built from the same store aggregates as the
 // metrics, the forecast and the review.
-func (s *Service) BuildDigest(ctx context.Context, managerID int64, day string) (*Digest, error) {
+func (s *Reports) BuildDigest(ctx context.Context, managerID int64, day string) (*Digest, error) {
 	u, err := s.store.UserByID(ctx, managerID)
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)

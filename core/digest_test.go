@@ -116,14 +116,14 @@ func TestBuildDigest(t *testing.T) {
 		f := newFixture(t, db)
 		seedDigestDay(t, f)
 		t.Run("a manager's day covers the team's day in the manager's zone", func(t *testing.T) {
-			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
+			d, err := f.svc.Reports.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
 			if err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, "digest_bangkok.txt", []byte(digestSummary(d)))
 		})
 		t.Run("the day before holds only what happened then", func(t *testing.T) {
-			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-11-02")
+			d, err := f.svc.Reports.BuildDigest(f.ctx, f.mgr.ID, "2026-11-02")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,7 +132,7 @@ func TestBuildDigest(t *testing.T) {
 			}
 		})
 		t.Run("an admin's digest covers every team", func(t *testing.T) {
-			d, err := f.svc.BuildDigest(f.ctx, f.admin.ID, "2026-11-03")
+			d, err := f.svc.Reports.BuildDigest(f.ctx, f.admin.ID, "2026-11-03")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,7 +147,7 @@ func TestBuildDigest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := f.svc.BuildDigest(f.ctx, loner.ID, "2026-11-03")
+			d, err := f.svc.Reports.BuildDigest(f.ctx, loner.ID, "2026-11-03")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +176,7 @@ func TestBuildDigest(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.clock.Set(now)
-			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
+			d, err := f.svc.Reports.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +190,7 @@ func TestBuildDigest(t *testing.T) {
 			if r := reached(d); r["Sales/Prospecting"] != 3 || r["Sales/Won"] != 1 {
 				t.Errorf("November's funnel %v: June's deal counted", r)
 			}
-			d, err = f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-06-01")
+			d, err = f.svc.Reports.BuildDigest(f.ctx, f.mgr.ID, "2026-06-01")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,7 +208,7 @@ func TestBuildDigest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
+			d, err := f.svc.Reports.BuildDigest(f.ctx, f.mgr.ID, "2026-11-03")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,7 +220,7 @@ func TestBuildDigest(t *testing.T) {
 			}
 			// The digest of the day the deal was opened, in Bangkok.
 			today := f.clock.Now().In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
-			if d, err = f.svc.BuildDigest(f.ctx, f.mgr.ID, today); err != nil {
+			if d, err = f.svc.Reports.BuildDigest(f.ctx, f.mgr.ID, today); err != nil {
 				t.Fatal(err)
 			}
 			if len(d.Funnels) != 2 || d.Funnels[0].Pipeline != "Sales" || d.Funnels[1].Pipeline != "Renewals" {
@@ -231,7 +231,7 @@ func TestBuildDigest(t *testing.T) {
 			}
 		})
 		t.Run("a bad day is refused", func(t *testing.T) {
-			_, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, "3.11.2026")
+			_, err := f.svc.Reports.BuildDigest(f.ctx, f.mgr.ID, "3.11.2026")
 			wantKind(t, err, core.KindInvalid, "YYYY-MM-DD")
 		})
 	})

@@ -284,7 +284,7 @@ func (d *Directory) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, er
 	case err != nil:
 		return nil, err
 	}
-	t.SlackChannel, t.TelegramChat, t.ResponseLimit, t.Region = def.SlackChannel, def.TelegramChat, limit, strings.ToUpper(def.Region)
+	t.SlackChannel, t.TelegramChat, t.Email, t.ResponseLimit, t.Region = def.SlackChannel, def.TelegramChat, def.Email, limit, strings.ToUpper(def.Region)
 	if t.ID == 0 {
 		return t, tx.CreateTeam(ctx, t)
 	}

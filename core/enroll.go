@@ -11,17 +11,40 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// Sequences runs email sequences: enrolling contacts, sending each step
+// when it falls due, stopping on a reply, a close or an unsubscribe.
+type Sequences struct {
+	store    SequenceStore
+	clock    Clock
+	settings Settings
+	log      *slog.Logger
+}
+
+// SequenceStore is the part of the Store the Sequences need.
+type SequenceStore interface {
+	SequenceReader
+	settingReader
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// unsubscribeReader reads what an unsubscribe link names.
+type unsubscribeReader interface {
+	SequenceReader
+	settingReader
+}
 
 // Enroll puts the contact of a deal (or lead) into a sequence: its first
 // step is enqueued, in the same transaction, for its due time inside
 // working hours. The actor must be allowed to act on the deal; a contact
 // without an email address, one who unsubscribed, or one already active
 // in the sequence is refused.
-func (s *Service) Enroll(ctx context.Context, actor *User, ref Ref, name string) (*Enrollment, error) {
+func (s *Sequences) Enroll(ctx context.Context, actor *User, ref Ref, name string) (*Enrollment, error) {
 	seq, err := s.sequence(name)
 	if err != nil {
 		return nil, err
@@ -31,7 +54,7 @@ func (s *Service) Enroll(ctx context.Context, actor *User, ref Ref, name string)
 	}
 	var e *Enrollment
 	err = s.store.Update(ctx, func(tx Tx) error {
-		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		contactID, leadID, dealID, err := target(ctx, tx, actor, ref)
 		if err != nil {
 			return err
 		}
@@ -100,10 +123,10 @@ func (s *Service) Enroll(ctx context.Context, actor *User, ref Ref, name string)
 
 // Unenroll stops the actor's deal's (or lead's) active enrolments, all or
 // of one sequence (name ""). It returns how many were stopped.
-func (s *Service) Unenroll(ctx context.Context, actor *User, ref Ref, name string) (int, error) {
+func (s *Sequences) Unenroll(ctx context.Context, actor *User, ref Ref, name string) (int, error) {
 	n := 0
 	err := s.store.Update(ctx, func(tx Tx) error {
-		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		contactID, leadID, dealID, err := target(ctx, tx, actor, ref)
 		if err != nil {
 			return err
 		}
@@ -134,7 +157,7 @@ func (s *Service) Unenroll(ctx context.Context, actor *User, ref Ref, name strin
 
 // Enrollments lists the enrolments of a contact (all when 0 and the actor
 // is an admin).
-func (s *Service) Enrollments(ctx context.Context, f EnrollmentFilter) ([]Enrollment, error) {
+func (s *Sequences) Enrollments(ctx context.Context, f EnrollmentFilter) ([]Enrollment, error) {
 	return s.store.ListEnrollments(ctx, f)
 }
 
@@ -157,7 +180,7 @@ func contactName(c *Contact) string {
 
 // sendLocation is the zone sends are timed in: the contact's when known,
 // else the owner's, else the organisation's.
-func (s *Service) sendLocation(c *Contact, owner *User) *time.Location {
+func (s *Sequences) sendLocation(c *Contact, owner *User) *time.Location {
 	for _, tz := range []string{c.TimeZone, owner.TimeZone, s.settings.TimeZone} {
 		if tz == "" {
 			continue
@@ -171,14 +194,14 @@ func (s *Service) sendLocation(c *Contact, owner *User) *time.Location {
 
 // dueAt is when step i falls due counting from `from`, moved into
 // working hours; whole seconds, so a job can name it exactly.
-func (s *Service) dueAt(seq *Sequence, i int, from time.Time, c *Contact, owner *User) time.Time {
+func (s *Sequences) dueAt(seq *Sequence, i int, from time.Time, c *Contact, owner *User) time.Time {
 	t := from.Add(seq.Steps[i].Delay)
 	return seq.Hours.Next(t, s.sendLocation(c, owner)).Truncate(time.Second).UTC()
 }
 
 // sequenceKey returns the installation's signing secret, made on first
 // use.
-func (s *Service) sequenceKey(ctx context.Context, tx Tx) ([]byte, error) {
+func (s *Sequences) sequenceKey(ctx context.Context, tx Tx) ([]byte, error) {
 	v, err := tx.Setting(ctx, sequenceKeySetting)
 	if err != nil {
 		return nil, err
@@ -247,7 +270,7 @@ func idCipher(key []byte) cipher.Block {
 }
 
 // UnsubscribeURL is the link of an enrolment's mails.
-func (s *Service) unsubscribeURL(key []byte, enrollmentID int64) string {
+func (s *Sequences) unsubscribeURL(key []byte, enrollmentID int64) string {
 	return strings.TrimRight(s.settings.PublicURL, "/") + "/u/" + unsubscribeToken(key, enrollmentID)
 }
 
@@ -264,7 +287,7 @@ func stepMessageID(key []byte, e *Enrollment, step int, from string) string {
 
 // Unsubscribe marks the contact of a signed link unsubscribed and stops
 // every active enrolment of theirs. A link used again changes nothing.
-func (s *Service) Unsubscribe(ctx context.Context, token string) (*Contact, error) {
+func (s *Sequences) Unsubscribe(ctx context.Context, token string) (*Contact, error) {
 	var c *Contact
 	err := s.store.Update(ctx, func(tx Tx) error {
 		e, err := unsubscribeEnrollment(ctx, tx, token)
@@ -297,7 +320,7 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (*Contact, erro
 // CheckUnsubscribe verifies an unsubscribe token without acting on it:
 // the page a link opens asks the reader to confirm, since mail scanners
 // follow links.
-func (s *Service) CheckUnsubscribe(ctx context.Context, token string) error {
+func (s *Sequences) CheckUnsubscribe(ctx context.Context, token string) error {
 	if _, err := unsubscribeEnrollment(ctx, s.store, token); err != nil {
 		return fmt.Errorf("unsubscribe: %w", err)
 	}
@@ -306,7 +329,7 @@ func (s *Service) CheckUnsubscribe(ctx context.Context, token string) error {
 
 // unsubscribeEnrollment returns the enrolment a signed unsubscribe token
 // names.
-func unsubscribeEnrollment(ctx context.Context, r Reader, token string) (*Enrollment, error) {
+func unsubscribeEnrollment(ctx context.Context, r unsubscribeReader, token string) (*Enrollment, error) {
 	damaged := Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
 	idText, sig, ok := strings.Cut(token, ".")
 	if !ok {
@@ -339,7 +362,7 @@ func unsubscribeEnrollment(ctx context.Context, r Reader, token string) (*Enroll
 }
 
 // stopEnrollment stops one enrolment and says so on the timeline.
-func (s *Service) stopEnrollment(ctx context.Context, tx Tx, e *Enrollment, reason string) error {
+func (s *Sequences) stopEnrollment(ctx context.Context, tx Tx, e *Enrollment, reason string) error {
 	now := s.clock.Now()
 	e.Status, e.StopReason, e.Sending, e.UpdatedAt = EnrollmentStopped, reason, "", now
 	if err := tx.UpdateEnrollment(ctx, e); err != nil {

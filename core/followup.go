@@ -9,7 +9,7 @@ import (
 
 // target resolves a lead or deal ref the actor may act on, returning the
 // ids an activity or task attaches to.
-func (s *Service) target(ctx context.Context, tx Reader, actor *User, ref Ref) (contactID, leadID, dealID int64, err error) {
+func target(ctx context.Context, tx Reader, actor *User, ref Ref) (contactID, leadID, dealID int64, err error) {
 	switch ref.Kind {
 	case 'L':
 		l, err := leadFor(ctx, tx, actor, ref.ID)
@@ -35,7 +35,7 @@ func (s *Service) Note(ctx context.Context, actor *User, ref Ref, text string) (
 	}
 	var act *Activity
 	err := s.store.Update(ctx, func(tx Tx) error {
-		contactID, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		contactID, leadID, dealID, err := target(ctx, tx, actor, ref)
 		if err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func (s *Service) touch(ctx context.Context, tx Tx, leadID, dealID int64, now ti
 
 // Timeline returns the activities of a lead or deal, newest first.
 func (s *Service) Timeline(ctx context.Context, actor *User, ref Ref, limit int) ([]Activity, error) {
-	_, leadID, dealID, err := s.target(ctx, s.store, actor, ref)
+	_, leadID, dealID, err := target(ctx, s.store, actor, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Service) FollowUp(ctx context.Context, actor *User, ref Ref, title stri
 	}
 	var task *Task
 	err := s.store.Update(ctx, func(tx Tx) error {
-		_, leadID, dealID, err := s.target(ctx, tx, actor, ref)
+		_, leadID, dealID, err := target(ctx, tx, actor, ref)
 		if err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ func (c *Connectors) HandleCheck(ctx context.Context, _ CheckConnectorsJob, _ Jo
 // SequenceStepHandler sends the steps of email sequences through m (nil:
 // no smtp configured, and the steps stop); a step failed on its last
 // attempt gives the enrolment up.
-func (s *Service) SequenceStepHandler(m Mailer) func(context.Context, SequenceStepJob, JobInfo) error {
+func (s *Sequences) SequenceStepHandler(m Mailer) func(context.Context, SequenceStepJob, JobInfo) error {
 	return func(ctx context.Context, j SequenceStepJob, info JobInfo) error {
 		err := s.SequenceStep(ctx, m, j)
 		if err != nil && info.LastAttempt() {

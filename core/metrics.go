@@ -75,7 +75,7 @@ type Metrics struct {
 // own deals, or with f.TeamID their own team's totals (their own line
 // alone by rep), a manager the team's, an admin everything. Someone in no
 // team sees their own.
-func (s *Service) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Metrics, error) {
+func (s *Reports) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Metrics, error) {
 	f = s.scopeStats(actor, f)
 	data, err := s.store.Stats(ctx, f)
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *Service) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Met
 // manager of a team that team, a rep of a team who asks for it
 // (f.TeamID) that team, and otherwise their own deals. No team is never
 // every team.
-func (s *Service) scopeStats(actor *User, f StatsFilter) StatsFilter {
+func (s *Reports) scopeStats(actor *User, f StatsFilter) StatsFilter {
 	switch {
 	case actor.Role == RoleAdmin:
 	case actor.Role == RoleManager && actor.TeamID != 0:
@@ -135,7 +135,7 @@ func (s *Service) scopeStats(actor *User, f StatsFilter) StatsFilter {
 	return f
 }
 
-func (s *Service) userNames(ctx context.Context) (map[int64]string, error) {
+func (s *Reports) userNames(ctx context.Context) (map[int64]string, error) {
 	users, err := s.store.ListUsers(ctx, UserFilter{})
 	if err != nil {
 		return nil, err
@@ -149,7 +149,7 @@ func (s *Service) userNames(ctx context.Context) (map[int64]string, error) {
 
 // convert turns money into the reporting currency, noting a missing rate
 // or an amount too large to hold once instead of failing the whole report.
-func (s *Service) convert(m *Metrics, v Money) int64 {
+func (s *Reports) convert(m *Metrics, v Money) int64 {
 	c, err := s.settings.Rates.Convert(v)
 	if err != nil {
 		m.warn(Message(err))
@@ -192,7 +192,7 @@ func (m *Metrics) sub(a, b int64) int64 {
 	return m.add(a, -b)
 }
 
-func (s *Service) buildMetrics(d *StatsData) *Metrics {
+func (s *Reports) buildMetrics(d *StatsData) *Metrics {
 	cur := s.settings.Rates.Base
 	m := &Metrics{Currency: cur}
 	money := func(a int64) Money { return Money{Amount: a, Currency: cur} }
@@ -322,7 +322,7 @@ type Forecast struct {
 // Forecast computes the weighted forecast for month ("2026-11"; empty: the
 // current month in the organisation's time zone) against the target of the
 // actor's scope: a rep's own, a manager's team, an admin's sum of teams.
-func (s *Service) Forecast(ctx context.Context, actor *User, f StatsFilter, month string) (*Forecast, error) {
+func (s *Reports) Forecast(ctx context.Context, actor *User, f StatsFilter, month string) (*Forecast, error) {
 	if month == "" {
 		loc, err := time.LoadLocation(s.settings.TimeZone)
 		if err != nil {

@@ -54,7 +54,7 @@ func TestReportsHoldDealsAtTheLargestAmount(t *testing.T) {
 			}
 		}
 		t.Run("stats add up the team's open and won deals", func(t *testing.T) {
-			m, err := f.svc.Metrics(f.ctx, f.mgr, core.StatsFilter{})
+			m, err := f.svc.Reports.Metrics(f.ctx, f.mgr, core.StatsFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -74,7 +74,7 @@ func TestReportsHoldDealsAtTheLargestAmount(t *testing.T) {
 			wantWarned(t, m.Warnings)
 		})
 		t.Run("the forecast weighs and sums them", func(t *testing.T) {
-			fc, err := f.svc.Forecast(f.ctx, f.mgr, core.StatsFilter{}, "2026-11")
+			fc, err := f.svc.Reports.Forecast(f.ctx, f.mgr, core.StatsFilter{}, "2026-11")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestReportsHoldDealsAtTheLargestAmount(t *testing.T) {
 			wantWarned(t, fc.Warnings)
 		})
 		t.Run("the pipeline summary totals them", func(t *testing.T) {
-			s, err := f.svc.PipelineSummary(f.ctx, f.mgr, true)
+			s, err := f.svc.Reports.PipelineSummary(f.ctx, f.mgr, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +94,7 @@ func TestReportsHoldDealsAtTheLargestAmount(t *testing.T) {
 			wantSane(t, "weighted pipeline", s.Weighted)
 		})
 		t.Run("the manager's digest is built", func(t *testing.T) {
-			d, err := f.svc.BuildDigest(f.ctx, f.mgr.ID, f.clock.Now().Format(time.DateOnly))
+			d, err := f.svc.Reports.BuildDigest(f.ctx, f.mgr.ID, f.clock.Now().Format(time.DateOnly))
 			if err != nil {
 				t.Fatal(err)
 			}

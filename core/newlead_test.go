@@ -26,6 +26,7 @@ func TestNewLeadIsANotice(t *testing.T) {
 		if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{
 			{Name: "Bangkok", Region: "TH", SlackChannel: "C0BKK", TelegramChat: "-100500"},
 			{Name: "Warsaw", Region: "PL"},
+			{Name: "Kraków", Region: "PL", Email: "krakow-sales@example.pl"},
 		}, Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok"}}}); err != nil {
 			t.Fatal(err)
 		}
@@ -113,6 +114,16 @@ func TestNewLeadIsANotice(t *testing.T) {
 			}
 			if got := queued(t, "notify"); len(got) != 2 {
 				t.Fatalf("notices %q", got)
+			}
+		})
+		t.Run("a team with only an address gets the notice by email", func(t *testing.T) {
+			res, err := svc.Capture(ctx, in("k1", "Kraków"))
+			if err != nil || !res.NewLead {
+				t.Fatalf("capture %+v, %v", res, err)
+			}
+			want := "email new_lead new_lead:" + core.LeadRef(res.LeadID)
+			if got := queued(t, "notify"); len(got) != 3 || !slices.Contains(got, want) {
+				t.Fatalf("notices %q, want %q among them", got, want)
 			}
 		})
 	})

@@ -82,8 +82,9 @@ func (j NotifyJob) JobOptions() JobOptions {
 }
 
 // NoticeChannels are the channels a notice can reach its recipient on,
-// among those configured: a user's linked chats, a team's channels. Email
-// carries only digests.
+// among those configured: a user's linked chats, a team's channels and
+// address. Email carries a user only digests (their chats carry the rest);
+// a team's address, when set, every team notice.
 func NoticeChannels(n Notice, u *User, t *Team, configured []string) []string {
 	var out []string
 	for _, ch := range configured {
@@ -99,6 +100,8 @@ func NoticeChannels(n Notice, u *User, t *Team, configured []string) []string {
 			ok = t.SlackChannel != ""
 		case t != nil && ch == ChannelTelegram:
 			ok = t.TelegramChat != ""
+		case t != nil && ch == ChannelEmail:
+			ok = t.Email != ""
 		}
 		if ok {
 			out = append(out, ch)

@@ -43,10 +43,10 @@ func TestAnActorWithoutAnIDReachesNothing(t *testing.T) {
 				if hits, err := f.svc.Search(f.ctx, who.actor, "Prospect", 10); err != nil || len(hits) != 0 {
 					t.Errorf("search hits = %d, %v", len(hits), err)
 				}
-				if m, err := f.svc.Metrics(f.ctx, who.actor, core.StatsFilter{}); err != nil || m.Open != 0 {
+				if m, err := f.svc.Reports.Metrics(f.ctx, who.actor, core.StatsFilter{}); err != nil || m.Open != 0 {
 					t.Errorf("open deals counted = %+v, %v", m, err)
 				}
-				if p, err := f.svc.PipelineSummary(f.ctx, who.actor, false); err != nil || p.Deals != 0 {
+				if p, err := f.svc.Reports.PipelineSummary(f.ctx, who.actor, false); err != nil || p.Deals != 0 {
 					t.Errorf("pipeline = %+v, %v", p, err)
 				}
 			})

@@ -20,7 +20,7 @@ type Review struct {
 // kind (10 when limit ≤ 0): a rep sees own deals and tasks and the team's
 // unclaimed leads, a manager the team's, an admin everything. Every list
 // comes off an index, so it stays fast however many deals there are.
-func (s *Service) Review(ctx context.Context, actor *User, limit int) (*Review, error) {
+func (s *Reports) Review(ctx context.Context, actor *User, limit int) (*Review, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -34,7 +34,7 @@ func (s *Service) Review(ctx context.Context, actor *User, limit int) (*Review, 
 
 	// Due before now by the effective due time: a snoozed task is due
 	// again when its snooze ends.
-	tasks, err := s.Tasks(ctx, actor, TaskFilter{OpenOnly: true, DueBefore: now, Limit: limit + 1})
+	tasks, err := s.lists.Tasks(ctx, actor, TaskFilter{OpenOnly: true, DueBefore: now, Limit: limit + 1})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
@@ -43,7 +43,7 @@ func (s *Service) Review(ctx context.Context, actor *User, limit int) (*Review, 
 	// Someone without a team has no team leads to claim (and an empty
 	// team filter would mean every team's).
 	if actor.Role == RoleAdmin || actor.TeamID != 0 {
-		leads, err := s.Leads(ctx, actor, LeadFilter{Unowned: true, Statuses: []LeadStatus{LeadNew}, Limit: limit + 1})
+		leads, err := s.lists.Leads(ctx, actor, LeadFilter{Unowned: true, Statuses: []LeadStatus{LeadNew}, Limit: limit + 1})
 		if err != nil {
 			return nil, fmt.Errorf("review: %w", err)
 		}
@@ -84,7 +84,7 @@ type PipelineSummary struct {
 // PipelineSummary sums open deals by stage from the store's aggregates,
 // never loading deals one by one: the actor's own deals, or with team the
 // actor's team's (a manager's) or everyone's (an admin's).
-func (s *Service) PipelineSummary(ctx context.Context, actor *User, team bool) (*PipelineSummary, error) {
+func (s *Reports) PipelineSummary(ctx context.Context, actor *User, team bool) (*PipelineSummary, error) {
 	f := StatsFilter{OwnerID: ownID(actor)}
 	if team {
 		switch {

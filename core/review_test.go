@@ -38,7 +38,7 @@ func TestReview(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Run("a rep sees own rotting deals and overdue tasks, and the team's unclaimed leads", func(t *testing.T) {
-			r, err := f.svc.Review(ctx, f.repA, 10)
+			r, err := f.svc.Reports.Review(ctx, f.repA, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,7 +48,7 @@ func TestReview(t *testing.T) {
 			}
 		})
 		t.Run("the manager sees the team's", func(t *testing.T) {
-			r, err := f.svc.Review(ctx, f.mgr, 1)
+			r, err := f.svc.Reports.Review(ctx, f.mgr, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,7 +57,7 @@ func TestReview(t *testing.T) {
 			}
 		})
 		t.Run("another team's rep sees only that team's lead", func(t *testing.T) {
-			r, err := f.svc.Review(ctx, f.repW, 10)
+			r, err := f.svc.Reports.Review(ctx, f.repW, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +68,7 @@ func TestReview(t *testing.T) {
 		t.Run("someone without a team has no team leads", func(t *testing.T) {
 			loner := *f.repA
 			loner.TeamID = 0
-			r, err := f.svc.Review(ctx, &loner, 10)
+			r, err := f.svc.Reports.Review(ctx, &loner, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +109,7 @@ func TestPipelineSummary(t *testing.T) {
 			return core.PipelineStage{}
 		}
 		t.Run("a rep's own deals by stage in the reporting currency", func(t *testing.T) {
-			s, err := f.svc.PipelineSummary(ctx, f.repA, false)
+			s, err := f.svc.Reports.PipelineSummary(ctx, f.repA, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func TestPipelineSummary(t *testing.T) {
 			}
 		})
 		t.Run("the manager's team", func(t *testing.T) {
-			s, err := f.svc.PipelineSummary(ctx, f.mgr, true)
+			s, err := f.svc.Reports.PipelineSummary(ctx, f.mgr, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +135,7 @@ func TestPipelineSummary(t *testing.T) {
 			}
 		})
 		t.Run("a rep has no team view", func(t *testing.T) {
-			_, err := f.svc.PipelineSummary(ctx, f.repA, true)
+			_, err := f.svc.Reports.PipelineSummary(ctx, f.repA, true)
 			wantKind(t, err, core.KindForbidden, "for its manager")
 		})
 	})

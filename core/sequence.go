@@ -209,7 +209,7 @@ const sequenceKeySetting = "sequence_key"
 var errNoSequences = errors.New("no sequences are configured; add them under sequences in the config")
 
 // sequence returns the configured sequence of the name (case-insensitive).
-func (s *Service) sequence(name string) (*Sequence, error) {
+func (s *Sequences) sequence(name string) (*Sequence, error) {
 	if len(s.settings.Sequences) == 0 {
 		return nil, Errorf(KindInvalid, "%v", errNoSequences)
 	}

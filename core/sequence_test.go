@@ -98,7 +98,7 @@ func (f *seqFixture) enrollment(t *testing.T, id int64) *core.Enrollment {
 func (f *seqFixture) step(t *testing.T, m core.Mailer, id int64) error {
 	t.Helper()
 	e := f.enrollment(t, id)
-	return f.svc.SequenceStep(f.ctx, m, core.SequenceStepJob{EnrollmentID: id, Step: e.Step, At: e.NextRunAt})
+	return f.svc.Sequences.SequenceStep(f.ctx, m, core.SequenceStepJob{EnrollmentID: id, Step: e.Step, At: e.NextRunAt})
 }
 
 // delivered is one delivered mail, decoded.
@@ -141,7 +141,7 @@ func TestSequenceSendsThreadedStepsUntilTheContactReplies(t *testing.T) {
 		d := f.deal(t, "maryam@pars.example")
 		// Monday 09:00 UTC is 16:00 in Bangkok, the owner's zone: inside
 		// working hours, so the first step is due at once.
-		e, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "Welcome")
+		e, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "Welcome")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func TestSequenceSendsThreadedStepsUntilTheContactReplies(t *testing.T) {
 			}
 		})
 		t.Run("a job run again does not send again", func(t *testing.T) {
-			err := f.svc.SequenceStep(f.ctx, f.mailer, core.SequenceStepJob{EnrollmentID: e.ID, Step: 0, At: e.NextRunAt})
+			err := f.svc.Sequences.SequenceStep(f.ctx, f.mailer, core.SequenceStepJob{EnrollmentID: e.ID, Step: 0, At: e.NextRunAt})
 			if err != nil || len(f.smtp.Messages()) != 1 {
 				t.Fatalf("err %v, %d messages", err, len(f.smtp.Messages()))
 			}
@@ -226,13 +226,13 @@ func TestSequenceSendsThreadedStepsUntilTheContactReplies(t *testing.T) {
 				t.Fatalf("after the reply: %+v", got)
 			}
 			f.clock.Advance(5 * 24 * time.Hour)
-			err := f.svc.SequenceStep(f.ctx, f.mailer, core.SequenceStepJob{EnrollmentID: e.ID, Step: 2, At: e2.NextRunAt})
+			err := f.svc.Sequences.SequenceStep(f.ctx, f.mailer, core.SequenceStepJob{EnrollmentID: e.ID, Step: 2, At: e2.NextRunAt})
 			if err != nil || len(f.smtp.Messages()) != 2 {
 				t.Fatalf("step after the reply: err %v, %d messages", err, len(f.smtp.Messages()))
 			}
 		})
 		t.Run("the contact can be enrolled again once stopped", func(t *testing.T) {
-			if _, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome"); err != nil {
+			if _, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome"); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -245,23 +245,23 @@ func TestEnrollRefuses(t *testing.T) {
 		d := f.deal(t, "maryam@pars.example")
 		ref := core.Ref{Kind: 'D', ID: d.ID}
 		t.Run("an unknown sequence, naming the configured ones", func(t *testing.T) {
-			_, err := f.svc.Enroll(f.ctx, f.repA, ref, "welcom")
+			_, err := f.svc.Sequences.Enroll(f.ctx, f.repA, ref, "welcom")
 			wantKind(t, err, core.KindNotFound, `unknown sequence "welcom"; configured: welcome`)
 		})
 		t.Run("another team's rep", func(t *testing.T) {
-			_, err := f.svc.Enroll(f.ctx, f.repW, ref, "welcome")
+			_, err := f.svc.Sequences.Enroll(f.ctx, f.repW, ref, "welcome")
 			wantKind(t, err, core.KindForbidden, "is not yours")
 		})
 		t.Run("a second active enrolment of the contact", func(t *testing.T) {
-			if _, err := f.svc.Enroll(f.ctx, f.repA, ref, "welcome"); err != nil {
+			if _, err := f.svc.Sequences.Enroll(f.ctx, f.repA, ref, "welcome"); err != nil {
 				t.Fatal(err)
 			}
-			_, err := f.svc.Enroll(f.ctx, f.mgr, ref, "welcome")
+			_, err := f.svc.Sequences.Enroll(f.ctx, f.mgr, ref, "welcome")
 			wantKind(t, err, core.KindConflict, "is in welcome already")
 		})
 		t.Run("a contact without an email address", func(t *testing.T) {
 			res := f.capture(t, core.Inbound{Channel: core.ChannelTelegram, Source: "bot", ExternalID: "u1", Handle: "telegram:42", Name: "Somchai", Team: "Bangkok"})
-			_, err := f.svc.Enroll(f.ctx, f.mgr, core.Ref{Kind: 'L', ID: res.LeadID}, "welcome")
+			_, err := f.svc.Sequences.Enroll(f.ctx, f.mgr, core.Ref{Kind: 'L', ID: res.LeadID}, "welcome")
 			wantKind(t, err, core.KindInvalid, "Somchai has no email address")
 		})
 		t.Run("a closed deal", func(t *testing.T) {
@@ -269,7 +269,7 @@ func TestEnrollRefuses(t *testing.T) {
 			if _, err := f.svc.Win(f.ctx, f.repA, d2.ID); err != nil {
 				t.Fatal(err)
 			}
-			_, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d2.ID}, "welcome")
+			_, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d2.ID}, "welcome")
 			wantKind(t, err, core.KindConflict, "is won")
 		})
 	})
@@ -280,7 +280,7 @@ func TestSequenceStops(t *testing.T) {
 		f := newSeqFixture(t, db)
 		enroll := func(t *testing.T, email string) (*core.Deal, *core.Enrollment) {
 			d := f.deal(t, email)
-			e, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
+			e, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -306,7 +306,7 @@ func TestSequenceStops(t *testing.T) {
 			msgs := f.smtp.Messages()
 			link := linkRe.FindString(decode(t, msgs[len(msgs)-1]).text)
 			token := strings.TrimPrefix(link, "https://leads.example.com/u/")
-			if _, err := f.svc.Unsubscribe(f.ctx, token+"x"); core.KindOf(err) != core.KindInvalid {
+			if _, err := f.svc.Sequences.Unsubscribe(f.ctx, token+"x"); core.KindOf(err) != core.KindInvalid {
 				t.Fatalf("a forged token: %v", err)
 			}
 			// The link names the enrolment sealed, not by its number.
@@ -319,17 +319,17 @@ func TestSequenceStops(t *testing.T) {
 					t.Errorf("the Message-ID %s shows the enrolment id %d", id, e.ID)
 				}
 			}
-			c, err := f.svc.Unsubscribe(f.ctx, token)
+			c, err := f.svc.Sequences.Unsubscribe(f.ctx, token)
 			if err != nil || c.UnsubscribedAt.IsZero() {
 				t.Fatalf("unsubscribe = %+v, %v", c, err)
 			}
 			if got := f.enrollment(t, e.ID); got.Status != core.EnrollmentStopped || got.StopReason != "unsubscribed" {
 				t.Fatalf("after unsubscribing: %+v", got)
 			}
-			if _, err := f.svc.Unsubscribe(f.ctx, token); err != nil {
+			if _, err := f.svc.Sequences.Unsubscribe(f.ctx, token); err != nil {
 				t.Fatalf("a second click: %v", err)
 			}
-			_, err = f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
+			_, err = f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
 			wantKind(t, err, core.KindConflict, "unsubscribed")
 		})
 		t.Run("a link sent before ids were sealed still unsubscribes", func(t *testing.T) {
@@ -346,7 +346,7 @@ func TestSequenceStops(t *testing.T) {
 			mac := hmac.New(sha256.New, key)
 			mac.Write([]byte("unsubscribe\x00" + id))
 			old := id + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
-			if c, err := f.svc.Unsubscribe(f.ctx, old); err != nil || c.UnsubscribedAt.IsZero() {
+			if c, err := f.svc.Sequences.Unsubscribe(f.ctx, old); err != nil || c.UnsubscribedAt.IsZero() {
 				t.Fatalf("unsubscribe with an old link = %+v, %v", c, err)
 			}
 		})
@@ -377,7 +377,7 @@ func TestSequenceStops(t *testing.T) {
 			f.smtp.Reject("busy@pars.example", 0)
 			// The last attempt failing stops it (not this time: the job
 			// goes on).
-			if err := f.svc.GiveUpSequenceStep(f.ctx, core.SequenceStepJob{EnrollmentID: e.ID, Step: 5}, errors.New("x")); err != nil ||
+			if err := f.svc.Sequences.GiveUpSequenceStep(f.ctx, core.SequenceStepJob{EnrollmentID: e.ID, Step: 5}, errors.New("x")); err != nil ||
 				f.enrollment(t, e.ID).Status != core.EnrollmentActive {
 				t.Fatalf("giving up on another step: %v", err)
 			}
@@ -406,7 +406,7 @@ func TestACrashBetweenSendingAndRecordingDoesNotSendTwice(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newSeqFixture(t, db)
 		d := f.deal(t, "maryam@pars.example")
-		e, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
+		e, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -492,11 +492,11 @@ func TestGivingUpAStepStopsTheEnrolment(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newSeqFixture(t, db)
 		d := f.deal(t, "slow@pars.example")
-		e, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
+		e, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.GiveUpSequenceStep(f.ctx, core.SequenceStepJob{EnrollmentID: e.ID, Step: 0}, errors.New("451 try later")); err != nil {
+		if err := f.svc.Sequences.GiveUpSequenceStep(f.ctx, core.SequenceStepJob{EnrollmentID: e.ID, Step: 0}, errors.New("451 try later")); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.enrollment(t, e.ID); got.Status != core.EnrollmentStopped || got.StopReason != "sending failed too often: 451 try later" {
@@ -511,7 +511,7 @@ func TestStepsAreTimedInTheContactsZoneElseTheOwners(t *testing.T) {
 		// Monday 2026-11-02 09:00 UTC: 16:00 in Bangkok (the owner), 12:30
 		// in Tehran, 10:00 in Warsaw, 04:00 in New York.
 		d := f.deal(t, "owner-zone@pars.example")
-		e, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
+		e, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -529,7 +529,7 @@ func TestStepsAreTimedInTheContactsZoneElseTheOwners(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		e2, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d2.ID}, "welcome")
+		e2, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d2.ID}, "welcome")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -578,7 +578,7 @@ func TestSequenceMailOfAnOwnerOnAnotherDomain(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := f.deal(t, "maryam@pars.example")
-		e, err := f.svc.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "Welcome")
+		e, err := f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "Welcome")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,7 +16,7 @@ import (
 // records the mail on the deal's timeline and enqueues the next step. A
 // permanent refusal stops the enrolment; other send errors are returned
 // for the job to be retried.
-func (s *Service) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJob) error {
+func (s *Sequences) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJob) error {
 	var out *OutgoingMail
 	err := s.store.Update(ctx, func(tx Tx) error {
 		e, err := tx.EnrollmentByID(ctx, job.EnrollmentID)
@@ -136,7 +136,7 @@ func (s *Service) SequenceStep(ctx context.Context, m Mailer, job SequenceStepJo
 // GiveUpSequenceStep stops an enrolment whose step failed its last
 // attempt (a mail server refusing for days), saying why on the timeline,
 // so it does not stay active with nothing scheduled.
-func (s *Service) GiveUpSequenceStep(ctx context.Context, job SequenceStepJob, cause error) error {
+func (s *Sequences) GiveUpSequenceStep(ctx context.Context, job SequenceStepJob, cause error) error {
 	err := s.store.Update(ctx, func(tx Tx) error {
 		e, err := tx.EnrollmentByID(ctx, job.EnrollmentID)
 		if IsNotFound(err) {
@@ -164,7 +164,7 @@ func failingKey(enrollmentID int64) string { return fmt.Sprintf("sequence:failin
 // sendFailing notes on the timeline that a step could not be sent and is
 // retried, once per streak of failures: it reports whether this failure
 // began one.
-func (s *Service) sendFailing(ctx context.Context, tx Tx, e *Enrollment, to string, cause error) (bool, error) {
+func (s *Sequences) sendFailing(ctx context.Context, tx Tx, e *Enrollment, to string, cause error) (bool, error) {
 	key := failingKey(e.ID)
 	if since, err := tx.Setting(ctx, key); err != nil || since != "" {
 		return false, err
@@ -196,7 +196,7 @@ type stepState struct {
 	stage   string
 }
 
-func (s *Service) loadStep(ctx context.Context, tx Tx, e *Enrollment) (*stepState, error) {
+func (s *Sequences) loadStep(ctx context.Context, tx Tx, e *Enrollment) (*stepState, error) {
 	st := &stepState{}
 	var err error
 	if st.contact, err = tx.ContactByID(ctx, e.ContactID); err != nil {
@@ -221,7 +221,7 @@ func (s *Service) loadStep(ctx context.Context, tx Tx, e *Enrollment) (*stepStat
 }
 
 // stopReason says why an enrolment must not send any more, "" when it may.
-func (s *Service) stopReason(ctx context.Context, tx Tx, e *Enrollment, st *stepState) (string, error) {
+func (s *Sequences) stopReason(ctx context.Context, tx Tx, e *Enrollment, st *stepState) (string, error) {
 	switch {
 	case st.deal != nil && st.deal.Status != DealOpen:
 		return "the deal was " + string(st.deal.Status), nil
@@ -247,7 +247,7 @@ func (s *Service) stopReason(ctx context.Context, tx Tx, e *Enrollment, st *step
 // composeStep renders step e.Step into a mail: from the owner (see
 // sequenceSender), threaded under the earlier steps, with the unsubscribe
 // link in the body and the List-Unsubscribe headers.
-func (s *Service) composeStep(key []byte, seq *Sequence, e *Enrollment, st *stepState, m Mailer) (OutgoingMail, error) {
+func (s *Sequences) composeStep(key []byte, seq *Sequence, e *Enrollment, st *stepState, m Mailer) (OutgoingMail, error) {
 	data := SequenceData{
 		Contact: SequenceContact{Name: st.contact.Name, FirstName: firstName(st.contact.Name), Company: st.contact.Company, Email: st.contact.Emails[0]},
 		Owner:   SequenceOwner{Name: st.owner.Name, Email: st.owner.Email},
@@ -288,7 +288,7 @@ func (s *Service) composeStep(key []byte, seq *Sequence, e *Enrollment, st *step
 
 // recordSent puts a sent step on the timeline (its Message-ID the external
 // ref replies thread by) and enqueues the next step or finishes.
-func (s *Service) recordSent(ctx context.Context, tx Tx, e *Enrollment, seq *Sequence, st *stepState, out OutgoingMail, unsure bool) error {
+func (s *Sequences) recordSent(ctx context.Context, tx Tx, e *Enrollment, seq *Sequence, st *stepState, out OutgoingMail, unsure bool) error {
 	now := s.clock.Now()
 	body := out.Text
 	if unsure {

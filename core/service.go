@@ -22,6 +22,10 @@ type Service struct {
 	// Connectors keeps what connectors report: positions, counters,
 	// failures and health.
 	Connectors *Connectors
+	// Reports reads metrics, forecasts, reviews and digests.
+	Reports *Reports
+	// Sequences runs email sequences.
+	Sequences *Sequences
 }
 
 // NewService returns a Service over the store.
@@ -50,6 +54,8 @@ func NewService(store Store, clock Clock, settings Settings, log *slog.Logger) *
 	s := &Service{store: store, clock: clock, settings: settings, log: log}
 	s.Directory = NewDirectory(store, clock, settings.TimeZone, log)
 	s.Connectors = &Connectors{store: store, clock: clock, alerts: settings.Alerts, log: log, notices: s}
+	s.Reports = &Reports{store: store, clock: clock, settings: settings, lists: s}
+	s.Sequences = &Sequences{store: store, clock: clock, settings: settings, log: log}
 	return s
 }
 
@@ -62,25 +68,27 @@ func (s *Service) Clock() Clock { return s.clock }
 // canLead reports whether actor may act on the lead: an admin on all, a
 // manager on the team's, a rep on own leads and unowned leads of the team.
 func canLead(actor *User, l *Lead) bool {
+	own := actor.ID != 0 && l.OwnerID == actor.ID // nobody in particular owns nothing
 	switch actor.Role {
 	case RoleAdmin:
 		return true
 	case RoleManager:
-		return (actor.TeamID != 0 && l.TeamID == actor.TeamID) || l.OwnerID == actor.ID
+		return (actor.TeamID != 0 && l.TeamID == actor.TeamID) || own
 	default:
-		return l.OwnerID == actor.ID || (l.OwnerID == 0 && l.TeamID != 0 && l.TeamID == actor.TeamID)
+		return own || (l.OwnerID == 0 && l.TeamID != 0 && l.TeamID == actor.TeamID)
 	}
 }
 
 // canDeal reports whether actor may act on the deal.
 func canDeal(actor *User, d *Deal) bool {
+	own := actor.ID != 0 && d.OwnerID == actor.ID
 	switch actor.Role {
 	case RoleAdmin:
 		return true
 	case RoleManager:
-		return (actor.TeamID != 0 && d.TeamID == actor.TeamID) || d.OwnerID == actor.ID
+		return (actor.TeamID != 0 && d.TeamID == actor.TeamID) || own
 	default:
-		return d.OwnerID == actor.ID
+		return own
 	}
 }
 

@@ -439,7 +439,7 @@ func TestMetricsAndForecast(t *testing.T) {
 		if _, err := f.svc.Move(f.ctx, f.repA, d3, "proposal"); err != nil {
 			t.Fatal(err)
 		}
-		m, err := f.svc.Metrics(f.ctx, f.mgr, core.StatsFilter{})
+		m, err := f.svc.Reports.Metrics(f.ctx, f.mgr, core.StatsFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -464,7 +464,7 @@ func TestMetricsAndForecast(t *testing.T) {
 		if conv["Prospecting"] != 2.0/3 || conv["Qualified"] != 1 || conv["Proposal"] != 0.5 {
 			t.Errorf("stage conversion = %v; skipped stages count as passed", conv)
 		}
-		fc, err := f.svc.Forecast(f.ctx, f.mgr, core.StatsFilter{}, "2026-11")
+		fc, err := f.svc.Reports.Forecast(f.ctx, f.mgr, core.StatsFilter{}, "2026-11")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -472,7 +472,7 @@ func TestMetricsAndForecast(t *testing.T) {
 		if fc.Target.Amount != 5000000 || fc.Won.Amount != 1000000 || fc.Weighted.Amount != 1200000 || fc.Gap.Amount != 2800000 {
 			t.Errorf("forecast = %+v", fc)
 		}
-		rep, err := f.svc.Metrics(f.ctx, f.repB, core.StatsFilter{})
+		rep, err := f.svc.Reports.Metrics(f.ctx, f.repB, core.StatsFilter{})
 		if err != nil || rep.Won+rep.Lost+rep.Open != 0 {
 			t.Errorf("a rep without deals sees %+v, %v", rep, err)
 		}
@@ -558,7 +558,7 @@ func TestAManagerWithoutATeamSeesOnlyOwnWork(t *testing.T) {
 		if err != nil || len(leads) != 0 {
 			t.Fatalf("a manager without a team sees %d unclaimed leads, %v", len(leads), err)
 		}
-		m, err := f.svc.Metrics(f.ctx, loner, core.StatsFilter{})
+		m, err := f.svc.Reports.Metrics(f.ctx, loner, core.StatsFilter{})
 		if err != nil || m.Open != 0 {
 			t.Fatalf("a manager without a team counts %d open deals, %v", m.Open, err)
 		}
@@ -640,7 +640,7 @@ func TestNoTeamIsNeverEveryTeam(t *testing.T) {
 						return len(ts), err
 					}},
 					{"reviews nothing of another team", func() (int, error) {
-						r, err := f.svc.Review(f.ctx, who, 10)
+						r, err := f.svc.Reports.Review(f.ctx, who, 10)
 						if err != nil {
 							return 0, err
 						}
@@ -651,15 +651,15 @@ func TestNoTeamIsNeverEveryTeam(t *testing.T) {
 						return n, nil
 					}},
 					{"counts no other team's deals", func() (int, error) {
-						m, err := f.svc.Metrics(f.ctx, who, core.StatsFilter{})
+						m, err := f.svc.Reports.Metrics(f.ctx, who, core.StatsFilter{})
 						return int(m.Open), err
 					}},
 					{"counts no other team's deals when naming it", func() (int, error) {
-						m, err := f.svc.Metrics(f.ctx, who, core.StatsFilter{TeamID: d.TeamID})
+						m, err := f.svc.Reports.Metrics(f.ctx, who, core.StatsFilter{TeamID: d.TeamID})
 						return int(m.Open), err
 					}},
 					{"forecasts nothing of another team", func() (int, error) {
-						fc, err := f.svc.Forecast(f.ctx, who, core.StatsFilter{}, "")
+						fc, err := f.svc.Reports.Forecast(f.ctx, who, core.StatsFilter{}, "")
 						return int(fc.Weighted.Amount + fc.Target.Amount), err
 					}},
 				}
@@ -672,7 +672,7 @@ func TestNoTeamIsNeverEveryTeam(t *testing.T) {
 					})
 				}
 				t.Run("sees no team pipeline", func(t *testing.T) {
-					_, err := f.svc.PipelineSummary(f.ctx, who, true)
+					_, err := f.svc.Reports.PipelineSummary(f.ctx, who, true)
 					wantKind(t, err, core.KindForbidden, "pipeline")
 				})
 			})
@@ -713,7 +713,7 @@ func TestARepSeesTheTeamsTotals(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				m, err := f.svc.Metrics(f.ctx, f.repA, c.filter)
+				m, err := f.svc.Reports.Metrics(f.ctx, f.repA, c.filter)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -94,6 +94,7 @@ type TeamDef struct {
 	Members       []string
 	SlackChannel  string
 	TelegramChat  string
+	Email         string
 	ResponseLimit time.Duration
 	Region        string
 }

@@ -345,7 +345,7 @@ func TestSpeedToLead(t *testing.T) {
 			})
 		}
 		t.Run("metrics show the median", func(t *testing.T) {
-			m, err := f.svc.Metrics(f.ctx, f.admin, core.StatsFilter{})
+			m, err := f.svc.Reports.Metrics(f.ctx, f.admin, core.StatsFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -59,6 +59,7 @@ type Team struct {
 	ManagerID     int64
 	SlackChannel  string
 	TelegramChat  string
+	Email         string // a shared mailbox or list: team notices by email
 	ResponseLimit time.Duration
 	Region        string // default phone region, ISO 3166 alpha-2
 	LastAssigned  int64  // user id of the last round-robin assignment

@@ -8,7 +8,7 @@ import (
 	"leadwire/core"
 )
 
-const teamCols = `id, name, manager_id, slack_channel, telegram_chat, response_limit_ns, region, last_assigned_id`
+const teamCols = `id, name, manager_id, slack_channel, telegram_chat, email, response_limit_ns, region, last_assigned_id`
 
 type teamRow struct {
 	ID            int64  `db:"id"`
@@ -16,6 +16,7 @@ type teamRow struct {
 	ManagerID     nullID `db:"manager_id"`
 	SlackChannel  string `db:"slack_channel"`
 	TelegramChat  string `db:"telegram_chat"`
+	Email         string `db:"email"`
 	ResponseLimit int64  `db:"response_limit_ns"`
 	Region        string `db:"region"`
 	LastAssigned  nullID `db:"last_assigned_id"`
@@ -28,6 +29,7 @@ func (r *teamRow) team() *core.Team {
 		ManagerID:     int64(r.ManagerID),
 		SlackChannel:  r.SlackChannel,
 		TelegramChat:  r.TelegramChat,
+		Email:         r.Email,
 		ResponseLimit: time.Duration(r.ResponseLimit),
 		Region:        r.Region,
 		LastAssigned:  int64(r.LastAssigned),
@@ -69,9 +71,9 @@ func (r *reader) ListTeams(ctx context.Context) ([]core.Team, error) {
 // CreateTeam implements core.Tx. Team names are unique, ignoring case.
 func (t *Tx) CreateTeam(ctx context.Context, tm *core.Team) error {
 	err := t.withSavepoint(ctx, func() error {
-		newID, err := t.insert(ctx, `INSERT INTO teams (name, name_key, manager_id, slack_channel, telegram_chat,
-			response_limit_ns, region, last_assigned_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat,
+		newID, err := t.insert(ctx, `INSERT INTO teams (name, name_key, manager_id, slack_channel, telegram_chat, email,
+			response_limit_ns, region, last_assigned_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat, tm.Email,
 			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned))
 		tm.ID = newID
 		return err
@@ -83,9 +85,9 @@ func (t *Tx) CreateTeam(ctx context.Context, tm *core.Team) error {
 func (t *Tx) UpdateTeam(ctx context.Context, tm *core.Team) error {
 	err := t.withSavepoint(ctx, func() error {
 		return t.update(ctx, core.Errorf(core.KindNotFound, "team %d not found", tm.ID),
-			`UPDATE teams SET name = ?, name_key = ?, manager_id = ?, slack_channel = ?, telegram_chat = ?,
+			`UPDATE teams SET name = ?, name_key = ?, manager_id = ?, slack_channel = ?, telegram_chat = ?, email = ?,
 			response_limit_ns = ?, region = ?, last_assigned_id = ? WHERE id = ?`,
-			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat,
+			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat, tm.Email,
 			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.ID)
 	})
 	return teamConflict(err, tm, "update team")

@@ -139,7 +139,7 @@ func TestTeams(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		var mgr core.User
-		team := core.Team{Name: "กรุงเทพ Sales", SlackChannel: "C0SALES", TelegramChat: "-100123",
+		team := core.Team{Name: "กรุงเทพ Sales", SlackChannel: "C0SALES", TelegramChat: "-100123", Email: "bkk-sales@acme.test",
 			ResponseLimit: 90 * time.Second, Region: "TH"}
 		update(t, db, func(tx core.Tx) error {
 			if err := tx.CreateTeam(ctx, &team); err != nil {

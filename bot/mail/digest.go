@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"html/template"
 	"net/mail"
@@ -13,10 +14,18 @@ import (
 	"leadwire/internal/display"
 )
 
+// digestFooter ends a digest mail.
+const digestFooter = "Sent by leadwire. Preview any day with: leadwire digest --manager YOUR-EMAIL --date YYYY-MM-DD"
+
 // DigestMail renders a digest reply (bot.Conversation.DigestReply) as an
 // email: plain text, HTML with every text escaped, and its charts inline,
 // shown by cid: URLs.
 func DigestMail(r bot.Reply) (text, html string, inline []Inline, err error) {
+	return replyMail(r, digestFooter)
+}
+
+// replyMail renders a reply as an email; the HTML ends with footer.
+func replyMail(r bot.Reply, footer string) (text, html string, inline []Inline, err error) {
 	var t strings.Builder
 	t.WriteString(r.Text + "\n" + strings.Repeat("=", display.Width(r.Text)) + "\n")
 	for _, c := range r.Cards {
@@ -62,7 +71,8 @@ func DigestMail(r bot.Reply) (text, html string, inline []Inline, err error) {
 	err = digestHTML.Execute(&h, struct {
 		bot.Reply
 		Images []chart
-	}{r, charts})
+		Footer string
+	}{r, charts, footer})
 	if err != nil {
 		return "", "", nil, fmt.Errorf("render digest mail: %w", err)
 	}
@@ -90,7 +100,7 @@ var digestHTML = template.Must(template.New("digest").Funcs(template.FuncMap{
 {{range .Items}}<li dir="auto" style="margin:0 0 6px">{{if .Ref}}<b>{{.Ref}}</b> {{end}}{{.Text}}{{if .Detail}}<br><span style="color:#57606a;font-size:13px">{{.Detail}}</span>{{end}}</li>
 {{end}}</ul>{{if .More}}<p style="color:#57606a">{{.More}}</p>{{end}}
 {{else}}<p style="color:#57606a;margin:0 0 16px">{{.Empty}}</p>
-{{end}}{{end}}<p style="color:#8c959f;font-size:12px">Sent by leadwire. Preview any day with: leadwire digest --manager YOUR-EMAIL --date YYYY-MM-DD</p>
+{{end}}{{end}}<p dir="auto" style="color:#8c959f;font-size:12px">{{.Footer}}</p>
 </body></html>
 `))
 
@@ -114,8 +124,11 @@ func (n *Notifier) Channel() string { return core.ChannelEmail }
 // day for its manager and mails it. Email carries only digests. The
 // Message-ID is the notice's own, so a retried delivery is the same mail.
 func (n *Notifier) Notify(ctx context.Context, no core.Notice) error {
+	if no.UserID == 0 {
+		return n.notifyTeam(ctx, no)
+	}
 	if no.Kind != core.NoticeDigest {
-		return core.Undeliverable(fmt.Errorf("email carries digests only, not %s notices", no.Kind))
+		return core.Undeliverable(fmt.Errorf("email carries a user digests only, not %s notices", no.Kind))
 	}
 	u, err := n.svc.Directory.UserByID(ctx, no.UserID)
 	if err != nil {
@@ -135,13 +148,72 @@ func (n *Notifier) Notify(ctx context.Context, no core.Notice) error {
 	if err != nil {
 		return err
 	}
+	return n.send(ctx, m, fmt.Sprintf("user %d", u.ID))
+}
+
+// notifyTeam mails a team notice (a new lead, one left unclaimed) to the
+// team's address.
+func (n *Notifier) notifyTeam(ctx context.Context, no core.Notice) error {
+	t, err := n.svc.Directory.TeamByID(ctx, no.TeamID)
+	if err != nil {
+		if core.IsNotFound(err) {
+			return core.Undeliverable(err)
+		}
+		return fmt.Errorf("%s mail: %w", no.Kind, err)
+	}
+	if t.Email == "" {
+		return core.Undeliverable(fmt.Errorf("team %s has no email address", t.Name))
+	}
+	rep, err := n.conv.NoticeReply(ctx, no)
+	if err != nil {
+		return fmt.Errorf("%s mail: %w", no.Kind, err)
+	}
+	m, err := NoticeMessage(rep, mail.Address{Name: t.Name, Address: t.Email}, n.sender.From(), no)
+	if err != nil {
+		return err
+	}
+	return n.send(ctx, m, "team "+t.Name)
+}
+
+// send sends m; a refusal for good is undeliverable, others are retried.
+func (n *Notifier) send(ctx context.Context, m *Message, to string) error {
 	if _, err := n.sender.Send(ctx, m); err != nil {
 		if Permanent(err) {
 			return core.Undeliverable(err)
 		}
-		return fmt.Errorf("digest mail to user %d: %w", u.ID, err)
+		return fmt.Errorf("notice mail to %s: %w", to, err)
 	}
 	return nil
+}
+
+// NoticeMessage is the mail of a notice to a team's address: the reply
+// as chat shows it, with how to act on it from chat, since a mail has no
+// buttons. Its Message-ID comes from the notice's key, so a resend is
+// recognisably the same mail.
+func NoticeMessage(rep bot.Reply, to, from mail.Address, no core.Notice) (*Message, error) {
+	footer := "Sent by leadwire."
+	if no.LeadID != 0 {
+		footer = fmt.Sprintf("Sent by leadwire. Claim it in Slack or Telegram with: claim %s", core.LeadRef(no.LeadID))
+	}
+	text, html, inline, err := replyMail(rep, footer)
+	if err != nil {
+		return nil, err
+	}
+	text += "\n-- \n" + footer + "\n"
+	sum := sha256.Sum256([]byte(no.Key))
+	return &Message{
+		To: []mail.Address{to}, Subject: rep.Text, Text: text, HTML: html, Inline: inline,
+		MessageID: fmt.Sprintf("notice.%x@%s", sum[:12], mailDomain(from)),
+		Header:    map[string]string{"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+	}, nil
+}
+
+// mailDomain is the domain of our own Message-IDs: the sender's.
+func mailDomain(from mail.Address) string {
+	if i := strings.LastIndexByte(from.Address, '@'); i >= 0 {
+		return from.Address[i+1:]
+	}
+	return "leadwire"
 }
 
 // DigestMessage is the mail of a digest reply to a manager.
@@ -150,13 +222,9 @@ func DigestMessage(rep bot.Reply, to, from mail.Address, no core.Notice) (*Messa
 	if err != nil {
 		return nil, err
 	}
-	domain := "leadwire"
-	if i := strings.LastIndexByte(from.Address, '@'); i >= 0 {
-		domain = from.Address[i+1:]
-	}
 	return &Message{
 		To: []mail.Address{to}, Subject: rep.Text, Text: text, HTML: html, Inline: inline,
-		MessageID: fmt.Sprintf("digest.%d.%s@%s", no.UserID, no.Date, domain),
+		MessageID: fmt.Sprintf("digest.%d.%s@%s", no.UserID, no.Date, mailDomain(from)),
 		Header:    map[string]string{"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
 	}, nil
 }

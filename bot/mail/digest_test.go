@@ -192,3 +192,71 @@ func TestDigestMailOfAReply(t *testing.T) {
 		t.Errorf("text:\n%s", text)
 	}
 }
+
+// TestNewLeadMailToTheTeamsAddress: a team without chat gets its new
+// leads by email at the team's address, the card as chat shows it with
+// every outside text escaped, and how to claim it from chat.
+func TestNewLeadMailToTheTeamsAddress(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.SQLite(t)
+	clock := clocktest.New(time.Date(2026, 11, 3, 6, 0, 0, 0, time.UTC))
+	settings := core.DefaultSettings()
+	settings.Channels = []string{core.ChannelEmail}
+	svc := core.NewService(db, clock, settings, nil)
+	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{
+		{Name: "Kraków", Region: "PL", Email: "krakow-sales@example.pl"}, {Name: "Gdańsk", Region: "PL"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Capture(ctx, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: "1",
+		Name: `Łucja <script>alert(1)</script> & Syn`, Email: "lucja@example.pl", Team: "Kraków", Subject: "Oferta <pilne>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	team, err := db.TeamByName(ctx, "Kraków")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtptest.Start(t)
+	n := lwmail.NewNotifier(svc, bot.NewConversation(svc, clock, bot.Options{}), sender(t, srv))
+	ref := core.LeadRef(res.LeadID)
+	notice := core.Notice{Kind: core.NoticeNewLead, TeamID: team.ID, LeadID: res.LeadID, Key: "new_lead:" + ref}
+	if err := n.Notify(ctx, notice); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Messages()
+	if len(got) != 1 || len(got[0].To) != 1 || got[0].To[0] != "krakow-sales@example.pl" {
+		t.Fatalf("delivered %+v", got)
+	}
+	h, bodies, _ := parts(t, got[0].Raw)
+	if subject, _ := h.Subject(); subject != "New lead "+ref {
+		t.Errorf("subject %q", subject)
+	}
+	if mid, _ := h.MessageID(); !strings.HasPrefix(mid, "notice.") || !strings.HasSuffix(mid, "@example.pl") {
+		t.Errorf("Message-ID %q", mid)
+	}
+	html, text := bodies["text/html"], bodies["text/plain"]
+	for _, raw := range []string{"<script>", "<pilne>"} {
+		if strings.Contains(html, raw) {
+			t.Errorf("html holds %q unescaped", raw)
+		}
+	}
+	for _, want := range []string{"Łucja &lt;script&gt;alert(1)&lt;/script&gt; &amp; Syn", "claim " + ref} {
+		if !strings.Contains(html, want) {
+			t.Errorf("html lacks %q:\n%s", want, html)
+		}
+	}
+	if !strings.Contains(text, "Łucja <script>alert(1)</script> & Syn") || !strings.Contains(text, "claim "+ref) {
+		t.Errorf("text:\n%s", text)
+	}
+	t.Run("a team without an address is undeliverable", func(t *testing.T) {
+		other, err := db.TeamByName(ctx, "Gdańsk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = n.Notify(ctx, core.Notice{Kind: core.NoticeNewLead, TeamID: other.ID, LeadID: res.LeadID, Key: "x"})
+		if !errors.Is(err, core.ErrUndeliverable) {
+			t.Errorf("err %v, want undeliverable", err)
+		}
+	})
+}

@@ -353,13 +353,13 @@ func (b *bench) measure(samples int) error {
 	}
 	fmt.Fprintf(b.a.out, "search (20 hits):           p50 %s  p99 %s\n", search[0], search[1])
 	start := time.Now()
-	m, err := b.svc.Metrics(b.ctx, b.admin, core.StatsFilter{})
+	m, err := b.svc.Reports.Metrics(b.ctx, b.admin, core.StatsFilter{})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(b.a.out, "full stats over all deals:  %s  (%d open, %d won, %d lost, win rate %.1f%%)\n", time.Since(start).Round(time.Millisecond), m.Open, m.Won, m.Lost, 100*m.WinRate)
 	start = time.Now()
-	fc, err := b.svc.Forecast(b.ctx, b.admin, core.StatsFilter{}, "")
+	fc, err := b.svc.Reports.Forecast(b.ctx, b.admin, core.StatsFilter{}, "")
 	if err != nil {
 		return err
 	}
@@ -397,7 +397,7 @@ func (b *bench) measureDigest() error {
 		var dg *core.Digest
 		for range 3 {
 			start := time.Now()
-			if dg, err = svc.BuildDigest(b.ctx, mgr.ID, d.day); err != nil {
+			if dg, err = svc.Reports.BuildDigest(b.ctx, mgr.ID, d.day); err != nil {
 				return err
 			}
 			runs = append(runs, time.Since(start))

@@ -23,7 +23,7 @@ func (c *DealsEnrollCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	e, err := svc.Enroll(a.ctx, actor, ref, c.Sequence)
+	e, err := svc.Sequences.Enroll(a.ctx, actor, ref, c.Sequence)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (c *DealsUnenrollCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	n, err := svc.Unenroll(a.ctx, actor, ref, c.Sequence)
+	n, err := svc.Sequences.Unenroll(a.ctx, actor, ref, c.Sequence)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func jobHandlers(svc *core.Service, p jobParts, log *slog.Logger) *core.Handlers
 	addChatReplies(h, svc, p.intake, p.slack, log)
 	core.Handle(h, svc.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
 	core.Handle(h, svc.Connectors.HandleCheck)
-	core.Handle(h, svc.SequenceStepHandler(p.mailer))
+	core.Handle(h, svc.Sequences.SequenceStepHandler(p.mailer))
 	return h
 }
 

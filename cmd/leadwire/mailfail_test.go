@@ -135,7 +135,7 @@ func TestMailFailuresAreSurfaced(t *testing.T) {
 			if !strings.Contains(text, "but sending mail has failed since") || !strings.Contains(text, "service not available") || strings.Contains(text, "goes out now") {
 				t.Errorf("enrol answered:\n%s", text)
 			}
-			if _, err := e.svc.Unenroll(e.ctx, e.owner, core.Ref{Kind: 'D', ID: next.ID}, ""); err != nil {
+			if _, err := e.svc.Sequences.Unenroll(e.ctx, e.owner, core.Ref{Kind: 'D', ID: next.ID}, ""); err != nil {
 				t.Fatal(err)
 			}
 		})

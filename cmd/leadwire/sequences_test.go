@@ -119,7 +119,7 @@ sequences:
 		t.Fatal(err)
 	}
 	h := core.NewHandlers()
-	core.Handle(h, svc.SequenceStepHandler(&crashOnce{Mailer: mailer, addr: "crash@thai-buyer.example"}))
+	core.Handle(h, svc.Sequences.SequenceStepHandler(&crashOnce{Mailer: mailer, addr: "crash@thai-buyer.example"}))
 	jobs, err := db.NewJobs(h, log)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func (e *seqEnv) enroll(t *testing.T, email string) (*core.Deal, *core.Enrollmen
 	if err != nil {
 		t.Fatal(err)
 	}
-	en, err := e.svc.Enroll(e.ctx, e.owner, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
+	en, err := e.svc.Sequences.Enroll(e.ctx, e.owner, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
 	if err != nil {
 		t.Fatal(err)
 	}

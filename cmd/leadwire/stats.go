@@ -37,7 +37,7 @@ func (c *StatsCmd) Run(a *App) error {
 		}
 		f.From, f.To = start, start.AddDate(0, 1, 0)
 	}
-	m, err := svc.Metrics(a.ctx, actor, f)
+	m, err := svc.Reports.Metrics(a.ctx, actor, f)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (c *ForecastCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	fc, err := svc.Forecast(a.ctx, actor, f, c.Month)
+	fc, err := svc.Reports.Forecast(a.ctx, actor, f, c.Month)
 	if err != nil {
 		return err
 	}

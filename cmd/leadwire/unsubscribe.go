@@ -44,10 +44,10 @@ func unsubscribeHandler(svc *core.Service, log *slog.Logger) http.HandlerFunc {
 		page := pageData{Title: "You are unsubscribed", Text: "You will get no more of these emails from us."}
 		var err error
 		if r.Method == http.MethodGet {
-			err = svc.CheckUnsubscribe(r.Context(), r.PathValue("token"))
+			err = svc.Sequences.CheckUnsubscribe(r.Context(), r.PathValue("token"))
 			page = pageData{Title: "Unsubscribe?", Text: "Press the button and you will get no more of these emails from us.", Confirm: true}
 		} else {
-			_, err = svc.Unsubscribe(r.Context(), r.PathValue("token"))
+			_, err = svc.Sequences.Unsubscribe(r.Context(), r.PathValue("token"))
 		}
 		p := problem.Of(err)
 		switch p.Status {

@@ -113,6 +113,7 @@ type Team struct {
 	Members       []string `yaml:"members"` // users' emails; users may name their team instead
 	SlackChannel  string   `yaml:"slack_channel"`
 	TelegramChat  string   `yaml:"telegram_chat"`  // chat id (-100…) or @name
+	Email         string   `yaml:"email"`          // a shared mailbox or list for team notices (smtp must be set)
 	ResponseLimit Duration `yaml:"response_limit"` // default 15m
 	Region        string   `yaml:"region"`         // phone region, ISO 3166 alpha-2
 }

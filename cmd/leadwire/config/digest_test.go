@@ -64,3 +64,30 @@ func TestDigestConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestTeamEmail: a team's address for notices is a bare address and needs
+// outgoing mail.
+func TestTeamEmail(t *testing.T) {
+	env := func(string) string { return "" }
+	const smtp = "smtp:\n  host: 127.0.0.1\n  tls: none\n  from: a@example.com\n"
+	t.Run("is read, in lower case", func(t *testing.T) {
+		c, err := config.Parse([]byte(smtp+"teams:\n  - name: Kraków\n    email: Krakow-Sales@Example.PL\n"), "test.yaml", env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if teams := c.Teams(); len(teams) != 1 || teams[0].Email != "krakow-sales@example.pl" {
+			t.Fatalf("teams %+v", teams)
+		}
+	})
+	for _, tc := range []struct{ yaml, want string }{
+		{smtp + "teams:\n  - name: Kraków\n    email: sales at example.pl\n", "teams[0].email at line 7: invalid email"},
+		{"teams:\n  - name: Kraków\n    email: sales@example.pl\n", "teams[0].email at line 3: team notices by email need outgoing mail"},
+	} {
+		t.Run("refuses "+tc.yaml, func(t *testing.T) {
+			_, err := config.Parse([]byte(tc.yaml), "test.yaml", env)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

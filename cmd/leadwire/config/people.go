@@ -120,6 +120,16 @@ func (c *Config) checkPeople(p *problems) {
 		}
 		path := fmt.Sprintf("teams[%d]", i)
 		def := core.TeamDef{Name: t.Name, SlackChannel: strings.TrimSpace(t.SlackChannel), TelegramChat: strings.TrimSpace(t.TelegramChat)}
+		if t.Email != "" {
+			email, err := normalizeEmail(t.Email)
+			switch {
+			case err != nil:
+				p.errf(path+".email", "%v", err)
+			case !c.SMTP.Enabled():
+				p.errf(path+".email", "team notices by email need outgoing mail: set smtp (host and from)")
+			}
+			def.Email = email
+		}
 		if t.Manager != "" {
 			email, err := normalizeEmail(t.Manager)
 			ui, known := userIdx[email]
