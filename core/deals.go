@@ -20,7 +20,7 @@ func (s *Service) Deals(ctx context.Context, actor *User, f DealFilter) ([]Deal,
 	case actor.Role == RoleManager && actor.TeamID != 0:
 		f.TeamID = actor.TeamID
 	default:
-		f.OwnerID = actor.ID
+		f.OwnerID = ownID(actor)
 	}
 	return s.store.ListDeals(ctx, f)
 }

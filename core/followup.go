@@ -142,7 +142,7 @@ func (s *Service) Tasks(ctx context.Context, actor *User, f TaskFilter) ([]Task,
 			return nil, err
 		}
 	default:
-		f.OwnerID = actor.ID
+		f.OwnerID = ownID(actor)
 	}
 	return s.store.ListTasks(ctx, f)
 }
@@ -233,7 +233,7 @@ func (s *Service) Search(ctx context.Context, actor *User, query string, limit i
 	case actor.TeamID != 0:
 		f.TeamID = actor.TeamID
 	default:
-		f.OwnerID = actor.ID
+		f.OwnerID = ownID(actor)
 	}
 	if limit <= 0 {
 		limit = 20

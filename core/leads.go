@@ -38,7 +38,7 @@ func (s *Service) Leads(ctx context.Context, actor *User, f LeadFilter) ([]Lead,
 	default:
 		f.TeamID = actor.TeamID
 		if !f.Unowned {
-			f.OwnerID = actor.ID
+			f.OwnerID = ownID(actor)
 		}
 	}
 	leads, err := s.store.ListLeads(ctx, f)

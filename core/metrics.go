@@ -130,7 +130,7 @@ func (s *Reports) scopeStats(actor *User, f StatsFilter) StatsFilter {
 		f.TeamID = actor.TeamID
 	case actor.Role == RoleRep && actor.TeamID != 0 && f.TeamID == actor.TeamID && f.OwnerID == 0:
 	default:
-		f.OwnerID = actor.ID
+		f.OwnerID = ownID(actor)
 	}
 	return f
 }

@@ -85,7 +85,7 @@ type PipelineSummary struct {
 // never loading deals one by one: the actor's own deals, or with team the
 // actor's team's (a manager's) or everyone's (an admin's).
 func (s *Reports) PipelineSummary(ctx context.Context, actor *User, team bool) (*PipelineSummary, error) {
-	f := StatsFilter{OwnerID: actor.ID}
+	f := StatsFilter{OwnerID: ownID(actor)}
 	if team {
 		switch {
 		case actor.Role == RoleAdmin:

@@ -165,7 +165,7 @@ func readCSV(t *testing.T, path string, comma rune) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, utf8BOM)))
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF"))))
 	r.Comma = comma
 	recs, err := r.ReadAll()
 	if err != nil {

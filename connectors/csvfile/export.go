@@ -1,12 +1,10 @@
-package main
+package csvfile
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,85 +13,105 @@ import (
 	"leadwire/core"
 )
 
-// ExportCmd writes contacts, leads or deals as CSV or JSON.
-type ExportCmd struct {
-	Kind   string `help:"What to export: contacts, leads or deals." enum:"contacts,leads,deals" required:"" placeholder:"contacts|leads|deals"`
-	Format string `help:"csv (columns leadwire import reads back) or json (the shapes of --json)." enum:"csv,json" default:"csv"`
-	Out    string `help:"Write to this file (replaced only once the export is complete) instead of standard output." placeholder:"FILE"`
-	BOM    bool   `help:"Start a CSV with a UTF-8 byte order mark, so Excel reads names in any script right." name:"bom"`
+// ExportOptions say what to export and how.
+type ExportOptions struct {
+	Kind string // contacts, leads or deals
+	BOM  bool   // start a CSV with a UTF-8 byte order mark, so Excel reads names in any script right
+	// JSON, when set, has the export write one JSON array of the values
+	// it gives for the records instead of CSV.
+	JSON *JSONShapes
+}
+
+// JSONShapes give the JSON value of each kind of record; the one of the
+// kind exported must be set.
+type JSONShapes struct {
+	Contact func(c *core.Contact) any
+	Lead    func(l *core.Lead, c *core.Contact) any
+	Deal    func(d *core.Deal, p *core.Pipeline, c *core.Contact) any
 }
 
 // exportPage is how many records one query reads.
 const exportPage = 500
 
-// Run writes every record within the actor's reach, oldest first.
-func (c *ExportCmd) Run(a *App) error {
-	svc, actor, err := a.session()
+// Export writes every record of opts.Kind within actor's reach to w,
+// oldest first: CSV whose columns Import reads back, or JSON. What is
+// within reach is core's: everything for an admin, the team's for a
+// manager, their own for anyone else (nothing for an actor without an id).
+func Export(ctx context.Context, svc *core.Service, actor *core.User, w io.Writer, opts ExportOptions) error {
+	if err := checkKind(opts.Kind); err != nil {
+		return err
+	}
+	if j := opts.JSON; j != nil && (opts.Kind == kindContacts && j.Contact == nil || opts.Kind == kindLeads && j.Lead == nil || opts.Kind == kindDeals && j.Deal == nil) {
+		return core.Errorf(core.KindInvalid, "no JSON shape for %s", opts.Kind)
+	}
+	n, err := loadNames(ctx, svc)
 	if err != nil {
 		return err
 	}
-	n, err := a.names()
+	pipes, err := loadPipelines(ctx, svc)
 	if err != nil {
 		return err
 	}
-	pipes, err := a.pipelines()
-	if err != nil {
-		return err
-	}
-	e := &exporter{a: a, svc: svc, actor: actor, names: n, pipes: pipes, json: c.Format == "json"}
-	return writeOut(a, c.Out, func(w io.Writer) error {
-		if c.BOM && !e.json {
-			if _, err := w.Write(utf8BOM); err != nil {
-				return err
-			}
+	e := &exporter{svc: svc, actor: actor, names: n, pipes: pipes, json: opts.JSON, w: w}
+	if opts.BOM && e.json == nil {
+		if _, err := w.Write(utf8BOM); err != nil {
+			return err
 		}
-		e.w = w
-		switch c.Kind {
-		case kindLeads:
-			return e.leads()
-		case kindDeals:
-			return e.deals()
-		default:
-			return e.contacts()
-		}
-	})
+	}
+	switch opts.Kind {
+	case kindLeads:
+		return e.leads(ctx)
+	case kindDeals:
+		return e.deals(ctx)
+	default:
+		return e.contacts(ctx)
+	}
 }
 
-// writeOut runs write on standard output, or on a temporary file that
-// replaces path once write succeeds, so a failed export never leaves half
-// a file where a good one was.
-func writeOut(a *App, path string, write func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return write(a.out)
-	}
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		// The rename below would replace a device (/dev/null as root) or
-		// a pipe; - writes to standard output.
-		return core.Errorf(core.KindInvalid, "%s is not a regular file (%s); name a file, or - for standard output", path, fileKind(st.Mode()))
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+// names resolves user and team ids for the columns.
+type names struct {
+	users map[int64]string // emails
+	teams map[int64]string
+}
+
+func loadNames(ctx context.Context, svc *core.Service) (names, error) {
+	n := names{users: map[int64]string{}, teams: map[int64]string{}}
+	users, err := svc.Directory.Users(ctx, core.UserFilter{})
 	if err != nil {
-		return err
+		return n, err
 	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
+	for _, u := range users {
+		n.users[u.ID] = u.Email
 	}
-	if err := errors.Join(tmp.Sync(), tmp.Close()); err != nil {
-		return err
+	teams, err := svc.Directory.Teams(ctx)
+	if err != nil {
+		return n, err
 	}
-	return os.Rename(tmp.Name(), path)
+	for _, t := range teams {
+		n.teams[t.ID] = t.Name
+	}
+	return n, nil
+}
+
+func loadPipelines(ctx context.Context, svc *core.Service) (map[int64]*core.Pipeline, error) {
+	ps, err := svc.Directory.Pipelines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := map[int64]*core.Pipeline{}
+	for i := range ps {
+		m[ps[i].ID] = &ps[i]
+	}
+	return m, nil
 }
 
 // exporter writes one export.
 type exporter struct {
-	a     *App
 	svc   *core.Service
 	actor *core.User
 	names names
 	pipes map[int64]*core.Pipeline
-	json  bool
+	json  *JSONShapes // nil: CSV
 	w     io.Writer
 
 	csv   *cellWriter
@@ -163,12 +181,18 @@ func oldestFirst[T any](list func(after int64) ([]T, error), id func(*T) int64, 
 	return nil
 }
 
-func (e *exporter) listLeads(after int64) ([]core.Lead, error) {
-	return e.svc.Leads(e.a.ctx, e.actor, core.LeadFilter{AfterID: after, Limit: exportPage})
+// listLeads lists a page of the leads within reach, ids below after.
+func (e *exporter) listLeads(ctx context.Context) func(after int64) ([]core.Lead, error) {
+	return func(after int64) ([]core.Lead, error) {
+		return e.svc.Leads(ctx, e.actor, core.LeadFilter{AfterID: after, Limit: exportPage})
+	}
 }
 
-func (e *exporter) listDeals(after int64) ([]core.Deal, error) {
-	return e.svc.Deals(e.a.ctx, e.actor, core.DealFilter{AfterID: after, Limit: exportPage})
+// listDeals lists a page of the deals within reach, ids below after.
+func (e *exporter) listDeals(ctx context.Context) func(after int64) ([]core.Deal, error) {
+	return func(after int64) ([]core.Deal, error) {
+		return e.svc.Deals(ctx, e.actor, core.DealFilter{AfterID: after, Limit: exportPage})
+	}
 }
 
 func leadID(l *core.Lead) int64 { return l.ID }
@@ -176,7 +200,7 @@ func dealID(d *core.Deal) int64 { return d.ID }
 
 // begin starts the output: the CSV header or the JSON array.
 func (e *exporter) begin(header []string) error {
-	if e.json {
+	if e.json != nil {
 		_, err := io.WriteString(e.w, "[")
 		return err
 	}
@@ -184,12 +208,12 @@ func (e *exporter) begin(header []string) error {
 	return e.csv.Write(header)
 }
 
-// item writes one JSON element or CSV record.
-func (e *exporter) item(v any, record []string) error {
-	if !e.json {
+// item writes one JSON element (the value v gives) or CSV record.
+func (e *exporter) item(v func() any, record []string) error {
+	if e.json == nil {
 		return e.csv.Write(record)
 	}
-	b, err := json.MarshalIndent(v, "  ", "  ")
+	b, err := json.MarshalIndent(v(), "  ", "  ")
 	if err != nil {
 		return err
 	}
@@ -204,7 +228,7 @@ func (e *exporter) item(v any, record []string) error {
 
 // end closes the JSON array or flushes the CSV.
 func (e *exporter) end() error {
-	if e.json {
+	if e.json != nil {
 		end := "]\n"
 		if e.items > 0 {
 			end = "\n]\n"
@@ -274,13 +298,13 @@ func leadSource(l *core.Lead) string {
 // marked with metaPrefix when import would take it for a field.
 func metaColumn(key string) string {
 	_, isField := fieldOfHeader(key)
-	if isField || exportOnly(kindLeads, headerKey(key)) || strings.EqualFold(key, errorColumn) || strings.HasPrefix(key, metaPrefix) {
+	if isField || exportOnly(kindLeads, headerKey(key)) || strings.EqualFold(key, ErrorColumn) || strings.HasPrefix(key, metaPrefix) {
 		return metaPrefix + key
 	}
 	return key
 }
 
-func (e *exporter) leads() error {
+func (e *exporter) leads(ctx context.Context) error {
 	var keys []string
 	scan := func(l *core.Lead) error {
 		for k := range l.Metadata {
@@ -290,11 +314,11 @@ func (e *exporter) leads() error {
 		}
 		return nil
 	}
-	if e.json {
+	if e.json != nil {
 		scan = nil
 	}
 	started := false
-	err := oldestFirst(e.listLeads, leadID, scan, func(l *core.Lead) error {
+	err := oldestFirst(e.listLeads(ctx), leadID, scan, func(l *core.Lead) error {
 		if !started {
 			slices.Sort(keys)
 			header := exportColumns(kindLeads)
@@ -306,20 +330,21 @@ func (e *exporter) leads() error {
 			}
 			started = true
 		}
-		c, err := e.svc.LeadContact(e.a.ctx, e.actor, l)
+		c, err := e.svc.LeadContact(ctx, e.actor, l)
 		if err != nil {
 			return err
 		}
-		v := leadView(l, e.names)
-		cv := contactView(c)
-		v.Contact = &cv
+		deal := ""
+		if l.DealID != 0 {
+			deal = core.DealRef(l.DealID)
+		}
 		rec := append([]string{l.Ref()}, contactCells(c)...)
 		rec = append(rec, e.names.teams[l.TeamID], l.Subject, l.Message, leadSource(l), csvTime(l.CreatedAt),
-			string(l.Status), e.names.users[l.OwnerID], strconv.Itoa(l.Score), v.Deal)
+			string(l.Status), e.names.users[l.OwnerID], strconv.Itoa(l.Score), deal)
 		for _, k := range keys {
 			rec = append(rec, l.Metadata[k])
 		}
-		return e.item(v, rec)
+		return e.item(func() any { return e.json.Lead(l, c) }, rec)
 	})
 	return e.finish(err, started, kindLeads)
 }
@@ -339,9 +364,9 @@ func (e *exporter) finish(err error, started bool, kind string) error {
 }
 
 // eachContact visits the contacts the actor may list, oldest first.
-func (e *exporter) eachContact(visit func(*core.Contact) error) error {
+func (e *exporter) eachContact(ctx context.Context, visit func(*core.Contact) error) error {
 	for after := int64(0); ; {
-		page, err := e.svc.Contacts(e.a.ctx, e.actor, core.ContactFilter{AfterID: after, Limit: exportPage})
+		page, err := e.svc.Contacts(ctx, e.actor, core.ContactFilter{AfterID: after, Limit: exportPage})
 		if err != nil || len(page) == 0 {
 			return err
 		}
@@ -354,27 +379,41 @@ func (e *exporter) eachContact(visit func(*core.Contact) error) error {
 	}
 }
 
-func (e *exporter) deals() error {
+func (e *exporter) deals(ctx context.Context) error {
 	started := false
-	err := oldestFirst(e.listDeals, dealID, nil, func(d *core.Deal) error {
+	err := oldestFirst(e.listDeals(ctx), dealID, nil, func(d *core.Deal) error {
 		if !started {
 			if err := e.begin(exportColumns(kindDeals)); err != nil {
 				return err
 			}
 			started = true
 		}
-		c, err := e.svc.DealContact(e.a.ctx, e.actor, d)
+		c, err := e.svc.DealContact(ctx, e.actor, d)
 		if err != nil {
 			return err
 		}
-		v := dealView(d, e.pipes[d.PipelineID], e.names)
-		cv := contactView(c)
-		v.Contact = &cv
+		p := e.pipes[d.PipelineID]
+		var pipeline, stage, expected, lead string
+		probability := 0
+		if p != nil {
+			pipeline = p.Name
+			st := p.Stage(d.StageID)
+			if st != nil {
+				stage = st.Name
+			}
+			probability = d.EffectiveProbability(st)
+		}
+		if !d.ExpectedClose.IsZero() {
+			expected = d.ExpectedClose.Format(time.DateOnly)
+		}
+		if d.LeadID != 0 {
+			lead = core.LeadRef(d.LeadID)
+		}
 		rec := append([]string{d.Ref(), d.Title}, contactCells(c)...)
-		rec = append(rec, e.names.teams[d.TeamID], e.names.users[d.OwnerID], v.Pipeline, v.Stage, string(d.Status),
-			d.Value.Major(), d.Value.Currency, d.LostReason, deref(v.ExpectedClose), csvTime(d.CreatedAt), csvTime(d.ClosedAt),
-			strconv.Itoa(v.Probability), v.Lead)
-		return e.item(v, rec)
+		rec = append(rec, e.names.teams[d.TeamID], e.names.users[d.OwnerID], pipeline, stage, string(d.Status),
+			d.Value.Major(), d.Value.Currency, d.LostReason, expected, csvTime(d.CreatedAt), csvTime(d.ClosedAt),
+			strconv.Itoa(probability), lead)
+		return e.item(func() any { return e.json.Deal(d, p, c) }, rec)
 	})
 	return e.finish(err, started, kindDeals)
 }
@@ -383,7 +422,7 @@ func (e *exporter) deals() error {
 // for an admin, the team's for a manager of a team, and for anyone else
 // the contacts of their leads (every capture makes a lead, and deals come
 // from leads), each once, in the order of their first lead.
-func (e *exporter) contacts() error {
+func (e *exporter) contacts(ctx context.Context) error {
 	started := false
 	write := func(c *core.Contact) error {
 		if !started {
@@ -394,19 +433,19 @@ func (e *exporter) contacts() error {
 		}
 		rec := append([]string{strconv.FormatInt(c.ID, 10)}, contactCells(c)...)
 		rec = append(rec, e.names.teams[c.TeamID], c.Source, csvTime(c.CreatedAt))
-		return e.item(contactView(c), rec)
+		return e.item(func() any { return e.json.Contact(c) }, rec)
 	}
 	if e.actor.Role == core.RoleAdmin || (e.actor.Role == core.RoleManager && e.actor.TeamID != 0) {
-		err := e.eachContact(write)
+		err := e.eachContact(ctx, write)
 		return e.finish(err, started, kindContacts)
 	}
 	seen := map[int64]bool{}
-	err := oldestFirst(e.listLeads, leadID, nil, func(l *core.Lead) error {
+	err := oldestFirst(e.listLeads(ctx), leadID, nil, func(l *core.Lead) error {
 		if seen[l.ContactID] {
 			return nil
 		}
 		seen[l.ContactID] = true
-		c, err := e.svc.LeadContact(e.a.ctx, e.actor, l)
+		c, err := e.svc.LeadContact(ctx, e.actor, l)
 		if err != nil {
 			return err
 		}

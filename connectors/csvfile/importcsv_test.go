@@ -1,4 +1,4 @@
-package main
+package csvfile
 
 import (
 	"errors"
@@ -50,6 +50,23 @@ func fuzzRefs(kind string) *importRefs {
 		users:     map[string]*core.User{rep.Email: rep},
 		pipelines: []core.Pipeline{pipeline}}
 }
+
+// worldLeads is a leads file as Excel writes it in much of Europe: a byte
+// order mark, semicolons, names in five scripts, phones in every format.
+const worldLeads = "\uFEFFName;E-mail;Phone Number;Organization;Team;utm_source;Subject\r\n" +
+	"สมชาย ใจดี;Somchai.J@Siam.co.th;081 234 5678;Siam Co;Bangkok;google;ขอราคา\r\n" +
+	"داریوش کریمی;dariush@parsco.ir;+98 912 345 6789;Pars Co;Warsaw;;قیمت\r\n" +
+	"Zofia Łukasiewicz;zofia@wp.pl;601-234-567;;Warsaw;facebook;\"wycena; \"\"pilne\"\"\"\r\n" +
+	"Nguyễn Văn An;an@vina.vn;+84 (90) 123 4567;Vina JSC;Bangkok;;báo giá\r\n" +
+	"\"李伟\";li.wei@example.cn;+86 138-0013-8000;\"北京; 有限公司\";;;报价\r\n"
+
+// worldDeals is a deals file with open, won and lost deals in several
+// currencies and owners from both teams.
+const worldDeals = "Deal Name,Contact,Email,Phone,Amount,Currency,Stage,Status,Lost Reason,Owner,Close Date,Notes\n" +
+	"Siam rollout,สมชาย ใจดี,somchai@siam.co.th,081 234 5678,\"1,500,000\",THB,Proposal,,,lan@example.com,2026-12-15,50 seats\n" +
+	"Warsaw pilot,Zofia Łukasiewicz,zofia@wp.pl,601 234 567,12000.50,PLN,Negotiation,won,,piotr@example.com,,\n" +
+	"Vina renewal,Nguyễn Văn An,an@vina.vn,,1200000000,VND,,lost,price,lan@example.com,,\n" +
+	"Tehran office,داریوش کریمی,dariush@parsco.ir,,,,,,,somchai@example.com,,\n"
 
 // FuzzImportFile feeds arbitrary files through reading, mapping and row
 // checks: nothing may panic, and every row is either refused with a

@@ -1,4 +1,4 @@
-package main
+package csvfile
 
 import (
 	"encoding/csv"
@@ -26,8 +26,8 @@ import (
 // what would be quoted gets a second one, so that stays true for a value
 // that really begins with a quote.
 
-// formulaStart reports whether a spreadsheet could read cell as a formula.
-func formulaStart(cell string) bool {
+// FormulaStart reports whether a spreadsheet could read cell as a formula.
+func FormulaStart(cell string) bool {
 	trimmed := strings.TrimLeftFunc(cell, func(r rune) bool { return r != '\t' && r != '\r' && unicode.IsSpace(r) })
 	if trimmed == "" {
 		return false
@@ -62,7 +62,7 @@ func allASCIIDigits(s string) bool {
 // could be a formula, or it begins with a quote that import would
 // otherwise take away.
 func needsQuote(cell string) bool {
-	return formulaStart(cell) || strings.HasPrefix(cell, "'") && needsQuote(cell[1:])
+	return FormulaStart(cell) || strings.HasPrefix(cell, "'") && needsQuote(cell[1:])
 }
 
 // safeCell is the cell as leadwire writes it into a CSV file.

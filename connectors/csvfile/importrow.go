@@ -1,6 +1,7 @@
-package main
+package csvfile
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -26,24 +27,24 @@ type importRefs struct {
 	locale    string // how values are written: --locale, else the actor's
 }
 
-func loadImportRefs(a *App, svc *core.Service, actor *core.User, kind, source, team, locale string) (*importRefs, error) {
+func loadImportRefs(ctx context.Context, svc *core.Service, actor *core.User, kind, source, team, locale string) (*importRefs, error) {
 	dir := svc.Directory
 	if locale == "" {
 		locale = actor.Locale
 	}
 	r := &importRefs{kind: kind, source: source, actor: actor, settings: svc.Settings(), users: map[string]*core.User{}, locale: locale}
 	var err error
-	if r.teams, err = dir.Teams(a.ctx); err != nil {
+	if r.teams, err = dir.Teams(ctx); err != nil {
 		return nil, err
 	}
-	users, err := dir.Users(a.ctx, core.UserFilter{})
+	users, err := dir.Users(ctx, core.UserFilter{})
 	if err != nil {
 		return nil, err
 	}
 	for i := range users {
 		r.users[strings.ToLower(users[i].Email)] = &users[i]
 	}
-	if r.pipelines, err = dir.Pipelines(a.ctx); err != nil {
+	if r.pipelines, err = dir.Pipelines(ctx); err != nil {
 		return nil, err
 	}
 	if team != "" {
@@ -314,6 +315,14 @@ func parseWhen(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, core.Errorf(core.KindInvalid, "invalid time %q", s)
+}
+
+func parseDate(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, core.Errorf(core.KindInvalid, "invalid date %q; write it as YYYY-MM-DD", s)
+	}
+	return t, nil
 }
 
 // rowKey is the idempotency key of a row: its external_id, else a hash of

@@ -1,4 +1,4 @@
-package main
+package csvfile
 
 import (
 	"fmt"
@@ -47,6 +47,15 @@ const (
 	kindLeads    = "leads"
 	kindDeals    = "deals"
 )
+
+// checkKind refuses a kind of record import and export do not know.
+func checkKind(kind string) error {
+	switch kind {
+	case kindContacts, kindLeads, kindDeals:
+		return nil
+	}
+	return core.Errorf(core.KindInvalid, "unknown kind %q; use contacts, leads or deals", kind)
+}
 
 // importFields lists the fields of a kind, in the order help shows them.
 func importFields(kind string) []importField {
@@ -136,9 +145,9 @@ func fieldOfHeader(h string) (importField, bool) {
 	return "", false
 }
 
-// errorColumn is the column the errors file adds; import skips it, so the
+// ErrorColumn is the column the errors file adds; import skips it, so the
 // errors file can be fixed and imported as it is.
-const errorColumn = "import error"
+const ErrorColumn = "import error"
 
 // colRole says what one column becomes.
 type colRole struct {
@@ -197,7 +206,7 @@ func mapColumns(kind string, header []string, delim rune, overrides string) (*co
 		switch f, ok := fieldOfHeader(h); {
 		case h == "":
 			m.roles[i] = colRole{ignore: true, noHeader: true}
-		case strings.EqualFold(h, errorColumn):
+		case strings.EqualFold(h, ErrorColumn):
 			m.roles[i] = colRole{ignore: true}
 		case ok && valid[f]:
 			m.roles[i] = colRole{field: f}
@@ -288,6 +297,16 @@ func fieldList(kind string) string {
 		names = append(names, string(f))
 	}
 	return strings.Join(names, ", ")
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func quoteList(items []string) string {

@@ -1,6 +1,7 @@
-package main
+package csvfile
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -15,15 +16,20 @@ import (
 	"leadwire/core"
 )
 
-// ImportCmd imports contacts, leads or deals from a CSV file.
-type ImportCmd struct {
-	File   string `arg:"" help:"The CSV file: UTF-8 (a byte order mark is fine), ',' or ';' separated, the first line naming the columns." placeholder:"FILE.csv"`
-	Kind   string `help:"What the rows are: contacts, leads or deals." enum:"contacts,leads,deals" required:"" placeholder:"contacts|leads|deals"`
-	Map    string `help:"Map columns to fields where the header does not say, e.g. \"Full Name=name,Tel=phone\". Fields: name (or first_name and last_name), email, phone, handle, company, subject, message, source, team, external_id, created_at; deals add title, value, currency, pipeline, stage, status (open, won, lost), lost_reason, owner (a user's email), expected_close, closed_at. A field may also be ignore or metadata; other columns are kept as lead metadata." placeholder:"\"HEADER=FIELD,...\""`
-	DryRun bool   `help:"Run the import and roll it back: report what it would do, row by row, and write nothing." name:"dry-run"`
-	Team   string `help:"Team for rows without one (default: the owner's team for deals, your team for contacts, else the first team)."`
-	Errors string `help:"Write the rows that failed to this CSV file, with the reason in an extra column, to fix and import again." placeholder:"FILE"`
-	Locale string `help:"Read values as people of this locale write them, e.g. pl (12.345,50) or en (12,345.50) (default: yours); without one a lone . or , before three digits is refused as ambiguous."`
+// ImportOptions say how to read a file and what to do with its rows.
+type ImportOptions struct {
+	Kind   string // contacts, leads or deals
+	Map    string // columns to fields where the header does not say: "Header=field,…"
+	DryRun bool   // run the import and roll it back: report, write nothing
+	Team   string // team for rows without one
+	Errors string // write the rows that failed to this CSV file, with the reason
+	Locale string // read values as people of this locale write them (default: the actor's)
+
+	// Log gets the notes on columns and the first failed and noted rows,
+	// one a line, as they come; nil discards them.
+	Log io.Writer
+	// Progress, when set, is told how many of total rows are done.
+	Progress func(done, total int)
 }
 
 // importBatchSize is how many rows go into one transaction.
@@ -40,69 +46,89 @@ type badRow struct {
 	msgs   []string
 }
 
-// importTally counts what the rows became.
-type importTally struct {
-	read, blank, fresh, matched, already, failed, noted int
+// Report counts what the rows of an import became.
+type Report struct {
+	Read    int // rows read; rows of a batch an interruption rolled back are not counted
+	Blank   int // blank rows, skipped
+	New     int // new leads, contacts or deals, by kind
+	Matched int // leads: added to a known contact's open lead or deal; contacts: matched existing contacts
+	Already int // imported before
+	Failed  int // not imported
+	Noted   int // kept with a note
+	// Stopped is why the import stopped early (the context's error), or
+	// nil; running it again imports the rest.
+	Stopped error
 }
 
 // importer runs one import.
 type importer struct {
-	a     *App
 	svc   *core.Service
-	cmd   *ImportCmd
+	opts  ImportOptions
+	path  string
+	log   io.Writer
 	refs  *importRefs
 	cols  *columnMap
 	bom   bool // the input had a byte order mark, so the errors file gets one
-	t     importTally
+	t     Report
 	bad   []badRow
-	meter *progressMeter
 	seen  map[string]bool // keys a dry run's earlier batches took: rolled back, core no longer knows them
-	stop  error           // set when interrupted
 	shown int
 	noted int // notes printed
 }
 
-// Run imports the file.
-func (c *ImportCmd) Run(a *App) error {
-	svc, actor, err := a.session()
-	if err != nil {
-		return err
+// Import imports the CSV file at path as actor: UTF-8 (a byte order mark
+// is fine), ',' or ';' separated, the first line naming the columns. Rows
+// go through core in batches, one transaction each; a row core refuses is
+// reported and the rest go on. It returns what the rows became; an error
+// means the file could not be imported at all.
+//
+// Who may: rows of leads come in as from outside (as a web form's do),
+// whoever imports them; contacts go to the row's team, else the actor's;
+// deals are checked by core (a rep imports own deals, a manager the team's,
+// an admin anyone's). The command line imports as --as, else as the
+// operator.
+func Import(ctx context.Context, svc *core.Service, actor *core.User, path string, opts ImportOptions) (Report, error) {
+	if err := checkKind(opts.Kind); err != nil {
+		return Report{}, err
 	}
-	if c.Locale != "" {
-		if _, err := language.Parse(c.Locale); err != nil {
-			return core.Errorf(core.KindInvalid, "--locale: unknown locale %q; use a BCP 47 tag such as th, fa, vi, pl, zh-Hans or en-GB", c.Locale)
+	if opts.Locale != "" {
+		if _, err := language.Parse(opts.Locale); err != nil {
+			return Report{}, core.Errorf(core.KindInvalid, "--locale: unknown locale %q; use a BCP 47 tag such as th, fa, vi, pl, zh-Hans or en-GB", opts.Locale)
 		}
 	}
-	total, err := countRows(c.File)
+	total, err := countRows(path)
 	if err != nil {
-		return fmt.Errorf("import %s: %w", c.File, err)
+		return Report{}, fmt.Errorf("import %s: %w", path, err)
 	}
-	file, err := openCSV(c.File)
+	file, err := openCSV(path)
 	if err != nil {
-		return fmt.Errorf("import %s: %w", c.File, err)
+		return Report{}, fmt.Errorf("import %s: %w", path, err)
 	}
 	defer file.Close()
-	cols, err := mapColumns(c.Kind, file.header, file.delim, c.Map)
+	cols, err := mapColumns(opts.Kind, file.header, file.delim, opts.Map)
 	if err != nil {
-		return err
+		return Report{}, err
 	}
-	refs, err := loadImportRefs(a, svc, actor, c.Kind, "import:"+filepath.Base(c.File), c.Team, c.Locale)
+	refs, err := loadImportRefs(ctx, svc, actor, opts.Kind, "import:"+filepath.Base(path), opts.Team, opts.Locale)
 	if err != nil {
-		return err
+		return Report{}, err
 	}
-	im := &importer{a: a, svc: svc, cmd: c, refs: refs, cols: cols, bom: file.bom, seen: map[string]bool{}}
+	log := opts.Log
+	if log == nil {
+		log = io.Discard
+	}
+	im := &importer{svc: svc, opts: opts, path: path, log: log, refs: refs, cols: cols, bom: file.bom, seen: map[string]bool{}}
 	im.notes()
 
-	verb := "imported"
-	if c.DryRun {
-		verb = "checked"
+	progress := func(done int) {
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
 	}
-	meter := newProgressMeter(a.errOut, total, verb, "rows")
-	im.meter = meter
 	var batch []importRow
-	for im.stop == nil {
-		if err := a.ctx.Err(); err != nil {
-			im.stop = err
+	for im.t.Stopped == nil {
+		if err := ctx.Err(); err != nil {
+			im.t.Stopped = err
 			break
 		}
 		rec, err := file.next()
@@ -111,74 +137,72 @@ func (c *ImportCmd) Run(a *App) error {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			im.t.read++
+			im.t.Read++
 			im.fail(badRow{num: file.row, line: pe.StartLine,
 				msgs: []string{fmt.Sprintf("cannot split the row into columns (line %d, column %d: %v); put quotes around a value that holds the separator or a quote, and write each quote inside it twice", pe.Line, pe.Column, pe.Err)}})
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("import %s: %w", c.File, err)
+			return im.t, fmt.Errorf("import %s: %w", path, err)
 		}
-		im.t.read++
+		im.t.Read++
 		row, problems, blank := refs.prepare(file.row, rec, cols)
 		switch {
 		case blank:
-			im.t.blank++
+			im.t.Blank++
 		case len(problems) > 0:
 			im.fail(badRow{num: row.num, record: rec, msgs: problems})
 		default:
 			// A dry run goes through core as the import does, each batch
 			// rolled back: it reports what the import would do.
 			if batch = append(batch, row); len(batch) == importBatchSize {
-				im.flush(batch)
+				im.flush(ctx, batch)
 				batch = batch[:0]
 			}
 		}
-		meter.set(im.t.read - len(batch))
+		progress(im.t.Read - len(batch))
 	}
 	switch {
-	case im.stop != nil:
-		im.t.read -= len(batch) // read, never written: the next run imports them
+	case im.t.Stopped != nil:
+		im.t.Read -= len(batch) // read, never written: the next run imports them
 	case len(batch) > 0:
-		im.flush(batch)
+		im.flush(ctx, batch)
 	}
-	meter.set(im.t.read)
-	meter.done()
-	return im.finish()
+	progress(im.t.Read)
+	return im.t, im.finish()
 }
 
 // notes tells which columns are not fields.
 func (im *importer) notes() {
-	w := im.a.errOut
+	w := im.log
 	if meta := im.cols.metaHeaders(); len(meta) > 0 {
 		where := "kept as lead metadata"
-		if im.cmd.Kind == kindContacts {
+		if im.opts.Kind == kindContacts {
 			where = "noted on the contact's timeline"
 		}
 		fmt.Fprintf(w, "columns %s: %s\n", where, strings.Join(meta, ", "))
 	}
 	if len(im.cols.ignored) > 0 {
-		fmt.Fprintf(w, "columns ignored (export shows them; --kind %s does not import them): %s\n", im.cmd.Kind, strings.Join(im.cols.ignored, ", "))
+		fmt.Fprintf(w, "columns ignored (export shows them; --kind %s does not import them): %s\n", im.opts.Kind, strings.Join(im.cols.ignored, ", "))
 	}
 }
 
 // fail records a row that was not imported and prints the first ones.
 func (im *importer) fail(b badRow) {
-	im.t.failed++
+	im.t.Failed++
 	if im.shown < maxShownErrors {
 		// One problem a line, under each other: the messages have
 		// semicolons of their own.
-		im.meter.clear()
 		prefix := fmt.Sprintf("row %d: ", b.num)
 		for i, m := range b.msgs {
 			if i == 1 {
 				prefix = strings.Repeat(" ", len(prefix))
 			}
-			fmt.Fprintf(im.a.errOut, "%s%s\n", prefix, m)
+			fmt.Fprintf(im.log, "%s%s\n", prefix, m)
 		}
 		im.shown++
 	}
-	if im.cmd.Errors != "" {
+	if im.opts.Errors != "" {
 		im.bad = append(im.bad, b)
 	}
 }
@@ -189,13 +213,12 @@ func (im *importer) note(num int, notes []string) {
 	if len(notes) == 0 {
 		return
 	}
-	im.t.noted++
+	im.t.Noted++
 	for _, n := range notes {
 		if im.noted == maxShownErrors {
 			break
 		}
-		im.meter.clear()
-		fmt.Fprintf(im.a.errOut, "row %d: note: %s\n", num, n)
+		fmt.Fprintf(im.log, "row %d: note: %s\n", num, n)
 		im.noted++
 	}
 }
@@ -204,9 +227,8 @@ func (im *importer) note(num int, notes []string) {
 // per row when the lot fails), and counts what each row became: new (a
 // lead, contact or deal, by kind), matched, or imported before. A dry run
 // has core do the same and roll it back.
-func (im *importer) flush(rows []importRow) {
-	ctx := im.a.ctx
-	dry := im.cmd.DryRun
+func (im *importer) flush(ctx context.Context, rows []importRow) {
+	dry := im.opts.DryRun
 	if dry {
 		// Each batch is rolled back before the next (one transaction
 		// for the whole file would hold the database's write lock as
@@ -217,7 +239,7 @@ func (im *importer) flush(rows []importRow) {
 		// than matched; within a batch everything is as the import.
 		rows = slices.DeleteFunc(slices.Clone(rows), func(r importRow) bool {
 			if im.seen[r.deal.ExternalID] {
-				im.t.already++
+				im.t.Already++
 				return true
 			}
 			return false
@@ -234,7 +256,7 @@ func (im *importer) flush(rows []importRow) {
 		}
 		return ins
 	}
-	switch im.cmd.Kind {
+	switch im.opts.Kind {
 	case kindLeads:
 		capture := im.svc.CaptureBatch
 		if dry {
@@ -273,8 +295,8 @@ func (im *importer) flush(rows []importRow) {
 	if ctx.Err() != nil {
 		// Interrupted: the batch was rolled back as a whole; none of it
 		// counts as failed, and the next run imports it.
-		im.stop = ctx.Err()
-		im.t.read -= n
+		im.t.Stopped = ctx.Err()
+		im.t.Read -= n
 		return
 	}
 	for i := range rows {
@@ -283,11 +305,11 @@ func (im *importer) flush(rows []importRow) {
 			im.fail(badRow{num: rows[i].num, record: rows[i].record, msgs: []string{rowMessage(errs[i])}})
 			continue
 		case dup[i]:
-			im.t.already++
+			im.t.Already++
 		case fresh[i]:
-			im.t.fresh++
+			im.t.New++
 		default:
-			im.t.matched++
+			im.t.Matched++
 		}
 		im.note(rows[i].num, notes[i])
 		if dry && rows[i].deal.ExternalID != "" {
@@ -304,71 +326,18 @@ func rowMessage(err error) string {
 	return err.Error()
 }
 
-// finish writes the errors file, prints the summary and says what to do
-// about failed rows.
+// finish writes the errors file and says how many failed rows were not
+// shown.
 func (im *importer) finish() error {
-	c, t := im.cmd, im.t
-	if t.failed > maxShownErrors {
-		fmt.Fprintf(im.a.errOut, "… and %d more failed rows\n", t.failed-maxShownErrors)
+	if im.t.Failed > maxShownErrors {
+		fmt.Fprintf(im.log, "… and %d more failed rows\n", im.t.Failed-maxShownErrors)
 	}
-	if c.Errors != "" && t.failed > 0 {
+	if im.opts.Errors != "" && im.t.Failed > 0 {
 		if err := im.writeErrors(); err != nil {
-			return fmt.Errorf("write %s: %w", c.Errors, err)
+			return fmt.Errorf("write %s: %w", im.opts.Errors, err)
 		}
 	}
-	out := im.a.out
-	name := filepath.Base(c.File)
-	// A dry run says what the import would do in the import's words.
-	if c.DryRun {
-		fmt.Fprintf(out, "checked %s as %s: %d rows, nothing written; the import would give\n", name, c.Kind, t.read)
-	} else {
-		fmt.Fprintf(out, "imported %s as %s: %d rows\n", name, c.Kind, t.read)
-	}
-	switch c.Kind {
-	case kindLeads:
-		tallyLine(out, t.fresh, "new leads")
-		if t.matched > 0 {
-			tallyLine(out, t.matched, "added to the open lead or deal of a known contact")
-		}
-	case kindContacts:
-		tallyLine(out, t.fresh, "new contacts")
-		if t.matched > 0 {
-			tallyLine(out, t.matched, "matched existing contacts (missing details filled in)")
-		}
-	case kindDeals:
-		tallyLine(out, t.fresh, "new deals")
-	}
-	tallyLine(out, t.already, "already imported")
-	tallyLine(out, t.failed, "failed")
-	if t.blank > 0 {
-		tallyLine(out, t.blank, "blank, skipped")
-	}
-	if t.noted > 0 {
-		tallyLine(out, t.noted, "kept with a note (see the notes above)")
-	}
-	if c.Errors != "" && t.failed > 0 {
-		fmt.Fprintf(out, "failed rows, with the reason, are in %s\n", c.Errors)
-	}
-	if im.stop != nil {
-		return fmt.Errorf("import stopped after %d rows (%w); run the same command again to import the rest: rows already imported are skipped", t.read, im.stop)
-	}
-	if t.failed == 0 {
-		return nil
-	}
-	switch {
-	case c.DryRun:
-		return core.Errorf(core.KindInvalid, "%d of %d rows would fail; fix them and check again", t.failed, t.read)
-	case c.Errors != "":
-		return core.Errorf(core.KindInvalid, "%d of %d rows failed and were not imported; fix them in %s and import that file (it is fine as it is, the %q column is skipped), or fix them in %s and run this again: rows already imported are skipped",
-			t.failed, t.read, c.Errors, errorColumn, c.File)
-	default:
-		return core.Errorf(core.KindInvalid, "%d of %d rows failed and were not imported; fix them in %s and run this again: rows already imported are skipped (add --errors FILE to get the failed rows in a file of their own)",
-			t.failed, t.read, c.File)
-	}
-}
-
-func tallyLine(w io.Writer, n int, what string) {
-	fmt.Fprintf(w, "  %6d %s\n", n, what)
+	return nil
 }
 
 // writeErrors writes the failed rows as they were, plus the reason, in the
@@ -383,12 +352,12 @@ func (im *importer) writeErrors() error {
 	raw := map[int]string{}
 	if len(lines) > 0 {
 		var err error
-		if raw, err = rawLines(im.cmd.File, lines); err != nil {
+		if raw, err = rawLines(im.path, lines); err != nil {
 			return err
 		}
 	}
 	slices.SortFunc(im.bad, func(x, y badRow) int { return x.num - y.num })
-	f, err := os.Create(im.cmd.Errors)
+	f, err := os.Create(im.opts.Errors)
 	if err != nil {
 		return err
 	}
@@ -410,7 +379,7 @@ func (im *importer) writeErrors() error {
 		return append(slices.Clone(rec), make([]string, width-len(rec))...)
 	}
 	w := newCellWriter(f, im.cols.delim)
-	w.Write(append(pad(im.cols.header), errorColumn))
+	w.Write(append(pad(im.cols.header), ErrorColumn))
 	for _, b := range im.bad {
 		w.Write(append(pad(b.record), strings.Join(b.msgs, " | ")))
 	}
