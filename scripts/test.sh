@@ -281,9 +281,11 @@ for a in "$@"; do
 done
 race=(-race)
 [ "${LEADWIRE_TEST_RACE:-1}" = 0 ] && race=()
-say "go test ${race[*]} -count=1 ${args[*]}"
+# A package's tests may take minutes under -race on a busy 2-core machine:
+# go test's default 10-minute limit would kill a slow but passing run.
+say "go test ${race[*]} -count=1 -timeout 30m ${args[*]}"
 set +e
-go test "${race[@]}" -count=1 "${args[@]}"
+go test "${race[@]}" -count=1 -timeout 30m "${args[@]}"
 rc=$?
 set -e
 exit "$rc"

@@ -146,15 +146,13 @@ func TestDovecotCorpusEndToEnd(t *testing.T) {
 func TestDovecotIdleDeliversAndResumes(t *testing.T) {
 	d, e := newDovecot(t), newEnv(t)
 	d.appendAll([][]byte{[]byte(msg("Ann <ann@prospect.example>", "Before", "hi"))})
+	// d.mailbox polls only hourly: mail arriving within the wait's
+	// patience came through IDLE.
 	c := e.connector(d.mailbox("dove"))
 	stop := e.run(c)
 	e.waitCount(c.Name(), core.CountCaptured, 1)
-	sent := time.Now()
 	d.appendAll([][]byte{[]byte(msg("Bob <bob@prospect.example>", "During", "hi"))})
 	e.waitCount(c.Name(), core.CountCaptured, 2)
-	if took := time.Since(sent); took > 2*time.Second {
-		t.Errorf("IDLE took %v to deliver", took)
-	}
 	stop()
 	d.appendAll([][]byte{[]byte(msg("Cid <cid@prospect.example>", "After", "hi"))})
 	c = e.connector(d.mailbox("dove"))

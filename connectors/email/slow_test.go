@@ -7,8 +7,10 @@ import (
 )
 
 // TestPathologicalInputsStayLinear feeds inputs built to make naive
-// parsing quadratic; each must parse in well under a second (the bound is
-// loose for the race detector).
+// parsing quadratic. Parsed in linear time each takes well under a second;
+// quadratically, half a million characters take many minutes. The bound
+// tells those apart, with room for the race detector on a busy machine
+// (4.5 s seen); it is not a measure of speed.
 func TestPathologicalInputsStayLinear(t *testing.T) {
 	const n = 1 << 19
 	html := "From: a@x.org\nContent-Type: text/html\n\n"
@@ -39,7 +41,7 @@ func TestPathologicalInputsStayLinear(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
 			m, err := parse([]byte(tt.raw), ParseOptions{})
-			if d := time.Since(start); d > 3*time.Second {
+			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("took %v", d)
 			}
 			if err == nil {
