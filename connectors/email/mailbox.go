@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"leadwire/core"
+	"leadwire/internal/mailauth"
 )
 
 // Defaults of a Mailbox's optional fields.
@@ -33,8 +34,13 @@ type Mailbox struct {
 	TLS      core.TLSMode // core.TLSImplicit (""), core.TLSStartTLS or core.TLSNone
 	Username string
 	Password string
-	Folders  []string // read in this order; IDLE watches the first; default INBOX
-	Team     string   // routing hint for core; "" is the default team
+	// Auth is how it signs in: mailauth.Password ("") or mailauth.OAuth2
+	// with OAuth's settings and Tokens to present.
+	Auth    mailauth.Kind
+	OAuth   mailauth.Settings
+	Tokens  Tokens   // required with mailauth.OAuth2
+	Folders []string // read in this order; IDLE watches the first; default INBOX
+	Team    string   // routing hint for core; "" is the default team
 	// Since is how far back the first sync of a folder reaches (and a
 	// re-sync after its UIDVALIDITY changed); default 7 days.
 	Since           time.Duration
@@ -69,11 +75,14 @@ func New(mb Mailbox, svc *core.Service, log *slog.Logger) (*Connector, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if mb.Name == "" || mb.Host == "" || mb.Username == "" {
+	if mb.Name == "" || mb.Username == "" {
 		return nil, fmt.Errorf("email mailbox %q: name, host and username are required", mb.Name)
 	}
-	if err := mb.CheckServer(); err != nil {
+	if err := errors.Join(mb.CheckAuth(), mb.CheckServer()); err != nil {
 		return nil, fmt.Errorf("email mailbox %s: %w", mb.Name, err)
+	}
+	if mb.Auth == mailauth.OAuth2 && mb.Tokens == nil {
+		return nil, fmt.Errorf("email mailbox %s: auth: oauth2 needs a token source", mb.Name)
 	}
 	mb.Folders = slices.Clone(mb.Folders)
 	if len(mb.Folders) == 0 {
