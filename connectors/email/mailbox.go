@@ -75,10 +75,11 @@ func New(mb Mailbox, svc *core.Service, log *slog.Logger) (*Connector, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if mb.Name == "" || mb.Username == "" {
+	authErr := mb.CheckAuth() // fills in an OAuth provider's host
+	if mb.Name == "" || mb.Host == "" || mb.Username == "" {
 		return nil, fmt.Errorf("email mailbox %q: name, host and username are required", mb.Name)
 	}
-	if err := errors.Join(mb.CheckAuth(), mb.CheckServer()); err != nil {
+	if err := errors.Join(authErr, mb.CheckServer()); err != nil {
 		return nil, fmt.Errorf("email mailbox %s: %w", mb.Name, err)
 	}
 	if mb.Auth == mailauth.OAuth2 && mb.Tokens == nil {
