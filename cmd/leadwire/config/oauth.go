@@ -35,3 +35,10 @@ func (o *OAuth2) setFrom(s mailauth.Settings) {
 	o.Issuer, o.AuthURL, o.DeviceAuthURL, o.TokenURL = s.Issuer, s.AuthURL, s.DeviceAuthURL, s.TokenURL
 	o.Scopes, o.ClientID = s.Scopes, s.ClientID
 }
+
+// Secrets names the secrets key: 32 random bytes in base64 (`leadwire
+// secrets new-key`), one per line, the first sealing and every one
+// opening. Without the key $LEADWIRE_SECRET_KEY is read instead.
+type Secrets struct {
+	Key string `yaml:"key"` // a file, mode 600: /etc/leadwire/secrets.key
+}
