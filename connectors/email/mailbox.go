@@ -68,6 +68,9 @@ type Connector struct {
 	noIdle    bool          // poll even when the server has IDLE
 	ioTimeout time.Duration // how long the server may take to answer
 	idling    func()        // tests: called each time IDLE has begun
+	// reauthBefore: an OAuth session signs in again this long before its
+	// token expires; less than the token source's refresh margin.
+	reauthBefore time.Duration
 }
 
 // New checks a mailbox's settings and returns its connector.
@@ -109,6 +112,9 @@ func New(mb Mailbox, svc *core.Service, log *slog.Logger) (*Connector, error) {
 		maxBatch:  200,
 		linger:    5 * time.Millisecond,
 		ioTimeout: 30 * time.Second,
+		// mailauth.DefaultMargin is 2m: the token signed in with next
+		// is a fresh one.
+		reauthBefore: time.Minute,
 	}, nil
 }
 
@@ -186,10 +192,15 @@ func (c *Connector) Run(ctx context.Context) error {
 			c.log.Info("mailbox stopped")
 			return nil
 		}
+		if errors.Is(err, errReauth) {
+			// Not a failure: sign in again at once with a fresh token.
+			c.log.Debug("mailbox signing in again before its token expires")
+			continue
+		}
 		failing, reported = true, ""
 		wait := c.retry.next()
 		level := slog.LevelWarn
-		if errors.Is(err, errLogin) {
+		if errors.Is(err, errLogin) || mailauth.IsSignInNeeded(err) {
 			level = slog.LevelError
 		}
 		c.log.Log(ctx, level, "mailbox failed; retrying", "err", err, "retry_in", wait.Round(time.Millisecond))

@@ -41,9 +41,11 @@ type Source struct {
 	// Now is the clock expiries are judged by; nil: time.Now.
 	Now func() time.Time
 
-	mu  sync.Mutex
-	cur *oauth2.Token
-	app oauth2.TokenSource
+	mu          sync.Mutex
+	cur         *oauth2.Token
+	app         oauth2.TokenSource
+	dead        *SignInError // the grant the provider refused, until a new one is stored
+	deadVersion int64
 }
 
 // NewSource returns the token source of mailbox's sign-in as account.
@@ -121,6 +123,12 @@ func (s *Source) delegated(ctx context.Context, force bool) error {
 	if err != nil {
 		return err
 	}
+	if s.dead != nil && g.Version == s.deadVersion {
+		// The provider refused this grant already: asking again would
+		// only be refused again. A new sign-in stores a new version.
+		return s.dead
+	}
+	s.dead = nil
 	stored := &oauth2.Token{AccessToken: g.AccessToken, RefreshToken: g.RefreshToken, Expiry: g.Expiry}
 	// Another replica (or an earlier run) may have refreshed already; a
 	// forced refresh is for the token just refused, not a newer one.
@@ -139,7 +147,9 @@ func (s *Source) delegated(ctx context.Context, force bool) error {
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
-			return &SignInError{Mailbox: s.mailbox, Reason: "the provider answered invalid_grant: the sign-in was revoked or expired"}
+			s.dead = &SignInError{Mailbox: s.mailbox, Reason: "the provider answered invalid_grant: the sign-in was revoked or expired"}
+			s.deadVersion = g.Version
+			return s.dead
 		}
 		return fmt.Errorf("refresh the sign-in of %s: %w", s.mailbox, Explain(s.set, err))
 	}
