@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/emersion/go-smtp"
 
 	"leadwire/core"
 	"leadwire/internal/mailauth"
@@ -51,4 +54,33 @@ func (c *Config) CheckAuth() error {
 		c.Host, c.Port, c.TLS = p.SMTPHost, p.SMTPPort, p.SMTPTLS
 	}
 	return errors.Join(errs...)
+}
+
+// authenticate signs in with an OAuth access token over the SASL
+// mechanism the server offers (OAUTHBEARER, else XOAUTH2). A refused
+// token is refreshed and presented once more.
+func (s *Sender) authenticate(ctx context.Context, c *smtp.Client, addr string) error {
+	_, offered := c.Extension("AUTH")
+	mechs := strings.Fields(strings.ToUpper(offered))
+	mech, err := mailauth.Choose(func(m string) bool { return slices.Contains(mechs, m) })
+	if err != nil {
+		return fmt.Errorf("smtp %s: %w", addr, err)
+	}
+	var last error
+	for attempt := range 2 {
+		token, _, err := s.cfg.Tokens.Token(ctx, attempt > 0)
+		if err != nil {
+			return fmt.Errorf("smtp %s: %w", addr, err)
+		}
+		last = c.Auth(mailauth.NewClient(mech, s.cfg.Username, token, s.cfg.Host, s.cfg.Port))
+		if last == nil {
+			return nil
+		}
+		var se *smtp.SMTPError
+		if !errors.As(last, &se) {
+			break // the connection broke: no second try on it
+		}
+	}
+	return fmt.Errorf("smtp %s: the OAuth token of %s was refused (%s) after a refresh: %w; check that the app has the SMTP scope and the account may send over SMTP",
+		addr, s.cfg.Username, mech, last)
 }

@@ -401,7 +401,11 @@ func (s *Sender) deliver(ctx context.Context, from string, to []string, raw []by
 	if err := c.Hello(s.cfg.HelloName); err != nil {
 		return relayError{fmt.Errorf("smtp %s: %w", addr, err)}
 	}
-	if s.cfg.Username != "" {
+	if s.cfg.Auth == mailauth.OAuth2 {
+		if err := s.authenticate(ctx, c, addr); err != nil {
+			return relayError{err}
+		}
+	} else if s.cfg.Username != "" {
 		if err := c.Auth(sasl.NewPlainClient("", s.cfg.Username, s.cfg.Password)); err != nil {
 			return relayError{fmt.Errorf("smtp %s: log in as %s: %w (check smtp.username and smtp.password)", addr, s.cfg.Username, err)}
 		}

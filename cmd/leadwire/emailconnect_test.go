@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -126,4 +127,49 @@ func TestEmailConnect(t *testing.T) {
 			t.Fatalf("exit %d: %s", r.code, r.errOut)
 		}
 	})
+}
+
+func TestConnectorsStatusShowsHowEachMailboxSignsIn(t *testing.T) {
+	e, p, _ := oauthEnv(t)
+	before := e.ok("connectors", "status").out
+	if line := grepLines(before, "email:sales"); !strings.Contains(line, "oauth2 generic delegated sales@example.com; sign-in needed: run `leadwire email connect sales`") {
+		t.Errorf("before the sign-in: %s", line)
+	}
+	stderr, done := e.runAsync("email", "connect", "sales")
+	wait.For(t, "the code shown", func() bool { return userCode.MatchString(stderr.String()) })
+	p.Approve(strings.TrimSuffix(userCode.FindStringSubmatch(stderr.String())[1], ";"))
+	if rc := <-done; rc != 0 {
+		t.Fatalf("connect: %s", stderr)
+	}
+	out := e.ok("connectors", "status").out
+	line := grepLines(out, "email:sales")
+	if !regexp.MustCompile(`signed in \d+ s ago`).MatchString(line) || !strings.Contains(line, "token until ") {
+		t.Errorf("after the sign-in: %s", line)
+	}
+	var got []connectorJSON
+	if err := json.Unmarshal([]byte(e.ok("connectors", "status", "--json").out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].SignIn == nil || got[0].SignIn.Kind != "oauth2" || got[0].SignIn.Account != "sales@example.com" ||
+		got[0].SignIn.SignedIn == nil || got[0].SignIn.TokenExpiry == nil {
+		t.Fatalf("json %+v", got)
+	}
+	if strings.Contains(out, "at-") || strings.Contains(out, "rt-") {
+		t.Error("status shows a token")
+	}
+}
+
+func TestServeRefusesAnOAuthMailboxWithoutASecretsKey(t *testing.T) {
+	e, _, _ := oauthEnv(t)
+	cfg, _ := os.ReadFile(e.config)
+	if err := os.WriteFile(e.config, []byte(strings.Replace(string(cfg), "  key: "+filepath.Join(e.dir, "secrets.key"), `  key: ""`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, code := startServe(t, e)
+	if s.addr != "" || code == 0 {
+		t.Fatalf("serve started without a key")
+	}
+	if log := s.log.String(); !strings.Contains(log, "leadwire secrets new-key") || !strings.Contains(log, "mailbox sales") {
+		t.Fatalf("serve's log:\n%s", log)
+	}
 }

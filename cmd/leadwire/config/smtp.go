@@ -66,6 +66,9 @@ func (c *Config) checkSMTP(p *problems) {
 	} else {
 		s.Auth = string(srv.Auth)
 		s.OAuth2.setFrom(srv.OAuth)
+		if srv.Auth == mailauth.OAuth2 && srv.OAuth.Grant == mailauth.Delegated && s.Mailbox == "" {
+			p.errf("smtp.auth", "a person's sign-in for smtp is a mailbox's: set smtp.mailbox to the mailbox (auth: oauth2) whose account sends, or use oauth2.grant: app")
+		}
 	}
 	p.settings("smtp", srv.CheckServer())
 	s.Host, s.Port, s.TLS = srv.Host, srv.Port, srv.TLS
