@@ -71,6 +71,7 @@ type Connector struct {
 	// reauthBefore: an OAuth session signs in again this long before its
 	// token expires; less than the token source's refresh margin.
 	reauthBefore time.Duration
+	mech         string // tests: the only SASL mechanism to use ("": the server's best)
 }
 
 // New checks a mailbox's settings and returns its connector.

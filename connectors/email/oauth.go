@@ -23,7 +23,9 @@ var errReauth = errors.New("access token about to expire; signing in again")
 func (s *session) authenticate(ctx context.Context, addr string) error {
 	c := s.c
 	caps := s.cl.Caps()
-	mech, err := mailauth.Choose(func(m string) bool { return caps.Has(imap.Cap("AUTH=" + m)) })
+	mech, err := mailauth.Choose(func(m string) bool {
+		return caps.Has(imap.Cap("AUTH="+m)) && (c.mech == "" || c.mech == m)
+	})
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", errLogin, addr, err)
 	}

@@ -18,6 +18,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -64,7 +65,8 @@ type device struct {
 
 type grant struct {
 	user, client, scope string
-	expires             time.Time // access tokens only
+	expires             time.Time     // access tokens only
+	ttl                 time.Duration // a refresh grant's access token lifetime; 0: the provider's
 	revoked             bool
 	refresh             string // the refresh token an access token came from
 }
@@ -76,9 +78,26 @@ const (
 	AppSecret    = "app-secret"
 )
 
-// Start runs a provider until the test ends. People sign in as user.
+// Start runs a provider on a free loopback port until the test ends.
+// People sign in as user.
 func Start(t testing.TB, user string) *Provider {
 	t.Helper()
+	p, err := StartOn("127.0.0.1:0", user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+// StartOn runs a provider on addr until the process ends: the one address
+// a Dovecot configured by scripts/test.sh asks, shared by a package's
+// tests, each with users of its own.
+func StartOn(addr, user string) (*Provider, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("test identity provider on %s: %w", addr, err)
+	}
 	p := &Provider{
 		accessTTL: time.Hour,
 		interval:  5 * time.Second,
@@ -98,10 +117,27 @@ func Start(t testing.TB, user string) *Provider {
 	mux.HandleFunc("POST /introspect", p.introspect)
 	mux.HandleFunc("POST /revoke", p.revoke)
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
-	p.srv = httptest.NewServer(mux)
+	p.srv = &httptest.Server{Listener: ln, Config: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	p.srv.Start()
 	p.URL = p.srv.URL
-	t.Cleanup(p.srv.Close)
-	return p
+	return p, nil
+}
+
+// Issue signs user in directly, as if through any flow, for client, with
+// access tokens of ttl (0: the provider's): it returns the access and
+// refresh tokens. Refreshes of this grant get tokens of the same ttl.
+func (p *Provider) Issue(user, client string, ttl time.Duration) (access, refresh string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	refresh = "rt-" + random()
+	p.refresh[refresh] = &grant{user: user, client: client, scope: "mail", ttl: ttl}
+	access = "at-" + random()
+	if ttl == 0 {
+		ttl = p.accessTTL
+	}
+	p.access[access] = &grant{user: user, client: client, scope: "mail", refresh: refresh, expires: p.clock().Add(ttl)}
+	p.issued++
+	return access, refresh
 }
 
 // Endpoints of the provider.
@@ -453,15 +489,19 @@ func (p *Provider) issue(w http.ResponseWriter, user, client, scope string, with
 }
 
 func (p *Provider) issueFrom(w http.ResponseWriter, g *grant, rt string) {
-	p.answer(w, &grant{user: g.user, client: g.client, scope: g.scope, refresh: rt}, "")
+	p.answer(w, &grant{user: g.user, client: g.client, scope: g.scope, refresh: rt, ttl: g.ttl}, "")
 }
 
 func (p *Provider) answer(w http.ResponseWriter, g *grant, refresh string) {
 	at := "at-" + random()
-	g.expires = p.clock().Add(p.accessTTL)
+	ttl := g.ttl
+	if ttl == 0 {
+		ttl = p.accessTTL
+	}
+	g.expires = p.clock().Add(ttl)
 	p.access[at] = g
 	p.issued++
-	body := map[string]any{"access_token": at, "token_type": "Bearer", "expires_in": int(p.accessTTL / time.Second), "scope": g.scope}
+	body := map[string]any{"access_token": at, "token_type": "Bearer", "expires_in": int(ttl / time.Second), "scope": g.scope}
 	if refresh != "" {
 		body["refresh_token"] = refresh
 	}

@@ -58,7 +58,7 @@ func (c *oauthBearerClient) Next(challenge []byte) ([]byte, error) {
 
 // xoauth2Client is XOAUTH2 (developers.google.com/workspace/gmail/imap/
 // xoauth2-protocol): "user=U\x01auth=Bearer T\x01\x01". A refusal comes
-// as a challenge holding a JSON error, answered with an empty response.
+// as a challenge holding a JSON error, answered with a dummy response.
 type xoauth2Client struct {
 	user, token string
 	failed      *XOAuth2Error
@@ -86,7 +86,11 @@ func (c *xoauth2Client) Next(challenge []byte) ([]byte, error) {
 	e := &XOAuth2Error{}
 	_ = json.Unmarshal(challenge, e)
 	c.failed = e
-	return []byte{}, nil
+	// Google's page asks for an empty response here, but go-imap writes
+	// an empty one as "=", which Dovecot refuses as bad base64 and
+	// leaves the exchange open; a dummy byte, as OAUTHBEARER sends, ends
+	// it on every server with the refusal.
+	return []byte{0x01}, nil
 }
 
 // ParseXOAuth2 reads an XOAUTH2 initial response: the user and the token.

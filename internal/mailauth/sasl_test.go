@@ -70,7 +70,7 @@ func TestXOAuth2ServerAndClientAgree(t *testing.T) {
 			t.Fatalf("bad token: no error challenge (%v %v)", done, err)
 		}
 		resp, err := cl.Next(challenge)
-		if err != nil || len(resp) != 0 {
+		if err != nil || len(resp) != 1 {
 			t.Fatalf("client's answer to the challenge: %q %v", resp, err)
 		}
 		if _, done, err = srv.Next(resp); !done || err == nil {
