@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -22,6 +23,9 @@ type EmailConnectCmd struct {
 	Name    string        `arg:"" help:"The mailbox's name, as under email.mailboxes."`
 	Timeout time.Duration `default:"10m" help:"How long to wait for the person to sign in."`
 	Browser bool          `help:"Sign in with a browser on this machine (authorization code with PKCE, loopback redirect) even where the device code flow works."`
+	// ViaServer sends the person back to the running server instead of
+	// this machine: for a CLI on a server without a browser.
+	ViaServer bool `name:"via-server" help:"Sign in with a browser anywhere: the provider sends the person back to http.public_url/oauth/callback, answered by leadwire serve (register that address as a redirect URI)."`
 }
 
 // Run signs the mailbox in, as an admin only: a grant reads the whole
@@ -61,6 +65,9 @@ func (c *EmailConnectCmd) Run(a *App) error {
 	ctx, cancel := context.WithTimeout(a.ctx, c.Timeout)
 	defer cancel()
 	var tok *oauth2.Token
+	if c.ViaServer {
+		return c.viaServer(a, ctx, m, set, grants)
+	}
 	if set.UsesDeviceFlow() && !c.Browser {
 		tok, err = mailauth.Device(ctx, set, func(p mailauth.DevicePrompt) {
 			fmt.Fprintf(a.errOut, "To sign %s in, open %s and enter the code %s", m.Username, p.URL, p.UserCode)
@@ -107,4 +114,46 @@ func oauthMailbox(cfg *config.Config, name string) (config.Mailbox, error) {
 		names = append(names, m.Name)
 	}
 	return config.Mailbox{}, core.Errorf(core.KindNotFound, "no mailbox %q in the config; the mailboxes are %v", name, names)
+}
+
+// viaServer begins an authorization code sign-in whose answer comes to
+// leadwire serve at http.public_url/oauth/callback, and waits for the
+// outcome the server records.
+func (c *EmailConnectCmd) viaServer(a *App, ctx context.Context, m config.Mailbox, set mailauth.Settings, grants *core.Grants) error {
+	if a.cfg.HTTP.PublicURL == "" {
+		return core.Errorf(core.KindInvalid, "--via-server needs http.public_url, the address leadwire serve is reached at")
+	}
+	redirect := strings.TrimRight(a.cfg.HTTP.PublicURL, "/") + mailauth.CallbackPath
+	if err := set.Discover(ctx, nil); err != nil {
+		return err
+	}
+	authURL, state, verifier := mailauth.AuthCodeURL(set, redirect)
+	if err := grants.Begin(ctx, state, core.PendingSignIn{Connector: core.ConnectorName(core.ChannelEmail, m.Name),
+		Verifier: verifier, Redirect: redirect, Expires: time.Now().Add(c.Timeout)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.errOut, "To sign %s in, open this address in any browser; the provider sends you back to %s (leadwire serve must be running there); waiting…\n%s\n",
+		m.Username, redirect, authURL)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("mailbox %s: nobody signed in within %v; run it again (or give --timeout)", m.Name, c.Timeout)
+		case <-tick.C:
+		}
+		done, failure, err := grants.Outcome(ctx, state)
+		if err != nil {
+			return err
+		}
+		if !done {
+			continue
+		}
+		if failure != "" {
+			return fmt.Errorf("mailbox %s: %s", m.Name, failure)
+		}
+		fmt.Fprintf(a.errOut, "signed in: mailbox %s reads %s with %s; the sign-in is kept encrypted, leadwire serve uses it at the mailbox's next attempt\n",
+			m.Name, m.Username, set.Provider)
+		return nil
+	}
 }

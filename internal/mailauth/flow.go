@@ -225,14 +225,7 @@ func AuthCode(ctx context.Context, s Settings, prompt func(url string)) (*oauth2
 	}
 	defer ln.Close()
 	redirect := "http://" + ln.Addr().String() + CallbackPath
-	conf := s.Config(redirect)
-	state := randomString()
-	verifier := oauth2.GenerateVerifier()
-	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
-	if s.Provider == Google {
-		// A refresh token, asked for again on every sign-in.
-		opts = append(opts, oauth2.AccessTypeOffline, oauth2.SetAuthURLParam("prompt", "consent"))
-	}
+	authURL, state, verifier := AuthCodeURL(s, redirect)
 	type answer struct {
 		tok *oauth2.Token
 		err error
@@ -252,10 +245,7 @@ func AuthCode(ctx context.Context, s Settings, prompt func(url string)) (*oauth2
 		if code := q.Get("error"); code != "" {
 			a.err = Explain(s, &oauth2.RetrieveError{ErrorCode: code, ErrorDescription: q.Get("error_description")})
 		} else {
-			a.tok, a.err = conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))
-			if a.err != nil {
-				a.err = Explain(s, a.err)
-			}
+			a.tok, a.err = Exchange(ctx, s, redirect, q.Get("code"), verifier)
 		}
 		if a.err != nil {
 			w.WriteHeader(http.StatusForbidden)
@@ -270,13 +260,38 @@ func AuthCode(ctx context.Context, s Settings, prompt func(url string)) (*oauth2
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	prompt(conf.AuthCodeURL(state, opts...))
+	prompt(authURL)
 	select {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case a := <-done:
 		return a.tok, a.err
 	}
+}
+
+// AuthCodeURL returns the address that begins an authorization code
+// sign-in with PKCE coming back to redirect, with its state and verifier
+// (both secret until the answer comes).
+func AuthCodeURL(s Settings, redirect string) (authURL, state, verifier string) {
+	state, verifier = randomString(), oauth2.GenerateVerifier()
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	if s.Provider == Google {
+		// A refresh token, asked for again on every sign-in.
+		opts = append(opts, oauth2.AccessTypeOffline, oauth2.SetAuthURLParam("prompt", "consent"))
+	}
+	return s.Config(redirect).AuthCodeURL(state, opts...), state, verifier
+}
+
+// Exchange trades the code the provider sent back for tokens.
+func Exchange(ctx context.Context, s Settings, redirect, code, verifier string) (*oauth2.Token, error) {
+	if err := s.Discover(ctx, nil); err != nil {
+		return nil, err
+	}
+	tok, err := s.Config(redirect).Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, Explain(s, err)
+	}
+	return tok, nil
 }
 
 func randomString() string {
