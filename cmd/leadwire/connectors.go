@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -218,6 +219,16 @@ func (a *App) emailConnectors() ([]*email.Connector, error) {
 		var tokens email.Tokens
 		if m.Auth == string(mailauth.OAuth2) {
 			src, err := a.mailboxTokens(m)
+			if errors.Is(err, core.ErrNoSecretsKey) {
+				// No sign-in can be kept or read: like a mailbox without
+				// a password, it waits, saying why where people look.
+				why := fmt.Errorf("not started: %w", err)
+				a.Logger().Error("mailbox not started", "mailbox", m.Name, "err", why)
+				if err := a.svc.ConnectorError(a.ctx, core.ConnectorName(core.ChannelEmail, m.Name), why); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
