@@ -84,12 +84,12 @@ func TestDovecotSessionOutlivesItsTokens(t *testing.T) {
 	// longer on a loaded machine than the token's few seconds: a sign-in
 	// that lost that race is retried, so allow for a few.
 	e.patience = time.Minute
-	// Tokens live 4 s: the session signs in again 1 s before each expires,
-	// with a token refreshed when less than 2 s was left.
-	d, p, src, mb := dovecotOAuth(t, e, 4*time.Second)
-	src.Margin = 2 * time.Second
+	// Tokens live 8 s: the session signs in again 3 s before each expires,
+	// with a token refreshed when less than 5 s was left.
+	d, p, src, mb := dovecotOAuth(t, e, 8*time.Second)
+	src.Margin = 5 * time.Second
 	c := e.connector(mb)
-	c.reauthBefore = time.Second
+	c.reauthBefore = 3 * time.Second
 	idled := make(chan struct{}, 100)
 	c.idling = func() { idled <- struct{}{} }
 	e.run(c)
