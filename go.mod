@@ -29,7 +29,10 @@ require (
 	golang.org/x/time v0.16.0
 )
 
-require github.com/emersion/go-smtp v0.25.1
+require (
+	github.com/emersion/go-smtp v0.25.1
+	golang.org/x/oauth2 v0.38.0
+)
 
 require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
@@ -39,7 +42,10 @@ require (
 	golang.org/x/image v0.45.0 // indirect
 )
 
-require github.com/kylelemons/godebug v1.1.0 // indirect
+require (
+	cloud.google.com/go/compute/metadata v0.3.0 // indirect
+	github.com/kylelemons/godebug v1.1.0 // indirect
+)
 
 require (
 	github.com/AlekSi/pointer v1.0.0 // indirect

@@ -203,7 +203,12 @@ func healthText(ch HealthChange, st ConnectorStatus, a Alerts, now time.Time, lo
 		if !st.LastSync.IsZero() {
 			fmt.Fprintf(&b, " Its last good sync was at %s.", at(st.LastSync))
 		}
-		fmt.Fprintf(&b, " %s leadwire keeps retrying and will tell you when it recovers.", fixHint(ch.Connector))
+		hint := fixHint(ch.Connector)
+		if strings.HasPrefix(ch.Error, "sign-in needed") {
+			// The error names the command; host and password are fine.
+			hint = "Until someone signs in again with that command, its mail waits on the server."
+		}
+		fmt.Fprintf(&b, " %s leadwire keeps retrying and will tell you when it recovers.", hint)
 	case Silent:
 		limit := a.SilentAfter
 		if limit <= 0 {

@@ -48,6 +48,7 @@ type Reader interface {
 	ConnectorReader
 	SequenceReader
 	ReportReader
+	GrantReader
 
 	// InboundResult returns what an idempotency key became, or KindNotFound.
 	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
@@ -216,6 +217,7 @@ type OwnerTaskCount struct {
 type Tx interface {
 	Reader
 	LinkCodeTx
+	GrantWriter
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

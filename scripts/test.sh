@@ -16,6 +16,9 @@
 #   LEADWIRE_TEST_IMAP_USERS   lead1:secret,lead2:secret,lead3:secret,lead4:secret
 #   LEADWIRE_TEST_IMAP_PASSWD  Dovecot passwd-file; append "user:{PLAIN}password"
 #                              to add an account, usable at once
+#   LEADWIRE_TEST_IDP_ADDR     127.0.0.1:PORT where Dovecot's oauth2 passdb asks a
+#                              test identity provider (the tests start it there)
+#                              whether a bearer token is active
 #
 # Set LEADWIRE_TEST_RACE=0 to test without -race (benchmarks: the race
 # detector slows everything several times).
@@ -213,6 +216,21 @@ imap_greets() (
 	[[ $line == "* OK"* ]]
 )
 
+# Dovecot checks OAuth 2.0 tokens (XOAUTH2, OAUTHBEARER) by asking the
+# introspection endpoint of an identity provider on IDP_PORT, which the
+# tests start themselves (internal/idptest, on LEADWIRE_TEST_IDP_ADDR): a
+# loopback port of this run, so runs in parallel each have their own.
+IDP_PORT=$(free_port)
+cat >"$D/oauth2.conf.ext" <<EOF
+introspection_mode = post
+introspection_url = http://127.0.0.1:$IDP_PORT/introspect
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF
+chmod 644 "$D/oauth2.conf.ext"
+
 for ((try = 1; ; try++)); do
 	IMAP_PORT=$(free_port)
 	cat >"$D/dovecot.conf" <<EOF
@@ -225,7 +243,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 auth_failure_delay = 0
 default_login_user = $LOGIN_USER
 default_internal_user = $INTERNAL_USER
@@ -238,7 +256,13 @@ mail_fsync = never
 mail_max_userip_connections = 1000
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u $D/passwd
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $D/oauth2.conf.ext
 }
 userdb {
   driver = static
@@ -271,6 +295,7 @@ done
 export LEADWIRE_TEST_IMAP="127.0.0.1:$IMAP_PORT"
 export LEADWIRE_TEST_IMAP_USERS=$IMAP_USERS
 export LEADWIRE_TEST_IMAP_PASSWD=$D/passwd
+export LEADWIRE_TEST_IDP_ADDR=127.0.0.1:$IDP_PORT
 say "Dovecot $("$DOVECOT" --version | awk '{print $1}') on $LEADWIRE_TEST_IMAP"
 
 # --- the tests ------------------------------------------------------------

@@ -26,6 +26,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"leadwire/core"
+	"leadwire/internal/mailauth"
 )
 
 // Config is an SMTP submission server and the sender leadwire writes as.
@@ -35,7 +36,12 @@ type Config struct {
 	TLS      core.TLSMode // core.TLSStartTLS (""), core.TLSImplicit or core.TLSNone
 	Username string       // empty: no authentication
 	Password string
-	From     mail.Address // the default sender
+	// Auth is how it signs in: mailauth.Password ("") or mailauth.OAuth2
+	// with OAuth's settings and Tokens to present.
+	Auth   mailauth.Kind
+	OAuth  mailauth.Settings
+	Tokens Tokens       // required with mailauth.OAuth2
+	From   mail.Address // the default sender
 	// HelloName is the name given in EHLO; default the From domain.
 	HelloName string
 	// Timeout bounds a whole delivery; default 30 s.
@@ -285,11 +291,17 @@ func (c *Config) CheckServer() error {
 
 // NewSender checks cfg and returns a Sender; it does not connect.
 func NewSender(cfg Config) (*Sender, error) {
+	if err := cfg.CheckAuth(); err != nil {
+		return nil, fmt.Errorf("smtp: %w", err)
+	}
 	if cfg.Host == "" {
 		return nil, errors.New("smtp: no host")
 	}
 	if err := cfg.CheckServer(); err != nil {
 		return nil, fmt.Errorf("smtp: %w", err)
+	}
+	if cfg.Auth == mailauth.OAuth2 && cfg.Tokens == nil {
+		return nil, errors.New("smtp: auth: oauth2 needs a token source")
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 30 * time.Second
@@ -389,7 +401,11 @@ func (s *Sender) deliver(ctx context.Context, from string, to []string, raw []by
 	if err := c.Hello(s.cfg.HelloName); err != nil {
 		return relayError{fmt.Errorf("smtp %s: %w", addr, err)}
 	}
-	if s.cfg.Username != "" {
+	if s.cfg.Auth == mailauth.OAuth2 {
+		if err := s.authenticate(ctx, c, addr); err != nil {
+			return relayError{err}
+		}
+	} else if s.cfg.Username != "" {
 		if err := c.Auth(sasl.NewPlainClient("", s.cfg.Username, s.cfg.Password)); err != nil {
 			return relayError{fmt.Errorf("smtp %s: log in as %s: %w (check smtp.username and smtp.password)", addr, s.cfg.Username, err)}
 		}

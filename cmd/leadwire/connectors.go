@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"leadwire/connectors/email"
 	"leadwire/core"
 	"leadwire/internal/display"
+	"leadwire/internal/mailauth"
 )
 
 // ConnectorsCmd groups the connector subcommands.
@@ -36,6 +38,7 @@ type connectorJSON struct {
 	Counts     map[string]int64 `json:"counts"`
 	RunBy      string           `json:"run_by,omitempty"`      // the replica holding its lease
 	NotRunning string           `json:"not_running,omitempty"` // why a configured mailbox is not being read
+	SignIn     *signInJSON      `json:"sign_in,omitempty"`     // how a mailbox or the relay signs in
 }
 
 // Run prints one line per connector: those configured and those that have
@@ -54,7 +57,7 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 	for i, m := range a.cfg.Email.Mailboxes {
 		name := core.ConnectorName(core.ChannelEmail, m.Name)
 		configured[name] = true
-		if m.Password == "" {
+		if m.Password == "" && m.Auth != string(mailauth.OAuth2) {
 			noPassword[name] = fmt.Sprintf("email.mailboxes[%d].password", i)
 		}
 	}
@@ -72,6 +75,10 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 	}
 	names := slices.Sorted(maps.Keys(byName))
 	leases, err := svc.Connectors.Leases(a.ctx)
+	if err != nil {
+		return err
+	}
+	signs, err := signIns(a.ctx, a.cfg, svc)
 	if err != nil {
 		return err
 	}
@@ -99,6 +106,9 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 			s := byName[n]
 			j := connectorJSON{Connector: n, Configured: configured[n], LastSync: rfc3339(s.LastSync), LastError: s.LastError, Counts: s.Counts,
 				RunBy: runBy[n], NotRunning: notRunning(s)}
+			if si, ok := signs[n]; ok {
+				j.SignIn = &si
+			}
 			if s.LastError != "" {
 				j.ErrorAt = rfc3339(s.ErrorAt)
 			}
@@ -111,7 +121,7 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		return nil
 	}
 	w := display.NewTable(a.out)
-	fmt.Fprintln(w, "CONNECTOR\tLAST SYNC\tCAPTURED\tACTIVITY\tDUPLICATE\tFAILED\tSKIPPED\tRUN BY\tLAST ERROR")
+	fmt.Fprintln(w, "CONNECTOR\tLAST SYNC\tCAPTURED\tACTIVITY\tDUPLICATE\tFAILED\tSKIPPED\tRUN BY\tSIGN-IN\tLAST ERROR")
 	for _, n := range names {
 		s := byName[n]
 		sync := "never"
@@ -128,8 +138,9 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		if by == "" {
 			by = "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", n, sync, s.Counts[core.CountCaptured], s.Counts[core.CountActivity],
-			s.Counts[core.CountDuplicate], s.Counts[core.CountFailed], skipped(s.Counts), by, lastErr)
+		si, ok := signs[n]
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", n, sync, s.Counts[core.CountCaptured], s.Counts[core.CountActivity],
+			s.Counts[core.CountDuplicate], s.Counts[core.CountFailed], skipped(s.Counts), by, signInText(now, si, ok), lastErr)
 	}
 	return w.Flush()
 }
@@ -205,7 +216,24 @@ func (c *ConnectorsFailedCmd) Run(a *App) error {
 func (a *App) emailConnectors() ([]*email.Connector, error) {
 	var out []*email.Connector
 	for i, m := range a.cfg.Email.Mailboxes {
-		if m.Password == "" {
+		var tokens email.Tokens
+		if m.Auth == string(mailauth.OAuth2) {
+			src, err := a.mailboxTokens(m)
+			if errors.Is(err, core.ErrNoSecretsKey) {
+				// No sign-in can be kept or read: like a mailbox without
+				// a password, it waits, saying why where people look.
+				why := fmt.Errorf("not started: %w", err)
+				a.Logger().Error("mailbox not started", "mailbox", m.Name, "err", why)
+				if err := a.svc.Connectors.ConnectorError(a.ctx, core.ConnectorName(core.ChannelEmail, m.Name), why); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			tokens = src
+		} else if m.Password == "" {
 			// A login bound to fail would only hammer the server. Why it
 			// is idle goes where people look: connectors status, alerts.
 			why := fmt.Errorf("not started: no password; set email.mailboxes[%d].password (or the ${VAR} it names) and restart leadwire serve", i)
@@ -217,6 +245,7 @@ func (a *App) emailConnectors() ([]*email.Connector, error) {
 		}
 		c, err := email.New(email.Mailbox{
 			Name: m.Name, Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: m.Password,
+			Auth: mailauth.Kind(m.Auth), OAuth: m.OAuth2.Settings(), Tokens: tokens,
 			Folders: m.Folders, Team: m.Team, Since: time.Duration(m.Since), InternalDomains: m.InternalDomains,
 			PollInterval: time.Duration(m.PollInterval),
 		}, a.svc, a.Logger())

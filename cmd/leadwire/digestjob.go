@@ -20,7 +20,15 @@ func (a *App) mailNotifier() (*mail.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	sender, err := smtpSender(cfg, svc.Connectors)
+	tokens, err := a.smtpTokens()
+	if err != nil {
+		return nil, err
+	}
+	var t mail.Tokens
+	if tokens != nil {
+		t = tokens
+	}
+	sender, err := smtpSender(cfg, svc.Connectors, t)
 	if err != nil {
 		return nil, err
 	}

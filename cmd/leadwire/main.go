@@ -43,6 +43,8 @@ type CLI struct {
 	Chat        ChatCmd        `cmd:"" help:"Talk to leadwire as in Slack or Telegram, in the terminal (needs --as EMAIL)."`
 	Connectors  ConnectorsCmd  `cmd:"" help:"See how the email, form and webhook connectors are doing."`
 	Tokens      TokensCmd      `cmd:"" help:"Create, list and revoke the tokens webhook senders authenticate with."`
+	Email       EmailCmd       `cmd:"" help:"Sign mailboxes in to Google Workspace or Microsoft 365 (auth: oauth2)."`
+	Secrets     SecretsCmd     `cmd:"" help:"Make and rotate the key OAuth sign-ins are stored encrypted with."`
 	Webhooks    WebhooksCmd    `cmd:"" help:"See the webhook delivery log."`
 }
 

@@ -6,12 +6,13 @@ import (
 	"leadwire/bot/mail"
 	"leadwire/cmd/leadwire/config"
 	"leadwire/core"
+	"leadwire/internal/mailauth"
 )
 
 // sequenceMailer is the SMTP sender sequence steps go out through, nil
 // when smtp is not configured; status is told how each delivery went.
-func sequenceMailer(cfg *config.Config, status mail.Status) (core.Mailer, error) {
-	s, err := smtpSender(cfg, status)
+func sequenceMailer(cfg *config.Config, status mail.Status, tokens mail.Tokens) (core.Mailer, error) {
+	s, err := smtpSender(cfg, status, tokens)
 	if s == nil {
 		return nil, err
 	}
@@ -20,14 +21,19 @@ func sequenceMailer(cfg *config.Config, status mail.Status) (core.Mailer, error)
 
 // smtpSender is the sender of digests and sequence steps, nil when smtp
 // is not configured; how each delivery went is the status of the smtp
-// connector (leadwire connectors status, the connector alerts).
-func smtpSender(cfg *config.Config, status mail.Status) (*mail.Sender, error) {
+// connector (leadwire connectors status, the connector alerts). tokens
+// signs in with auth: oauth2.
+func smtpSender(cfg *config.Config, status mail.Status, tokens mail.Tokens) (*mail.Sender, error) {
 	if !cfg.SMTP.Enabled() {
 		return nil, nil
 	}
 	s := cfg.SMTP
-	sender, err := mail.NewSender(mail.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password,
-		From: s.FromAddress(), Status: status})
+	c := mail.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password,
+		Auth: mailauth.Kind(s.Auth), OAuth: s.OAuth2.Settings(), From: s.FromAddress(), Status: status}
+	if tokens != nil {
+		c.Tokens = tokens
+	}
+	sender, err := mail.NewSender(c)
 	if err != nil {
 		return nil, fmt.Errorf("smtp: %w", err)
 	}
@@ -46,7 +52,15 @@ func (a *App) smtpMailer() (core.Mailer, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := sequenceMailer(cfg, svc.Connectors)
+	tokens, err := a.smtpTokens()
+	if err != nil {
+		return nil, err
+	}
+	var t mail.Tokens
+	if tokens != nil {
+		t = tokens
+	}
+	m, err := sequenceMailer(cfg, svc.Connectors, t)
 	if err != nil {
 		return nil, err
 	}

@@ -114,7 +114,7 @@ sequences:
 		t.Fatal(err)
 	}
 	a := &App{ctx: ctx, cfg: cfg, db: db, svc: svc, log: log}
-	mailer, err := sequenceMailer(cfg, svc.Connectors)
+	mailer, err := sequenceMailer(cfg, svc.Connectors, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

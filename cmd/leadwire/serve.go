@@ -58,6 +58,9 @@ func (c *ServeCmd) Run(a *App) error {
 	if err := srv.mountUnsubscribe(); err != nil {
 		return err
 	}
+	if err := srv.mountOAuthCallback(); err != nil {
+		return err
+	}
 	svc, err := a.Service()
 	if err != nil {
 		return err

@@ -35,6 +35,9 @@ type memIMAP struct {
 	// STARTTLS (tlsMode "starttls"); set before start.
 	tls     *tls.Config
 	tlsMode core.TLSMode
+	// oauth, when set, makes the server take OAuth tokens only; set
+	// before start.
+	oauth *imaptest.OAuth
 
 	mu  sync.Mutex
 	srv *imapserver.Server
@@ -111,6 +114,9 @@ func (m *memIMAP) start(addr string) {
 	}
 	opts := &imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			if m.oauth != nil {
+				return imaptest.NewOAuthSession(m.mem, *m.oauth), nil, nil
+			}
 			return imaptest.NewSession(m.mem), nil, nil
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},

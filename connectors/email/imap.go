@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"leadwire/core"
+	"leadwire/internal/mailauth"
 )
 
 // errLogin marks a refused login, which is reported louder than a network
@@ -27,6 +28,7 @@ type session struct {
 	cl     *imapclient.Client
 	idle   bool          // the server has IDLE
 	exists chan struct{} // the selected folder has new messages (EXISTS)
+	expiry time.Time     // when the OAuth access token signed in with expires; zero: never
 	polled time.Time     // when every folder was last synced
 
 	timedOut atomic.Bool // the guard closed the connection
@@ -81,7 +83,12 @@ func (c *Connector) connect(ctx context.Context) (*session, error) {
 		s.cl.Close()
 		return nil, s.fail("greeting from "+addr, err)
 	}
-	if err := s.cl.Login(c.mb.Username, c.mb.Password).Wait(); err != nil {
+	if c.mb.Auth == mailauth.OAuth2 {
+		if err := s.authenticate(ctx, addr); err != nil {
+			s.cl.Close()
+			return nil, err
+		}
+	} else if err := s.cl.Login(c.mb.Username, c.mb.Password).Wait(); err != nil {
 		s.cl.Close()
 		var ie *imap.Error
 		if errors.As(err, &ie) {

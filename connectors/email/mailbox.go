@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"leadwire/core"
+	"leadwire/internal/mailauth"
 )
 
 // Defaults of a Mailbox's optional fields.
@@ -33,8 +34,13 @@ type Mailbox struct {
 	TLS      core.TLSMode // core.TLSImplicit (""), core.TLSStartTLS or core.TLSNone
 	Username string
 	Password string
-	Folders  []string // read in this order; IDLE watches the first; default INBOX
-	Team     string   // routing hint for core; "" is the default team
+	// Auth is how it signs in: mailauth.Password ("") or mailauth.OAuth2
+	// with OAuth's settings and Tokens to present.
+	Auth    mailauth.Kind
+	OAuth   mailauth.Settings
+	Tokens  Tokens   // required with mailauth.OAuth2
+	Folders []string // read in this order; IDLE watches the first; default INBOX
+	Team    string   // routing hint for core; "" is the default team
 	// Since is how far back the first sync of a folder reaches (and a
 	// re-sync after its UIDVALIDITY changed); default 7 days.
 	Since           time.Duration
@@ -62,6 +68,10 @@ type Connector struct {
 	noIdle    bool          // poll even when the server has IDLE
 	ioTimeout time.Duration // how long the server may take to answer
 	idling    func()        // tests: called each time IDLE has begun
+	// reauthBefore: an OAuth session signs in again this long before its
+	// token expires; less than the token source's refresh margin.
+	reauthBefore time.Duration
+	mech         string // tests: the only SASL mechanism to use ("": the server's best)
 }
 
 // New checks a mailbox's settings and returns its connector.
@@ -69,11 +79,15 @@ func New(mb Mailbox, svc *core.Service, log *slog.Logger) (*Connector, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	authErr := mb.CheckAuth() // fills in an OAuth provider's host
 	if mb.Name == "" || mb.Host == "" || mb.Username == "" {
 		return nil, fmt.Errorf("email mailbox %q: name, host and username are required", mb.Name)
 	}
-	if err := mb.CheckServer(); err != nil {
+	if err := errors.Join(authErr, mb.CheckServer()); err != nil {
 		return nil, fmt.Errorf("email mailbox %s: %w", mb.Name, err)
+	}
+	if mb.Auth == mailauth.OAuth2 && mb.Tokens == nil {
+		return nil, fmt.Errorf("email mailbox %s: auth: oauth2 needs a token source", mb.Name)
 	}
 	mb.Folders = slices.Clone(mb.Folders)
 	if len(mb.Folders) == 0 {
@@ -99,6 +113,9 @@ func New(mb Mailbox, svc *core.Service, log *slog.Logger) (*Connector, error) {
 		maxBatch:  200,
 		linger:    5 * time.Millisecond,
 		ioTimeout: 30 * time.Second,
+		// mailauth.DefaultMargin is 2m: the token signed in with next
+		// is a fresh one.
+		reauthBefore: time.Minute,
 	}, nil
 }
 
@@ -176,10 +193,15 @@ func (c *Connector) Run(ctx context.Context) error {
 			c.log.Info("mailbox stopped")
 			return nil
 		}
+		if errors.Is(err, errReauth) {
+			// Not a failure: sign in again at once with a fresh token.
+			c.log.Debug("mailbox signing in again before its token expires")
+			continue
+		}
 		failing, reported = true, ""
 		wait := c.retry.next()
 		level := slog.LevelWarn
-		if errors.Is(err, errLogin) {
+		if errors.Is(err, errLogin) || mailauth.IsSignInNeeded(err) {
 			level = slog.LevelError
 		}
 		c.log.Log(ctx, level, "mailbox failed; retrying", "err", err, "retry_in", wait.Round(time.Millisecond))

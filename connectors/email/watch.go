@@ -13,9 +13,23 @@ import (
 func (s *session) wait(ctx context.Context) (all bool, err error) {
 	c := s.c
 	due := time.Until(s.polled.Add(c.mb.PollInterval))
+	// An OAuth session ends shortly before its token expires, rather than
+	// be cut off by the server mid-command.
+	var reauth <-chan time.Time
+	if !s.expiry.IsZero() {
+		t := time.NewTimer(max(time.Until(s.expiry.Add(-c.reauthBefore)), 0))
+		defer t.Stop()
+		reauth = t.C
+	}
 	if !s.idle || c.noIdle {
-		if err := sleep(ctx, due); err != nil {
-			return false, err
+		t := time.NewTimer(max(due, 0))
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-reauth:
+			return false, errReauth
+		case <-t.C:
 		}
 		return true, nil
 	}
@@ -43,12 +57,15 @@ func (s *session) wait(ctx context.Context) (all bool, err error) {
 	}
 	refresh := time.NewTimer(c.idleFor)
 	defer refresh.Stop()
+	expiring := false
 	select {
 	case <-ctx.Done():
 	case <-s.exists:
 	case <-poll:
 		all = true
 	case <-refresh.C:
+	case <-reauth:
+		expiring = true
 	case <-s.cl.Closed():
 	}
 	if ctx.Err() != nil {
@@ -63,20 +80,8 @@ func (s *session) wait(ctx context.Context) (all bool, err error) {
 	if err := cmd.Wait(); err != nil {
 		return false, s.fail("idle", err)
 	}
+	if expiring {
+		return false, errReauth
+	}
 	return all, nil
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

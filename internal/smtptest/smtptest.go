@@ -14,6 +14,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"leadwire/internal/mailauth"
 )
 
 // Message is one delivered message.
@@ -45,6 +47,8 @@ type Server struct {
 	messages []Message
 	reject   map[string]int // recipient → SMTP code to refuse it with
 	refuse   int            // SMTP code to refuse every session with, 0: none
+	oauth    func(user, token string) error
+	mechs    []string
 	notify   chan struct{}
 	srv      *smtp.Server
 	listener net.Listener
@@ -94,6 +98,15 @@ func (s *Server) Refuse(code int) {
 	s.refuse = code
 }
 
+// AcceptOAuth makes the server take OAuth tokens over mechs
+// (mailauth.XOAuth2, mailauth.OAuthBearer) instead of passwords, checked
+// by check (an identity provider's).
+func (s *Server) AcceptOAuth(mechs []string, check func(user, token string) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mechs, s.oauth = mechs, check
+}
+
 // Messages returns what was delivered so far.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
@@ -122,9 +135,35 @@ type session struct {
 	msg  Message
 }
 
-func (ss *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (ss *session) AuthMechanisms() []string {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	if ss.s.oauth != nil {
+		return ss.s.mechs
+	}
+	return []string{sasl.Plain}
+}
 
-func (ss *session) Auth(string) (sasl.Server, error) {
+func (ss *session) Auth(mech string) (sasl.Server, error) {
+	ss.s.mu.Lock()
+	check := ss.s.oauth
+	ss.s.mu.Unlock()
+	if check != nil {
+		ok := func(user, token string) error {
+			if err := check(user, token); err != nil {
+				return err
+			}
+			ss.auth = true
+			return nil
+		}
+		switch mech {
+		case mailauth.OAuthBearer:
+			return mailauth.NewOAuthBearerServer(ok), nil
+		case mailauth.XOAuth2:
+			return mailauth.NewXOAuth2Server(ok), nil
+		}
+		return nil, errors.New("mechanism not offered")
+	}
 	return sasl.NewPlainServer(func(identity, username, password string) error {
 		if username != ss.s.Username || password != ss.s.Password {
 			return errors.New("invalid credentials")

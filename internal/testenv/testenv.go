@@ -36,7 +36,18 @@ const (
 	// EnvIMAPPasswd holds the path of the server's Dovecot passwd-file;
 	// a line "user:{PLAIN}password" appended to it is a new account at once.
 	EnvIMAPPasswd = "LEADWIRE_TEST_IMAP_PASSWD"
+	// EnvIdP holds the 127.0.0.1:port where the test IMAP server's oauth2
+	// passdb asks an identity provider whether a bearer token is active:
+	// the tests serve internal/idptest there.
+	EnvIdP = "LEADWIRE_TEST_IDP_ADDR"
 )
+
+// IdP returns the address the test IMAP server introspects OAuth tokens
+// at; the caller serves the identity provider there.
+func IdP(t testing.TB) string {
+	t.Helper()
+	return require(t, EnvIdP)
+}
 
 // Postgres returns the URL of a new, empty PostgreSQL database that only
 // this test uses. The database is dropped, with any connections still open

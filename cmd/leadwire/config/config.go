@@ -56,6 +56,7 @@ type Config struct {
 	Slack    Slack    `yaml:"slack"`    // the Slack app
 	Telegram Telegram `yaml:"telegram"` // the Telegram bot
 	Alerts   Alerts   `yaml:"alerts"`   // connector health alerts to the admins
+	Secrets  Secrets  `yaml:"secrets"`  // the key OAuth sign-ins are stored encrypted with
 	SMTP     SMTP     `yaml:"smtp"`     // outgoing mail: digests, sequences
 	Digest   Digest   `yaml:"digest"`   // the managers' digest
 	Rules    []Rule   `yaml:"rules"`    // automations: see rules.go

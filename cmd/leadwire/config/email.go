@@ -9,6 +9,7 @@ import (
 
 	"leadwire/connectors/email"
 	"leadwire/core"
+	"leadwire/internal/mailauth"
 )
 
 // Email configures the inboxes leads are read from.
@@ -24,7 +25,9 @@ type Mailbox struct {
 	Port            int          `yaml:"port"`     // default 993 with tls, else 143
 	TLS             core.TLSMode `yaml:"tls"`      // tls (default), starttls, or none (loopback hosts only)
 	Username        string       `yaml:"username"` // the login
-	Password        string       `yaml:"password"` // usually ${VAR}
+	Password        string       `yaml:"password"` // usually ${VAR}; auth: password only
+	Auth            string       `yaml:"auth"`     // password (default) or oauth2
+	OAuth2          OAuth2       `yaml:"oauth2"`   // with auth: oauth2
 	Folders         []string     `yaml:"folders"`  // default [INBOX]; IDLE watches the first, the others are polled
 	Team            string       `yaml:"team"`     // the team its leads go to; default: the first team
 	Since           Period       `yaml:"since"`    // how far back a first sync reaches; default 7d
@@ -86,7 +89,14 @@ func (c *Config) checkEmail(p *problems) {
 		default:
 			names[m.Name] = i
 		}
-		srv := email.Mailbox{Host: m.Host, Port: m.Port, TLS: m.TLS}
+		srv := email.Mailbox{Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: m.Password,
+			Auth: mailauth.Kind(m.Auth), OAuth: m.OAuth2.Settings()}
+		if err := srv.CheckAuth(); err != nil {
+			p.settings(path, err)
+		} else {
+			m.Auth = string(srv.Auth)
+			m.OAuth2.setFrom(srv.OAuth)
+		}
 		p.settings(path, srv.CheckServer())
 		m.Host, m.Port, m.TLS = srv.Host, srv.Port, srv.TLS
 		if strings.TrimSpace(m.Username) == "" {

@@ -21,9 +21,9 @@ func TestMailboxesGetTheirDefaults(t *testing.T) {
 `, map[string]string{"PW": "p#ss: word"})
 	got := c.Email.Mailboxes
 	want := []config.Mailbox{
-		{Name: "sales", Host: "imap.example.com", Port: 993, TLS: "tls", Username: "s@example.com", Password: "p#ss: word",
+		{Name: "sales", Host: "imap.example.com", Port: 993, TLS: "tls", Username: "s@example.com", Password: "p#ss: word", Auth: "password",
 			Folders: []string{"INBOX"}, Team: "Sales", Since: config.DefaultMailboxSince, PollInterval: config.DefaultPollInterval},
-		{Name: "local", Host: "127.0.0.1", Port: 1143, TLS: "none", Username: "u", Folders: []string{"INBOX", "Входящие"},
+		{Name: "local", Host: "127.0.0.1", Port: 1143, TLS: "none", Username: "u", Auth: "password", Folders: []string{"INBOX", "Входящие"},
 			Since: config.Period(30 * 24 * time.Hour), PollInterval: config.Duration(30 * time.Second), InternalDomains: []string{"example.com"}},
 	}
 	if !reflect.DeepEqual(got, want) {
