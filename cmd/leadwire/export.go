@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/view"
 )
 
 // ExportCmd writes contacts, leads or deals as CSV or JSON.
@@ -91,7 +92,7 @@ type exporter struct {
 	a     *App
 	svc   *core.Service
 	actor *core.User
-	names names
+	names view.Names
 	pipes map[int64]*core.Pipeline
 	json  bool
 	w     io.Writer
@@ -310,12 +311,12 @@ func (e *exporter) leads() error {
 		if err != nil {
 			return err
 		}
-		v := leadView(l, e.names)
-		cv := contactView(c)
+		v := view.LeadOf(l, e.names)
+		cv := view.ContactOf(c)
 		v.Contact = &cv
 		rec := append([]string{l.Ref()}, contactCells(c)...)
-		rec = append(rec, e.names.teams[l.TeamID], l.Subject, l.Message, leadSource(l), csvTime(l.CreatedAt),
-			string(l.Status), e.names.users[l.OwnerID], strconv.Itoa(l.Score), v.Deal)
+		rec = append(rec, e.names.Teams[l.TeamID], l.Subject, l.Message, leadSource(l), csvTime(l.CreatedAt),
+			string(l.Status), e.names.Users[l.OwnerID], strconv.Itoa(l.Score), v.Deal)
 		for _, k := range keys {
 			rec = append(rec, l.Metadata[k])
 		}
@@ -367,11 +368,11 @@ func (e *exporter) deals() error {
 		if err != nil {
 			return err
 		}
-		v := dealView(d, e.pipes[d.PipelineID], e.names)
-		cv := contactView(c)
+		v := view.DealOf(d, e.pipes[d.PipelineID], e.names)
+		cv := view.ContactOf(c)
 		v.Contact = &cv
 		rec := append([]string{d.Ref(), d.Title}, contactCells(c)...)
-		rec = append(rec, e.names.teams[d.TeamID], e.names.users[d.OwnerID], v.Pipeline, v.Stage, string(d.Status),
+		rec = append(rec, e.names.Teams[d.TeamID], e.names.Users[d.OwnerID], v.Pipeline, v.Stage, string(d.Status),
 			d.Value.Major(), d.Value.Currency, d.LostReason, deref(v.ExpectedClose), csvTime(d.CreatedAt), csvTime(d.ClosedAt),
 			strconv.Itoa(v.Probability), v.Lead)
 		return e.item(v, rec)
@@ -393,8 +394,8 @@ func (e *exporter) contacts() error {
 			started = true
 		}
 		rec := append([]string{strconv.FormatInt(c.ID, 10)}, contactCells(c)...)
-		rec = append(rec, e.names.teams[c.TeamID], c.Source, csvTime(c.CreatedAt))
-		return e.item(contactView(c), rec)
+		rec = append(rec, e.names.Teams[c.TeamID], c.Source, csvTime(c.CreatedAt))
+		return e.item(view.ContactOf(c), rec)
 	}
 	if e.actor.Role == core.RoleAdmin || (e.actor.Role == core.RoleManager && e.actor.TeamID != 0) {
 		err := e.eachContact(write)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"leadwire/internal/display"
+	"leadwire/internal/view"
 )
 
 // TokensCmd groups the token subcommands.
@@ -69,7 +70,7 @@ func (c *TokensListCmd) Run(a *App) error {
 		out := make([]tokenJSON, len(tokens))
 		for i, t := range tokens {
 			out[i] = tokenJSON{ID: t.ID, Name: t.Name, Source: t.Source, Hint: t.Hint + "…",
-				Created: rfc3339(t.CreatedAt), LastUsed: rfc3339(t.LastUsedAt), Revoked: rfc3339(t.RevokedAt)}
+				Created: view.Time(t.CreatedAt), LastUsed: view.Time(t.LastUsedAt), Revoked: view.Time(t.RevokedAt)}
 		}
 		return a.JSON(out)
 	}
