@@ -1,0 +1,5 @@
+package api
+
+import "net/http"
+
+func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) {}
