@@ -29,7 +29,10 @@ require (
 	golang.org/x/time v0.16.0
 )
 
-require github.com/emersion/go-smtp v0.25.1
+require (
+	github.com/emersion/go-smtp v0.25.1
+	github.com/getkin/kin-openapi v0.153.0
+)
 
 require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
@@ -39,7 +42,13 @@ require (
 	golang.org/x/image v0.45.0 // indirect
 )
 
-require github.com/kylelemons/godebug v1.1.0 // indirect
+require (
+	github.com/go-openapi/jsonpointer v0.22.5 // indirect
+	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
+	github.com/kylelemons/godebug v1.1.0 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	go.yaml.in/yaml/v4 v4.0.0 // indirect
+)
 
 require (
 	github.com/AlekSi/pointer v1.0.0 // indirect

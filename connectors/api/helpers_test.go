@@ -153,7 +153,7 @@ func (e *env) do(t *testing.T, method, path, who, body string, headers ...string
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := e.client().Do(req)
+	resp, err := e.client(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,4 +164,3 @@ func (e *env) do(t *testing.T, method, path, who, body string, headers ...string
 	return r
 }
 
-func (e *env) client() *http.Client { return e.srv.Client() }
