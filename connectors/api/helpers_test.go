@@ -163,4 +163,3 @@ func (e *env) do(t *testing.T, method, path, who, body string, headers ...string
 	json.Unmarshal(raw, &r.body)
 	return r
 }
-
