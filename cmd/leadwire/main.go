@@ -44,6 +44,7 @@ type CLI struct {
 	Connectors  ConnectorsCmd  `cmd:"" help:"See how the email, form and webhook connectors are doing."`
 	Tokens      TokensCmd      `cmd:"" help:"Create, list and revoke the tokens webhook senders authenticate with."`
 	Webhooks    WebhooksCmd    `cmd:"" help:"See the webhook delivery log."`
+	Hooks       HooksCmd       `cmd:"" help:"Outgoing webhooks: send a test event to a receiver."`
 }
 
 func main() {
