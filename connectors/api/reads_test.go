@@ -110,6 +110,8 @@ func TestEachRoleReadsWhatItMaySee(t *testing.T) {
 				{"repA-ro", "/api/v1/tasks", 1},
 				{"mgr-ro", "/api/v1/tasks", 1},
 				{"repW-ro", "/api/v1/tasks", 0},
+				{"repW-ro", "/api/v1/tasks?owner=niran@example.com", 0},
+				{"repA-ro", "/api/v1/tasks?owner=pim@example.com", 0}, // not own tasks in place of Pim's
 				{"repA-ro", "/api/v1/activities?deal=" + bkk.Ref(), 1},
 				{"admin-ro", "/api/v1/pipelines", 1},
 			} {
