@@ -84,4 +84,8 @@ type DealFilter struct {
 	ContactID  int64
 	Limit      int
 	AfterID    int64 // keyset paging: ids below this (newest first)
+	// Source keeps deals of leads from this channel ("" any).
+	Source string
+	// UpdatedSince keeps deals changed at or after it (zero: any).
+	UpdatedSince time.Time
 }

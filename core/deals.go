@@ -15,6 +15,9 @@ func (s *Service) Deal(ctx context.Context, actor *User, id int64) (*Deal, error
 // Deals lists deals within the actor's reach: an admin all, a manager the
 // team's, a rep own deals.
 func (s *Service) Deals(ctx context.Context, actor *User, f DealFilter) ([]Deal, error) {
+	if outsideReach(actor, f.TeamID, f.OwnerID) {
+		return nil, nil // asked for another team's or rep's: none within reach
+	}
 	switch {
 	case actor.Role == RoleAdmin:
 	case actor.Role == RoleManager && actor.TeamID != 0:

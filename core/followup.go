@@ -133,6 +133,9 @@ func (s *Service) AddTask(ctx context.Context, actor *User, title string, due ti
 
 // Tasks lists the actor's tasks (a manager may pass a rep's id in f.OwnerID).
 func (s *Service) Tasks(ctx context.Context, actor *User, f TaskFilter) ([]Task, error) {
+	if outsideReach(actor, f.TeamID, f.OwnerID) {
+		return nil, nil // asked for another team's or rep's: none within reach
+	}
 	switch {
 	case actor.Role == RoleAdmin:
 	case actor.Role == RoleManager && actor.TeamID != 0:

@@ -59,4 +59,6 @@ type LeadFilter struct {
 	OrderBy   string // "newest" (default) or "score"
 	Limit     int
 	AfterID   int64 // keyset paging: ids below this (newest first)
+	// UpdatedSince keeps leads changed at or after it (zero: any).
+	UpdatedSince time.Time
 }

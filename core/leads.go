@@ -29,6 +29,9 @@ func (s *Service) rescore(l *Lead) {
 // Leads lists leads within the actor's reach: an admin sees all, a manager
 // the team's, a rep own leads (or, with Unowned, the team's unclaimed ones).
 func (s *Service) Leads(ctx context.Context, actor *User, f LeadFilter) ([]Lead, error) {
+	if outsideReach(actor, f.TeamID, f.OwnerID) {
+		return nil, nil // asked for another team's or rep's: none within reach
+	}
 	switch {
 	case actor.Role == RoleAdmin:
 	case actor.Role == RoleManager && actor.TeamID != 0:

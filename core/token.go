@@ -25,6 +25,12 @@ type Token struct {
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero: never used
 	RevokedAt  time.Time // zero: in force
+	// Scopes are what the token may do; none is a webhook-intake token
+	// made before scopes existed, which may deliver leads only.
+	Scopes []Scope
+	// UserID is the user an API token acts as, with that user's
+	// permissions (0 for an intake token).
+	UserID int64
 }
 
 // Revoked reports whether the token has been revoked.
@@ -81,6 +87,13 @@ func validTokenName(s string) bool {
 // secret, which is not stored and cannot be shown again. A non-empty source
 // binds the token to that webhook source.
 func (d *Directory) CreateToken(ctx context.Context, actor *User, name, source string) (*Token, string, error) {
+	return d.CreateTokenFor(ctx, actor, TokenSpec{Name: name, Source: source})
+}
+
+// CreateTokenFor makes a token as spec says and returns it with its secret,
+// which is not stored and cannot be shown again.
+func (d *Directory) CreateTokenFor(ctx context.Context, actor *User, spec TokenSpec) (*Token, string, error) {
+	name, source := spec.Name, spec.Source
 	if actor != nil && actor.Role != RoleAdmin {
 		return nil, "", Errorf(KindForbidden, "only an admin manages tokens")
 	}
@@ -91,9 +104,23 @@ func (d *Directory) CreateToken(ctx context.Context, actor *User, name, source s
 	if source != "" && !validTokenName(source) {
 		return nil, "", Errorf(KindInvalid, "invalid source %q; use up to 64 letters, digits, '-', '_' or '.', such as typeform", source)
 	}
+	scopes, err := checkScopes(spec.Scopes, spec.As)
+	if err != nil {
+		return nil, "", fmt.Errorf("create token %s: %w", name, err)
+	}
 	secret := newTokenSecret()
-	t := &Token{Name: name, Source: source, Hash: HashToken(secret), Hint: secret[:tokenHintLen], CreatedAt: d.clock.Now()}
-	err := d.store.Update(ctx, func(tx Tx) error {
+	t := &Token{Name: name, Source: source, Hash: HashToken(secret), Hint: secret[:tokenHintLen], CreatedAt: d.clock.Now(), Scopes: scopes}
+	err = d.store.Update(ctx, func(tx Tx) error {
+		if spec.As != "" {
+			u, err := tx.UserByEmail(ctx, spec.As)
+			if IsNotFound(err) {
+				return Errorf(KindNotFound, "no user %s to act as; see leadwire users list", spec.As)
+			}
+			if err != nil {
+				return err
+			}
+			t.UserID = u.ID
+		}
 		tokens, err := tx.ListTokens(ctx)
 		if err != nil {
 			return err

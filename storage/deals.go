@@ -111,6 +111,12 @@ func (r *reader) ListDeals(ctx context.Context, f core.DealFilter) ([]core.Deal,
 	if f.AfterID != 0 {
 		w.add("d.id < ?", f.AfterID)
 	}
+	if f.Source != "" {
+		w.add("d.source = ?", f.Source)
+	}
+	if !f.UpdatedSince.IsZero() {
+		w.add("d.updated_at >= ?", r.d.time(f.UpdatedSince))
+	}
 	var rows []dealRow
 	err := r.sel(ctx, &rows, `SELECT `+dealCols+` FROM deals d`+w.String()+` ORDER BY d.id DESC LIMIT ?`,
 		append(w.args, pageSize(f.Limit))...)

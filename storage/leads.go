@@ -107,6 +107,9 @@ func (r *reader) ListLeads(ctx context.Context, f core.LeadFilter) ([]core.Lead,
 	if f.AfterID != 0 {
 		w.add("id < ?", f.AfterID)
 	}
+	if !f.UpdatedSince.IsZero() {
+		w.add("updated_at >= ?", r.d.time(f.UpdatedSince))
+	}
 	order := " ORDER BY id DESC"
 	if f.OrderBy == "score" {
 		order = " ORDER BY score DESC, id DESC"

@@ -8,7 +8,7 @@ import (
 	"leadwire/core"
 )
 
-const tokenCols = `id, name, source, hash, hint, created_at, last_used_at, revoked_at`
+const tokenCols = `id, name, source, hash, hint, created_at, last_used_at, revoked_at, scopes, user_id`
 
 type tokenRow struct {
 	ID         int64    `db:"id"`
@@ -19,11 +19,19 @@ type tokenRow struct {
 	CreatedAt  nullTime `db:"created_at"`
 	LastUsedAt nullTime `db:"last_used_at"`
 	RevokedAt  nullTime `db:"revoked_at"`
+	Scopes     string   `db:"scopes"`
+	UserID     nullID   `db:"user_id"`
 }
 
 func (r *tokenRow) token() core.Token {
-	return core.Token{ID: r.ID, Name: r.Name, Source: r.Source, Hash: r.Hash, Hint: r.Hint,
-		CreatedAt: r.CreatedAt.t, LastUsedAt: r.LastUsedAt.t, RevokedAt: r.RevokedAt.t}
+	t := core.Token{ID: r.ID, Name: r.Name, Source: r.Source, Hash: r.Hash, Hint: r.Hint,
+		CreatedAt: r.CreatedAt.t, LastUsedAt: r.LastUsedAt.t, RevokedAt: r.RevokedAt.t, UserID: int64(r.UserID)}
+	for s := range strings.SplitSeq(r.Scopes, ",") {
+		if s != "" {
+			t.Scopes = append(t.Scopes, core.Scope(s))
+		}
+	}
+	return t
 }
 
 // TokenByHash implements core.Reader.
@@ -53,9 +61,13 @@ func (r *reader) ListTokens(ctx context.Context) ([]core.Token, error) {
 // CreateToken implements core.Tx. A name already in force is a conflict.
 func (t *Tx) CreateToken(ctx context.Context, tok *core.Token) error {
 	var err error
-	tok.ID, err = t.insert(ctx, `INSERT INTO api_tokens (name, source, hash, hint, created_at, last_used_at, revoked_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, tok.Name, tok.Source, tok.Hash, tok.Hint, t.d.time(tok.CreatedAt),
-		t.d.time(tok.LastUsedAt), t.d.time(tok.RevokedAt))
+	scopes := make([]string, len(tok.Scopes))
+	for i, s := range tok.Scopes {
+		scopes[i] = string(s)
+	}
+	tok.ID, err = t.insert(ctx, `INSERT INTO api_tokens (name, source, hash, hint, created_at, last_used_at, revoked_at, scopes, user_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tok.Name, tok.Source, tok.Hash, tok.Hint, t.d.time(tok.CreatedAt),
+		t.d.time(tok.LastUsedAt), t.d.time(tok.RevokedAt), strings.Join(scopes, ","), ref(tok.UserID))
 	if c, ok := uniqueViolation(err); ok && strings.Contains(c, "name") {
 		return core.Errorf(core.KindConflict, "a token named %s exists already", tok.Name)
 	}

@@ -23,7 +23,7 @@ func TestTokens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if *got != zap {
+			if !reflect.DeepEqual(*got, zap) {
 				t.Errorf("got %+v, want %+v", got, zap)
 			}
 		})
@@ -45,8 +45,24 @@ func TestTokens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(list) != 2 || list[0] != zap || list[1] != again {
+			if len(list) != 2 || !reflect.DeepEqual(list[0], zap) || !reflect.DeepEqual(list[1], again) {
 				t.Errorf("tokens = %+v", list)
+			}
+		})
+		t.Run("an API token keeps its scopes and the user it acts as", func(t *testing.T) {
+			var u core.User
+			update(t, db, func(tx core.Tx) error {
+				u = core.User{Email: "api@example.com", Name: "API", Role: core.RoleRep}
+				return tx.CreateUser(ctx, &u)
+			})
+			api := core.Token{Name: "bi", Hash: core.HashToken("lw_e"), CreatedAt: day0, Scopes: []core.Scope{core.ScopeRead, core.ScopeWrite}, UserID: u.ID}
+			update(t, db, func(tx core.Tx) error { return tx.CreateToken(ctx, &api) })
+			got, err := db.TokenByHash(ctx, core.HashToken("lw_e"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(*got, api) {
+				t.Errorf("got %+v, want %+v", got, api)
 			}
 		})
 		t.Run("updating a missing token is not found", func(t *testing.T) {

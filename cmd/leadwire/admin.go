@@ -8,6 +8,7 @@ import (
 	"leadwire/cmd/leadwire/config"
 	"leadwire/core"
 	"leadwire/internal/display"
+	"leadwire/internal/view"
 	"leadwire/storage"
 )
 
@@ -171,9 +172,9 @@ func (c *UsersListCmd) Run(a *App) error {
 		return err
 	}
 	if c.JSON {
-		out := make([]userJSON, len(users))
+		out := make([]view.User, len(users))
 		for i, u := range users {
-			out[i] = userView(&u, teams)
+			out[i] = view.UserOf(&u, teams)
 		}
 		return a.JSON(out)
 	}
@@ -238,9 +239,9 @@ func (c *TeamsListCmd) Run(a *App) error {
 		return err
 	}
 	if c.JSON {
-		out := make([]teamJSON, len(teams))
+		out := make([]view.Team, len(teams))
 		for i, t := range teams {
-			out[i] = teamJSON{ID: t.ID, Name: t.Name, Manager: emails[t.ManagerID], SlackChannel: t.SlackChannel,
+			out[i] = view.Team{ID: t.ID, Name: t.Name, Manager: emails[t.ManagerID], SlackChannel: t.SlackChannel,
 				TelegramChat: t.TelegramChat, ResponseLimit: t.ResponseLimit.String(), Region: t.Region}
 		}
 		return a.JSON(out)
@@ -275,9 +276,9 @@ func (c *PipelinesListCmd) Run(a *App) error {
 		return err
 	}
 	if c.JSON {
-		out := make([]pipelineJSON, len(ps))
+		out := make([]view.Pipeline, len(ps))
 		for i, p := range ps {
-			out[i] = pipelineView(&p)
+			out[i] = view.PipelineOf(&p)
 		}
 		return a.JSON(out)
 	}

@@ -352,6 +352,9 @@ func (b *bench) measure(samples int) error {
 		return err
 	}
 	fmt.Fprintf(b.a.out, "search (20 hits):           p50 %s  p99 %s\n", search[0], search[1])
+	if err := b.measureAPI(samples); err != nil {
+		return err
+	}
 	start := time.Now()
 	m, err := b.svc.Reports.Metrics(b.ctx, b.admin, core.StatsFilter{})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/view"
 )
 
 func TestWorkingALeadFromTheCommandLine(t *testing.T) {
@@ -214,9 +215,9 @@ func TestDatePhrasesOnTheCommandLine(t *testing.T) {
 // the CLI set.
 func TestTheConfigWinsForTheUsersItDefines(t *testing.T) {
 	e := newIOEnv(t)
-	user := func(email string) userJSON {
+	user := func(email string) view.User {
 		t.Helper()
-		var users []userJSON
+		var users []view.User
 		if err := json.Unmarshal([]byte(e.ok("users", "list", "--json").out), &users); err != nil {
 			t.Fatal(err)
 		}
@@ -226,7 +227,7 @@ func TestTheConfigWinsForTheUsersItDefines(t *testing.T) {
 			}
 		}
 		t.Fatalf("no user %s", email)
-		return userJSON{}
+		return view.User{}
 	}
 	t.Run("a configured field changed with the CLI is warned about", func(t *testing.T) {
 		r := e.ok("users", "set", "lan@example.com", "--team", "Warsaw")

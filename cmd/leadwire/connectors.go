@@ -16,6 +16,7 @@ import (
 	"leadwire/core"
 	"leadwire/internal/display"
 	"leadwire/internal/mailauth"
+	"leadwire/internal/view"
 )
 
 // ConnectorsCmd groups the connector subcommands.
@@ -104,13 +105,13 @@ func (c *ConnectorsStatusCmd) Run(a *App) error {
 		out := make([]connectorJSON, 0, len(names))
 		for _, n := range names {
 			s := byName[n]
-			j := connectorJSON{Connector: n, Configured: configured[n], LastSync: rfc3339(s.LastSync), LastError: s.LastError, Counts: s.Counts,
+			j := connectorJSON{Connector: n, Configured: configured[n], LastSync: view.Time(s.LastSync), LastError: s.LastError, Counts: s.Counts,
 				RunBy: runBy[n], NotRunning: notRunning(s)}
 			if si, ok := signs[n]; ok {
 				j.SignIn = &si
 			}
 			if s.LastError != "" {
-				j.ErrorAt = rfc3339(s.ErrorAt)
+				j.ErrorAt = view.Time(s.ErrorAt)
 			}
 			out = append(out, j)
 		}
@@ -196,7 +197,7 @@ func (c *ConnectorsFailedCmd) Run(a *App) error {
 	if c.JSON {
 		out := make([]failedJSON, len(fs))
 		for i, f := range fs {
-			out[i] = failedJSON{ID: f.ID, Connector: f.Connector, ExternalID: f.ExternalID, At: rfc3339(f.At), Size: len(f.Raw), Error: f.Error}
+			out[i] = failedJSON{ID: f.ID, Connector: f.Connector, ExternalID: f.ExternalID, At: view.Time(f.At), Size: len(f.Raw), Error: f.Error}
 		}
 		return a.JSON(out)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"leadwire/connectors/csvfile"
 	"leadwire/core"
+	"leadwire/internal/view"
 )
 
 // ImportCmd imports contacts, leads or deals from a CSV file.
@@ -154,18 +155,18 @@ func (c *ExportCmd) Run(a *App) error {
 }
 
 // jsonShapes are the shapes of --json, each with its contact.
-func jsonShapes(n names) *csvfile.JSONShapes {
+func jsonShapes(n view.Names) *csvfile.JSONShapes {
 	return &csvfile.JSONShapes{
-		Contact: func(c *core.Contact) any { return contactView(c) },
+		Contact: func(c *core.Contact) any { return view.ContactOf(c) },
 		Lead: func(l *core.Lead, c *core.Contact) any {
-			v := leadView(l, n)
-			cv := contactView(c)
+			v := view.LeadOf(l, n)
+			cv := view.ContactOf(c)
 			v.Contact = &cv
 			return v
 		},
 		Deal: func(d *core.Deal, p *core.Pipeline, c *core.Contact) any {
-			v := dealView(d, p, n)
-			cv := contactView(c)
+			v := view.DealOf(d, p, n)
+			cv := view.ContactOf(c)
 			v.Contact = &cv
 			return v
 		},

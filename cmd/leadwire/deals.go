@@ -6,6 +6,7 @@ import (
 
 	"leadwire/core"
 	"leadwire/internal/display"
+	"leadwire/internal/view"
 )
 
 // DealsCmd groups the deal subcommands.
@@ -91,9 +92,9 @@ func (c *DealsListCmd) Run(a *App) error {
 		return err
 	}
 	if c.JSON {
-		out := make([]dealJSON, len(deals))
+		out := make([]view.Deal, len(deals))
 		for i := range deals {
-			out[i] = dealView(&deals[i], pipes[deals[i].PipelineID], n)
+			out[i] = view.DealOf(&deals[i], pipes[deals[i].PipelineID], n)
 		}
 		return a.JSON(out)
 	}
@@ -104,7 +105,7 @@ func (c *DealsListCmd) Run(a *App) error {
 	}
 	fmt.Fprintln(w, "DEAL\tSTAGE\tVALUE\tPROB\tOWNER\tCLOSE\tTITLE")
 	for i := range deals {
-		v := dealView(&deals[i], pipes[deals[i].PipelineID], n)
+		v := view.DealOf(&deals[i], pipes[deals[i].PipelineID], n)
 		fmt.Fprintf(w, "%s\t%s\t%s\t%d%%\t%s\t%s\t%s\n", v.ID, v.Stage, deals[i].Value, v.Probability, v.Owner, orDash(deref(v.ExpectedClose)), clip(v.Title, 40))
 	}
 	return w.Flush()
@@ -176,7 +177,7 @@ func (c *DealsShowCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	v := dealView(d, p, n)
+	v := view.DealOf(d, p, n)
 	stageName := func(id int64) string {
 		if s := p.Stage(id); s != nil {
 			return s.Name
@@ -184,15 +185,15 @@ func (c *DealsShowCmd) Run(a *App) error {
 		return ""
 	}
 	for _, h := range hist {
-		v.History = append(v.History, historyJSON{From: stageName(h.FromStage), To: stageName(h.ToStage), At: rfc3339(h.At), By: n.users[h.ByUserID]})
+		v.History = append(v.History, view.History{From: stageName(h.FromStage), To: stageName(h.ToStage), At: view.Time(h.At), By: n.Users[h.ByUserID]})
 	}
 	if c.JSON {
-		cv := contactView(contact)
+		cv := view.ContactOf(contact)
 		v.Contact = &cv
 		return a.JSON(struct {
-			dealJSON
-			Timeline []activityJSON `json:"timeline"`
-		}{v, activityViews(timeline, n)})
+			view.Deal
+			Timeline []view.Activity `json:"timeline"`
+		}{v, view.Activities(timeline, n)})
 	}
 	fmt.Fprintf(a.out, "%s  %s  %s\n", d.Ref(), d.Title, strings.ToUpper(string(d.Status)))
 	printContact(a, actor, contact)
@@ -206,7 +207,7 @@ func (c *DealsShowCmd) Run(a *App) error {
 	}
 	fmt.Fprintln(a.out, "history:")
 	for i, h := range hist {
-		fmt.Fprintf(a.out, "  %s  %s → %s  %s\n", a.when(actor, h.At), orDash(v.History[i].From), v.History[i].To, n.users[h.ByUserID])
+		fmt.Fprintf(a.out, "  %s  %s → %s  %s\n", a.when(actor, h.At), orDash(v.History[i].From), v.History[i].To, n.Users[h.ByUserID])
 	}
 	printTimeline(a, actor, timeline, n)
 	return nil

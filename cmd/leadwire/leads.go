@@ -9,6 +9,7 @@ import (
 	"leadwire/bot"
 	"leadwire/core"
 	"leadwire/internal/display"
+	"leadwire/internal/view"
 )
 
 // LeadsCmd groups the lead subcommands.
@@ -74,9 +75,9 @@ func (c *LeadsListCmd) Run(a *App) error {
 		return err
 	}
 	if c.JSON {
-		out := make([]leadJSON, len(leads))
+		out := make([]view.Lead, len(leads))
 		for i := range leads {
-			out[i] = leadView(&leads[i], n)
+			out[i] = view.LeadOf(&leads[i], n)
 		}
 		return a.JSON(out)
 	}
@@ -87,7 +88,7 @@ func (c *LeadsListCmd) Run(a *App) error {
 	}
 	fmt.Fprintln(w, "LEAD\tSTATUS\tSCORE\tSOURCE\tOWNER\tTEAM\tCREATED\tSUBJECT")
 	for _, l := range leads {
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", l.Ref(), l.Status, l.Score, l.SourceChannel, n.users[l.OwnerID], n.teams[l.TeamID],
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", l.Ref(), l.Status, l.Score, l.SourceChannel, n.Users[l.OwnerID], n.Teams[l.TeamID],
 			a.when(actor, l.CreatedAt), clip(l.Subject, 50))
 	}
 	return w.Flush()
@@ -126,17 +127,17 @@ func (c *LeadsShowCmd) Run(a *App) error {
 		return err
 	}
 	if c.JSON {
-		v := leadView(l, n)
-		cv := contactView(contact)
+		v := view.LeadOf(l, n)
+		cv := view.ContactOf(contact)
 		v.Contact = &cv
 		return a.JSON(struct {
-			leadJSON
-			Timeline []activityJSON `json:"timeline"`
-		}{v, activityViews(timeline, n)})
+			view.Lead
+			Timeline []view.Activity `json:"timeline"`
+		}{v, view.Activities(timeline, n)})
 	}
 	fmt.Fprintf(a.out, "%s  %s  score %d\n", l.Ref(), l.Status, l.Score)
 	printContact(a, actor, contact)
-	fmt.Fprintf(a.out, "source:   %s %s\nteam:     %s\nowner:    %s\ncreated:  %s\n", l.SourceChannel, l.SourceName, n.teams[l.TeamID], orDash(n.users[l.OwnerID]), a.when(actor, l.CreatedAt))
+	fmt.Fprintf(a.out, "source:   %s %s\nteam:     %s\nowner:    %s\ncreated:  %s\n", l.SourceChannel, l.SourceName, n.Teams[l.TeamID], orDash(n.Users[l.OwnerID]), a.when(actor, l.CreatedAt))
 	if !l.FirstResponseAt.IsZero() {
 		fmt.Fprintf(a.out, "response: %s after capture\n", display.Duration(l.FirstResponseAt.Sub(l.CreatedAt)))
 	}

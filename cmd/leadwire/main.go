@@ -46,6 +46,7 @@ type CLI struct {
 	Email       EmailCmd       `cmd:"" help:"Sign mailboxes in to Google Workspace or Microsoft 365 (auth: oauth2)."`
 	Secrets     SecretsCmd     `cmd:"" help:"Make and rotate the key OAuth sign-ins are stored encrypted with."`
 	Webhooks    WebhooksCmd    `cmd:"" help:"See the webhook delivery log."`
+	Hooks       HooksCmd       `cmd:"" help:"Outgoing webhooks: send a test event to a receiver."`
 }
 
 func main() {

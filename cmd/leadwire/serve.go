@@ -46,6 +46,9 @@ func (c *ServeCmd) Run(a *App) error {
 	if err := srv.mountIntake(); err != nil {
 		return err
 	}
+	if err := srv.mountAPI(); err != nil {
+		return err
+	}
 	slack, err := a.slackAdapter()
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"leadwire/core"
 	"leadwire/internal/display"
 	"leadwire/internal/mailauth"
+	"leadwire/internal/view"
 )
 
 // signInJSON is how a connector signs in, in `connectors status --json`:
@@ -48,7 +49,7 @@ func signIns(ctx context.Context, cfg *config.Config, svc *core.Service) (map[st
 			s.Needed = "sign-in needed: run `leadwire email connect " + grantOf + "`"
 			return s
 		}
-		s.Account, s.SignedIn, s.TokenExpiry = g.Account, rfc3339(g.CreatedAt), rfc3339(g.Expiry)
+		s.Account, s.SignedIn, s.TokenExpiry = g.Account, view.Time(g.CreatedAt), view.Time(g.Expiry)
 		return s
 	}
 	out := map[string]signInJSON{}

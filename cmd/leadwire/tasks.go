@@ -8,6 +8,7 @@ import (
 	"leadwire/bot"
 	"leadwire/core"
 	"leadwire/internal/display"
+	"leadwire/internal/view"
 )
 
 // TasksCmd groups the task subcommands.
@@ -38,9 +39,9 @@ func (c *TasksListCmd) Run(a *App) error {
 		return err
 	}
 	if c.JSON {
-		out := make([]taskJSON, len(tasks))
+		out := make([]view.Task, len(tasks))
 		for i := range tasks {
-			out[i] = taskView(&tasks[i], n)
+			out[i] = view.TaskOf(&tasks[i], n)
 		}
 		return a.JSON(out)
 	}
@@ -53,7 +54,7 @@ func (c *TasksListCmd) Run(a *App) error {
 	now := svc.Clock().Now()
 	for i := range tasks {
 		t := &tasks[i]
-		v := taskView(t, n)
+		v := view.TaskOf(t, n)
 		// The due time that counts is the snooze, as in chat.
 		due := a.when(actor, t.Due())
 		switch {

@@ -6,23 +6,8 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/view"
 )
-
-type activityJSON struct {
-	Kind    string  `json:"kind"`
-	At      *string `json:"at"`
-	By      string  `json:"by,omitempty"`
-	Subject string  `json:"subject,omitempty"`
-	Body    string  `json:"body,omitempty"`
-}
-
-func activityViews(acts []core.Activity, n names) []activityJSON {
-	out := make([]activityJSON, len(acts))
-	for i, a := range acts {
-		out[i] = activityJSON{Kind: string(a.Kind), At: rfc3339(a.At), By: n.users[a.UserID], Subject: a.Subject, Body: a.Body}
-	}
-	return out
-}
 
 // when formats a time in the viewer's time zone (the configured one for the
 // operator).
@@ -67,7 +52,7 @@ func printContact(a *App, actor *core.User, c *core.Contact) {
 	}
 }
 
-func printTimeline(a *App, viewer *core.User, acts []core.Activity, n names) {
+func printTimeline(a *App, viewer *core.User, acts []core.Activity, n view.Names) {
 	if len(acts) == 0 {
 		return
 	}
@@ -81,7 +66,7 @@ func printTimeline(a *App, viewer *core.User, acts []core.Activity, n names) {
 			text += act.Body
 		}
 		by := ""
-		if u := n.users[act.UserID]; u != "" {
+		if u := n.Users[act.UserID]; u != "" {
 			by = " " + u
 		}
 		fmt.Fprintf(a.out, "  %s  %-8s%s  %s\n", a.when(viewer, act.At), act.Kind, by, clip(strings.Join(strings.Fields(text), " "), 100))

@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 
+	"leadwire/core"
 	"leadwire/internal/display"
+	"leadwire/internal/view"
 )
 
 // TokensCmd groups the token subcommands.
 type TokensCmd struct {
-	Create TokensCreateCmd `cmd:"" help:"Create a token for POST /api/v1/inbound and print it, once."`
+	Create TokensCreateCmd `cmd:"" help:"Create a token for POST /api/v1/inbound, or with --scopes and --as for the REST API, and print it, once."`
 	List   TokensListCmd   `cmd:"" help:"List tokens: name, source, created, last used, revoked."`
 	Revoke TokensRevokeCmd `cmd:"" help:"Revoke a token by name or id; it stops working at once."`
 }
@@ -17,25 +19,44 @@ type TokensCmd struct {
 type TokensCreateCmd struct {
 	Name   string `arg:"" help:"A name that says who uses it, e.g. zapier-prod."`
 	Source string `help:"Bind the token to this webhook source: its deliveries are that source's." placeholder:"SOURCE"`
+	Scopes string `help:"What the token may do: read, write, inbound, hooks, comma-separated (default inbound)." placeholder:"SCOPES"`
 }
 
 // Run creates the token and prints its secret alone on stdout, so that a
-// script can capture it; the note about it goes to stderr.
+// script can capture it; the note about it goes to stderr. With --scopes,
+// the global --as names the user the token acts as (the operator, who
+// runs the CLI with admin rights, makes it); without, --as is who makes
+// it, as for every command.
 func (c *TokensCreateCmd) Run(a *App) error {
-	svc, actor, err := a.session()
+	scopes, err := core.ParseScopes(c.Scopes)
 	if err != nil {
 		return err
 	}
-	tok, secret, err := svc.Directory.CreateToken(a.ctx, actor, c.Name, c.Source)
+	spec := core.TokenSpec{Name: c.Name, Source: c.Source, Scopes: scopes}
+	var svc *core.Service
+	var actor *core.User
+	if len(scopes) > 0 {
+		spec.As = a.cli.As
+		svc, err = a.Service()
+	} else {
+		svc, actor, err = a.session()
+	}
 	if err != nil {
 		return err
 	}
-	source := "any source"
+	tok, secret, err := svc.Directory.CreateTokenFor(a.ctx, actor, spec)
+	if err != nil {
+		return err
+	}
+	what := "any source"
 	if tok.Source != "" {
-		source = "source " + tok.Source
+		what = "source " + tok.Source
+	}
+	if tok.UserID != 0 {
+		what = "scopes " + tok.ScopeNames() + ", acting as " + spec.As
 	}
 	fmt.Fprintf(a.errOut, "created token %s (id %d, %s). Copy it now: only its hash is kept, it cannot be shown again.\n"+
-		"Senders send it as: Authorization: Bearer <token>\n", tok.Name, tok.ID, source)
+		"Callers send it as: Authorization: Bearer <token>\n", tok.Name, tok.ID, what)
 	fmt.Fprintln(a.out, secret)
 	return nil
 }
@@ -49,6 +70,8 @@ type tokenJSON struct {
 	ID       int64   `json:"id"`
 	Name     string  `json:"name"`
 	Source   string  `json:"source,omitempty"`
+	Scopes   string  `json:"scopes"`
+	As       string  `json:"as,omitempty"`
 	Hint     string  `json:"hint"`
 	Created  *string `json:"created"`
 	LastUsed *string `json:"last_used"`
@@ -65,11 +88,15 @@ func (c *TokensListCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	emails, err := a.userEmails()
+	if err != nil {
+		return err
+	}
 	if c.JSON {
 		out := make([]tokenJSON, len(tokens))
 		for i, t := range tokens {
-			out[i] = tokenJSON{ID: t.ID, Name: t.Name, Source: t.Source, Hint: t.Hint + "…",
-				Created: rfc3339(t.CreatedAt), LastUsed: rfc3339(t.LastUsedAt), Revoked: rfc3339(t.RevokedAt)}
+			out[i] = tokenJSON{ID: t.ID, Name: t.Name, Source: t.Source, Scopes: t.ScopeNames(), As: emails[t.UserID], Hint: t.Hint + "…",
+				Created: view.Time(t.CreatedAt), LastUsed: view.Time(t.LastUsedAt), Revoked: view.Time(t.RevokedAt)}
 		}
 		return a.JSON(out)
 	}
@@ -78,9 +105,9 @@ func (c *TokensListCmd) Run(a *App) error {
 		return nil
 	}
 	w := display.NewTable(a.out)
-	fmt.Fprintln(w, "ID\tNAME\tSOURCE\tTOKEN\tCREATED\tLAST USED\tREVOKED")
+	fmt.Fprintln(w, "ID\tNAME\tSOURCE\tSCOPES\tAS\tTOKEN\tCREATED\tLAST USED\tREVOKED")
 	for _, t := range tokens {
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s…\t%s\t%s\t%s\n", t.ID, t.Name, orDash(t.Source), t.Hint,
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s…\t%s\t%s\t%s\n", t.ID, t.Name, orDash(t.Source), t.ScopeNames(), orDash(emails[t.UserID]), t.Hint,
 			a.when(actor, t.CreatedAt), a.when(actor, t.LastUsedAt), a.when(actor, t.RevokedAt))
 	}
 	return w.Flush()

@@ -6,6 +6,7 @@ import (
 
 	"leadwire/core"
 	"leadwire/internal/display"
+	"leadwire/internal/view"
 )
 
 // WebhooksCmd groups the webhook subcommands.
@@ -54,7 +55,7 @@ func (c *WebhooksLogCmd) Run(a *App) error {
 	if c.JSON {
 		out := make([]deliveryJSON, len(ds))
 		for i, d := range ds {
-			out[i] = deliveryJSON{ID: d.ID, At: rfc3339(d.At), Source: d.Source, Token: d.Token, Status: d.Status,
+			out[i] = deliveryJSON{ID: d.ID, At: view.Time(d.At), Source: d.Source, Token: d.Token, Status: d.Status,
 				Outcome: d.Outcome, Ref: d.Ref, Error: d.Error, ExternalID: d.ExternalID, Size: d.Size,
 				Body: strings.ToValidUTF8(string(d.Body), "\uFFFD"), Truncated: int64(len(d.Body)) < d.Size}
 		}

@@ -195,6 +195,9 @@ func (h *Handler) serve(r *http.Request, d *delivery) (int, reply) {
 		}
 		return refused(http.StatusInternalServerError, "the delivery could not be checked; try again later")
 	}
+	if !tok.Allows(core.ScopeInbound) {
+		return refused(http.StatusForbidden, "token %s has the scopes %s, not inbound; deliver leads with an intake token", tok.Name, tok.ScopeNames())
+	}
 
 	if r.ContentLength > h.maxBytes {
 		d.Size = r.ContentLength

@@ -122,6 +122,11 @@ func newEnv(t testing.TB, opts webhook.Options) *env {
 	if _, err := e.svc.Directory.RevokeToken(e.ctx, nil, "old"); err != nil {
 		t.Fatal(err)
 	}
+	_, secret, err := e.svc.Directory.CreateTokenFor(e.ctx, nil, core.TokenSpec{Name: "bi", Scopes: []core.Scope{core.ScopeRead}, As: "admin@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["bi"] = secret
 	h, err := webhook.New(e.svc, sources, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -223,6 +228,7 @@ func TestAnswers(t *testing.T) {
 		{"another scheme is 401", "", "Basic dXNlcjpwYXNz", native, nil, 401, "no token"},
 		{"an unknown token is 401", "", "lw_notatoken", native, nil, 401, "unknown token"},
 		{"a revoked token is 401 saying so", "", "old", native, nil, 401, "token old was revoked"},
+		{"an API token without the inbound scope is 403", "", "bi", native, nil, 403, "token bi has the scopes read, not inbound"},
 		{"a token bound to another source is 403", "?source=tally", "tf", typeformPayload, []string{"Typeform-Signature", hexSig("tf-secret", typeformPayload)}, 403, "token tf delivers as source typeform, not tally"},
 		{"a Typeform delivery with a good hex signature is taken", "", "tf", typeformPayload, []string{"Typeform-Signature", hexSig("tf-secret", typeformPayload)}, 201, `{"receipt":"r_`},
 		{"a Tally delivery with a good base64 signature is taken", "", "tally", tallyPayload, []string{"Tally-Signature", base64Sig("tally-secret", tallyPayload)}, 201, `{"receipt":"r_`},

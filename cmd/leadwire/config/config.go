@@ -52,6 +52,7 @@ type Config struct {
 	Email        Email      `yaml:"email"`
 	Forms        []Form     `yaml:"forms"`    // web forms posting to /forms/{id}
 	Webhooks     Webhooks   `yaml:"webhooks"` // JSON pushed to /api/v1/inbound
+	Hooks        Hooks      `yaml:"hooks"`    // outgoing webhooks
 
 	Slack    Slack    `yaml:"slack"`    // the Slack app
 	Telegram Telegram `yaml:"telegram"` // the Telegram bot
