@@ -36,6 +36,7 @@ type Store interface {
 // Reader is every query, available both on the Store and inside a Tx.
 // Single-row lookups return an error of KindNotFound when nothing matches.
 type Reader interface {
+	PeopleReader
 	UserByID(ctx context.Context, id int64) (*User, error)
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UserBySlackID(ctx context.Context, slackID string) (*User, error)
@@ -172,6 +173,7 @@ type OwnerTaskCount struct {
 // zero CreatedAt-like times are left to the caller: core always sets them).
 type Tx interface {
 	Reader
+	PeopleTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

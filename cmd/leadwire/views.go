@@ -79,6 +79,7 @@ func pipelineView(p *core.Pipeline) pipelineJSON {
 
 type contactJSON struct {
 	ID      int64    `json:"id"`
+	Ref     string   `json:"ref"` // C12
 	Name    string   `json:"name"`
 	Emails  []string `json:"emails,omitempty"`
 	Phones  []string `json:"phones,omitempty"`
@@ -91,7 +92,7 @@ type contactJSON struct {
 }
 
 func contactView(c *core.Contact) contactJSON {
-	return contactJSON{c.ID, c.Name, c.Emails, c.Phones, c.Handles, c.InvalidPhones, c.Company, c.Domain, c.Source}
+	return contactJSON{c.ID, core.ContactRef(c.ID), c.Name, c.Emails, c.Phones, c.Handles, c.InvalidPhones, c.Company, c.Domain, c.Source}
 }
 
 type leadJSON struct {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestCompaniesFromTheCommandLine(t *testing.T) {
+	e := newIOEnv(t)
+	e.ok("leads", "add", "--name", "Nguyễn Minh", "--email", "minh@vinacorp.vn", "--team", "Bangkok", "--company", "VinaCorp", "--subject", "Pricing")
+	e.ok("leads", "add", "--name", "Trần Lan", "--email", "lan@vinacorp.vn", "--team", "Bangkok", "--subject", "Demo")
+	e.ok("leads", "add", "--name", "Kasia", "--email", "kasia@wp.pl", "--team", "Warsaw", "--subject", "Hello")
+	e.ok("--as", "lan@example.com", "leads", "qualify", "L1", "--value", "450,000", "--currency", "THB")
+	t.Run("the list shows each company with its contacts and open value", func(t *testing.T) {
+		out := e.ok("companies", "list").out
+		for _, w := range []string{"VinaCorp", "vinacorp.vn", "450,000.00 THB"} {
+			if !strings.Contains(out, w) {
+				t.Fatalf("companies list:\n%s\nwant %q", out, w)
+			}
+		}
+		if strings.Contains(out, "wp.pl") {
+			t.Fatalf("a free-mail domain became a company:\n%s", out)
+		}
+	})
+	t.Run("a rep of another team sees none of them", func(t *testing.T) {
+		if out := e.ok("--as", "piotr@example.com", "companies", "list").out; strings.Contains(out, "VinaCorp") {
+			t.Fatalf("the Warsaw rep sees:\n%s", out)
+		}
+		r := e.run("--as", "piotr@example.com", "companies", "show", "vinacorp")
+		if r.code == 0 || !strings.Contains(r.errOut, "among your team's contacts") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
+	t.Run("show --json names people as C12 and deals as D45", func(t *testing.T) {
+		var v struct {
+			Name      string
+			Contacts  int
+			People    []struct{ Ref string }
+			Deals     []struct{ ID string }
+			OpenDeals int `json:"open_deals"`
+		}
+		if err := json.Unmarshal([]byte(e.ok("companies", "show", "VINACORP", "--json").out), &v); err != nil {
+			t.Fatal(err)
+		}
+		if v.Name != "VinaCorp" || v.Contacts != 2 || len(v.People) != 2 || v.People[0].Ref != "C1" || len(v.Deals) != 1 || v.Deals[0].ID != "D1" {
+			t.Fatalf("company JSON %+v", v)
+		}
+	})
+	t.Run("merging asks first and refuses without an answer", func(t *testing.T) {
+		e.ok("leads", "add", "--name", "Huy", "--email", "huy@vina-corp.vn", "--team", "Bangkok", "--subject", "Hi")
+		r := e.run("companies", "merge", "vina-corp.vn", "VinaCorp")
+		if r.code == 0 || !strings.Contains(r.errOut, "--yes") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+		}
+		if out := e.ok("companies", "merge", "vina-corp.vn", "VinaCorp", "--yes").out; !strings.Contains(out, "1 contacts moved") {
+			t.Fatalf("merge printed %q", out)
+		}
+	})
+}
