@@ -51,3 +51,52 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+// merge shows what merging the second contact into the first would do,
+// with a button that does it.
+func (c *Conversation) merge(ctx context.Context, r *request) Reply {
+	a, err := core.ParseContactRef(r.args.word(0))
+	if err != nil {
+		return c.fail(err)
+	}
+	b, err := core.ParseContactRef(r.args.word(1))
+	if err != nil {
+		return c.fail(err)
+	}
+	p, err := c.svc.PlanMerge(ctx, r.user, a, b)
+	if err != nil {
+		return c.fail(err)
+	}
+	card := Card{Ref: p.Survivor.Ref(), Title: fmt.Sprintf("Merge %s into %s?", p.Merged.Ref(), p.Survivor.Ref()),
+		Subtitle: contactTitle(&p.Result, p.Survivor.Ref()), Text: "Rule: " + p.Rule + ".",
+		Note: fmt.Sprintf("Moves identities %d · leads %d · deals %d · activities %d · tasks %d · sequence enrolments %d; undo within 30 days.",
+			p.Moves.Identities, p.Moves.Leads, p.Moves.Deals, p.Moves.Activities, p.Moves.Tasks, p.Moves.Enrollments)}
+	for _, f := range p.Fields {
+		card.Fields = append(card.Fields, Field{f.Field, fmt.Sprintf("%s (not %s)", orNone(f.Result), orNone(otherOf(f)))})
+	}
+	card.Buttons = []Button{{"Merge", act("merge", p.Survivor.Ref(), p.Merged.Ref()), StyleDanger}}
+	return Reply{Cards: []Card{card}, Ephemeral: true}
+}
+
+func otherOf(f core.FieldChoice) string {
+	if f.Result == f.Other {
+		return f.Survivor
+	}
+	return f.Other
+}
+
+// doMerge runs a merge button: "C12:C34".
+func (c *Conversation) doMerge(ctx context.Context, r *request, refs string) Reply {
+	sa, sb, _ := strings.Cut(refs, ":")
+	a, errA := core.ParseContactRef(sa)
+	b, errB := core.ParseContactRef(sb)
+	if errA != nil || errB != nil {
+		return staleButton()
+	}
+	m, err := c.svc.Merge(ctx, r.user, a, b)
+	if err != nil {
+		return c.fail(err)
+	}
+	return r.changed(fmt.Sprintf("Merged %s into %s (merge %d; an admin or manager can undo it within 30 days: leadwire contacts unmerge %d).",
+		core.ContactRef(m.MergedID), core.ContactRef(m.SurvivorID), m.ID, m.ID))
+}

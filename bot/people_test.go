@@ -3,6 +3,7 @@ package bot_test
 import (
 	"testing"
 
+	"leadwire/core"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -23,5 +24,27 @@ func TestCompanyInChat(t *testing.T) {
 			{name: "an admin sees any company", who: "ada", line: "company Żółw", want: []string{"Ewa"}},
 			{name: "a company needs a name", who: "ada", line: "company", want: []string{"usage"}},
 		})
+	})
+}
+
+func TestMergeInChat(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
+		c.lead("Bangkok", "อนงค์", "anong.w@gmail.com", "")
+		c.lead("Warsaw", "Ewa", "ewa@zolw.pl", "")
+		c.run(t, []step{
+			{name: "a rep is told only managers and admins merge", who: "niran", line: "merge C1 C2", want: []string{"only managers"}},
+			{name: "a manager may not merge another team's contact", who: "somchai", line: "merge C1 C3", want: []string{"C3 is not a contact of your team"}},
+			{name: "a bad id says how to write one", who: "somchai", line: "merge C1 L2", want: []string{"like C12"}},
+			{name: "the manager sees the plan with the rule and the fields first", who: "somchai", line: "merge C1 C2",
+				want: []string{"Merge C2 into C1?", "Rule:", "name", "Anong Wongsa (not อนงค์)", "[1] Merge"}},
+			{name: "and merges with the button", who: "somchai", line: "1", want: []string{"Merged C2 into C1", "merge 1"}},
+			{name: "merging it again says it is merged already", who: "somchai", line: "merge C1 C2", want: []string{"merged into C1 already"}},
+		})
+		log, err := c.svc.Audit(c.ctx, c.users["ada"], core.AuditFilter{})
+		if err != nil || len(log) != 1 || log[0].Via != core.ViaConsole || log[0].Actor != "somchai@example.com" {
+			t.Fatalf("audit %+v, %v", log, err)
+		}
 	})
 }

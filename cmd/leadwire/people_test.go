@@ -58,3 +58,42 @@ func TestCompaniesFromTheCommandLine(t *testing.T) {
 		}
 	})
 }
+
+func TestMergingContactsFromTheCommandLine(t *testing.T) {
+	e := newIOEnv(t)
+	e.ok("leads", "add", "--name", "Łukasz Żółkiewski", "--email", "lukasz@zolw.pl", "--team", "Warsaw", "--subject", "Pricing")
+	e.ok("leads", "add", "--name", "Lukasz Zolkiewski", "--email", "lukasz.z@gmail.com", "--phone", "+48 600 123 456", "--team", "Warsaw", "--subject", "Demo")
+	t.Run("duplicates names the pair and why", func(t *testing.T) {
+		out := e.ok("contacts", "duplicates").out
+		if !strings.Contains(out, "C1") || !strings.Contains(out, "C2") || !strings.Contains(out, "near-identical names") {
+			t.Fatalf("duplicates:\n%s", out)
+		}
+	})
+	t.Run("a rep is refused, with the reason", func(t *testing.T) {
+		r := e.run("--as", "piotr@example.com", "contacts", "merge", "C1", "C2", "--yes")
+		if r.code == 0 || !strings.Contains(r.errOut, "only managers") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
+	var mergeID string
+	t.Run("merge shows the rule and the fields, then merges with --yes", func(t *testing.T) {
+		out := e.ok("contacts", "merge", "C1", "C2", "--yes").out
+		for _, w := range []string{"rule:", "name", "Łukasz Żółkiewski", "Lukasz Zolkiewski", "merged C2 into C1: merge 1"} {
+			if !strings.Contains(out, w) {
+				t.Fatalf("merge printed:\n%s\nwant %q", out, w)
+			}
+		}
+		mergeID = "1"
+		if c := e.contact(1); len(c.Emails) != 2 || len(c.Phones) != 1 {
+			t.Fatalf("survivor %+v", c)
+		}
+	})
+	t.Run("unmerge puts them apart again", func(t *testing.T) {
+		if out := e.ok("contacts", "unmerge", mergeID).out; !strings.Contains(out, "undid merge 1") {
+			t.Fatalf("unmerge printed %q", out)
+		}
+		if c := e.contact(2); len(c.Emails) != 1 || c.Emails[0] != "lukasz.z@gmail.com" || c.MergedInto != 0 {
+			t.Fatalf("restored %+v", c)
+		}
+	})
+}
