@@ -30,6 +30,9 @@ type Contact struct {
 	// MergedInto is the contact this one was merged into (0: none): it
 	// is kept, without identities or search terms, for an unmerge.
 	MergedInto int64
+	// ErasedAt is when the person's data was erased at their request;
+	// the contact stays, anonymous, for the deals and counts on it.
+	ErasedAt time.Time
 	// UnsubscribedAt is when the contact asked for no more sequence mail.
 	UnsubscribedAt time.Time
 	CreatedAt      time.Time

@@ -11,6 +11,7 @@ type PeopleReader interface {
 	CompanyReader
 	MergeReader
 	AuditReader
+	ErasureReader
 }
 
 // PeopleTx is the people area's write port.
@@ -18,6 +19,7 @@ type PeopleTx interface {
 	CompanyTx
 	MergeTx
 	AuditTx
+	ErasureTx
 }
 
 // ContactRef names a contact in chat, on the command line and in JSON:

@@ -9,7 +9,7 @@ import (
 	"leadwire/core"
 )
 
-const contactCols = `id, name, company, company_id, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, merged_into, created_at, updated_at`
+const contactCols = `id, name, company, company_id, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, merged_into, erased_at, created_at, updated_at`
 
 type contactRow struct {
 	ID        int64    `db:"id"`
@@ -23,6 +23,7 @@ type contactRow struct {
 	Unsub     nullTime `db:"unsubscribed_at"`
 	Invalid   nullStr  `db:"invalid_phones"`
 	Merged    nullID   `db:"merged_into"`
+	Erased    nullTime `db:"erased_at"`
 	CreatedAt nullTime `db:"created_at"`
 	UpdatedAt nullTime `db:"updated_at"`
 }
@@ -42,6 +43,7 @@ func (row *contactRow) contact() core.Contact {
 		TimeZone:       row.TimeZone,
 		UnsubscribedAt: row.Unsub.t,
 		MergedInto:     int64(row.Merged),
+		ErasedAt:       row.Erased.t,
 		CreatedAt:      row.CreatedAt.t,
 		UpdatedAt:      row.UpdatedAt.t,
 	}

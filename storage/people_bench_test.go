@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"testing"
+	"time"
 
 	"leadwire/core"
 )
@@ -25,4 +28,61 @@ func BenchmarkDuplicates(b *testing.B) {
 		b.ReportMetric(float64(len(dups)), "pairs")
 	}
 	b.ReportMetric(float64(n), "contacts")
+}
+
+// BenchmarkErase10kActivities erases a person with 10,000 activities (a
+// lead, a deal, and a reminder task) on a SQLite file, or on PostgreSQL
+// when LEADWIRE_BENCH_POSTGRES names a database.
+//
+//	go test -run '^$' -bench Erase10k -benchtime 5x ./storage
+func BenchmarkErase10kActivities(b *testing.B) {
+	ctx := context.Background()
+	dsn := "sqlite:" + b.TempDir() + "/erase.db"
+	if pg := os.Getenv("LEADWIRE_BENCH_POSTGRES"); pg != "" {
+		dsn = pg
+	}
+	db, err := OpenAndMigrate(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	svc := core.NewService(db, nil, core.DefaultSettings(), nil)
+	admin := &core.User{Email: "admin@bench.test", Role: core.RoleAdmin, Active: true}
+	if err := db.Update(ctx, func(tx core.Tx) error { return tx.CreateUser(ctx, admin) }); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		email := fmt.Sprintf("person%d@bench.test", i)
+		err := db.Update(ctx, func(tx core.Tx) error {
+			c := core.Contact{Name: "Łucja Bench", Emails: []string{email}, Phones: []string{fmt.Sprintf("+4860000%04d", i)}, CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateContact(ctx, &c); err != nil {
+				return err
+			}
+			l := core.Lead{ContactID: c.ID, Status: core.LeadNew, Subject: "Hello from Łucja", CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateLead(ctx, &l); err != nil {
+				return err
+			}
+			for j := range 10000 {
+				a := core.Activity{Kind: core.ActivityEmailIn, ContactID: c.ID, LeadID: l.ID, Subject: "Re: offer",
+					Body: fmt.Sprintf("Łucja Bench <%s> wrote message %d", email, j), At: now.Add(time.Duration(j) * time.Second)}
+				if err := tx.AddActivity(ctx, &a); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := svc.Erase(ctx, admin, email, "benchmark")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Counts["activities"] != 10000 {
+			b.Fatalf("erased %v", rep.Counts)
+		}
+	}
 }

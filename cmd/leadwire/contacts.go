@@ -1,7 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,6 +18,73 @@ type ContactsCmd struct {
 	Merge      ContactsMergeCmd      `cmd:"" help:"Merge the second contact into the first (C12 C34), after showing what changes (managers, admins)."`
 	Unmerge    ContactsUnmergeCmd    `cmd:"" help:"Undo a merge within 30 days by its id; both contacts are as they were."`
 	Duplicates ContactsDuplicatesCmd `cmd:"" help:"List likely duplicates with the reason, for a person to decide (managers, admins)."`
+	Export     ContactsExportCmd     `cmd:"" help:"Write everything held about a person as one JSON document (admins)."`
+	Erase      ContactsEraseCmd      `cmd:"" help:"Erase a person's personal data everywhere it is stored; deals and counts stay, anonymous (admins)."`
+}
+
+// ContactsExportCmd writes a person's data.
+type ContactsExportCmd struct {
+	Who string `arg:"" help:"The person: C12, an email address or a phone number."`
+	Out string `help:"Write to this file (default: standard output)." placeholder:"FILE"`
+}
+
+// Run writes the document.
+func (c *ContactsExportCmd) Run(a *App) error {
+	svc, actor, err := a.session()
+	if err != nil {
+		return err
+	}
+	x, err := svc.Export(a.ctx, actor, c.Who)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(x, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if c.Out == "" {
+		_, err = a.out.Write(b)
+		return err
+	}
+	// The document is personal data: readable by its owner only.
+	if err := os.WriteFile(c.Out, b, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", c.Out, err)
+	}
+	fmt.Fprintf(a.errOut, "wrote everything held about %s to %s\n", x.Contact.Ref(), c.Out)
+	return nil
+}
+
+// ContactsEraseCmd erases a person.
+type ContactsEraseCmd struct {
+	Who    string `arg:"" help:"The person: C12, an email address or a phone number."`
+	Reason string `help:"Why: the request it answers (kept in the audit log, without personal data)." required:""`
+	Yes    bool   `help:"Erase without asking."`
+}
+
+// Run erases after confirming.
+func (c *ContactsEraseCmd) Run(a *App) error {
+	svc, actor, err := a.session()
+	if err != nil {
+		return err
+	}
+	if !c.Yes {
+		ok, err := a.confirm(fmt.Sprintf("Erase every personal detail held about %s (it cannot be undone)?", c.Who))
+		if err != nil || !ok {
+			return err
+		}
+	}
+	rep, err := svc.Erase(a.ctx, actor, c.Who, c.Reason)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "erased %s (%d contact records): %d address(es) on the do-not-email list\n", core.ContactRef(rep.ContactID), rep.Contacts, rep.Addresses)
+	for _, k := range slices.Sorted(maps.Keys(rep.Counts)) {
+		if rep.Counts[k] > 0 {
+			fmt.Fprintf(a.out, "  %s: %d\n", k, rep.Counts[k])
+		}
+	}
+	return nil
 }
 
 // ContactsMergeCmd merges two contacts.

@@ -97,3 +97,42 @@ func TestMergingContactsFromTheCommandLine(t *testing.T) {
 		}
 	})
 }
+
+func TestExportAndEraseFromTheCommandLine(t *testing.T) {
+	e := newIOEnv(t)
+	e.ok("leads", "add", "--name", "Trần Thị Mai", "--email", "mai@vinacorp.vn", "--phone", "+84 91 234 5678", "--team", "Bangkok", "--subject", "Báo giá")
+	t.Run("a manager may not export, and is told who may", func(t *testing.T) {
+		r := e.run("--as", "somchai@example.com", "contacts", "export", "mai@vinacorp.vn")
+		if r.code == 0 || !strings.Contains(r.errOut, "only admins") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
+	t.Run("export writes one JSON document to standard output, or to --out", func(t *testing.T) {
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(e.ok("contacts", "export", "+84912345678").out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc["contact"] == nil || doc["leads"] == nil || doc["activities"] == nil {
+			t.Fatalf("document %v", doc)
+		}
+		path := e.dir + "/mai.json"
+		if out := e.ok("contacts", "export", "C1", "--out", path).out; out != "" {
+			t.Fatalf("--out also printed %q", out)
+		}
+	})
+	t.Run("erase needs a reason, asks first, and says what it erased", func(t *testing.T) {
+		if r := e.run("contacts", "erase", "mai@vinacorp.vn"); r.code == 0 {
+			t.Fatal("erase without --reason went ahead")
+		}
+		if r := e.run("contacts", "erase", "mai@vinacorp.vn", "--reason", "request"); r.code == 0 || !strings.Contains(r.errOut, "--yes") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+		}
+		out := e.ok("contacts", "erase", "mai@vinacorp.vn", "--reason", "request by mail", "--yes").out
+		if !strings.Contains(out, "erased C1") || !strings.Contains(out, "1 address(es) on the do-not-email list") {
+			t.Fatalf("erase printed %q", out)
+		}
+		if c := e.contact(1); c.Name != "" || len(c.Emails) != 0 {
+			t.Fatalf("contact %+v", c)
+		}
+	})
+}
