@@ -100,3 +100,36 @@ func (c *Conversation) doMerge(ctx context.Context, r *request, refs string) Rep
 	return r.changed(fmt.Sprintf("Merged %s into %s (merge %d; an admin or manager can undo it within 30 days: leadwire contacts unmerge %d).",
 		core.ContactRef(m.MergedID), core.ContactRef(m.SurvivorID), m.ID, m.ID))
 }
+
+// auditCmd shows the audit log of one record, to admins.
+func (c *Conversation) auditCmd(ctx context.Context, r *request) Reply {
+	word := r.args.word(0)
+	var f core.AuditFilter
+	if id, err := core.ParseContactRef(word); err == nil {
+		f.Contact = id
+	} else if ref, err := core.ParseRef(word); err == nil && ref.Kind == 'D' {
+		f.Deal = ref.ID
+	} else if err == nil && ref.Kind == 'L' {
+		f.Lead = ref.ID
+	} else {
+		return c.fail(core.Errorf(core.KindInvalid, "%q is not a deal, lead or contact; write D45, L123 or C12", word))
+	}
+	f.Limit = c.opts.Limit
+	entries, err := c.svc.Audit(ctx, r.user, f)
+	if err != nil {
+		return c.fail(err)
+	}
+	list := List{Title: "Changes to " + strings.ToUpper(word), Empty: "No changes recorded."}
+	for _, e := range entries {
+		var parts []string
+		for _, ch := range e.Changes {
+			parts = append(parts, fmt.Sprintf("%s: %s → %s", ch.Field, orNone(ch.Before), orNone(ch.After)))
+		}
+		if e.Note != "" {
+			parts = append(parts, e.Note)
+		}
+		list.Items = append(list.Items, Item{Text: fmt.Sprintf("%s · %s via %s · %s", e.Action, e.Actor, e.Via, r.at(e.At)),
+			Detail: clip(strings.Join(parts, "; "), 200)})
+	}
+	return Reply{Lists: []List{list}, Ephemeral: true}
+}

@@ -42,9 +42,23 @@ func TestMergeInChat(t *testing.T) {
 			{name: "and merges with the button", who: "somchai", line: "1", want: []string{"Merged C2 into C1", "merge 1"}},
 			{name: "merging it again says it is merged already", who: "somchai", line: "merge C1 C2", want: []string{"merged into C1 already"}},
 		})
-		log, err := c.svc.Audit(c.ctx, c.users["ada"], core.AuditFilter{})
+		log, err := c.svc.Audit(c.ctx, c.users["ada"], core.AuditFilter{Action: "contact."})
 		if err != nil || len(log) != 1 || log[0].Via != core.ViaConsole || log[0].Actor != "somchai@example.com" {
 			t.Fatalf("audit %+v, %v", log, err)
 		}
+	})
+}
+
+func TestAuditInChat(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
+		c.run(t, []step{
+			{name: "the manager assigns the lead", who: "somchai", line: "assign L1 niran@example.com", want: []string{"L1"}},
+			{name: "an admin sees who assigned it and through what", who: "ada", line: "audit L1",
+				want: []string{"lead.assign", "somchai@example.com via console", "owner: none → niran@example.com"}},
+			{name: "a manager is told only admins may", who: "somchai", line: "audit L1", want: []string{"only admins"}},
+			{name: "a bad record says how to write one", who: "ada", line: "audit X1", want: []string{"D45, L123 or C12"}},
+		})
 	})
 }

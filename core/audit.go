@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -63,12 +64,14 @@ type AuditEntry struct {
 // AuditFilter narrows the audit log; zero fields do not filter.
 type AuditFilter struct {
 	Contact, Lead, Deal int64
-	// User is the user who acted or was changed.
-	User     int64
-	Since    time.Time
-	Action   string // a prefix: "deal." for every deal change
-	BeforeID int64  // keyset paging: entries below this id (newest first)
-	Limit    int    // 0: 100
+	// User is the user who acted or was changed; UserEmail names them
+	// instead.
+	User      int64
+	UserEmail string
+	Since     time.Time
+	Action    string // a prefix: "deal." for every deal change
+	BeforeID  int64  // keyset paging: entries below this id (newest first)
+	Limit     int    // 0: 100
 }
 
 // AuditReader is the audit log's read port.
@@ -105,11 +108,106 @@ func (s *Service) audit(ctx context.Context, tx Tx, actor *User, e AuditEntry) e
 	return tx.AddAudit(ctx, &e)
 }
 
-// Audit lists the audit log: admins see all of it; a manager the entries
-// of their team's records is not offered yet, so others are refused.
+// Audit lists the audit log, newest first. Admins only: it names every
+// team's records and people.
 func (s *Service) Audit(ctx context.Context, actor *User, f AuditFilter) ([]AuditEntry, error) {
 	if actor.Role != RoleAdmin {
 		return nil, Errorf(KindForbidden, "only admins may read the audit log; you are a %s", actor.Role)
 	}
+	if f.UserEmail != "" {
+		u, err := s.store.UserByEmail(ctx, f.UserEmail)
+		if IsNotFound(err) {
+			return nil, Errorf(KindNotFound, "no user %s", f.UserEmail)
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.User = u.ID
+	}
 	return s.store.ListAudit(ctx, f)
+}
+
+// auditStage records a deal's move, win, loss or reopening.
+func (s *Service) auditStage(ctx context.Context, tx Tx, actor *User, d *Deal, from, to *Stage, was DealStatus, reason string) error {
+	action := "deal.move"
+	switch {
+	case to.Kind == StageWon:
+		action = "deal.win"
+	case to.Kind == StageLost:
+		action = "deal.lose"
+	case was != DealOpen:
+		action = "deal.reopen"
+	}
+	changes := []FieldChange{{Field: "stage", Before: from.Name, After: to.Name}}
+	if was != d.Status {
+		changes = append(changes, FieldChange{Field: "status", Before: string(was), After: string(d.Status)})
+	}
+	if reason != "" {
+		changes = append(changes, FieldChange{Field: "lost reason", After: reason})
+	}
+	return s.audit(ctx, tx, actor, AuditEntry{Action: action, Deal: d.ID, Contact: d.ContactID, Changes: changes})
+}
+
+// auditOwner records a lead given to owner: claimed, or assigned.
+func (s *Service) auditOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User) error {
+	action := "lead.assign"
+	if owner.ID == actor.ID {
+		action = "lead.claim"
+	}
+	before := ""
+	if l.OwnerID != 0 {
+		if u, err := tx.UserByID(ctx, l.OwnerID); err == nil {
+			before = u.Email
+		}
+	}
+	return s.audit(ctx, tx, actor, AuditEntry{Action: action, Lead: l.ID, Contact: l.ContactID, User: owner.ID,
+		Changes: []FieldChange{{Field: "owner", Before: before, After: owner.Email}, {Field: "status", Before: string(l.Status), After: string(LeadClaimed)}}})
+}
+
+// auditUser records a user made or changed: by actor, or by the
+// configuration (actor nil) when something changed.
+func (s *Service) auditUser(ctx context.Context, tx Tx, actor *User, action string, was, u *User) error {
+	var changes []FieldChange
+	add := func(field, a, b string) {
+		if a != b {
+			changes = append(changes, FieldChange{Field: field, Before: a, After: b})
+		}
+	}
+	add("name", was.Name, u.Name)
+	add("role", string(was.Role), string(u.Role))
+	add("team", teamText(was.TeamID), teamText(u.TeamID))
+	add("time zone", was.TimeZone, u.TimeZone)
+	add("locale", was.Locale, u.Locale)
+	add("slack", was.SlackID, u.SlackID)
+	add("telegram", idText(was.TelegramID), idText(u.TelegramID))
+	add("active", boolText(was.Active), boolText(u.Active))
+	if len(changes) == 0 && action == "user.update" {
+		return nil
+	}
+	e := AuditEntry{Action: action, User: u.ID, Target: u.Email, Changes: changes}
+	if actor == nil && ViaOf(ctx) == ViaConfig {
+		e.Actor = "config"
+	}
+	return s.audit(ctx, tx, actor, e)
+}
+
+func teamText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return "team " + idText(id)
+}
+
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func boolText(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

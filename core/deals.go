@@ -160,6 +160,7 @@ func (s *Service) openDeal(ctx context.Context, tx Tx, actor *User, dealID int64
 func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, p *Pipeline, to *Stage, reason string) error {
 	now := s.clock.Now()
 	from := p.Stage(d.StageID)
+	wasStatus := d.Status
 	d.StageID, d.StageChangedAt, d.UpdatedAt, d.LastActivityAt = to.ID, now, now, now
 	switch to.Kind {
 	case StageWon:
@@ -170,6 +171,9 @@ func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, 
 		d.Status, d.ClosedAt, d.LostReason = DealOpen, time.Time{}, ""
 	}
 	if err := tx.UpdateDeal(ctx, d); err != nil {
+		return err
+	}
+	if err := s.auditStage(ctx, tx, actor, d, from, to, wasStatus, reason); err != nil {
 		return err
 	}
 	if err := tx.AddStageChange(ctx, &StageChange{DealID: d.ID, FromStage: from.ID, ToStage: to.ID, At: now, ByUserID: actor.ID}); err != nil {

@@ -51,7 +51,7 @@ func (s *Service) Sync(ctx context.Context, dir Directory) error {
 			teams[strings.ToLower(def.Name)] = t
 		}
 		for _, def := range dir.Users {
-			if _, err := s.saveUser(ctx, tx, def); err != nil {
+			if _, err := s.saveUser(WithVia(ctx, ViaConfig), tx, nil, def); err != nil {
 				return err
 			}
 		}
@@ -197,7 +197,7 @@ func (s *Service) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, erro
 
 // saveUser creates or updates the user with def's email; empty fields of
 // def leave the stored values alone.
-func (s *Service) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, error) {
+func (s *Service) saveUser(ctx context.Context, tx Tx, actor *User, def UserDef) (*User, error) {
 	email, err := NormalizeEmail(def.Email)
 	if err != nil || email == "" {
 		return nil, Errorf(KindInvalid, "invalid user email %q", def.Email)
@@ -212,6 +212,7 @@ func (s *Service) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, erro
 	case err != nil:
 		return nil, err
 	}
+	was := *u
 	if def.Name != "" {
 		u.Name = cleanLine(def.Name)
 	}
@@ -241,10 +242,16 @@ func (s *Service) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, erro
 	if def.TelegramID != 0 {
 		u.TelegramID = def.TelegramID
 	}
+	action := "user.update"
 	if u.ID == 0 {
-		return u, tx.CreateUser(ctx, u)
+		action = "user.create"
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return nil, err
+		}
+	} else if err := tx.UpdateUser(ctx, u); err != nil {
+		return nil, err
 	}
-	return u, tx.UpdateUser(ctx, u)
+	return u, s.auditUser(ctx, tx, actor, action, &was, u)
 }
 
 // SaveUser creates or updates a user (the CLI's users add and set); only
@@ -256,7 +263,7 @@ func (s *Service) SaveUser(ctx context.Context, actor *User, def UserDef) (*User
 	var u *User
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
-		u, err = s.saveUser(ctx, tx, def)
+		u, err = s.saveUser(ctx, tx, actor, def)
 		return err
 	})
 	if err != nil {

@@ -172,6 +172,9 @@ func (s *Service) nextInTurn(ctx context.Context, tx Tx, teamID int64) (*User, e
 
 func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User, note string) error {
 	now := s.clock.Now()
+	if err := s.auditOwner(ctx, tx, actor, l, owner); err != nil {
+		return err
+	}
 	l.OwnerID = owner.ID
 	l.Status = LeadClaimed
 	if l.ClaimedAt.IsZero() {

@@ -103,7 +103,11 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, name, source str
 				return Errorf(KindConflict, "a token named %s exists already; revoke it first or pick another name", name)
 			}
 		}
-		return tx.CreateToken(ctx, t)
+		if err := tx.CreateToken(ctx, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, AuditEntry{Action: "token.create", Target: t.Name,
+			Changes: []FieldChange{{Field: "source", After: t.Source}}, Note: fmt.Sprintf("token %d", t.ID)})
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("create token %s: %w", name, err)
@@ -174,7 +178,10 @@ func (s *Service) RevokeToken(ctx context.Context, actor *User, nameOrID string)
 			return Errorf(KindConflict, "token %s (id %d) was revoked already on %s", t.Name, t.ID, t.RevokedAt.Format(time.DateOnly))
 		}
 		t.RevokedAt = s.clock.Now()
-		return tx.UpdateToken(ctx, t)
+		if err := tx.UpdateToken(ctx, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, AuditEntry{Action: "token.revoke", Target: t.Name, Note: fmt.Sprintf("token %d", t.ID)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("revoke token %s: %w", nameOrID, err)
