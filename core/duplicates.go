@@ -103,6 +103,7 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		byName    map[string]int64 // name as written → first contact
 	}
 	groups := map[string]*group{}
+	f := newFolder()
 	var after int64
 	for {
 		keys, err := s.store.ContactKeys(ctx, teamID, after, duplicatePage)
@@ -110,20 +111,20 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 			return nil, err
 		}
 		for _, k := range keys {
-			nk := NameKey(k.Name)
+			nk := f.nameKey(k.Name)
 			if nk == "" {
 				continue
 			}
 			g := groups[nk]
 			if g == nil {
 				g = &group{byName: map[string]int64{k.Name: k.ID}}
-				if ck := companyOf(k); ck != "" {
+				if ck := f.companyOf(k); ck != "" {
 					g.byCompany = map[string]int64{ck: k.ID}
 				}
 				groups[nk] = g
 				continue
 			}
-			if ck := companyOf(k); ck != "" {
+			if ck := f.companyOf(k); ck != "" {
 				if first, ok := g.byCompany[ck]; ok {
 					if !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNameCompany, Detail: k.Name + " · " + k.Company}) {
 						return out, nil
@@ -161,11 +162,11 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 	return out, nil
 }
 
-func companyOf(k ContactKey) string {
+func (f *folder) companyOf(k ContactKey) string {
 	if k.CompanyID != 0 {
 		return "#" + strconv.FormatInt(k.CompanyID, 10)
 	}
-	return CompanyKey(k.Company)
+	return f.companyKey(k.Company)
 }
 
 // lookAlike maps letters that fold to nothing else but read as a Latin
@@ -181,19 +182,57 @@ var lookAlike = strings.NewReplacer(
 // full-width forms and look-alike letters of other scripts go, and the
 // words are sorted, so "Łukasz Żółkiewski", "ZOLKIEWSKI Lukasz" and
 // "Lukasz Zolkiewski" share a key.
-func NameKey(name string) string {
-	s := name
+func NameKey(name string) string { return newFolder().nameKey(name) }
+
+// folder folds names and company names, remembering what it folded: at a
+// million contacts the same names and companies come again and again.
+type folder struct {
+	accents   transform.Transformer
+	fold      cases.Caser
+	names     map[string]string
+	companies map[string]string
+}
+
+func newFolder() *folder {
+	return &folder{accents: transform.Chain(width.Fold, norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC),
+		fold: cases.Fold(), names: map[string]string{}, companies: map[string]string{}}
+}
+
+func (f *folder) nameKey(name string) string {
+	if k, ok := f.names[name]; ok {
+		return k
+	}
+	words := f.words(name, true)
+	slices.Sort(words)
+	k := strings.Join(words, " ")
+	f.names[name] = k
+	return k
+}
+
+func (f *folder) companyKey(company string) string {
+	if k, ok := f.companies[company]; ok {
+		return k
+	}
+	k := strings.Join(f.words(company, false), " ")
+	f.companies[company] = k
+	return k
+}
+
+// words folds s and splits it into words; lookAlike also maps letters of
+// other scripts that read as Latin ones.
+func (f *folder) words(s string, lookAlikes bool) []string {
 	if !isASCII(s) {
-		if folded, _, err := transform.String(transform.Chain(width.Fold, norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s); err == nil {
+		if folded, _, err := transform.String(f.accents, s); err == nil {
 			s = folded
 		}
-		s = lookAlike.Replace(cases.Fold().String(s))
+		s = f.fold.String(s)
+		if lookAlikes {
+			s = lookAlike.Replace(s)
+		}
 	} else {
 		s = strings.ToLower(s)
 	}
-	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-	slices.Sort(words)
-	return strings.Join(words, " ")
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }
 
 func isASCII(s string) bool {

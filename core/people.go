@@ -12,6 +12,7 @@ type PeopleReader interface {
 	MergeReader
 	AuditReader
 	ErasureReader
+	RetentionReader
 }
 
 // PeopleTx is the people area's write port.
@@ -20,6 +21,7 @@ type PeopleTx interface {
 	MergeTx
 	AuditTx
 	ErasureTx
+	RetentionTx
 }
 
 // ContactRef names a contact in chat, on the command line and in JSON:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ func BenchmarkDuplicates(b *testing.B) {
 	admin := &core.User{ID: 1, Role: core.RoleAdmin}
 	ctx := context.Background()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		dups, err := svc.Duplicates(ctx, admin, 1<<30)
 		if err != nil {
@@ -27,7 +29,19 @@ func BenchmarkDuplicates(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(dups)), "pairs")
 	}
+	// On a shared machine the wall time says more about the neighbours
+	// than about the listing: the CPU time it took is reported too.
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(n), "contacts")
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkErase10kActivities erases a person with 10,000 activities (a
@@ -52,6 +66,8 @@ func BenchmarkErase10kActivities(b *testing.B) {
 		b.Fatal(err)
 	}
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var spent time.Duration
+	defer func() { b.ReportMetric(spent.Seconds()/float64(b.N), "cpu-s/op") }()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		email := fmt.Sprintf("person%d@bench.test", i)
@@ -77,7 +93,9 @@ func BenchmarkErase10kActivities(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		cpu := cpuTime()
 		rep, err := svc.Erase(ctx, admin, email, "benchmark")
+		spent += cpuTime() - cpu
 		if err != nil {
 			b.Fatal(err)
 		}
