@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -210,4 +212,30 @@ func boolText(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// dealFields are the fields of a deal a person edits, as the audit log
+// shows them.
+func dealFields(d *Deal) map[string]string {
+	close := ""
+	if !d.ExpectedClose.IsZero() {
+		close = d.ExpectedClose.Format(time.DateOnly)
+	}
+	prob := "stage default"
+	if d.Probability >= 0 {
+		prob = strconv.Itoa(d.Probability) + "%"
+	}
+	return map[string]string{"title": d.Title, "value": d.Value.String(), "expected close": close, "probability": prob,
+		"owner": idText(d.OwnerID)}
+}
+
+// diffFields lists the fields whose values differ, by field name.
+func diffFields(before, after map[string]string) []FieldChange {
+	var out []FieldChange
+	for _, k := range slices.Sorted(maps.Keys(after)) {
+		if before[k] != after[k] {
+			out = append(out, FieldChange{Field: k, Before: before[k], After: after[k]})
+		}
+	}
+	return out
 }

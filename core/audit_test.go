@@ -47,7 +47,7 @@ func TestTheAuditLogRecordsChangesInTheirTransaction(t *testing.T) {
 		}
 
 		t.Run("each deal change names who, through what, and the fields before and after", func(t *testing.T) {
-			log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Deal: d.ID})
+			log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Deal: d.ID, Action: "deal."})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,9 +73,27 @@ func TestTheAuditLogRecordsChangesInTheirTransaction(t *testing.T) {
 				}
 			}
 		})
-		t.Run("an assignment names the owner before and after", func(t *testing.T) {
+		t.Run("an assignment names the owner before and after, and the qualification the deal", func(t *testing.T) {
 			log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Lead: lead})
-			if err != nil || len(log) != 1 || log[0].Action != "lead.assign" || log[0].Via != core.ViaSlack || log[0].Changes[0].After != "niran@example.com" {
+			if err != nil || len(log) != 2 || log[1].Action != "lead.assign" || log[1].Via != core.ViaSlack || log[1].Changes[0].After != "niran@example.com" ||
+				log[0].Action != "lead.qualify" || log[0].Target != d.Ref() {
+				t.Fatalf("audit %+v, %v", log, err)
+			}
+		})
+		t.Run("a value change and a disqualification name the fields", func(t *testing.T) {
+			if _, err := f.svc.SetValue(f.ctx, f.mgr, d.ID, core.Money{Amount: 250000, Currency: "THB"}); err != nil {
+				t.Fatal(err)
+			}
+			log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Deal: d.ID, Action: "deal.update"})
+			if err != nil || len(log) != 1 || len(log[0].Changes) != 1 || log[0].Changes[0].Field != "value" || log[0].Changes[0].After != "2,500.00 THB" {
+				t.Fatalf("audit %+v, %v", log, err)
+			}
+			other := f.newLead(t, "Bangkok", "junk@siam.co.th")
+			if _, err := f.svc.Disqualify(f.ctx, f.mgr, other, "spam"); err != nil {
+				t.Fatal(err)
+			}
+			log, err = f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Lead: other})
+			if err != nil || len(log) != 1 || log[0].Action != "lead.disqualify" {
 				t.Fatalf("audit %+v, %v", log, err)
 			}
 		})

@@ -238,10 +238,15 @@ func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what 
 			return err
 		}
 		now := s.clock.Now()
+		before := dealFields(d)
 		note := edit(d)
 		d.UpdatedAt = now
 		deal = d
 		if err := tx.UpdateDeal(ctx, d); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, AuditEntry{Action: "deal.update", Deal: d.ID, Contact: d.ContactID,
+			Changes: diffFields(before, dealFields(d))}); err != nil {
 			return err
 		}
 		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: note, At: now})

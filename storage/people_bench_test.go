@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/testenv"
 )
 
 // BenchmarkDuplicates lists every likely duplicate among the seeded
@@ -44,16 +45,17 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// BenchmarkErase10kActivities erases a person with 10,000 activities (a
-// lead, a deal, and a reminder task) on a SQLite file, or on PostgreSQL
-// when LEADWIRE_BENCH_POSTGRES names a database.
+// BenchmarkErase10kActivities erases a person with 10,000 activities on a
+// lead on a SQLite file, or with LEADWIRE_BENCH_POSTGRES=1 on a new
+// database of the PostgreSQL that LEADWIRE_TEST_POSTGRES names.
 //
 //	go test -run '^$' -bench Erase10k -benchtime 5x ./storage
+//	LEADWIRE_BENCH_POSTGRES=1 scripts/test.sh -run '^$' -bench Erase10k -benchtime 5x ./storage
 func BenchmarkErase10kActivities(b *testing.B) {
 	ctx := context.Background()
 	dsn := "sqlite:" + b.TempDir() + "/erase.db"
-	if pg := os.Getenv("LEADWIRE_BENCH_POSTGRES"); pg != "" {
-		dsn = pg
+	if os.Getenv("LEADWIRE_BENCH_POSTGRES") == "1" {
+		dsn = testenv.Postgres(b)
 	}
 	db, err := OpenAndMigrate(ctx, dsn)
 	if err != nil {
