@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -278,7 +279,8 @@ func (s *Service) MergeCompanies(ctx context.Context, actor *User, from, into st
 			return err
 		}
 		survivor = b
-		return nil
+		return s.audit(ctx, tx, actor, AuditEntry{Action: "company.merge", Target: a.Name,
+			Note: fmt.Sprintf("company %d %q merged into %d %q: %d contacts moved", a.ID, a.Name, b.ID, b.Name, moved)})
 	})
 	return moved, survivor, err
 }

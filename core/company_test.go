@@ -127,6 +127,9 @@ func TestCompanies(t *testing.T) {
 			if moved != 3 || into.Domain != "zolw.pl" {
 				t.Fatalf("moved %d into %+v", moved, into)
 			}
+			if log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Action: "company.merge"}); err != nil || len(log) != 1 || log[0].Target != "zolw.pl" {
+				t.Fatalf("audit %+v, %v", log, err)
+			}
 			if _, err := f.svc.Company(f.ctx, f.admin, "zolw.pl"); core.KindOf(err) != core.KindNotFound {
 				t.Fatalf("merged company still found: %v", err)
 			}
