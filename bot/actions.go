@@ -22,6 +22,7 @@ import (
 //	remind:D45:WHEN         a follow-up at a date phrase ("tomorrow")
 //	done:T7                 complete
 //	snooze:T7:WHEN          snooze until a date phrase ("1h", "tomorrow")
+//	merge:C12:C34           merge contact C34 into C12
 //
 // A reason code too long for a button goes by its place in the settings:
 // "lost:D45:#3".
@@ -57,6 +58,9 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 		return staleButton()
 	}
 	verb, rest, _ := strings.Cut(code, ":")
+	if verb == "merge" {
+		return c.doMerge(ctx, r, rest)
+	}
 	refText, arg, _ := strings.Cut(rest, ":")
 	ref, err := core.ParseRef(refText)
 	if err != nil {

@@ -134,6 +134,9 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 		{"Expected close", closeDate(d.ExpectedClose)},
 		{"Last activity", ago(lastTouch(d), r.now)},
 	}
+	if names, err := r.c.svc.CompanyNames(ctx, d.ContactID); err == nil && names[d.ContactID] != "" {
+		card.Fields = append(card.Fields, Field{"Company", names[d.ContactID]})
+	}
 	if d.LeadID != 0 {
 		card.Fields = append(card.Fields, Field{"Lead", core.LeadRef(d.LeadID)})
 	}

@@ -23,6 +23,9 @@ type Options struct {
 	Limit int
 	// Log receives internal errors, which users only hear about vaguely.
 	Log *slog.Logger
+	// Via is the chat the audit log records changes as coming through
+	// (default: the console).
+	Via core.Via
 }
 
 // Conversation answers commands and button presses. It holds no state
@@ -85,6 +88,7 @@ func (c *Conversation) Handle(ctx context.Context, user *core.User, text string)
 	if user == nil || !user.Active {
 		return Unknown("", "")
 	}
+	ctx = core.WithVia(ctx, c.via())
 	word, a := splitCommand(text)
 	if word == "" {
 		return c.help(ctx, c.request(user, a, false))
@@ -107,7 +111,14 @@ func (c *Conversation) Press(ctx context.Context, user *core.User, action string
 	if user == nil || !user.Active {
 		return Unknown("", "")
 	}
-	return c.press(ctx, c.request(user, args{}, true), action)
+	return c.press(core.WithVia(ctx, c.via()), c.request(user, args{}, true), action)
+}
+
+func (c *Conversation) via() core.Via {
+	if c.opts.Via == "" {
+		return core.ViaConsole
+	}
+	return c.opts.Via
 }
 
 // Unknown is the whole answer to someone leadwire does not know: how to

@@ -49,6 +49,9 @@ func (c *Conversation) grammar() []*command {
 		{name: "pipeline", aliases: []string{"p", "pipe"}, args: "[team]", summary: "your open deals by stage, with the weighted total", run: c.pipelineCmd},
 		{name: "stats", aliases: []string{"st", "metrics"}, args: "[me|team] [month|YYYY-MM]", summary: "win rate, values and the funnel", run: c.stats, slow: true},
 		{name: "forecast", aliases: []string{"fc"}, args: "[YYYY-MM]", summary: "weighted forecast against the target", run: c.forecast, slow: true},
+		{name: "company", aliases: []string{"co", "org"}, args: "NAME", min: 1, summary: "a company: its people, open deals, value and last activity", run: c.company},
+		{name: "merge", args: "C12 C34", min: 2, summary: "merge contact C34 into C12, after showing what changes (managers, admins)", run: c.merge},
+		{name: "audit", aliases: []string{"history"}, args: "D45|L123|C12", min: 1, summary: "who changed the record, how and when (admins)", run: c.auditCmd},
 		{name: "find", aliases: []string{"f", "search"}, args: "TEXT", min: 1, summary: "find contacts by name, company, email or phone", run: c.find},
 		{name: "link", args: "telegram", min: 1, summary: "link your Telegram account", run: c.link},
 	}

@@ -581,6 +581,11 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel s
 	if c.TimeZone == "" && r.TimeZone != "" {
 		c.TimeZone, changed = r.TimeZone, true
 	}
+	if joined, err := s.joinCompany(ctx, tx, c, in.Company, now); err != nil {
+		return nil, false, nil, err
+	} else if joined {
+		changed = true
+	}
 	if changed {
 		c.UpdatedAt = now
 		if err := tx.UpdateContact(ctx, c); err != nil {
@@ -607,6 +612,9 @@ func (s *Service) createContact(ctx context.Context, tx Tx, r *Reading, probe *C
 	}
 	if r.Email != "" {
 		c.Domain = EmailDomain(r.Email)
+	}
+	if _, err := s.joinCompany(ctx, tx, c, r.In.Company, now); err != nil {
+		return nil, err
 	}
 	if err := tx.CreateContact(ctx, c); err != nil {
 		return nil, err

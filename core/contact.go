@@ -20,17 +20,27 @@ type Contact struct {
 	// kept for a person to read, never used to find the contact.
 	InvalidPhones []string
 	Company       string
+	CompanyID     int64 // the company record it belongs to; 0 none
 	Domain        string
 	Source        string // first-touch channel
 	TeamID        int64
 	// TimeZone is the contact's IANA zone when known ("" unknown):
 	// sequence mail is sent in its working hours.
 	TimeZone string
+	// MergedInto is the contact this one was merged into (0: none): it
+	// is kept, without identities or search terms, for an unmerge.
+	MergedInto int64
+	// ErasedAt is when the person's data was erased at their request;
+	// the contact stays, anonymous, for the deals and counts on it.
+	ErasedAt time.Time
 	// UnsubscribedAt is when the contact asked for no more sequence mail.
 	UnsubscribedAt time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
+
+// Ref names the contact: "C12".
+func (c *Contact) Ref() string { return ContactRef(c.ID) }
 
 // Identity is one key a contact can be found by.
 type Identity struct {
@@ -91,9 +101,10 @@ type SearchFilter struct {
 
 // ContactFilter pages through contacts by id.
 type ContactFilter struct {
-	TeamID  int64 // 0: every team
-	AfterID int64
-	Limit   int // 0: 500
+	TeamID    int64 // 0: every team
+	CompanyID int64 // 0: every company
+	AfterID   int64
+	Limit     int // 0: 500
 }
 
 // PossibleDuplicate marks two contacts that may be one person: an inbound

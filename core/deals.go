@@ -163,6 +163,7 @@ func (s *Service) openDeal(ctx context.Context, tx Tx, actor *User, dealID int64
 func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, p *Pipeline, to *Stage, reason string) error {
 	now := s.clock.Now()
 	from := p.Stage(d.StageID)
+	wasStatus := d.Status
 	d.StageID, d.StageChangedAt, d.UpdatedAt, d.LastActivityAt = to.ID, now, now, now
 	switch to.Kind {
 	case StageWon:
@@ -173,6 +174,9 @@ func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, 
 		d.Status, d.ClosedAt, d.LostReason = DealOpen, time.Time{}, ""
 	}
 	if err := tx.UpdateDeal(ctx, d); err != nil {
+		return err
+	}
+	if err := s.auditStage(ctx, tx, actor, d, from, to, wasStatus, reason); err != nil {
 		return err
 	}
 	if err := tx.AddStageChange(ctx, &StageChange{DealID: d.ID, FromStage: from.ID, ToStage: to.ID, At: now, ByUserID: actor.ID}); err != nil {
@@ -237,10 +241,15 @@ func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what 
 			return err
 		}
 		now := s.clock.Now()
+		before := dealFields(d)
 		note := edit(d)
 		d.UpdatedAt = now
 		deal = d
 		if err := tx.UpdateDeal(ctx, d); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, AuditEntry{Action: "deal.update", Deal: d.ID, Contact: d.ContactID,
+			Changes: diffFields(before, dealFields(d))}); err != nil {
 			return err
 		}
 		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: note, At: now})

@@ -147,7 +147,7 @@ func (d *Directory) Sync(ctx context.Context, dir OrgDef) error {
 			teams[strings.ToLower(def.Name)] = t
 		}
 		for _, def := range dir.Users {
-			if _, err := d.saveUser(ctx, tx, def); err != nil {
+			if _, err := d.saveUser(WithVia(ctx, ViaConfig), tx, nil, def); err != nil {
 				return err
 			}
 		}
@@ -293,7 +293,7 @@ func (d *Directory) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, er
 
 // saveUser creates or updates the user with def's email; empty fields of
 // def leave the stored values alone.
-func (d *Directory) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, error) {
+func (d *Directory) saveUser(ctx context.Context, tx Tx, actor *User, def UserDef) (*User, error) {
 	email, err := NormalizeEmail(def.Email)
 	if err != nil || email == "" {
 		return nil, Errorf(KindInvalid, "invalid user email %q", def.Email)
@@ -308,6 +308,7 @@ func (d *Directory) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, er
 	case err != nil:
 		return nil, err
 	}
+	was := *u
 	if def.Name != "" {
 		u.Name = cleanLine(def.Name)
 	}
@@ -337,10 +338,16 @@ func (d *Directory) saveUser(ctx context.Context, tx Tx, def UserDef) (*User, er
 	if def.TelegramID != 0 {
 		u.TelegramID = def.TelegramID
 	}
+	action := "user.update"
 	if u.ID == 0 {
-		return u, tx.CreateUser(ctx, u)
+		action = "user.create"
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return nil, err
+		}
+	} else if err := tx.UpdateUser(ctx, u); err != nil {
+		return nil, err
 	}
-	return u, tx.UpdateUser(ctx, u)
+	return u, d.auditUser(ctx, tx, actor, action, &was, u)
 }
 
 // SaveUser creates or updates a user (the CLI's users add and set); only
@@ -352,7 +359,7 @@ func (d *Directory) SaveUser(ctx context.Context, actor *User, def UserDef) (*Us
 	var u *User
 	err := d.store.Update(ctx, func(tx Tx) error {
 		var err error
-		u, err = d.saveUser(ctx, tx, def)
+		u, err = d.saveUser(ctx, tx, actor, def)
 		return err
 	})
 	if err != nil {

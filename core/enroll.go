@@ -88,6 +88,11 @@ func (s *Sequences) Enroll(ctx context.Context, actor *User, ref Ref, name strin
 		if !c.UnsubscribedAt.IsZero() {
 			return Errorf(KindConflict, "%s unsubscribed from our mail on %s", contactName(c), c.UnsubscribedAt.Format(time.DateOnly))
 		}
+		if dne, err := onDoNotEmail(ctx, tx, c.Emails); err != nil {
+			return err
+		} else if dne {
+			return Errorf(KindConflict, "%s's address was erased at their request and is on the do-not-email list", contactName(c))
+		}
 		active, err := tx.ListEnrollments(ctx, EnrollmentFilter{ContactID: c.ID, Sequence: seq.Name, Status: EnrollmentActive})
 		if err != nil {
 			return err

@@ -79,7 +79,7 @@ func (h *Handlers) Run(ctx context.Context, kind string, args []byte, info JobIn
 	if !ok {
 		return Permanent(fmt.Errorf("no handler of %s jobs", kind))
 	}
-	return hd.run(ctx, args, info)
+	return hd.run(WithVia(ctx, ViaJob), args, info)
 }
 
 // Periodic is a job enqueued on a timer by one replica at a time (the

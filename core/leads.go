@@ -175,6 +175,9 @@ func (s *Service) nextInTurn(ctx context.Context, tx Tx, teamID int64) (*User, e
 
 func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User, note string) error {
 	now := s.clock.Now()
+	if err := s.auditOwner(ctx, tx, actor, l, owner); err != nil {
+		return err
+	}
 	l.OwnerID = owner.ID
 	l.Status = LeadClaimed
 	if l.ClaimedAt.IsZero() {
@@ -270,6 +273,11 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		if err := tx.UpdateLead(ctx, l); err != nil {
 			return err
 		}
+		if err := s.audit(ctx, tx, actor, AuditEntry{Action: "lead.qualify", Lead: l.ID, Deal: deal.ID, Contact: l.ContactID, Target: deal.Ref(),
+			Changes: []FieldChange{{Field: "status", Before: "open", After: string(LeadQualified)}, {Field: "deal", After: deal.Ref()},
+				{Field: "stage", After: open[0].Name}, {Field: "value", After: deal.Value.String()}}}); err != nil {
+			return err
+		}
 		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, DealID: deal.ID, UserID: actor.ID,
 			Body: fmt.Sprintf("qualified by %s into %s (%s)", actor.display(), deal.Ref(), p.Name), At: now})
 	})
@@ -318,6 +326,10 @@ func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, rea
 		}
 		lead = l
 		if err := tx.UpdateLead(ctx, l); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, AuditEntry{Action: "lead.disqualify", Lead: l.ID, Contact: l.ContactID,
+			Changes: []FieldChange{{Field: "status", Before: "open", After: string(LeadDisqualified)}, {Field: "reason", After: l.DisqualifyReason}}}); err != nil {
 			return err
 		}
 		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID,

@@ -73,7 +73,13 @@ func DefaultFreeMailDomains() map[string]bool {
 		yahoo.com.vn ymail.com hotmail.com hotmail.co.uk outlook.com live.com msn.com icloud.com
 		me.com mac.com aol.com gmx.de gmx.net web.de mail.ru yandex.ru yandex.com proton.me
 		protonmail.com zoho.com qq.com 163.com 126.com sina.com sohu.com wp.pl o2.pl onet.pl
-		interia.pl naver.com daum.net seznam.cz libero.it orange.fr free.fr laposte.net`) {
+		interia.pl naver.com daum.net seznam.cz libero.it orange.fr free.fr laposte.net
+		gazeta.pl op.pl vp.pl tlen.pl poczta.fm poczta.onet.pl go2.pl interia.eu int.pl
+		foxmail.com yeah.net sina.cn 139.com 189.cn 21cn.com tom.com aliyun.com vip.qq.com vip.163.com
+		hotmail.co.th yahoo.co.th outlook.co.th truemail.co.th loxinfo.co.th csloxinfo.com ksc.co.th tot.co.th 3bb.co.th
+		vnn.vn hn.vnn.vn hcm.vnn.vn fpt.vn fpt.com.vn viettel.vn vnpt.vn gmail.com.vn
+		chmail.ir mailfa.com iran.ir parsonline.net parsonline.com yahoo.ir gmail.ir shatel.ir
+		outlook.fr hotmail.fr hotmail.de outlook.de mail.com gmx.com inbox.ru bk.ru list.ru rambler.ru`) {
 		m[d] = true
 	}
 	return m

@@ -232,6 +232,9 @@ func (s *Sequences) stopReason(ctx context.Context, tx Tx, e *Enrollment, st *st
 	case len(st.contact.Emails) == 0:
 		return "the contact has no email address", nil
 	}
+	if dne, err := onDoNotEmail(ctx, tx, st.contact.Emails); dne || err != nil {
+		return "the address is on the do-not-email list", err
+	}
 	acts, err := tx.ListActivities(ctx, ActivityFilter{ContactID: e.ContactID, Limit: 50})
 	if err != nil {
 		return "", err

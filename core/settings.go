@@ -56,6 +56,8 @@ type Settings struct {
 	// PublicURL is how the outside world reaches leadwire's HTTP server
 	// (unsubscribe links), without a trailing slash.
 	PublicURL string
+	// Retention is how long personal data is kept where nobody needs it.
+	Retention Retention
 }
 
 // DigestSettings schedule the managers' digest.

@@ -49,6 +49,7 @@ type Reader interface {
 	SequenceReader
 	ReportReader
 	GrantReader
+	PeopleReader
 
 	// InboundResult returns what an idempotency key became, or KindNotFound.
 	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
@@ -218,6 +219,7 @@ type Tx interface {
 	Reader
 	LinkCodeTx
 	GrantWriter
+	PeopleTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

@@ -130,7 +130,11 @@ func (d *Directory) CreateTokenFor(ctx context.Context, actor *User, spec TokenS
 				return Errorf(KindConflict, "a token named %s exists already; revoke it first or pick another name", name)
 			}
 		}
-		return tx.CreateToken(ctx, t)
+		if err := tx.CreateToken(ctx, t); err != nil {
+			return err
+		}
+		return d.audit(ctx, tx, actor, AuditEntry{Action: "token.create", Target: t.Name,
+			Changes: []FieldChange{{Field: "source", After: t.Source}}, Note: fmt.Sprintf("token %d", t.ID)})
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("create token %s: %w", name, err)
@@ -201,7 +205,10 @@ func (d *Directory) RevokeToken(ctx context.Context, actor *User, nameOrID strin
 			return Errorf(KindConflict, "token %s (id %d) was revoked already on %s", t.Name, t.ID, t.RevokedAt.Format(time.DateOnly))
 		}
 		t.RevokedAt = d.clock.Now()
-		return tx.UpdateToken(ctx, t)
+		if err := tx.UpdateToken(ctx, t); err != nil {
+			return err
+		}
+		return d.audit(ctx, tx, actor, AuditEntry{Action: "token.revoke", Target: t.Name, Note: fmt.Sprintf("token %d", t.ID)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("revoke token %s: %w", nameOrID, err)

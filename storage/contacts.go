@@ -9,18 +9,21 @@ import (
 	"leadwire/core"
 )
 
-const contactCols = `id, name, company, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, created_at, updated_at`
+const contactCols = `id, name, company, company_id, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, merged_into, erased_at, created_at, updated_at`
 
 type contactRow struct {
 	ID        int64    `db:"id"`
 	Name      string   `db:"name"`
 	Company   string   `db:"company"`
+	CompanyID nullID   `db:"company_id"`
 	Domain    string   `db:"domain"`
 	Source    string   `db:"source"`
 	TeamID    nullID   `db:"team_id"`
 	TimeZone  string   `db:"time_zone"`
 	Unsub     nullTime `db:"unsubscribed_at"`
 	Invalid   nullStr  `db:"invalid_phones"`
+	Merged    nullID   `db:"merged_into"`
+	Erased    nullTime `db:"erased_at"`
 	CreatedAt nullTime `db:"created_at"`
 	UpdatedAt nullTime `db:"updated_at"`
 }
@@ -33,11 +36,14 @@ func (row *contactRow) contact() core.Contact {
 		ID:             row.ID,
 		Name:           row.Name,
 		Company:        row.Company,
+		CompanyID:      int64(row.CompanyID),
 		Domain:         row.Domain,
 		Source:         row.Source,
 		TeamID:         int64(row.TeamID),
 		TimeZone:       row.TimeZone,
 		UnsubscribedAt: row.Unsub.t,
+		MergedInto:     int64(row.Merged),
+		ErasedAt:       row.Erased.t,
 		CreatedAt:      row.CreatedAt.t,
 		UpdatedAt:      row.UpdatedAt.t,
 	}
@@ -49,9 +55,12 @@ func (r *reader) ListContacts(ctx context.Context, f core.ContactFilter) ([]core
 	if f.Limit <= 0 {
 		f.Limit = 500
 	}
-	q, args := `SELECT `+contactCols+` FROM contacts WHERE id > ?`, []any{f.AfterID}
+	q, args := `SELECT `+contactCols+` FROM contacts WHERE id > ? AND merged_into IS NULL`, []any{f.AfterID}
 	if f.TeamID != 0 {
 		q, args = q+` AND team_id = ?`, append(args, f.TeamID)
+	}
+	if f.CompanyID != 0 {
+		q, args = q+` AND company_id = ?`, append(args, f.CompanyID)
 	}
 	var rows []contactRow
 	if err := r.sel(ctx, &rows, q+` ORDER BY id LIMIT ?`, append(args, f.Limit)...); err != nil {
@@ -190,8 +199,8 @@ func (t *Tx) MarkPossibleDuplicate(ctx context.Context, d core.PossibleDuplicate
 // holds is skipped: identities belong to one contact.
 func (t *Tx) CreateContact(ctx context.Context, c *core.Contact) error {
 	var err error
-	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
+	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, company_id, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
 		c.TimeZone, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create contact: %w", err)
@@ -229,8 +238,8 @@ func (t *Tx) insertIdentities(ctx context.Context, c *core.Contact) ([]identityR
 // identities not present yet, skipping those another contact holds.
 func (t *Tx) UpdateContact(ctx context.Context, c *core.Contact) error {
 	err := t.update(ctx, core.Errorf(core.KindNotFound, "contact %d not found", c.ID),
-		`UPDATE contacts SET name = ?, company = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, unsubscribed_at = ?,
-		invalid_phones = ?, created_at = ?, updated_at = ? WHERE id = ?`, c.Name, c.Company, c.Domain, c.Source, ref(c.TeamID),
+		`UPDATE contacts SET name = ?, company = ?, company_id = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, unsubscribed_at = ?,
+		invalid_phones = ?, created_at = ?, updated_at = ? WHERE id = ?`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
 		c.TimeZone, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
 	if err != nil {
 		if core.IsNotFound(err) {

@@ -18,6 +18,7 @@ type jobParts struct {
 	notifiers map[string]core.Notifier
 	counts    core.NoticeCounter
 	mailer    core.Mailer // sequence steps; nil: no smtp
+	retention core.RetentionCounter
 }
 
 // jobHandlers are the handlers of every job kind serve runs. The handlers
@@ -32,12 +33,13 @@ func jobHandlers(svc *core.Service, p jobParts, log *slog.Logger) *core.Handlers
 	core.Handle(h, svc.Notices.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
 	core.Handle(h, svc.Connectors.HandleCheck)
 	core.Handle(h, svc.Sequences.SequenceStepHandler(p.mailer))
+	core.Handle(h, svc.RetentionHandler(p.retention))
 	return h
 }
 
 // periodicJobs are the jobs serve's leader enqueues on a timer.
 func periodicJobs() []core.Periodic {
-	return append([]core.Periodic{core.CheckConnectorsPeriodic(), core.DigestPeriodic()}, core.SweepPeriodic()...)
+	return append([]core.Periodic{core.CheckConnectorsPeriodic(), core.DigestPeriodic(), core.RetentionPeriodic()}, core.SweepPeriodic()...)
 }
 
 // addNewLead adds the handlers of the new-lead jobs an earlier version

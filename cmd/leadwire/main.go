@@ -32,6 +32,9 @@ type CLI struct {
 	Pipelines   PipelinesCmd   `cmd:"" help:"List pipelines and their stages."`
 	Leads       LeadsCmd       `cmd:"" help:"Work with leads."`
 	Deals       DealsCmd       `cmd:"" help:"Work with deals."`
+	Contacts    ContactsCmd    `cmd:"" help:"Merge, unmerge and find duplicate contacts (C12)."`
+	Audit       AuditCmd       `cmd:"" help:"Who changed what, through what, and when (admins)."`
+	Companies   CompaniesCmd   `cmd:"" help:"List companies, show one with its people and open deals, merge two."`
 	Tasks       TasksCmd       `cmd:"" help:"Work with tasks."`
 	Import      ImportCmd      `cmd:"" help:"Import contacts, leads or deals from a CSV file."`
 	Export      ExportCmd      `cmd:"" help:"Export contacts, leads or deals as CSV or JSON."`

@@ -78,6 +78,7 @@ func (c *ServeCmd) Run(a *App) error {
 	}
 	noticeCounts := newNoticeMetrics()
 	noticeCounts.register(srv.registry)
+	retentionCounts := newRetentionMetrics(srv.registry)
 	intake, err := a.telegramIntake()
 	if err != nil {
 		return err
@@ -88,7 +89,7 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	handlers := jobHandlers(svc, jobParts{slack: slack, telegram: telegram, intake: intake, notifiers: chans,
-		counts: noticeCounts, mailer: sequenceMailer}, a.Logger().With("part", "jobs"))
+		counts: noticeCounts, mailer: sequenceMailer, retention: retentionCounts}, a.Logger().With("part", "jobs"))
 	jobs, err := db.NewJobs(handlers, a.Logger().With("part", "jobs"), periodicJobs()...)
 	if err != nil {
 		return err

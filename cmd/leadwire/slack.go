@@ -7,6 +7,7 @@ import (
 
 	"leadwire/bot"
 	slackbot "leadwire/bot/slack"
+	"leadwire/core"
 )
 
 // slackAdapter builds the Slack adapter from the slack section; nil when
@@ -24,7 +25,7 @@ func (a *App) slackAdapter() (*slackbot.Adapter, error) {
 		return nil, err
 	}
 	log := a.Logger().With("chat", "slack")
-	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: slackbot.Prefix(cfg.Slack.Command), Log: log})
+	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: slackbot.Prefix(cfg.Slack.Command), Log: log, Via: core.ViaSlack})
 	opts := slackbot.Options{BotToken: cfg.Slack.BotToken, SigningSecret: cfg.Slack.SigningSecret,
 		Command: cfg.Slack.Command, AutoProvision: cfg.Slack.AutoProvision, APIURL: cfg.Slack.APIURL, Log: log}
 	if len(cfg.Slack.IntakeChannels) > 0 {

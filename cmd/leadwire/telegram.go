@@ -7,6 +7,7 @@ import (
 	"leadwire/bot"
 	telegrambot "leadwire/bot/telegram"
 	"leadwire/connectors/chat"
+	"leadwire/core"
 	"leadwire/internal/tgpoll"
 )
 
@@ -25,7 +26,7 @@ func (a *App) telegramAdapter() (*telegrambot.Adapter, error) {
 		return nil, err
 	}
 	log := a.Logger().With("chat", "telegram")
-	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: telegrambot.Prefix, Log: log})
+	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: telegrambot.Prefix, Log: log, Via: core.ViaTelegram})
 	opts := telegrambot.Options{Token: cfg.Telegram.BotToken, APIURL: cfg.Telegram.APIURL, Log: log}
 	if cfg.Telegram.Mode == tgpoll.ModeWebhook {
 		opts.WebhookSecret = cfg.Telegram.WebhookSecret

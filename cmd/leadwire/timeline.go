@@ -25,7 +25,7 @@ func (a *App) when(viewer *core.User, t time.Time) string {
 }
 
 func printContact(a *App, actor *core.User, c *core.Contact) {
-	fmt.Fprintf(a.out, "contact:  %s", orDash(c.Name))
+	fmt.Fprintf(a.out, "contact:  %s %s", core.ContactRef(c.ID), orDash(c.Name))
 	if c.Company != "" {
 		fmt.Fprintf(a.out, " · %s", c.Company)
 	}

@@ -96,6 +96,7 @@ func PipelineOf(p *core.Pipeline) Pipeline {
 // Contact is a contact.
 type Contact struct {
 	ID      int64    `json:"id"`
+	Ref     string   `json:"ref"` // C12
 	Name    string   `json:"name"`
 	Emails  []string `json:"emails,omitempty"`
 	Phones  []string `json:"phones,omitempty"`
@@ -109,7 +110,7 @@ type Contact struct {
 
 // ContactOf returns the view of c.
 func ContactOf(c *core.Contact) Contact {
-	return Contact{c.ID, c.Name, c.Emails, c.Phones, c.Handles, c.InvalidPhones, c.Company, c.Domain, c.Source}
+	return Contact{c.ID, core.ContactRef(c.ID), c.Name, c.Emails, c.Phones, c.Handles, c.InvalidPhones, c.Company, c.Domain, c.Source}
 }
 
 // Lead is a lead.

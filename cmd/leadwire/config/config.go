@@ -62,6 +62,9 @@ type Config struct {
 	Digest   Digest   `yaml:"digest"`   // the managers' digest
 	Rules    []Rule   `yaml:"rules"`    // automations: see rules.go
 
+	// Retention is how long personal data is kept where nobody needs it.
+	Retention Retention `yaml:"retention"`
+
 	// Sequences are email cadences a deal's contact is enrolled in.
 	Sequences []SequenceDef `yaml:"sequences"`
 

@@ -68,6 +68,7 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 	c.checkAlerts(p)
 	c.checkDigest(p)
 	c.checkSequences(p)
+	c.checkRetention(p)
 }
 
 func (c *Config) checkDatabase(p *problems, key string) {

@@ -1,0 +1,135 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"leadwire/core"
+)
+
+// company shows a company within the asker's reach: its people, open
+// deals, their value and when anyone last heard from it.
+func (c *Conversation) company(ctx context.Context, r *request) Reply {
+	v, err := c.svc.Company(ctx, r.user, r.args.rest(0))
+	if err != nil {
+		return c.fail(err)
+	}
+	var value []string
+	for _, m := range v.OpenValue {
+		value = append(value, core.Money{Amount: m.Amount, Currency: m.Currency}.String())
+	}
+	card := Card{Title: v.Name, Subtitle: v.Domain, Fields: []Field{
+		{"Contacts", fmt.Sprint(v.Contacts)},
+		{"Open deals", fmt.Sprint(v.OpenDeals)},
+		{"Open value", orNone(strings.Join(value, " + "))},
+		{"Last activity", ago(v.LastActivity, r.now)},
+	}, Text: v.Notes}
+	people := List{Title: "People", Empty: "Nobody of your team."}
+	for i, p := range v.People {
+		if i == c.opts.Limit {
+			people.More = fmt.Sprintf("showing %d of %d", c.opts.Limit, len(v.People))
+			break
+		}
+		people.Items = append(people.Items, Item{Ref: core.ContactRef(p.ID), Text: core.ContactRef(p.ID) + " " + contactTitle(&core.Contact{Name: p.Name, Emails: p.Emails}, "contact"),
+			Detail: contactLine(&p)})
+	}
+	deals := List{Title: "Open deals", Empty: "No open deals."}
+	for i := range v.Deals {
+		if i == c.opts.Limit {
+			deals.More = fmt.Sprintf("showing %d of %d", c.opts.Limit, len(v.Deals))
+			break
+		}
+		deals.Items = append(deals.Items, r.dealItem(ctx, &v.Deals[i]))
+	}
+	return Reply{Cards: []Card{card}, Lists: []List{people, deals}, Ephemeral: true}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// merge shows what merging the second contact into the first would do,
+// with a button that does it.
+func (c *Conversation) merge(ctx context.Context, r *request) Reply {
+	a, err := core.ParseContactRef(r.args.word(0))
+	if err != nil {
+		return c.fail(err)
+	}
+	b, err := core.ParseContactRef(r.args.word(1))
+	if err != nil {
+		return c.fail(err)
+	}
+	p, err := c.svc.PlanMerge(ctx, r.user, a, b)
+	if err != nil {
+		return c.fail(err)
+	}
+	card := Card{Ref: p.Survivor.Ref(), Title: fmt.Sprintf("Merge %s into %s?", p.Merged.Ref(), p.Survivor.Ref()),
+		Subtitle: contactTitle(&p.Result, p.Survivor.Ref()), Text: "Rule: " + p.Rule + ".",
+		Note: fmt.Sprintf("Moves identities %d · leads %d · deals %d · activities %d · tasks %d · sequence enrolments %d; undo within 30 days.",
+			p.Moves.Identities, p.Moves.Leads, p.Moves.Deals, p.Moves.Activities, p.Moves.Tasks, p.Moves.Enrollments)}
+	for _, f := range p.Fields {
+		card.Fields = append(card.Fields, Field{f.Field, fmt.Sprintf("%s (not %s)", orNone(f.Result), orNone(otherOf(f)))})
+	}
+	card.Buttons = []Button{{"Merge", act("merge", p.Survivor.Ref(), p.Merged.Ref()), StyleDanger}}
+	return Reply{Cards: []Card{card}, Ephemeral: true}
+}
+
+func otherOf(f core.FieldChoice) string {
+	if f.Result == f.Other {
+		return f.Survivor
+	}
+	return f.Other
+}
+
+// doMerge runs a merge button: "C12:C34".
+func (c *Conversation) doMerge(ctx context.Context, r *request, refs string) Reply {
+	sa, sb, _ := strings.Cut(refs, ":")
+	a, errA := core.ParseContactRef(sa)
+	b, errB := core.ParseContactRef(sb)
+	if errA != nil || errB != nil {
+		return staleButton()
+	}
+	m, err := c.svc.Merge(ctx, r.user, a, b)
+	if err != nil {
+		return c.fail(err)
+	}
+	return r.changed(fmt.Sprintf("Merged %s into %s (merge %d; an admin or manager can undo it within 30 days: leadwire contacts unmerge %d).",
+		core.ContactRef(m.MergedID), core.ContactRef(m.SurvivorID), m.ID, m.ID))
+}
+
+// auditCmd shows the audit log of one record, to admins.
+func (c *Conversation) auditCmd(ctx context.Context, r *request) Reply {
+	word := r.args.word(0)
+	var f core.AuditFilter
+	if id, err := core.ParseContactRef(word); err == nil {
+		f.Contact = id
+	} else if ref, err := core.ParseRef(word); err == nil && ref.Kind == 'D' {
+		f.Deal = ref.ID
+	} else if err == nil && ref.Kind == 'L' {
+		f.Lead = ref.ID
+	} else {
+		return c.fail(core.Errorf(core.KindInvalid, "%q is not a deal, lead or contact; write D45, L123 or C12", word))
+	}
+	f.Limit = c.opts.Limit
+	entries, err := c.svc.Audit(ctx, r.user, f)
+	if err != nil {
+		return c.fail(err)
+	}
+	list := List{Title: "Changes to " + strings.ToUpper(word), Empty: "No changes recorded."}
+	for _, e := range entries {
+		var parts []string
+		for _, ch := range e.Changes {
+			parts = append(parts, fmt.Sprintf("%s: %s → %s", ch.Field, orNone(ch.Before), orNone(ch.After)))
+		}
+		if e.Note != "" {
+			parts = append(parts, e.Note)
+		}
+		list.Items = append(list.Items, Item{Text: fmt.Sprintf("%s · %s via %s · %s", e.Action, e.Actor, e.Via, r.at(e.At)),
+			Detail: clip(strings.Join(parts, "; "), 200)})
+	}
+	return Reply{Lists: []List{list}, Ephemeral: true}
+}

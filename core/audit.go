@@ -1,0 +1,252 @@
+package core
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Via is the way a change came in: the audit log's "through what".
+type Via string
+
+// The ways a change comes in.
+const (
+	ViaCLI      Via = "cli"
+	ViaSlack    Via = "slack"
+	ViaTelegram Via = "telegram"
+	ViaConsole  Via = "console"
+	ViaAPI      Via = "api"
+	ViaWeb      Via = "web"
+	ViaJob      Via = "job"
+	ViaConfig   Via = "config"
+)
+
+type viaKey struct{}
+
+// WithVia tells the changes made with ctx which way they came in; each
+// front end sets it once where a request enters.
+func WithVia(ctx context.Context, v Via) context.Context { return context.WithValue(ctx, viaKey{}, v) }
+
+// ViaOf is the way set by WithVia; the command line when none was set.
+func ViaOf(ctx context.Context) Via {
+	if v, ok := ctx.Value(viaKey{}).(Via); ok && v != "" {
+		return v
+	}
+	return ViaCLI
+}
+
+// FieldChange is one field of a record before and after a change.
+type FieldChange struct {
+	Field  string `json:"field"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// AuditEntry is one change as the audit log keeps it: who (a user, or a
+// rule, connector or token named in Actor), through what, when, on what
+// record, and the fields before and after.
+type AuditEntry struct {
+	ID      int64
+	At      time.Time
+	ActorID int64  // the user; 0 for a rule, connector, token or job
+	Actor   string // the user's email, or "rule:…", "connector:…", "token:…", "job:…"
+	Via     Via
+	Action  string // "deal.move", "lead.assign", "contact.merge", …
+	Contact int64  // the record changed, where it is one of these
+	Lead    int64
+	Deal    int64
+	User    int64
+	Target  string // another record or name the change names ("C34", a token's name)
+	Changes []FieldChange
+	Note    string
+}
+
+// AuditFilter narrows the audit log; zero fields do not filter.
+type AuditFilter struct {
+	Contact, Lead, Deal int64
+	// User is the user who acted or was changed; UserEmail names them
+	// instead.
+	User      int64
+	UserEmail string
+	Since     time.Time
+	Action    string // a prefix: "deal." for every deal change
+	BeforeID  int64  // keyset paging: entries below this id (newest first)
+	Limit     int    // 0: 100
+}
+
+// AuditReader is the audit log's read port.
+type AuditReader interface {
+	// ListAudit lists entries newest first.
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+}
+
+// AuditTx is the audit log's write port: entries are written in the
+// transaction of the change they record.
+type AuditTx interface {
+	// AddAudit appends an entry; it sets e.ID.
+	AddAudit(ctx context.Context, e *AuditEntry) error
+}
+
+// audit records e, made by actor (nil: the job or rule e.Actor names),
+// in tx.
+func (s *Service) audit(ctx context.Context, tx Tx, actor *User, e AuditEntry) error {
+	return writeAudit(ctx, tx, s.clock.Now(), actor, e)
+}
+
+// audit records a directory change in tx, as Service.audit does.
+func (d *Directory) audit(ctx context.Context, tx Tx, actor *User, e AuditEntry) error {
+	return writeAudit(ctx, tx, d.clock.Now(), actor, e)
+}
+
+// writeAudit adds e to the audit log in tx, at now unless e has a time,
+// through the channel the context names unless e does.
+func writeAudit(ctx context.Context, tx Tx, now time.Time, actor *User, e AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = now
+	}
+	if e.Via == "" {
+		e.Via = ViaOf(ctx)
+	}
+	if actor != nil {
+		e.ActorID = actor.ID
+		if e.Actor == "" {
+			e.Actor = actor.Email
+		}
+	}
+	if e.Actor == "" {
+		e.Actor = "operator"
+	}
+	return tx.AddAudit(ctx, &e)
+}
+
+// Audit lists the audit log, newest first. Admins only: it names every
+// team's records and people.
+func (s *Service) Audit(ctx context.Context, actor *User, f AuditFilter) ([]AuditEntry, error) {
+	if actor.Role != RoleAdmin {
+		return nil, Errorf(KindForbidden, "only admins may read the audit log; you are a %s", actor.Role)
+	}
+	if f.UserEmail != "" {
+		u, err := s.store.UserByEmail(ctx, f.UserEmail)
+		if IsNotFound(err) {
+			return nil, Errorf(KindNotFound, "no user %s", f.UserEmail)
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.User = u.ID
+	}
+	return s.store.ListAudit(ctx, f)
+}
+
+// auditStage records a deal's move, win, loss or reopening.
+func (s *Service) auditStage(ctx context.Context, tx Tx, actor *User, d *Deal, from, to *Stage, was DealStatus, reason string) error {
+	action := "deal.move"
+	switch {
+	case to.Kind == StageWon:
+		action = "deal.win"
+	case to.Kind == StageLost:
+		action = "deal.lose"
+	case was != DealOpen:
+		action = "deal.reopen"
+	}
+	changes := []FieldChange{{Field: "stage", Before: from.Name, After: to.Name}}
+	if was != d.Status {
+		changes = append(changes, FieldChange{Field: "status", Before: string(was), After: string(d.Status)})
+	}
+	if reason != "" {
+		changes = append(changes, FieldChange{Field: "lost reason", After: reason})
+	}
+	return s.audit(ctx, tx, actor, AuditEntry{Action: action, Deal: d.ID, Contact: d.ContactID, Changes: changes})
+}
+
+// auditOwner records a lead given to owner: claimed, or assigned.
+func (s *Service) auditOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User) error {
+	action := "lead.assign"
+	if owner.ID == actor.ID {
+		action = "lead.claim"
+	}
+	before := ""
+	if l.OwnerID != 0 {
+		if u, err := tx.UserByID(ctx, l.OwnerID); err == nil {
+			before = u.Email
+		}
+	}
+	return s.audit(ctx, tx, actor, AuditEntry{Action: action, Lead: l.ID, Contact: l.ContactID, User: owner.ID,
+		Changes: []FieldChange{{Field: "owner", Before: before, After: owner.Email}, {Field: "status", Before: string(l.Status), After: string(LeadClaimed)}}})
+}
+
+// auditUser records a user made or changed: by actor, or by the
+// configuration (actor nil) when something changed.
+func (d *Directory) auditUser(ctx context.Context, tx Tx, actor *User, action string, was, u *User) error {
+	var changes []FieldChange
+	add := func(field, a, b string) {
+		if a != b {
+			changes = append(changes, FieldChange{Field: field, Before: a, After: b})
+		}
+	}
+	add("name", was.Name, u.Name)
+	add("role", string(was.Role), string(u.Role))
+	add("team", teamText(was.TeamID), teamText(u.TeamID))
+	add("time zone", was.TimeZone, u.TimeZone)
+	add("locale", was.Locale, u.Locale)
+	add("slack", was.SlackID, u.SlackID)
+	add("telegram", idText(was.TelegramID), idText(u.TelegramID))
+	add("active", boolText(was.Active), boolText(u.Active))
+	if len(changes) == 0 && action == "user.update" {
+		return nil
+	}
+	e := AuditEntry{Action: action, User: u.ID, Target: u.Email, Changes: changes}
+	if actor == nil && ViaOf(ctx) == ViaConfig {
+		e.Actor = "config"
+	}
+	return d.audit(ctx, tx, actor, e)
+}
+
+func teamText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return "team " + idText(id)
+}
+
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func boolText(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// dealFields are the fields of a deal a person edits, as the audit log
+// shows them.
+func dealFields(d *Deal) map[string]string {
+	close := ""
+	if !d.ExpectedClose.IsZero() {
+		close = d.ExpectedClose.Format(time.DateOnly)
+	}
+	prob := "stage default"
+	if d.Probability >= 0 {
+		prob = strconv.Itoa(d.Probability) + "%"
+	}
+	return map[string]string{"title": d.Title, "value": d.Value.String(), "expected close": close, "probability": prob,
+		"owner": idText(d.OwnerID)}
+}
+
+// diffFields lists the fields whose values differ, by field name.
+func diffFields(before, after map[string]string) []FieldChange {
+	var out []FieldChange
+	for _, k := range slices.Sorted(maps.Keys(after)) {
+		if before[k] != after[k] {
+			out = append(out, FieldChange{Field: k, Before: before[k], After: after[k]})
+		}
+	}
+	return out
+}

@@ -1,0 +1,245 @@
+package core
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
+)
+
+// ContactKey is what the duplicate listing compares of a contact.
+type ContactKey struct {
+	ID        int64
+	Name      string
+	Company   string
+	CompanyID int64
+	TeamID    int64
+}
+
+// Why two contacts look like one person.
+const (
+	ReasonSamePhone   = "same phone, different emails"
+	ReasonSameHandle  = "same chat handle, different names or emails"
+	ReasonNameCompany = "same name and company"
+	ReasonNearName    = "near-identical names (diacritics, scripts or word order differ)"
+)
+
+// Duplicate is a pair of contacts that may be one person, and why; a
+// person decides (Merge).
+type Duplicate struct {
+	ContactID int64 // the older
+	OtherID   int64
+	Reason    string
+	Detail    string // the phone, the names, the company
+}
+
+// duplicatePage is how many contacts the listing reads at a time.
+const duplicatePage = 20000
+
+// Duplicates lists likely duplicates within actor's reach, at most limit
+// (0: 500): contacts kept apart by capture that share a phone or handle,
+// contacts of one name and company, and contacts whose names differ only
+// in case, accents, look-alike letters of another script or word order.
+// Managers see their team's, admins every team's.
+func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Duplicate, error) {
+	teamID := int64(0)
+	switch {
+	case actor.Role == RoleAdmin:
+	case actor.Role == RoleManager && actor.TeamID != 0:
+		teamID = actor.TeamID
+	default:
+		return nil, Errorf(KindForbidden, "only managers (for their team) and admins may list duplicates; they decide merges")
+	}
+	if limit <= 0 {
+		limit = 500
+	}
+	var out []Duplicate
+	seen := map[[2]int64]bool{}
+	add := func(d Duplicate) bool {
+		if d.ContactID > d.OtherID {
+			d.ContactID, d.OtherID = d.OtherID, d.ContactID
+		}
+		k := [2]int64{d.ContactID, d.OtherID}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+		return len(out) < limit
+	}
+	marks, err := s.store.PossibleDuplicates(ctx, 0, limit*4)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range marks {
+		a, err := s.store.ContactByID(ctx, m.ContactID)
+		if err != nil {
+			continue // merged away or erased since
+		}
+		b, err := s.store.ContactByID(ctx, m.OtherID)
+		if err != nil || a.MergedInto != 0 || b.MergedInto != 0 {
+			continue
+		}
+		if teamID != 0 && (a.TeamID != teamID || b.TeamID != teamID) {
+			continue
+		}
+		reason := ReasonSamePhone
+		if m.Kind == IdentityHandle {
+			reason = ReasonSameHandle
+		}
+		if !add(Duplicate{ContactID: a.ID, OtherID: b.ID, Reason: reason, Detail: m.Value}) {
+			return out, nil
+		}
+	}
+	type group struct {
+		byCompany map[string]int64 // company key → first contact
+		byName    map[string]int64 // name as written → first contact
+	}
+	groups := map[string]*group{}
+	f := newFolder()
+	var after int64
+	for {
+		keys, err := s.store.ContactKeys(ctx, teamID, after, duplicatePage)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			nk := f.nameKey(k.Name)
+			if nk == "" {
+				continue
+			}
+			g := groups[nk]
+			if g == nil {
+				g = &group{byName: map[string]int64{k.Name: k.ID}}
+				if ck := f.companyOf(k); ck != "" {
+					g.byCompany = map[string]int64{ck: k.ID}
+				}
+				groups[nk] = g
+				continue
+			}
+			if ck := f.companyOf(k); ck != "" {
+				if first, ok := g.byCompany[ck]; ok {
+					if !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNameCompany, Detail: k.Name + " · " + k.Company}) {
+						return out, nil
+					}
+				} else {
+					if g.byCompany == nil {
+						g.byCompany = map[string]int64{}
+					}
+					g.byCompany[ck] = k.ID
+				}
+			}
+			if _, ok := g.byName[k.Name]; !ok {
+				for name, first := range g.byName {
+					if !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNearName, Detail: name + " ≈ " + k.Name}) {
+						return out, nil
+					}
+					break
+				}
+				if len(g.byName) < 8 {
+					g.byName[k.Name] = k.ID
+				}
+			}
+		}
+		if len(keys) < duplicatePage {
+			break
+		}
+		after = keys[len(keys)-1].ID
+	}
+	slices.SortStableFunc(out, func(a, b Duplicate) int {
+		if a.ContactID != b.ContactID {
+			return int(a.ContactID - b.ContactID)
+		}
+		return int(a.OtherID - b.OtherID)
+	})
+	return out, nil
+}
+
+func (f *folder) companyOf(k ContactKey) string {
+	if k.CompanyID != 0 {
+		return "#" + strconv.FormatInt(k.CompanyID, 10)
+	}
+	return f.companyKey(k.Company)
+}
+
+// lookAlike maps letters that fold to nothing else but read as a Latin
+// letter: ł and đ have no decomposition, and Cyrillic and Greek letters
+// that look Latin are how a name typed on another keyboard differs.
+var lookAlike = strings.NewReplacer(
+	"ł", "l", "đ", "d", "ø", "o", "ß", "ss", "æ", "ae", "œ", "oe", "ı", "i", "þ", "th",
+	"а", "a", "в", "b", "е", "e", "ё", "e", "к", "k", "м", "m", "н", "h", "о", "o", "р", "p", "с", "c", "т", "t", "у", "y", "х", "x", "і", "i",
+	"α", "a", "β", "b", "ε", "e", "ι", "i", "κ", "k", "ν", "v", "ο", "o", "ρ", "p", "τ", "t", "υ", "u", "χ", "x",
+)
+
+// NameKey folds a name for finding near-identical ones: case, accents,
+// full-width forms and look-alike letters of other scripts go, and the
+// words are sorted, so "Łukasz Żółkiewski", "ZOLKIEWSKI Lukasz" and
+// "Lukasz Zolkiewski" share a key.
+func NameKey(name string) string { return newFolder().nameKey(name) }
+
+// folder folds names and company names, remembering what it folded: at a
+// million contacts the same names and companies come again and again.
+type folder struct {
+	accents   transform.Transformer
+	fold      cases.Caser
+	names     map[string]string
+	companies map[string]string
+}
+
+func newFolder() *folder {
+	return &folder{accents: transform.Chain(width.Fold, norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC),
+		fold: cases.Fold(), names: map[string]string{}, companies: map[string]string{}}
+}
+
+func (f *folder) nameKey(name string) string {
+	if k, ok := f.names[name]; ok {
+		return k
+	}
+	words := f.words(name, true)
+	slices.Sort(words)
+	k := strings.Join(words, " ")
+	f.names[name] = k
+	return k
+}
+
+func (f *folder) companyKey(company string) string {
+	if k, ok := f.companies[company]; ok {
+		return k
+	}
+	k := strings.Join(f.words(company, false), " ")
+	f.companies[company] = k
+	return k
+}
+
+// words folds s and splits it into words; lookAlike also maps letters of
+// other scripts that read as Latin ones.
+func (f *folder) words(s string, lookAlikes bool) []string {
+	if !isASCII(s) {
+		if folded, _, err := transform.String(f.accents, s); err == nil {
+			s = folded
+		}
+		s = f.fold.String(s)
+		if lookAlikes {
+			s = lookAlike.Replace(s)
+		}
+	} else {
+		s = strings.ToLower(s)
+	}
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,86 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"leadwire/core"
+)
+
+// AddAudit implements core.Tx.
+func (t *Tx) AddAudit(ctx context.Context, e *core.AuditEntry) error {
+	changes := ""
+	if len(e.Changes) > 0 {
+		b, err := json.Marshal(e.Changes)
+		if err != nil {
+			return fmt.Errorf("audit %s: %w", e.Action, err)
+		}
+		changes = string(b)
+	}
+	var err error
+	e.ID, err = t.insert(ctx, `INSERT INTO audit_log (at, actor_id, actor, via, action, contact_id, lead_id, deal_id, user_id, target, changes, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.d.time(e.At), ref(e.ActorID), e.Actor, string(e.Via), e.Action,
+		ref(e.Contact), ref(e.Lead), ref(e.Deal), ref(e.User), e.Target, changes, e.Note)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// ListAudit implements core.Reader, newest first.
+func (r *reader) ListAudit(ctx context.Context, f core.AuditFilter) ([]core.AuditEntry, error) {
+	var w where
+	if f.Contact != 0 {
+		w.add("contact_id = ?", f.Contact)
+	}
+	if f.Lead != 0 {
+		w.add("lead_id = ?", f.Lead)
+	}
+	if f.Deal != 0 {
+		w.add("deal_id = ?", f.Deal)
+	}
+	if f.User != 0 {
+		w.add("(user_id = ? OR actor_id = ?)", f.User, f.User)
+	}
+	if !f.Since.IsZero() {
+		w.add("at >= ?", r.d.time(f.Since))
+	}
+	if f.Action != "" {
+		w.add("action LIKE ?", f.Action+"%")
+	}
+	if f.BeforeID != 0 {
+		w.add("id < ?", f.BeforeID)
+	}
+	var rows []struct {
+		ID      int64    `db:"id"`
+		At      nullTime `db:"at"`
+		ActorID nullID   `db:"actor_id"`
+		Actor   string   `db:"actor"`
+		Via     string   `db:"via"`
+		Action  string   `db:"action"`
+		Contact nullID   `db:"contact_id"`
+		Lead    nullID   `db:"lead_id"`
+		Deal    nullID   `db:"deal_id"`
+		User    nullID   `db:"user_id"`
+		Target  string   `db:"target"`
+		Changes string   `db:"changes"`
+		Note    string   `db:"note"`
+	}
+	if err := r.sel(ctx, &rows, `SELECT id, at, actor_id, actor, via, action, contact_id, lead_id, deal_id, user_id, target, changes, note
+		FROM audit_log`+w.String()+` ORDER BY id DESC LIMIT ?`, append(w.args, pageSize(f.Limit))...); err != nil {
+		return nil, fmt.Errorf("list audit log: %w", err)
+	}
+	out := make([]core.AuditEntry, len(rows))
+	for i, row := range rows {
+		out[i] = core.AuditEntry{ID: row.ID, At: row.At.t, ActorID: int64(row.ActorID), Actor: row.Actor, Via: core.Via(row.Via),
+			Action: row.Action, Contact: int64(row.Contact), Lead: int64(row.Lead), Deal: int64(row.Deal), User: int64(row.User),
+			Target: row.Target, Note: row.Note}
+		if row.Changes != "" {
+			if err := json.Unmarshal([]byte(row.Changes), &out[i].Changes); err != nil {
+				return nil, fmt.Errorf("read audit entry %d: %w", row.ID, err)
+			}
+		}
+	}
+	return out, nil
+}
