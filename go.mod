@@ -39,7 +39,10 @@ require (
 	golang.org/x/image v0.45.0 // indirect
 )
 
-require github.com/kylelemons/godebug v1.1.0 // indirect
+require (
+	github.com/kylelemons/godebug v1.1.0 // indirect
+	github.com/nicksnyder/go-i18n/v2 v2.7.0 // indirect
+)
 
 require (
 	github.com/AlekSi/pointer v1.0.0 // indirect

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/lang"
 )
 
 // Options tune a conversation for its chat.
@@ -32,8 +33,12 @@ type Conversation struct {
 	clock    core.Clock
 	opts     Options
 	dates    *dates
+	cat      *lang.Catalog
 	commands []*command
 	byName   map[string]*command
+	// byLang are the commands by the words of each language (English's
+	// are in byName): "รับ" is claim for a Thai rep.
+	byLang map[string]map[string]*command
 }
 
 // NewConversation returns a conversation over the services; clock nil
@@ -48,7 +53,7 @@ func NewConversation(svc *core.Service, clock core.Clock, opts Options) *Convers
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &Conversation{svc: svc, clock: clock, opts: opts, dates: newDates()}
+	c := &Conversation{svc: svc, clock: clock, opts: opts, dates: newDates(), cat: lang.Default()}
 	c.commands = c.grammar()
 	c.byName = map[string]*command{}
 	for _, cmd := range c.commands {
@@ -57,7 +62,14 @@ func NewConversation(svc *core.Service, clock core.Clock, opts Options) *Convers
 			c.byName[a] = cmd
 		}
 	}
+	c.byLang = c.localWords()
 	return c
+}
+
+// printer is the catalog in u's language: their own, their chat
+// account's, else the organisation's.
+func (c *Conversation) printer(u *core.User) *lang.Printer {
+	return c.cat.For(u.Locales(c.svc.Settings().Locale)...)
 }
 
 // request is one command or press being answered, with what its handlers
@@ -70,12 +82,13 @@ type request struct {
 	press     bool // from a button: a change replaces the card it was on
 	now       time.Time
 	loc       *time.Location
+	p         *lang.Printer // the asker's language
 	users     map[int64]*core.User
 	pipelines map[int64]*core.Pipeline
 }
 
 func (c *Conversation) request(user *core.User, a args, press bool) *request {
-	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(),
+	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(), p: c.printer(user),
 		users: map[int64]*core.User{user.ID: user}, pipelines: map[int64]*core.Pipeline{}}
 }
 
@@ -86,20 +99,21 @@ func (c *Conversation) Handle(ctx context.Context, user *core.User, text string)
 		return Unknown("", "")
 	}
 	word, a := splitCommand(text)
+	r := c.request(user, a, false)
 	if word == "" {
-		return c.help(ctx, c.request(user, a, false))
+		return c.help(ctx, r)
 	}
 	if ref, err := core.ParseRef(word); err == nil {
-		return c.show(ctx, c.request(user, a, false), ref)
+		return c.show(ctx, r, ref)
 	}
-	cmd := c.byName[word]
+	cmd := c.command(r.p, word)
 	if cmd == nil {
-		return c.unknownCommand(word)
+		return c.unknownCommand(r, word)
 	}
 	if a.len() < cmd.min {
-		return c.usage(cmd)
+		return c.usage(r, cmd)
 	}
-	return cmd.run(ctx, c.request(user, a, false))
+	return cmd.run(ctx, r)
 }
 
 // Press answers a button: its action code, as the user who pressed it.
@@ -113,13 +127,16 @@ func (c *Conversation) Press(ctx context.Context, user *core.User, action string
 // Unknown is the whole answer to someone leadwire does not know: how to
 // get access, and no pipeline data. chat and id, when given, name the
 // account an admin should link ("slack", "U123ABC").
-func Unknown(chat, id string) Reply {
+func Unknown(chat, id string) Reply { return UnknownIn("", chat, id) }
+
+// UnknownIn is Unknown in the language the chat reports for the person
+// (Telegram's language_code, Slack's locale).
+func UnknownIn(locale, chat, id string) Reply {
 	link := linkCommand + " YOUR-EMAIL --slack YOUR-SLACK-ID (or --telegram YOUR-TELEGRAM-ID)"
 	if chat != "" && id != "" {
 		link = fmt.Sprintf("%s YOUR-EMAIL --%s %s", linkCommand, chat, id)
 	}
-	return Reply{Tone: ToneWarn, Ephemeral: true,
-		Text: "You are not a leadwire user yet, so there is nothing to show you. Ask a leadwire admin to link your account: " + link}
+	return Reply{Tone: ToneWarn, Ephemeral: true, Text: lang.Default().For(locale).T("unknown_user", "Link", link)}
 }
 
 // SlackUser finds the user linked to a Slack user id; nil when nobody is,
@@ -144,19 +161,19 @@ func known(u *core.User, err error) (*core.User, error) {
 // fail maps an error to a reply: the one place where error kinds become
 // words and tones. Internal errors are logged and not shown; every change
 // is one transaction, so a failed one changed nothing.
-func (c *Conversation) fail(err error) Reply {
-	r := Reply{Text: core.Message(err), Ephemeral: true}
+func (c *Conversation) fail(r *request, err error) Reply {
+	rep := Reply{Text: core.Message(err), Ephemeral: true}
 	switch core.KindOf(err) {
 	case core.KindNotFound, core.KindInvalid, core.KindConflict:
-		r.Tone = ToneWarn
+		rep.Tone = ToneWarn
 	case core.KindForbidden:
-		r.Tone = ToneBad
+		rep.Tone = ToneBad
 	default:
 		c.opts.Log.Error("chat command failed", "err", err)
-		r.Tone = ToneBad
-		r.Text = "Something went wrong on our side and nothing was changed. Try again in a moment; if it keeps happening, tell an admin."
+		rep.Tone = ToneBad
+		rep.Text = r.p.T("internal_error")
 	}
-	return r
+	return rep
 }
 
 // changed is the reply to a change: in the channel, and in place of the
@@ -173,7 +190,7 @@ func shown(text string, cards ...Card) Reply {
 // userName names a user for display, looked up once per request.
 func (r *request) userName(ctx context.Context, id int64) string {
 	if id == 0 {
-		return "nobody"
+		return r.p.T("nobody")
 	}
 	u, ok := r.users[id]
 	if !ok {
@@ -182,7 +199,7 @@ func (r *request) userName(ctx context.Context, id int64) string {
 	}
 	switch {
 	case u == nil:
-		return fmt.Sprintf("user %d", id)
+		return r.p.T("user_n", "ID", id)
 	case u.Name != "":
 		return u.Name
 	}
@@ -212,34 +229,32 @@ func (r *request) stageName(ctx context.Context, d *core.Deal) string {
 // at shows a time in the asker's zone.
 func (r *request) at(t time.Time) string { return formatTime(t, r.loc, r.now) }
 
+// t is the catalog's message id in the asker's language.
+func (r *request) t(id string, pairs ...any) string { return r.p.T(id, pairs...) }
+
 // cmd is how a command reads in this chat: cmd("move D45 STAGE").
 func (c *Conversation) cmd(s string) string { return c.opts.Prefix + s }
 
 // ago says how long ago t was, roughly: "just now", "5 min ago", "3 h
 // ago", "4 days ago".
-func ago(t, now time.Time) string {
+func ago(p *lang.Printer, t, now time.Time) string {
 	if t.IsZero() {
-		return "never"
+		return p.T("ago.never")
 	}
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return p.T("ago.now")
 	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+		return p.N("ago.minutes", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h ago", int(d.Hours()))
+		return p.N("ago.hours", int(d.Hours()))
 	}
-	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+	return p.N("ago.days", int(d.Hours()/24))
 }
 
-// count says how many of a thing there are: "1 open deal", "3 open deals".
-func count[N int | int64](n N, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}
+// ago is how long ago t was, in the asker's words.
+func (r *request) ago(t time.Time) string { return ago(r.p, t, r.now) }
 
 // clip shortens s to n runes, with an ellipsis.
 func clip(s string, n int) string {

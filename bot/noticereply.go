@@ -41,7 +41,7 @@ func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply,
 	}
 	d, r := sub.Deal, c.request(sub.Reader, args{}, false)
 	days := int(r.now.Sub(lastTouch(d)).Hours() / 24)
-	text := fmt.Sprintf("%s %s: no activity for %s", d.Ref(), d.Title, count(days, "day"))
+	text := r.p.N("notice.rotting", days, "Ref", d.Ref(), "Title", d.Title)
 	if n.Text != "" {
 		text += "; " + n.Text
 	}
@@ -55,9 +55,9 @@ func (c *Conversation) unclaimedNotice(ctx context.Context, n core.Notice) (Repl
 		return Reply{}, err
 	}
 	l, r := sub.Lead, c.request(sub.Reader, args{}, false)
-	text := fmt.Sprintf("%s is still unclaimed, received %s", l.Ref(), ago(l.CreatedAt, r.now))
+	text := r.t("notice.unclaimed", "Ref", l.Ref(), "Ago", r.ago(l.CreatedAt))
 	if n.Kind == core.NoticeUnclaimedManager {
-		text = fmt.Sprintf("%s has waited twice the team's response limit: received %s and nobody has claimed it", l.Ref(), ago(l.CreatedAt, r.now))
+		text = r.t("notice.unclaimed_manager", "Ref", l.Ref(), "Ago", r.ago(l.CreatedAt))
 	}
 	if n.Text != "" {
 		text += "; " + n.Text

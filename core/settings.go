@@ -56,6 +56,12 @@ type Settings struct {
 	// PublicURL is how the outside world reaches leadwire's HTTP server
 	// (unsubscribe links), without a trailing slash.
 	PublicURL string
+	// Locale is the organisation's language (BCP 47), for people who set
+	// none and chats that report none; "" is English.
+	Locale string
+	// Calendar is the organisation's calendar: gregorian (""), persian or
+	// buddhist.
+	Calendar Calendar
 }
 
 // DigestSettings schedule the managers' digest.
@@ -97,6 +103,7 @@ type TeamDef struct {
 	Email         string
 	ResponseLimit time.Duration
 	Region        string
+	Locale        string
 }
 
 // UserDef is a user as configured.
@@ -107,6 +114,7 @@ type UserDef struct {
 	Team       string
 	TimeZone   string
 	Locale     string
+	Calendar   string
 	SlackID    string
 	TelegramID int64
 }
