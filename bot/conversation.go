@@ -106,7 +106,8 @@ func (c *Conversation) Handle(ctx context.Context, user *core.User, text string)
 	if ref, err := core.ParseRef(word); err == nil {
 		return c.show(ctx, r, ref)
 	}
-	cmd := c.command(r.p, word)
+	cmd, a := c.commandOf(r.p, word, a)
+	r.args = a
 	if cmd == nil {
 		return c.unknownCommand(r, word)
 	}

@@ -26,7 +26,7 @@ func (r *request) month(t time.Time) string {
 	if r.p.Lang() == "en" {
 		return t.Format("January 2006")
 	}
-	return r.t("date.month_year", "Month", monthNameOf(r.p, t.Month()), "Year", t.Year())
+	return r.t("date.month_year", "Month", monthNameOf(r.p, t.Month()), "MonthNum", int(t.Month()), "Year", t.Year())
 }
 
 // duration says how long d is in the asker's words: "25 min", "3 h 20
@@ -67,7 +67,7 @@ func dayLong(p *lang.Printer, t time.Time) string {
 		return t.Format("Monday 2 January 2006")
 	}
 	return p.T("date.day_long", "Weekday", nth(p.T("date.weekdays"), int(t.Weekday())), "Day", t.Day(),
-		"Month", monthNameOf(p, t.Month()), "MonthNum", int(t.Month()), "Year", t.Year())
+		"Month", nth(p.T("date.months_in_date"), int(t.Month())-1), "MonthNum", int(t.Month()), "Year", t.Year())
 }
 
 // dayMonthYear shows a day as "2 Jan 2006" in p's language.

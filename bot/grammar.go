@@ -14,8 +14,8 @@ type command struct {
 	name    string
 	aliases []string
 	args    string // the usage after the name: "D45 STAGE"; the catalog's cmd.NAME.args is this in each language
-	min     int  // words required after the name
-	slow    bool // aggregates over a team or everyone: may take seconds at scale
+	min     int    // words required after the name
+	slow    bool   // aggregates over a team or everyone: may take seconds at scale
 	run     func(ctx context.Context, r *request) Reply
 }
 
@@ -54,6 +54,7 @@ func (c *Conversation) grammar() []*command {
 		{name: "forecast", aliases: []string{"fc"}, args: "[YYYY-MM]", run: c.forecast, slow: true},
 		{name: "find", aliases: []string{"f", "search"}, args: "TEXT", min: 1, run: c.find},
 		{name: "link", args: "telegram", min: 1, run: c.link},
+		{name: "language", aliases: []string{"lang"}, args: "[en|th|fa|vi|pl|zh-Hans|auto]", run: c.language},
 	}
 }
 
@@ -64,11 +65,14 @@ func (c *Conversation) grammar() []*command {
 func (c *Conversation) Slow(text string) bool {
 	word, a := splitCommand(text)
 	cmd := c.byName[word]
-	if cmd == nil {
-		for _, words := range c.byLang {
-			if cmd = words[word]; cmd != nil {
-				break
-			}
+	for _, words := range c.byLang {
+		if cmd != nil {
+			break
+		}
+		if cmd = words[word+" "+strings.ToLower(a.word(0))]; cmd != nil {
+			a = args{text: a.text, words: a.words[1:], starts: a.starts[1:]} // the words after the phrase
+		} else {
+			cmd = words[word]
 		}
 	}
 	switch {
@@ -143,7 +147,8 @@ func (c *Conversation) localWords() map[string]map[string]*command {
 		p, words := c.cat.For(l), map[string]*command{}
 		for _, cmd := range c.commands {
 			for _, w := range strings.Fields(p.T("cmd." + cmd.name + ".words")) {
-				if w = strings.ToLower(w); words[w] == nil {
+				// "hôm_nay" is typed as two words: "hôm nay".
+				if w = strings.ToLower(strings.ReplaceAll(w, "_", " ")); words[w] == nil {
 					words[w] = cmd
 				}
 			}
@@ -151,6 +156,18 @@ func (c *Conversation) localWords() map[string]map[string]*command {
 		out[l] = words
 	}
 	return out
+}
+
+// commandOf finds the command the text starts with: a two-word one of the
+// asker's language ("hôm nay") first; it returns the words after it.
+func (c *Conversation) commandOf(p *lang.Printer, word string, a args) (*command, args) {
+	if a.len() > 0 {
+		if cmd := c.byLang[p.Lang()][word+" "+strings.ToLower(a.word(0))]; cmd != nil {
+			a.words, a.starts = a.words[1:], a.starts[1:]
+			return cmd, a
+		}
+	}
+	return c.command(p, word), a
 }
 
 // command finds the command a word names: in the asker's language, else
@@ -165,7 +182,7 @@ func (c *Conversation) command(p *lang.Printer, word string) *command {
 // word is how the asker's language types cmd.
 func (c *Conversation) word(p *lang.Printer, cmd *command) string {
 	if f := strings.Fields(p.T("cmd." + cmd.name + ".words")); len(f) > 0 {
-		return f[0]
+		return strings.ReplaceAll(f[0], "_", " ")
 	}
 	return cmd.name
 }
