@@ -100,13 +100,17 @@ func (c *Conversation) Handle(ctx context.Context, user *core.User, text string)
 	}
 	word, a := splitCommand(text)
 	r := c.request(user, a, false)
+	return r.in(c.handle(ctx, r, word))
+}
+
+func (c *Conversation) handle(ctx context.Context, r *request, word string) Reply {
 	if word == "" {
 		return c.help(ctx, r)
 	}
 	if ref, err := core.ParseRef(word); err == nil {
 		return c.show(ctx, r, ref)
 	}
-	cmd, a := c.commandOf(r.p, word, a)
+	cmd, a := c.commandOf(r.p, word, r.args)
 	r.args = a
 	if cmd == nil {
 		return c.unknownCommand(r, word)
@@ -122,7 +126,37 @@ func (c *Conversation) Press(ctx context.Context, user *core.User, action string
 	if user == nil || !user.Active {
 		return Unknown("", "")
 	}
-	return c.press(ctx, c.request(user, args{}, true), action)
+	r := c.request(user, args{}, true)
+	return r.in(c.press(ctx, r, action))
+}
+
+// in marks a reply with the reader's language, for the words an adapter
+// adds itself.
+func (r *request) in(rep Reply) Reply {
+	rep.Lang = r.p.Lang()
+	return rep
+}
+
+// Printer is the catalog in the language of u, or for someone leadwire
+// does not know (u nil), in what their chat reports (chatLocale), else
+// the organisation's: for the words an adapter says itself.
+func (c *Conversation) Printer(u *core.User, chatLocale string) *lang.Printer {
+	if u == nil {
+		return c.cat.For(chatLocale, c.svc.Settings().Locale)
+	}
+	return c.printer(u)
+}
+
+// NoteChatLocale keeps the language u's chat app reports (Telegram's
+// language_code, Slack's locale) for when u has none of their own; it
+// writes only when it changed.
+func (c *Conversation) NoteChatLocale(ctx context.Context, u *core.User, locale string) {
+	if u == nil || locale == "" || locale == u.ChatLocale {
+		return
+	}
+	if err := c.svc.Directory.NoteChatLocale(ctx, u, locale); err != nil {
+		c.opts.Log.Warn("keeping the chat's language failed", "user", u.ID, "err", err)
+	}
 }
 
 // Unknown is the whole answer to someone leadwire does not know: how to

@@ -28,7 +28,7 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 	if rep.Charts, err = digestCharts(r.p, d); err != nil {
 		return Reply{}, fmt.Errorf("digest of %s for user %d: %w", date, managerID, err)
 	}
-	return rep, nil
+	return r.in(rep), nil
 }
 
 // DigestTitle names a digest: "Daily digest, team Bangkok: Tuesday 3
@@ -39,9 +39,25 @@ func digestTitle(p *lang.Printer, d *core.Digest) string {
 	loc := digestZone(d)
 	if d.Weekly {
 		first := dayShort(p, d.From.In(loc), false)
-		return p.T("digest.title_weekly", "Scope", d.Scope, "From", first, "To", dayShort(p, d.To.In(loc).AddDate(0, 0, -1), true))
+		return p.T("digest.title_weekly", "Scope", digestScope(p, d), "From", first, "To", dayShort(p, d.To.In(loc).AddDate(0, 0, -1), true))
 	}
-	return p.T("digest.title_daily", "Scope", d.Scope, "Day", dayLong(p, d.From.In(loc)))
+	return p.T("digest.title_daily", "Scope", digestScope(p, d), "Day", dayLong(p, d.From.In(loc)))
+}
+
+// digestScope says whose work a digest covers: "team Bangkok", "your own
+// work", "every team".
+func digestScope(p *lang.Printer, d *core.Digest) string {
+	switch {
+	case d.ScopeKind == core.ScopeAll:
+		return p.T("stats.every_team")
+	case d.ScopeKind == core.ScopeTeam && d.Team != "":
+		return p.T("stats.team", "Team", d.Team)
+	case d.ScopeKind == core.ScopeTeam:
+		return p.T("stats.your_team")
+	case d.ScopeKind == core.ScopeOwn:
+		return p.T("digest.your_own_work")
+	}
+	return d.Scope
 }
 
 // digestZone is the manager's zone the digest was built in.

@@ -45,7 +45,7 @@ func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply,
 	if n.Text != "" {
 		text += "; " + n.Text
 	}
-	return Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.dealCard(ctx, d)}}, nil
+	return r.in(Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.dealCard(ctx, d)}}), nil
 }
 
 // unclaimedNotice is a waiting lead's card with Claim.
@@ -62,5 +62,5 @@ func (c *Conversation) unclaimedNotice(ctx context.Context, n core.Notice) (Repl
 	if n.Text != "" {
 		text += "; " + n.Text
 	}
-	return Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.leadCard(ctx, l)}}, nil
+	return r.in(Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.leadCard(ctx, l)}}), nil
 }

@@ -22,7 +22,7 @@ func (c *Conversation) TeamLeadNotice(ctx context.Context, leadID int64) (Reply,
 		return Reply{}, nil, err
 	}
 	r := c.request(sub.Reader, args{}, false)
-	return Reply{Text: r.t("notice.new_lead", "Ref", sub.Lead.Ref()), Cards: []Card{r.leadCard(ctx, sub.Lead)}}, sub.Team, nil
+	return r.in(Reply{Text: r.t("notice.new_lead", "Ref", sub.Lead.Ref()), Cards: []Card{r.leadCard(ctx, sub.Lead)}}), sub.Team, nil
 }
 
 // TaskReminder is the reminder its owner gets when a task falls due: the
@@ -39,5 +39,5 @@ func (c *Conversation) TaskReminder(ctx context.Context, taskID int64) (Reply, e
 		card.Buttons = nil // the task's buttons are the ones to press
 		rep.Cards = []Card{card}
 	}
-	return rep, nil
+	return r.in(rep), nil
 }

@@ -33,8 +33,8 @@ type User struct {
 	Role       Role
 	TeamID     int64 // 0: no team
 	TimeZone   string
-	Locale     string // BCP 47, set in the config, the CLI or chat ("language th")
-	ChatLocale string // what the linked chat account reports (Slack, Telegram)
+	Locale     string   // BCP 47, set in the config, the CLI or chat ("language th")
+	ChatLocale string   // what the linked chat account reports (Slack, Telegram)
 	Calendar   Calendar // "": the organisation's
 	SlackID    string
 	TelegramID int64
