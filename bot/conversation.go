@@ -134,6 +134,17 @@ func (c *Conversation) Press(ctx context.Context, user *core.User, action string
 // adds itself.
 func (r *request) in(rep Reply) Reply {
 	rep.Lang = r.p.Lang()
+	if r.p.RTL() {
+		// In right-to-left text, values shown beside a label keep their
+		// own order: amounts, dates, Latin names.
+		for i := range rep.Cards {
+			c := &rep.Cards[i]
+			c.Title, c.Subtitle = lang.Isolate(c.Title), lang.Isolate(c.Subtitle)
+			for j := range c.Fields {
+				c.Fields[j].Value = lang.Isolate(c.Fields[j].Value)
+			}
+		}
+	}
 	return rep
 }
 

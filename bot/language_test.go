@@ -73,7 +73,7 @@ func TestEverydayVerbsInTheUsersLanguage(t *testing.T) {
 	th, fa, vi, pl, zh := c.as("niran", "th"), c.as("niran", "fa"), c.as("niran", "vi"), c.as("niran", "pl"), c.as("niran", "zh-Hans")
 	c.run(t, []step{
 		{name: "a Thai rep claims with รับ", who: th, line: "รับ L1", want: []string{"L1 เป็นของคุณแล้ว"}},
-		{name: "a Persian rep claims with برداشتن", who: fa, line: "برداشتن L2", want: []string{"L2 حالا مال شماست."}},
+		{name: "a Persian rep claims with برداشتن", who: fa, line: "برداشتن L2", want: []string{"\u2066L2\u2069 حالا مال شماست."}},
 		{name: "a Vietnamese rep claims with nhận", who: vi, line: "nhận L3", want: []string{"L3 giờ là của bạn."}},
 		{name: "a Polish rep claims with przejmij", who: pl, line: "przejmij L4", want: []string{"L4 jest teraz twój."}},
 		{name: "a Chinese rep claims with 认领", who: zh, line: "认领 L5", want: []string{"L5 现在归你跟进了。"}},

@@ -13,6 +13,7 @@ import (
 
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -135,11 +136,33 @@ func (p *Printer) N(id string, n int, pairs ...any) string {
 func (p *Printer) localize(id string, count any, pairs []any) string {
 	data := make(map[string]any, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		data[fmt.Sprint(pairs[i])] = pairs[i+1]
+		v := pairs[i+1]
+		if p.rtl {
+			v = Isolate(fmt.Sprint(v))
+		}
+		data[fmt.Sprint(pairs[i])] = v
 	}
 	s, err := p.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
 	if err != nil && s == "" {
 		return id // the tests keep every id in every file; this shows which one is not
 	}
 	return s
+}
+
+// Isolate wraps s in Unicode isolates (LRI … PDI) when it holds a
+// left-to-right letter or a digit, so that inside right-to-left text an
+// id, an amount or a Latin name keeps its own order ("D45", "12,000.00
+// EUR") and does not reorder the sentence around it. Right-to-left text
+// is returned as it is.
+func Isolate(s string) string {
+	if s == "" || strings.HasPrefix(s, "\u2066") || !strings.ContainsFunc(s, ltr) {
+		return s
+	}
+	return "\u2066" + s + "\u2069"
+}
+
+// ltr reports whether r is a strong left-to-right character or a digit:
+// what reorders inside right-to-left text.
+func ltr(r rune) bool {
+	return unicode.IsDigit(r) || unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic, unicode.Thai, unicode.Han)
 }
