@@ -185,7 +185,7 @@ func (r *request) closeDate(t time.Time) string {
 	if t.IsZero() {
 		return r.t("not_set")
 	}
-	return t.UTC().Format("Mon 2 Jan 2006")
+	return r.dates.short(t.UTC(), true)
 }
 
 // dealItem is a deal's line in a list.

@@ -20,12 +20,13 @@ const chartWidth, chartHeight = 640, 360
 // DigestCharts draws what a picture says faster than a table: the month's
 // forecast against its target, and the funnel by stage. A chart without
 // any data is left out.
-func DigestCharts(d *core.Digest) ([]Chart, error) { return digestCharts(lang.Default().For("en"), d) }
+func DigestCharts(d *core.Digest) ([]Chart, error) { return digestCharts(english(), d) }
 
 // digestCharts draws the charts in p's language: the captions always,
 // the words in the picture when the chart's font draws them (else in
 // English, the caption saying them in p's language).
-func digestCharts(p *lang.Printer, d *core.Digest) ([]Chart, error) {
+func digestCharts(df dateFmt, d *core.Digest) ([]Chart, error) {
+	p := df.p
 	var out []Chart
 	if fc := d.Forecast; fc != nil && (fc.Target.Amount != 0 || fc.Won.Amount != 0 || fc.Weighted.Amount != 0) {
 		png, err := forecastChart(pictured(p), fc)
@@ -47,7 +48,7 @@ func digestCharts(p *lang.Printer, d *core.Digest) ([]Chart, error) {
 		if !slicesAny(values) {
 			continue
 		}
-		title := p.T("chart.funnel.caption", "Funnel", funnelTitle(p, d.Funnels, f), "Cohort", funnelCohort(p, d))
+		title := p.T("chart.funnel.caption", "Funnel", funnelTitle(p, d.Funnels, f), "Cohort", funnelCohort(df, d))
 		if !slices.ContainsFunc(names, func(n string) bool { return !drawable(n) }) {
 			// The chart's font draws the names as they are.
 		} else {

@@ -83,12 +83,14 @@ type request struct {
 	now       time.Time
 	loc       *time.Location
 	p         *lang.Printer // the asker's language
+	dates     dateFmt       // and how they write dates
 	users     map[int64]*core.User
 	pipelines map[int64]*core.Pipeline
 }
 
 func (c *Conversation) request(user *core.User, a args, press bool) *request {
 	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(), p: c.printer(user),
+		dates: dateFmt{p: c.printer(user), cal: user.CalendarOf(c.svc.Settings().Calendar)},
 		users: map[int64]*core.User{user.ID: user}, pipelines: map[int64]*core.Pipeline{}}
 }
 
@@ -273,7 +275,10 @@ func (r *request) stageName(ctx context.Context, d *core.Deal) string {
 }
 
 // at shows a time in the asker's zone.
-func (r *request) at(t time.Time) string { return formatTime(t, r.loc, r.now) }
+func (r *request) at(t time.Time) string { return r.dates.at(t, r.loc, r.now) }
+
+// zoned shows a time in the asker's zone, naming the zone.
+func (r *request) zoned(t time.Time) string { return r.dates.zoned(t, r.loc, r.now) }
 
 // t is the catalog's message id in the asker's language.
 func (r *request) t(id string, pairs ...any) string { return r.p.T(id, pairs...) }

@@ -98,7 +98,7 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	}
 	if !f.From.IsZero() {
 		f.To = f.From.AddDate(0, 1, 0)
-		period = r.month(f.From)
+		period = r.dates.month(f.From)
 	}
 	u := r.user
 	if scope == "" {

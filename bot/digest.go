@@ -25,7 +25,7 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 	}
 	r := c.request(u, args{}, false)
 	rep := r.digest(ctx, d)
-	if rep.Charts, err = digestCharts(r.p, d); err != nil {
+	if rep.Charts, err = digestCharts(r.dates, d); err != nil {
 		return Reply{}, fmt.Errorf("digest of %s for user %d: %w", date, managerID, err)
 	}
 	return r.in(rep), nil
@@ -33,15 +33,15 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 
 // DigestTitle names a digest: "Daily digest, team Bangkok: Tuesday 3
 // November 2026" or a week's span.
-func DigestTitle(d *core.Digest) string { return digestTitle(lang.Default().For("en"), d) }
+func DigestTitle(d *core.Digest) string { return digestTitle(english(), d) }
 
-func digestTitle(p *lang.Printer, d *core.Digest) string {
-	loc := digestZone(d)
+func digestTitle(f dateFmt, d *core.Digest) string {
+	loc, p := digestZone(d), f.p
 	if d.Weekly {
-		first := dayShort(p, d.From.In(loc), false)
-		return p.T("digest.title_weekly", "Scope", digestScope(p, d), "From", first, "To", dayShort(p, d.To.In(loc).AddDate(0, 0, -1), true))
+		first := f.short(d.From.In(loc), false)
+		return p.T("digest.title_weekly", "Scope", digestScope(p, d), "From", first, "To", f.short(d.To.In(loc).AddDate(0, 0, -1), true))
 	}
-	return p.T("digest.title_daily", "Scope", digestScope(p, d), "Day", dayLong(p, d.From.In(loc)))
+	return p.T("digest.title_daily", "Scope", digestScope(p, d), "Day", f.long(d.From.In(loc)))
 }
 
 // digestScope says whose work a digest covers: "team Bangkok", "your own
@@ -119,19 +119,19 @@ func days(n float64) time.Duration { return time.Duration(n * float64(24*time.Ho
 
 // FunnelCohort says which deals the funnel counts: "deals opened since
 // 27 Aug"; the funnel of a digest built without a start counts them all.
-func FunnelCohort(d *core.Digest) string { return funnelCohort(lang.Default().For("en"), d) }
+func FunnelCohort(d *core.Digest) string { return funnelCohort(english(), d) }
 
-func funnelCohort(p *lang.Printer, d *core.Digest) string {
+func funnelCohort(f dateFmt, d *core.Digest) string {
 	if d.FunnelFrom.IsZero() {
-		return p.T("funnel.all_deals")
+		return f.p.T("funnel.all_deals")
 	}
-	return p.T("funnel.opened_since", "Date", dayMonthYear(p, d.FunnelFrom.In(digestZone(d))))
+	return f.p.T("funnel.opened_since", "Date", f.dmy(d.FunnelFrom.In(digestZone(d))))
 }
 
 func percent(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
 
 func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
-	rep := Reply{Text: digestTitle(r.p, d)}
+	rep := Reply{Text: digestTitle(r.dates, d)}
 
 	leads := Card{Title: r.t("digest.new_leads"), Status: r.t("digest.new_leads.status", "N", d.NewLeads, "Speed", r.speed(d.MedianSpeedToLead))}
 	for _, s := range d.LeadsBySource {
@@ -201,9 +201,9 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 
 	none := r.t("digest.funnel.none")
 	if !d.FunnelFrom.IsZero() {
-		none = r.t("digest.funnel.none_since", "Cohort", funnelCohort(r.p, d))
+		none = r.t("digest.funnel.none_since", "Cohort", funnelCohort(r.dates, d))
 	}
-	cards = append(cards, r.funnelCards(d.Funnels, funnelCohort(r.p, d), none)...)
+	cards = append(cards, r.funnelCards(d.Funnels, funnelCohort(r.dates, d), none)...)
 	rep.Cards = cards
 
 	more := func(cut bool) string {

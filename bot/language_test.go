@@ -165,3 +165,36 @@ func TestTheReadersLanguageIsChosen(t *testing.T) {
 		}
 	})
 }
+
+func TestCardsInTheReadersCalendar(t *testing.T) {
+	c := newChat(t, storagetest.SQLite(t))
+	c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
+	c.say(t, "niran", "claim L1")
+	c.say(t, "niran", "qualify L1 1,250,000 THB")
+	c.say(t, "niran", "close D1 2026-12-15")
+	c.say(t, "niran", "remind D1 fri 10:00 send the contract")
+	tests := []struct {
+		name, locale string
+		cal          core.Calendar
+		want         []string
+	}{
+		{"Persian in the Solar Hijri calendar", "fa", core.CalendarPersian, []string{"24 آذر 1405", "15 آبان"}},
+		{"Thai in the Buddhist era", "th", core.CalendarBuddhist, []string{"15 ธ.ค. 2569", "ศ. 6 พ.ย. 10:00 น."}},
+		{"English in the Solar Hijri calendar", "en", core.CalendarPersian, []string{"Tue 24 Azar 1405", "Fri 15 Aban 10:00"}},
+		{"Chinese in the Gregorian calendar", "zh-Hans", core.CalendarGregorian, []string{"2026年12月15日 周二", "11月6日 周五 10:00"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := *c.users["niran"]
+			u.Locale, u.Calendar = tt.locale, tt.cal
+			c.users["cal"] = &u
+			out := c.say(t, "cal", "deal D1")
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Fatalf("deal card:\n%s\nwant it to contain %q", out, w)
+				}
+			}
+			golden(t, "deal_card."+tt.locale+"-"+string(tt.cal)+".golden", out)
+		})
+	}
+}

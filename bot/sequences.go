@@ -27,11 +27,11 @@ func (c *Conversation) enroll(ctx context.Context, r *request) Reply {
 	when := r.t("sequence.now")
 	if e.NextRunAt.After(c.clock.Now()) {
 		loc := r.user.Location()
-		when = e.NextRunAt.In(loc).Format("Mon 2 Jan 15:04") + " (" + loc.String() + ")"
+		when = r.dates.at(e.NextRunAt, loc, e.NextRunAt) + " (" + loc.String() + ")"
 	}
 	rep := r.changed(r.t("sequence.enrolled", "Ref", ref.String(), "Sequence", e.Sequence, "When", when))
 	if failing, since, err := c.svc.Connectors.MailFailing(ctx); err == nil && failing != "" {
-		rep.Text = r.t("sequence.enrolled_mail_failing", "Ref", ref.String(), "Sequence", e.Sequence, "Since", formatTime(since, r.loc, r.now), "Error", failing)
+		rep.Text = r.t("sequence.enrolled_mail_failing", "Ref", ref.String(), "Sequence", e.Sequence, "Since", r.at(since), "Error", failing)
 		rep.Tone = ToneWarn
 	}
 	return rep

@@ -41,7 +41,7 @@ func (c *Conversation) doRemind(ctx context.Context, r *request, ref core.Ref, t
 	if err != nil {
 		return c.fail(r, err)
 	}
-	text = r.t("remind.set", "Ref", fmt.Sprintf("T%d", t.ID), "When", formatZoned(t.DueAt, r.loc, r.now), "Title", t.Title, "On", ref.String())
+	text = r.t("remind.set", "Ref", fmt.Sprintf("T%d", t.ID), "When", r.zoned(t.DueAt), "Title", t.Title, "On", ref.String())
 	if r.press && ref.Kind == 'D' {
 		// From a deal card's button: the card shows its new next task.
 		if d, err := c.svc.Deal(ctx, r.user, ref.ID); err == nil {
@@ -53,7 +53,7 @@ func (c *Conversation) doRemind(ctx context.Context, r *request, ref core.Ref, t
 
 // passed answers a time that is not in the future, showing how it was read.
 func (c *Conversation) passed(at time.Time, r *request) Reply {
-	return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("time.passed", "When", formatZoned(at, r.loc, r.now))}
+	return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("time.passed", "When", r.zoned(at))}
 }
 
 // tasks lists the asker's open tasks.
@@ -122,5 +122,5 @@ func (c *Conversation) doSnooze(ctx context.Context, r *request, id int64, when 
 	if err != nil {
 		return c.fail(r, err)
 	}
-	return r.changed(r.t("task.snoozed", "Ref", fmt.Sprintf("T%d", t.ID), "When", formatZoned(t.SnoozedUntil, r.loc, r.now), "Title", t.Title))
+	return r.changed(r.t("task.snoozed", "Ref", fmt.Sprintf("T%d", t.ID), "When", r.zoned(t.SnoozedUntil), "Title", t.Title))
 }

@@ -14,7 +14,7 @@ import (
 
 // dateFields are what a date format message (ids under "date.") may use,
 // in any order and any subset: languages write dates differently.
-var dateFields = []string{"Weekday", "Day", "Month", "MonthNum", "Year", "Hour", "Minute", "Time"}
+var dateFields = []string{"Weekday", "Day", "Month", "MonthNum", "Year", "Hour", "Minute", "Time", "Date"}
 
 var placeholder = regexp.MustCompile(`\{\{-?\s*\.(\w+)`)
 

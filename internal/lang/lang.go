@@ -150,10 +150,11 @@ func (p *Printer) localize(id string, count any, pairs []any) string {
 }
 
 // Isolate wraps s in Unicode isolates (LRI … PDI) when it holds a
-// left-to-right letter or a digit, so that inside right-to-left text an
-// id, an amount or a Latin name keeps its own order ("D45", "12,000.00
-// EUR") and does not reorder the sentence around it. Right-to-left text
-// is returned as it is.
+// left-to-right letter, so that inside right-to-left text an id, an
+// amount with its currency or a Latin name keeps its own order ("D45",
+// "12,000.00 EUR") and does not reorder the sentence around it. Numbers
+// alone and right-to-left text are returned as they are: digits keep
+// their order in Persian text by themselves.
 func Isolate(s string) string {
 	if s == "" || strings.HasPrefix(s, "\u2066") || !strings.ContainsFunc(s, ltr) {
 		return s
@@ -161,8 +162,7 @@ func Isolate(s string) string {
 	return "\u2066" + s + "\u2069"
 }
 
-// ltr reports whether r is a strong left-to-right character or a digit:
-// what reorders inside right-to-left text.
+// ltr reports whether r is a strong left-to-right letter.
 func ltr(r rune) bool {
-	return unicode.IsDigit(r) || unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic, unicode.Thai, unicode.Han)
+	return unicode.IsLetter(r) && !unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko)
 }
