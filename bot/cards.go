@@ -128,7 +128,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	}
 	prob := d.EffectiveProbability(stage)
 	card.Fields = []Field{
-		{r.t("field.value"), d.Value.String()},
+		{r.t("field.value"), r.money(d.Value)},
 		{r.t("field.probability"), fmt.Sprintf("%d%%", prob)},
 		{r.t("field.owner"), r.userName(ctx, d.OwnerID)},
 		{r.t("field.expected_close"), r.closeDate(d.ExpectedClose)},
@@ -190,7 +190,7 @@ func (r *request) closeDate(t time.Time) string {
 
 // dealItem is a deal's line in a list.
 func (r *request) dealItem(ctx context.Context, d *core.Deal) Item {
-	text := fmt.Sprintf("%s · %s · %s", d.Title, r.stageName(ctx, d), d.Value)
+	text := fmt.Sprintf("%s · %s · %s", d.Title, r.stageName(ctx, d), r.money(d.Value))
 	it := Item{Ref: d.Ref(), Text: text, Action: act("show", d.Ref())}
 	var detail []string
 	if d.OwnerID != r.user.ID {

@@ -123,7 +123,7 @@ func (c *Conversation) moved(ctx context.Context, r *request, d *core.Deal) Repl
 	card := r.dealCard(ctx, d)
 	card.Note = r.t("note.moved_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
 	if d.Status == core.DealWon {
-		return r.changed(r.t("deal.won", "Ref", d.Ref(), "Value", d.Value.String()), card)
+		return r.changed(r.t("deal.won", "Ref", d.Ref(), "Value", r.money(d.Value)), card)
 	}
 	return r.changed(r.t("deal.moved", "Ref", d.Ref(), "Stage", r.stageName(ctx, d)), card)
 }
@@ -241,7 +241,7 @@ func (c *Conversation) value(ctx context.Context, r *request) Reply {
 	if err != nil {
 		return c.fail(r, err)
 	}
-	return r.changed(r.t("deal.value_set", "Ref", d.Ref(), "Value", d.Value.String()), r.dealCard(ctx, d))
+	return r.changed(r.t("deal.value_set", "Ref", d.Ref(), "Value", r.money(d.Value)), r.dealCard(ctx, d))
 }
 
 // setClose sets the expected close date from a date phrase, read as a

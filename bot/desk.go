@@ -59,11 +59,11 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 	if err != nil {
 		return c.fail(r, err)
 	}
-	card := Card{Title: r.t("pipeline.mine"), Status: r.p.N("pipeline.status", int(sum.Deals), "Value", sum.Value.String(), "Weighted", sum.Weighted.String())}
+	card := Card{Title: r.t("pipeline.mine"), Status: r.p.N("pipeline.status", int(sum.Deals), "Value", r.money(sum.Value), "Weighted", r.money(sum.Weighted))}
 	if mode == "team" {
 		card.Title = r.t("pipeline.team")
 	}
-	card.Fields = pipelineFields(sum)
+	card.Fields = r.pipelineFields(sum)
 	if sum.Deals == 0 {
 		card.Status = r.t("pipeline.empty", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123"))
 	}
@@ -133,15 +133,15 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	}
 	card := Card{Title: r.t("stats.title", "Who", who, "Period", period),
 		Status: r.t("stats.status", "Open", m.Open, "Won", m.Won, "Lost", m.Lost, "Rate", fmt.Sprintf("%.0f%%", 100*m.WinRate)),
-		Fields: []Field{{r.t("stats.won_value"), m.WonValue.String()}, {r.t("stats.open_value"), m.OpenValue.String()},
-			{r.t("stats.average_deal"), m.AvgDealSize.String()}, {r.t("stats.average_cycle"), r.cycle(m)},
+		Fields: []Field{{r.t("stats.won_value"), r.money(m.WonValue)}, {r.t("stats.open_value"), r.money(m.OpenValue)},
+			{r.t("stats.average_deal"), r.money(m.AvgDealSize)}, {r.t("stats.average_cycle"), r.cycle(m)},
 			{r.t("stats.speed_to_lead"), r.speed(m.MedianSpeedToLead)}, {r.t("review.rotting"), fmt.Sprint(m.Rotting)}}}
 	if f.OwnerID == 0 && u.Role != core.RoleRep {
 		for i, rep := range m.ByRep {
 			if i == 5 {
 				break
 			}
-			card.Fields = append(card.Fields, Field{rep.Name, r.t("stats.rep", "Won", rep.Won, "Value", rep.WonValue.String(), "Rate", fmt.Sprintf("%.0f%%", 100*rep.WinRate))})
+			card.Fields = append(card.Fields, Field{rep.Name, r.t("stats.rep", "Won", rep.Won, "Value", r.money(rep.WonValue), "Rate", fmt.Sprintf("%.0f%%", 100*rep.WinRate))})
 		}
 	}
 	card.Note = strings.Join(m.Warnings, "; ")
@@ -181,15 +181,15 @@ func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
 	if err != nil {
 		return c.fail(r, err)
 	}
-	card := Card{Title: r.t("forecast.title", "Month", fc.Month), Fields: []Field{{r.t("forecast.target"), fc.Target.String()}, {r.t("forecast.won"), fc.Won.String()},
-		{r.t("forecast.weighted"), fc.Weighted.String()}, {r.t("forecast.gap"), fc.Gap.String()}}}
+	card := Card{Title: r.t("forecast.title", "Month", fc.Month), Fields: []Field{{r.t("forecast.target"), r.money(fc.Target)}, {r.t("forecast.won"), r.money(fc.Won)},
+		{r.t("forecast.weighted"), r.money(fc.Weighted)}, {r.t("forecast.gap"), r.money(fc.Gap)}}}
 	switch {
 	case fc.Target.Amount == 0:
 		card.Status = r.t("forecast.no_target")
 	case fc.Gap.Amount <= 0:
 		card.Status, card.Tone = r.t("forecast.on_track"), ToneGood
 	default:
-		card.Status, card.Tone = r.t("forecast.behind", "Gap", fc.Gap.String()), ToneWarn
+		card.Status, card.Tone = r.t("forecast.behind", "Gap", r.money(fc.Gap)), ToneWarn
 	}
 	for i, fm := range fc.Months {
 		if i == 6 {
@@ -199,7 +199,7 @@ func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
 		if month == "" {
 			month = r.t("forecast.no_close_date")
 		}
-		card.Fields = append(card.Fields, Field{month, r.p.N("forecast.month", int(fm.Deals), "Value", fm.Value.String(), "Weighted", fm.Weighted.String())})
+		card.Fields = append(card.Fields, Field{month, r.p.N("forecast.month", int(fm.Deals), "Value", r.money(fm.Value), "Weighted", r.money(fm.Weighted))})
 	}
 	card.Note = strings.Join(fc.Warnings, "; ")
 	return shown("", card)
@@ -260,7 +260,7 @@ func (c *Conversation) link(ctx context.Context, r *request) Reply {
 
 // pipelineFields lists open deals and value by stage, each stage named
 // with its pipeline ("Renewals / Quote sent (80%)") when there are several.
-func pipelineFields(sum *core.PipelineSummary) []Field {
+func (r *request) pipelineFields(sum *core.PipelineSummary) []Field {
 	if sum.Deals == 0 {
 		return nil // a column of noughts says less than "no open deals"
 	}
@@ -271,7 +271,7 @@ func pipelineFields(sum *core.PipelineSummary) []Field {
 		if several {
 			label = st.Pipeline + " / " + label
 		}
-		fields = append(fields, Field{label, fmt.Sprintf("%d · %s", st.Deals, st.Value)})
+		fields = append(fields, Field{label, fmt.Sprintf("%d · %s", st.Deals, r.money(st.Value))})
 	}
 	return fields
 }

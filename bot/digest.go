@@ -141,7 +141,7 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 		leads.Status = r.t("digest.new_leads.none")
 	}
 
-	deals := Card{Title: r.t("digest.deals"), Status: r.t("digest.deals.status", "Won", d.Won, "Value", d.WonValue.String(), "Lost", d.Lost)}
+	deals := Card{Title: r.t("digest.deals"), Status: r.t("digest.deals.status", "Won", d.Won, "Value", r.money(d.WonValue), "Lost", d.Lost)}
 	if d.Won > 0 {
 		deals.Tone = ToneGood
 	}
@@ -166,8 +166,8 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 
 	pipe := Card{Title: r.t("digest.pipeline")}
 	if p := d.Pipeline; p != nil {
-		pipe.Status = r.p.N("pipeline.status", int(p.Deals), "Value", p.Value.String(), "Weighted", p.Weighted.String())
-		pipe.Fields = pipelineFields(p)
+		pipe.Status = r.p.N("pipeline.status", int(p.Deals), "Value", r.money(p.Value), "Weighted", r.money(p.Weighted))
+		pipe.Fields = r.pipelineFields(p)
 		if p.Deals == 0 {
 			pipe.Status = r.t("digest.pipeline.none")
 		}
@@ -175,24 +175,24 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 
 	cards := []Card{leads, deals, pipe}
 	if fc := d.Forecast; fc != nil {
-		card := Card{Title: r.t("forecast.title", "Month", fc.Month), Fields: []Field{{r.t("forecast.target"), fc.Target.String()}, {r.t("forecast.won"), fc.Won.String()},
-			{r.t("forecast.weighted"), fc.Weighted.String()}, {r.t("forecast.gap"), fc.Gap.String()}}}
+		card := Card{Title: r.t("forecast.title", "Month", fc.Month), Fields: []Field{{r.t("forecast.target"), r.money(fc.Target)}, {r.t("forecast.won"), r.money(fc.Won)},
+			{r.t("forecast.weighted"), r.money(fc.Weighted)}, {r.t("forecast.gap"), r.money(fc.Gap)}}}
 		switch {
 		case fc.Target.Amount == 0:
 			// Without a target, a gap says nothing.
 			card.Status = r.t("digest.no_target", "Month", fc.Month)
-			card.Fields = []Field{{r.t("forecast.won"), fc.Won.String()}, {r.t("forecast.weighted"), fc.Weighted.String()}}
+			card.Fields = []Field{{r.t("forecast.won"), r.money(fc.Won)}, {r.t("forecast.weighted"), r.money(fc.Weighted)}}
 		case fc.Gap.Amount <= 0:
 			card.Status, card.Tone = r.t("forecast.on_track"), ToneGood
 		default:
-			card.Status, card.Tone = r.t("forecast.behind", "Gap", fc.Gap.String()), ToneWarn
+			card.Status, card.Tone = r.t("forecast.behind", "Gap", r.money(fc.Gap)), ToneWarn
 		}
 		cards = append(cards, card)
 	}
 
 	reps := Card{Title: r.t("digest.reps"), Status: r.t("digest.reps.status")}
 	for _, rm := range d.Reps {
-		reps.Fields = append(reps.Fields, Field{rm.Name, r.t("digest.rep", "Leads", rm.Leads, "Won", rm.Won, "Value", rm.WonValue.String(), "Rate", percent(rm.WinRate))})
+		reps.Fields = append(reps.Fields, Field{rm.Name, r.t("digest.rep", "Leads", rm.Leads, "Won", rm.Won, "Value", r.money(rm.WonValue), "Rate", percent(rm.WinRate))})
 	}
 	if len(d.Reps) == 0 {
 		reps.Status = r.t("digest.reps.none")

@@ -151,3 +151,38 @@ func (r *request) duration(d time.Duration) string {
 	}
 	return r.p.N("duration.days", int(d.Round(24*time.Hour)/(24*time.Hour)))
 }
+
+// money shows an amount as the asker's language writes it: its grouping
+// and decimal marks (the catalog's number.group and number.decimal), then
+// the currency code: "12,000.50 EUR", "12 000,50 PLN". The figures are
+// the exact minor units, never a float.
+func (r *request) money(m core.Money) string {
+	if r.p.Lang() == "en" {
+		return m.String()
+	}
+	return formatMoney(r.p, m)
+}
+
+func formatMoney(p *lang.Printer, m core.Money) string {
+	major := m.Major()
+	neg := strings.HasPrefix(major, "-")
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(major, "-"), ".")
+	group, dec := p.T("number.group"), p.T("number.decimal")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString(dec + frac)
+	}
+	if m.Currency != "" {
+		b.WriteString("\u00a0" + m.Currency)
+	}
+	return b.String()
+}
