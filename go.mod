@@ -32,6 +32,7 @@ require (
 require (
 	github.com/emersion/go-smtp v0.25.1
 	github.com/getkin/kin-openapi v0.153.0
+	github.com/nicksnyder/go-i18n/v2 v2.7.0
 	golang.org/x/oauth2 v0.38.0
 )
 

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -48,14 +47,14 @@ func reasonOf(arg string, reasons []core.Reason) string {
 
 // staleButton is the answer to an action code that cannot be read: an old
 // or forged button.
-func staleButton() Reply {
-	return Reply{Tone: ToneWarn, Ephemeral: true, Text: "That button no longer works; type help for the commands."}
+func staleButton(r *request) Reply {
+	return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("stale_button", "Help", r.c.word(r.p, r.c.byName["help"]))}
 }
 
 // press runs an action code.
 func (c *Conversation) press(ctx context.Context, r *request, code string) Reply {
 	if len(code) > MaxAction {
-		return staleButton()
+		return staleButton(r)
 	}
 	verb, rest, _ := strings.Cut(code, ":")
 	if verb == "merge" {
@@ -64,13 +63,13 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 	refText, arg, _ := strings.Cut(rest, ":")
 	ref, err := core.ParseRef(refText)
 	if err != nil {
-		return staleButton()
+		return staleButton(r)
 	}
 	want := map[string]byte{"show": 0, "claim": 'L', "assign": 'L', "qualify": 'L', "disq": 'L', "stage": 'D',
 		"won": 'D', "reopen": 'D', "lost": 'D', "remind": 0, "done": 'T', "snooze": 'T'}
 	kind, ok := want[verb]
 	if !ok || (kind != 0 && kind != ref.Kind) || (kind == 0 && ref.Kind == 'T') {
-		return staleButton()
+		return staleButton(r)
 	}
 	switch verb {
 	case "show":
@@ -79,7 +78,7 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 		return c.doClaim(ctx, r, ref.ID)
 	case "assign":
 		if arg != "next" {
-			return staleButton()
+			return staleButton(r)
 		}
 		return c.doAssign(ctx, r, ref.ID, arg)
 	case "qualify":
@@ -92,7 +91,7 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 	case "stage":
 		id, err := strconv.ParseInt(arg, 10, 64)
 		if err != nil {
-			return staleButton()
+			return staleButton(r)
 		}
 		return c.doMoveTo(ctx, r, ref.ID, id)
 	case "won":
@@ -120,24 +119,25 @@ func (c *Conversation) show(ctx context.Context, r *request, ref core.Ref) Reply
 	case 'L':
 		l, err := c.svc.Lead(ctx, r.user, ref.ID)
 		if err != nil {
-			return c.fail(err)
+			return c.fail(r, err)
 		}
 		return shown("", r.leadCard(ctx, l))
 	case 'D':
 		d, err := c.svc.Deal(ctx, r.user, ref.ID)
 		if err != nil {
-			return c.fail(err)
+			return c.fail(r, err)
 		}
 		return shown("", r.dealCard(ctx, d))
 	}
-	return Reply{Tone: ToneWarn, Ephemeral: true, Text: fmt.Sprintf("%s is a task: %s or %s", ref, c.cmd("done "+ref.String()), c.cmd("snooze "+ref.String()+" 2h"))}
+	return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("show.task", "Ref", ref.String(),
+		"Done", c.cmd(c.word(r.p, c.byName["done"])+" "+ref.String()), "Snooze", c.cmd(c.word(r.p, c.byName["snooze"])+" "+ref.String()+" 2h"))}
 }
 
 // refArg reads the i-th word as an id of the kind; the error is a reply.
 func (c *Conversation) refArg(r *request, i int, kind byte) (int64, *Reply) {
 	id, err := core.ParseRefOf(r.args.word(i), kind)
 	if err != nil {
-		rep := c.fail(err)
+		rep := c.fail(r, err)
 		return 0, &rep
 	}
 	return id, nil

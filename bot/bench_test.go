@@ -15,6 +15,7 @@ import (
 	"leadwire/bot/console"
 	"leadwire/core"
 	"leadwire/internal/clocktest"
+	"leadwire/internal/lang"
 	"leadwire/storage"
 )
 
@@ -29,7 +30,13 @@ import (
 func BenchmarkCommands(b *testing.B) {
 	e := seedBench(b)
 	rng := rand.New(rand.NewPCG(7, 7))
-	rep := func() *core.User { return &e.reps[rng.IntN(len(e.reps))] }
+	locale := "en"
+	// Each command in every language: the rep reads leadwire in locale.
+	rep := func() *core.User {
+		u := e.reps[rng.IntN(len(e.reps))]
+		u.Locale = locale
+		return &u
+	}
 	ctx := context.Background()
 	handle := func(u *core.User, line string) error {
 		r := e.conv.Handle(ctx, u, line)
@@ -61,22 +68,25 @@ func BenchmarkCommands(b *testing.B) {
 		}},
 		{"review", func() error { return handle(rep(), "review") }},
 	}
-	for _, tc := range cases {
-		b.Run(tc.name, func(b *testing.B) {
-			var times []time.Duration
-			for b.Loop() {
-				start := time.Now()
-				if err := tc.run(); err != nil {
-					b.Fatal(err)
+	for _, l := range lang.Languages {
+		locale = l
+		for _, tc := range cases {
+			b.Run(l+"/"+tc.name, func(b *testing.B) {
+				var times []time.Duration
+				for b.Loop() {
+					start := time.Now()
+					if err := tc.run(); err != nil {
+						b.Fatal(err)
+					}
+					times = append(times, time.Since(start))
 				}
-				times = append(times, time.Since(start))
-			}
-			slices.Sort(times)
-			p50, p99 := times[len(times)/2], times[len(times)*99/100]
-			b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
-			b.Logf("%s at %d deals: p50 %v, p99 %v over %d runs", tc.name, e.n, p50.Round(time.Microsecond), p99.Round(time.Microsecond), len(times))
-		})
+				slices.Sort(times)
+				p50, p99 := times[len(times)/2], times[len(times)*99/100]
+				b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+				b.Logf("%s %s at %d deals: p50 %v, p99 %v over %d runs", l, tc.name, e.n, p50.Round(time.Microsecond), p99.Round(time.Microsecond), len(times))
+			})
+		}
 	}
 }
 

@@ -14,54 +14,54 @@ func (r *request) leadCard(ctx context.Context, l *core.Lead) Card {
 	ref := l.Ref()
 	card := Card{Ref: ref, Title: ref}
 	if c, err := r.c.svc.LeadContact(ctx, r.user, l); err == nil {
-		card.Title, card.Subtitle = contactTitle(c, ref), contactLine(c)
+		card.Title, card.Subtitle = contactTitle(c, ref), contactLine(r, c)
 	}
 	switch l.Status {
 	case core.LeadNew:
-		card.Status, card.Tone = "new · unclaimed", ToneWarn
+		card.Status, card.Tone = r.t("lead.status.new"), ToneWarn
 	case core.LeadClaimed:
-		card.Status = "claimed"
+		card.Status = r.t("lead.status.claimed")
 	case core.LeadQualified:
-		card.Status, card.Tone = "qualified into "+core.DealRef(l.DealID), ToneGood
+		card.Status, card.Tone = r.t("lead.status.qualified", "Deal", core.DealRef(l.DealID)), ToneGood
 	case core.LeadDisqualified:
-		card.Status, card.Tone = "disqualified: "+l.DisqualifyReason, ToneBad
+		card.Status, card.Tone = r.t("lead.status.disqualified", "Reason", l.DisqualifyReason), ToneBad
 	}
 	source := l.SourceChannel
 	if l.SourceName != "" {
 		source += " (" + l.SourceName + ")"
 	}
-	card.Fields = []Field{{"Score", fmt.Sprint(l.Score)}, {"Source", source}, {"Received", r.at(l.CreatedAt)}}
+	card.Fields = []Field{{r.t("field.score"), fmt.Sprint(l.Score)}, {r.t("field.source"), source}, {r.t("field.received"), r.at(l.CreatedAt)}}
 	if l.TeamID != 0 {
 		if t, err := r.c.svc.Directory.TeamByID(ctx, l.TeamID); err == nil {
-			card.Fields = append(card.Fields, Field{"Team", t.Name})
+			card.Fields = append(card.Fields, Field{r.t("field.team"), t.Name})
 		}
 	}
 	if l.OwnerID != 0 {
-		card.Fields = append(card.Fields, Field{"Owner", r.userName(ctx, l.OwnerID)})
+		card.Fields = append(card.Fields, Field{r.t("field.owner"), r.userName(ctx, l.OwnerID)})
 	}
 	// What the Telegram intake knows of the prospect, and how to answer.
 	if u := l.Metadata["telegram_username"]; u != "" {
 		card.Fields = append(card.Fields, Field{"Telegram", u})
 	}
 	if lang := l.Metadata["language"]; lang != "" {
-		card.Fields = append(card.Fields, Field{"Language", lang})
+		card.Fields = append(card.Fields, Field{r.t("field.language"), lang})
 	}
 	if l.Open() && (l.SourceChannel == core.ChannelTelegram || l.SourceChannel == core.ChannelSlack) {
-		card.Note = "Answer in their chat: " + r.c.cmd("reply "+ref+" TEXT")
+		card.Note = r.t("lead.answer_in_chat", "Command", r.c.cmd(r.c.word(r.p, r.c.byName["reply"])+" "+ref+" "+r.t("arg.text")))
 	}
 	card.Text = clip(strings.TrimSpace(l.Subject+"\n"+l.Message), 300)
 	switch {
 	case l.Open():
 		if l.OwnerID == 0 {
-			card.Buttons = append(card.Buttons, Button{"Claim", act("claim", ref), StylePrimary})
+			card.Buttons = append(card.Buttons, Button{r.t("button.claim"), act("claim", ref), StylePrimary})
 			if r.user.Role != core.RoleRep {
-				card.Buttons = append(card.Buttons, Button{"Assign next rep", act("assign", ref, "next"), StyleDefault})
+				card.Buttons = append(card.Buttons, Button{r.t("button.assign_next"), act("assign", ref, "next"), StyleDefault})
 			}
 		}
-		card.Buttons = append(card.Buttons, Button{"Qualify", act("qualify", ref), StyleDefault},
-			Button{"Disqualify", act("disq", ref), StyleDanger})
+		card.Buttons = append(card.Buttons, Button{r.t("button.qualify"), act("qualify", ref), StyleDefault},
+			Button{r.t("button.disqualify"), act("disq", ref), StyleDanger})
 	case l.DealID != 0:
-		card.Buttons = append(card.Buttons, Button{"Open " + core.DealRef(l.DealID), act("show", core.DealRef(l.DealID)), StyleDefault})
+		card.Buttons = append(card.Buttons, Button{r.t("button.open", "Ref", core.DealRef(l.DealID)), act("show", core.DealRef(l.DealID)), StyleDefault})
 	}
 	return card
 }
@@ -80,7 +80,7 @@ func contactTitle(c *core.Contact, fallback string) string {
 	return fallback
 }
 
-func contactLine(c *core.Contact) string {
+func contactLine(r *request, c *core.Contact) string {
 	var parts []string
 	if len(c.Emails) > 0 {
 		parts = append(parts, c.Emails[0])
@@ -88,7 +88,7 @@ func contactLine(c *core.Contact) string {
 	if len(c.Phones) > 0 {
 		parts = append(parts, c.Phones[0])
 	} else if len(c.InvalidPhones) > 0 {
-		parts = append(parts, c.InvalidPhones[0]+" (not a valid number)")
+		parts = append(parts, r.t("contact.invalid_phone", "Phone", c.InvalidPhones[0]))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -99,7 +99,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	ref := d.Ref()
 	card := Card{Ref: ref, Title: d.Title}
 	if c, err := r.c.svc.DealContact(ctx, r.user, d); err == nil {
-		card.Subtitle = strings.Trim(contactTitle(c, "")+" · "+contactLine(c), " ·")
+		card.Subtitle = strings.Trim(contactTitle(c, "")+" · "+contactLine(r, c), " ·")
 	}
 	p := r.pipeline(ctx, d.PipelineID)
 	var stage *core.Stage
@@ -109,55 +109,55 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	stageName := r.stageName(ctx, d)
 	switch d.Status {
 	case core.DealWon:
-		card.Status, card.Tone = "won "+r.at(d.ClosedAt), ToneGood
+		card.Status, card.Tone = r.t("deal.status.won", "When", r.at(d.ClosedAt)), ToneGood
 	case core.DealLost:
-		card.Status, card.Tone = "lost: "+d.LostReason, ToneBad
+		card.Status, card.Tone = r.t("deal.status.lost", "Reason", d.LostReason), ToneBad
 	default:
-		card.Status = stageName + " · open"
+		card.Status = r.t("deal.status.open", "Stage", stageName)
 		if p != nil {
 			for i, st := range p.OpenStages() {
 				if st.ID == d.StageID {
-					card.Status = fmt.Sprintf("%s (%d of %d) · open", stageName, i+1, len(p.OpenStages()))
+					card.Status = r.t("deal.status.open_of", "Stage", stageName, "N", i+1, "Of", len(p.OpenStages()))
 				}
 			}
 		}
 		if stage != nil && stage.RotDays > 0 && r.now.Sub(lastTouch(d)) > stage.RotLimit() {
-			card.Status += " · rotting (no activity for " + count(int(r.now.Sub(lastTouch(d)).Hours()/24), "day") + ")"
+			card.Status += r.p.N("deal.status.rotting", int(r.now.Sub(lastTouch(d)).Hours()/24))
 			card.Tone = ToneWarn
 		}
 	}
 	prob := d.EffectiveProbability(stage)
 	card.Fields = []Field{
-		{"Value", d.Value.String()},
-		{"Probability", fmt.Sprintf("%d%%", prob)},
-		{"Owner", r.userName(ctx, d.OwnerID)},
-		{"Expected close", closeDate(d.ExpectedClose)},
-		{"Last activity", ago(lastTouch(d), r.now)},
+		{r.t("field.value"), r.money(d.Value)},
+		{r.t("field.probability"), fmt.Sprintf("%d%%", prob)},
+		{r.t("field.owner"), r.userName(ctx, d.OwnerID)},
+		{r.t("field.expected_close"), r.closeDate(d.ExpectedClose)},
+		{r.t("field.last_activity"), r.ago(lastTouch(d))},
 	}
 	if names, err := r.c.svc.CompanyNames(ctx, d.ContactID); err == nil && names[d.ContactID] != "" {
-		card.Fields = append(card.Fields, Field{"Company", names[d.ContactID]})
+		card.Fields = append(card.Fields, Field{r.t("field.company"), names[d.ContactID]})
 	}
 	if d.LeadID != 0 {
-		card.Fields = append(card.Fields, Field{"Lead", core.LeadRef(d.LeadID)})
+		card.Fields = append(card.Fields, Field{r.t("field.lead"), core.LeadRef(d.LeadID)})
 	}
 	if t, a, err := r.c.svc.DealNext(ctx, r.user, d); err == nil {
 		if t != nil {
-			card.Fields = append(card.Fields, Field{"Next task", fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
+			card.Fields = append(card.Fields, Field{r.t("field.next_task"), fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
 		}
 		if a != nil {
-			card.Note = fmt.Sprintf("Latest: %s · %s", clip(strings.TrimSpace(a.Subject+" "+a.Body), 120), ago(a.At, r.now))
+			card.Note = r.t("deal.latest", "Text", clip(strings.TrimSpace(a.Subject+" "+a.Body), 120), "Ago", r.ago(a.At))
 		}
 	}
 	if d.Status != core.DealOpen {
-		card.Buttons = []Button{{"Reopen", act("reopen", ref), StyleDefault}}
+		card.Buttons = []Button{{r.t("button.reopen"), act("reopen", ref), StyleDefault}}
 		return card
 	}
 	if next := nextStage(p, d.StageID); next != nil {
 		card.Buttons = append(card.Buttons, Button{"→ " + next.Name, act("stage", ref, fmt.Sprint(next.ID)), StylePrimary})
 	}
-	card.Buttons = append(card.Buttons, Button{"Won", act("won", ref), StyleDefault},
-		Button{"Lost", act("lost", ref), StyleDanger},
-		Button{"Remind tomorrow", act("remind", ref, "tomorrow"), StyleDefault})
+	card.Buttons = append(card.Buttons, Button{r.t("button.won"), act("won", ref), StyleDefault},
+		Button{r.t("button.lost"), act("lost", ref), StyleDanger},
+		Button{r.t("button.remind_tomorrow"), act("remind", ref, "tomorrow"), StyleDefault})
 	return card
 }
 
@@ -184,25 +184,25 @@ func lastTouch(d *core.Deal) time.Time {
 
 // closeDate shows an expected close date; it is a calendar date, the same
 // in every zone.
-func closeDate(t time.Time) string {
+func (r *request) closeDate(t time.Time) string {
 	if t.IsZero() {
-		return "not set"
+		return r.t("not_set")
 	}
-	return t.UTC().Format("Mon 2 Jan 2006")
+	return r.dates.short(t.UTC(), true)
 }
 
 // dealItem is a deal's line in a list.
 func (r *request) dealItem(ctx context.Context, d *core.Deal) Item {
-	text := fmt.Sprintf("%s · %s · %s", d.Title, r.stageName(ctx, d), d.Value)
+	text := fmt.Sprintf("%s · %s · %s", d.Title, r.stageName(ctx, d), r.money(d.Value))
 	it := Item{Ref: d.Ref(), Text: text, Action: act("show", d.Ref())}
 	var detail []string
 	if d.OwnerID != r.user.ID {
 		detail = append(detail, r.userName(ctx, d.OwnerID))
 	}
 	if !d.ExpectedClose.IsZero() {
-		detail = append(detail, "closes "+closeDate(d.ExpectedClose))
+		detail = append(detail, r.t("deal.item.closes", "Date", r.closeDate(d.ExpectedClose)))
 	}
-	detail = append(detail, "active "+ago(lastTouch(d), r.now))
+	detail = append(detail, r.t("deal.item.active", "Ago", r.ago(lastTouch(d))))
 	it.Detail = strings.Join(detail, " · ")
 	return it
 }
@@ -213,10 +213,10 @@ func (r *request) leadItem(ctx context.Context, l *core.Lead) Item {
 	if c, err := r.c.svc.LeadContact(ctx, r.user, l); err == nil {
 		who = contactTitle(c, who)
 	}
-	it := Item{Ref: l.Ref(), Text: fmt.Sprintf("%s · score %d · %s", who, l.Score, l.SourceChannel), Action: act("show", l.Ref())}
-	detail := []string{"received " + ago(l.CreatedAt, r.now)}
+	it := Item{Ref: l.Ref(), Text: r.t("lead.item", "Who", who, "Score", l.Score, "Source", l.SourceChannel), Action: act("show", l.Ref())}
+	detail := []string{r.t("lead.item.received", "Ago", r.ago(l.CreatedAt))}
 	if l.OwnerID == 0 {
-		detail = append(detail, "unclaimed")
+		detail = append(detail, r.t("lead.item.unclaimed"))
 		it.Tone = ToneWarn
 	} else if l.OwnerID != r.user.ID {
 		detail = append(detail, r.userName(ctx, l.OwnerID))
@@ -235,23 +235,23 @@ func (r *request) taskItem(ctx context.Context, t core.Task) Item {
 	it := Item{Ref: ref, Text: when + " · " + t.Title}
 	switch {
 	case t.Done:
-		it.Text, it.Tone = "done · "+t.Title, ToneGood
+		it.Text, it.Tone = r.t("task.item.done", "Title", t.Title), ToneGood
 	case t.Due().Before(r.now):
-		it.Text, it.Tone = when+" (overdue) · "+t.Title, ToneWarn
+		it.Text, it.Tone = r.t("task.item.overdue", "When", when, "Title", t.Title), ToneWarn
 	}
 	switch {
 	case t.DealID != 0:
-		it.Detail = "on " + core.DealRef(t.DealID)
+		it.Detail = r.t("task.item.on", "Ref", core.DealRef(t.DealID))
 	case t.LeadID != 0:
-		it.Detail = "on " + core.LeadRef(t.LeadID)
+		it.Detail = r.t("task.item.on", "Ref", core.LeadRef(t.LeadID))
 	}
 	if t.OwnerID != r.user.ID {
 		it.Detail = strings.TrimPrefix(it.Detail+" · "+r.userName(ctx, t.OwnerID), " · ")
 	}
 	if !t.Done {
-		it.Buttons = []Button{{"Done", act("done", ref), StylePrimary},
-			{"Snooze 1h", act("snooze", ref, "1h"), StyleDefault},
-			{"Tomorrow", act("snooze", ref, "tomorrow"), StyleDefault}}
+		it.Buttons = []Button{{r.t("button.done"), act("done", ref), StylePrimary},
+			{r.t("button.snooze_1h"), act("snooze", ref, "1h"), StyleDefault},
+			{r.t("button.tomorrow"), act("snooze", ref, "tomorrow"), StyleDefault}}
 	}
 	return it
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/go-analyze/charts"
 
 	"leadwire/core"
+	"leadwire/internal/lang"
 )
 
 // Chart sizes in pixels: small enough for a phone, sharp enough in mail.
@@ -19,14 +20,20 @@ const chartWidth, chartHeight = 640, 360
 // DigestCharts draws what a picture says faster than a table: the month's
 // forecast against its target, and the funnel by stage. A chart without
 // any data is left out.
-func DigestCharts(d *core.Digest) ([]Chart, error) {
+func DigestCharts(d *core.Digest) ([]Chart, error) { return digestCharts(english(), d) }
+
+// digestCharts draws the charts in p's language: the captions always,
+// the words in the picture when the chart's font draws them (else in
+// English, the caption saying them in p's language).
+func digestCharts(df dateFmt, d *core.Digest) ([]Chart, error) {
+	p := df.p
 	var out []Chart
 	if fc := d.Forecast; fc != nil && (fc.Target.Amount != 0 || fc.Won.Amount != 0 || fc.Weighted.Amount != 0) {
-		png, err := forecastChart(fc)
+		png, err := forecastChart(pictured(p), fc)
 		if err != nil {
 			return nil, fmt.Errorf("forecast chart: %w", err)
 		}
-		out = append(out, Chart{Name: "forecast.png", Title: "Forecast " + fc.Month + " against target", PNG: png})
+		out = append(out, Chart{Name: "forecast.png", Title: p.T("chart.forecast.caption", "Month", fc.Month), PNG: png})
 	}
 	for i, f := range d.Funnels {
 		var names []string
@@ -41,7 +48,7 @@ func DigestCharts(d *core.Digest) ([]Chart, error) {
 		if !slicesAny(values) {
 			continue
 		}
-		title := FunnelTitle(d.Funnels, f) + ": " + FunnelCohort(d) + " that got this far"
+		title := p.T("chart.funnel.caption", "Funnel", funnelTitle(p, d.Funnels, f), "Cohort", funnelCohort(df, d))
 		if !slices.ContainsFunc(names, func(n string) bool { return !drawable(n) }) {
 			// The chart's font draws the names as they are.
 		} else {
@@ -54,7 +61,7 @@ func DigestCharts(d *core.Digest) ([]Chart, error) {
 			}
 			title += " — " + strings.Join(legend, " · ")
 		}
-		png, err := funnelChart(names, values)
+		png, err := funnelChart(pictured(p), names, values)
 		if err != nil {
 			return nil, fmt.Errorf("funnel chart %s: %w", f.Pipeline, err)
 		}
@@ -105,24 +112,35 @@ func major(m core.Money) float64 {
 	return f
 }
 
-func forecastChart(fc *core.Forecast) ([]byte, error) {
+// pictured is the printer for the words drawn in a chart: p when the
+// chart's font draws its language, else English.
+func pictured(p *lang.Printer) *lang.Printer {
+	for _, id := range []string{"chart.forecast.title", "chart.forecast.in", "chart.won", "chart.won_weighted", "chart.target", "chart.funnel.title", "chart.funnel.subtitle"} {
+		if !drawable(p.T(id, "Month", "", "Currency", "")) {
+			return lang.Default().For("en")
+		}
+	}
+	return p
+}
+
+func forecastChart(p *lang.Printer, fc *core.Forecast) ([]byte, error) {
 	won, weighted, target := major(fc.Won), major(fc.Weighted), major(fc.Target)
 	opt := charts.NewBarChartOptionWithData([][]float64{{won, won + weighted, target}})
-	opt.Title = charts.TitleOption{Text: "Forecast " + fc.Month, Subtext: "in " + fc.Currency}
-	opt.CategoryAxis.Labels = []string{"Won", "Won + weighted", "Target"}
+	opt.Title = charts.TitleOption{Text: p.T("chart.forecast.title", "Month", fc.Month), Subtext: p.T("chart.forecast.in", "Currency", fc.Currency)}
+	opt.CategoryAxis.Labels = []string{p.T("chart.won"), p.T("chart.won_weighted"), p.T("chart.target")}
 	opt.SeriesList[0].Label = charts.SeriesLabel{Show: charts.Ptr(true), ValueFormatter: groupThousands}
 	opt.ValueFormatter = groupThousands
 	opt.Legend.Show = charts.Ptr(false)
 	return draw(func(p *charts.Painter) error { return p.BarChart(opt) })
 }
 
-func funnelChart(names []string, values []float64) ([]byte, error) {
+func funnelChart(p *lang.Printer, names []string, values []float64) ([]byte, error) {
 	opt := charts.NewFunnelChartOptionWithData(values)
 	for i := range opt.SeriesList {
 		opt.SeriesList[i].Name = names[i]
 		opt.SeriesList[i].Label = charts.SeriesLabel{Show: charts.Ptr(true)}
 	}
-	opt.Title = charts.TitleOption{Text: "Funnel", Subtext: "deals that got this far"}
+	opt.Title = charts.TitleOption{Text: p.T("chart.funnel.title"), Subtext: p.T("chart.funnel.subtitle")}
 	opt.Legend = charts.LegendOption{SeriesNames: names, Offset: charts.OffsetRight}
 	return draw(func(p *charts.Painter) error { return p.FunnelChart(opt) })
 }

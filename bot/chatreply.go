@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 
 	"leadwire/core"
 )
@@ -12,22 +11,22 @@ import (
 func (c *Conversation) reply(ctx context.Context, r *request) Reply {
 	ref, err := core.ParseRef(r.args.word(0))
 	if err == nil && ref.Kind == 'T' {
-		err = core.Errorf(core.KindInvalid, "a reply goes to the prospect of a lead or a deal, not to %s", ref)
+		err = core.Errorf(core.KindInvalid, "%s", r.t("reply.not_task", "Ref", ref.String()))
 	}
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	res, err := c.svc.ReplyToContact(ctx, r.user, ref, r.args.rest(1))
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	who := res.Contact.Name
 	if who == "" {
-		who = "the prospect"
+		who = r.t("reply.the_prospect")
 	}
-	where := "on Telegram"
+	id := "reply.sent_telegram"
 	if res.Job.Channel == core.ChannelSlack {
-		where = "in their Slack thread"
+		id = "reply.sent_slack"
 	}
-	return r.changed(fmt.Sprintf("Replying to %s %s (%s): %s", who, where, ref, clip(res.Activity.Body, 200)))
+	return r.changed(r.t(id, "Who", who, "Ref", ref.String(), "Text", clip(res.Activity.Body, 200)))
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/lang"
 )
 
 // Options tune a conversation for its chat.
@@ -35,8 +36,12 @@ type Conversation struct {
 	clock    core.Clock
 	opts     Options
 	dates    *dates
+	cat      *lang.Catalog
 	commands []*command
 	byName   map[string]*command
+	// byLang are the commands by the words of each language (English's
+	// are in byName): "รับ" is claim for a Thai rep.
+	byLang map[string]map[string]*command
 }
 
 // NewConversation returns a conversation over the services; clock nil
@@ -51,7 +56,7 @@ func NewConversation(svc *core.Service, clock core.Clock, opts Options) *Convers
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &Conversation{svc: svc, clock: clock, opts: opts, dates: newDates()}
+	c := &Conversation{svc: svc, clock: clock, opts: opts, dates: newDates(), cat: lang.Default()}
 	c.commands = c.grammar()
 	c.byName = map[string]*command{}
 	for _, cmd := range c.commands {
@@ -60,7 +65,14 @@ func NewConversation(svc *core.Service, clock core.Clock, opts Options) *Convers
 			c.byName[a] = cmd
 		}
 	}
+	c.byLang = c.localWords()
 	return c
+}
+
+// printer is the catalog in u's language: their own, their chat
+// account's, else the organisation's.
+func (c *Conversation) printer(u *core.User) *lang.Printer {
+	return c.cat.For(u.Locales(c.svc.Settings().Locale)...)
 }
 
 // request is one command or press being answered, with what its handlers
@@ -73,12 +85,15 @@ type request struct {
 	press     bool // from a button: a change replaces the card it was on
 	now       time.Time
 	loc       *time.Location
+	p         *lang.Printer // the asker's language
+	dates     dateFmt       // and how they write dates
 	users     map[int64]*core.User
 	pipelines map[int64]*core.Pipeline
 }
 
 func (c *Conversation) request(user *core.User, a args, press bool) *request {
-	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(),
+	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(), p: c.printer(user),
+		dates: dateFmt{p: c.printer(user), cal: user.CalendarOf(c.svc.Settings().Calendar)},
 		users: map[int64]*core.User{user.ID: user}, pipelines: map[int64]*core.Pipeline{}}
 }
 
@@ -90,20 +105,26 @@ func (c *Conversation) Handle(ctx context.Context, user *core.User, text string)
 	}
 	ctx = core.WithVia(ctx, c.via())
 	word, a := splitCommand(text)
+	r := c.request(user, a, false)
+	return r.in(c.handle(ctx, r, word))
+}
+
+func (c *Conversation) handle(ctx context.Context, r *request, word string) Reply {
 	if word == "" {
-		return c.help(ctx, c.request(user, a, false))
+		return c.help(ctx, r)
 	}
 	if ref, err := core.ParseRef(word); err == nil {
-		return c.show(ctx, c.request(user, a, false), ref)
+		return c.show(ctx, r, ref)
 	}
-	cmd := c.byName[word]
+	cmd, a := c.commandOf(r.p, word, r.args)
+	r.args = a
 	if cmd == nil {
-		return c.unknownCommand(word)
+		return c.unknownCommand(r, word)
 	}
 	if a.len() < cmd.min {
-		return c.usage(cmd)
+		return c.usage(r, cmd)
 	}
-	return cmd.run(ctx, c.request(user, a, false))
+	return cmd.run(ctx, r)
 }
 
 // Press answers a button: its action code, as the user who pressed it.
@@ -111,7 +132,8 @@ func (c *Conversation) Press(ctx context.Context, user *core.User, action string
 	if user == nil || !user.Active {
 		return Unknown("", "")
 	}
-	return c.press(core.WithVia(ctx, c.via()), c.request(user, args{}, true), action)
+	r := c.request(user, args{}, true)
+	return r.in(c.press(core.WithVia(ctx, c.via()), r, action))
 }
 
 func (c *Conversation) via() core.Via {
@@ -121,16 +143,59 @@ func (c *Conversation) via() core.Via {
 	return c.opts.Via
 }
 
+// in marks a reply with the reader's language, for the words an adapter
+// adds itself.
+func (r *request) in(rep Reply) Reply {
+	rep.Lang = r.p.Lang()
+	if r.p.RTL() {
+		// In right-to-left text, values shown beside a label keep their
+		// own order: amounts, dates, Latin names.
+		for i := range rep.Cards {
+			c := &rep.Cards[i]
+			c.Title, c.Subtitle = lang.Isolate(c.Title), lang.Isolate(c.Subtitle)
+			for j := range c.Fields {
+				c.Fields[j].Value = lang.Isolate(c.Fields[j].Value)
+			}
+		}
+	}
+	return rep
+}
+
+// Printer is the catalog in the language of u, or for someone leadwire
+// does not know (u nil), in what their chat reports (chatLocale), else
+// the organisation's: for the words an adapter says itself.
+func (c *Conversation) Printer(u *core.User, chatLocale string) *lang.Printer {
+	if u == nil {
+		return c.cat.For(chatLocale, c.svc.Settings().Locale)
+	}
+	return c.printer(u)
+}
+
+// NoteChatLocale keeps the language u's chat app reports (Telegram's
+// language_code, Slack's locale) for when u has none of their own; it
+// writes only when it changed.
+func (c *Conversation) NoteChatLocale(ctx context.Context, u *core.User, locale string) {
+	if u == nil || locale == "" || locale == u.ChatLocale {
+		return
+	}
+	if err := c.svc.Directory.NoteChatLocale(ctx, u, locale); err != nil {
+		c.opts.Log.Warn("keeping the chat's language failed", "user", u.ID, "err", err)
+	}
+}
+
 // Unknown is the whole answer to someone leadwire does not know: how to
 // get access, and no pipeline data. chat and id, when given, name the
 // account an admin should link ("slack", "U123ABC").
-func Unknown(chat, id string) Reply {
+func Unknown(chat, id string) Reply { return UnknownIn("", chat, id) }
+
+// UnknownIn is Unknown in the language the chat reports for the person
+// (Telegram's language_code, Slack's locale).
+func UnknownIn(locale, chat, id string) Reply {
 	link := linkCommand + " YOUR-EMAIL --slack YOUR-SLACK-ID (or --telegram YOUR-TELEGRAM-ID)"
 	if chat != "" && id != "" {
 		link = fmt.Sprintf("%s YOUR-EMAIL --%s %s", linkCommand, chat, id)
 	}
-	return Reply{Tone: ToneWarn, Ephemeral: true,
-		Text: "You are not a leadwire user yet, so there is nothing to show you. Ask a leadwire admin to link your account: " + link}
+	return Reply{Tone: ToneWarn, Ephemeral: true, Text: lang.Default().For(locale).T("unknown_user", "Link", link)}
 }
 
 // SlackUser finds the user linked to a Slack user id; nil when nobody is,
@@ -155,19 +220,19 @@ func known(u *core.User, err error) (*core.User, error) {
 // fail maps an error to a reply: the one place where error kinds become
 // words and tones. Internal errors are logged and not shown; every change
 // is one transaction, so a failed one changed nothing.
-func (c *Conversation) fail(err error) Reply {
-	r := Reply{Text: core.Message(err), Ephemeral: true}
+func (c *Conversation) fail(r *request, err error) Reply {
+	rep := Reply{Text: core.Message(err), Ephemeral: true}
 	switch core.KindOf(err) {
 	case core.KindNotFound, core.KindInvalid, core.KindConflict:
-		r.Tone = ToneWarn
+		rep.Tone = ToneWarn
 	case core.KindForbidden:
-		r.Tone = ToneBad
+		rep.Tone = ToneBad
 	default:
 		c.opts.Log.Error("chat command failed", "err", err)
-		r.Tone = ToneBad
-		r.Text = "Something went wrong on our side and nothing was changed. Try again in a moment; if it keeps happening, tell an admin."
+		rep.Tone = ToneBad
+		rep.Text = r.p.T("internal_error")
 	}
-	return r
+	return rep
 }
 
 // changed is the reply to a change: in the channel, and in place of the
@@ -184,7 +249,7 @@ func shown(text string, cards ...Card) Reply {
 // userName names a user for display, looked up once per request.
 func (r *request) userName(ctx context.Context, id int64) string {
 	if id == 0 {
-		return "nobody"
+		return r.p.T("nobody")
 	}
 	u, ok := r.users[id]
 	if !ok {
@@ -193,7 +258,7 @@ func (r *request) userName(ctx context.Context, id int64) string {
 	}
 	switch {
 	case u == nil:
-		return fmt.Sprintf("user %d", id)
+		return r.p.T("user_n", "ID", id)
 	case u.Name != "":
 		return u.Name
 	}
@@ -221,36 +286,37 @@ func (r *request) stageName(ctx context.Context, d *core.Deal) string {
 }
 
 // at shows a time in the asker's zone.
-func (r *request) at(t time.Time) string { return formatTime(t, r.loc, r.now) }
+func (r *request) at(t time.Time) string { return r.dates.at(t, r.loc, r.now) }
+
+// zoned shows a time in the asker's zone, naming the zone.
+func (r *request) zoned(t time.Time) string { return r.dates.zoned(t, r.loc, r.now) }
+
+// t is the catalog's message id in the asker's language.
+func (r *request) t(id string, pairs ...any) string { return r.p.T(id, pairs...) }
 
 // cmd is how a command reads in this chat: cmd("move D45 STAGE").
 func (c *Conversation) cmd(s string) string { return c.opts.Prefix + s }
 
 // ago says how long ago t was, roughly: "just now", "5 min ago", "3 h
 // ago", "4 days ago".
-func ago(t, now time.Time) string {
+func ago(p *lang.Printer, t, now time.Time) string {
 	if t.IsZero() {
-		return "never"
+		return p.T("ago.never")
 	}
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return p.T("ago.now")
 	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+		return p.N("ago.minutes", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h ago", int(d.Hours()))
+		return p.N("ago.hours", int(d.Hours()))
 	}
-	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+	return p.N("ago.days", int(d.Hours()/24))
 }
 
-// count says how many of a thing there are: "1 open deal", "3 open deals".
-func count[N int | int64](n N, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}
+// ago is how long ago t was, in the asker's words.
+func (r *request) ago(t time.Time) string { return ago(r.p, t, r.now) }
 
 // clip shortens s to n runes, with an ellipsis.
 func clip(s string, n int) string {

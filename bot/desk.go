@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,34 +17,34 @@ import (
 func (c *Conversation) review(ctx context.Context, r *request) Reply {
 	rv, err := c.svc.Reports.Review(ctx, r.user, c.opts.Limit)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	more := func(cut bool) string {
 		if cut {
-			return fmt.Sprintf("showing the first %d", c.opts.Limit)
+			return r.t("list.first", "N", c.opts.Limit)
 		}
 		return ""
 	}
-	rotting := List{Title: "Rotting deals", Empty: "No rotting deals.", More: more(rv.MoreRotting)}
+	rotting := List{Title: r.t("review.rotting"), Empty: r.t("review.rotting.empty"), More: more(rv.MoreRotting)}
 	for i := range rv.Rotting {
 		it := r.dealItem(ctx, &rv.Rotting[i])
 		it.Tone = ToneWarn
-		it.Buttons = []Button{{"Remind tomorrow", act("remind", rv.Rotting[i].Ref(), "tomorrow"), StyleDefault}}
+		it.Buttons = []Button{{r.t("button.remind_tomorrow"), act("remind", rv.Rotting[i].Ref(), "tomorrow"), StyleDefault}}
 		rotting.Items = append(rotting.Items, it)
 	}
-	overdue := List{Title: "Overdue tasks", Empty: "No overdue tasks.", More: more(rv.MoreOverdue)}
+	overdue := List{Title: r.t("review.overdue"), Empty: r.t("review.overdue.empty"), More: more(rv.MoreOverdue)}
 	for _, t := range rv.Overdue {
 		overdue.Items = append(overdue.Items, r.taskItem(ctx, t))
 	}
-	unclaimed := List{Title: "Unclaimed leads of your team", Empty: "No unclaimed leads.", More: more(rv.MoreUnclaimed)}
+	unclaimed := List{Title: r.t("leads.unclaimed"), Empty: r.t("review.unclaimed.empty"), More: more(rv.MoreUnclaimed)}
 	for i := range rv.Unclaimed {
 		it := r.leadItem(ctx, &rv.Unclaimed[i])
-		it.Buttons = []Button{{"Claim", act("claim", rv.Unclaimed[i].Ref()), StylePrimary}}
+		it.Buttons = []Button{{r.t("button.claim"), act("claim", rv.Unclaimed[i].Ref()), StylePrimary}}
 		unclaimed.Items = append(unclaimed.Items, it)
 	}
 	rep := Reply{Lists: []List{rotting, overdue, unclaimed}, Ephemeral: true}
 	if len(rv.Rotting)+len(rv.Overdue)+len(rv.Unclaimed) == 0 {
-		rep.Text, rep.Tone, rep.Lists = "All clear: nothing rotting, nothing overdue, no unclaimed leads.", ToneGood, nil
+		rep.Text, rep.Tone, rep.Lists = r.t("review.clear"), ToneGood, nil
 	}
 	return rep
 }
@@ -52,19 +53,19 @@ func (c *Conversation) review(ctx context.Context, r *request) Reply {
 func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 	mode, ok := pick(r.args.word(0), "mine", "team")
 	if !ok {
-		return c.usage(c.byName["pipeline"])
+		return c.usage(r, c.byName["pipeline"])
 	}
 	sum, err := c.svc.Reports.PipelineSummary(ctx, r.user, mode == "team")
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
-	card := Card{Title: "Your pipeline", Status: fmt.Sprintf("%s · %s · weighted %s", count(sum.Deals, "open deal"), sum.Value, sum.Weighted)}
+	card := Card{Title: r.t("pipeline.mine"), Status: r.p.N("pipeline.status", int(sum.Deals), "Value", r.money(sum.Value), "Weighted", r.money(sum.Weighted))}
 	if mode == "team" {
-		card.Title = "Your team's pipeline"
+		card.Title = r.t("pipeline.team")
 	}
-	card.Fields = pipelineFields(sum)
+	card.Fields = r.pipelineFields(sum)
 	if sum.Deals == 0 {
-		card.Status = "No open deals. " + c.cmd("qualify L123") + " turns a lead into one."
+		card.Status = r.t("pipeline.empty", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123"))
 	}
 	card.Note = strings.Join(sum.Warnings, "; ")
 	return shown("", card)
@@ -77,7 +78,7 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 // figures and is told so. The title names what the figures cover.
 func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	f := core.StatsFilter{}
-	scope, period := "", "all time"
+	scope, period := "", r.t("stats.all_time")
 	for _, w := range r.args.words {
 		switch w = strings.ToLower(w); {
 		case w == "me" || w == "mine" || w == "my":
@@ -90,14 +91,14 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 		default:
 			t, err := time.ParseInLocation("2006-01", w, r.loc)
 			if err != nil {
-				return c.usage(c.byName["stats"])
+				return c.usage(r, c.byName["stats"])
 			}
 			f.From = t
 		}
 	}
 	if !f.From.IsZero() {
 		f.To = f.From.AddDate(0, 1, 0)
-		period = f.From.Format("January 2006")
+		period = r.dates.month(f.From)
 	}
 	u := r.user
 	if scope == "" {
@@ -110,82 +111,85 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 			scope = "me"
 		}
 	}
-	who := "you"
+	who := r.t("stats.you")
 	switch {
 	case scope == "me":
 		f.OwnerID = u.ID
 	case scope == "all":
-		who = "every team"
+		who = r.t("stats.every_team")
 	case u.TeamID != 0:
-		f.TeamID, who = u.TeamID, "your team"
+		f.TeamID, who = u.TeamID, r.t("stats.your_team")
 		if t, err := c.svc.Directory.TeamByID(ctx, u.TeamID); err == nil {
-			who = "team " + t.Name
+			who = r.t("stats.team", "Team", t.Name)
 		}
 	case u.Role == core.RoleAdmin:
-		who = "every team"
+		who = r.t("stats.every_team")
 	default:
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: "You are not in a team, so there are no team figures to show; yours are under: " + c.cmd("stats me")}
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("stats.no_team", "Command", c.cmd(c.word(r.p, c.byName["stats"])+" me"))}
 	}
 	m, err := c.svc.Reports.Metrics(ctx, r.user, f)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
-	card := Card{Title: "Stats: " + who + ", " + period,
-		Status: fmt.Sprintf("%d open · %d won · %d lost · win rate %.0f%%", m.Open, m.Won, m.Lost, 100*m.WinRate),
-		Fields: []Field{{"Won value", m.WonValue.String()}, {"Open value", m.OpenValue.String()},
-			{"Average deal", m.AvgDealSize.String()}, {"Average cycle", cycle(m)},
-			{"Speed to lead", speed(m.MedianSpeedToLead)}, {"Rotting deals", fmt.Sprint(m.Rotting)}}}
+	card := Card{Title: r.t("stats.title", "Who", who, "Period", period),
+		Status: r.t("stats.status", "Open", m.Open, "Won", m.Won, "Lost", m.Lost, "Rate", fmt.Sprintf("%.0f%%", 100*m.WinRate)),
+		Fields: []Field{{r.t("stats.won_value"), r.money(m.WonValue)}, {r.t("stats.open_value"), r.money(m.OpenValue)},
+			{r.t("stats.average_deal"), r.money(m.AvgDealSize)}, {r.t("stats.average_cycle"), r.cycle(m)},
+			{r.t("stats.speed_to_lead"), r.speed(m.MedianSpeedToLead)}, {r.t("review.rotting"), fmt.Sprint(m.Rotting)}}}
 	if f.OwnerID == 0 && u.Role != core.RoleRep {
 		for i, rep := range m.ByRep {
 			if i == 5 {
 				break
 			}
-			card.Fields = append(card.Fields, Field{rep.Name, fmt.Sprintf("%d won · %s · %.0f%%", rep.Won, rep.WonValue, 100*rep.WinRate)})
+			card.Fields = append(card.Fields, Field{rep.Name, r.t("stats.rep", "Won", rep.Won, "Value", r.money(rep.WonValue), "Rate", fmt.Sprintf("%.0f%%", 100*rep.WinRate))})
 		}
 	}
 	card.Note = strings.Join(m.Warnings, "; ")
-	cohort := "all deals"
+	cohort := r.t("funnel.all_deals")
 	if !f.From.IsZero() {
-		cohort = "deals opened in " + period
+		cohort = r.t("funnel.opened_in", "Period", period)
 	}
-	return shown("", append([]Card{card}, funnelCards(m.Funnels, cohort, "No deals yet. "+c.cmd("qualify L123")+" turns a lead into one.")...)...)
+	return shown("", append([]Card{card}, r.funnelCards(m.Funnels, cohort, r.t("funnel.none_yet", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123")))...)...)
 }
 
 // speed shows the median time to a first response: "25 min", "3 h 20
 // min", "2 days".
-func speed(d time.Duration) string {
+func (r *request) speed(d time.Duration) string {
 	switch {
 	case d <= 0:
-		return "n/a"
+		return r.t("n_a")
 	case d < time.Minute:
-		return "under a minute"
+		return r.t("under_a_minute")
+	}
+	if r.p.Lang() != "en" {
+		return r.duration(d)
 	}
 	return display.Duration(d)
 }
 
 // cycle shows the average time from a deal's opening to its win.
-func cycle(m *core.Metrics) string {
+func (r *request) cycle(m *core.Metrics) string {
 	if m.Won == 0 {
-		return "n/a"
+		return r.t("n_a")
 	}
-	return speed(days(m.AvgCycleDays))
+	return r.speed(days(m.AvgCycleDays))
 }
 
 // forecast compares the weighted pipeline with the target of a month.
 func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
 	fc, err := c.svc.Reports.Forecast(ctx, r.user, core.StatsFilter{}, r.args.word(0))
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
-	card := Card{Title: "Forecast " + fc.Month, Fields: []Field{{"Target", fc.Target.String()}, {"Won", fc.Won.String()},
-		{"Weighted pipeline", fc.Weighted.String()}, {"Gap", fc.Gap.String()}}}
+	card := Card{Title: r.t("forecast.title", "Month", fc.Month), Fields: []Field{{r.t("forecast.target"), r.money(fc.Target)}, {r.t("forecast.won"), r.money(fc.Won)},
+		{r.t("forecast.weighted"), r.money(fc.Weighted)}, {r.t("forecast.gap"), r.money(fc.Gap)}}}
 	switch {
 	case fc.Target.Amount == 0:
-		card.Status = "no target set"
+		card.Status = r.t("forecast.no_target")
 	case fc.Gap.Amount <= 0:
-		card.Status, card.Tone = "on track", ToneGood
+		card.Status, card.Tone = r.t("forecast.on_track"), ToneGood
 	default:
-		card.Status, card.Tone = "behind by "+fc.Gap.String(), ToneWarn
+		card.Status, card.Tone = r.t("forecast.behind", "Gap", r.money(fc.Gap)), ToneWarn
 	}
 	for i, fm := range fc.Months {
 		if i == 6 {
@@ -193,9 +197,9 @@ func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
 		}
 		month := fm.Month
 		if month == "" {
-			month = "no close date"
+			month = r.t("forecast.no_close_date")
 		}
-		card.Fields = append(card.Fields, Field{month, fmt.Sprintf("%s · %s · weighted %s", count(fm.Deals, "deal"), fm.Value, fm.Weighted)})
+		card.Fields = append(card.Fields, Field{month, r.p.N("forecast.month", int(fm.Deals), "Value", r.money(fm.Value), "Weighted", r.money(fm.Weighted))})
 	}
 	card.Note = strings.Join(fc.Warnings, "; ")
 	return shown("", card)
@@ -206,11 +210,11 @@ func (c *Conversation) find(ctx context.Context, r *request) Reply {
 	query := r.args.rest(0)
 	hits, err := c.svc.Search(ctx, r.user, query, c.opts.Limit)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
-	list := List{Title: fmt.Sprintf("Found for %q", query), Empty: "Nobody matches " + query + "."}
+	list := List{Title: r.t("find.title", "Query", strconv.Quote(query)), Empty: r.t("find.empty", "Query", query)}
 	for _, h := range hits {
-		name := contactTitle(&core.Contact{Name: h.Name, Company: h.Company, Emails: nonEmpty(h.Email)}, "contact")
+		name := contactTitle(&core.Contact{Name: h.Name, Company: h.Company, Emails: nonEmpty(h.Email)}, r.t("find.contact"))
 		it := Item{Text: name, Detail: strings.Trim(h.Email+" · "+h.Phone, " ·")}
 		var refs []string
 		if h.DealID != 0 {
@@ -245,19 +249,18 @@ const linkCommand = "leadwire users set"
 // bot as /start CODE.
 func (c *Conversation) link(ctx context.Context, r *request) Reply {
 	if _, ok := pick(r.args.word(0), "telegram"); !ok || r.args.word(0) == "" {
-		return c.usage(c.byName["link"])
+		return c.usage(r, c.byName["link"])
 	}
 	code, err := c.svc.Directory.NewLinkCode(ctx, r.user)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
-	return Reply{Tone: ToneGood, Ephemeral: true, Text: "Send the leadwire Telegram bot: /start " + code +
-		" within 15 minutes. The code works once."}
+	return Reply{Tone: ToneGood, Ephemeral: true, Text: r.t("link.code", "Code", code)}
 }
 
 // pipelineFields lists open deals and value by stage, each stage named
 // with its pipeline ("Renewals / Quote sent (80%)") when there are several.
-func pipelineFields(sum *core.PipelineSummary) []Field {
+func (r *request) pipelineFields(sum *core.PipelineSummary) []Field {
 	if sum.Deals == 0 {
 		return nil // a column of noughts says less than "no open deals"
 	}
@@ -268,7 +271,7 @@ func pipelineFields(sum *core.PipelineSummary) []Field {
 		if several {
 			label = st.Pipeline + " / " + label
 		}
-		fields = append(fields, Field{label, fmt.Sprintf("%d · %s", st.Deals, st.Value)})
+		fields = append(fields, Field{label, fmt.Sprintf("%d · %s", st.Deals, r.money(st.Value))})
 	}
 	return fields
 }

@@ -43,7 +43,7 @@ func newChat(t testing.TB, db *storage.DB) *chat {
 		Users: []core.UserDef{
 			{Email: "ada@example.com", Name: "Ada", Role: core.RoleAdmin, TimeZone: "Europe/Warsaw"},
 			{Email: "somchai@example.com", Name: "สมชาย", Role: core.RoleManager, Team: "Bangkok", TimeZone: "Asia/Bangkok"},
-			{Email: "niran@example.com", Name: "Niran Srisuk", Team: "Bangkok", TimeZone: "Asia/Bangkok", Locale: "th", SlackID: "U0NIRAN"},
+			{Email: "niran@example.com", Name: "Niran Srisuk", Team: "Bangkok", TimeZone: "Asia/Bangkok", Locale: "en-TH", SlackID: "U0NIRAN"},
 			{Email: "pim@example.com", Name: "Pim Jaidee", Team: "Bangkok", TimeZone: "Asia/Bangkok", SlackID: "U0PIM"},
 			{Email: "zofia@example.com", Name: "Zofia Łukasiewicz", Team: "Warsaw", TimeZone: "Europe/Warsaw"},
 		},

@@ -2,58 +2,62 @@ package bot
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
+
+	"leadwire/internal/lang"
 )
 
 // command is one verb of the grammar.
 type command struct {
 	name    string
 	aliases []string
-	args    string // the usage after the name: "D45 STAGE"
-	summary string
-	min     int  // words required after the name
-	slow    bool // aggregates over a team or everyone: may take seconds at scale
+	args    string // the usage after the name: "D45 STAGE"; the catalog's cmd.NAME.args is this in each language
+	min     int    // words required after the name
+	slow    bool   // aggregates over a team or everyone: may take seconds at scale
 	run     func(ctx context.Context, r *request) Reply
 }
 
-// grammar is every command, in the order help lists them.
+// grammar is every command, in the order help lists them. What help says
+// of a command is the catalog's cmd.NAME.summary; the words it may be
+// typed as in a language besides these, cmd.NAME.words.
 func (c *Conversation) grammar() []*command {
 	return []*command{
-		{name: "help", aliases: []string{"h", "?", "commands"}, args: "[COMMAND]", summary: "what you can say", run: c.help},
-		{name: "leads", aliases: []string{"ll"}, args: "[mine|new|top|unclaimed]", summary: "list leads: yours (default), the team's new or unclaimed ones, the best scored", run: c.leads},
-		{name: "lead", aliases: []string{"l"}, args: "L123", min: 1, summary: "show a lead", run: c.lead},
-		{name: "claim", aliases: []string{"take", "c"}, args: "L123", min: 1, summary: "make an unclaimed lead of your team yours", run: c.claim},
-		{name: "assign", aliases: []string{"give", "a"}, args: "L123 @rep|EMAIL|NAME|next", min: 2, summary: "give a lead to a rep of its team (managers)", run: c.assign},
-		{name: "qualify", aliases: []string{"q", "qual"}, args: "L123 [PIPELINE] [VALUE CURRENCY]", min: 1, summary: "turn a lead into a deal", run: c.qualify},
-		{name: "disqualify", aliases: []string{"dq", "disq", "junk"}, args: "L123 REASON", min: 1, summary: "close a lead with a reason", run: c.disqualify},
-		{name: "deals", aliases: []string{"dd"}, args: "[mine|team|STAGE]", summary: "list open deals: yours (default), the team's, or in a stage", run: c.deals},
-		{name: "deal", aliases: []string{"d"}, args: "D45", min: 1, summary: "show a deal", run: c.deal},
-		{name: "move", aliases: []string{"mv", "m", "stage"}, args: "D45 STAGE", min: 1, summary: "move a deal to a stage (a name or its start: prop)", run: c.move},
-		{name: "won", aliases: []string{"win", "w"}, args: "D45", min: 1, summary: "close a deal as won", run: c.won},
-		{name: "lost", aliases: []string{"lose"}, args: "D45 REASON", min: 1, summary: "close a deal as lost, with a reason", run: c.lost},
-		{name: "reopen", args: "D45", min: 1, summary: "put a won or lost deal back into its last open stage", run: c.reopen},
-		{name: "note", aliases: []string{"n"}, args: "D45|L123 TEXT", min: 2, summary: "add a note to the timeline", run: c.note},
-		{name: "reply", aliases: []string{"answer"}, args: "L123|D45 TEXT", min: 2, summary: "answer the prospect in the chat they wrote from (Telegram, a Slack intake channel)", run: c.reply},
-		{name: "value", aliases: []string{"v", "amount"}, args: "D45 AMOUNT [CURRENCY]", min: 2, summary: "set a deal's value, e.g. value D45 12000 EUR", run: c.value},
-		{name: "close", aliases: []string{"closing", "expect"}, args: "D45 DATE", min: 2, summary: "set a deal's expected close date, e.g. close D45 2027-01-15", run: c.setClose},
-		{name: "remind", aliases: []string{"r", "followup", "fu"}, args: "D45|L123 WHEN WHAT", min: 2, summary: "set a follow-up, e.g. remind D45 tomorrow 9am call back", run: c.remind},
-		{name: "enroll", aliases: []string{"sequence", "seq"}, args: "D45|L123 SEQUENCE", min: 2, summary: "mail the contact a configured email sequence, e.g. enroll D45 welcome", run: c.enroll},
-		{name: "unenroll", aliases: []string{"unseq"}, args: "D45|L123 [SEQUENCE]", min: 1, summary: "stop the contact's email sequences", run: c.unenroll},
-		{name: "tasks", aliases: []string{"t", "todo"}, summary: "your open tasks", run: c.tasks},
-		{name: "today", aliases: []string{"td"}, summary: "your tasks due today or overdue", run: c.today},
-		{name: "done", aliases: []string{"x", "complete"}, args: "T7", min: 1, summary: "mark a task done", run: c.done},
-		{name: "snooze", aliases: []string{"later", "sn"}, args: "T7 WHEN", min: 2, summary: "put a task off, e.g. snooze T7 2h", run: c.snooze},
-		{name: "review", aliases: []string{"rv", "attention"}, summary: "rotting deals, overdue tasks and unclaimed leads", run: c.review},
-		{name: "pipeline", aliases: []string{"p", "pipe"}, args: "[team]", summary: "your open deals by stage, with the weighted total", run: c.pipelineCmd},
-		{name: "stats", aliases: []string{"st", "metrics"}, args: "[me|team] [month|YYYY-MM]", summary: "win rate, values and the funnel", run: c.stats, slow: true},
-		{name: "forecast", aliases: []string{"fc"}, args: "[YYYY-MM]", summary: "weighted forecast against the target", run: c.forecast, slow: true},
-		{name: "company", aliases: []string{"co", "org"}, args: "NAME", min: 1, summary: "a company: its people, open deals, value and last activity", run: c.company},
-		{name: "merge", args: "C12 C34", min: 2, summary: "merge contact C34 into C12, after showing what changes (managers, admins)", run: c.merge},
-		{name: "audit", aliases: []string{"history"}, args: "D45|L123|C12", min: 1, summary: "who changed the record, how and when (admins)", run: c.auditCmd},
-		{name: "find", aliases: []string{"f", "search"}, args: "TEXT", min: 1, summary: "find contacts by name, company, email or phone", run: c.find},
-		{name: "link", args: "telegram", min: 1, summary: "link your Telegram account", run: c.link},
+		{name: "help", aliases: []string{"h", "?", "commands"}, args: "[COMMAND]", run: c.help},
+		{name: "leads", aliases: []string{"ll"}, args: "[mine|new|top|unclaimed]", run: c.leads},
+		{name: "lead", aliases: []string{"l"}, args: "L123", min: 1, run: c.lead},
+		{name: "claim", aliases: []string{"take", "c"}, args: "L123", min: 1, run: c.claim},
+		{name: "assign", aliases: []string{"give", "a"}, args: "L123 @rep|EMAIL|NAME|next", min: 2, run: c.assign},
+		{name: "qualify", aliases: []string{"q", "qual"}, args: "L123 [PIPELINE] [VALUE CURRENCY]", min: 1, run: c.qualify},
+		{name: "disqualify", aliases: []string{"dq", "disq", "junk"}, args: "L123 REASON", min: 1, run: c.disqualify},
+		{name: "deals", aliases: []string{"dd"}, args: "[mine|team|STAGE]", run: c.deals},
+		{name: "deal", aliases: []string{"d"}, args: "D45", min: 1, run: c.deal},
+		{name: "move", aliases: []string{"mv", "m", "stage"}, args: "D45 STAGE", min: 1, run: c.move},
+		{name: "won", aliases: []string{"win", "w"}, args: "D45", min: 1, run: c.won},
+		{name: "lost", aliases: []string{"lose"}, args: "D45 REASON", min: 1, run: c.lost},
+		{name: "reopen", args: "D45", min: 1, run: c.reopen},
+		{name: "note", aliases: []string{"n"}, args: "D45|L123 TEXT", min: 2, run: c.note},
+		{name: "reply", aliases: []string{"answer"}, args: "L123|D45 TEXT", min: 2, run: c.reply},
+		{name: "value", aliases: []string{"v", "amount"}, args: "D45 AMOUNT [CURRENCY]", min: 2, run: c.value},
+		{name: "close", aliases: []string{"closing", "expect"}, args: "D45 DATE", min: 2, run: c.setClose},
+		{name: "remind", aliases: []string{"r", "followup", "fu"}, args: "D45|L123 WHEN WHAT", min: 2, run: c.remind},
+		{name: "enroll", aliases: []string{"sequence", "seq"}, args: "D45|L123 SEQUENCE", min: 2, run: c.enroll},
+		{name: "unenroll", aliases: []string{"unseq"}, args: "D45|L123 [SEQUENCE]", min: 1, run: c.unenroll},
+		{name: "tasks", aliases: []string{"t", "todo"}, run: c.tasks},
+		{name: "today", aliases: []string{"td"}, run: c.today},
+		{name: "done", aliases: []string{"x", "complete"}, args: "T7", min: 1, run: c.done},
+		{name: "snooze", aliases: []string{"later", "sn"}, args: "T7 WHEN", min: 2, run: c.snooze},
+		{name: "review", aliases: []string{"rv", "attention"}, run: c.review},
+		{name: "pipeline", aliases: []string{"p", "pipe"}, args: "[team]", run: c.pipelineCmd},
+		{name: "stats", aliases: []string{"st", "metrics"}, args: "[me|team] [month|YYYY-MM]", run: c.stats, slow: true},
+		{name: "forecast", aliases: []string{"fc"}, args: "[YYYY-MM]", run: c.forecast, slow: true},
+		{name: "company", aliases: []string{"co", "org"}, args: "NAME", min: 1, run: c.company},
+		{name: "merge", args: "C12 C34", min: 2, run: c.merge},
+		{name: "audit", aliases: []string{"history"}, args: "D45|L123|C12", min: 1, run: c.auditCmd},
+		{name: "find", aliases: []string{"f", "search"}, args: "TEXT", min: 1, run: c.find},
+		{name: "link", args: "telegram", min: 1, run: c.link},
+		{name: "language", aliases: []string{"lang"}, args: "[en|th|fa|vi|pl|zh-Hans|auto]", run: c.language},
 	}
 }
 
@@ -64,6 +68,16 @@ func (c *Conversation) grammar() []*command {
 func (c *Conversation) Slow(text string) bool {
 	word, a := splitCommand(text)
 	cmd := c.byName[word]
+	for _, words := range c.byLang {
+		if cmd != nil {
+			break
+		}
+		if cmd = words[word+" "+strings.ToLower(a.word(0))]; cmd != nil {
+			a = args{text: a.text, words: a.words[1:], starts: a.starts[1:]} // the words after the phrase
+		} else {
+			cmd = words[word]
+		}
+	}
 	switch {
 	case cmd == nil:
 		return false
@@ -127,51 +141,113 @@ func splitCommand(text string) (string, args) {
 	return word, a
 }
 
-// usage is the reply to a command missing its arguments.
-func (c *Conversation) usage(cmd *command) Reply {
-	return Reply{Tone: ToneWarn, Ephemeral: true, Text: "usage: " + c.usageLine(cmd)}
-}
-
-func (c *Conversation) usageLine(cmd *command) string {
-	return strings.TrimSpace(c.cmd(cmd.name + " " + cmd.args))
-}
-
-// unknownCommand suggests the closest command to a typo.
-func (c *Conversation) unknownCommand(word string) Reply {
-	var best *command
-	dist := 1 << 30
-	for _, cmd := range c.commands {
-		for _, name := range append([]string{cmd.name}, cmd.aliases...) {
-			if d := editDistance(word, name); d < dist {
-				best, dist = cmd, d
+// localWords maps the words each language types the commands as (the
+// catalog's cmd.NAME.words, the first being how help shows it) to the
+// commands.
+func (c *Conversation) localWords() map[string]map[string]*command {
+	out := map[string]map[string]*command{}
+	for _, l := range lang.Languages {
+		p, words := c.cat.For(l), map[string]*command{}
+		for _, cmd := range c.commands {
+			for _, w := range strings.Fields(p.T("cmd." + cmd.name + ".words")) {
+				// "hôm_nay" is typed as two words: "hôm nay".
+				if w = strings.ToLower(strings.ReplaceAll(w, "_", " ")); words[w] == nil {
+					words[w] = cmd
+				}
 			}
 		}
+		out[l] = words
 	}
-	text := fmt.Sprintf("unknown command %q", word)
+	return out
+}
+
+// commandOf finds the command the text starts with: a two-word one of the
+// asker's language ("hôm nay") first; it returns the words after it.
+func (c *Conversation) commandOf(p *lang.Printer, word string, a args) (*command, args) {
+	if a.len() > 0 {
+		if cmd := c.byLang[p.Lang()][word+" "+strings.ToLower(a.word(0))]; cmd != nil {
+			a.words, a.starts = a.words[1:], a.starts[1:]
+			return cmd, a
+		}
+	}
+	return c.command(p, word), a
+}
+
+// command finds the command a word names: in the asker's language, else
+// in English.
+func (c *Conversation) command(p *lang.Printer, word string) *command {
+	if cmd := c.byLang[p.Lang()][word]; cmd != nil {
+		return cmd
+	}
+	return c.byName[word]
+}
+
+// word is how the asker's language types cmd.
+func (c *Conversation) word(p *lang.Printer, cmd *command) string {
+	if f := strings.Fields(p.T("cmd." + cmd.name + ".words")); len(f) > 0 {
+		return strings.ReplaceAll(f[0], "_", " ")
+	}
+	return cmd.name
+}
+
+// usage is the reply to a command missing its arguments.
+func (c *Conversation) usage(r *request, cmd *command) Reply {
+	return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("usage", "Usage", c.usageLine(r, cmd))}
+}
+
+func (c *Conversation) usageLine(r *request, cmd *command) string {
+	args := ""
+	if cmd.args != "" {
+		args = r.t("cmd." + cmd.name + ".args")
+	}
+	return strings.TrimSpace(c.cmd(c.word(r.p, cmd) + " " + args))
+}
+
+// unknownCommand suggests the closest command to a typo, among the
+// English words and the asker's language's.
+func (c *Conversation) unknownCommand(r *request, word string) Reply {
+	var best *command
+	dist := 1 << 30
+	try := func(cmd *command, name string) {
+		if d := editDistance(word, name); d < dist {
+			best, dist = cmd, d
+		}
+	}
+	for _, cmd := range c.commands {
+		for _, name := range append([]string{cmd.name}, cmd.aliases...) {
+			try(cmd, name)
+		}
+	}
+	for w, cmd := range c.byLang[r.p.Lang()] {
+		try(cmd, w)
+	}
 	if n := len([]rune(word)); (n >= 3 && dist <= 1) || (n >= 4 && dist <= max(2, n/3)) {
-		text += fmt.Sprintf("; did you mean %s? usage: %s", best.name, c.usageLine(best))
-	} else {
-		text += "; type " + c.cmd("help") + " for the list"
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("unknown_command.did_you_mean",
+			"Word", strconv.Quote(word), "Command", c.word(r.p, best), "Usage", c.usageLine(r, best))}
 	}
-	return Reply{Tone: ToneWarn, Ephemeral: true, Text: text}
+	return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("unknown_command", "Word", strconv.Quote(word), "Help", c.cmd(c.word(r.p, c.byName["help"])))}
 }
 
 // help lists the commands, or explains one.
 func (c *Conversation) help(_ context.Context, r *request) Reply {
 	if w := strings.ToLower(r.args.word(0)); w != "" {
-		cmd := c.byName[strings.TrimPrefix(w, "/")]
+		cmd := c.command(r.p, strings.TrimPrefix(w, "/"))
 		if cmd == nil {
-			return c.unknownCommand(w)
+			return c.unknownCommand(r, w)
 		}
-		text := c.usageLine(cmd) + "\n" + cmd.summary
-		if len(cmd.aliases) > 0 {
-			text += "\nalso: " + strings.Join(cmd.aliases, ", ")
+		text := c.usageLine(r, cmd) + "\n" + r.t("cmd."+cmd.name+".summary")
+		also := cmd.aliases
+		if local := c.word(r.p, cmd); local != cmd.name {
+			also = append([]string{cmd.name}, also...)
+		}
+		if len(also) > 0 {
+			text += "\n" + r.t("help.also", "Words", strings.Join(also, ", "))
 		}
 		return Reply{Text: text, Ephemeral: true}
 	}
-	l := List{Title: "Commands (ids: L123 leads, D45 deals, T7 tasks; type an id alone to show it)"}
+	l := List{Title: r.t("help.title")}
 	for _, cmd := range c.commands {
-		l.Items = append(l.Items, Item{Text: c.usageLine(cmd), Detail: cmd.summary})
+		l.Items = append(l.Items, Item{Text: c.usageLine(r, cmd), Detail: r.t("cmd." + cmd.name + ".summary")})
 	}
 	return Reply{Lists: []List{l}, Ephemeral: true}
 }

@@ -2,8 +2,8 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,10 +17,10 @@ var openLead = []core.LeadStatus{core.LeadNew, core.LeadClaimed}
 func (c *Conversation) leads(ctx context.Context, r *request) Reply {
 	mode, ok := pick(r.args.word(0), "mine", "new", "top", "unclaimed")
 	if !ok {
-		return c.usage(c.byName["leads"])
+		return c.usage(r, c.byName["leads"])
 	}
 	if (mode == "new" || mode == "unclaimed") && r.user.Role != core.RoleAdmin && r.user.TeamID == 0 {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: "You are not in a team, so there are no team leads to show; yours are under: " + c.cmd("leads")}
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("leads.no_team", "Command", c.cmd(c.word(r.p, c.byName["leads"])))}
 	}
 	limit := c.opts.Limit + 1
 	var list List
@@ -28,13 +28,13 @@ func (c *Conversation) leads(ctx context.Context, r *request) Reply {
 	var err error
 	switch mode {
 	case "mine":
-		list = List{Title: "Your open leads", Empty: "You have no open leads. " + c.cmd("leads unclaimed") + " shows the team's."}
+		list = List{Title: r.t("leads.mine"), Empty: r.t("leads.mine.empty", "Command", c.cmd(c.word(r.p, c.byName["leads"])+" unclaimed"))}
 		leads, err = c.svc.Leads(ctx, r.user, core.LeadFilter{OwnerID: r.user.ID, Statuses: openLead, Limit: limit})
 	case "new", "unclaimed":
-		list = List{Title: "Unclaimed leads of your team", Empty: "No unclaimed leads: the team is on top of it."}
+		list = List{Title: r.t("leads.unclaimed"), Empty: r.t("leads.unclaimed.empty")}
 		leads, err = c.svc.Leads(ctx, r.user, core.LeadFilter{Unowned: true, Statuses: []core.LeadStatus{core.LeadNew}, Limit: limit})
 	case "top":
-		list = List{Title: "Best-scored open leads", Empty: "No open leads."}
+		list = List{Title: r.t("leads.top"), Empty: r.t("leads.top.empty")}
 		f := core.LeadFilter{Statuses: openLead, OrderBy: "score", Limit: limit}
 		if leads, err = c.svc.Leads(ctx, r.user, f); err == nil && r.user.Role == core.RoleRep {
 			// A rep's reach is own leads plus the team's unclaimed ones.
@@ -46,15 +46,15 @@ func (c *Conversation) leads(ctx context.Context, r *request) Reply {
 		}
 	}
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	if len(leads) > c.opts.Limit {
-		leads, list.More = leads[:c.opts.Limit], fmt.Sprintf("showing the first %d", c.opts.Limit)
+		leads, list.More = leads[:c.opts.Limit], r.t("list.first", "N", c.opts.Limit)
 	}
 	for i := range leads {
 		it := r.leadItem(ctx, &leads[i])
 		if leads[i].OwnerID == 0 && leads[i].Open() {
-			it.Buttons = []Button{{"Claim", act("claim", leads[i].Ref()), StylePrimary}}
+			it.Buttons = []Button{{r.t("button.claim"), act("claim", leads[i].Ref()), StylePrimary}}
 		}
 		list.Items = append(list.Items, it)
 	}
@@ -94,11 +94,11 @@ func (c *Conversation) claim(ctx context.Context, r *request) Reply {
 func (c *Conversation) doClaim(ctx context.Context, r *request, id int64) Reply {
 	l, err := c.svc.Claim(ctx, r.user, id)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	card := r.leadCard(ctx, l)
-	card.Note = "claimed by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
-	return r.changed(l.Ref()+" is yours now.", card)
+	card.Note = r.t("note.claimed_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
+	return r.changed(r.t("lead.claimed", "Ref", l.Ref()), card)
 }
 
 func (c *Conversation) assign(ctx context.Context, r *request) Reply {
@@ -116,23 +116,23 @@ func (c *Conversation) doAssign(ctx context.Context, r *request, id int64, who s
 		l, err = c.svc.AssignRoundRobin(ctx, r.user, id)
 	} else {
 		var to *core.User
-		if to, err = c.findUser(ctx, r.user, who); err == nil {
+		if to, err = c.findUser(ctx, r, who); err == nil {
 			l, err = c.svc.Assign(ctx, r.user, id, to.ID)
 		}
 	}
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	card := r.leadCard(ctx, l)
-	card.Note = "assigned by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
-	return r.changed(fmt.Sprintf("%s assigned to %s.", l.Ref(), r.userName(ctx, l.OwnerID)), card)
+	card.Note = r.t("note.assigned_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
+	return r.changed(r.t("lead.assigned", "Ref", l.Ref(), "Who", r.userName(ctx, l.OwnerID)), card)
 }
 
 // findUser resolves "@rep": a Slack mention (<@U123> or <@U123|name>), an
 // email, or the start of a name or email among the asker's team (everyone
 // for an admin).
-func (c *Conversation) findUser(ctx context.Context, actor *core.User, who string) (*core.User, error) {
-	dir := c.svc.Directory
+func (c *Conversation) findUser(ctx context.Context, r *request, who string) (*core.User, error) {
+	dir, actor := c.svc.Directory, r.user
 	who = strings.TrimSpace(who)
 	if id, ok := strings.CutPrefix(who, "<@"); ok {
 		id, _, _ = strings.Cut(strings.TrimSuffix(id, ">"), "|")
@@ -145,7 +145,7 @@ func (c *Conversation) findUser(ctx context.Context, actor *core.User, who strin
 	}
 	name := strings.ToLower(strings.TrimPrefix(who, "@"))
 	if name == "" {
-		return nil, core.Errorf(core.KindInvalid, "assign to whom? usage: %s", c.usageLine(c.byName["assign"]))
+		return nil, core.Errorf(core.KindInvalid, "%s", r.t("assign.whom", "Usage", c.usageLine(r, c.byName["assign"])))
 	}
 	// An admin picks among everyone, anyone else among their team; someone
 	// in no team has nobody but themselves (no team is not every team).
@@ -179,13 +179,13 @@ func (c *Conversation) findUser(ctx context.Context, actor *core.User, who strin
 	case 1:
 		return matches[0], nil
 	case 0:
-		return nil, core.Errorf(core.KindNotFound, "nobody called %q in your team; use a name, an email or a Slack @mention", who)
+		return nil, core.Errorf(core.KindNotFound, "%s", r.t("assign.nobody", "Who", strconv.Quote(who)))
 	}
 	var names []string
 	for _, u := range matches {
 		names = append(names, u.Name+" <"+u.Email+">")
 	}
-	return nil, core.Errorf(core.KindInvalid, "%q could be %s; type more of the name or the email", who, strings.Join(names, ", "))
+	return nil, core.Errorf(core.KindInvalid, "%s", r.t("assign.ambiguous", "Who", strconv.Quote(who), "Names", strings.Join(names, ", ")))
 }
 
 // hasWordPrefix reports whether a later word of s starts with prefix.
@@ -212,7 +212,7 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 	in := core.QualifyInput{Pipeline: strings.Join(words, " ")}
 	if at >= 0 {
 		if len(words) > at+2 {
-			return c.usage(c.byName["qualify"])
+			return c.usage(r, c.byName["qualify"])
 		}
 		in.Pipeline = strings.Join(words[:at], " ")
 		cur := c.svc.Settings().Currency
@@ -221,7 +221,7 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 		}
 		v, err := core.ParseMoneyIn(words[at], cur, r.user.Locale)
 		if err != nil {
-			return c.fail(err)
+			return c.fail(r, err)
 		}
 		in.Value = v
 	}
@@ -231,9 +231,9 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 func (c *Conversation) doQualify(ctx context.Context, r *request, id int64, in core.QualifyInput) Reply {
 	d, err := c.svc.Qualify(ctx, r.user, id, in)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
-	return r.changed(fmt.Sprintf("%s qualified into %s, in %s.", core.LeadRef(id), d.Ref(), r.stageName(ctx, d)), r.dealCard(ctx, d))
+	return r.changed(r.t("lead.qualified", "Ref", core.LeadRef(id), "Deal", d.Ref(), "Stage", r.stageName(ctx, d)), r.dealCard(ctx, d))
 }
 
 func (c *Conversation) disqualify(ctx context.Context, r *request) Reply {
@@ -250,18 +250,19 @@ func (c *Conversation) disqualify(ctx context.Context, r *request) Reply {
 // askDisqualify offers the configured reasons; from a button, on the card.
 func (c *Conversation) askDisqualify(ctx context.Context, r *request, id int64) Reply {
 	ref := core.LeadRef(id)
-	menu := reasonMenu("Why is "+ref+" disqualified?", "disq", ref, c.svc.Settings().DisqualifyReasons, c.cmd("disqualify "+ref+" REASON"))
+	menu := reasonMenu(r.t("disqualify.why", "Ref", ref), "disq", ref, c.svc.Settings().DisqualifyReasons,
+		c.cmd(c.word(r.p, c.byName["disqualify"])+" "+ref+" "+r.t("arg.reason")))
 	if r.press {
 		l, err := c.svc.Lead(ctx, r.user, id)
 		if err != nil {
-			return c.fail(err)
+			return c.fail(r, err)
 		}
 		card := r.leadCard(ctx, l)
 		card.Menu = menu
 		return Reply{Cards: []Card{card}, Update: true}
 	}
 	return Reply{Tone: ToneWarn, Ephemeral: true, Menu: menu,
-		Text: "Why is " + ref + " disqualified? Pick a reason, or give your own; usage: " + c.usageLine(c.byName["disqualify"])}
+		Text: r.t("disqualify.ask", "Ref", ref, "Usage", c.usageLine(r, c.byName["disqualify"]))}
 }
 
 func reasonMenu(title, verb, ref string, reasons []core.Reason, custom string) *Menu {
@@ -275,9 +276,9 @@ func reasonMenu(title, verb, ref string, reasons []core.Reason, custom string) *
 func (c *Conversation) doDisqualify(ctx context.Context, r *request, id int64, reason string) Reply {
 	l, err := c.svc.Disqualify(ctx, r.user, id, reason)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	card := r.leadCard(ctx, l)
-	card.Note = "disqualified by " + r.userName(ctx, r.user.ID) + " · " + ago(r.now, r.now)
-	return r.changed(fmt.Sprintf("%s disqualified: %s.", l.Ref(), l.DisqualifyReason), card)
+	card.Note = r.t("note.disqualified_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
+	return r.changed(r.t("lead.disqualified", "Ref", l.Ref(), "Reason", l.DisqualifyReason), card)
 }

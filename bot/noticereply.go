@@ -41,11 +41,11 @@ func (c *Conversation) rottingNotice(ctx context.Context, n core.Notice) (Reply,
 	}
 	d, r := sub.Deal, c.request(sub.Reader, args{}, false)
 	days := int(r.now.Sub(lastTouch(d)).Hours() / 24)
-	text := fmt.Sprintf("%s %s: no activity for %s", d.Ref(), d.Title, count(days, "day"))
+	text := r.p.N("notice.rotting", days, "Ref", d.Ref(), "Title", d.Title)
 	if n.Text != "" {
 		text += "; " + n.Text
 	}
-	return Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.dealCard(ctx, d)}}, nil
+	return r.in(Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.dealCard(ctx, d)}}), nil
 }
 
 // unclaimedNotice is a waiting lead's card with Claim.
@@ -55,12 +55,12 @@ func (c *Conversation) unclaimedNotice(ctx context.Context, n core.Notice) (Repl
 		return Reply{}, err
 	}
 	l, r := sub.Lead, c.request(sub.Reader, args{}, false)
-	text := fmt.Sprintf("%s is still unclaimed, received %s", l.Ref(), ago(l.CreatedAt, r.now))
+	text := r.t("notice.unclaimed", "Ref", l.Ref(), "Ago", r.ago(l.CreatedAt))
 	if n.Kind == core.NoticeUnclaimedManager {
-		text = fmt.Sprintf("%s has waited twice the team's response limit: received %s and nobody has claimed it", l.Ref(), ago(l.CreatedAt, r.now))
+		text = r.t("notice.unclaimed_manager", "Ref", l.Ref(), "Ago", r.ago(l.CreatedAt))
 	}
 	if n.Text != "" {
 		text += "; " + n.Text
 	}
-	return Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.leadCard(ctx, l)}}, nil
+	return r.in(Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.leadCard(ctx, l)}}), nil
 }

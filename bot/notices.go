@@ -22,7 +22,7 @@ func (c *Conversation) TeamLeadNotice(ctx context.Context, leadID int64) (Reply,
 		return Reply{}, nil, err
 	}
 	r := c.request(sub.Reader, args{}, false)
-	return Reply{Text: "New lead " + sub.Lead.Ref(), Cards: []Card{r.leadCard(ctx, sub.Lead)}}, sub.Team, nil
+	return r.in(Reply{Text: r.t("notice.new_lead", "Ref", sub.Lead.Ref()), Cards: []Card{r.leadCard(ctx, sub.Lead)}}), sub.Team, nil
 }
 
 // TaskReminder is the reminder its owner gets when a task falls due: the
@@ -33,11 +33,11 @@ func (c *Conversation) TaskReminder(ctx context.Context, taskID int64) (Reply, e
 		return Reply{}, err
 	}
 	r := c.request(sub.Reader, args{}, false)
-	rep := Reply{Text: "Reminder", Lists: []List{{Items: []Item{r.taskItem(ctx, *sub.Task)}}}}
+	rep := Reply{Text: r.t("notice.reminder"), Lists: []List{{Items: []Item{r.taskItem(ctx, *sub.Task)}}}}
 	if sub.Deal != nil {
 		card := r.dealCard(ctx, sub.Deal)
 		card.Buttons = nil // the task's buttons are the ones to press
 		rep.Cards = []Card{card}
 	}
-	return rep, nil
+	return r.in(rep), nil
 }

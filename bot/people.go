@@ -13,7 +13,7 @@ import (
 func (c *Conversation) company(ctx context.Context, r *request) Reply {
 	v, err := c.svc.Company(ctx, r.user, r.args.rest(0))
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	var value []string
 	for _, m := range v.OpenValue {
@@ -23,7 +23,7 @@ func (c *Conversation) company(ctx context.Context, r *request) Reply {
 		{"Contacts", fmt.Sprint(v.Contacts)},
 		{"Open deals", fmt.Sprint(v.OpenDeals)},
 		{"Open value", orNone(strings.Join(value, " + "))},
-		{"Last activity", ago(v.LastActivity, r.now)},
+		{"Last activity", ago(r.p, v.LastActivity, r.now)},
 	}, Text: v.Notes}
 	people := List{Title: "People", Empty: "Nobody of your team."}
 	for i, p := range v.People {
@@ -32,7 +32,7 @@ func (c *Conversation) company(ctx context.Context, r *request) Reply {
 			break
 		}
 		people.Items = append(people.Items, Item{Ref: core.ContactRef(p.ID), Text: core.ContactRef(p.ID) + " " + contactTitle(&core.Contact{Name: p.Name, Emails: p.Emails}, "contact"),
-			Detail: contactLine(&p)})
+			Detail: contactLine(r, &p)})
 	}
 	deals := List{Title: "Open deals", Empty: "No open deals."}
 	for i := range v.Deals {
@@ -57,15 +57,15 @@ func orNone(s string) string {
 func (c *Conversation) merge(ctx context.Context, r *request) Reply {
 	a, err := core.ParseContactRef(r.args.word(0))
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	b, err := core.ParseContactRef(r.args.word(1))
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	p, err := c.svc.PlanMerge(ctx, r.user, a, b)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	card := Card{Ref: p.Survivor.Ref(), Title: fmt.Sprintf("Merge %s into %s?", p.Merged.Ref(), p.Survivor.Ref()),
 		Subtitle: contactTitle(&p.Result, p.Survivor.Ref()), Text: "Rule: " + p.Rule + ".",
@@ -91,11 +91,11 @@ func (c *Conversation) doMerge(ctx context.Context, r *request, refs string) Rep
 	a, errA := core.ParseContactRef(sa)
 	b, errB := core.ParseContactRef(sb)
 	if errA != nil || errB != nil {
-		return staleButton()
+		return staleButton(r)
 	}
 	m, err := c.svc.Merge(ctx, r.user, a, b)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	return r.changed(fmt.Sprintf("Merged %s into %s (merge %d; an admin or manager can undo it within 30 days: leadwire contacts unmerge %d).",
 		core.ContactRef(m.MergedID), core.ContactRef(m.SurvivorID), m.ID, m.ID))
@@ -112,12 +112,12 @@ func (c *Conversation) auditCmd(ctx context.Context, r *request) Reply {
 	} else if err == nil && ref.Kind == 'L' {
 		f.Lead = ref.ID
 	} else {
-		return c.fail(core.Errorf(core.KindInvalid, "%q is not a deal, lead or contact; write D45, L123 or C12", word))
+		return c.fail(r, core.Errorf(core.KindInvalid, "%q is not a deal, lead or contact; write D45, L123 or C12", word))
 	}
 	f.Limit = c.opts.Limit
 	entries, err := c.svc.Audit(ctx, r.user, f)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	list := List{Title: "Changes to " + strings.ToUpper(word), Empty: "No changes recorded."}
 	for _, e := range entries {

@@ -24,6 +24,6 @@ func TestRemindReadsTheDayTyped(t *testing.T) {
 		{"a snooze into a missing day", "zofia", "snooze T1 31 nov", []string{"November has 30 days"}, []string{"snoozed"}},
 		{"a deal", "zofia", "qualify L1", []string{"qualified into D1"}, nil},
 		{"a slash date with no locale to order it", "zofia", "close D1 3/4", []string{`"3/4" could be 3 apr or mar 4`}, []string{"expected to close"}},
-		{"a slash date a Polish locale orders day first", "polish", "close D1 3/4", []string{"D1 is expected to close Sat 3 Apr 2027."}, nil},
+		{"a slash date a Polish locale orders day first", "polish", "close D1 3/4", []string{"D1: planowane zamknięcie sob. 3 kwi 2027."}, nil},
 	})
 }

@@ -24,6 +24,9 @@ type Reply struct {
 	// Charts are pictures sent along (PNG): email inlines them, Slack and
 	// Telegram upload them after the message. Optional.
 	Charts []Chart
+	// Lang is the reader's language (one of lang.Languages; "" is
+	// English), for the few words an adapter adds itself ("Open").
+	Lang string
 }
 
 // Chart is a picture a reply carries: a file name, a caption and the PNG.

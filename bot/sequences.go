@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"leadwire/core"
@@ -13,27 +12,26 @@ import (
 func (c *Conversation) enroll(ctx context.Context, r *request) Reply {
 	ref, err := core.ParseRef(r.args.word(0))
 	if err == nil && ref.Kind == 'T' {
-		err = core.Errorf(core.KindInvalid, "sequences are for a deal or a lead, not %s", ref)
+		err = core.Errorf(core.KindInvalid, "%s", r.t("sequence.not_task", "Ref", ref.String()))
 	}
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	if r.args.len() < 2 {
-		return c.usage(c.byName["enroll"])
+		return c.usage(r, c.byName["enroll"])
 	}
 	e, err := c.svc.Sequences.Enroll(ctx, r.user, ref, r.args.rest(1))
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
-	when := "now"
+	when := r.t("sequence.now")
 	if e.NextRunAt.After(c.clock.Now()) {
 		loc := r.user.Location()
-		when = e.NextRunAt.In(loc).Format("Mon 2 Jan 15:04") + " (" + loc.String() + ")"
+		when = r.dates.at(e.NextRunAt, loc, e.NextRunAt) + " (" + loc.String() + ")"
 	}
-	rep := r.changed(fmt.Sprintf("%s enrolled in %s; the first mail goes out %s. A reply, closing the deal or unsubscribing stops it.", ref, e.Sequence, when))
+	rep := r.changed(r.t("sequence.enrolled", "Ref", ref.String(), "Sequence", e.Sequence, "When", when))
 	if failing, since, err := c.svc.Connectors.MailFailing(ctx); err == nil && failing != "" {
-		rep.Text = fmt.Sprintf("%s enrolled in %s, but sending mail has failed since %s (%s): the first mail goes out once the mail server takes it again; the deal's timeline will say if it is held up.",
-			ref, e.Sequence, formatTime(since, r.loc, r.now), failing)
+		rep.Text = r.t("sequence.enrolled_mail_failing", "Ref", ref.String(), "Sequence", e.Sequence, "Since", r.at(since), "Error", failing)
 		rep.Tone = ToneWarn
 	}
 	return rep
@@ -43,18 +41,15 @@ func (c *Conversation) enroll(ctx context.Context, r *request) Reply {
 func (c *Conversation) unenroll(ctx context.Context, r *request) Reply {
 	ref, err := core.ParseRef(r.args.word(0))
 	if err == nil && ref.Kind == 'T' {
-		err = core.Errorf(core.KindInvalid, "sequences are for a deal or a lead, not %s", ref)
+		err = core.Errorf(core.KindInvalid, "%s", r.t("sequence.not_task", "Ref", ref.String()))
 	}
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
 	name := strings.TrimSpace(r.args.rest(1))
 	n, err := c.svc.Sequences.Unenroll(ctx, r.user, ref, name)
 	if err != nil {
-		return c.fail(err)
+		return c.fail(r, err)
 	}
-	if n == 1 {
-		return r.changed(fmt.Sprintf("Stopped the sequence of %s.", ref))
-	}
-	return r.changed(fmt.Sprintf("Stopped %d sequences of %s.", n, ref))
+	return r.changed(r.p.N("sequence.stopped", n, "Ref", ref.String()))
 }

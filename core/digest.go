@@ -7,6 +7,13 @@ import (
 	"time"
 )
 
+// The scopes of a digest.
+const (
+	ScopeAll  = "all"
+	ScopeTeam = "team"
+	ScopeOwn  = "own"
+)
+
 // Digest is a manager's report of one day (or, on Mondays when weekly
 // summaries are on, of the seven days before): what came in, what moved,
 // what needs attention now, and where the month stands. Money is in the
@@ -17,6 +24,11 @@ type Digest struct {
 	Email     string
 	TimeZone  string // the manager's zone, which drew the day's bounds
 	Scope     string // "team Bangkok", "your own work", "every team"
+	// ScopeKind and Team say what Scope says as data, for the reader's
+	// language: ScopeAll, ScopeTeam (Team is its name, "" when unknown)
+	// or ScopeOwn.
+	ScopeKind string
+	Team      string
 	Day       string // the last day covered, YYYY-MM-DD in TimeZone
 	Weekly    bool   // covers the seven days ending with Day
 	From, To  time.Time
@@ -162,14 +174,14 @@ func (s *Reports) BuildDigest(ctx context.Context, managerID int64, day string) 
 	f := s.scopeStats(u, StatsFilter{})
 	switch {
 	case u.Role == RoleAdmin:
-		d.Scope = "every team"
+		d.Scope, d.ScopeKind = "every team", ScopeAll
 	case f.TeamID != 0:
-		d.Scope = "your team"
+		d.Scope, d.ScopeKind = "your team", ScopeTeam
 		if t, err := s.store.TeamByID(ctx, f.TeamID); err == nil {
-			d.Scope = "team " + t.Name
+			d.Scope, d.Team = "team "+t.Name, t.Name
 		}
 	default:
-		d.Scope = "your own work"
+		d.Scope, d.ScopeKind = "your own work", ScopeOwn
 	}
 
 	// What happened in the window: leads created, deals closed.

@@ -252,6 +252,7 @@ func ConfiguredDifferences(def UserDef, u *User, team string) []string {
 	}
 	differ("time zone", def.TimeZone, u.TimeZone)
 	differ("locale", def.Locale, u.Locale)
+	differ("calendar", def.Calendar, string(u.Calendar))
 	differ("Slack", def.SlackID, u.SlackID)
 	if def.TelegramID != 0 && def.TelegramID != u.TelegramID {
 		out = append(out, fmt.Sprintf("Telegram %d", def.TelegramID))
@@ -285,6 +286,7 @@ func (d *Directory) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, er
 		return nil, err
 	}
 	t.SlackChannel, t.TelegramChat, t.Email, t.ResponseLimit, t.Region = def.SlackChannel, def.TelegramChat, def.Email, limit, strings.ToUpper(def.Region)
+	t.Locale = def.Locale
 	if t.ID == 0 {
 		return t, tx.CreateTeam(ctx, t)
 	}
@@ -331,6 +333,13 @@ func (d *Directory) saveUser(ctx context.Context, tx Tx, actor *User, def UserDe
 	}
 	if def.Locale != "" {
 		u.Locale = def.Locale
+	}
+	if def.Calendar != "" {
+		cal, err := ParseCalendar(def.Calendar)
+		if err != nil {
+			return nil, err
+		}
+		u.Calendar = cal
 	}
 	if def.SlackID != "" {
 		u.SlackID = def.SlackID

@@ -136,6 +136,9 @@ func (s *Notices) NoticeSubject(ctx context.Context, n Notice) (*NoticeSubject, 
 			}
 		}
 		sub.Reader = TeamViewer(n.TeamID, s.settings.TimeZone)
+		if sub.Team != nil {
+			sub.Reader.Locale = sub.Team.Locale // the channel's language
+		}
 	}
 	return &sub, nil
 }

@@ -58,6 +58,12 @@ type Settings struct {
 	PublicURL string
 	// Retention is how long personal data is kept where nobody needs it.
 	Retention Retention
+	// Locale is the organisation's language (BCP 47), for people who set
+	// none and chats that report none; "" is English.
+	Locale string
+	// Calendar is the organisation's calendar: gregorian (""), persian or
+	// buddhist.
+	Calendar Calendar
 }
 
 // DigestSettings schedule the managers' digest.
@@ -99,6 +105,7 @@ type TeamDef struct {
 	Email         string
 	ResponseLimit time.Duration
 	Region        string
+	Locale        string
 }
 
 // UserDef is a user as configured.
@@ -109,6 +116,7 @@ type UserDef struct {
 	Team       string
 	TimeZone   string
 	Locale     string
+	Calendar   string
 	SlackID    string
 	TelegramID int64
 }

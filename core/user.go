@@ -33,7 +33,9 @@ type User struct {
 	Role       Role
 	TeamID     int64 // 0: no team
 	TimeZone   string
-	Locale     string
+	Locale     string   // BCP 47, set in the config, the CLI or chat ("language th")
+	ChatLocale string   // what the linked chat account reports (Slack, Telegram)
+	Calendar   Calendar // "": the organisation's
 	SlackID    string
 	TelegramID int64
 	Active     bool
@@ -63,6 +65,7 @@ type Team struct {
 	ResponseLimit time.Duration
 	Region        string // default phone region, ISO 3166 alpha-2
 	LastAssigned  int64  // user id of the last round-robin assignment
+	Locale        string // the language of the team's channels; "": the organisation's
 }
 
 // UserFilter narrows a user listing.

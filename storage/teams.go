@@ -8,7 +8,7 @@ import (
 	"leadwire/core"
 )
 
-const teamCols = `id, name, manager_id, slack_channel, telegram_chat, email, response_limit_ns, region, last_assigned_id`
+const teamCols = `id, name, manager_id, slack_channel, telegram_chat, email, response_limit_ns, region, last_assigned_id, locale`
 
 type teamRow struct {
 	ID            int64  `db:"id"`
@@ -20,6 +20,7 @@ type teamRow struct {
 	ResponseLimit int64  `db:"response_limit_ns"`
 	Region        string `db:"region"`
 	LastAssigned  nullID `db:"last_assigned_id"`
+	Locale        string `db:"locale"`
 }
 
 func (r *teamRow) team() *core.Team {
@@ -33,6 +34,7 @@ func (r *teamRow) team() *core.Team {
 		ResponseLimit: time.Duration(r.ResponseLimit),
 		Region:        r.Region,
 		LastAssigned:  int64(r.LastAssigned),
+		Locale:        r.Locale,
 	}
 }
 
@@ -72,9 +74,9 @@ func (r *reader) ListTeams(ctx context.Context) ([]core.Team, error) {
 func (t *Tx) CreateTeam(ctx context.Context, tm *core.Team) error {
 	err := t.withSavepoint(ctx, func() error {
 		newID, err := t.insert(ctx, `INSERT INTO teams (name, name_key, manager_id, slack_channel, telegram_chat, email,
-			response_limit_ns, region, last_assigned_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			response_limit_ns, region, last_assigned_id, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat, tm.Email,
-			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned))
+			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.Locale)
 		tm.ID = newID
 		return err
 	})
@@ -86,9 +88,9 @@ func (t *Tx) UpdateTeam(ctx context.Context, tm *core.Team) error {
 	err := t.withSavepoint(ctx, func() error {
 		return t.update(ctx, core.Errorf(core.KindNotFound, "team %d not found", tm.ID),
 			`UPDATE teams SET name = ?, name_key = ?, manager_id = ?, slack_channel = ?, telegram_chat = ?, email = ?,
-			response_limit_ns = ?, region = ?, last_assigned_id = ? WHERE id = ?`,
+			response_limit_ns = ?, region = ?, last_assigned_id = ?, locale = ? WHERE id = ?`,
 			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat, tm.Email,
-			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.ID)
+			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.Locale, tm.ID)
 	})
 	return teamConflict(err, tm, "update team")
 }

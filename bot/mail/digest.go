@@ -12,20 +12,19 @@ import (
 	"leadwire/bot"
 	"leadwire/core"
 	"leadwire/internal/display"
+	"leadwire/internal/lang"
 )
-
-// digestFooter ends a digest mail.
-const digestFooter = "Sent by leadwire. Preview any day with: leadwire digest --manager YOUR-EMAIL --date YYYY-MM-DD"
 
 // DigestMail renders a digest reply (bot.Conversation.DigestReply) as an
 // email: plain text, HTML with every text escaped, and its charts inline,
 // shown by cid: URLs.
 func DigestMail(r bot.Reply) (text, html string, inline []Inline, err error) {
-	return replyMail(r, digestFooter)
+	return replyMail(r, lang.Default().For(r.Lang).T("mail.digest_footer"))
 }
 
 // replyMail renders a reply as an email; the HTML ends with footer.
 func replyMail(r bot.Reply, footer string) (text, html string, inline []Inline, err error) {
+	p := lang.Default().For(r.Lang)
 	var t strings.Builder
 	t.WriteString(r.Text + "\n" + strings.Repeat("=", display.Width(r.Text)) + "\n")
 	for _, c := range r.Cards {
@@ -65,14 +64,22 @@ func replyMail(r bot.Reply, footer string) (text, html string, inline []Inline, 
 		cid := fmt.Sprintf("chart%d.%s@leadwire", i+1, strings.TrimSuffix(c.Name, ".png"))
 		inline = append(inline, Inline{ContentID: cid, ContentType: "image/png", Name: c.Name, Data: c.PNG})
 		charts = append(charts, chart{CID: "cid:" + cid, Title: c.Title})
-		t.WriteString("\n[" + c.Title + ": see the HTML version]\n")
+		t.WriteString("\n[" + p.T("mail.see_html", "Title", c.Title) + "]\n")
+	}
+	// The page says its language, and Persian reads right to left; an
+	// English page stays as it always was.
+	htmlLang := ""
+	if r.Lang != "" && r.Lang != "en" {
+		htmlLang = r.Lang
 	}
 	var h bytes.Buffer
 	err = digestHTML.Execute(&h, struct {
 		bot.Reply
-		Images []chart
-		Footer string
-	}{r, charts, footer})
+		Images   []chart
+		Footer   string
+		HTMLLang string
+		RTL      bool
+	}{r, charts, footer, htmlLang, p.RTL()})
 	if err != nil {
 		return "", "", nil, fmt.Errorf("render digest mail: %w", err)
 	}
@@ -85,7 +92,7 @@ var digestHTML = template.Must(template.New("digest").Funcs(template.FuncMap{
 		return map[bot.Tone]string{bot.ToneGood: "#1a7f37", bot.ToneWarn: "#9a6700", bot.ToneBad: "#cf222e"}[t]
 	},
 }).Parse(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{{.Text}}</title></head>
+{{if .HTMLLang}}<html lang="{{.HTMLLang}}"{{if .RTL}} dir="rtl"{{end}}>{{else}}<html>{{end}}<head><meta charset="utf-8"><title>{{.Text}}</title></head>
 <body style="font-family:-apple-system,Segoe UI,Roboto,Noto Sans,Arial,sans-serif;color:#1f2328;max-width:680px;margin:0 auto;padding:16px">
 <h1 style="font-size:20px;margin:0 0 16px">{{.Text}}</h1>
 {{range .Images}}<p style="margin:0 0 12px"><img src="{{cid .CID}}" alt="{{.Title}}" width="640" style="max-width:100%;height:auto"><br><span dir="auto" style="font-size:13px;color:#57606a">{{.Title}}</span></p>
@@ -191,9 +198,10 @@ func (n *Notifier) send(ctx context.Context, m *Message, to string) error {
 // buttons. Its Message-ID comes from the notice's key, so a resend is
 // recognisably the same mail.
 func NoticeMessage(rep bot.Reply, to, from mail.Address, no core.Notice) (*Message, error) {
-	footer := "Sent by leadwire."
+	p := lang.Default().For(rep.Lang)
+	footer := p.T("mail.footer")
 	if no.LeadID != 0 {
-		footer = fmt.Sprintf("Sent by leadwire. Claim it in Slack or Telegram with: claim %s", core.LeadRef(no.LeadID))
+		footer = p.T("mail.footer_claim", "Ref", core.LeadRef(no.LeadID))
 	}
 	text, html, inline, err := replyMail(rep, footer)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	lwmail "leadwire/bot/mail"
 	"leadwire/core"
 	"leadwire/internal/clocktest"
+	"leadwire/internal/golden"
 	"leadwire/internal/smtptest"
 	"leadwire/storage/storagetest"
 )
@@ -177,6 +178,27 @@ func TestDigestMailOverSMTP(t *testing.T) {
 }
 
 func itoa(n int64) string { return core.NoticeKey(n) }
+
+func TestDigestMailInPersian(t *testing.T) {
+	svc, mgr, clock := digestService(t)
+	if _, err := svc.Directory.SetLanguage(context.Background(), mgr, "fa"); err != nil {
+		t.Fatal(err)
+	}
+	conv := bot.NewConversation(svc, clock, bot.Options{})
+	rep, err := conv.DigestReply(context.Background(), mgr.ID, "2026-11-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, html, _, err := lwmail.DigestMail(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "digest.fa.html.golden", []byte(html))
+	golden.Check(t, "digest.fa.txt.golden", []byte(text))
+	if !strings.Contains(html, `<html lang="fa" dir="rtl">`) {
+		t.Errorf("the page does not say it is Persian, right to left:\n%.300s", html)
+	}
+}
 
 func TestDigestMailOfAReply(t *testing.T) {
 	rep := bot.Reply{Text: "Daily digest", Cards: []bot.Card{{Title: `<script>alert("x")</script>`, Fields: []bot.Field{{Label: "ไทย", Value: "1,500,000 VND"}}}},

@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"leadwire/bot"
+	"leadwire/internal/lang"
 )
 
 // Block Kit limits that replies can reach.
@@ -28,7 +29,7 @@ const (
 // that come back to Conversation.Press. A reply longer than Slack allows
 // is cut, with a note saying so.
 func Blocks(r bot.Reply) []slack.Block {
-	b := &builder{}
+	b := &builder{p: lang.Default().For(r.Lang)}
 	if r.Text != "" {
 		b.add(slack.NewSectionBlock(mrkdwn(clip(emoji(r.Tone)+escape(r.Text), maxSectionText)), nil, nil, b.id()))
 	}
@@ -67,6 +68,7 @@ func Fallback(r bot.Reply) string {
 type builder struct {
 	blocks []slack.Block
 	n      int
+	p      *lang.Printer // the reader's language, for the words added here
 }
 
 func (b *builder) add(bl slack.Block) { b.blocks = append(b.blocks, bl) }
@@ -134,7 +136,7 @@ func (b *builder) list(l bot.List) {
 		}
 		var acc *slack.Accessory
 		if it.Action != "" && len(it.Buttons) == 0 {
-			acc = slack.NewAccessory(button(bot.Button{Label: "Open", Action: it.Action}))
+			acc = slack.NewAccessory(button(bot.Button{Label: b.p.T("chat.open"), Action: it.Action}))
 		}
 		b.add(slack.NewSectionBlock(mrkdwn(clip(text, maxSectionText)), nil, acc, b.id()))
 		b.actions(it.Buttons, nil)
@@ -154,7 +156,7 @@ func (b *builder) actions(buttons []bot.Button, menu *bot.Menu) {
 		els = append(els, button(bt))
 	}
 	if menu != nil && len(menu.Options) > 0 {
-		els = append(els, selectMenu(menu))
+		els = append(els, selectMenu(b.p, menu))
 	}
 	if len(els) > 0 {
 		b.add(slack.NewActionBlock(b.nextID(), els...))
@@ -176,7 +178,7 @@ func button(bt bot.Button) *slack.ButtonBlockElement {
 
 // selectMenu is a static select whose options' values are action codes;
 // its own action id is "menu", as the value is what counts.
-func selectMenu(m *bot.Menu) *slack.SelectBlockElement {
+func selectMenu(p *lang.Printer, m *bot.Menu) *slack.SelectBlockElement {
 	var opts []*slack.OptionBlockObject
 	for _, o := range m.Options {
 		if len(opts) == maxOptions {
@@ -186,7 +188,7 @@ func selectMenu(m *bot.Menu) *slack.SelectBlockElement {
 	}
 	title := m.Title
 	if title == "" {
-		title = "Choose…"
+		title = p.T("chat.choose")
 	}
 	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(clip(title, 150)), "menu", opts...)
 }

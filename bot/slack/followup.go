@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"leadwire/bot"
+	"leadwire/internal/lang"
 )
 
 // Slow commands (bot.Conversation.Slow: reports over a team) may take
@@ -31,14 +32,13 @@ const (
 var errFollowUpsSpent = errors.New("response_url: five follow-ups already sent")
 
 // working is the acknowledgement of a slow command.
-func working() bot.Reply {
-	return bot.Reply{Ephemeral: true, Text: "Working on it… the answer follows in a moment."}
+func working(p *lang.Printer) bot.Reply {
+	return bot.Reply{Ephemeral: true, Text: p.T("chat.working"), Lang: p.Lang()}
 }
 
 // restarting answers a slow command that arrives while leadwire stops.
-func restarting() bot.Reply {
-	return bot.Reply{Tone: bot.ToneWarn, Ephemeral: true,
-		Text: "leadwire is restarting, so it cannot start a report now. Try again in a minute."}
+func restarting(p *lang.Printer) bot.Reply {
+	return bot.Reply{Tone: bot.ToneWarn, Ephemeral: true, Text: p.T("chat.restarting"), Lang: p.Lang()}
 }
 
 // followUp is a message posted to a response_url after the request was
@@ -157,7 +157,7 @@ func (a *Adapter) slow(ctx context.Context, cmd slack.SlashCommand) bot.Reply {
 	switch {
 	case err != nil:
 		a.log.Error("slack user lookup failed", "slack", cmd.UserID, "err", err)
-		return trouble()
+		return trouble(a.conv.Printer(nil, ""))
 	case u == nil:
 		return bot.Unknown("slack", cmd.UserID)
 	}
@@ -171,9 +171,9 @@ func (a *Adapter) slow(ctx context.Context, cmd slack.SlashCommand) bot.Reply {
 		}
 	})
 	if !started {
-		return restarting()
+		return restarting(a.conv.Printer(u, ""))
 	}
-	return working()
+	return working(a.conv.Printer(u, ""))
 }
 
 // answerLater posts a follow-up to a response_url, or to the user in a DM

@@ -42,6 +42,10 @@ func TestGolden(t *testing.T) {
 		{"reminder", reminder},
 		{"new_lead", notice},
 		{"lost_menu", w.conv.Press(w.ctx, niran, "lost:"+core.DealRef(deal))},
+		// A Persian reader: right-to-left text around ids, amounts and names.
+		{"deal_card.fa", w.conv.Handle(w.ctx, in(niran, "fa"), "deal "+core.DealRef(deal))},
+		{"deal_list.fa", w.conv.Handle(w.ctx, in(niran, "fa"), "deals")},
+		{"deal_card.th", w.conv.Handle(w.ctx, in(niran, "th"), "deal "+core.DealRef(deal))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -53,4 +57,11 @@ func TestGolden(t *testing.T) {
 			golden.Check(t, c.name+".golden", got)
 		})
 	}
+}
+
+// in is a copy of u who reads leadwire in locale.
+func in(u *core.User, locale string) *core.User {
+	c := *u
+	c.Locale = locale
+	return &c
 }

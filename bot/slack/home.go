@@ -17,13 +17,13 @@ func (a *Adapter) Home(ctx context.Context, slackID string) bot.Reply {
 	switch {
 	case err != nil:
 		a.log.Error("slack user lookup failed", "slack", slackID, "err", err)
-		return trouble()
+		return trouble(a.conv.Printer(nil, ""))
 	case u == nil:
 		return bot.Unknown("slack", slackID)
 	}
 	pipeline := a.conv.Handle(ctx, u, "pipeline")
 	today := a.conv.Handle(ctx, u, "today")
-	home := bot.Reply{Text: strings.TrimSpace(pipeline.Text + "\n" + today.Text)}
+	home := bot.Reply{Text: strings.TrimSpace(pipeline.Text + "\n" + today.Text), Lang: pipeline.Lang}
 	for _, r := range []bot.Reply{pipeline, today} {
 		home.Cards = append(home.Cards, r.Cards...)
 		home.Lists = append(home.Lists, r.Lists...)

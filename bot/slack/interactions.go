@@ -69,7 +69,7 @@ func (a *Adapter) blockActions(ctx context.Context, cb *slack.InteractionCallbac
 	reply := a.press(ctx, cb.User.ID, c)
 	if isAskLost(c) && cb.TriggerID != "" {
 		if card := menuCard(reply); card != nil {
-			err := a.openLost(ctx, cb, card)
+			err := a.openLost(ctx, cb, card, reply.Lang)
 			if err == nil {
 				return
 			}

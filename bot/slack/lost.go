@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"leadwire/bot"
+	"leadwire/internal/lang"
 )
 
 // The lost-reason modal: the Lost button opens it (views.open with the
@@ -46,26 +47,28 @@ func menuCard(r bot.Reply) *bot.Card {
 }
 
 // LostModal is the modal asking why a deal was lost: the configured
-// reasons as a select, and a text input for one's own words.
-func LostModal(card *bot.Card, metadata string) slack.ModalViewRequest {
-	sel := selectMenu(card.Menu)
+// reasons as a select, and a text input for one's own words, in the
+// language of lang (a Reply's Lang).
+func LostModal(card *bot.Card, metadata, language string) slack.ModalViewRequest {
+	p := lang.Default().For(language)
+	sel := selectMenu(p, card.Menu)
 	sel.ActionID = reasonBlock
-	reason := slack.NewInputBlock(reasonBlock, plain("Reason"), nil, sel)
+	reason := slack.NewInputBlock(reasonBlock, plain(p.T("lost.modal.reason")), nil, sel)
 	reason.Optional = true
-	input := slack.NewPlainTextInputBlockElement(plain("e.g. went with a cheaper vendor"), customBlock)
+	input := slack.NewPlainTextInputBlockElement(plain(p.T("lost.modal.placeholder")), customBlock)
 	input.MaxLength = 200
-	custom := slack.NewInputBlock(customBlock, plain("Or in your own words"), nil, input)
+	custom := slack.NewInputBlock(customBlock, plain(p.T("lost.modal.own")), nil, input)
 	custom.Optional = true
 	title := card.Menu.Title
 	if title == "" {
-		title = "Why was " + card.Ref + " lost?"
+		title = p.T("lost.why", "Ref", card.Ref)
 	}
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      lostCallback,
-		Title:           plain(clip("Lost "+card.Ref, 24)),
-		Submit:          plain("Mark lost"),
-		Close:           plain("Cancel"),
+		Title:           plain(clip(p.T("lost.modal.title", "Ref", card.Ref), 24)),
+		Submit:          plain(clip(p.T("lost.modal.submit"), 24)),
+		Close:           plain(clip(p.T("lost.modal.cancel"), 24)),
 		PrivateMetadata: metadata,
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			slack.NewSectionBlock(mrkdwn(escape(clip(card.Title, 200))+"\n"+escape(title)), nil, nil, slack.SectionBlockOptionBlockID("about")),
@@ -74,7 +77,7 @@ func LostModal(card *bot.Card, metadata string) slack.ModalViewRequest {
 	}
 }
 
-func (a *Adapter) openLost(ctx context.Context, cb *slack.InteractionCallback, card *bot.Card) error {
+func (a *Adapter) openLost(ctx context.Context, cb *slack.InteractionCallback, card *bot.Card, language string) error {
 	origin := lostOrigin{Ref: card.Ref, Channel: cb.Container.ChannelID, TS: cb.Container.MessageTs,
 		Ephemeral: cb.Container.IsEphemeral || cb.Container.Type != "message", URL: cb.ResponseURL}
 	meta, err := json.Marshal(origin)
@@ -85,7 +88,7 @@ func (a *Adapter) openLost(ctx context.Context, cb *slack.InteractionCallback, c
 		origin.URL = ""
 		meta, _ = json.Marshal(origin)
 	}
-	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, LostModal(card, string(meta)))
+	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, LostModal(card, string(meta), language))
 	return err
 }
 
@@ -105,6 +108,7 @@ func (a *Adapter) viewSubmission(ctx context.Context, cb *slack.InteractionCallb
 		own = strings.TrimSpace(st.Values[customBlock][customBlock].Value)
 	}
 	var reply bot.Reply
+	u, _ := a.user(ctx, cb.User.ID)
 	switch {
 	case own != "":
 		reply = a.handle(ctx, cb.User.ID, "lost "+origin.Ref+" "+own)
@@ -112,7 +116,7 @@ func (a *Adapter) viewSubmission(ctx context.Context, cb *slack.InteractionCallb
 		reply = a.press(ctx, cb.User.ID, chosen)
 	default:
 		return map[string]any{"response_action": "errors",
-			"errors": map[string]string{reasonBlock: "Pick a reason, or write one below."}}
+			"errors": map[string]string{reasonBlock: a.conv.Printer(u, "").T("lost.modal.pick")}}
 	}
 	if reply.Tone == bot.ToneGood {
 		reply.Update = true

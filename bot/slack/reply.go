@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"leadwire/bot"
+	"leadwire/internal/lang"
 )
 
 // message is a reply as Slack takes it in a request's response or through
@@ -109,9 +110,8 @@ func (a *Adapter) update(ctx context.Context, channel, ts string, r bot.Reply) e
 
 // trouble is the reply when leadwire itself failed; the details go to the
 // log, not to the chat.
-func trouble() bot.Reply {
-	return bot.Reply{Tone: bot.ToneBad, Ephemeral: true,
-		Text: "Something went wrong on our side and nothing was changed. Try again in a moment; if it keeps happening, tell an admin."}
+func trouble(p *lang.Printer) bot.Reply {
+	return bot.Reply{Tone: bot.ToneBad, Ephemeral: true, Text: p.T("internal_error"), Lang: p.Lang()}
 }
 
 // refuse answers a request whose signature does not hold.

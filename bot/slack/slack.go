@@ -196,7 +196,7 @@ func (a *Adapter) handle(ctx context.Context, slackID, text string) bot.Reply {
 	switch {
 	case err != nil:
 		a.log.Error("slack user lookup failed", "slack", slackID, "err", err)
-		return trouble()
+		return trouble(a.conv.Printer(nil, ""))
 	case u == nil:
 		return bot.Unknown("slack", slackID)
 	}
@@ -209,7 +209,7 @@ func (a *Adapter) press(ctx context.Context, slackID, code string) bot.Reply {
 	switch {
 	case err != nil:
 		a.log.Error("slack user lookup failed", "slack", slackID, "err", err)
-		return trouble()
+		return trouble(a.conv.Printer(nil, ""))
 	case u == nil:
 		return bot.Unknown("slack", slackID)
 	}

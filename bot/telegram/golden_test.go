@@ -29,6 +29,11 @@ func TestGolden(t *testing.T) {
 		{"lead_list", w.conv.Handle(w.ctx, niran, "leads unclaimed")},
 		{"new_lead", notice},
 		{"stranger", bot.Unknown("telegram", "999")},
+		{"stranger.th", bot.UnknownIn("th", "telegram", "999")},
+		// A Persian reader: right-to-left text around ids, amounts and names.
+		{"lead_card.fa", w.conv.Handle(w.ctx, in(niran, "fa"), "lead "+core.LeadRef(lead))},
+		{"lead_list.fa", w.conv.Handle(w.ctx, in(niran, "fa"), "leads unclaimed")},
+		{"lead_card.zh-Hans", w.conv.Handle(w.ctx, in(niran, "zh-Hans"), "lead "+core.LeadRef(persian))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -41,4 +46,11 @@ func TestGolden(t *testing.T) {
 			golden.Check(t, c.name+".golden", got)
 		})
 	}
+}
+
+// in is a copy of u who reads leadwire in locale.
+func in(u *core.User, locale string) *core.User {
+	c := *u
+	c.Locale = locale
+	return &c
 }

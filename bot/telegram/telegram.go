@@ -22,6 +22,7 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/lang"
 	"leadwire/internal/tgpoll"
 )
 
@@ -200,10 +201,11 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) {
 	switch {
 	case err != nil:
 		a.log.Error("telegram user lookup failed", "telegram", m.From.ID, "err", err)
-		reply = trouble()
+		reply = trouble(a.conv.Printer(nil, m.From.LanguageCode))
 	case u == nil:
-		reply = bot.Unknown("telegram", strconv.FormatInt(m.From.ID, 10))
+		reply = bot.UnknownIn(m.From.LanguageCode, "telegram", strconv.FormatInt(m.From.ID, 10))
 	default:
+		a.conv.NoteChatLocale(ctx, u, m.From.LanguageCode)
 		reply = a.conv.Handle(ctx, u, strings.TrimSpace(word+" "+rest))
 	}
 	a.answer(ctx, m.Chat.ID, private, m.From.ID, reply)
@@ -220,8 +222,7 @@ func (a *Adapter) answer(ctx context.Context, chat int64, private bool, from int
 	if _, err := a.Send(ctx, from, r); err != nil {
 		// Telegram lets a bot write only to those who started it.
 		a.log.Info("telegram private answer failed", "telegram", from, "err", err)
-		a.send(ctx, chat, bot.Reply{Tone: bot.ToneWarn,
-			Text: "I answer that privately: open a chat with me and press Start, then ask again."})
+		a.send(ctx, chat, bot.Reply{Tone: bot.ToneWarn, Text: lang.Default().For(r.Lang).T("chat.private_answer")})
 	}
 }
 
@@ -254,23 +255,24 @@ func command(text string) (word, rest string) {
 // start links the Telegram account with a one-time code, or, without one,
 // greets a linked user and tells an unknown one how to link.
 func (a *Adapter) start(ctx context.Context, m *models.Message, code string) {
+	p := a.conv.Printer(nil, m.From.LanguageCode)
 	if code == "" {
 		u, err := a.user(ctx, m.From.ID)
 		switch {
 		case err != nil:
 			a.log.Error("telegram user lookup failed", "telegram", m.From.ID, "err", err)
-			a.send(ctx, m.Chat.ID, trouble())
+			a.send(ctx, m.Chat.ID, trouble(p))
 		case u == nil:
-			a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneWarn, Text: "You are not linked to a leadwire user yet. Ask a leadwire admin for a link code (leadwire users link-code YOUR-EMAIL) and send: /start CODE"})
+			a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneWarn, Text: p.T("telegram.not_linked")})
 		default:
+			a.conv.NoteChatLocale(ctx, u, m.From.LanguageCode)
 			a.send(ctx, m.Chat.ID, a.conv.Handle(ctx, u, "help"))
 		}
 		return
 	}
 	now := a.now()
 	if !a.failures.allow(m.Chat.ID, now) {
-		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneBad,
-			Text: fmt.Sprintf("Too many wrong codes from this chat. Wait %d minutes and try again.", int(linkWindow.Minutes()))})
+		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneBad, Text: p.T("telegram.too_many_codes", "Minutes", int(linkWindow.Minutes()))})
 		return
 	}
 	u, err := a.svc.Directory.RedeemLinkCode(ctx, code, m.From.ID)
@@ -281,15 +283,15 @@ func (a *Adapter) start(ctx context.Context, m *models.Message, code string) {
 		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneWarn, Text: core.Message(err)})
 	case err != nil:
 		a.log.Error("telegram link failed", "telegram", m.From.ID, "err", err)
-		a.send(ctx, m.Chat.ID, trouble())
+		a.send(ctx, m.Chat.ID, trouble(p))
 	default:
 		a.log.Info("telegram account linked", "user", u.ID, "telegram", m.From.ID)
 		name := u.Name
 		if name == "" {
 			name = u.Email
 		}
-		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneGood,
-			Text: "Linked: this Telegram account is now " + name + " in leadwire. Try /leads or /help."})
+		a.conv.NoteChatLocale(ctx, u, m.From.LanguageCode)
+		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneGood, Text: a.conv.Printer(u, "").T("telegram.linked", "Name", name)})
 	}
 }
 
@@ -300,7 +302,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 	u, err := a.user(ctx, q.From.ID)
 	answer := &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID}
 	if err == nil && u == nil {
-		answer.Text, answer.ShowAlert = strangerAlert, true
+		answer.Text, answer.ShowAlert = a.conv.Printer(nil, q.From.LanguageCode).T("telegram.stranger"), true
 	}
 	if _, aerr := a.api.AnswerCallbackQuery(ctx, answer); aerr != nil {
 		a.log.Warn("telegram answerCallbackQuery failed", "err", aerr)
@@ -311,6 +313,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 	if err != nil || u == nil {
 		return
 	}
+	a.conv.NoteChatLocale(ctx, u, q.From.LanguageCode)
 	reply := a.conv.Press(ctx, u, q.Data)
 	msg := q.Message.Message
 	if reply.Update && msg != nil {
@@ -326,10 +329,6 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 	}
 	a.answer(ctx, msg.Chat.ID, msg.Chat.Type == models.ChatTypePrivate, q.From.ID, reply)
 }
-
-// strangerAlert answers a stranger's button press; Telegram takes at most
-// 200 characters there.
-const strangerAlert = "You are not a leadwire user yet. Ask a leadwire admin for a link code, then send me: /start CODE"
 
 // send posts a reply to a chat, logging a failure.
 func (a *Adapter) send(ctx context.Context, chat int64, r bot.Reply) {
@@ -394,7 +393,6 @@ func noPreview() *models.LinkPreviewOptions {
 
 // trouble is the reply when leadwire itself failed; the details go to the
 // log, not to the chat.
-func trouble() bot.Reply {
-	return bot.Reply{Tone: bot.ToneBad,
-		Text: "Something went wrong on our side and nothing was changed. Try again in a moment; if it keeps happening, tell an admin."}
+func trouble(p *lang.Printer) bot.Reply {
+	return bot.Reply{Tone: bot.ToneBad, Text: p.T("internal_error")}
 }

@@ -12,10 +12,11 @@ func TestChatInTheTerminal(t *testing.T) {
 	r := e.ok("chat", "--as", "lan@example.com", "--script", script)
 	for _, want := range []string{
 		"leadwire chat as Nguyễn Thị Lan <lan@example.com>, rep.",
-		"lan@example.com> 1\n✓ L1 is yours now.",
-		"✓ L1 qualified into D1, in Prospecting.",
-		`unknown command "mvoe"; did you mean move? usage: move D45 STAGE`,
-		"✓ D1 moved to Proposal.",
+		// Lan reads Thai (locale th): the chat speaks it, English verbs still work.
+		"lan@example.com> 1\n✓ L1 เป็นของคุณแล้ว",
+		"✓ แปลง L1 เป็น D1 แล้ว อยู่ในขั้น Prospecting",
+		`ไม่รู้จักคำสั่ง "mvoe" หมายถึง ย้าย หรือเปล่า? วิธีใช้: ย้าย D45 ขั้น`,
+		"✓ ย้าย D1 ไปขั้น Proposal แล้ว",
 	} {
 		if !strings.Contains(r.out, want) {
 			t.Fatalf("leadwire chat printed:\n%s\nwant it to contain %q", r.out, want)

@@ -40,6 +40,8 @@ type Config struct {
 	TimeZone string             `yaml:"timezone"` // IANA name; default UTC
 	Currency string             `yaml:"currency"` // reporting currency; default EUR
 	Region   string             `yaml:"region"`   // default phone region, ISO 3166 alpha-2
+	Locale   string             `yaml:"locale"`   // the organisation's language, BCP 47; default en
+	Calendar string             `yaml:"calendar"` // gregorian (default), persian or buddhist
 	Rates    map[string]float64 `yaml:"rates"`    // code → value of one major unit in Currency
 	// The lists below are read through Teams, Users, Pipelines and
 	// Targets, which return them mapped onto core definitions.
@@ -121,6 +123,7 @@ type Team struct {
 	Email         string   `yaml:"email"`          // a shared mailbox or list for team notices (smtp must be set)
 	ResponseLimit Duration `yaml:"response_limit"` // default 15m
 	Region        string   `yaml:"region"`         // phone region, ISO 3166 alpha-2
+	Locale        string   `yaml:"locale"`         // the language of its channels; default: the top-level locale
 }
 
 // User is a configured user.
@@ -131,6 +134,7 @@ type User struct {
 	Team     string `yaml:"team"`
 	TimeZone string `yaml:"timezone"` // default: the top-level timezone
 	Locale   string `yaml:"locale"`   // BCP 47: th, fa, vi, pl, zh-Hans, en-GB
+	Calendar string `yaml:"calendar"` // gregorian, persian, buddhist; default: the top-level calendar
 	Slack    string `yaml:"slack"`    // Slack member id, U…
 	Telegram int64  `yaml:"telegram"` // numeric Telegram user id
 }

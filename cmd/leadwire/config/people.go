@@ -89,6 +89,11 @@ func (c *Config) checkPeople(p *problems) {
 			}
 			def.Locale = tag.String()
 		}
+		if _, err := core.ParseCalendar(u.Calendar); err != nil {
+			p.errf(path+".calendar", "%v", err)
+		} else {
+			def.Calendar = u.Calendar
+		}
 		if u.Slack != "" {
 			def.SlackID = strings.TrimSpace(u.Slack)
 			if !slackUserID.MatchString(def.SlackID) {
@@ -166,6 +171,11 @@ func (c *Config) checkPeople(p *problems) {
 			def.ResponseLimit = core.DefaultResponseLimit
 		case def.ResponseLimit < 0:
 			p.errf(path+".response_limit", "response limit must be positive, such as 15m")
+		}
+		if tag, err := core.ParseLocale(t.Locale); err != nil {
+			p.errf(path+".locale", "%v", err)
+		} else {
+			def.Locale = tag
 		}
 		if t.Region != "" {
 			if r, err := normalizeRegion(t.Region); err != nil {

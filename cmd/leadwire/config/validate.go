@@ -49,6 +49,16 @@ func (c *Config) validateWith(p *problems, dbKey string) {
 		}
 	}
 	s.DefaultRegion = c.Region
+	if tag, err := core.ParseLocale(c.Locale); err != nil {
+		p.errf("locale", "%v", err)
+	} else {
+		s.Locale = tag
+	}
+	if cal, err := core.ParseCalendar(c.Calendar); err != nil {
+		p.errf("calendar", "%v", err)
+	} else {
+		s.Calendar = cal
+	}
 	s.Rates = c.checkRates(p)
 	s.Scoring = c.checkScoring(p)
 	s.LostReasons = checkReasons(p, "reasons.lost", c.Reasons.Lost, s.LostReasons)
