@@ -206,6 +206,8 @@ type leadRecord struct {
 	Timeline []view.Activity `json:"timeline"`
 }
 
+func (r leadRecord) ref() string { return r.ID }
+
 func (h *Handler) leadRecord(c *call, id int64) (*core.Lead, leadRecord, error) {
 	ctx := c.r.Context()
 	l, err := h.svc.Lead(ctx, c.actor, id)
@@ -230,15 +232,19 @@ func (h *Handler) leadRecord(c *call, id int64) (*core.Lead, leadRecord, error) 
 	return l, leadRecord{v, view.Activities(timeline, n)}, nil
 }
 
-func (h *Handler) getLead(c *call) error {
+func (h *Handler) getLead(c *call) error { return getRecord(c, 'L', h.leadRecord) }
+
+// getRecord answers the GET of one record of kind ('L', 'D'), named by
+// the ref in the path, as load gives it.
+func getRecord[M, R any](c *call, kind byte, load func(*call, int64) (M, R, error)) error {
 	if _, err := c.params(); err != nil {
 		return err
 	}
-	id, err := refID(c, 'L')
+	id, err := refID(c, kind)
 	if err != nil {
 		return err
 	}
-	_, rec, err := h.leadRecord(c, id)
+	_, rec, err := load(c, id)
 	if err != nil {
 		return err
 	}
@@ -335,6 +341,8 @@ type dealRecord struct {
 	Timeline []view.Activity `json:"timeline"`
 }
 
+func (r dealRecord) ref() string { return r.ID }
+
 func (h *Handler) dealRecord(c *call, id int64) (*core.Deal, dealRecord, error) {
 	ctx := c.r.Context()
 	d, err := h.svc.Deal(ctx, c.actor, id)
@@ -377,20 +385,7 @@ func stageName(p *core.Pipeline, id int64) string {
 	return ""
 }
 
-func (h *Handler) getDeal(c *call) error {
-	if _, err := c.params(); err != nil {
-		return err
-	}
-	id, err := refID(c, 'D')
-	if err != nil {
-		return err
-	}
-	_, rec, err := h.dealRecord(c, id)
-	if err != nil {
-		return err
-	}
-	return c.record(http.StatusOK, rec)
-}
+func (h *Handler) getDeal(c *call) error { return getRecord(c, 'D', h.dealRecord) }
 
 func (h *Handler) listContacts(c *call) error {
 	p, err := c.params("limit", "cursor")

@@ -136,26 +136,36 @@ func (h *Handler) createLead(c *call) error {
 // leadAction runs a change of a lead after the If-Match check and
 // answers with the lead as it is after.
 func (h *Handler) leadAction(act func(c *call, id int64) error) func(c *call) error {
+	return recordAction('L', h.leadRecord, act)
+}
+
+// referred is a record the API answers with, named by its ref.
+type referred interface{ ref() string }
+
+// recordAction runs act on a record of kind ('L', 'D') after the If-Match
+// check against the record as load gives it, and answers with the record
+// as it is after; one given away, out of the caller's reach now, with its
+// ref only.
+func recordAction[M any, R referred](kind byte, load func(*call, int64) (M, R, error), act func(c *call, id int64) error) func(c *call) error {
 	return func(c *call) error {
-		id, err := refID(c, 'L')
+		id, err := refID(c, kind)
 		if err != nil {
 			return err
 		}
-		_, before, err := h.leadRecord(c, id)
+		_, before, err := load(c, id)
 		if err != nil {
 			return err
 		}
-		if err := c.precondition(before.ID, before); err != nil {
+		if err := c.precondition(before.ref(), before); err != nil {
 			return err
 		}
 		if err := act(c, id); err != nil {
 			return err
 		}
-		c.names = nil
-		_, after, err := h.leadRecord(c, id)
+		c.names = nil // the change may have named someone new
+		_, after, err := load(c, id)
 		if core.KindOf(err) == core.KindForbidden {
-			// Done, and out of the caller's reach now (given away).
-			return c.reply(http.StatusOK, map[string]string{"id": before.ID})
+			return c.reply(http.StatusOK, map[string]string{"id": before.ref()})
 		}
 		if err != nil {
 			return err
@@ -268,31 +278,7 @@ func date(s string) (time.Time, error) {
 // dealAction runs a change of a deal after the If-Match check and
 // answers with the deal as it is after.
 func (h *Handler) dealAction(act func(c *call, id int64) error) func(c *call) error {
-	return func(c *call) error {
-		id, err := refID(c, 'D')
-		if err != nil {
-			return err
-		}
-		_, before, err := h.dealRecord(c, id)
-		if err != nil {
-			return err
-		}
-		if err := c.precondition(before.ID, before); err != nil {
-			return err
-		}
-		if err := act(c, id); err != nil {
-			return err
-		}
-		_, after, err := h.dealRecord(c, id)
-		if core.KindOf(err) == core.KindForbidden {
-			// Done, and out of the caller's reach now (given away).
-			return c.reply(http.StatusOK, map[string]string{"id": before.ID})
-		}
-		if err != nil {
-			return err
-		}
-		return c.record(http.StatusOK, after)
-	}
+	return recordAction('D', h.dealRecord, act)
 }
 
 type stageInput struct {
