@@ -32,11 +32,14 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 }
 
 // DigestTitle names a digest: "Daily digest, team Bangkok: Tuesday 3
-// November 2026" or a week's span.
+// November 2026", a week's span or a month's report.
 func DigestTitle(d *core.Digest) string { return digestTitle(english(), d) }
 
 func digestTitle(f dateFmt, d *core.Digest) string {
 	loc, p := digestZone(d), f.p
+	if d.Monthly {
+		return p.T("digest.title_monthly", "Scope", digestScope(p, d), "Month", f.month(d.From.In(loc)))
+	}
 	if d.Weekly {
 		first := f.short(d.From.In(loc), false)
 		return p.T("digest.title_weekly", "Scope", digestScope(p, d), "From", first, "To", f.short(d.To.In(loc).AddDate(0, 0, -1), true))
