@@ -45,6 +45,9 @@ type Digest struct {
 	Won, Lost   int64        // deals closed within the window
 	WonValue    Money
 	LostReasons []ReasonCount
+	// Losses is why deals were lost and leads disqualified within the
+	// window, against the window before (the day, week or month before).
+	Losses *Losses
 
 	Pipeline *PipelineSummary // open pipeline by stage now
 	Forecast *Forecast        // the month of the day after Day, against its target
@@ -226,6 +229,9 @@ func (s *Reports) BuildDigest(ctx context.Context, managerID int64, day string) 
 		d.Reps[i].Name = names[d.Reps[i].UserID]
 	}
 	if d.LostReasons, err = s.store.LostReasons(ctx, StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID, ClosedFrom: from, ClosedTo: to}); err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
+	}
+	if d.Losses, err = s.losses(ctx, StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID}, from, to, PrevPeriod(from, to, loc)); err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
 	moves, err := s.store.StageMoves(ctx, f, from, to)

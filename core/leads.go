@@ -318,6 +318,7 @@ func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, rea
 		}
 		now := s.clock.Now()
 		l.Status, l.DisqualifyReason, l.UpdatedAt = LeadDisqualified, findReason(s.settings.DisqualifyReasons, cleanLine(reason)), now
+		l.DisqualifiedAt = now
 		if l.OwnerID == 0 {
 			l.OwnerID = actor.ID
 		}
