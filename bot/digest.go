@@ -159,13 +159,6 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 		}
 		deals.Fields = append(deals.Fields, Field{label, fmt.Sprint(m.Moves)})
 	}
-	for _, lr := range d.LostReasons {
-		reason := lr.Reason
-		if reason == "" {
-			reason = r.t("digest.no_reason")
-		}
-		deals.Fields = append(deals.Fields, Field{r.t("digest.lost_reason", "Reason", reason), fmt.Sprint(lr.Deals)})
-	}
 
 	pipe := Card{Title: r.t("digest.pipeline")}
 	if p := d.Pipeline; p != nil {
@@ -201,6 +194,9 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 		reps.Status = r.t("digest.reps.none")
 	}
 	cards = append(cards, reps)
+	if d.Losses != nil {
+		cards = append(cards, r.lossCard(d.Losses, r.t("losses.title")))
+	}
 
 	none := r.t("digest.funnel.none")
 	if !d.FunnelFrom.IsZero() {

@@ -72,12 +72,21 @@ func (l *Losses) Empty() bool {
 }
 
 // Losses analyses the lost deals and disqualified leads the actor may see
-// (as Metrics scopes them: a rep their own, or with f.TeamID their team's;
+// (as Metrics scopes them: a rep their own, or with f.TeamID their team's
+// with their own line alone by rep;
 // a manager the team's; an admin everything) within [from, to) against
 // [prevFrom, from).
 func (s *Reports) Losses(ctx context.Context, actor *User, f StatsFilter, from, to, prevFrom time.Time) (*Losses, error) {
 	f = s.scopeStats(actor, f)
-	return s.losses(ctx, f, from, to, prevFrom)
+	l, err := s.losses(ctx, f, from, to, prevFrom)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Role == RoleRep {
+		// A rep sees the team's totals, but of the reps their own line only.
+		l.ByRep = slices.DeleteFunc(l.ByRep, func(r LossRow) bool { return r.UserID != actor.ID })
+	}
+	return l, nil
 }
 
 func (s *Reports) losses(ctx context.Context, f StatsFilter, from, to, prevFrom time.Time) (*Losses, error) {

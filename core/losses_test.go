@@ -118,6 +118,17 @@ disq-reason "No need now" 1 0 0 0
 			{"a rep asking for another team's gets nothing", f.repB, core.StatsFilter{TeamID: f.repW.TeamID}, `lost "" 0 0 0 0
 disq "" 0 0 0 0
 `},
+			{"a rep asking for the team's sees its totals and of the reps their own line", f.repB, core.StatsFilter{TeamID: f.repB.TeamID}, `lost "" 3 235000 1 1000000
+reason "Went with a competitor" 1 115000 0 0
+reason "Price too high" 1 100000 1 1000000
+reason "we changed our mind" 1 20000 0 0
+stage "Proposal" 2 120000 0 0
+stage "Prospecting" 1 115000 1 1000000
+rep "Pim" 2 135000 0 0
+disq "" 1 0 1 0
+disq-reason "No need now" 1 0 0 0
+disq-reason "Spam" 0 0 1 0
+`},
 			{"Warsaw's rep sees only Warsaw's", f.repW, core.StatsFilter{}, `lost "" 1 900000 0 0
 reason "Price too high" 1 900000 0 0
 stage "Prospecting" 1 900000 0 0

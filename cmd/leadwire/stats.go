@@ -16,7 +16,7 @@ type StatsCmd struct {
 	Team     string `help:"Only this team."`
 	Owner    string `help:"Only this rep (email)."`
 	Pipeline string `help:"Only this pipeline."`
-	Month    string `help:"Only leads and deals created in this month, YYYY-MM."`
+	Month    string `help:"Only leads and deals created in this month, YYYY-MM; the lost and disqualified section covers this month (default: the current one) against the month before."`
 	JSON     bool   `help:"Print JSON."`
 }
 
@@ -30,19 +30,32 @@ func (c *StatsCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	loc := actor.Location()
+	y, mo, _ := svc.Clock().Now().In(loc).Date()
+	lossFrom := time.Date(y, mo, 1, 0, 0, 0, 0, loc)
 	if c.Month != "" {
 		start, err := time.Parse("2006-01", c.Month)
 		if err != nil {
 			return core.Errorf(core.KindInvalid, "invalid month %q; write it as YYYY-MM", c.Month)
 		}
 		f.From, f.To = start, start.AddDate(0, 1, 0)
+		lossFrom = time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc)
 	}
 	m, err := svc.Reports.Metrics(a.ctx, actor, f)
 	if err != nil {
 		return err
 	}
+	lossTo := lossFrom.AddDate(0, 1, 0)
+	losses, err := svc.Reports.Losses(a.ctx, actor, core.StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID, PipelineID: f.PipelineID},
+		lossFrom, lossTo, core.PrevPeriod(lossFrom, lossTo, loc))
+	if err != nil {
+		return err
+	}
 	if c.JSON {
-		return a.JSON(m)
+		return a.JSON(struct {
+			*core.Metrics
+			Losses *core.Losses `json:"losses"`
+		}{m, losses})
 	}
 	fmt.Fprintf(a.out, "deals: %d open, %d won, %d lost · win rate %.1f%% · avg sales cycle %s\n", m.Open, m.Won, m.Lost, 100*m.WinRate, days(m.AvgCycleDays, m.Won > 0))
 	fmt.Fprintf(a.out, "won %s · avg deal %s · open pipeline %s\n", m.WonValue, m.AvgDealSize, m.OpenValue)
@@ -69,7 +82,8 @@ func (c *StatsCmd) Run(a *App) error {
 	for _, f := range m.Funnels {
 		printFunnel(a.out, m.Funnels, f)
 	}
-	for _, warn := range m.Warnings {
+	printLosses(a.out, losses, loc)
+	for _, warn := range append(m.Warnings, losses.Warnings...) {
 		fmt.Fprintln(a.errOut, "warning:", warn)
 	}
 	return nil
@@ -186,4 +200,34 @@ func printFunnel(out io.Writer, all []core.PipelineFunnel, f core.PipelineFunnel
 	if bottleneck != "" {
 		fmt.Fprintln(out, bottleneck)
 	}
+}
+
+// printLosses prints why deals were lost and leads disqualified in the
+// period, against the one before: one table per view.
+func printLosses(out io.Writer, l *core.Losses, loc *time.Location) {
+	prev := l.PrevFrom.In(loc).Format("2006-01")
+	fmt.Fprintf(out, "\nlost and disqualified, %s against %s: %d deals lost (%s; before %d, %s), %d leads disqualified (before %d)\n",
+		l.From.In(loc).Format("2006-01"), prev, l.Lost.Count, l.Lost.Value, l.Lost.PrevCount, l.Lost.PrevValue, l.Disq.Count, l.Disq.PrevCount)
+	w := display.NewTable(out)
+	w.Numbers = true
+	for _, view := range []struct {
+		head string
+		rows []core.LossRow
+	}{{"LOST REASON", l.ByReason}, {"LOST FROM STAGE", l.ByStage}, {"LOST BY REP", l.ByRep}} {
+		if len(view.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%s\tDEALS\tVALUE\tBEFORE\tVALUE BEFORE\t\n", view.head)
+		for _, r := range view.rows {
+			fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\t\n", orDash(r.Key), r.Count, r.Value, r.PrevCount, r.PrevValue)
+		}
+		fmt.Fprintln(w, "\t\t\t\t\t")
+	}
+	if len(l.DisqBy) > 0 {
+		fmt.Fprintln(w, "DISQUALIFY REASON\tLEADS\tBEFORE\t")
+		for _, r := range l.DisqBy {
+			fmt.Fprintf(w, "%s\t%d\t%d\t\n", orDash(r.Key), r.Count, r.PrevCount)
+		}
+	}
+	w.Flush()
 }
