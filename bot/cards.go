@@ -248,7 +248,13 @@ func (r *request) taskItem(ctx context.Context, t core.Task) Item {
 	if t.OwnerID != r.user.ID {
 		it.Detail = strings.TrimPrefix(it.Detail+" · "+r.userName(ctx, t.OwnerID), " · ")
 	}
-	if !t.Done {
+	switch {
+	case !t.Done && t.Kind == core.TaskMeeting:
+		// A meeting's reminder asks whether it took place.
+		it.Buttons = []Button{{r.t("button.held"), act("held", ref), StylePrimary},
+			{r.t("button.done"), act("done", ref), StyleDefault},
+			{r.t("button.snooze_1h"), act("snooze", ref, "1h"), StyleDefault}}
+	case !t.Done:
 		it.Buttons = []Button{{r.t("button.done"), act("done", ref), StylePrimary},
 			{r.t("button.snooze_1h"), act("snooze", ref, "1h"), StyleDefault},
 			{r.t("button.tomorrow"), act("snooze", ref, "tomorrow"), StyleDefault}}
