@@ -140,6 +140,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	if d.LeadID != 0 {
 		card.Fields = append(card.Fields, Field{r.t("field.lead"), core.LeadRef(d.LeadID)})
 	}
+	card.Fields = append(card.Fields, r.bantFieldsOf(d.Qualification)...)
 	if t, a, err := r.c.svc.DealNext(ctx, r.user, d); err == nil {
 		if t != nil {
 			card.Fields = append(card.Fields, Field{r.t("field.next_task"), fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
