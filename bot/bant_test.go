@@ -14,6 +14,7 @@ func TestQualifyWithBANT(t *testing.T) {
 		c.lead("Bangkok", "Nguyễn Minh", "minh@vinacorp.vn", "VinaCorp")
 		c.lead("Bangkok", "Anong", "anong@siam.th", "Siam")
 		c.lead("Bangkok", "Somsak", "somsak@thai.th", "Thai Co")
+		c.lead("Bangkok", "Lan", "lan@viet.vn", "Viet Co")
 		c.run(t, []step{
 			{"keywords after the value", "niran", "qualify L1 20000 EUR budget 20k EUR authority CFO need CRM migration timeline Q1",
 				[]string{"L1 qualified into D1", "20,000.00 EUR", "Budget", "20k EUR", "Authority", "CFO", "Need", "CRM migration", "Timeline", "Q1"}, nil},
@@ -42,6 +43,17 @@ func TestQualifyWithBANT(t *testing.T) {
 		c.run(t, []step{
 			{"Polish keywords", "pim", "kwalifikuj L3 budżet 80 tys. PLN decydent dyrektor finansowy potrzeba migracja CRM termin I kwartał",
 				[]string{"D3", "Budżet", "80 tys. PLN", "Decydent", "dyrektor finansowy", "Potrzeba", "migracja CRM", "Termin", "I kwartał"}, nil},
+		})
+		// Vietnamese keywords of several words.
+		c.say(t, "niran", "language vi")
+		niran, err := c.db.UserByEmail(c.ctx, "niran@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.users["niran"] = niran
+		c.run(t, []step{
+			{"Vietnamese keywords of several words", "niran", "qualify L4 ngân sách 500 triệu VND người quyết định giám đốc tài chính nhu cầu chuyển CRM thời hạn quý 1",
+				[]string{"D4", "Ngân sách", "500 triệu VND", "Người quyết định", "giám đốc tài chính", "Nhu cầu", "chuyển CRM", "Thời hạn", "quý 1"}, nil},
 		})
 	})
 }
