@@ -71,6 +71,20 @@ func TestCallsAndMeetings(t *testing.T) {
 			{"a manager marks a rep's meeting held", "niran", "meeting L2 tomorrow 5pm intro", []string{"T3"}, nil},
 			{"", "somchai", "held L2", []string{"T3 held: intro."}, nil},
 		})
+		// Someone in no team reaches nobody's records.
+		loner, err := c.svc.Directory.SaveUser(c.ctx, c.users["ada"], core.UserDef{Email: "loner@example.com", Name: "Loner", TimeZone: "Asia/Bangkok"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.users["loner"] = loner
+		c.run(t, []step{
+			{"a user in no team may not log a call", "loner", "call D1 hi", []string{"D1 is not yours"}, nil},
+			{"nor book a meeting", "loner", "meeting L2 tomorrow 3pm", []string{"L2 is not yours"}, nil},
+			{"nor mark one held", "loner", "held T1", []string{"T1 is not yours"}, nil},
+		})
+		if r := c.conv.Handle(c.ctx, nil, "call D1 hi"); !strings.Contains(r.Text, "not a leadwire user") {
+			t.Errorf("an unknown caller got %q", r.Text)
+		}
 		acts, err := c.svc.Timeline(c.ctx, c.users["niran"], core.Ref{Kind: 'D', ID: 1}, 50)
 		if err != nil {
 			t.Fatal(err)
@@ -81,7 +95,7 @@ func TestCallsAndMeetings(t *testing.T) {
 				kinds = append(kinds, string(a.Kind)+":"+a.Subject+":"+a.Body)
 			}
 		}
-		want := []string{"meeting:meeting held:product demo", "meeting:meeting 2026-11-03T08:00:00Z:product demo", "call::", "call::they want 50 seats by March"}
+		want := []string{"meeting:meeting held:product demo", "meeting:meeting 2026-11-03 08:00 UTC:product demo", "call::", "call::they want 50 seats by March"}
 		if !slices.Equal(kinds, want) {
 			t.Errorf("timeline %q, want %q", kinds, want)
 		}
