@@ -1,0 +1,203 @@
+package typeset
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"unicode"
+
+	"github.com/go-text/typesetting/di"
+	"github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
+	"github.com/go-text/typesetting/language"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/image/vector"
+)
+
+// Typesetter shapes and draws lines of text with a list of fonts. It
+// keeps buffers between calls, so it is not safe for concurrent use:
+// make one per goroutine (it is cheap).
+type Typesetter struct {
+	fonts  *Fonts
+	faces  []*font.Face
+	lang   language.Language
+	script language.Script // of the runes ResolveFace is asked about next
+	shaper shaping.HarfbuzzShaper
+	seg    shaping.Segmenter
+	raster vector.Rasterizer
+}
+
+// Typesetter returns a typesetter over fs for text in the language lang
+// (a BCP 47 tag such as "th" or "zh-Hans"; it picks the letter forms a
+// font has for that language).
+func (fs *Fonts) Typesetter(lang string) *Typesetter {
+	t := &Typesetter{fonts: fs, lang: language.NewLanguage(lang)}
+	for _, f := range fs.fonts {
+		t.faces = append(t.faces, font.NewFace(f))
+	}
+	return t
+}
+
+// SetScript implements shaping.FontmapScript: the segmenter says the
+// script of the runes it resolves next.
+func (t *Typesetter) SetScript(s language.Script) { t.script = s }
+
+// ResolveFace implements shaping.Fontmap: the face for r, its script's
+// own font first, so that digits and punctuation in a Thai or Persian
+// label are drawn with the label's font when it has them.
+func (t *Typesetter) ResolveFace(r rune) *font.Face {
+	i := t.fonts.index(r, t.preferred())
+	if i < 0 {
+		return t.faces[0] // drawn as the font's "missing" box
+	}
+	return t.faces[i]
+}
+
+func (t *Typesetter) preferred() []language.Script {
+	if t.script == language.Common || t.script == language.Inherited || t.script == language.Unknown {
+		return nil
+	}
+	return []language.Script{t.script}
+}
+
+// Line is a shaped line of text, ready to measure and draw.
+type Line struct {
+	runs []shaping.Output // in visual order, left to right
+	// Width is the line's advance in pixels; Ascent and Descent how far
+	// its fonts reach above and below the baseline (both positive).
+	Width, Ascent, Descent float64
+	RTL                    bool // the line reads right to left
+}
+
+// Shape lays s out on one line at size pixels per em.
+func (t *Typesetter) Shape(s string, size float64) Line {
+	text := []rune(s)
+	rtl := rightToLeft(text)
+	dir := di.DirectionLTR
+	if rtl {
+		dir = di.DirectionRTL
+	}
+	in := shaping.Input{Text: text, RunEnd: len(text), Direction: dir, Size: fixed.Int26_6(math.Round(size * 64)), Language: t.lang}
+	l := Line{RTL: rtl}
+	if len(text) == 0 {
+		return l
+	}
+	for _, run := range t.seg.Split(in, t) {
+		out := t.shaper.Shape(run)
+		l.runs = append(l.runs, out)
+		l.Width += fromFixed(out.Advance)
+		l.Ascent = max(l.Ascent, fromFixed(out.LineBounds.Ascent))
+		l.Descent = max(l.Descent, -fromFixed(out.LineBounds.Descent))
+	}
+	visualOrder(l.runs, rtl)
+	return l
+}
+
+// Draw paints l on dst in colour c, its left end at x and its baseline
+// at y.
+func (t *Typesetter) Draw(dst draw.Image, l Line, x, y float64, c color.Color) {
+	src := image.NewUniform(c)
+	pen := x
+	for _, run := range l.runs {
+		scale := fromFixed(run.Size) / float64(run.Face.Upem())
+		for _, g := range run.Glyphs {
+			gx, gy := pen+fromFixed(g.XOffset), y-fromFixed(g.YOffset)
+			pen += fromFixed(g.Advance)
+			if g.Width == 0 || g.Height == 0 {
+				continue // a space, or a mark with nothing to draw
+			}
+			outline, ok := run.Face.GlyphData(g.GlyphID).(font.GlyphOutline)
+			if !ok || len(outline.Segments) == 0 {
+				continue
+			}
+			// The glyph's box in pixels, a pixel wider each side for
+			// anti-aliasing.
+			x0 := int(math.Floor(gx+fromFixed(g.XBearing))) - 1
+			y0 := int(math.Floor(gy-fromFixed(g.YBearing))) - 1
+			x1 := int(math.Ceil(gx+fromFixed(g.XBearing+g.Width))) + 1
+			y1 := int(math.Ceil(gy-fromFixed(g.YBearing+g.Height))) + 1
+			r := image.Rect(x0, y0, x1, y1).Intersect(dst.Bounds())
+			if r.Empty() {
+				continue
+			}
+			t.raster.Reset(r.Dx(), r.Dy())
+			t.raster.DrawOp = draw.Over
+			ox, oy := float32(gx)-float32(r.Min.X), float32(gy)-float32(r.Min.Y)
+			pt := func(p font.SegmentPoint) (float32, float32) {
+				return ox + p.X*float32(scale), oy - p.Y*float32(scale)
+			}
+			open := false
+			for _, s := range outline.Segments {
+				switch s.Op {
+				case ot.SegmentOpMoveTo:
+					if open {
+						t.raster.ClosePath()
+					}
+					t.raster.MoveTo(pt(s.Args[0]))
+					open = true
+				case ot.SegmentOpLineTo:
+					t.raster.LineTo(pt(s.Args[0]))
+				case ot.SegmentOpQuadTo:
+					ax, ay := pt(s.Args[0])
+					bx, by := pt(s.Args[1])
+					t.raster.QuadTo(ax, ay, bx, by)
+				case ot.SegmentOpCubeTo:
+					ax, ay := pt(s.Args[0])
+					bx, by := pt(s.Args[1])
+					cx, cy := pt(s.Args[2])
+					t.raster.CubeTo(ax, ay, bx, by, cx, cy)
+				}
+			}
+			if open {
+				t.raster.ClosePath()
+			}
+			t.raster.Draw(dst, r, src, image.Point{})
+		}
+	}
+}
+
+// rightToLeft reports whether text reads right to left: its first
+// strong letter is Arabic, Hebrew or another right-to-left script's
+// (the Unicode bidi algorithm's rules P2 and P3).
+func rightToLeft(text []rune) bool {
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			return unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko)
+		}
+	}
+	return false
+}
+
+// visualOrder puts the runs, which the segmenter gives in reading order,
+// in the order they appear on the line, left to right (the bidi
+// algorithm's rule L2 for a paragraph of one direction with runs of the
+// other embedded, such as Latin names and digits in Persian).
+func visualOrder(runs []shaping.Output, rtl bool) {
+	if rtl {
+		reverse(runs)
+	}
+	for i := 0; i < len(runs); {
+		j := i
+		for j < len(runs) && isRTL(runs[j]) != rtl {
+			j++
+		}
+		if j > i {
+			reverse(runs[i:j])
+			i = j
+			continue
+		}
+		i++
+	}
+}
+
+func isRTL(o shaping.Output) bool { return o.Direction.Progression() == di.TowardTopLeft }
+
+func reverse(runs []shaping.Output) {
+	for i, j := 0, len(runs)-1; i < j; i, j = i+1, j-1 {
+		runs[i], runs[j] = runs[j], runs[i]
+	}
+}
+
+func fromFixed(v fixed.Int26_6) float64 { return float64(v) / 64 }
