@@ -5,8 +5,10 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"slices"
 	"unicode"
 
+	"github.com/go-text/typesetting/bidi"
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
@@ -26,6 +28,7 @@ type Typesetter struct {
 	script language.Script // of the runes ResolveFace is asked about next
 	shaper shaping.HarfbuzzShaper
 	seg    shaping.Segmenter
+	para   bidi.Paragraph
 	raster vector.Rasterizer
 }
 
@@ -91,7 +94,7 @@ func (t *Typesetter) Shape(s string, size float64) Line {
 		l.Ascent = max(l.Ascent, fromFixed(out.LineBounds.Ascent))
 		l.Descent = max(l.Descent, -fromFixed(out.LineBounds.Descent))
 	}
-	visualOrder(l.runs, rtl)
+	t.visualOrder(text, l.runs, rtl)
 	return l
 }
 
@@ -171,28 +174,50 @@ func rightToLeft(text []rune) bool {
 }
 
 // visualOrder puts the runs, which the segmenter gives in reading order,
-// in the order they appear on the line, left to right (the bidi
-// algorithm's rule L2 for a paragraph of one direction with runs of the
-// other embedded, such as Latin names and digits in Persian).
-func visualOrder(runs []shaping.Output, rtl bool) {
+// in the order they appear on the line, left to right: the bidi
+// algorithm's rule L2 on the runs' embedding levels (a Latin name in
+// Persian keeps its order, and so do digits, which count as
+// right-to-left after Persian letters: "پیشنهاد 12" in an English
+// sentence reads "12 پیشنهاد"). go-text's bidi runs split where the
+// direction changes, so a run's level is that of its first letter: in
+// the rare text where digits after Persian letters are followed at once
+// by Latin ones (level 2 next to level 0), the two keep reading order.
+func (t *Typesetter) visualOrder(text []rune, runs []shaping.Output, rtl bool) {
+	def := bidi.LeftToRight
 	if rtl {
-		reverse(runs)
+		def = bidi.RightToLeft
 	}
-	for i := 0; i < len(runs); {
-		j := i
-		for j < len(runs) && isRTL(runs[j]) != rtl {
-			j++
+	b := t.para.Segment(text, def)
+	levels := make([]bidi.Level, len(runs))
+	var top, lowOdd bidi.Level = 0, math.MaxInt8
+	for i, r := range runs {
+		for k := range b.NumRuns() {
+			if br := b.Run(k); r.Runes.Offset >= br.Start && r.Runes.Offset < br.End {
+				levels[i] = br.Level
+				break
+			}
 		}
-		if j > i {
+		top = max(top, levels[i])
+		if levels[i]%2 == 1 {
+			lowOdd = min(lowOdd, levels[i])
+		}
+	}
+	for lvl := top; lvl >= lowOdd && lvl > 0; lvl-- {
+		for i := 0; i < len(runs); {
+			if levels[i] < lvl {
+				i++
+				continue
+			}
+			j := i
+			for j < len(runs) && levels[j] >= lvl {
+				j++
+			}
 			reverse(runs[i:j])
+			slices.Reverse(levels[i:j])
 			i = j
-			continue
 		}
-		i++
 	}
 }
-
-func isRTL(o shaping.Output) bool { return o.Direction.Progression() == di.TowardTopLeft }
 
 func reverse(runs []shaping.Output) {
 	for i, j := 0, len(runs)-1; i < j; i, j = i+1, j-1 {
