@@ -6,6 +6,7 @@ import (
 
 	"leadwire/bot"
 	"leadwire/core"
+	"leadwire/internal/typeset"
 )
 
 // chartDigest is a digest with everything the charts draw: a forecast
@@ -33,5 +34,21 @@ func BenchmarkDigestCharts(b *testing.B) {
 		if charts, err := bot.DigestCharts(&d); err != nil || len(charts) != 3 {
 			b.Fatal(len(charts), err)
 		}
+	}
+}
+
+// BenchmarkDigestChartsByLanguage draws the forecast and a funnel for a
+// reader of each language, with that language's stage names.
+func BenchmarkDigestChartsByLanguage(b *testing.B) {
+	fonts := typeset.System()
+	for _, tag := range []string{"en", "th", "fa", "zh-Hans", "vi", "pl"} {
+		b.Run(tag, func(b *testing.B) {
+			d := stageDigest(chartStages[tag])
+			for b.Loop() {
+				if _, err := bot.ChartsIn(fonts, tag, &d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

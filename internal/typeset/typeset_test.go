@@ -187,3 +187,20 @@ func TestWithCJK(t *testing.T) {
 		}
 	})
 }
+
+// FuzzShape: any text, stage names being whatever a config holds, is
+// shaped and drawn without a panic, inside its measured box.
+func FuzzShape(f *testing.F) {
+	for _, s := range []string{"", " ", "ที่ปรึกษา", "پیش‌فاکتور D45", "\u2066\u2069", "已报价 2 次", "a\u0301\u0302", "\u202e abc", "\x00\uffff"} {
+		f.Add(s)
+	}
+	ts := Embedded().Typesetter("en")
+	img := image.NewRGBA(image.Rect(0, 0, 64, 32))
+	f.Fuzz(func(t *testing.T, s string) {
+		l := ts.Shape(s, 12)
+		if l.Width < 0 || l.Ascent < 0 || l.Descent < 0 {
+			t.Errorf("%q measures %+v", s, l)
+		}
+		ts.Draw(img, l, 2, 20, color.Black)
+	})
+}
