@@ -36,7 +36,7 @@ func (c *Conversation) chartFonts() *typeset.Fonts {
 func digestCharts(fonts *typeset.Fonts, df dateFmt, d *core.Digest) ([]Chart, error) {
 	p := df.p
 	pic, noFont := p, false
-	if !fonts.Covers(chartWords(p, d)) {
+	if !fonts.Covers(chartWords(p)) {
 		pic, noFont = lang.Default().For("en"), true
 	}
 	ts := fonts.Typesetter(pic.Lang())
@@ -78,7 +78,12 @@ func digestCharts(fonts *typeset.Fonts, df dateFmt, d *core.Digest) ([]Chart, er
 		} else if noFont {
 			title += " — " + p.T("chart.no_font", "Key", "digest.cjk_font")
 		}
-		png, err := funnelChart(ts, pic, names, values)
+		// The pipeline's name when there are several, if the fonts draw it.
+		heading := pic.T("chart.funnel.title")
+		if t := funnelTitle(pic, d.Funnels, f); len(d.Funnels) > 1 && fonts.Covers(t) {
+			heading = t
+		}
+		png, err := funnelChart(ts, pic, heading, names, values)
 		if err != nil {
 			return nil, fmt.Errorf("funnel chart %s: %w", f.Pipeline, err)
 		}
@@ -92,7 +97,7 @@ func digestCharts(fonts *typeset.Fonts, df dateFmt, d *core.Digest) ([]Chart, er
 }
 
 // chartWords are the catalog's words a chart in p's language draws.
-func chartWords(p *lang.Printer, d *core.Digest) string {
+func chartWords(p *lang.Printer) string {
 	var b strings.Builder
 	for _, id := range []string{"chart.won", "chart.won_weighted", "chart.target", "chart.funnel.title", "chart.funnel.subtitle", "number.group"} {
 		b.WriteString(p.T(id))
@@ -178,9 +183,9 @@ func axisTicks(top float64) (step float64, n int) {
 // funnelChart draws how many deals reached each stage as bands of a
 // funnel, each as wide as its count, named and with its share of the
 // first.
-func funnelChart(ts *typeset.Typesetter, p *lang.Printer, names []string, values []float64) ([]byte, error) {
+func funnelChart(ts *typeset.Typesetter, p *lang.Printer, title string, names []string, values []float64) ([]byte, error) {
 	c := newCanvas(ts, p.RTL())
-	c.heading(p.T("chart.funnel.title"), p.T("chart.funnel.subtitle"))
+	c.heading(title, p.T("chart.funnel.subtitle"))
 	const top, bottom, widest, mid = 64.0, 346.0, 600.0, chartWidth / 2
 	first := max(values[0], 1)
 	for _, v := range values {

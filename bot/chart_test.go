@@ -150,3 +150,20 @@ func TestChartsWithoutACJKFont(t *testing.T) {
 		})
 	}
 }
+
+// TestFunnelPicturesNameTheirPipeline: with several pipelines, each
+// funnel's picture is headed with its pipeline's name, so two funnels
+// with the same counts are told apart in the picture too.
+func TestFunnelPicturesNameTheirPipeline(t *testing.T) {
+	d := stageDigest(chartStages["th"])
+	renewals := d.Funnels[0]
+	renewals.Pipeline = "ต่ออายุสัญญา"
+	d.Funnels = append(d.Funnels, renewals)
+	charts, err := bot.ChartsIn(typeset.Embedded(), "th", &d)
+	if err != nil || len(charts) != 3 {
+		t.Fatalf("charts %d, %v", len(charts), err)
+	}
+	if bytes.Equal(charts[1].PNG, charts[2].PNG) {
+		t.Error("the two funnels' pictures are the same")
+	}
+}

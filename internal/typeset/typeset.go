@@ -36,11 +36,16 @@ type Typesetter struct {
 // (a BCP 47 tag such as "th" or "zh-Hans"; it picks the letter forms a
 // font has for that language).
 func (fs *Fonts) Typesetter(lang string) *Typesetter {
-	t := &Typesetter{fonts: fs, lang: language.NewLanguage(lang)}
-	for _, f := range fs.fonts {
-		t.faces = append(t.faces, font.NewFace(f))
+	// Faces are made when first used: a face's glyph cache is as long
+	// as its font has glyphs, tens of thousands for a CJK font.
+	return &Typesetter{fonts: fs, lang: language.NewLanguage(lang), faces: make([]*font.Face, len(fs.fonts))}
+}
+
+func (t *Typesetter) face(i int) *font.Face {
+	if t.faces[i] == nil {
+		t.faces[i] = font.NewFace(t.fonts.fonts[i])
 	}
-	return t
+	return t.faces[i]
 }
 
 // SetScript implements shaping.FontmapScript: the segmenter says the
@@ -53,9 +58,9 @@ func (t *Typesetter) SetScript(s language.Script) { t.script = s }
 func (t *Typesetter) ResolveFace(r rune) *font.Face {
 	i := t.fonts.index(r, t.preferred())
 	if i < 0 {
-		return t.faces[0] // drawn as the font's "missing" box
+		return t.face(0) // drawn as the font's "missing" box
 	}
-	return t.faces[i]
+	return t.face(i)
 }
 
 func (t *Typesetter) preferred() []language.Script {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -138,6 +139,31 @@ func TestDrawPaintsInsideTheLine(t *testing.T) {
 	}
 	if inked < 100 || outside > 0 {
 		t.Errorf("%d dark pixels, %d outside the line's box", inked, outside)
+	}
+}
+
+// TestTypesettersShareFonts: one Fonts serves typesetters on many
+// goroutines at once (the race detector watches), each drawing what one
+// alone draws.
+func TestTypesettersShareFonts(t *testing.T) {
+	fonts := Embedded()
+	draw1 := func() *image.RGBA {
+		ts := fonts.Typesetter("fa")
+		img := image.NewRGBA(image.Rect(0, 0, 240, 40))
+		ts.Draw(img, ts.Shape("پیش‌فاکتور ที่ปรึกษา Đàm phán", 16), 4, 28, color.Black)
+		return img
+	}
+	want := draw1()
+	var wg sync.WaitGroup
+	got := make([]*image.RGBA, 8)
+	for i := range got {
+		wg.Go(func() { got[i] = draw1() })
+	}
+	wg.Wait()
+	for i, img := range got {
+		if !slices.Equal(img.Pix, want.Pix) {
+			t.Errorf("goroutine %d drew another picture", i)
+		}
 	}
 }
 
