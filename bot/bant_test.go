@@ -25,6 +25,7 @@ func TestQualifyWithBANT(t *testing.T) {
 			{"a deal without answers is told how", "niran", "qualify D2 now", []string{"D2 is a deal already; give its qualification (BANT)"}, nil},
 			{"a keyword without its answer", "niran", "qualify L3 budget need lots", []string{"budget needs an answer after it"}, nil},
 			{"another team's rep may not", "zofia", "qualify D1 budget 1 EUR", []string{"D1 is not yours"}, []string{"saved"}},
+			{"nor qualify another team's lead with answers", "zofia", "qualify L3 budget 1 EUR", []string{"L3 is not yours: only its owner"}, []string{"D3"}},
 		})
 		d, err := c.db.DealByID(c.ctx, 2)
 		if err != nil {

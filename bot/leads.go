@@ -240,7 +240,7 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 func (c *Conversation) doQualify(ctx context.Context, r *request, id int64, in core.QualifyInput) Reply {
 	d, err := c.svc.Qualify(ctx, r.user, id, in)
 	if err != nil {
-		return c.fail(r, err)
+		return c.refuse(r, core.Ref{Kind: 'L', ID: id}, err)
 	}
 	return r.changed(r.t("lead.qualified", "Ref", core.LeadRef(id), "Deal", d.Ref(), "Stage", r.stageName(ctx, d)), r.dealCard(ctx, d))
 }
