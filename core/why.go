@@ -91,3 +91,17 @@ func (s *Service) TimelinePage(ctx context.Context, actor *User, ref Ref, before
 	}
 	return acts, false, nil
 }
+
+// RecordTasks lists the open tasks on a lead or deal the actor may read,
+// whoever owns them, by due time.
+func (s *Service) RecordTasks(ctx context.Context, actor *User, ref Ref, limit int) ([]Task, error) {
+	_, leadID, dealID, err := seen(ctx, s.store, actor, ref)
+	if err != nil {
+		return nil, err
+	}
+	f := TaskFilter{LeadID: leadID, OpenOnly: true, Limit: limit}
+	if ref.Kind == 'D' {
+		f = TaskFilter{DealID: dealID, OpenOnly: true, Limit: limit}
+	}
+	return s.store.ListTasks(ctx, f)
+}
