@@ -143,7 +143,7 @@ func (r *request) activityItem(ctx context.Context, a core.Activity) Item {
 	case a.UserID != 0:
 		who = r.userName(ctx, a.UserID)
 	case a.Kind == core.ActivityEmailIn || a.Kind == core.ActivityChatIn || a.Kind == core.ActivityFormSubmitted:
-		who = r.t("reply.the_prospect")
+		who = r.t("history.prospect")
 	}
 	it := Item{Text: r.t("history.item", "When", r.at(a.At), "Who", who, "Channel", r.t("activity."+string(a.Kind)))}
 	it.Detail = clip(strings.TrimSpace(strings.Join(strings.Fields(a.Subject+" "+a.Body), " ")), 200)
@@ -250,7 +250,10 @@ func (c *Conversation) assignedNotice(ctx context.Context, n core.Notice) (Reply
 	} else if sub.Lead != nil {
 		card, owner = r.leadCard(ctx, sub.Lead), sub.Lead.OwnerID
 	}
-	by := r.userName(ctx, n.By)
+	by := r.t("history.leadwire")
+	if n.By != 0 {
+		by = r.userName(ctx, n.By)
+	}
 	if n.Kind == core.NoticeHandedOver {
 		card.Buttons = nil // not theirs to act on any more
 		return r.in(Reply{Text: r.t("notice.handed_over", "Ref", ref, "To", r.userName(ctx, owner), "By", by), Cards: []Card{card}}), nil
@@ -259,8 +262,10 @@ func (c *Conversation) assignedNotice(ctx context.Context, n core.Notice) (Reply
 	switch {
 	case n.Text != "":
 		text = r.t("notice.assigned_rule", "Ref", ref, "Rule", n.Text)
-	case n.By == 0:
+	case n.How == core.RouteRoundRobin:
 		text = r.t("notice.assigned_rr", "Ref", ref)
+	case n.How == core.RouteImported:
+		text = r.t("notice.assigned_import", "Ref", ref, "By", by)
 	}
 	rep := Reply{Text: text, Tone: ToneGood, Cards: []Card{card}}
 	pref, _ := core.ParseRef(ref)
@@ -293,7 +298,11 @@ func (c *Conversation) taskGivenNotice(ctx context.Context, n core.Notice) (Repl
 	}
 	r := c.request(sub.Reader, args{}, false)
 	t := sub.Task
-	rep := Reply{Text: r.t("notice.task_given", "By", r.userName(ctx, n.By), "Ref", fmt.Sprintf("T%d", t.ID), "When", r.zoned(t.Due()), "Title", t.Title),
+	by := r.t("history.leadwire")
+	if n.By != 0 {
+		by = r.userName(ctx, n.By)
+	}
+	rep := Reply{Text: r.t("notice.task_given", "By", by, "Ref", fmt.Sprintf("T%d", t.ID), "When", r.zoned(t.Due()), "Title", t.Title),
 		Lists: []List{{Items: []Item{r.taskItem(ctx, *t)}}}}
 	if sub.Deal != nil {
 		card := r.dealCard(ctx, sub.Deal)

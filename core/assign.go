@@ -21,14 +21,14 @@ func (s *Service) handOff(ctx context.Context, tx Tx, actor *User, rt Route) err
 	}
 	at := rt.At.UnixMilli()
 	if rt.ToID != 0 && rt.ToID != actor.ID {
-		n := Notice{Kind: NoticeAssigned, UserID: rt.ToID, LeadID: rt.LeadID, DealID: rt.DealID, By: actor.ID, Text: rt.Rule,
+		n := Notice{Kind: NoticeAssigned, UserID: rt.ToID, LeadID: rt.LeadID, DealID: rt.DealID, By: actor.ID, How: rt.How, Text: rt.Rule,
 			Key: NoticeKey(string(NoticeAssigned), ref, rt.ToID, at)}
 		if _, err := s.Notices.Announce(ctx, tx, n); err != nil {
 			return err
 		}
 	}
 	if rt.FromID != 0 && rt.FromID != rt.ToID && rt.FromID != actor.ID {
-		n := Notice{Kind: NoticeHandedOver, UserID: rt.FromID, LeadID: rt.LeadID, DealID: rt.DealID, By: actor.ID, Text: rt.Rule,
+		n := Notice{Kind: NoticeHandedOver, UserID: rt.FromID, LeadID: rt.LeadID, DealID: rt.DealID, By: actor.ID, How: rt.How, Text: rt.Rule,
 			Key: NoticeKey(string(NoticeHandedOver), ref, rt.FromID, at)}
 		if _, err := s.Notices.Announce(ctx, tx, n); err != nil {
 			return err
