@@ -128,7 +128,8 @@ func (c *Conversation) historyPage(ctx context.Context, r *request, ref core.Ref
 	for _, a := range acts {
 		list.Items = append(list.Items, r.activityItem(ctx, a))
 	}
-	rep := Reply{Lists: []List{list}, Ephemeral: true}
+	// More replaces the page it was pressed on.
+	rep := Reply{Lists: []List{list}, Ephemeral: true, Update: r.press}
 	if more {
 		rep.Buttons = []Button{{r.t("button.more"), act("hist", ref.String(), strconv.FormatInt(acts[len(acts)-1].ID, 10)), StyleDefault}}
 	}
