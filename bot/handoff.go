@@ -276,7 +276,11 @@ func (c *Conversation) assignedNotice(ctx context.Context, n core.Notice) (Reply
 	}
 	open := List{Title: r.t("notice.open_tasks"), Empty: r.t("notice.open_tasks.empty")}
 	for _, t := range tasks {
-		open.Items = append(open.Items, r.taskItem(ctx, t))
+		it := r.taskItem(ctx, t)
+		if t.OwnerID != sub.Reader.ID {
+			it.Buttons = nil // another's task: theirs to do
+		}
+		open.Items = append(open.Items, it)
 	}
 	acts, _, err := c.svc.TimelinePage(ctx, sub.Reader, pref, 0, 3)
 	if err != nil {
