@@ -41,7 +41,13 @@ func (c *Conversation) leads(ctx context.Context, r *request) Reply {
 			f.Unowned = true
 			var more []core.Lead
 			more, err = c.svc.Leads(ctx, r.user, f)
-			leads = append(leads, more...)
+			// In a team whose reps read the team's, the first list has
+			// the unclaimed ones already.
+			for _, l := range more {
+				if !slices.ContainsFunc(leads, func(m core.Lead) bool { return m.ID == l.ID }) {
+					leads = append(leads, l)
+				}
+			}
 			slices.SortStableFunc(leads, func(a, b core.Lead) int { return b.Score - a.Score })
 		}
 	}
