@@ -271,6 +271,11 @@ func (c *Conversation) assignedNotice(ctx context.Context, n core.Notice) (Reply
 	rep := Reply{Text: text, Tone: ToneGood, Cards: []Card{card}}
 	pref, _ := core.ParseRef(ref)
 	tasks, err := c.svc.RecordTasks(ctx, sub.Reader, pref, c.opts.Limit)
+	if core.KindOf(err) == core.KindForbidden {
+		// Given on again before this was delivered: the text and card say
+		// what it was, the rest is no longer theirs to read.
+		return r.in(rep), nil
+	}
 	if err != nil {
 		return Reply{}, err
 	}
