@@ -392,3 +392,31 @@ func TestWhyAndRouting(t *testing.T) {
 		})
 	})
 }
+
+func TestImportedDealTellsItsOwner(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newHandoff(t, db)
+		f.notices(t)
+		rows := []core.DealImport{
+			{Inbound: core.Inbound{Channel: core.ChannelImport, Source: "import:deals.csv", ExternalID: "r1", Email: "r1@siam.example", Team: "Bangkok"}, Owner: "pim@example.com"},
+			{Inbound: core.Inbound{Channel: core.ChannelImport, Source: "import:deals.csv", ExternalID: "r2", Email: "r2@siam.example", Team: "Bangkok"}, Owner: "pim@example.com", Status: "won"},
+			{Inbound: core.Inbound{Channel: core.ChannelImport, Source: "import:deals.csv", ExternalID: "r3", Email: "r3@siam.example", Team: "Bangkok"}, Owner: "somchai@example.com"},
+		}
+		res, errs := f.svc.ImportDeals(f.ctx, f.mgr, rows)
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The open deal imported for Pim tells her; the won one and the
+		// manager's own tell nobody.
+		want := []string{"assigned Pim - " + ref('D', res[0].DealID) + " - by Somchai imported"}
+		if n := f.notices(t); !slices.Equal(n, want) {
+			t.Fatalf("notices %q, want %q", n, want)
+		}
+		w, err := f.svc.Why(f.ctx, f.pim, core.Ref{Kind: 'D', ID: res[0].DealID})
+		if err != nil || len(w.Routes) != 2 || w.Routes[0].How != core.RouteTeam || w.Routes[1].How != core.RouteImported || w.Routes[1].ByID != f.mgr.ID {
+			t.Fatalf("why %+v, %v", w, err)
+		}
+	})
+}
