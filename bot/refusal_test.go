@@ -51,6 +51,8 @@ func TestRefusalsInTheAskersLanguage(t *testing.T) {
 	c.run(t, []step{
 		{"a Thai rep may not hand a deal over", c.as("niran", "th"), "assign D1 pim", []string{"เฉพาะผู้จัดการหรือแอดมินเท่านั้นที่ส่งต่อดีลได้"}, nil},
 		{"a Polish rep may not give a teammate a task", c.as("niran", "pl"), "remind @pim D1 tomorrow 10am call", []string{"zadania innym zleca tylko kierownik"}, nil},
+		{"a Thai rep may not move a teammate's deal", c.as("pim", "th"), "move D1 proposal", []string{"D1 ไม่ใช่ของคุณ"}, nil},
+		{"a Chinese rep may not claim another team's lead", c.as("zofia", "zh-Hans"), "claim L1", []string{"L1 不是你的"}, nil},
 		{"a manager may not hand it to another team", c.as("somchai", "vi"), "assign D1 zofia@example.com", []string{"không thuộc nhóm của bạn"}, nil},
 	})
 }
