@@ -170,7 +170,7 @@ func (c *Conversation) why(ctx context.Context, r *request) Reply {
 		score.Title = r.t("why.title_deal", "Ref", ref.String(), "Lead", w.Lead.Ref(), "Score", w.Score)
 	}
 	for _, h := range w.Hits {
-		it := Item{Text: fmt.Sprintf("%+d · %s", h.Points, h.Rule), Detail: r.at(h.At)}
+		it := Item{Text: fmt.Sprintf("%+d · %s", h.Points, r.scoreRule(h.Rule)), Detail: r.at(h.At)}
 		if h.Detail != "" {
 			it.Detail = h.Detail + " · " + it.Detail
 		}
@@ -320,4 +320,19 @@ func (c *Conversation) taskGivenNotice(ctx context.Context, n core.Notice) (Repl
 		rep.Cards = []Card{card}
 	}
 	return r.in(rep), nil
+}
+
+// scoreRule names what gave points: a configured rule by its name, an
+// engagement event ("event: replied") and a rule's add_score ("rule:NAME")
+// in the reader's words.
+func (r *request) scoreRule(rule string) string {
+	if name, ok := strings.CutPrefix(rule, "rule:"); ok {
+		return r.t("why.rule", "Rule", name)
+	}
+	if event, ok := strings.CutPrefix(rule, "event: "); ok {
+		if s := r.t("event." + event); s != "event."+event {
+			return s
+		}
+	}
+	return rule
 }
