@@ -51,6 +51,7 @@ type Reader interface {
 	LossReader
 	GrantReader
 	PeopleReader
+	RouteReader
 
 	// InboundResult returns what an idempotency key became, or KindNotFound.
 	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
@@ -221,6 +222,7 @@ type Tx interface {
 	LinkCodeTx
 	GrantWriter
 	PeopleTx
+	RouteTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error
