@@ -27,6 +27,25 @@ func ParseCalendar(s string) (Calendar, error) {
 	return "", Errorf(KindInvalid, "unknown calendar %q; use gregorian, persian or buddhist", s)
 }
 
+// Digits are the digits a person reads numbers, money and dates in.
+type Digits string
+
+// The digits: Latin (0-9, the default) or the language's own (Thai ๐-๙,
+// Persian ۰-۹), which a user opts in to.
+const (
+	DigitsLatin  Digits = "latin"
+	DigitsNative Digits = "native"
+)
+
+// ParseDigits validates a digits setting; "" stays "" (not set, Latin).
+func ParseDigits(s string) (Digits, error) {
+	switch d := Digits(strings.ToLower(strings.TrimSpace(s))); d {
+	case "", DigitsLatin, DigitsNative:
+		return d, nil
+	}
+	return "", Fail(KindInvalid, "error.unknown_digits", "unknown digits {Value}; use native or latin", "Value", s)
+}
+
 // ParseLocale validates a BCP 47 language tag and returns its canonical
 // spelling ("zh-hans" → "zh-Hans"); "" stays "".
 func ParseLocale(s string) (string, error) {

@@ -136,6 +136,11 @@ func findReason(reasons []Reason, text string) string {
 		if strings.EqualFold(r.Code, t) || strings.EqualFold(r.Label, t) {
 			return r.Label
 		}
+		for _, l := range r.Labels {
+			if fold(l) == fold(t) {
+				return r.Label
+			}
+		}
 	}
 	return t
 }

@@ -9,7 +9,7 @@ import (
 	"leadwire/core"
 )
 
-const contactCols = `id, name, company, company_id, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, merged_into, erased_at, created_at, updated_at`
+const contactCols = `id, name, company, company_id, domain, source, team_id, time_zone, locale, unsubscribed_at, invalid_phones, merged_into, erased_at, created_at, updated_at`
 
 type contactRow struct {
 	ID        int64    `db:"id"`
@@ -20,6 +20,7 @@ type contactRow struct {
 	Source    string   `db:"source"`
 	TeamID    nullID   `db:"team_id"`
 	TimeZone  string   `db:"time_zone"`
+	Locale    string   `db:"locale"`
 	Unsub     nullTime `db:"unsubscribed_at"`
 	Invalid   nullStr  `db:"invalid_phones"`
 	Merged    nullID   `db:"merged_into"`
@@ -41,6 +42,7 @@ func (row *contactRow) contact() core.Contact {
 		Source:         row.Source,
 		TeamID:         int64(row.TeamID),
 		TimeZone:       row.TimeZone,
+		Locale:         row.Locale,
 		UnsubscribedAt: row.Unsub.t,
 		MergedInto:     int64(row.Merged),
 		ErasedAt:       row.Erased.t,
@@ -199,9 +201,9 @@ func (t *Tx) MarkPossibleDuplicate(ctx context.Context, d core.PossibleDuplicate
 // holds is skipped: identities belong to one contact.
 func (t *Tx) CreateContact(ctx context.Context, c *core.Contact) error {
 	var err error
-	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, company_id, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
-		c.TimeZone, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
+	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, company_id, domain, source, team_id, time_zone, locale, unsubscribed_at, invalid_phones, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
+		c.TimeZone, c.Locale, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create contact: %w", err)
 	}
@@ -238,9 +240,9 @@ func (t *Tx) insertIdentities(ctx context.Context, c *core.Contact) ([]identityR
 // identities not present yet, skipping those another contact holds.
 func (t *Tx) UpdateContact(ctx context.Context, c *core.Contact) error {
 	err := t.update(ctx, core.Errorf(core.KindNotFound, "contact %d not found", c.ID),
-		`UPDATE contacts SET name = ?, company = ?, company_id = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, unsubscribed_at = ?,
+		`UPDATE contacts SET name = ?, company = ?, company_id = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, locale = ?, unsubscribed_at = ?,
 		invalid_phones = ?, created_at = ?, updated_at = ? WHERE id = ?`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
-		c.TimeZone, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
+		c.TimeZone, c.Locale, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
 	if err != nil {
 		if core.IsNotFound(err) {
 			return err
