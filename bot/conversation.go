@@ -221,7 +221,7 @@ func known(u *core.User, err error) (*core.User, error) {
 // words and tones. Internal errors are logged and not shown; every change
 // is one transaction, so a failed one changed nothing.
 func (c *Conversation) fail(r *request, err error) Reply {
-	rep := Reply{Text: core.Message(err), Ephemeral: true}
+	rep := Reply{Text: r.p.ErrorText(err), Ephemeral: true}
 	switch core.KindOf(err) {
 	case core.KindNotFound, core.KindInvalid, core.KindConflict:
 		rep.Tone = ToneWarn

@@ -253,7 +253,7 @@ func (c *Conversation) setClose(ctx context.Context, r *request) Reply {
 	}
 	date, err := c.dates.readDate(r.args.rest(1), r.now, r.loc, r.user.Locale)
 	if err != nil {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("error.with_usage", "Error", core.Message(err), "Usage", c.usageLine(r, c.byName["close"]))}
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("error.with_usage", "Error", r.p.ErrorText(err), "Usage", c.usageLine(r, c.byName["close"]))}
 	}
 	d, err := c.svc.SetCloseDate(ctx, r.user, id, date)
 	if err != nil {

@@ -332,7 +332,7 @@ func (s *Reports) Forecast(ctx context.Context, actor *User, f StatsFilter, mont
 	}
 	start, err := time.Parse("2006-01", month)
 	if err != nil {
-		return nil, Errorf(KindInvalid, "invalid month %q; write it as YYYY-MM", month)
+		return nil, Fail(KindInvalid, "error.invalid_month", `invalid month "{Value}"; write it as YYYY-MM`, "Value", month)
 	}
 	f = s.scopeStats(actor, f)
 	ff := f

@@ -93,9 +93,9 @@ func (s *Reports) PipelineSummary(ctx context.Context, actor *User, team bool) (
 		case actor.Role == RoleManager && actor.TeamID != 0:
 			f = StatsFilter{TeamID: actor.TeamID}
 		case actor.TeamID == 0:
-			return nil, Errorf(KindForbidden, "you are not in a team, so there is no team pipeline; yours is: pipeline")
+			return nil, Fail(KindForbidden, "error.pipeline_no_team", "you are not in a team, so there is no team pipeline; yours is: pipeline")
 		default:
-			return nil, Errorf(KindForbidden, "the team's pipeline is for its manager; yours is: pipeline")
+			return nil, Fail(KindForbidden, "error.pipeline_team_for_manager", "the team's pipeline is for its manager; yours is: pipeline")
 		}
 	}
 	f.Parts = StatsForecast // open deals by stage: nothing of history

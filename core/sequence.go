@@ -221,7 +221,7 @@ func (s *Sequences) sequence(name string) (*Sequence, error) {
 		}
 		names = append(names, q.Name)
 	}
-	return nil, Errorf(KindNotFound, "unknown sequence %q; configured: %s", name, strings.Join(names, ", "))
+	return nil, Fail(KindNotFound, "error.unknown_sequence", `unknown sequence "{Name}"; configured: {Names}`, "Name", name, "Names", strings.Join(names, ", "))
 }
 
 func firstName(name string) string {

@@ -97,11 +97,11 @@ func canDeal(actor *User, d *Deal) bool {
 }
 
 func forbiddenLead(actor *User, l *Lead) error {
-	return Errorf(KindForbidden, "%s is not yours: you can act on your own leads and unclaimed leads of your team", l.Ref())
+	return Fail(KindForbidden, "error.lead_not_yours", "{Ref} is not yours: you can act on your own leads and unclaimed leads of your team", "Ref", l.Ref())
 }
 
 func forbiddenDeal(actor *User, d *Deal) error {
-	return Errorf(KindForbidden, "%s is not yours: a rep acts on own deals, a manager on the team's", d.Ref())
+	return Fail(KindForbidden, "error.deal_not_yours", "{Ref} is not yours: a rep acts on own deals, a manager on the team's", "Ref", d.Ref())
 }
 
 // leadFor loads a lead inside tx and checks actor may act on it.
