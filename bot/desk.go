@@ -63,7 +63,7 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 	if mode == "team" {
 		card.Title = r.t("pipeline.team")
 	}
-	card.Fields = r.pipelineFields(sum)
+	card.Fields = r.pipelineFields(ctx, sum)
 	if sum.Deals == 0 {
 		card.Status = r.t("pipeline.empty", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123"))
 	}
@@ -149,7 +149,7 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	if !f.From.IsZero() {
 		cohort = r.t("funnel.opened_in", "Period", period)
 	}
-	return shown("", append([]Card{card}, r.funnelCards(m.Funnels, cohort, r.t("funnel.none_yet", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123")))...)...)
+	return shown("", append([]Card{card}, r.funnelCards(ctx, m.Funnels, cohort, r.t("funnel.none_yet", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123")))...)...)
 }
 
 // speed shows the median time to a first response: "25 min", "3 h 20
@@ -260,14 +260,14 @@ func (c *Conversation) link(ctx context.Context, r *request) Reply {
 
 // pipelineFields lists open deals and value by stage, each stage named
 // with its pipeline ("Renewals / Quote sent (80%)") when there are several.
-func (r *request) pipelineFields(sum *core.PipelineSummary) []Field {
+func (r *request) pipelineFields(ctx context.Context, sum *core.PipelineSummary) []Field {
 	if sum.Deals == 0 {
 		return nil // a column of noughts says less than "no open deals"
 	}
 	several := slices.ContainsFunc(sum.Stages, func(st core.PipelineStage) bool { return st.Pipeline != sum.Stages[0].Pipeline })
 	var fields []Field
 	for _, st := range sum.Stages {
-		label := fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability)
+		label := fmt.Sprintf("%s (%d%%)", r.stageLabel(ctx, st.StageID, st.Stage), st.Probability)
 		if several {
 			label = st.Pipeline + " / " + label
 		}
