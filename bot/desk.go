@@ -67,7 +67,7 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 	if sum.Deals == 0 {
 		card.Status = r.t("pipeline.empty", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123"))
 	}
-	card.Note = strings.Join(sum.Warnings, "; ")
+	card.Note = r.warnings(sum.Warnings)
 	return shown("", card)
 }
 
@@ -144,7 +144,7 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 			card.Fields = append(card.Fields, Field{rep.Name, r.t("stats.rep", "Won", rep.Won, "Value", r.money(rep.WonValue), "Rate", fmt.Sprintf("%.0f%%", 100*rep.WinRate))})
 		}
 	}
-	card.Note = strings.Join(m.Warnings, "; ")
+	card.Note = r.warnings(m.Warnings)
 	cohort := r.t("funnel.all_deals")
 	if !f.From.IsZero() {
 		cohort = r.t("funnel.opened_in", "Period", period)
@@ -201,7 +201,7 @@ func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
 		}
 		card.Fields = append(card.Fields, Field{month, r.p.N("forecast.month", int(fm.Deals), "Value", r.money(fm.Value), "Weighted", r.money(fm.Weighted))})
 	}
-	card.Note = strings.Join(fc.Warnings, "; ")
+	card.Note = r.warnings(fc.Warnings)
 	return shown("", card)
 }
 

@@ -236,7 +236,7 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	rep.Lists = []List{unclaimed, rotting, overdue}
 	if len(d.Warnings) > 0 {
 		last := &rep.Cards[len(rep.Cards)-1]
-		last.Note = strings.TrimPrefix(last.Note+" "+strings.Join(d.Warnings, "; "), " ")
+		last.Note = strings.TrimPrefix(last.Note+" "+r.warnings(d.Warnings), " ")
 	}
 	return rep
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"leadwire/core"
 )
@@ -74,4 +75,13 @@ func (r *request) stageLabelIn(ctx context.Context, pipeline, name string) strin
 // reason is a stored lost or disqualify reason in the asker's language.
 func (r *request) reason(reasons []core.Reason, stored string) string {
 	return core.ReasonLabel(reasons, stored, r.p.Lang())
+}
+
+// warnings are figures' warnings in the asker's language, joined.
+func (r *request) warnings(ws []core.Warning) string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = r.p.ErrorText(w.Err())
+	}
+	return strings.Join(out, "; ")
 }

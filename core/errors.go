@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -166,3 +167,33 @@ func (l stageList) LabelIn(lang string) string {
 // LabelIn is the stage's label in lang; String its name.
 func (s Stage) LabelIn(lang string) string { return s.Label(lang) }
 func (s Stage) String() string             { return s.Name }
+
+// Warning is something the reader of figures should know (a currency
+// without a rate, a total held at its limit): English Text, for the CLI
+// and JSON, and the catalog's Key and Args for a chat.
+type Warning struct {
+	Text string
+	Key  string
+	Args []any
+}
+
+func (w Warning) String() string { return w.Text }
+
+// MarshalJSON writes the warning as its English text.
+func (w Warning) MarshalJSON() ([]byte, error) { return json.Marshal(w.Text) }
+
+// Err is the warning as an *Error, for a printer to write in a language.
+func (w Warning) Err() error {
+	return &Error{Kind: KindInvalid, Message: w.Text, Key: w.Key, Args: w.Args}
+}
+
+func (w Warning) same(o Warning) bool { return w.Text == o.Text }
+
+// warningOf is err as a warning.
+func warningOf(err error) Warning {
+	var e *Error
+	if errors.As(err, &e) {
+		return Warning{Text: e.Message, Key: e.Key, Args: e.Args}
+	}
+	return Warning{Text: err.Error()}
+}

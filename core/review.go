@@ -77,8 +77,8 @@ type PipelineSummary struct {
 	Stages   []PipelineStage // the open stages of every pipeline with open deals, and of the default one
 	Deals    int64
 	Value    Money
-	Weighted Money    // each deal's value × its win probability
-	Warnings []string // e.g. currencies without a rate
+	Weighted Money     // each deal's value × its win probability
+	Warnings []Warning // e.g. currencies without a rate
 }
 
 // PipelineSummary sums open deals by stage from the store's aggregates,
