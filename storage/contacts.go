@@ -104,7 +104,7 @@ type identityRow struct {
 func (r *reader) ContactByID(ctx context.Context, id int64) (*core.Contact, error) {
 	var row contactRow
 	err := r.get(ctx, &row, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id)
-	if err := found(err, core.Errorf(core.KindNotFound, "contact %d not found", id), "get contact"); err != nil {
+	if err := found(err, core.Fail(core.KindNotFound, "error.contact_not_found", "contact {Ref} not found", "Ref", core.ContactRef(id)), "get contact"); err != nil {
 		return nil, err
 	}
 	c := row.contact()

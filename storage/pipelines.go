@@ -100,9 +100,9 @@ func (r *reader) PipelineByName(ctx context.Context, name string) (*core.Pipelin
 		return nil, fmt.Errorf("list pipelines: %w", err)
 	}
 	if len(names) == 0 {
-		return nil, core.Errorf(core.KindNotFound, "pipeline %q not found; no pipelines are configured", name)
+		return nil, core.Fail(core.KindNotFound, "error.pipeline_not_found_none", `pipeline "{Name}" not found; no pipelines are configured`, "Name", name)
 	}
-	return nil, core.Errorf(core.KindNotFound, "pipeline %q not found; pipelines are: %s", name, strings.Join(names, ", "))
+	return nil, core.Fail(core.KindNotFound, "error.pipeline_not_found", `pipeline "{Name}" not found; pipelines are: {Names}`, "Name", name, "Names", strings.Join(names, ", "))
 }
 
 // DefaultPipeline implements core.Reader: the pipeline marked default, else

@@ -66,7 +66,7 @@ func (r *reader) UserByID(ctx context.Context, id int64) (*core.User, error) {
 
 // UserByEmail implements core.Reader; the email is matched case-insensitively.
 func (r *reader) UserByEmail(ctx context.Context, email string) (*core.User, error) {
-	return r.userWhere(ctx, core.Errorf(core.KindNotFound, "user %s not found", email), "email_key = ?", key(email))
+	return r.userWhere(ctx, core.Fail(core.KindNotFound, "error.user_not_found", "user {Email} not found", "Email", email), "email_key = ?", key(email))
 }
 
 // UserBySlackID implements core.Reader.
