@@ -30,6 +30,9 @@ type Sequences struct {
 type SequenceStore interface {
 	SequenceReader
 	settingReader
+	// ContactByID reads the contact an unsubscribe link is for: its
+	// language is the page's.
+	ContactByID(ctx context.Context, id int64) (*Contact, error)
 	Update(ctx context.Context, fn func(Tx) error) error
 }
 
@@ -327,12 +330,17 @@ func (s *Sequences) Unsubscribe(ctx context.Context, token string) (*Contact, er
 
 // CheckUnsubscribe verifies an unsubscribe token without acting on it:
 // the page a link opens asks the reader to confirm, since mail scanners
-// follow links.
-func (s *Sequences) CheckUnsubscribe(ctx context.Context, token string) error {
-	if _, err := unsubscribeEnrollment(ctx, s.store, token); err != nil {
-		return fmt.Errorf("unsubscribe: %w", err)
+// follow links. It returns the language the person wrote to us in, if
+// known, for the page.
+func (s *Sequences) CheckUnsubscribe(ctx context.Context, token string) (locale string, err error) {
+	e, err := unsubscribeEnrollment(ctx, s.store, token)
+	if err != nil {
+		return "", fmt.Errorf("unsubscribe: %w", err)
 	}
-	return nil
+	if c, err := s.store.ContactByID(ctx, e.ContactID); err == nil {
+		return c.Locale, nil
+	}
+	return "", nil // the page is answered all the same, in the organisation's language
 }
 
 // unsubscribeEnrollment returns the enrolment a signed unsubscribe token
