@@ -112,3 +112,41 @@ func TestStageAndReasonLabels(t *testing.T) {
 		t.Fatalf("stored reason %q, %v", d.LostReason, err)
 	}
 }
+
+// TestNativeDigits: a reader who chose their language's digits reads
+// numbers, money and dates in them; ids and commands stay as typed.
+func TestNativeDigits(t *testing.T) {
+	c := newChat(t, storagetest.SQLite(t))
+	c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
+	c.say(t, "niran", "claim L1")
+	c.say(t, "niran", "qualify L1 1,250,000 THB")
+	c.say(t, "niran", "close D1 2026-12-15")
+	for _, tc := range []struct{ locale, digit, amount string }{
+		{"th", "๑", "๑,๒๕๐,๐๐๐.๐๐"},
+		{"fa", "۱", "۱٬۲۵۰٬۰۰۰٫۰۰"},
+	} {
+		t.Run(tc.locale, func(t *testing.T) {
+			who := c.as("niran", tc.locale)
+			c.users[who].Digits = core.DigitsNative
+			out := c.say(t, who, "deal D1")
+			if !strings.Contains(out, "D1") || strings.Contains(out, "D"+tc.digit) {
+				t.Errorf("the id is not kept as typed:\n%s", out)
+			}
+			if !strings.Contains(out, tc.amount) {
+				t.Errorf("the amount is not in native digits:\n%s", out)
+			}
+			latin := c.as("niran", tc.locale+"-latin")
+			c.users[latin].Locale = tc.locale
+			if out := c.say(t, latin, "deal D1"); !strings.Contains(out, "1,250,000") {
+				t.Errorf("without the choice, Latin digits:\n%s", out)
+			}
+		})
+	}
+	t.Run("a language without digits of its own keeps Latin ones", func(t *testing.T) {
+		who := c.as("niran", "pl")
+		c.users[who].Digits = core.DigitsNative
+		if out := c.say(t, who, "deal D1"); !strings.Contains(out, "250\u00a0000,00") && !strings.Contains(out, "250 000,00") {
+			t.Errorf("Polish amount:\n%s", out)
+		}
+	})
+}

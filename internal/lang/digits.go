@@ -45,7 +45,28 @@ func (p *Printer) NativeDigits(s string) string {
 		}
 		i = j
 	}
+	if p.lang == "fa" {
+		return persianMarks(b.String())
+	}
 	return b.String()
+}
+
+// persianMarks writes the marks between and after Persian digits as
+// Persian does: ٬ groups thousands, ٫ marks decimals, ٪ is percent.
+func persianMarks(s string) string {
+	r := []rune(s)
+	digit := func(i int) bool { return i >= 0 && i < len(r) && '۰' <= r[i] && r[i] <= '۹' }
+	for i := range r {
+		switch {
+		case r[i] == ',' && digit(i-1) && digit(i+1):
+			r[i] = '٬'
+		case r[i] == '.' && digit(i-1) && digit(i+1):
+			r[i] = '٫'
+		case r[i] == '%' && digit(i-1):
+			r[i] = '٪'
+		}
+	}
+	return string(r)
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

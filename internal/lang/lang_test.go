@@ -128,6 +128,7 @@ func TestNativeDigits(t *testing.T) {
 	cases := []struct{ lang, in, want string }{
 		{"th", "D45 ย้ายแล้ว: 12,000.50 THB · 14:00", "D45 ย้ายแล้ว: ๑๒,๐๐๐.๕๐ THB · ๑๔:๐๐"},
 		{"fa", "۱۲ D45 3 روز", "۱۲ D45 ۳ روز"},
+		{"fa", "1,250,000.50 THB · 10%", "۱٬۲۵۰٬۰۰۰٫۵۰ THB · ۱۰٪"},
 		{"fa", "anna2@example.com L123 https://x.io/u/42 9am", "anna2@example.com L123 https://x.io/u/42 9am"},
 		{"pl", "12 000,50 PLN", "12 000,50 PLN"},
 		{"th", "+66 81 234 5678", "+66 ๘๑ ๒๓๔ ๕๖๗๘"},
