@@ -44,7 +44,8 @@ type TelegramOptions struct {
 	// Greetings answer /start in the prospect's language (Telegram's
 	// language_code: "th", "zh-hans"), looked up exactly, then by its
 	// language alone ("zh"), then under "" for everyone else; with none,
-	// the catalog's greeting in the prospect's language.
+	// the catalog's greeting in the prospect's language (DefaultGreeting
+	// in English).
 	Greetings map[string]string
 	// Team routes the leads (a team name); "" is the default team.
 	Team string
@@ -177,19 +178,16 @@ func (t *Telegram) HandleUpdate(ctx context.Context, u *models.Update) error {
 	return nil
 }
 
-// greeting answers /start from a prospect whose Telegram speaks code.
+// greeting answers /start from a prospect whose Telegram speaks code: a
+// configured greeting for the language, else the configured default, else
+// the catalog's in the prospect's language.
 func (t *Telegram) greeting(code string) string {
 	code = strings.ToLower(code)
 	base, _, _ := strings.Cut(code, "-")
-	for _, key := range []string{code, base} {
+	for _, key := range []string{code, base, ""} {
 		if g := strings.TrimSpace(t.opts.Greetings[key]); g != "" {
 			return g
 		}
-	}
-	// A language of the catalog speaks before a configured default in
-	// another one; the configured default before English.
-	if def := strings.TrimSpace(t.opts.Greetings[""]); def != "" && lang.Match(code) == "" {
-		return def
 	}
 	return lang.Default().For(code, t.svc.Settings().Locale).T("prospect.greeting")
 }
