@@ -239,7 +239,7 @@ func (t *Tx) insertIdentities(ctx context.Context, c *core.Contact) ([]identityR
 // UpdateContact implements core.Tx: it saves the fields and adds the
 // identities not present yet, skipping those another contact holds.
 func (t *Tx) UpdateContact(ctx context.Context, c *core.Contact) error {
-	err := t.update(ctx, core.Errorf(core.KindNotFound, "contact %d not found", c.ID),
+	err := t.update(ctx, core.Fail(core.KindNotFound, "error.contact_not_found", "contact {Ref} not found", "Ref", core.ContactRef(c.ID)),
 		`UPDATE contacts SET name = ?, company = ?, company_id = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, locale = ?, unsubscribed_at = ?,
 		invalid_phones = ?, created_at = ?, updated_at = ? WHERE id = ?`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
 		c.TimeZone, c.Locale, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
