@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -84,4 +85,19 @@ func (r *request) warnings(ws []core.Warning) string {
 		out[i] = r.p.ErrorText(w.Err())
 	}
 	return strings.Join(out, "; ")
+}
+
+// labeled is d with its funnels' stages named in the asker's language,
+// for the pictures drawn from it.
+func (r *request) labeled(ctx context.Context, d *core.Digest) *core.Digest {
+	out := *d
+	out.Funnels = make([]core.PipelineFunnel, len(d.Funnels))
+	for i, f := range d.Funnels {
+		f.Stages = slices.Clone(f.Stages)
+		for j := range f.Stages {
+			f.Stages[j].Stage = r.stageLabelIn(ctx, strconv.FormatInt(f.Stages[j].Pipeline, 10), f.Stages[j].Stage)
+		}
+		out.Funnels[i] = f
+	}
+	return &out
 }
