@@ -14,6 +14,7 @@ import (
 func TestSlackLocale(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newWorld(t, db, false)
+		w.adapter.skipLocales = false
 		w.api.User("U0PIM", map[string]any{"id": "U0PIM", "name": "pim", "locale": "th-TH"})
 		w.api.User("U0ZOFIA", map[string]any{"id": "U0ZOFIA", "name": "zofia", "locale": "pl-PL"})
 		w.api.take()
