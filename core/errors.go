@@ -35,19 +35,19 @@ func (k ErrorKind) String() string {
 }
 
 // Error is a failure with a kind and a message fit for a user. Message
-// is English, for logs, the CLI and the API; Key and Args are the same
-// message as the catalogs have it, so a chat answers in the reader's
-// language.
+// is English, for logs, the CLI and the API; Key, when set, names the
+// message in the chats' catalogs, with Pairs (name, value, …) filling its
+// placeholders, so a chat says it in the reader's language.
 type Error struct {
 	Kind    ErrorKind
 	Message string
 	// Key is the catalog's message id ("error.stage_unknown"); "" when
 	// the error has none and Message is all there is.
 	Key string
-	// Args are name, value pairs for the message's placeholders. A value
-	// that is a Labeler is written in the reader's language; a Term is a
-	// word the catalog has under "term." + its key.
-	Args []any
+	// Pairs are name, value pairs for the message's placeholders. A
+	// value that is a Labeler is written in the reader's language; a Term
+	// is a word the catalog has under "term." + its key.
+	Pairs []any
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -66,7 +66,7 @@ func Errorf(kind ErrorKind, format string, args ...any) error {
 //
 // A test checks every Fail of core against en.yaml.
 func Fail(kind ErrorKind, key, english string, pairs ...any) error {
-	return &Error{Kind: kind, Message: fill(english, pairs), Key: key, Args: pairs}
+	return &Error{Kind: kind, Message: fill(english, pairs), Key: key, Pairs: pairs}
 }
 
 // fill replaces {Name} in s by the value named Name in pairs.
@@ -81,17 +81,34 @@ func fill(s string, pairs []any) string {
 	return strings.NewReplacer(args...).Replace(s)
 }
 
-// Labeler is a value of an error's Args that reads differently by
+// Labeler is a value of an error's Pairs that reads differently by
 // language, such as a stage or a list of stages with their labels.
 type Labeler interface {
 	LabelIn(lang string) string
 }
 
-// Term is a value of an error's Args that is a word of the catalog: its
+// Term is a value of an error's Pairs that is a word of the catalog: its
 // key under "term." ("term.won") and its English (String).
 type Term interface {
 	TermKey() string
 	String() string
+}
+
+// Refusal returns an *Error of the kind with a catalog key: message is its
+// English, pairs fill the key's placeholders (Refusal(KindForbidden,
+// "assign.rep", "only a manager or an admin assigns", "Ref", "D45")).
+func Refusal(kind ErrorKind, key, message string, pairs ...any) error {
+	return &Error{Kind: kind, Message: message, Key: key, Pairs: pairs}
+}
+
+// MessageKey returns the catalog key of err's *Error and its pairs, ""
+// when it has none.
+func MessageKey(err error) (string, []any) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key, e.Pairs
+	}
+	return "", nil
 }
 
 // KindOf returns the kind of the first *Error in err's chain, or KindInternal.
@@ -170,11 +187,11 @@ func (s Stage) String() string             { return s.Name }
 
 // Warning is something the reader of figures should know (a currency
 // without a rate, a total held at its limit): English Text, for the CLI
-// and JSON, and the catalog's Key and Args for a chat.
+// and JSON, and the catalog's Key and Pairs for a chat.
 type Warning struct {
-	Text string
-	Key  string
-	Args []any
+	Text  string
+	Key   string
+	Pairs []any
 }
 
 func (w Warning) String() string { return w.Text }
@@ -184,7 +201,7 @@ func (w Warning) MarshalJSON() ([]byte, error) { return json.Marshal(w.Text) }
 
 // Err is the warning as an *Error, for a printer to write in a language.
 func (w Warning) Err() error {
-	return &Error{Kind: KindInvalid, Message: w.Text, Key: w.Key, Args: w.Args}
+	return &Error{Kind: KindInvalid, Message: w.Text, Key: w.Key, Pairs: w.Pairs}
 }
 
 func (w Warning) same(o Warning) bool { return w.Text == o.Text }
@@ -193,7 +210,7 @@ func (w Warning) same(o Warning) bool { return w.Text == o.Text }
 func warningOf(err error) Warning {
 	var e *Error
 	if errors.As(err, &e) {
-		return Warning{Text: e.Message, Key: e.Key, Args: e.Args}
+		return Warning{Text: e.Message, Key: e.Key, Pairs: e.Pairs}
 	}
 	return Warning{Text: err.Error()}
 }

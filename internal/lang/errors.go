@@ -18,8 +18,8 @@ func (p *Printer) Error(err error) (text string, ok bool) {
 	if !errors.As(err, &e) || e.Key == "" {
 		return "", false
 	}
-	pairs := make([]any, len(e.Args))
-	copy(pairs, e.Args)
+	pairs := make([]any, len(e.Pairs))
+	copy(pairs, e.Pairs)
 	for i := 1; i < len(pairs); i += 2 {
 		switch v := pairs[i].(type) {
 		case core.Labeler:
