@@ -24,7 +24,7 @@ func (r *request) leadCard(ctx context.Context, l *core.Lead) Card {
 	case core.LeadQualified:
 		card.Status, card.Tone = r.t("lead.status.qualified", "Deal", core.DealRef(l.DealID)), ToneGood
 	case core.LeadDisqualified:
-		card.Status, card.Tone = r.t("lead.status.disqualified", "Reason", l.DisqualifyReason), ToneBad
+		card.Status, card.Tone = r.t("lead.status.disqualified", "Reason", r.reason(r.c.svc.Settings().DisqualifyReasons, l.DisqualifyReason)), ToneBad
 	}
 	source := l.SourceChannel
 	if l.SourceName != "" {
@@ -113,7 +113,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	case core.DealWon:
 		card.Status, card.Tone = r.t("deal.status.won", "When", r.at(d.ClosedAt)), ToneGood
 	case core.DealLost:
-		card.Status, card.Tone = r.t("deal.status.lost", "Reason", d.LostReason), ToneBad
+		card.Status, card.Tone = r.t("deal.status.lost", "Reason", r.reason(r.c.svc.Settings().LostReasons, d.LostReason)), ToneBad
 	default:
 		card.Status = r.t("deal.status.open", "Stage", stageName)
 		if p != nil {
@@ -159,7 +159,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 		return card
 	}
 	if next := nextStage(p, d.StageID); next != nil {
-		card.Buttons = append(card.Buttons, Button{"→ " + next.Name, act("stage", ref, fmt.Sprint(next.ID)), StylePrimary})
+		card.Buttons = append(card.Buttons, Button{"→ " + r.label(next), act("stage", ref, fmt.Sprint(next.ID)), StylePrimary})
 	}
 	card.Buttons = append(card.Buttons, Button{r.t("button.won"), act("won", ref), StyleDefault},
 		Button{r.t("button.lost"), act("lost", ref), StyleDanger},

@@ -63,11 +63,11 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 	if mode == "team" {
 		card.Title = r.t("pipeline.team")
 	}
-	card.Fields = r.pipelineFields(sum)
+	card.Fields = r.pipelineFields(ctx, sum)
 	if sum.Deals == 0 {
 		card.Status = r.t("pipeline.empty", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123"))
 	}
-	card.Note = strings.Join(sum.Warnings, "; ")
+	card.Note = r.warnings(sum.Warnings)
 	return shown("", card)
 }
 
@@ -119,12 +119,12 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 			card.Fields = append(card.Fields, Field{rep.Name, r.t("stats.rep", "Won", rep.Won, "Value", r.money(rep.WonValue), "Rate", fmt.Sprintf("%.0f%%", 100*rep.WinRate))})
 		}
 	}
-	card.Note = strings.Join(m.Warnings, "; ")
+	card.Note = r.warnings(m.Warnings)
 	cohort := r.t("funnel.all_deals")
 	if !f.From.IsZero() {
 		cohort = r.t("funnel.opened_in", "Period", period)
 	}
-	return shown("", append([]Card{card}, r.funnelCards(m.Funnels, cohort, r.t("funnel.none_yet", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123")))...)...)
+	return shown("", append([]Card{card}, r.funnelCards(ctx, m.Funnels, cohort, r.t("funnel.none_yet", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123")))...)...)
 }
 
 // statsScope reads stats' words: me, team, and what period reads (a
@@ -225,7 +225,7 @@ func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
 		}
 		card.Fields = append(card.Fields, Field{month, r.p.N("forecast.month", int(fm.Deals), "Value", r.money(fm.Value), "Weighted", r.money(fm.Weighted))})
 	}
-	card.Note = strings.Join(fc.Warnings, "; ")
+	card.Note = r.warnings(fc.Warnings)
 	return shown("", card)
 }
 
@@ -284,14 +284,14 @@ func (c *Conversation) link(ctx context.Context, r *request) Reply {
 
 // pipelineFields lists open deals and value by stage, each stage named
 // with its pipeline ("Renewals / Quote sent (80%)") when there are several.
-func (r *request) pipelineFields(sum *core.PipelineSummary) []Field {
+func (r *request) pipelineFields(ctx context.Context, sum *core.PipelineSummary) []Field {
 	if sum.Deals == 0 {
 		return nil // a column of noughts says less than "no open deals"
 	}
 	several := slices.ContainsFunc(sum.Stages, func(st core.PipelineStage) bool { return st.Pipeline != sum.Stages[0].Pipeline })
 	var fields []Field
 	for _, st := range sum.Stages {
-		label := fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability)
+		label := fmt.Sprintf("%s (%d%%)", r.stageLabel(ctx, st.StageID, st.Stage), st.Probability)
 		if several {
 			label = st.Pipeline + " / " + label
 		}

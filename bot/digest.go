@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 	}
 	r := c.request(u, args{}, false)
 	rep := r.digest(ctx, d)
-	if rep.Charts, err = digestCharts(c.chartFonts(), r.dates, d); err != nil {
+	if rep.Charts, err = digestCharts(c.chartFonts(), r.dates, r.labeled(ctx, d)); err != nil {
 		return Reply{}, fmt.Errorf("digest of %s for user %d: %w", date, managerID, err)
 	}
 	return r.in(rep), nil
@@ -90,7 +91,7 @@ func funnelTitle(p *lang.Printer, all []core.PipelineFunnel, f core.PipelineFunn
 // the cohort got to each stage and the share that went further, Lost
 // aside; its slowest stage in the note. A funnel nobody got into says
 // none instead.
-func (r *request) funnelCards(fs []core.PipelineFunnel, cohort, none string) []Card {
+func (r *request) funnelCards(ctx context.Context, fs []core.PipelineFunnel, cohort, none string) []Card {
 	var cards []Card
 	for _, f := range fs {
 		card := Card{Title: funnelTitle(r.p, fs, f), Status: r.t("funnel.status", "Cohort", cohort)}
@@ -107,9 +108,10 @@ func (r *request) funnelCards(fs []core.PipelineFunnel, cohort, none string) []C
 			if st.Kind == core.StageOpen && st.Reached > 0 {
 				value += " · " + percent(st.Conversion)
 			}
-			card.Fields = append(card.Fields, Field{st.Stage, value})
+			name := r.stageLabelIn(ctx, strconv.FormatInt(st.Pipeline, 10), st.Stage)
+			card.Fields = append(card.Fields, Field{name, value})
 			if st.Stage == f.Bottleneck && st.Kind == core.StageOpen {
-				card.Note = r.t("funnel.bottleneck", "Stage", st.Stage, "Time", r.speed(days(st.AvgDays)))
+				card.Note = r.t("funnel.bottleneck", "Stage", name, "Time", r.speed(days(st.AvgDays)))
 			}
 		}
 		cards = append(cards, card)
@@ -153,9 +155,10 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 		pipelines[m.Pipeline] = true
 	}
 	for _, m := range d.Moves {
-		label := r.t("digest.moved_to", "Stage", m.Stage)
+		stage := r.stageLabelIn(ctx, m.Pipeline, m.Stage)
+		label := r.t("digest.moved_to", "Stage", stage)
 		if len(pipelines) > 1 {
-			label = r.t("digest.moved_to", "Stage", m.Pipeline+" / "+m.Stage)
+			label = r.t("digest.moved_to", "Stage", m.Pipeline+" / "+stage)
 		}
 		deals.Fields = append(deals.Fields, Field{label, fmt.Sprint(m.Moves)})
 	}
@@ -163,7 +166,7 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	pipe := Card{Title: r.t("digest.pipeline")}
 	if p := d.Pipeline; p != nil {
 		pipe.Status = r.p.N("pipeline.status", int(p.Deals), "Value", r.money(p.Value), "Weighted", r.money(p.Weighted))
-		pipe.Fields = r.pipelineFields(p)
+		pipe.Fields = r.pipelineFields(ctx, p)
 		if p.Deals == 0 {
 			pipe.Status = r.t("digest.pipeline.none")
 		}
@@ -195,14 +198,14 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	}
 	cards = append(cards, reps)
 	if d.Losses != nil {
-		cards = append(cards, r.lossCard(d.Losses, r.t("losses.title")))
+		cards = append(cards, r.lossCard(ctx, d.Losses, r.t("losses.title")))
 	}
 
 	none := r.t("digest.funnel.none")
 	if !d.FunnelFrom.IsZero() {
 		none = r.t("digest.funnel.none_since", "Cohort", funnelCohort(r.dates, d))
 	}
-	cards = append(cards, r.funnelCards(d.Funnels, funnelCohort(r.dates, d), none)...)
+	cards = append(cards, r.funnelCards(ctx, d.Funnels, funnelCohort(r.dates, d), none)...)
 	rep.Cards = cards
 
 	more := func(cut bool) string {
@@ -232,7 +235,7 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	rep.Lists = []List{unclaimed, rotting, overdue}
 	if len(d.Warnings) > 0 {
 		last := &rep.Cards[len(rep.Cards)-1]
-		last.Note = strings.TrimPrefix(last.Note+" "+strings.Join(d.Warnings, "; "), " ")
+		last.Note = strings.TrimPrefix(last.Note+" "+r.warnings(d.Warnings), " ")
 	}
 	return rep
 }

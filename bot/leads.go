@@ -238,7 +238,7 @@ func (c *Conversation) disqualify(ctx context.Context, r *request) Reply {
 // askDisqualify offers the configured reasons; from a button, on the card.
 func (c *Conversation) askDisqualify(ctx context.Context, r *request, id int64) Reply {
 	ref := core.LeadRef(id)
-	menu := reasonMenu(r.t("disqualify.why", "Ref", ref), "disq", ref, c.svc.Settings().DisqualifyReasons,
+	menu := reasonMenu(r.p.Lang(), r.t("disqualify.why", "Ref", ref), "disq", ref, c.svc.Settings().DisqualifyReasons,
 		c.cmd(c.word(r.p, c.byName["disqualify"])+" "+ref+" "+r.t("arg.reason")))
 	if r.press {
 		l, err := c.svc.Lead(ctx, r.user, id)
@@ -253,10 +253,10 @@ func (c *Conversation) askDisqualify(ctx context.Context, r *request, id int64) 
 		Text: r.t("disqualify.ask", "Ref", ref, "Usage", c.usageLine(r, c.byName["disqualify"]))}
 }
 
-func reasonMenu(title, verb, ref string, reasons []core.Reason, custom string) *Menu {
+func reasonMenu(lang, title, verb, ref string, reasons []core.Reason, custom string) *Menu {
 	m := &Menu{Title: title, Custom: custom}
 	for i, rs := range reasons {
-		m.Options = append(m.Options, Option{Label: rs.Label, Action: reasonAction(verb, ref, i, rs)})
+		m.Options = append(m.Options, Option{Label: rs.LabelIn(lang), Action: reasonAction(verb, ref, i, rs)})
 	}
 	return m
 }
@@ -268,5 +268,5 @@ func (c *Conversation) doDisqualify(ctx context.Context, r *request, id int64, r
 	}
 	card := r.leadCard(ctx, l)
 	card.Note = r.t("note.disqualified_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
-	return r.changed(r.t("lead.disqualified", "Ref", l.Ref(), "Reason", l.DisqualifyReason), card)
+	return r.changed(r.t("lead.disqualified", "Ref", l.Ref(), "Reason", r.reason(c.svc.Settings().DisqualifyReasons, l.DisqualifyReason)), card)
 }

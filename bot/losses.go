@@ -15,7 +15,7 @@ const lossRows = 5
 // value by reason, by the stage lost from and by rep, each against the
 // period before; the digest's, the chat's stats lost and `leadwire
 // stats`' one rendering of it.
-func (r *request) lossCard(l *core.Losses, title string) Card {
+func (r *request) lossCard(ctx context.Context, l *core.Losses, title string) Card {
 	card := Card{Title: title, Status: r.t("losses.status",
 		"Lost", l.Lost.Count, "Value", r.money(l.Lost.Value), "PrevLost", l.Lost.PrevCount, "PrevValue", r.money(l.Lost.PrevValue),
 		"Disq", l.Disq.Count, "PrevDisq", l.Disq.PrevCount)}
@@ -38,10 +38,10 @@ func (r *request) lossCard(l *core.Losses, title string) Card {
 		}
 	}
 	add(l.ByReason, func(row core.LossRow) string {
-		return r.t("losses.reason", "Reason", orUnknown(row.Key, r.t("digest.no_reason")))
+		return r.t("losses.reason", "Reason", orUnknown(r.reason(r.c.svc.Settings().LostReasons, row.Key), r.t("digest.no_reason")))
 	}, value)
 	add(l.ByStage, func(row core.LossRow) string {
-		return r.t("losses.stage", "Stage", orUnknown(row.Key, r.t("losses.unknown_stage")))
+		return r.t("losses.stage", "Stage", orUnknown(r.stageLabelAny(ctx, row.Key), r.t("losses.unknown_stage")))
 	}, value)
 	add(l.ByRep, func(row core.LossRow) string {
 		name := row.Key
@@ -51,11 +51,11 @@ func (r *request) lossCard(l *core.Losses, title string) Card {
 		return r.t("losses.rep", "Name", name)
 	}, value)
 	add(l.DisqBy, func(row core.LossRow) string {
-		return r.t("losses.disqualified", "Reason", orUnknown(row.Key, r.t("digest.no_reason")))
+		return r.t("losses.disqualified", "Reason", orUnknown(r.reason(r.c.svc.Settings().DisqualifyReasons, row.Key), r.t("digest.no_reason")))
 	}, func(row core.LossRow) string {
 		return r.t("losses.row_count", "Count", row.Count, "PrevCount", row.PrevCount)
 	})
-	card.Note = strings.Join(l.Warnings, "; ")
+	card.Note = r.warnings(l.Warnings)
 	return card
 }
 
@@ -92,5 +92,5 @@ func (c *Conversation) statsLost(ctx context.Context, r *request, words []string
 		return c.fail(r, err)
 	}
 	title := r.t("losses.title_of", "Who", who, "Period", r.dates.month(from), "Before", r.dates.month(prev.In(r.loc)))
-	return shown("", r.lossCard(l, title))
+	return shown("", r.lossCard(ctx, l, title))
 }

@@ -65,7 +65,7 @@ type Digest struct {
 	Funnels    []PipelineFunnel
 	FunnelFrom time.Time
 
-	Warnings []string
+	Warnings []Warning
 }
 
 // PipelineFunnel is the funnel of one pipeline's stages: the digest's,
@@ -286,7 +286,7 @@ func (s *Reports) BuildDigest(ctx context.Context, managerID int64, day string) 
 		d.Overdue = append(d.Overdue, DigestOverdue{UserID: o.OwnerID, Name: names[o.OwnerID], Tasks: o.Tasks, Oldest: o.Oldest})
 	}
 	for _, w := range append(append(slices.Clone(d.Pipeline.Warnings), d.Forecast.Warnings...), funnel.Warnings...) {
-		if !slices.Contains(d.Warnings, w) {
+		if !slices.ContainsFunc(d.Warnings, w.same) {
 			d.Warnings = append(d.Warnings, w)
 		}
 	}

@@ -63,7 +63,7 @@ type Losses struct {
 	ByRep    []LossRow // by owner
 	Disq     LossRow   // every disqualified lead (no value)
 	DisqBy   []LossRow // disqualified leads by reason
-	Warnings []string
+	Warnings []Warning
 }
 
 // Empty reports whether nothing was lost or disqualified in either period.

@@ -184,7 +184,7 @@ func (s *Service) mayEditTask(ctx context.Context, tx Tx, actor *User, t *Task) 
 		return err
 	}
 	if actor.Role != RoleManager || actor.TeamID == 0 || owner.TeamID != actor.TeamID {
-		return Errorf(KindForbidden, "T%d is not yours", t.ID)
+		return Fail(KindForbidden, "error.task_not_yours", "{Ref} is not yours", "Ref", TaskRef(t.ID))
 	}
 	return nil
 }

@@ -80,7 +80,7 @@ func leadList(rows []leadRow) ([]core.Lead, error) {
 func (r *reader) LeadByID(ctx context.Context, id int64) (*core.Lead, error) {
 	var row leadRow
 	err := r.get(ctx, &row, `SELECT `+leadCols+` FROM leads WHERE id = ?`, id)
-	if err := found(err, core.Errorf(core.KindNotFound, "lead %s not found", core.LeadRef(id)), "get lead"); err != nil {
+	if err := found(err, core.Fail(core.KindNotFound, "error.lead_not_found", "lead {Ref} not found", "Ref", core.LeadRef(id)), "get lead"); err != nil {
 		return nil, err
 	}
 	return row.lead()
@@ -177,7 +177,7 @@ func (t *Tx) UpdateLead(ctx context.Context, l *core.Lead) error {
 	if err != nil {
 		return fmt.Errorf("update lead %s: %w", l.Ref(), err)
 	}
-	err = t.update(ctx, core.Errorf(core.KindNotFound, "lead %s not found", l.Ref()),
+	err = t.update(ctx, core.Fail(core.KindNotFound, "error.lead_not_found", "lead {Ref} not found", "Ref", l.Ref()),
 		`UPDATE leads SET contact_id = ?, team_id = ?, owner_id = ?, status = ?, source_channel = ?,
 		source_name = ?, subject = ?, message = ?, score = ?, score_hits = ?, disqualify_reason = ?, deal_id = ?,
 		metadata = ?, created_at = ?, claimed_at = ?, first_response_at = ?, last_activity_at = ?, updated_at = ?,

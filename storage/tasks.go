@@ -48,7 +48,7 @@ func (r *taskRow) task() core.Task {
 func (r *reader) TaskByID(ctx context.Context, id int64) (*core.Task, error) {
 	var row taskRow
 	err := r.get(ctx, &row, `SELECT `+taskCols+` FROM tasks t WHERE t.id = ?`, id)
-	if err := found(err, core.Errorf(core.KindNotFound, "task %d not found", id), "get task"); err != nil {
+	if err := found(err, core.Fail(core.KindNotFound, "error.task_not_found", "task {Ref} not found", "Ref", core.TaskRef(id)), "get task"); err != nil {
 		return nil, err
 	}
 	task := row.task()
@@ -112,7 +112,7 @@ func (t *Tx) CreateTask(ctx context.Context, task *core.Task) error {
 
 // UpdateTask implements core.Tx.
 func (t *Tx) UpdateTask(ctx context.Context, task *core.Task) error {
-	err := t.update(ctx, core.Errorf(core.KindNotFound, "task %d not found", task.ID),
+	err := t.update(ctx, core.Fail(core.KindNotFound, "error.task_not_found", "task {Ref} not found", "Ref", core.TaskRef(task.ID)),
 		`UPDATE tasks SET title = ?, due_at = ?, owner_id = ?, lead_id = ?, deal_id = ?, done = ?, done_at = ?,
 		snoozed_until = ?, created_at = ?, kind = ?, held_at = ? WHERE id = ?`, task.Title, t.d.time(task.DueAt), ref(task.OwnerID),
 		ref(task.LeadID), ref(task.DealID), task.Done, t.d.time(task.DoneAt), t.d.time(task.SnoozedUntil),

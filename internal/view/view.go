@@ -74,6 +74,8 @@ type Stage struct {
 	Probability int    `json:"probability"`
 	RotDays     int    `json:"rot_days"`
 	Kind        string `json:"kind"`
+	// Labels are the stage's name in other languages ("th": "เสนอราคา").
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // Pipeline is a pipeline and its stages in order.
@@ -88,7 +90,7 @@ type Pipeline struct {
 func PipelineOf(p *core.Pipeline) Pipeline {
 	out := Pipeline{ID: p.ID, Name: p.Name, Default: p.IsDefault}
 	for _, s := range p.Stages {
-		out.Stages = append(out.Stages, Stage{s.ID, s.Name, s.Position, s.Probability, s.RotDays, string(s.Kind)})
+		out.Stages = append(out.Stages, Stage{s.ID, s.Name, s.Position, s.Probability, s.RotDays, string(s.Kind), s.Labels})
 	}
 	return out
 }
