@@ -314,11 +314,11 @@ func (l *local) read(d *dates, text string, e *env, order dayOrder) (time.Time, 
 	}
 	if after != "" && startsWithDigit(after) || before != "" && endsWithDigit(before) {
 		// "jutro 3 próbki": 3 could be an hour; say it instead of guessing.
-		return time.Time{}, text, &dateError{msg: "a number beside the phrase", key: "date.number_beside", word: firstWord(after + " " + before)}
+		return time.Time{}, text, &dateError{msg: "a number beside the phrase", key: "phrase.number_beside", word: firstWord(after + " " + before)}
 	}
 	phrase, err := p.grammar(e)
 	if err != nil {
-		return time.Time{}, text, &dateError{msg: err.Error(), key: "date.twice"}
+		return time.Time{}, text, &dateError{msg: err.Error(), key: "phrase.twice"}
 	}
 	at, err := d.readWhole(phrase, e.now, e.loc, order)
 	if err != nil {

@@ -81,7 +81,7 @@ func (p *dates) readWholeIn(s speaker, text string, now time.Time, loc *time.Loc
 		return time.Time{}, err
 	}
 	if rest := strings.Trim(rest, ".,;!。"); rest != "" {
-		return time.Time{}, &dateError{msg: "I can read the time in " + text + " but not " + rest, key: "date.extra", word: rest}
+		return time.Time{}, &dateError{msg: "I can read the time in " + text + " but not " + rest, key: "phrase.extra", word: rest}
 	}
 	return at, nil
 }
@@ -109,11 +109,11 @@ func (p *dates) readDate(text string, now time.Time, loc *time.Location, s speak
 func unreadable(text string, err error, what, examples string, s speaker) error {
 	if s.lang != "en" && lang.Match(s.lang) != "" {
 		pr := lang.Default().For(s.lang)
-		key := "date.examples_time"
+		key := "phrase.examples_time"
 		if what == "a date" {
-			key = "date.examples_date"
+			key = "phrase.examples_date"
 		}
-		return core.Errorf(core.KindInvalid, "%s", pr.T("date.refused_with", "Error", refusal(pr, text, err), "Examples", pr.T(key)))
+		return core.Errorf(core.KindInvalid, "%s", pr.T("phrase.refused_with", "Error", refusal(pr, text, err), "Examples", pr.T(key)))
 	}
 	if de := (*dateError)(nil); errors.As(err, &de) {
 		return core.Errorf(core.KindInvalid, "%s; write it like %s", de, examples)
@@ -128,7 +128,7 @@ func refusal(pr *lang.Printer, text string, err error) string {
 	if de := (*dateError)(nil); errors.As(err, &de) && de.key != "" {
 		return pr.T(de.key, "Text", q, "Word", "“"+de.word+"”")
 	}
-	return pr.T("date.unreadable", "Text", q)
+	return pr.T("phrase.unreadable", "Text", q)
 }
 
 // refusal is why a phrase the asker typed was refused, in their language:

@@ -91,6 +91,13 @@ func (e *dateError) Error() string { return e.msg }
 
 func refuse(format string, args ...any) error { return &dateError{msg: fmt.Sprintf(format, args...)} }
 
+// keyed gives a refusal the catalog key that says why in other languages.
+func keyed(err error, key, word string) error {
+	de := err.(*dateError)
+	de.key, de.word = key, word
+	return de
+}
+
 // find looks for a date phrase at the start or the end of text and returns
 // its time in loc and the text around it; ok is false when there is none
 // or it is refused (read says why).
