@@ -424,8 +424,11 @@ func wordRune(s string) bool {
 }
 
 // rule is a wordRule from a pattern (anchored here) and what it says.
+// The longest of its alternatives is taken ("dzisiaj", not "dzis").
 func rule(pattern string, apply func(g []string, p *parts, e *env) bool) wordRule {
-	return wordRule{re: regexp.MustCompile(`^(?:` + pattern + `)`), apply: apply}
+	re := regexp.MustCompile(`^(?:` + pattern + `)`)
+	re.Longest()
+	return wordRule{re: re, apply: apply}
 }
 
 // joiner is a rule for words that only join the parts of a phrase.

@@ -60,13 +60,17 @@ func (p *dates) readIn(s speaker, text string, now time.Time, loc *time.Location
 	if l := p.locals[s.lang]; l != nil {
 		e := &env{now: now.In(loc), loc: loc, cal: s.cal, month: p.month, lang: s.lang}
 		at, rest, err := l.read(p, text, e, s.order)
-		if !errors.Is(err, errNoDate) {
-			return at, rest, err
+		// An English phrase that reads more of the text wins: "tomorrow
+		// 9am" typed by a Thai rep is not 9am today and "tomorrow".
+		// One the language's rules refused wins only when it is English whole.
+		if enAt, enRest, enErr := p.read(text, now, loc, s.order); enErr == nil &&
+			(errors.Is(err, errNoDate) || err == nil && len(enRest) < len(rest) || err != nil && enRest == "") {
+			return enAt, enRest, nil
 		}
-		if at, rest, err := p.read(text, now, loc, s.order); err == nil {
-			return at, rest, nil
+		if err != nil && !errors.Is(err, errNoDate) {
+			return time.Time{}, text, err
 		}
-		return time.Time{}, text, errNoDate
+		return at, rest, err
 	}
 	return p.read(text, now, loc, s.order)
 }

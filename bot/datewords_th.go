@@ -27,7 +27,7 @@ func thai() *local {
 		if g != "" {
 			return p.setMinute(30)
 		}
-		return p.setMinute(0)
+		return true
 	}
 	r := []wordRule{
 		rule(`พรุ่งนี้|วันพรุ่งนี้`, func(g []string, p *parts, e *env) bool { return p.setDay("tomorrow") }),

@@ -47,7 +47,7 @@ func vietnamese() *local {
 			return p.setWeekday(d, len(g[4]) > 4)
 		}),
 		rule(`(?:sau|trong)\s*`+n+`\s*`+unit+`(?:\s*nua)?`, func(g []string, p *parts, e *env) bool { return p.wait(num(g[1]), units[g[2]]) }),
-		rule(n+`\s*`+unit+`\s*(?:nua|toi)`, func(g []string, p *parts, e *env) bool { return p.wait(num(g[1]), units[g[2]]) }),
+		rule(n+`\s*`+unit+`\s*nua`, func(g []string, p *parts, e *env) bool { return p.wait(num(g[1]), units[g[2]]) }),
 		rule(`nua\s*(?:tieng|gio)\s*nua|sau\s*nua\s*(?:tieng|gio)`, func(g []string, p *parts, e *env) bool { return p.wait(30, "minutes") }),
 		rule(`(\d{1,2})h(\d{2})?`, func(g []string, p *parts, e *env) bool {
 			return p.setHour(atoi(g[1])) && p.setMinute(atoi(g[2]))
