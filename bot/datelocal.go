@@ -9,10 +9,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
-
-	"leadwire/core"
 )
 
 // A local reads date phrases in one language other than English: "พรุ่งนี้
@@ -24,9 +20,11 @@ import (
 // language shares one arithmetic: wall-clock days across a DST change, a
 // day without a time at 09:00, the coming weekday, and the same refusals
 // (a day the month lacks, a time the clocks skip, a weekday that is not
-// the date's). Dates with a month's name ("15 grudnia", "15 ธ.ค. 2569",
-// "۱۵ آذر") are read by go-dateparser, which knows every language's month
-// names and their inflections, and the Solar Hijri calendar.
+// the date's). Thai and Persian dates with a Gregorian month's name
+// ("15 ธ.ค. 2569", "۱۵ دسامبر") are read by go-dateparser, which has CLDR's
+// month names and abbreviations; Solar Hijri months ("۱۵ آذر", "1405/09/15")
+// and Buddhist-era years (2569) are converted here, and Polish months by
+// their stems, which every case of the name starts with.
 type local struct {
 	lang   string
 	spaced bool // words are separated by spaces, so a rule matches whole words
@@ -42,14 +40,12 @@ type wordRule struct {
 	joins bool // a word that only joins ("o", "lúc", "ساعت"): it ends no phrase
 }
 
-// env is what the rules need besides the words: the person's now, zone
-// and calendar, and the month-name reader.
+// env is what the rules need besides the words: the person's now and
+// zone, and the month-name reader.
 type env struct {
 	now   time.Time // in the person's zone
 	loc   *time.Location
-	cal   core.Calendar
 	month *monthReader
-	lang  string
 }
 
 // partOfDay is what a word such as "chiều", "บ่าย", "下午" or "wieczorem"
@@ -193,96 +189,6 @@ func (p *parts) grammar(e *env) (string, error) {
 		words = append(words, "in "+strings.Join(p.waits, " "))
 	}
 	return strings.Join(words, " "), nil
-}
-
-// folded is a text as the rules read it (lower case, ASCII digits, one
-// spelling of each letter) with where each of its bytes came from.
-type folded struct {
-	text string
-	from []int // from[i]: the byte of the original text that text[i] came from; from[len(text)] is its end
-}
-
-// fold makes the text the rules read: lower case; Thai, Persian,
-// Arabic-Indic and full-width digits as ASCII; Arabic yeh and kaf as
-// Persian writes them; the zero-width non-joiner as a space; full-width
-// punctuation as ASCII; and for Vietnamese and Polish, letters without
-// their marks, as people often type them.
-func fold(s string, bare bool) folded {
-	var b strings.Builder
-	from := make([]int, 0, len(s)+1)
-	emit := func(r rune, at int) {
-		n := b.Len()
-		b.WriteRune(r)
-		for range b.Len() - n {
-			from = append(from, at)
-		}
-	}
-	for at, r := range s {
-		switch {
-		case r >= '๐' && r <= '๙':
-			r = '0' + r - '๐'
-		case r >= '۰' && r <= '۹':
-			r = '0' + r - '۰'
-		case r >= '٠' && r <= '٩':
-			r = '0' + r - '٠'
-		case r >= '０' && r <= '９':
-			r = '0' + r - '０'
-		}
-		switch r {
-		case 'ي', 'ى':
-			r = 'ی'
-		case 'ك':
-			r = 'ک'
-		case '\u200c', '\u00a0', '\u3000':
-			r = ' '
-		case 'ـ', '\u200d', '\u200e', '\u200f':
-			continue
-		case '：':
-			r = ':'
-		case '，', '、', '،':
-			r = ','
-		case '٫':
-			r = '.'
-		case '點':
-			r = '点'
-		case '週':
-			r = '周'
-		case '後':
-			r = '后'
-		case '個':
-			r = '个'
-		case '鐘':
-			r = '钟'
-		case '禮':
-			r = '礼'
-		case '號':
-			r = '号'
-		case '兩':
-			r = '两'
-		}
-		r = unicode.ToLower(r)
-		if bare && r >= 0x80 {
-			switch r {
-			case 'đ':
-				emit('d', at)
-				continue
-			case 'ł':
-				emit('l', at)
-				continue
-			}
-			if d := norm.NFD.String(string(r)); utf8.RuneCountInString(d) > 1 {
-				base, _ := utf8.DecodeRuneInString(d)
-				emit(base, at)
-				continue
-			}
-			if unicode.Is(unicode.Mn, r) {
-				continue
-			}
-		}
-		emit(r, at)
-	}
-	from = append(from, len(s))
-	return folded{text: b.String(), from: from}
 }
 
 // maxPhraseText bounds the text searched for a phrase, so a pasted page
@@ -500,8 +406,8 @@ func common() []wordRule {
 				return p.setDay(g[1] + g[2] + g[3] + dotAfter(g[2]))
 			}
 			y := e.gregorianYear(atoi(g[4]))
-			if e.cal == core.CalendarPersian && y < 1700 {
-				// A Solar Hijri date written day first.
+			if y >= 1300 && y < 1700 {
+				// A Solar Hijri date written day first: 15/09/1405.
 				return p.setDay(e.isoDate(y, atoi(g[3]), atoi(g[1])))
 			}
 			return p.setDay(g[1] + g[2] + g[3] + g[2] + strconv.Itoa(y))
@@ -517,75 +423,3 @@ func dotAfter(sep string) string {
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
-
-// gregorianYear turns a year the person wrote in their calendar into the
-// Gregorian one: 2569 is 2026 in the Buddhist era, as Thai writes years.
-func (e *env) gregorianYear(y int) int {
-	if y >= 2400 && y < 2700 {
-		return y - 543
-	}
-	return y
-}
-
-// isoDate writes a date the person wrote as the grammar's ISO date; a
-// year between 1300 and 1700 is Solar Hijri ("1405/09/15"), one past 2400
-// Buddhist.
-func (e *env) isoDate(y, m, d int) string {
-	y = e.gregorianYear(y)
-	if y >= 1300 && y < 1700 {
-		if m < 1 || m > 12 || d < 1 || d > 31 {
-			return "0000-00-00"
-		}
-		y, m, d = gregorianOfPersian(y, m, d)
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
-}
-
-// gregorianOfPersian converts a Solar Hijri date to the Gregorian one,
-// the inverse of persianDate.
-func gregorianOfPersian(jy, jm, jd int) (int, int, int) {
-	days := (jm-1)*31 + jd - 1
-	if jm > 6 {
-		days = 186 + (jm-7)*30 + jd - 1
-	}
-	g := time.Date(jy+621, 3, 21, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days)
-	for range 3 { // 1 Farvardin falls on 20, 21 or 22 March
-		y, m, d := persianDate(g.Year(), int(g.Month()), g.Day())
-		diff := (y-jy)*366 + (m-jm)*31 + (d - jd)
-		switch {
-		case diff > 0:
-			g = g.AddDate(0, 0, -1)
-		case diff < 0:
-			g = g.AddDate(0, 0, 1)
-		default:
-			return g.Year(), int(g.Month()), g.Day()
-		}
-	}
-	return g.Year(), int(g.Month()), g.Day()
-}
-
-// dayMonth is the ISO date of day and month (in year, else the next one
-// from today); a day the month lacks is written as said, for the reader
-// to refuse.
-func (e *env) dayMonth(day, month, year int) string {
-	if year == 0 {
-		year = e.now.Year()
-		if month < int(e.now.Month()) || month == int(e.now.Month()) && day < e.now.Day() {
-			year++
-		}
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", e.gregorianYear(year), month, day)
-}
-
-// dayOfMonth is the ISO date of the day of this month ("15号"), or of
-// next month once it has passed.
-func (e *env) dayOfMonth(day int) string {
-	y, m := e.now.Year(), int(e.now.Month())
-	if day < e.now.Day() {
-		m++
-		if m > 12 {
-			y, m = y+1, 1
-		}
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, day)
-}

@@ -97,6 +97,7 @@ func phraseTable() []typed {
 		{"15 ธ.ค. 2569", "2026-12-15 09:00", ""},
 		{"๑๕ ธันวาคม บ่ายสาม", "2026-12-15 15:00", ""},
 		{"15 ธ.ค.", "2026-12-15 09:00", ""},
+		{"15/12/2569 10 โมง", "2026-12-15 10:00", ""},
 		{"พรุ่งนี้ 14.30 น.", "2026-11-03 14:30", ""},
 		{"พรุ่งนี้ 14:30", "2026-11-03 14:30", ""},
 		{"เที่ยงพรุ่งนี้", "2026-11-03 12:00", ""},
@@ -141,6 +142,7 @@ func phraseTable() []typed {
 		{"۱۵ آذر ساعت ۱۶:۳۰", "2026-12-06 16:30", ""},
 		{"۱ دی ۱۴۰۵", "2026-12-22 09:00", ""},
 		{"۱۴۰۵/۰۹/۱۵", "2026-12-06 09:00", ""},
+		{"۱۵/۰۹/۱۴۰۵ ساعت ۱۰", "2026-12-06 10:00", ""},
 		{"۱۵ دسامبر", "2026-12-15 09:00", ""},
 		{"فردا ساعت ۹ و نیم", "2026-11-03 09:30", ""},
 		{"فردا ظهر", "2026-11-03 12:00", ""},
@@ -425,4 +427,16 @@ func FuzzLocalDatePhrases(f *testing.F) {
 			t.Fatalf("%q read whole although %q is left over", text, rest)
 		}
 	})
+}
+
+// The Solar Hijri dates a person types convert back to the Gregorian day
+// that persianDate (which the cards use) writes them as, every day of ten
+// years.
+func TestSolarHijriDatesConvertBothWays(t *testing.T) {
+	for d := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2030; d = d.AddDate(0, 0, 1) {
+		jy, jm, jd := persianDate(d.Year(), int(d.Month()), d.Day())
+		if y, m, dd := gregorianOfPersian(jy, jm, jd); y != d.Year() || m != int(d.Month()) || dd != d.Day() {
+			t.Fatalf("%s is %d/%d/%d, which converts back to %d-%02d-%02d", d.Format(time.DateOnly), jy, jm, jd, y, m, dd)
+		}
+	}
 }

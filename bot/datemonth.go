@@ -9,11 +9,12 @@ import (
 	dps "github.com/markusmobius/go-dateparser"
 )
 
-// monthReader reads a day and a month's name in a language ("15 grudnia",
-// "15 ธ.ค.", "۱۵ دسامبر", "۱۵ آذر") with go-dateparser, which has every
-// language's month names from CLDR with their inflections and
-// abbreviations, and the Solar Hijri calendar's. One reader serves every
-// conversation: go-dateparser's Parser is safe for concurrent use.
+// monthReader reads a day and a month's name in a language ("15 ธ.ค.",
+// "15 ธันวาคม", "۱۵ دسامبر") with go-dateparser, which has every language's
+// month names and abbreviations from CLDR; the Solar Hijri months ("۱۵
+// آذر") it converts itself. One reader serves every conversation:
+// go-dateparser's Parser is safe for concurrent use (it reads one date at
+// a time), and it is built once, with the reader of dates.
 type monthReader struct {
 	p *dps.Parser
 }

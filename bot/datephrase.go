@@ -11,21 +11,22 @@ import (
 )
 
 // speaker is how a person writes date phrases: in their language (one of
-// lang.Languages), in their calendar, and with slash dates in their
-// locale's order.
+// lang.Languages) and with slash dates in their locale's order. Their
+// calendar needs no setting here: a Solar Hijri month's name or year
+// (آذر, 1405) and a Buddhist-era year (2569) say which calendar a date is
+// in, so a Persian or Thai rep may type either.
 type speaker struct {
 	lang  string
-	cal   core.Calendar
 	order dayOrder
 }
 
 // speakerOf is how u writes dates, whose language is language.
-func speakerOf(u *core.User, language string, cal core.Calendar) speaker {
+func speakerOf(u *core.User, language string) speaker {
 	locale := u.Locale
 	if locale == "" && language != "en" {
 		locale = language // the chat's or the organisation's language orders their slash dates
 	}
-	return speaker{lang: language, cal: cal, order: orderFor(locale)}
+	return speaker{lang: language, order: orderFor(locale)}
 }
 
 // defaultDates is the reader ReadTime and ReadDate share: it is built
@@ -51,14 +52,14 @@ func ReadDate(text string, now time.Time, loc *time.Location, locale string) (ti
 }
 
 func localeSpeaker(locale string) speaker {
-	return speaker{lang: lang.Pick(locale), cal: core.CalendarGregorian, order: orderFor(locale)}
+	return speaker{lang: lang.Pick(locale), order: orderFor(locale)}
 }
 
 // readIn finds a phrase at the start or the end of text as s writes it:
 // in their language first, then in English, which anyone may mix in.
 func (p *dates) readIn(s speaker, text string, now time.Time, loc *time.Location) (time.Time, string, error) {
 	if l := p.locals[s.lang]; l != nil {
-		e := &env{now: now.In(loc), loc: loc, cal: s.cal, month: p.month, lang: s.lang}
+		e := &env{now: now.In(loc), loc: loc, month: p.month}
 		at, rest, err := l.read(p, text, e, s.order)
 		// An English phrase that reads more of the text wins: "tomorrow
 		// 9am" typed by a Thai rep is not 9am today and "tomorrow".

@@ -107,8 +107,3 @@ func thai() *local {
 	}
 	return &local{lang: "th", rules: append(common(), r...)}
 }
-
-// daysAhead is the ISO date n days after today in the person's zone.
-func (e *env) daysAhead(n int) string {
-	return time.Date(e.now.Year(), e.now.Month(), e.now.Day()+n, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-}
