@@ -125,6 +125,12 @@ func (p *parts) wait(n int, unit string) bool {
 	return true
 }
 
+// onlyPartOfDay reports whether the parts say nothing but a part of the
+// day ("morning").
+func (p *parts) onlyPartOfDay() bool {
+	return p.day == "" && !p.hasWeekday && !p.hasHour && !p.hasMin && len(p.waits) == 0
+}
+
 // errTwice refuses a phrase that names two days or two times.
 var errTwice = errors.New("two days or two times")
 
@@ -191,9 +197,9 @@ func (p *parts) grammar(e *env) (string, error) {
 	return strings.Join(words, " "), nil
 }
 
-// maxPhraseText bounds the text searched for a phrase, so a pasted page
-// costs no more than a line.
-const maxPhraseText = 600
+// maxTail bounds how far from the end of a text a phrase is looked for,
+// so a pasted page costs no more than a line.
+const maxTail = 200
 
 // run is one run of words the rules read, in the folded text.
 type run struct{ left, right int }
@@ -203,12 +209,12 @@ type run struct{ left, right int }
 func (l *local) read(d *dates, text string, e *env, order dayOrder) (time.Time, string, error) {
 	text = strings.TrimSpace(text)
 	f := fold(text, l.lang == "vi" || l.lang == "pl")
-	if len(f.text) > maxPhraseText {
-		return time.Time{}, text, errNoDate
-	}
 	p, run, ok := l.scan(f.text, 0, e)
 	if !ok || run.left != 0 {
 		p, run, ok = l.tail(f.text, e)
+		if ok && p.onlyPartOfDay() {
+			ok = false // "gọi lại buổi sáng", "جلسه شب": a task's words, not a time
+		}
 	}
 	if !ok {
 		return time.Time{}, text, errNoDate
@@ -218,9 +224,12 @@ func (l *local) read(d *dates, text string, e *env, order dayOrder) (time.Time, 
 	if before != "" && after != "" {
 		return time.Time{}, text, errNoDate
 	}
-	if after != "" && startsWithDigit(after) || before != "" && endsWithDigit(before) {
-		// "jutro 3 próbki": 3 could be an hour; say it instead of guessing.
-		return time.Time{}, text, &dateError{msg: "a number beside the phrase", key: "phrase.number_beside", word: firstWord(after + " " + before)}
+	// "jutro 3 próbki": 3 could be an hour; say so instead of guessing.
+	if after != "" && startsWithDigit(after) {
+		return time.Time{}, text, &dateError{msg: "a number beside the phrase", key: "phrase.number_beside", word: firstWord(after)}
+	}
+	if before != "" && endsWithDigit(before) {
+		return time.Time{}, text, &dateError{msg: "a number beside the phrase", key: "phrase.number_beside", word: lastWord(before)}
 	}
 	phrase, err := p.grammar(e)
 	if err != nil {
@@ -272,7 +281,11 @@ func (l *local) scan(s string, at int, e *env) (*parts, run, bool) {
 // tail finds the run of words the rules read that ends the text.
 func (l *local) tail(s string, e *env) (*parts, run, bool) {
 	end := len(strings.TrimRight(s, " .,;!"))
-	for i := 0; i < end; {
+	i := max(0, end-maxTail)
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	for i < end {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if l.spaced && i > 0 && !gap(prevRune(s, i)) || gap(r) {
 			i += size
