@@ -20,11 +20,10 @@ import (
 // language shares one arithmetic: wall-clock days across a DST change, a
 // day without a time at 09:00, the coming weekday, and the same refusals
 // (a day the month lacks, a time the clocks skip, a weekday that is not
-// the date's). Thai and Persian dates with a Gregorian month's name
-// ("15 ธ.ค. 2569", "۱۵ دسامبر") are read by go-dateparser, which has CLDR's
-// month names and abbreviations; Solar Hijri months ("۱۵ آذر", "1405/09/15")
-// and Buddhist-era years (2569) are converted here, and Polish months by
-// their stems, which every case of the name starts with.
+// the date's). Solar Hijri dates ("۱۵ آذر", "1405/09/15") and
+// Buddhist-era years (2569) are converted here; months' names are CLDR's
+// (checked against go-dateparser's data), Polish ones by their stems,
+// which every case of the name starts with.
 type local struct {
 	lang   string
 	spaced bool // words are separated by spaces, so a rule matches whole words
@@ -41,11 +40,10 @@ type wordRule struct {
 }
 
 // env is what the rules need besides the words: the person's now and
-// zone, and the month-name reader.
+// zone.
 type env struct {
-	now   time.Time // in the person's zone
-	loc   *time.Location
-	month *monthReader
+	now time.Time // in the person's zone
+	loc *time.Location
 }
 
 // partOfDay is what a word such as "chiều", "บ่าย", "下午" or "wieczorem"

@@ -30,8 +30,7 @@ func speakerOf(u *core.User, language string) speaker {
 }
 
 // defaultDates is the reader ReadTime and ReadDate share: it is built
-// once (go-dateparser's data loads on first use) and safe for concurrent
-// use.
+// once (its rules are compiled regexps) and safe for concurrent use.
 var defaultDates = sync.OnceValue(newDates)
 
 // ReadTime reads a time a person typed, in their zone loc, as the chat
@@ -59,7 +58,7 @@ func localeSpeaker(locale string) speaker {
 // in their language first, then in English, which anyone may mix in.
 func (p *dates) readIn(s speaker, text string, now time.Time, loc *time.Location) (time.Time, string, error) {
 	if l := p.locals[s.lang]; l != nil {
-		e := &env{now: now.In(loc), loc: loc, month: p.month}
+		e := &env{now: now.In(loc), loc: loc}
 		at, rest, err := l.read(p, text, e, s.order)
 		// An English phrase that reads more of the text wins: "tomorrow
 		// 9am" typed by a Thai rep is not 9am today and "tomorrow".

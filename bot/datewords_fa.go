@@ -12,8 +12,8 @@ var persianNumbers = map[string]int{"یک": 1, "دو": 2, "سه": 3, "چهار":
 var persianWeekdays = map[string]int{"شنبه": 6, "یکشنبه": 0, "یک شنبه": 0, "دوشنبه": 1, "دو شنبه": 1,
 	"سه شنبه": 2, "سشنبه": 2, "چهارشنبه": 3, "چهار شنبه": 3, "پنجشنبه": 4, "پنج شنبه": 4, "جمعه": 5}
 
-const persianMonthNames = `فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند|` +
-	`ژانویه|فوریه|مارس|آوریل|مه|ژوئن|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر`
+// persianMonthNames matches the Solar Hijri and the Gregorian months.
+var persianMonthNames = alternation(persianMonths) + "|" + alternation(persianGregorianMonths)
 
 // persian reads Persian date phrases, in Persian or Latin digits:
 // فردا ساعت ۹, پس‌فردا ۱۰ صبح, دوشنبه هفته بعد, ۳ روز دیگه, ساعت ۴
@@ -77,8 +77,10 @@ func persian() *local {
 			return ok && p.setPart(partWords[g[5]])
 		}),
 		rule(`(\d{1,2})\s*(?:ام\s*)?(`+persianMonthNames+`)(?:\s*(?:ماه|سال)?\s*(\d{4}))?`, func(g []string, p *parts, e *env) bool {
-			d, ok := e.month.date("fa", atoi(g[1]), g[2], atoi(g[3]), e.now)
-			return ok && p.setDay(d)
+			if m, ok := persianMonths[g[2]]; ok {
+				return p.setDay(e.persianDay(atoi(g[1]), m, atoi(g[3])))
+			}
+			return p.setDay(e.dayMonth(atoi(g[1]), persianGregorianMonths[g[2]], atoi(g[3])))
 		}),
 		joiner(`در|روز|ساعت|حدود|تاریخ`),
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -10,8 +11,16 @@ var thaiNumbers = map[string]int{"หนึ่ง": 1, "สอง": 2, "สา�
 
 var thaiWeekdays = map[string]int{"จันทร์": 1, "อังคาร": 2, "พุธ": 3, "พฤหัสบดี": 4, "พฤหัส": 4, "ศุกร์": 5, "เสาร์": 6, "อาทิตย์": 0}
 
-const thaiMonths = `มกราคม|ม\.ค\.?|กุมภาพันธ์|ก\.พ\.?|มีนาคม|มี\.ค\.?|เมษายน|เม\.ย\.?|พฤษภาคม|พ\.ค\.?|มิถุนายน|มิ\.ย\.?|` +
-	`กรกฎาคม|ก\.ค\.?|สิงหาคม|ส\.ค\.?|กันยายน|ก\.ย\.?|ตุลาคม|ต\.ค\.?|พฤศจิกายน|พ\.ย\.?|ธันวาคม|ธ\.ค\.?`
+// thaiMonths matches the months' names and their abbreviations, whose
+// last dot people often leave out ("ธ.ค").
+var thaiMonths = func() string {
+	var keys []string
+	for k := range thaiMonthNames {
+		keys = append(keys, strings.TrimSuffix(regexp.QuoteMeta(k), `\.`)+strings.Repeat(`\.?`, strings.Count(k, ".")/2))
+	}
+	sortLongestFirst(keys)
+	return strings.Join(keys, "|")
+}()
 
 // thai reads Thai date phrases: พรุ่งนี้ 9 โมง, บ่ายสองวันศุกร์, 2 ทุ่ม,
 // ตีสอง, วันจันทร์หน้า, อีก 3 วัน, 15 ธ.ค. 2569 (Buddhist era). Its clock
@@ -100,8 +109,7 @@ func thai() *local {
 			if strings.Contains(word, ".") && !strings.HasSuffix(word, ".") {
 				word += "."
 			}
-			d, ok := e.month.date("th", atoi(g[1]), word, e.gregorianYear(atoi(g[3])), e.now)
-			return ok && p.setDay(d)
+			return p.setDay(e.dayMonth(atoi(g[1]), thaiMonthNames[word], atoi(g[3])))
 		}),
 		joiner(`เวลา|ตอน|ประมาณ|วันที่|ช่วง`),
 	}

@@ -37,7 +37,6 @@ import (
 type dates struct {
 	rules  []rules.Rule
 	opts   *rules.Options
-	month  *monthReader
 	locals map[string]*local // the readers of the other languages, by language
 }
 
@@ -64,7 +63,6 @@ func newDates() *dates {
 			en.HourMinute(rules.Override), monthDateRule(), numericDateRule(), isoRule(), clockRule(),
 		},
 		opts:   &rules.Options{Distance: 5, MatchByOrder: true},
-		month:  newMonthReader(),
 		locals: map[string]*local{"th": thai(), "fa": persian(), "vi": vietnamese(), "pl": polish(), "zh-Hans": chinese()},
 	}
 }
