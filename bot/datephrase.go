@@ -60,6 +60,9 @@ func (p *dates) readIn(s speaker, text string, now time.Time, loc *time.Location
 	if l := p.locals[s.lang]; l != nil {
 		e := &env{now: now.In(loc), loc: loc}
 		at, rest, err := l.read(p, text, e, s.order)
+		if err == nil && rest == "" {
+			return at, rest, nil // nothing left for English to read
+		}
 		// An English phrase that reads more of the text wins: "tomorrow
 		// 9am" typed by a Thai rep is not 9am today and "tomorrow".
 		// One the language's rules refused wins only when it is English whole.
