@@ -357,10 +357,11 @@ func TestRefusalsSayWhyInTheSpeakersLanguage(t *testing.T) {
 		{"a number beside the phrase", "pl", "jutro 3 próbki", phraseMonday, "phrase.number_beside", "3"},
 		{"two times", "zh-Hans", "明天上午9点 下午3点", phraseMonday, "phrase.twice", ""},
 		{"a weekday that is not the date's", "vi", "thứ sáu 15/12", phraseMonday, "phrase.weekday", ""},
+		{"a slash date that could be either order", "fa", "۳/۴ ساعت ۱۰", phraseMonday, "phrase.ambiguous", "3/4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := p.readIn(speaker{lang: tt.lang, order: orderDayFirst}, tt.phrase, tt.now, warsaw)
+			_, _, err := p.readIn(speaker{lang: tt.lang, order: orderFor(tt.lang)}, tt.phrase, tt.now, warsaw)
 			var de *dateError
 			if !errors.As(err, &de) || de.key != tt.key || tt.word != "" && de.word != tt.word {
 				t.Fatalf("read %q: %#v; want key %s, word %q", tt.phrase, err, tt.key, tt.word)

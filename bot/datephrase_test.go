@@ -34,6 +34,7 @@ func TestVerbsReadDatesInTheAskersLanguage(t *testing.T) {
 		{name: "no time is answered in Thai with a Thai example", who: th, line: "เตือน L1 xyz โทรกลับ", want: []string{"ไม่พบเวลาใน", "เตือน L1 พรุ่งนี้ 9 โมง โทรกลับ"}, not: []string{"tomorrow"}},
 		{name: "a number beside the phrase is refused in Polish", who: pl, line: "przypomnij L3 jutro 3 próbki", want: []string{"Nie wiem, czy “3” obok daty to godzina", "przypomnij L3 jutro o 9 oddzwonić"}, not: []string{"due", "T6"}},
 		{name: "two times are refused in Chinese", who: zh, line: "推迟 T4 明天上午9点 下午3点", want: []string{"里有两个日期或两个时间", "明天上午9点"}, not: []string{"已推迟"}},
+		{name: "an ambiguous slash date is answered in Persian with Persian examples", who: fa, line: "یادآوری L2 ۳/۴ تماس", want: []string{"روز/ماه یا ماه/روز", "فردا ساعت ۹ تماس"}, not: []string{"could be"}},
 		{name: "a Polish snooze to Friday at 10", who: pl, line: "odłóż T3 w piątek o 10", want: []string{"pt. 6 lis, 10:00 (Asia/Bangkok)"}},
 		{name: "an unreadable snooze is answered in Vietnamese", who: "pim-vi", line: "hoãn T5 lúc nào đó", want: []string{"Không đọc được thời gian", "2 tiếng nữa"}},
 		{name: "a Polish close date with the month's name", who: pl, line: "zamknięcie D1 15 grudnia", want: []string{"D1", "15 gru"}},

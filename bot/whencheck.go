@@ -147,8 +147,8 @@ func statePhrase(phrase string, order dayOrder) (stated, error) {
 				case order == orderMonthFirst:
 					day, month = b, a
 				case order == orderUnknown:
-					return s, refuse("%q could be %d %s or %s %d; write the month's name, e.g. %d %s or %s %d",
-						t.text, a, monthShort(b), monthShort(a), b, a, monthShort(b), monthShort(a), b)
+					return s, keyed(refuse("%q could be %d %s or %s %d; write the month's name, e.g. %d %s or %s %d",
+						t.text, a, monthShort(b), monthShort(a), b, a, monthShort(b), monthShort(a), b), "phrase.ambiguous", t.text)
 				}
 			}
 			err = setDate(day, month, num(g[14]), t.text)
