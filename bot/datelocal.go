@@ -129,8 +129,13 @@ func (p *parts) onlyPartOfDay() bool {
 	return p.day == "" && !p.hasWeekday && !p.hasHour && !p.hasMin && len(p.waits) == 0
 }
 
-// errTwice refuses a phrase that names two days or two times.
-var errTwice = errors.New("two days or two times")
+// errTwice refuses a phrase that names two days or two times; errNoTime
+// one whose hour is no hour of a day (25 giờ) or whose minutes have no
+// hour.
+var (
+	errTwice  = errors.New("two days or two times")
+	errNoTime = errors.New("no time of day")
+)
 
 // grammar writes the parts in the grammar of dates: "tomorrow 14:00",
 // "2026-11-13 9:00", "fri", "in 2 hours".
@@ -160,7 +165,7 @@ func (p *parts) grammar(e *env) (string, error) {
 	switch {
 	case p.hasHour:
 		if h > 23 {
-			return "", errNoDate
+			return "", errNoTime
 		}
 		switch p.part {
 		case dayMorning, dayMidnig:
@@ -184,7 +189,7 @@ func (p *parts) grammar(e *env) (string, error) {
 		}
 		words = append(words, fmt.Sprintf("%d:%02d", h, m))
 	case p.hasMin:
-		return "", errNoDate // minutes without their hour
+		return "", errNoTime // minutes without their hour
 	case p.part != dayAny:
 		h = map[partOfDay]int{dayMorning: 9, dayNoon: 12, dayAfternoon: 14, dayEvening: 19, dayNight: 21, dayMidnig: 0}[p.part]
 		words = append(words, fmt.Sprintf("%d:00", h))
@@ -230,8 +235,11 @@ func (l *local) read(d *dates, text string, e *env, order dayOrder) (time.Time, 
 		return time.Time{}, text, &dateError{msg: "a number beside the phrase", key: "phrase.number_beside", word: lastWord(before)}
 	}
 	phrase, err := p.grammar(e)
-	if err != nil {
+	if errors.Is(err, errTwice) {
 		return time.Time{}, text, &dateError{msg: err.Error(), key: "phrase.twice"}
+	}
+	if err != nil {
+		return time.Time{}, text, &dateError{msg: err.Error()}
 	}
 	at, err := d.readWhole(phrase, e.now, e.loc, order)
 	if err != nil {
