@@ -222,6 +222,9 @@ func (l *local) read(d *dates, text string, e *env, order dayOrder) (time.Time, 
 	if !ok {
 		return time.Time{}, text, errNoDate
 	}
+	if p.twice {
+		return time.Time{}, text, &dateError{msg: errTwice.Error(), key: "phrase.twice"}
+	}
 	before := strings.TrimSpace(text[:f.from[run.left]])
 	after := strings.TrimSpace(text[f.from[run.right]:])
 	if before != "" && after != "" {
@@ -279,6 +282,9 @@ func (l *local) scan(s string, at int, e *env) (*parts, run, bool) {
 		i = j + n
 		if !joins {
 			run.right, said = i, true
+		}
+		if p.twice {
+			break // refused whatever follows; "12:00 12:00 …" need not be read to its end
 		}
 	}
 	return p, run, said
