@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -458,5 +459,37 @@ func TestSolarHijriDatesConvertBothWays(t *testing.T) {
 		if y, m, dd := gregorianOfPersian(jy, jm, jd); y != d.Year() || m != int(d.Month()) || dd != d.Day() {
 			t.Fatalf("%s is %d/%d/%d, which converts back to %d-%02d-%02d", d.Format(time.DateOnly), jy, jm, jd, y, m, dd)
 		}
+	}
+}
+
+// One reader serves every conversation at once: the phrase table read
+// from several goroutines gives the same times (run with -race).
+func TestOneReaderServesManyGoroutines(t *testing.T) {
+	p := newDates()
+	table := phraseTable()
+	locs := map[string]*time.Location{}
+	for _, tt := range table {
+		locs[tt.zone] = zone(t, tt.zone)
+	}
+	want := make([]time.Time, len(table))
+	for i, tt := range table {
+		want[i], _, _ = p.readIn(speaker{lang: tt.lang, order: orderFor(tt.lang)}, tt.phrase, tt.now, locs[tt.zone])
+	}
+	errs := make(chan string, 4*len(table))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i, tt := range table {
+				got, _, _ := p.readIn(speaker{lang: tt.lang, order: orderFor(tt.lang)}, tt.phrase, tt.now, locs[tt.zone])
+				if !got.Equal(want[i]) {
+					errs <- tt.phrase
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for phrase := range errs {
+		t.Errorf("%q read differently from another goroutine", phrase)
 	}
 }
