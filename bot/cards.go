@@ -142,6 +142,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	if d.LeadID != 0 {
 		card.Fields = append(card.Fields, Field{r.t("field.lead"), core.LeadRef(d.LeadID)})
 	}
+	card.Fields = append(card.Fields, r.bantFieldsOf(d.Qualification)...)
 	if t, a, err := r.c.svc.DealNext(ctx, r.user, d); err == nil {
 		if t != nil {
 			card.Fields = append(card.Fields, Field{r.t("field.next_task"), fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
@@ -253,7 +254,13 @@ func (r *request) taskItem(ctx context.Context, t core.Task) Item {
 	if t.OwnerID != r.user.ID {
 		it.Detail = strings.TrimPrefix(it.Detail+" · "+r.userName(ctx, t.OwnerID), " · ")
 	}
-	if !t.Done {
+	switch {
+	case !t.Done && t.Kind == core.TaskMeeting:
+		// A meeting's reminder asks whether it took place.
+		it.Buttons = []Button{{r.t("button.held"), act("held", ref), StylePrimary},
+			{r.t("button.done"), act("done", ref), StyleDefault},
+			{r.t("button.snooze_1h"), act("snooze", ref, "1h"), StyleDefault}}
+	case !t.Done:
 		it.Buttons = []Button{{r.t("button.done"), act("done", ref), StylePrimary},
 			{r.t("button.snooze_1h"), act("snooze", ref, "1h"), StyleDefault},
 			{r.t("button.tomorrow"), act("snooze", ref, "tomorrow"), StyleDefault}}

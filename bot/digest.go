@@ -32,11 +32,14 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 }
 
 // DigestTitle names a digest: "Daily digest, team Bangkok: Tuesday 3
-// November 2026" or a week's span.
+// November 2026", a week's span or a month's report.
 func DigestTitle(d *core.Digest) string { return digestTitle(english(), d) }
 
 func digestTitle(f dateFmt, d *core.Digest) string {
 	loc, p := digestZone(d), f.p
+	if d.Monthly {
+		return p.T("digest.title_monthly", "Scope", digestScope(p, d), "Month", f.month(d.From.In(loc)))
+	}
 	if d.Weekly {
 		first := f.short(d.From.In(loc), false)
 		return p.T("digest.title_weekly", "Scope", digestScope(p, d), "From", first, "To", f.short(d.To.In(loc).AddDate(0, 0, -1), true))
@@ -156,13 +159,6 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 		}
 		deals.Fields = append(deals.Fields, Field{label, fmt.Sprint(m.Moves)})
 	}
-	for _, lr := range d.LostReasons {
-		reason := lr.Reason
-		if reason == "" {
-			reason = r.t("digest.no_reason")
-		}
-		deals.Fields = append(deals.Fields, Field{r.t("digest.lost_reason", "Reason", reason), fmt.Sprint(lr.Deals)})
-	}
 
 	pipe := Card{Title: r.t("digest.pipeline")}
 	if p := d.Pipeline; p != nil {
@@ -198,6 +194,9 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 		reps.Status = r.t("digest.reps.none")
 	}
 	cards = append(cards, reps)
+	if d.Losses != nil {
+		cards = append(cards, r.lossCard(d.Losses, r.t("losses.title")))
+	}
 
 	none := r.t("digest.funnel.none")
 	if !d.FunnelFrom.IsZero() {

@@ -177,18 +177,27 @@ func hasWordPrefix(s, prefix string) bool {
 	return false
 }
 
-// qualify reads "L123 [PIPELINE] [VALUE [CURRENCY]]": the first word that
-// starts with a digit is the value.
+// qualify reads "L123 [PIPELINE] [VALUE [CURRENCY]] [budget … authority
+// … need … timeline …]": the first word that starts with a digit is the
+// value; each BANT keyword (in English or the asker's language) starts
+// its answer. "qualify D45 budget …" sets a deal's answers.
 func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
+	if ref, err := core.ParseRef(r.args.word(0)); err == nil && ref.Kind == 'D' {
+		return c.qualifyDeal(ctx, r, ref.ID)
+	}
 	id, fail := c.refArg(r, 0, 'L')
 	if fail != nil {
 		return *fail
 	}
-	words := r.args.words[1:]
+	end, q, empty := readBANT(r.p, r.args, 1)
+	if empty != "" {
+		return c.bantEmpty(r, empty)
+	}
+	words := r.args.words[1:end]
 	// The value is the first word that starts with a digit, in any
 	// script (Persian and Thai digits too).
 	at := slices.IndexFunc(words, func(w string) bool { r, _ := utf8.DecodeRuneInString(w); return unicode.IsDigit(r) })
-	in := core.QualifyInput{Pipeline: strings.Join(words, " ")}
+	in := core.QualifyInput{Pipeline: strings.Join(words, " "), Qualification: q}
 	if at >= 0 {
 		if len(words) > at+2 {
 			return c.usage(r, c.byName["qualify"])
@@ -210,7 +219,7 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 func (c *Conversation) doQualify(ctx context.Context, r *request, id int64, in core.QualifyInput) Reply {
 	d, err := c.svc.Qualify(ctx, r.user, id, in)
 	if err != nil {
-		return c.fail(r, err)
+		return c.refuse(r, core.Ref{Kind: 'L', ID: id}, err)
 	}
 	return r.changed(r.t("lead.qualified", "Ref", core.LeadRef(id), "Deal", d.Ref(), "Stage", r.stageName(ctx, d)), r.dealCard(ctx, d))
 }

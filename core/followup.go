@@ -193,14 +193,8 @@ func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit 
 		if err != nil {
 			return err
 		}
-		if t.OwnerID != actor.ID && actor.Role != RoleAdmin {
-			owner, err := tx.UserByID(ctx, t.OwnerID)
-			if err != nil {
-				return err
-			}
-			if actor.Role != RoleManager || actor.TeamID == 0 || owner.TeamID != actor.TeamID {
-				return Errorf(KindForbidden, "T%d is not yours", t.ID)
-			}
+		if err := s.mayEditTask(ctx, tx, actor, t); err != nil {
+			return err
 		}
 		if err := edit(t, s.clock.Now()); err != nil {
 			return err

@@ -265,7 +265,7 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		deal = &Deal{
 			Title: title, ContactID: l.ContactID, LeadID: l.ID, OwnerID: owner, TeamID: l.TeamID,
 			PipelineID: p.ID, StageID: open[0].ID, Value: value, ExpectedClose: dateOnly(in.ExpectedClose),
-			Probability: -1, Status: DealOpen, Qualification: in.Qualification, Source: l.SourceChannel,
+			Probability: -1, Status: DealOpen, Qualification: in.Qualification.clean(), Source: l.SourceChannel,
 			CreatedAt: now, UpdatedAt: now, StageChangedAt: now, LastActivityAt: now,
 		}
 		if err := tx.CreateDeal(ctx, deal); err != nil {
@@ -332,6 +332,7 @@ func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, rea
 		}
 		now := s.clock.Now()
 		l.Status, l.DisqualifyReason, l.UpdatedAt = LeadDisqualified, findReason(s.settings.DisqualifyReasons, cleanLine(reason)), now
+		l.DisqualifiedAt = now
 		if l.OwnerID == 0 {
 			l.OwnerID = actor.ID
 		}

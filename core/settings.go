@@ -71,6 +71,9 @@ type DigestSettings struct {
 	At       time.Duration  // local time of day it is due; 0: 08:00
 	Weekdays []time.Weekday // the days it is sent; none: Monday to Friday
 	Weekly   bool           // Monday's digest covers the seven days before
+	// Monthly adds, on the first working day of a month, a report of
+	// the month before at the same time.
+	Monthly bool
 	// Channels it goes out on, among Settings.Channels; none: all of
 	// them that reach the manager.
 	Channels []string
