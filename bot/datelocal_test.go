@@ -383,7 +383,7 @@ func TestTheCatalogsExamplesAreRead(t *testing.T) {
 		if l == "en" {
 			s.order = orderDayFirst
 		}
-		for _, key := range []string{"remind.example", "remind.example_date"} {
+		for _, key := range []string{"remind.example", "remind.example_date", "meeting.example"} {
 			text := pr.T(key)
 			if _, rest, err := p.readIn(s, text, phraseMonday, bangkok); err != nil || rest == "" {
 				t.Errorf("%s %s %q: rest %q, %v; want a time and a task", l, key, text, rest, err)
