@@ -34,6 +34,7 @@ require (
 	github.com/flopp/go-findfont v0.1.0
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-text/typesetting v0.3.5
+	github.com/markusmobius/go-dateparser v1.4.7
 	github.com/nicksnyder/go-i18n/v2 v2.7.0
 	golang.org/x/oauth2 v0.38.0
 )
@@ -45,7 +46,11 @@ require (
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/kylelemons/godebug v1.1.0 // indirect
+	github.com/markusmobius/go-dateutil/v2 v2.9.1 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	github.com/tetratelabs/wazero v1.12.0 // indirect
+	github.com/wasilibs/go-re2 v1.12.0 // indirect
+	github.com/wasilibs/wazero-helpers v0.0.0-20250123031827-cd30c44769bb // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 )
 
@@ -76,6 +81,6 @@ require (
 	github.com/tidwall/pretty v1.2.1 // indirect
 	github.com/tidwall/sjson v1.2.5 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/sys v0.49.0
 	google.golang.org/protobuf v1.36.12 // indirect
 )

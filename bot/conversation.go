@@ -91,6 +91,7 @@ type request struct {
 	loc       *time.Location
 	p         *lang.Printer // the asker's language
 	dates     dateFmt       // and how they write dates
+	says      speaker       // and how they type date phrases
 	users     map[int64]*core.User
 	pipelines map[int64]*core.Pipeline
 	// stageIndex are all stages, loaded when a stage named by core's
@@ -99,8 +100,9 @@ type request struct {
 }
 
 func (c *Conversation) request(user *core.User, a args, press bool) *request {
-	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(), p: c.printer(user),
-		dates: dateFmt{p: c.printer(user), cal: user.CalendarOf(c.svc.Settings().Calendar)},
+	p, cal := c.printer(user), user.CalendarOf(c.svc.Settings().Calendar)
+	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(), p: p,
+		dates: dateFmt{p: p, cal: cal}, says: speakerOf(user, p.Lang()),
 		users: map[int64]*core.User{user.ID: user}, pipelines: map[int64]*core.Pipeline{}}
 }
 

@@ -251,7 +251,7 @@ func (c *Conversation) setClose(ctx context.Context, r *request) Reply {
 	if fail != nil {
 		return *fail
 	}
-	date, err := c.dates.readDate(r.args.rest(1), r.now, r.loc, r.user.Locale)
+	date, err := c.dates.readDate(r.args.rest(1), r.now, r.loc, r.says)
 	if err != nil {
 		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("error.with_usage", "Error", r.p.ErrorText(err), "Usage", c.usageLine(r, c.byName["close"]))}
 	}

@@ -63,9 +63,9 @@ func (c *Conversation) meeting(ctx context.Context, r *request) Reply {
 	}
 	text := r.args.rest(1)
 	example := c.cmd(c.word(r.p, c.byName["meeting"]) + " " + ref.String() + " " + r.t("meeting.example"))
-	at, notes, err := c.dates.read(text, r.now, r.loc, orderFor(r.user.Locale))
+	at, notes, err := c.dates.readIn(r.says, text, r.now, r.loc)
 	if de := (*dateError)(nil); errors.As(err, &de) {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("meeting.refused", "Error", de.Error(), "Example", example)}
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("meeting.refused", "Error", r.refusal(text, de), "Example", example)}
 	}
 	if err != nil {
 		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("meeting.no_time", "Text", strconv.Quote(text), "Example", example)}

@@ -29,9 +29,9 @@ func (c *Conversation) remind(ctx context.Context, r *request) Reply {
 // readWhen reads a reminder's text: the time and what to do; the refusal
 // is a reply.
 func (c *Conversation) readWhen(r *request, ref core.Ref, text string) (time.Time, string, *Reply) {
-	at, title, err := c.dates.read(text, r.now, r.loc, orderFor(r.user.Locale))
+	at, title, err := c.dates.readIn(r.says, text, r.now, r.loc)
 	if de := (*dateError)(nil); errors.As(err, &de) {
-		return at, "", &Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("remind.refused", "Error", de.Error(),
+		return at, "", &Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("remind.refused", "Error", r.refusal(text, de),
 			"Example1", c.cmd(c.word(r.p, c.byName["remind"])+" "+ref.String()+" "+r.t("remind.example_date")),
 			"Example2", c.cmd(c.word(r.p, c.byName["remind"])+" "+ref.String()+" "+r.t("remind.example")))}
 	}
@@ -122,9 +122,9 @@ func (c *Conversation) snooze(ctx context.Context, r *request) Reply {
 }
 
 func (c *Conversation) doSnooze(ctx context.Context, r *request, id int64, when string) Reply {
-	at, err := c.dates.readWhole(when, r.now, r.loc, orderFor(r.user.Locale))
+	at, err := c.dates.readWholeIn(r.says, when, r.now, r.loc)
 	if de := (*dateError)(nil); errors.As(err, &de) {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("snooze.refused", "Error", de.Error(), "Usage", c.usageLine(r, c.byName["snooze"]))}
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("snooze.refused", "Error", r.refusal(when, de), "Usage", c.usageLine(r, c.byName["snooze"]))}
 	}
 	if err != nil {
 		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("snooze.unreadable", "When", strconv.Quote(when), "Usage", c.usageLine(r, c.byName["snooze"]))}

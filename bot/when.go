@@ -35,8 +35,9 @@ import (
 // what the phrase states outright (read again token by token, see
 // stated) are refusals, never a guess.
 type dates struct {
-	rules []rules.Rule
-	opts  *rules.Options
+	rules  []rules.Rule
+	opts   *rules.Options
+	locals map[string]*local // the readers of the other languages, by language
 }
 
 // Rule positions in dates.rules, in the order their fields are applied.
@@ -61,7 +62,8 @@ func newDates() *dates {
 			en.CasualDate(rules.Override), en.CasualTime(rules.Override), en.Hour(rules.Override),
 			en.HourMinute(rules.Override), monthDateRule(), numericDateRule(), isoRule(), clockRule(),
 		},
-		opts: &rules.Options{Distance: 5, MatchByOrder: true},
+		opts:   &rules.Options{Distance: 5, MatchByOrder: true},
+		locals: map[string]*local{"th": thai(), "fa": persian(), "vi": vietnamese(), "pl": polish(), "zh-Hans": chinese()},
 	}
 }
 
@@ -73,12 +75,26 @@ var (
 // errNoDate says a text holds no date phrase at its start or its end.
 var errNoDate = errors.New("no date phrase")
 
-// dateError refuses a date phrase; its message says why, for a person.
-type dateError struct{ msg string }
+// dateError refuses a date phrase; its message says why, for a person
+// reading English. A refusal of a phrase in another language has a key
+// of the catalog saying why in the reader's language (with word, the
+// word it is about), or none when the examples say enough.
+type dateError struct {
+	msg  string
+	key  string
+	word string
+}
 
 func (e *dateError) Error() string { return e.msg }
 
-func refuse(format string, args ...any) error { return &dateError{fmt.Sprintf(format, args...)} }
+func refuse(format string, args ...any) error { return &dateError{msg: fmt.Sprintf(format, args...)} }
+
+// keyed gives a refusal the catalog key that says why in other languages.
+func keyed(err error, key, word string) error {
+	de := err.(*dateError)
+	de.key, de.word = key, word
+	return de
+}
 
 // find looks for a date phrase at the start or the end of text and returns
 // its time in loc and the text around it; ok is false when there is none

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -91,7 +92,7 @@ func statePhrase(phrase string, order dayOrder) (stated, error) {
 	used := make([]bool, len(toks))
 	setDate := func(day, month, year int, text string) error {
 		if s.hasDate {
-			return refuse("%q names two dates", phrase)
+			return keyed(refuse("%q names two dates", phrase), "phrase.twice", "")
 		}
 		s.hasDate, s.day, s.month, s.dateText = true, day, month, text
 		if year > 0 {
@@ -101,7 +102,7 @@ func statePhrase(phrase string, order dayOrder) (stated, error) {
 	}
 	setTime := func(h, m int, ampm, text string) error {
 		if s.hasTime {
-			return refuse("%q names two times", phrase)
+			return keyed(refuse("%q names two times", phrase), "phrase.twice", "")
 		}
 		switch strings.ToLower(ampm) {
 		case "a", "p":
@@ -146,8 +147,8 @@ func statePhrase(phrase string, order dayOrder) (stated, error) {
 				case order == orderMonthFirst:
 					day, month = b, a
 				case order == orderUnknown:
-					return s, refuse("%q could be %d %s or %s %d; write the month's name, e.g. %d %s or %s %d",
-						t.text, a, monthShort(b), monthShort(a), b, a, monthShort(b), monthShort(a), b)
+					return s, keyed(refuse("%q could be %d %s or %s %d; write the month's name, e.g. %d %s or %s %d",
+						t.text, a, monthShort(b), monthShort(a), b, a, monthShort(b), monthShort(a), b), "phrase.ambiguous", t.text)
 				}
 			}
 			err = setDate(day, month, num(g[14]), t.text)
@@ -215,7 +216,7 @@ func (s *stated) numberBesideMonth(toks []token, used []bool, i int, setDate fun
 func (s stated) check(phrase string, at time.Time, loc *time.Location) error {
 	if s.hasDate {
 		if s.month < 1 || s.month > 12 || s.day < 1 || s.day > daysIn(s.month, at.Year()) {
-			return refuse("%q is no date: %s", s.dateText, noSuchDay(s.day, s.month))
+			return keyed(refuse("%q is no date: %s", s.dateText, noSuchDay(s.day, s.month)), "phrase.no_day", s.dateText)
 		}
 		if at.Day() != s.day || int(at.Month()) != s.month || s.hasYear && at.Year() != s.year {
 			return refuse("I read %q as %s, which is not the day you wrote", phrase, at.Format("Mon 2 Jan 2006"))
@@ -227,14 +228,14 @@ func (s stated) check(phrase string, at time.Time, loc *time.Location) error {
 		}
 		if at.Hour() != s.hour || at.Minute() != s.minute {
 			if wall := time.Date(at.Year(), at.Month(), at.Day(), s.hour, s.minute, 0, 0, loc); wall.Hour() != s.hour || wall.Minute() != s.minute {
-				return refuse("%02d:%02d does not exist on %s in %s: the clocks go forward then; give a time after the change",
-					s.hour, s.minute, at.Format("Mon 2 Jan"), loc)
+				return keyed(refuse("%02d:%02d does not exist on %s in %s: the clocks go forward then; give a time after the change",
+					s.hour, s.minute, at.Format("Mon 2 Jan"), loc), "phrase.gap", fmt.Sprintf("%02d:%02d", s.hour, s.minute))
 			}
 			return refuse("I read %q as %s, which is not the time you wrote", phrase, at.Format("15:04"))
 		}
 	}
 	if s.hasWeekday && at.Weekday() != s.weekday {
-		return refuse("%s is a %s, not a %s", at.Format("2 Jan 2006"), at.Weekday(), s.weekday)
+		return keyed(refuse("%s is a %s, not a %s", at.Format("2 Jan 2006"), at.Weekday(), s.weekday), "phrase.weekday", s.weekdayText)
 	}
 	return nil
 }

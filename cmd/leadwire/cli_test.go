@@ -209,6 +209,29 @@ func TestDatePhrasesOnTheCommandLine(t *testing.T) {
 			t.Errorf("exit %d %s; deals %+v", r.code, r.errOut, d)
 		}
 	})
+	t.Run("a Thai user's phrase is read in Thai, and refused in Thai", func(t *testing.T) {
+		e.ok("users", "set", "kasem@example.com", "--locale", "th")
+		before := time.Now()
+		e.ok(append(as, "tasks", "add", "โทรกลับ", "--due", "พรุ่งนี้ ๙ โมง", "--on", "D1")...)
+		tasks, err := e.store().ListTasks(context.Background(), core.TaskFilter{})
+		if err != nil || len(tasks) == 0 {
+			t.Fatalf("tasks %+v, %v", tasks, err)
+		}
+		last := tasks[0]
+		for _, tk := range tasks {
+			if tk.ID > last.ID {
+				last = tk
+			}
+		}
+		y, m, d := before.In(bangkok).Date()
+		if got, want := last.DueAt, time.Date(y, m, d+1, 9, 0, 0, 0, bangkok); !got.Equal(want) {
+			t.Errorf("due %s, want %s", got.In(bangkok), want)
+		}
+		r := e.run(append(as, "tasks", "add", "โทรกลับ", "--due", "สักวัน", "--on", "D1")...)
+		if r.code == 0 || !strings.Contains(r.errOut, "พรุ่งนี้ 9 โมง") {
+			t.Errorf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
 }
 
 // TestTheConfigWinsForTheUsersItDefines: a CLI change to a field the
