@@ -190,7 +190,14 @@ func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, own
 	if err := tx.UpdateLead(ctx, l); err != nil {
 		return err
 	}
-	return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID, Body: note, At: now})
+	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID, Body: note, At: now}); err != nil {
+		return err
+	}
+	ev := EventLeadAssigned
+	if owner.ID == actor.ID {
+		ev = EventLeadClaimed
+	}
+	return s.emit(ctx, tx, ev, LeadRefOf(l.ID), EventData{})
 }
 
 // QualifyInput says what deal a lead becomes.
@@ -278,8 +285,11 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 				{Field: "stage", After: open[0].Name}, {Field: "value", After: deal.Value.String()}}}); err != nil {
 			return err
 		}
-		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, DealID: deal.ID, UserID: actor.ID,
-			Body: fmt.Sprintf("qualified by %s into %s (%s)", actor.display(), deal.Ref(), p.Name), At: now})
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, DealID: deal.ID, UserID: actor.ID,
+			Body: fmt.Sprintf("qualified by %s into %s (%s)", actor.display(), deal.Ref(), p.Name), At: now}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, EventDealCreated, DealRefOf(deal.ID), EventData{})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("qualify %s: %w", LeadRef(leadID), err)
@@ -332,8 +342,11 @@ func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, rea
 			Changes: []FieldChange{{Field: "status", Before: "open", After: string(LeadDisqualified)}, {Field: "reason", After: l.DisqualifyReason}}}); err != nil {
 			return err
 		}
-		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID,
-			Body: fmt.Sprintf("disqualified by %s: %s", actor.display(), l.DisqualifyReason), At: now})
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID,
+			Body: fmt.Sprintf("disqualified by %s: %s", actor.display(), l.DisqualifyReason), At: now}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, EventLeadDisqualified, LeadRefOf(l.ID), EventData{})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("disqualify %s: %w", LeadRef(leadID), err)

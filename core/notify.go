@@ -24,6 +24,7 @@ const (
 	NoticeAlert            NoticeKind = "alert"             // Text: a connector failed or recovered; to each admin
 	NoticeChannelFailing   NoticeKind = "channel_failing"   // Text: a channel of the user's fails; on another channel
 	NoticeText             NoticeKind = "text"              // Text, e.g. a rule's notify action
+	NoticeHookDisabled     NoticeKind = "hook_disabled"     // webhook HookID to Text (its URL) failed too long and was disabled; to each admin
 )
 
 // Notice is a message leadwire sends on its own. It names its records
@@ -38,6 +39,7 @@ type Notice struct {
 	DealID int64      `json:"deal_id,omitempty"`
 	Date   string     `json:"date,omitempty"` // a day, YYYY-MM-DD (digests)
 	Text   string     `json:"text,omitempty"`
+	HookID int64      `json:"hook_id,omitempty"`
 	// Key names this notice: one channel delivers one notice of a key
 	// once, however often it is announced ("reminder:T7:1764061200").
 	Key string `json:"key"`
