@@ -31,6 +31,8 @@ type Options struct {
 	Rate  float64
 	Burst int
 	Log   *slog.Logger
+	// Hooks serve the webhook subscriptions (/api/v1/hooks).
+	Hooks HookOptions
 }
 
 // Handler serves /api/v1.
@@ -39,6 +41,7 @@ type Handler struct {
 	log   *slog.Logger
 	rate  rate.Limit
 	burst int
+	hooks HookOptions
 
 	mu     sync.Mutex
 	limits map[int64]*rate.Limiter // by token id
@@ -46,7 +49,7 @@ type Handler struct {
 
 // New returns the API over the service.
 func New(svc *core.Service, opts Options) *Handler {
-	h := &Handler{svc: svc, log: opts.Log, rate: rate.Limit(opts.Rate), burst: opts.Burst, limits: map[int64]*rate.Limiter{}}
+	h := &Handler{svc: svc, log: opts.Log, rate: rate.Limit(opts.Rate), burst: opts.Burst, hooks: opts.Hooks, limits: map[int64]*rate.Limiter{}}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -92,6 +95,9 @@ func (h *Handler) Routes() map[string]http.HandlerFunc {
 		"GET /api/v1/users/{id}":     {core.ScopeRead, h.getUser},
 	}
 	for k, v := range h.writeRoutes() {
+		routes[k] = v
+	}
+	for k, v := range h.hookRoutes() {
 		routes[k] = v
 	}
 	out := map[string]http.HandlerFunc{}
