@@ -14,9 +14,11 @@ import (
 const HookGiveUp = 72 * time.Hour
 
 // Pauses between attempts of one delivery: doubling from the first to
-// the last.
+// the last (1s, 2s, 4s, … 6h), so a receiver that drops one request is
+// caught up within seconds and one that is down is asked about 20 times
+// in HookGiveUp.
 const (
-	hookFirstRetry = 5 * time.Second
+	hookFirstRetry = time.Second
 	hookMaxRetry   = 6 * time.Hour
 )
 

@@ -207,13 +207,14 @@ func (r *reader) DueHookDeliveries(ctx context.Context, now time.Time, limit int
 		At   nullTime `db:"at"`
 		Data string   `db:"data"`
 	}
-	pending := string(core.DeliveryPending)
+	// 'pending' is written out, not bound, so that both databases use
+	// the partial indexes on pending deliveries.
 	err := r.sel(ctx, &rows, `SELECT `+deliveryCols+`, e.at, e.data
 		FROM hook_deliveries d JOIN hook_events e ON e.id = d.event_id JOIN hooks h ON h.id = d.hook_id
-		WHERE d.state = ? AND d.next_at <= ? AND h.disabled_at IS NULL
+		WHERE d.state = 'pending' AND d.next_at <= ? AND h.disabled_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM hook_deliveries p WHERE p.hook_id = d.hook_id AND p.record = d.record
-			AND p.state = ? AND p.id < d.id)
-		ORDER BY d.next_at, d.id LIMIT ?`, pending, r.d.time(now), pending, pageSize(limit))
+			AND p.state = 'pending' AND p.id < d.id)
+		ORDER BY d.next_at, d.id LIMIT ?`, r.d.time(now), pageSize(limit))
 	if err != nil {
 		return nil, fmt.Errorf("due deliveries: %w", err)
 	}
