@@ -79,13 +79,18 @@ func (s *Service) touch(ctx context.Context, tx Tx, leadID, dealID int64, now ti
 
 // Timeline returns the activities of a lead or deal, newest first.
 func (s *Service) Timeline(ctx context.Context, actor *User, ref Ref, limit int) ([]Activity, error) {
+	return s.TimelinePage(ctx, actor, ref, limit, nil)
+}
+
+// TimelinePage is Timeline going on from before (nil: the newest).
+func (s *Service) TimelinePage(ctx context.Context, actor *User, ref Ref, limit int, before *Position) ([]Activity, error) {
 	_, leadID, dealID, err := target(ctx, s.store, actor, ref)
 	if err != nil {
 		return nil, err
 	}
-	f := ActivityFilter{LeadID: leadID, Limit: limit}
+	f := ActivityFilter{LeadID: leadID, Limit: limit, Before: before}
 	if dealID != 0 {
-		f = ActivityFilter{DealID: dealID, Limit: limit}
+		f = ActivityFilter{DealID: dealID, Limit: limit, Before: before}
 	}
 	return s.store.ListActivities(ctx, f)
 }

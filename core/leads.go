@@ -63,6 +63,9 @@ func (s *Service) Claim(ctx context.Context, actor *User, leadID int64) (*Lead, 
 		if !l.Open() {
 			return Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
 		}
+		if actor.ID == 0 {
+			return Errorf(KindInvalid, "%s acts as nobody in particular, so it cannot claim %s; assign it to a rep instead", actor.display(), l.Ref())
+		}
 		if l.OwnerID == actor.ID {
 			return Errorf(KindConflict, "%s is already yours", l.Ref())
 		}
@@ -247,6 +250,9 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		owner := l.OwnerID
 		if owner == 0 {
 			owner = actor.ID
+		}
+		if owner == 0 {
+			return Errorf(KindInvalid, "%s has no owner and %s acts as nobody in particular; assign it to a rep first", l.Ref(), actor.display())
 		}
 		title := cleanLine(in.Title)
 		if n := utf8.RuneCountInString(title); n > MaxTitle {
