@@ -213,6 +213,8 @@ type HookTx interface {
 	UpdateHookDelivery(ctx context.Context, d *HookDelivery) error
 	// SetHookFailing sets (zero: clears) when a subscription began to fail.
 	SetHookFailing(ctx context.Context, id int64, since time.Time) error
+	// SetHookSecret stores a subscription's secret sealed anew.
+	SetHookSecret(ctx context.Context, id int64, sealed []byte) error
 }
 
 // Hooks manages outgoing webhook subscriptions and their delivery log.
@@ -363,6 +365,40 @@ func (h *Hooks) Redeliver(ctx context.Context, actor *User, deliveryID int64) (*
 		return nil, fmt.Errorf("redeliver %d: %w", deliveryID, err)
 	}
 	return out, nil
+}
+
+// Reseal seals every subscription's secret, opened with from, with to:
+// part of rotating the secrets key. It returns how many it re-sealed.
+func (h *Hooks) Reseal(ctx context.Context, from, to Sealer) (int, error) {
+	if from == nil || to == nil {
+		return 0, ErrNoSecretsKey
+	}
+	n := 0
+	err := h.store.Update(ctx, func(tx Tx) error {
+		hooks, err := tx.ListHooks(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range hooks {
+			secret, err := OpenHookSecret(from, &hooks[i])
+			if err != nil {
+				return err
+			}
+			sealed, err := to.Seal([]byte(secret), hookAD(hooks[i].URL))
+			if err != nil {
+				return err
+			}
+			if err := tx.SetHookSecret(ctx, hooks[i].ID, sealed); err != nil {
+				return err
+			}
+		}
+		n = len(hooks)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("re-seal webhook secrets: %w", err)
+	}
+	return n, nil
 }
 
 // NewEventID returns a new event id: evt_ and 16 random bytes in hex.

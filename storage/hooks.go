@@ -106,6 +106,14 @@ func (t *Tx) SetHookFailing(ctx context.Context, id int64, since time.Time) erro
 	return nil
 }
 
+// SetHookSecret implements core.Tx.
+func (t *Tx) SetHookSecret(ctx context.Context, id int64, sealed []byte) error {
+	if _, err := t.exec(ctx, `UPDATE hooks SET secret = ? WHERE id = ?`, sealed, id); err != nil {
+		return fmt.Errorf("hook %d secret: %w", id, err)
+	}
+	return nil
+}
+
 // AddHookEvent implements core.Tx.
 func (t *Tx) AddHookEvent(ctx context.Context, e *core.HookEvent, hookIDs []int64) error {
 	if _, err := t.exec(ctx, `INSERT INTO hook_events (id, type, record, at, data) VALUES (?, ?, ?, ?, ?)`,
