@@ -239,25 +239,52 @@ func truncate(s string, n int) string {
 	return string(r[:len(r)-1]) + "…"
 }
 
+// HookLogKept is how long the delivery log keeps a delivery made or
+// given up.
+const HookLogKept = 30 * 24 * time.Hour
+
+// Prune drops the delivery log older than HookLogKept.
+func (d *HookDispatcher) Prune(ctx context.Context) (int64, error) {
+	var n int64
+	err := d.svc.store.Update(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.PruneHookDeliveries(ctx, d.svc.clock.Now().Add(-HookLogKept))
+		return err
+	})
+	return n, err
+}
+
 // Run makes rounds until ctx ends: at once while there is more to send,
-// else every pause.
+// else every pause (after a failure, every few seconds); it prunes the
+// log once an hour.
 func (d *HookDispatcher) Run(ctx context.Context, pause time.Duration) error {
 	const batch = 200
+	var pruned time.Time
 	for {
+		if time.Since(pruned) > time.Hour {
+			if n, err := d.Prune(ctx); err != nil {
+				d.svc.log.Warn("webhook log not pruned", "err", err)
+			} else if n > 0 {
+				d.svc.log.Info("webhook log pruned", "deliveries", n)
+			}
+			pruned = time.Now()
+		}
 		n, err := d.Round(ctx, batch)
 		if ctx.Err() != nil {
 			return nil
 		}
-		if err != nil {
+		wait := pause
+		switch {
+		case err != nil:
 			d.svc.log.Error("webhook round failed", "err", err)
-		}
-		if n == batch && err == nil {
+			wait = max(pause, 5*time.Second)
+		case n == batch:
 			continue
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(pause):
+		case <-time.After(wait):
 		}
 	}
 }

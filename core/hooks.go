@@ -215,6 +215,10 @@ type HookTx interface {
 	SetHookFailing(ctx context.Context, id int64, since time.Time) error
 	// SetHookSecret stores a subscription's secret sealed anew.
 	SetHookSecret(ctx context.Context, id int64, sealed []byte) error
+	// PruneHookDeliveries drops deliveries made or given up that were
+	// enqueued before before, and the events no delivery needs any more;
+	// it returns how many deliveries it dropped.
+	PruneHookDeliveries(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Hooks manages outgoing webhook subscriptions and their delivery log.

@@ -197,6 +197,21 @@ func TestEventsAreDeliveredInOrderPerRecord(t *testing.T) {
 		if _, err := f.svc.Hooks.Redeliver(f.ctx, f.repA, all2[0].ID); core.KindOf(err) != core.KindForbidden {
 			t.Errorf("a rep redelivers: %v", err)
 		}
+		// A month on, the log of what went out is pruned; what is pending stays.
+		f.newLead(t, "Bangkok", "late@siam.co.th")
+		f.clock.Advance(core.HookLogKept + time.Hour)
+		f.newLead(t, "Bangkok", "later@siam.co.th")
+		if n, err := d.Prune(f.ctx); err != nil || n < 10 {
+			t.Fatalf("pruned %d, %v", n, err)
+		}
+		left, _ = f.svc.Hooks.Deliveries(f.ctx, f.admin, core.HookDeliveryFilter{})
+		if len(left) != 2 || left[0].State != core.DeliveryPending || left[1].State != core.DeliveryPending {
+			t.Errorf("after pruning: %+v", left)
+		}
+		drain(t, f, d, 1)
+		if rcv.types(t)[all0+"L3"] == nil {
+			t.Errorf("a pending event lost its body to the pruning: %v", rcv.types(t))
+		}
 	})
 }
 

@@ -106,6 +106,20 @@ func (t *Tx) SetHookFailing(ctx context.Context, id int64, since time.Time) erro
 	return nil
 }
 
+// PruneHookDeliveries implements core.Tx.
+func (t *Tx) PruneHookDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	res, err := t.exec(ctx, `DELETE FROM hook_deliveries WHERE state <> 'pending' AND created_at < ?`, t.d.time(before))
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if _, err := t.exec(ctx, `DELETE FROM hook_events WHERE at < ?
+		AND NOT EXISTS (SELECT 1 FROM hook_deliveries d WHERE d.event_id = hook_events.id)`, t.d.time(before)); err != nil {
+		return 0, fmt.Errorf("prune events: %w", err)
+	}
+	return n, nil
+}
+
 // SetHookSecret implements core.Tx.
 func (t *Tx) SetHookSecret(ctx context.Context, id int64, sealed []byte) error {
 	if _, err := t.exec(ctx, `UPDATE hooks SET secret = ? WHERE id = ?`, sealed, id); err != nil {

@@ -46,6 +46,7 @@ CREATE TABLE hook_deliveries (
 CREATE INDEX hook_deliveries_due ON hook_deliveries (next_at, id) WHERE state = 'pending';
 CREATE INDEX hook_deliveries_record ON hook_deliveries (hook_id, record, id) WHERE state = 'pending';
 CREATE INDEX hook_deliveries_hook ON hook_deliveries (hook_id, id);
+CREATE INDEX hook_deliveries_event ON hook_deliveries (event_id);
 
 -- +goose Down
 DROP TABLE hook_deliveries;
