@@ -28,8 +28,9 @@ func TestSIGKILLMidDeliveryLosesNoWebhookEvent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and delivers 10,000 events")
 	}
+	t.Parallel()
 	dir := t.TempDir()
-	bin := buildLeadwire(t, dir)
+	bin := buildLeadwire(t)
 	dbPath := filepath.Join(dir, "hooks.db")
 	cfg := filepath.Join(dir, "leadwire.yaml")
 	if err := os.WriteFile(cfg, fmt.Appendf(nil, "database: sqlite:%s\nteams:\n  - name: Sales\nhooks:\n  allow_private: true\n", dbPath), 0o644); err != nil {
