@@ -209,7 +209,8 @@ type HookTx interface {
 	AddHookEvent(ctx context.Context, e *HookEvent, hookIDs []int64) error
 	// AddHookDelivery stores a delivery of a stored event; it sets d.ID.
 	AddHookDelivery(ctx context.Context, d *HookDelivery) error
-	// UpdateHookDelivery saves a delivery's state and last attempt.
+	// UpdateHookDelivery saves a delivery's state and last attempt; one
+	// removed meanwhile is left alone.
 	UpdateHookDelivery(ctx context.Context, d *HookDelivery) error
 	// SetHookFailing sets (zero: clears) when a subscription began to fail.
 	SetHookFailing(ctx context.Context, id int64, since time.Time) error

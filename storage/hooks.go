@@ -155,12 +155,17 @@ func (t *Tx) AddHookDelivery(ctx context.Context, d *core.HookDelivery) error {
 	return nil
 }
 
-// UpdateHookDelivery implements core.Tx.
+// UpdateHookDelivery implements core.Tx. A delivery removed meanwhile
+// (with its subscription) is no error: there is nothing left to record.
 func (t *Tx) UpdateHookDelivery(ctx context.Context, d *core.HookDelivery) error {
-	return t.update(ctx, core.Errorf(core.KindNotFound, "no delivery %d", d.ID), `UPDATE hook_deliveries SET state = ?, attempts = ?,
+	_, err := t.exec(ctx, `UPDATE hook_deliveries SET state = ?, attempts = ?,
 		next_at = ?, last_at = ?, status = ?, latency_ms = ?, excerpt = ?, error = ?, delivered_at = ? WHERE id = ?`,
 		string(d.State), d.Attempts, t.d.time(d.NextAt), t.d.time(d.LastAt), d.Status, d.Latency.Milliseconds(),
 		d.Excerpt, d.Error, t.d.time(d.DeliveredAt), d.ID)
+	if err != nil {
+		return fmt.Errorf("update delivery %d: %w", d.ID, err)
+	}
+	return nil
 }
 
 const deliveryCols = `d.id, d.hook_id, d.event_id, d.event_type, d.record, d.state, d.attempts, d.created_at, d.next_at,
