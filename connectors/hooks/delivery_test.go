@@ -104,3 +104,46 @@ func TestTenThousandEventsReachAReceiverThatRefusesHalf(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkHookDelivery delivers 10,000 events of 1,000 records from the
+// outbox to a local receiver on SQLite, each op; run it with -benchtime
+// 1x. It reports events/s and the repeats the receiver flagged.
+func BenchmarkHookDelivery(b *testing.B) {
+	for _, failFirst := range []bool{false, true} {
+		name := "all-taken"
+		if failFirst {
+			name = "half-refused"
+		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				db := storagetest.SQLite(b)
+				svc := core.NewService(db, nil, core.DefaultSettings(), nil)
+				box := secretbox.New(secretbox.NewKey())
+				rcv := hooktest.New(b)
+				rcv.FailFirst = failFirst
+				ids := seedEvents(b, db, svc, box, rcv, 1000, 10)
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan struct{})
+				b.StartTimer()
+				start := time.Now()
+				go func() {
+					defer close(done)
+					core.NewHookDispatcher(svc, box, hooks.NewSender(true), view.EventBody, 16).Run(ctx, 50*time.Millisecond)
+				}()
+				ok := wait.Until(5*time.Minute, func() bool { return rcv.Stats().Events >= len(ids) })
+				took := time.Since(start)
+				b.StopTimer()
+				cancel()
+				<-done
+				st := rcv.Stats()
+				if !ok || len(st.OutOfOrder) > 0 {
+					b.Fatalf("%d of %d events arrived, %d out of order", st.Events, len(ids), len(st.OutOfOrder))
+				}
+				b.ReportMetric(float64(st.Events)/took.Seconds(), "events/s")
+				b.ReportMetric(took.Seconds(), "s/10000-events")
+				b.ReportMetric(float64(st.Duplicates), "duplicates")
+			}
+		})
+	}
+}
