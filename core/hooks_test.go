@@ -290,3 +290,34 @@ func TestARuleWebhookActionSendsToTheSubscriptionItNames(t *testing.T) {
 		t.Fatalf("got %+v", rcv.got)
 	}
 }
+
+func TestErasingAPersonDropsTheirWebhookEvents(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		box := secretbox.New(secretbox.NewKey())
+		all, _ := core.ParseEventTypes("*")
+		addHook(t, f, box, "https://hooks.example.com/all", all...)
+		gone := f.newLead(t, "Bangkok", "gone@example.com")
+		if _, err := f.svc.Claim(f.ctx, f.repA, gone); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Qualify(f.ctx, f.repA, gone, core.QualifyInput{}); err != nil {
+			t.Fatal(err)
+		}
+		f.newLead(t, "Bangkok", "stays@example.com")
+		if _, err := f.svc.Erase(f.ctx, f.admin, "gone@example.com", "request"); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := f.svc.Hooks.Deliveries(f.ctx, f.admin, core.HookDeliveryFilter{})
+		if len(ds) != 1 || ds[0].Record != "L2" {
+			t.Fatalf("deliveries left %+v", ds)
+		}
+		rcv := &receiver{}
+		if _, err := core.NewHookDispatcher(f.svc, box, rcv, view.EventBody, 1).Round(f.ctx, 10); err != nil {
+			t.Fatal(err)
+		}
+		if len(rcv.got) != 1 || strings.Contains(string(rcv.got[0].Body), "gone@") {
+			t.Errorf("sent %d events", len(rcv.got))
+		}
+	})
+}
