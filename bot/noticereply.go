@@ -36,6 +36,10 @@ func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, e
 		}
 		r := c.request(sub.Reader, args{}, false)
 		return r.in(Reply{Text: r.t("notice.hook_disabled", "ID", n.HookID, "URL", n.Text), Tone: ToneBad}), nil
+	case core.NoticeAssigned, core.NoticeHandedOver:
+		return c.assignedNotice(ctx, n)
+	case core.NoticeTaskGiven:
+		return c.taskGivenNotice(ctx, n)
 	}
 	return Reply{}, fmt.Errorf("notice %q: unknown kind %q", n.Key, n.Kind)
 }

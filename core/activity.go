@@ -38,9 +38,9 @@ type ActivityFilter struct {
 	LeadID    int64
 	DealID    int64
 	Limit     int
-	// Before, when set, lists only what comes after it newest first: a
-	// page goes on from the last entry of the one before.
-	Before *Position
+	// Before, when set, keeps the entries older than it on the timeline's
+	// order (time, then id, newest first): the page after it.
+	Before *Activity
 }
 
 // Position is a place in a list ordered by a time and then an id: where

@@ -51,6 +51,7 @@ type Reader interface {
 	GrantReader
 	PeopleReader
 	HookReader
+	RouteReader
 
 	// InboundResult returns what an idempotency key became, or KindNotFound.
 	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
@@ -222,6 +223,7 @@ type Tx interface {
 	GrantWriter
 	PeopleTx
 	HookTx
+	RouteTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

@@ -574,7 +574,7 @@ func (h *Handler) listActivities(c *call) error {
 	if err != nil {
 		return err
 	}
-	before, err := position(p)
+	before, err := cursor(p)
 	if err != nil {
 		return err
 	}
@@ -596,7 +596,7 @@ func (h *Handler) listActivities(c *call) error {
 	if err != nil {
 		return err
 	}
-	acts, err := h.svc.TimelinePage(c.r.Context(), c.actor, ref, lim, before)
+	acts, more, err := h.svc.TimelinePage(c.r.Context(), c.actor, ref, before, lim)
 	if err != nil {
 		return err
 	}
@@ -605,9 +605,8 @@ func (h *Handler) listActivities(c *call) error {
 		return err
 	}
 	var next *string
-	if len(acts) > 0 {
-		last := acts[len(acts)-1]
-		next = nextPosition(len(acts), lim, last.At, last.ID)
+	if more && len(acts) > 0 {
+		next = nextCursor(lim, lim, acts[len(acts)-1].ID)
 	}
 	return c.reply(http.StatusOK, page{view.Activities(acts, n), next})
 }
