@@ -42,12 +42,25 @@ type Notice struct {
 	DealID int64      `json:"deal_id,omitempty"`
 	Date   string     `json:"date,omitempty"` // a day, YYYY-MM-DD (digests)
 	Text   string     `json:"text,omitempty"`
-	HookID int64      `json:"hook_id,omitempty"`
-	By     int64      `json:"by,omitempty"`  // who did what the notice tells of; 0: nobody in particular
-	How    RouteHow   `json:"how,omitempty"` // assigned, handed_over: how it was given
+	// Msgs are Text as the catalog has it, sentence by sentence, for the
+	// reader's language; Text stays English, for logs and for notices
+	// enqueued before Msgs existed.
+	Msgs   []NoticeMsg `json:"msgs,omitempty"`
+	HookID int64       `json:"hook_id,omitempty"`
+	By     int64       `json:"by,omitempty"`  // who did what the notice tells of; 0: nobody in particular
+	How    RouteHow    `json:"how,omitempty"` // assigned, handed_over: how it was given
 	// Key names this notice: one channel delivers one notice of a key
 	// once, however often it is announced ("reminder:T7:1764061200").
 	Key string `json:"key"`
+}
+
+// NoticeMsg is one sentence of a notice as a catalog message: its id and
+// placeholders. Terms are placeholders whose value is itself a message id
+// (a word: "term.health.failing"), written with the same Args.
+type NoticeMsg struct {
+	Key   string            `json:"key"`
+	Args  map[string]string `json:"args,omitempty"`
+	Terms map[string]string `json:"terms,omitempty"`
 }
 
 // Notifier delivers notices on one channel (ChannelSlack, ChannelTelegram
