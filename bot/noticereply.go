@@ -33,6 +33,13 @@ func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, e
 		return c.textNotice(ctx, n, ToneBad), nil
 	case core.NoticeText:
 		return Reply{Text: n.Text}, nil
+	case core.NoticeHookDisabled:
+		sub, err := c.svc.Notices.NoticeSubject(ctx, n)
+		if err != nil {
+			return Reply{}, err
+		}
+		r := c.request(sub.Reader, args{}, false)
+		return r.in(Reply{Text: r.t("notice.hook_disabled", "ID", n.HookID, "URL", n.Text), Tone: ToneBad}), nil
 	case core.NoticeAssigned, core.NoticeHandedOver:
 		return c.assignedNotice(ctx, n)
 	case core.NoticeTaskGiven:

@@ -43,6 +43,14 @@ type ActivityFilter struct {
 	Before *Activity
 }
 
+// Position is a place in a list ordered by a time and then an id: where
+// the next page starts. A zero At is a record without a time (a task
+// without a due time, listed last).
+type Position struct {
+	At time.Time
+	ID int64
+}
+
 // Task is a follow-up someone must do.
 type Task struct {
 	ID           int64
@@ -93,6 +101,8 @@ type TaskFilter struct {
 	OpenOnly  bool
 	DueBefore time.Time // by Task.Due; zero: any
 	Limit     int
+	// After, when set, lists only the tasks after it in due order.
+	After *Position
 }
 
 // Target is a revenue target for a rep or a team in a month.

@@ -32,8 +32,12 @@ type TokenSpec struct {
 	// Scopes are what the token may do; none makes an intake token.
 	Scopes []Scope
 	// As is the email of the user an API token acts as; the read, write
-	// and hooks scopes need one.
+	// and hooks scopes need one, or else a Role.
 	As string
+	// Role makes an integration token, acting as no user: an admin, or a
+	// manager of Team.
+	Role Role
+	Team string
 }
 
 // ParseScopes reads a comma-separated list of scope names.
@@ -55,8 +59,8 @@ func ParseScopes(s string) ([]Scope, error) {
 }
 
 // checkScopes returns scopes in their shown order, or the intake scope
-// alone for none; an API scope needs a user to act as.
-func checkScopes(scopes []Scope, as string) ([]Scope, error) {
+// alone for none; an API scope needs a user to act as, or a role.
+func checkScopes(scopes []Scope, as string, role Role) ([]Scope, error) {
 	for _, s := range scopes {
 		if !slices.Contains(Scopes, s) {
 			return nil, Errorf(KindInvalid, "unknown scope %q; use read, write, inbound or hooks", s)
@@ -71,8 +75,18 @@ func checkScopes(scopes []Scope, as string) ([]Scope, error) {
 	if len(out) == 0 {
 		out = []Scope{ScopeInbound}
 	}
-	if as == "" && slices.ContainsFunc(out, func(s Scope) bool { return s != ScopeInbound }) {
-		return nil, Errorf(KindInvalid, "a token with the read, write or hooks scope acts as a user; name one with --as EMAIL")
+	api := slices.ContainsFunc(out, func(s Scope) bool { return s != ScopeInbound })
+	switch {
+	case as != "" && role != "":
+		return nil, Errorf(KindInvalid, "a token acts as a user (--as EMAIL) or with a role of its own (--role), not both")
+	case role != "" && !api:
+		return nil, Errorf(KindInvalid, "a role is for an API token; give it --scopes read, write or hooks")
+	case role == RoleRep:
+		return nil, Errorf(KindInvalid, "a rep's token acts as that rep: use --as EMAIL; an integration token is an admin or a manager of a team")
+	case role != "" && role != RoleAdmin && role != RoleManager:
+		return nil, Errorf(KindInvalid, "unknown role %q; an integration token is an admin or a manager (--role manager --team NAME)", role)
+	case as == "" && role == "" && api:
+		return nil, Errorf(KindInvalid, "a token with the read, write or hooks scope acts as a user (--as EMAIL) or as an integration with a role (--role manager --team NAME)")
 	}
 	return out, nil
 }
@@ -109,11 +123,15 @@ func (d *Directory) TokenActor(ctx context.Context, secret string, need Scope) (
 	if err != nil {
 		return t, nil, err
 	}
-	if t.UserID == 0 {
+	if t.UserID == 0 && t.Role == "" {
 		return t, nil, Errorf(KindForbidden, "token %s delivers leads only; create an API token with leadwire tokens create NAME --scopes read --as EMAIL", t.Name)
 	}
 	if !t.Allows(need) {
 		return t, nil, Errorf(KindForbidden, "token %s has the scopes %s, not %s", t.Name, t.ScopeNames(), need)
+	}
+	if t.UserID == 0 {
+		// An integration: its own role, as nobody in particular.
+		return t, &User{Name: "token " + t.Name, Role: t.Role, TeamID: t.TeamID, Active: true}, nil
 	}
 	u, err := d.store.UserByID(ctx, t.UserID)
 	if err != nil {

@@ -312,6 +312,9 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		if err := s.fire(ctx, tx, RuleJob{Trigger: TriggerLeadCaptured, LeadID: lead.ID}); err != nil {
 			return CaptureResult{}, err
 		}
+		if err := s.emit(ctx, tx, EventLeadCreated, LeadRefOf(lead.ID), EventData{}); err != nil {
+			return CaptureResult{}, err
+		}
 	}
 	if lead != nil && !res.NewLead {
 		lead.ScoreHits = append(lead.ScoreHits, s.eventHits(in.Events, now)...)

@@ -198,7 +198,19 @@ func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, 
 	if reason != "" {
 		body += ": " + reason
 	}
-	return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: body, At: now})
+	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: body, At: now}); err != nil {
+		return err
+	}
+	if err := s.emit(ctx, tx, EventDealStageChanged, DealRefOf(d.ID), EventData{PreviousStage: from.Name}); err != nil {
+		return err
+	}
+	switch d.Status {
+	case DealWon:
+		return s.emit(ctx, tx, EventDealWon, DealRefOf(d.ID), EventData{PreviousStage: from.Name})
+	case DealLost:
+		return s.emit(ctx, tx, EventDealLost, DealRefOf(d.ID), EventData{PreviousStage: from.Name})
+	}
+	return nil
 }
 
 // SetValue changes a deal's value and currency.
@@ -259,7 +271,10 @@ func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what 
 			Changes: diffFields(before, dealFields(d))}); err != nil {
 			return err
 		}
-		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: note, At: now})
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: note, At: now}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, EventDealUpdated, DealRefOf(d.ID), EventData{})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set %s of %s: %w", what, DealRef(dealID), err)

@@ -18,6 +18,7 @@ type Directory struct {
 	clock    Clock
 	timeZone string // a new user's zone when none is given
 	log      *slog.Logger
+	names    namesCache
 }
 
 // DirectoryStore is the part of the Store the Directory needs.

@@ -68,6 +68,9 @@ func (s *Service) Claim(ctx context.Context, actor *User, leadID int64) (*Lead, 
 		if !l.Open() {
 			return Fail(KindConflict, "error.lead_already", "{Ref} is already {Status}", "Ref", l.Ref(), "Status", l.Status)
 		}
+		if actor.ID == 0 {
+			return Errorf(KindInvalid, "%s acts as nobody in particular, so it cannot claim %s; assign it to a rep instead", actor.display(), l.Ref())
+		}
 		if l.OwnerID == actor.ID {
 			return Fail(KindConflict, "error.lead_yours_already", "{Ref} is already yours", "Ref", l.Ref())
 		}
@@ -204,6 +207,13 @@ func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, own
 	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID, Body: note, At: now}); err != nil {
 		return err
 	}
+	ev := EventLeadAssigned
+	if owner.ID == actor.ID {
+		ev = EventLeadClaimed
+	}
+	if err := s.emit(ctx, tx, ev, LeadRefOf(l.ID), EventData{}); err != nil {
+		return err
+	}
 	return s.handOff(ctx, tx, actor, Route{LeadID: l.ID, How: how, TeamID: l.TeamID, Rule: rule, ToID: owner.ID, FromID: from, At: now})
 }
 
@@ -255,6 +265,9 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		if owner == 0 {
 			owner = actor.ID
 		}
+		if owner == 0 {
+			return Errorf(KindInvalid, "%s has no owner and %s acts as nobody in particular; assign it to a rep first", l.Ref(), actor.display())
+		}
 		title := cleanLine(in.Title)
 		if n := utf8.RuneCountInString(title); n > MaxTitle {
 			return Fail(KindInvalid, "error.title_too_long", "a deal's title of {N} characters is too long; it has at most {Max}", "N", n, "Max", MaxTitle)
@@ -292,8 +305,11 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 				{Field: "stage", After: open[0].Name}, {Field: "value", After: deal.Value.String()}}}); err != nil {
 			return err
 		}
-		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, DealID: deal.ID, UserID: actor.ID,
-			Body: fmt.Sprintf("qualified by %s into %s (%s)", actor.display(), deal.Ref(), p.Name), At: now})
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, DealID: deal.ID, UserID: actor.ID,
+			Body: fmt.Sprintf("qualified by %s into %s (%s)", actor.display(), deal.Ref(), p.Name), At: now}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, EventDealCreated, DealRefOf(deal.ID), EventData{})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("qualify %s: %w", LeadRef(leadID), err)
@@ -347,8 +363,11 @@ func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, rea
 			Changes: []FieldChange{{Field: "status", Before: "open", After: string(LeadDisqualified)}, {Field: "reason", After: l.DisqualifyReason}}}); err != nil {
 			return err
 		}
-		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID,
-			Body: fmt.Sprintf("disqualified by %s: %s", actor.display(), l.DisqualifyReason), At: now})
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID,
+			Body: fmt.Sprintf("disqualified by %s: %s", actor.display(), l.DisqualifyReason), At: now}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, EventLeadDisqualified, LeadRefOf(l.ID), EventData{})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("disqualify %s: %w", LeadRef(leadID), err)

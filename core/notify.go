@@ -24,6 +24,7 @@ const (
 	NoticeAlert            NoticeKind = "alert"             // Text: a connector failed or recovered; to each admin
 	NoticeChannelFailing   NoticeKind = "channel_failing"   // Text: a channel of the user's fails; on another channel
 	NoticeText             NoticeKind = "text"              // Text, e.g. a rule's notify action
+	NoticeHookDisabled     NoticeKind = "hook_disabled"     // webhook HookID to Text (its URL) failed too long and was disabled; to each admin
 	NoticeAssigned         NoticeKind = "assigned"          // LeadID or DealID was given to UserID, How, by By (a rule named in Text); with its card, open tasks and latest activities
 	NoticeHandedOver       NoticeKind = "handed_over"       // LeadID or DealID of UserID was given to someone else by By
 	NoticeTaskGiven        NoticeKind = "task_given"        // TaskID was made for its owner UserID by By
@@ -44,9 +45,10 @@ type Notice struct {
 	// Msgs are Text as the catalog has it, sentence by sentence, for the
 	// reader's language; Text stays English, for logs and for notices
 	// enqueued before Msgs existed.
-	Msgs []NoticeMsg `json:"msgs,omitempty"`
-	By   int64       `json:"by,omitempty"`  // who did what the notice tells of; 0: nobody in particular
-	How  RouteHow    `json:"how,omitempty"` // assigned, handed_over: how it was given
+	Msgs   []NoticeMsg `json:"msgs,omitempty"`
+	HookID int64       `json:"hook_id,omitempty"`
+	By     int64       `json:"by,omitempty"`  // who did what the notice tells of; 0: nobody in particular
+	How    RouteHow    `json:"how,omitempty"` // assigned, handed_over: how it was given
 	// Key names this notice: one channel delivers one notice of a key
 	// once, however often it is announced ("reminder:T7:1764061200").
 	Key string `json:"key"`

@@ -43,5 +43,14 @@ func ParseRefOf(s string, kind byte) (int64, error) {
 
 func (r Ref) String() string { return string(r.Kind) + strconv.FormatInt(r.ID, 10) }
 
+// LeadRefOf names a lead.
+func LeadRefOf(id int64) Ref { return Ref{Kind: 'L', ID: id} }
+
+// DealRefOf names a deal.
+func DealRefOf(id int64) Ref { return Ref{Kind: 'D', ID: id} }
+
+// TaskRefOf names a task.
+func TaskRefOf(id int64) Ref { return Ref{Kind: 'T', ID: id} }
+
 // TaskRef names a task: "T7".
 func TaskRef(id int64) string { return "T" + strconv.FormatInt(id, 10) }

@@ -68,9 +68,11 @@ func (s *Service) FireReminder(ctx context.Context, taskID int64, due time.Time)
 			return err
 		}
 		fired = true
-		_, err = s.Notices.Announce(ctx, tx, Notice{Kind: NoticeReminder, UserID: t.OwnerID, TaskID: t.ID, LeadID: t.LeadID,
-			DealID: t.DealID, Key: ReminderKey(t.ID, due)})
-		return err
+		if _, err = s.Notices.Announce(ctx, tx, Notice{Kind: NoticeReminder, UserID: t.OwnerID, TaskID: t.ID, LeadID: t.LeadID,
+			DealID: t.DealID, Key: ReminderKey(t.ID, due)}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, EventTaskOverdue, TaskRefOf(t.ID), EventData{})
 	})
 	if err != nil {
 		return false, fmt.Errorf("reminder of T%d: %w", taskID, err)

@@ -33,10 +33,11 @@ const (
 	ActionAssignRoundRobin RuleActionKind = "assign_round_robin" // the next rep of the team in turn
 	ActionAddScore         RuleActionKind = "add_score"          // Points to the lead's score
 	ActionMoveStage        RuleActionKind = "move_stage"         // the deal into Stage
+	ActionWebhook          RuleActionKind = "webhook"            // rule.matched with the record to the subscription to URL
 )
 
 // RuleActionKinds are the action kinds in the order the docs list them.
-var RuleActionKinds = []RuleActionKind{ActionCreateTask, ActionNotify, ActionAssignRoundRobin, ActionAddScore, ActionMoveStage}
+var RuleActionKinds = []RuleActionKind{ActionCreateTask, ActionNotify, ActionAssignRoundRobin, ActionAddScore, ActionMoveStage, ActionWebhook}
 
 // The recipients of a notify action.
 const (
@@ -75,6 +76,7 @@ type RuleAction struct {
 	Text   string        // notify
 	Points int           // add_score
 	Stage  string        // move_stage
+	URL    string        // webhook: the URL of a subscription (leadwire hooks add URL --events rule.matched)
 }
 
 // RuleJob evaluates the rules of Trigger for a lead or deal; it is
@@ -372,6 +374,12 @@ func (s *Service) apply(ctx context.Context, tx Tx, r *Rule, a RuleAction, sub *
 			reason = actor.display()
 		}
 		return s.changeStage(ctx, tx, actor, d, sub.pipeline, to, reason)
+
+	case ActionWebhook:
+		if sub.deal != nil {
+			return s.ruleWebhook(ctx, tx, r, a.URL, DealRefOf(sub.deal.ID))
+		}
+		return s.ruleWebhook(ctx, tx, r, a.URL, LeadRefOf(sub.lead.ID))
 	}
 	return Errorf(KindInvalid, "unknown rule action %q", a.Kind)
 }

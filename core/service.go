@@ -33,6 +33,8 @@ type Service struct {
 	// Notices announces what leadwire tells people, schedules digests and
 	// hands notices to the channels' notifiers.
 	Notices *Notices
+	// Hooks manages outgoing webhook subscriptions and their deliveries.
+	Hooks *Hooks
 }
 
 // NewService returns a Service over the store.
@@ -63,6 +65,7 @@ func NewService(store Store, clock Clock, settings Settings, log *slog.Logger) *
 	s.Notices = &Notices{store: store, clock: clock, settings: settings, log: log}
 	s.Connectors = &Connectors{store: store, clock: clock, alerts: settings.Alerts, log: log, notices: s.Notices}
 	s.Reports = &Reports{store: store, clock: clock, settings: settings, lists: s}
+	s.Hooks = &Hooks{store: store, clock: clock, log: log}
 	s.Sequences = &Sequences{store: store, clock: clock, settings: settings, log: log}
 	return s
 }

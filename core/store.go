@@ -51,6 +51,7 @@ type Reader interface {
 	LossReader
 	GrantReader
 	PeopleReader
+	HookReader
 	RouteReader
 
 	// InboundResult returns what an idempotency key became, or KindNotFound.
@@ -222,6 +223,7 @@ type Tx interface {
 	LinkCodeTx
 	GrantWriter
 	PeopleTx
+	HookTx
 	RouteTx
 
 	CreateUser(ctx context.Context, u *User) error

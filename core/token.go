@@ -31,6 +31,10 @@ type Token struct {
 	// UserID is the user an API token acts as, with that user's
 	// permissions (0 for an intake token).
 	UserID int64
+	// Role and TeamID are an integration token's own permissions: it acts
+	// as no user, as an admin or as a manager of the team.
+	Role   Role
+	TeamID int64
 }
 
 // Revoked reports whether the token has been revoked.
@@ -104,13 +108,23 @@ func (d *Directory) CreateTokenFor(ctx context.Context, actor *User, spec TokenS
 	if source != "" && !validTokenName(source) {
 		return nil, "", Errorf(KindInvalid, "invalid source %q; use up to 64 letters, digits, '-', '_' or '.', such as typeform", source)
 	}
-	scopes, err := checkScopes(spec.Scopes, spec.As)
+	scopes, err := checkScopes(spec.Scopes, spec.As, spec.Role)
 	if err != nil {
 		return nil, "", fmt.Errorf("create token %s: %w", name, err)
 	}
+	if spec.Role == RoleManager && strings.TrimSpace(spec.Team) == "" {
+		return nil, "", Errorf(KindInvalid, "create token %s: a manager's token sees one team's pipeline; name it with --team NAME", name)
+	}
 	secret := newTokenSecret()
-	t := &Token{Name: name, Source: source, Hash: HashToken(secret), Hint: secret[:tokenHintLen], CreatedAt: d.clock.Now(), Scopes: scopes}
+	t := &Token{Name: name, Source: source, Hash: HashToken(secret), Hint: secret[:tokenHintLen], CreatedAt: d.clock.Now(), Scopes: scopes, Role: spec.Role}
 	err = d.store.Update(ctx, func(tx Tx) error {
+		if spec.Team != "" {
+			tm, err := tx.TeamByName(ctx, spec.Team)
+			if err != nil {
+				return err
+			}
+			t.TeamID = tm.ID
+		}
 		if spec.As != "" {
 			u, err := tx.UserByEmail(ctx, spec.As)
 			if IsNotFound(err) {

@@ -132,11 +132,17 @@ func (t *Tx) ErasePerson(ctx context.Context, e core.Erasure) (core.ErasedCounts
 	marks, ids := idList(e.ContactIDs)
 	leads := `SELECT id FROM leads WHERE contact_id IN (` + marks + `)`
 	deals := `SELECT id FROM deals WHERE contact_id IN (` + marks + `)`
+	// Outgoing webhook events carry the records as they were: those of
+	// the person's leads, deals and tasks go, sent or not.
+	records := `SELECT 'L' || id FROM leads WHERE contact_id IN (` + marks + `) UNION ALL SELECT 'D' || id FROM deals WHERE contact_id IN (` + marks +
+		`) UNION ALL SELECT 'T' || id FROM tasks WHERE lead_id IN (` + leads + `) OR deal_id IN (` + deals + `)`
 	steps := []struct {
 		name string
 		q    string
 		args int // how many times the ids are bound
 	}{
+		{"webhook deliveries", `DELETE FROM hook_deliveries WHERE record IN (` + records + `)`, 4},
+		{"webhook events", `DELETE FROM hook_events WHERE record IN (` + records + `)`, 4},
 		{"activities", `UPDATE activities SET subject = '', body = '', external_ref = NULL WHERE contact_id IN (` + marks + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL)`, 1},
 		{"activities of leads", `UPDATE activities SET subject = '', body = '', external_ref = NULL WHERE lead_id IN (` + leads + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL)`, 1},
 		{"activities of deals", `UPDATE activities SET subject = '', body = '', external_ref = NULL WHERE deal_id IN (` + deals + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL)`, 1},

@@ -189,7 +189,7 @@ func (t *Tx) SavePipeline(ctx context.Context, p *core.Pipeline) error {
 			return fmt.Errorf("save pipeline %q: %w", p.Name, err)
 		}
 	}
-	return nil
+	return t.directoryChanged(ctx)
 }
 
 // increasing reports whether the stages' positions strictly increase.

@@ -2,8 +2,20 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+
+	"leadwire/core"
 )
+
+// directoryChanged marks users, teams or pipelines changed in this
+// transaction: core.Directory.Names, on every replica, loads them again.
+func (t *Tx) directoryChanged(ctx context.Context) error {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return t.PutSetting(ctx, core.DirectoryVersionKey, hex.EncodeToString(b))
+}
 
 // Setting implements core.Reader.
 func (r *reader) Setting(ctx context.Context, key string) (string, error) {

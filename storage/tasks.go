@@ -84,6 +84,16 @@ func (r *reader) ListTasks(ctx context.Context, f core.TaskFilter) ([]core.Task,
 		// still narrow the scan.
 		w.add("t.due_at < ? AND (t.snoozed_until IS NULL OR t.snoozed_until < ?)", r.d.time(f.DueBefore), r.d.time(f.DueBefore))
 	}
+	if a := f.After; a != nil {
+		// The order below, spelled out: tasks with a due time by it and
+		// their id, then those without by id.
+		if a.At.IsZero() {
+			w.add("t.due_at IS NULL AND t.id > ?", a.ID)
+		} else {
+			at := r.d.time(a.At)
+			w.add("(t.due_at IS NULL OR "+taskDue+" > ? OR ("+taskDue+" = ? AND t.id > ?))", at, at, a.ID)
+		}
+	}
 	var rows []taskRow
 	err := r.sel(ctx, &rows, `SELECT `+taskCols+` FROM tasks t`+w.String()+
 		` ORDER BY t.due_at IS NULL, `+taskDue+`, t.id LIMIT ?`, append(w.args, pageSize(f.Limit))...)

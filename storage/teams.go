@@ -82,7 +82,10 @@ func (t *Tx) CreateTeam(ctx context.Context, tm *core.Team) error {
 		tm.ID = newID
 		return err
 	})
-	return teamConflict(err, tm, "create team")
+	if err := teamConflict(err, tm, "create team"); err != nil {
+		return err
+	}
+	return t.directoryChanged(ctx)
 }
 
 // UpdateTeam implements core.Tx.
@@ -94,7 +97,10 @@ func (t *Tx) UpdateTeam(ctx context.Context, tm *core.Team) error {
 			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat, tm.Email,
 			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.Locale, visibility(tm.Visibility), tm.ID)
 	})
-	return teamConflict(err, tm, "update team")
+	if err := teamConflict(err, tm, "update team"); err != nil {
+		return err
+	}
+	return t.directoryChanged(ctx)
 }
 
 func teamConflict(err error, tm *core.Team, op string) error {

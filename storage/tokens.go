@@ -8,7 +8,7 @@ import (
 	"leadwire/core"
 )
 
-const tokenCols = `id, name, source, hash, hint, created_at, last_used_at, revoked_at, scopes, user_id`
+const tokenCols = `id, name, source, hash, hint, created_at, last_used_at, revoked_at, scopes, user_id, role, team_id`
 
 type tokenRow struct {
 	ID         int64    `db:"id"`
@@ -21,11 +21,14 @@ type tokenRow struct {
 	RevokedAt  nullTime `db:"revoked_at"`
 	Scopes     string   `db:"scopes"`
 	UserID     nullID   `db:"user_id"`
+	Role       string   `db:"role"`
+	TeamID     nullID   `db:"team_id"`
 }
 
 func (r *tokenRow) token() core.Token {
 	t := core.Token{ID: r.ID, Name: r.Name, Source: r.Source, Hash: r.Hash, Hint: r.Hint,
-		CreatedAt: r.CreatedAt.t, LastUsedAt: r.LastUsedAt.t, RevokedAt: r.RevokedAt.t, UserID: int64(r.UserID)}
+		CreatedAt: r.CreatedAt.t, LastUsedAt: r.LastUsedAt.t, RevokedAt: r.RevokedAt.t, UserID: int64(r.UserID),
+		Role: core.Role(r.Role), TeamID: int64(r.TeamID)}
 	for s := range strings.SplitSeq(r.Scopes, ",") {
 		if s != "" {
 			t.Scopes = append(t.Scopes, core.Scope(s))
@@ -65,9 +68,9 @@ func (t *Tx) CreateToken(ctx context.Context, tok *core.Token) error {
 	for i, s := range tok.Scopes {
 		scopes[i] = string(s)
 	}
-	tok.ID, err = t.insert(ctx, `INSERT INTO api_tokens (name, source, hash, hint, created_at, last_used_at, revoked_at, scopes, user_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tok.Name, tok.Source, tok.Hash, tok.Hint, t.d.time(tok.CreatedAt),
-		t.d.time(tok.LastUsedAt), t.d.time(tok.RevokedAt), strings.Join(scopes, ","), ref(tok.UserID))
+	tok.ID, err = t.insert(ctx, `INSERT INTO api_tokens (name, source, hash, hint, created_at, last_used_at, revoked_at, scopes, user_id, role, team_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tok.Name, tok.Source, tok.Hash, tok.Hint, t.d.time(tok.CreatedAt),
+		t.d.time(tok.LastUsedAt), t.d.time(tok.RevokedAt), strings.Join(scopes, ","), ref(tok.UserID), string(tok.Role), ref(tok.TeamID))
 	if c, ok := uniqueViolation(err); ok && strings.Contains(c, "name") {
 		return core.Errorf(core.KindConflict, "a token named %s exists already", tok.Name)
 	}

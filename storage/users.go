@@ -113,7 +113,7 @@ func (t *Tx) CreateUser(ctx context.Context, u *core.User) error {
 	if err != nil {
 		return userConflict(err, u, "create user")
 	}
-	return nil
+	return t.directoryChanged(ctx)
 }
 
 // UpdateUser implements core.Tx.
@@ -128,7 +128,7 @@ func (t *Tx) UpdateUser(ctx context.Context, u *core.User) error {
 	if err != nil {
 		return userConflict(err, u, "update user")
 	}
-	return nil
+	return t.directoryChanged(ctx)
 }
 
 // userConflict turns a unique violation into a conflict naming what is

@@ -64,6 +64,18 @@ func TestNotify(t *testing.T) {
 			t.Fatalf("sent %v", m.Params)
 		}
 	})
+	t.Run("a disabled webhook is told with its URL escaped", func(t *testing.T) {
+		w.clock.Advance(2 * time.Second)
+		w.api.take()
+		n := core.Notice{Kind: core.NoticeHookDisabled, UserID: niran.ID, HookID: 7, Text: "https://hooks.example.com/a?b=<i>&c", Key: "hook-disabled:7"}
+		if err := w.adapter.Notify(w.ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		m := sent(t, w.api.take())
+		if text := m.Params["text"]; !strings.Contains(text, "Webhook 7 to https://hooks.example.com/a?b=&lt;i&gt;&amp;c is turned off") {
+			t.Fatalf("sent %q", text)
+		}
+	})
 	t.Run("someone without Telegram is undeliverable", func(t *testing.T) {
 		err := w.adapter.Notify(w.ctx, core.Notice{Kind: core.NoticeText, UserID: w.users["pim"].ID, Text: "hi", Key: "t"})
 		if !errors.Is(err, core.ErrUndeliverable) {

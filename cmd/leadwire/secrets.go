@@ -55,6 +55,15 @@ func (c *SecretsRotateCmd) Run(a *App) error {
 		fmt.Fprintf(a.errOut, "set $%s to the new key above before leadwire starts again; until then \"NEW,OLD\" reads both\n", secretbox.Env)
 	}
 	n, err := grants.Rotate(a.ctx, secretbox.New(next))
+	if err == nil {
+		var svc *core.Service
+		if svc, err = a.Service(); err == nil {
+			var h int
+			if h, err = svc.Hooks.Reseal(a.ctx, box, secretbox.New(next)); err == nil && h > 0 {
+				fmt.Fprintf(a.errOut, "re-encrypted %d webhook secret(s) with the new key\n", h)
+			}
+		}
+	}
 	if err != nil {
 		if file == "" {
 			return fmt.Errorf("%w; the old key still opens every sign-in", err)

@@ -84,6 +84,10 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	}
 	srv.mountTelegram(telegram, intake)
+	dispatcher, err := a.hookDispatcher()
+	if err != nil {
+		return err
+	}
 	sequenceMailer, err := a.smtpMailer()
 	if err != nil {
 		return err
@@ -136,6 +140,11 @@ func (c *ServeCmd) Run(a *App) error {
 	g.Go(func() error { return runConnectors(connCtx, lease, mailboxes) })
 	g.Go(func() error { return a.runTelegram(connCtx, lease, telegram) })
 	g.Go(func() error { return a.runIntake(connCtx, lease, intake) })
+	// One replica at a time delivers the webhook outbox, in order per
+	// record; another takes over within a lease's life.
+	g.Go(func() error {
+		return lease.run(connCtx, "hooks", func(ctx context.Context) error { return dispatcher.Run(ctx, hookPause) })
+	})
 	chat := a.newSlackRun(slack)
 	g.Go(func() error { return chat.run(ctx) })
 	g.Go(func() error {
@@ -158,6 +167,10 @@ func (c *ServeCmd) Run(a *App) error {
 	})
 	return g.Wait()
 }
+
+// hookPause is how often serve looks for webhook deliveries due when the
+// last round found none.
+const hookPause = 250 * time.Millisecond
 
 // newHTTPServer is the web server with the configured timeouts: a client
 // that sends its headers or body slowly, or not at all, or holds an idle

@@ -31,6 +31,8 @@ type Options struct {
 	Rate  float64
 	Burst int
 	Log   *slog.Logger
+	// Hooks serve the webhook subscriptions (/api/v1/hooks).
+	Hooks HookOptions
 }
 
 // Handler serves /api/v1.
@@ -39,6 +41,7 @@ type Handler struct {
 	log   *slog.Logger
 	rate  rate.Limit
 	burst int
+	hooks HookOptions
 
 	mu     sync.Mutex
 	limits map[int64]*rate.Limiter // by token id
@@ -46,7 +49,7 @@ type Handler struct {
 
 // New returns the API over the service.
 func New(svc *core.Service, opts Options) *Handler {
-	h := &Handler{svc: svc, log: opts.Log, rate: rate.Limit(opts.Rate), burst: opts.Burst, limits: map[int64]*rate.Limiter{}}
+	h := &Handler{svc: svc, log: opts.Log, rate: rate.Limit(opts.Rate), burst: opts.Burst, hooks: opts.Hooks, limits: map[int64]*rate.Limiter{}}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -65,7 +68,7 @@ type call struct {
 	r     *http.Request
 	actor *core.User
 	token *core.Token
-	names *view.Names
+	names *core.Names
 }
 
 type route struct {
@@ -92,6 +95,9 @@ func (h *Handler) Routes() map[string]http.HandlerFunc {
 		"GET /api/v1/users/{id}":     {core.ScopeRead, h.getUser},
 	}
 	for k, v := range h.writeRoutes() {
+		routes[k] = v
+	}
+	for k, v := range h.hookRoutes() {
 		routes[k] = v
 	}
 	out := map[string]http.HandlerFunc{}
@@ -237,29 +243,26 @@ func (h *Handler) wait(tokenID int64) time.Duration {
 	return 0
 }
 
-// names resolves user and team ids for the views, once a request.
+// view resolves user and team ids for the views, from the directory's
+// names, which are loaded again only after a change.
 func (c *call) view(svc *core.Service) (view.Names, error) {
-	if c.names != nil {
-		return *c.names, nil
-	}
-	ctx := c.r.Context()
-	users, err := svc.Directory.Users(ctx, core.UserFilter{})
+	n, err := c.directory(svc)
 	if err != nil {
 		return view.Names{}, err
 	}
-	teams, err := svc.Directory.Teams(ctx)
-	if err != nil {
-		return view.Names{}, err
+	return view.Names{Users: n.Users, Teams: n.Teams}, nil
+}
+
+// directory is the directory's names, once a request.
+func (c *call) directory(svc *core.Service) (*core.Names, error) {
+	if c.names == nil {
+		n, err := svc.Directory.Names(c.r.Context())
+		if err != nil {
+			return nil, err
+		}
+		c.names = n
 	}
-	n := view.Names{Users: map[int64]string{}, Teams: map[int64]string{}}
-	for _, u := range users {
-		n.Users[u.ID] = u.Email
-	}
-	for _, t := range teams {
-		n.Teams[t.ID] = t.Name
-	}
-	c.names = &n
-	return n, nil
+	return c.names, nil
 }
 
 // encode is v as the API writes it: like the CLI's --json, without HTML

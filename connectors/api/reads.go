@@ -1,9 +1,11 @@
 package api
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -58,6 +60,74 @@ func cursor(p map[string]string) (int64, error) {
 		return 0, core.Errorf(core.KindInvalid, "cursor %q is not one this API gave; pass next_cursor as it came", s)
 	}
 	return id, nil
+}
+
+// position reads a ?cursor= of a list ordered by a time and an id (nil:
+// the start).
+func position(p map[string]string) (*core.Position, error) {
+	s := p["cursor"]
+	if s == "" {
+		return nil, nil
+	}
+	bad := core.Errorf(core.KindInvalid, "cursor %q is not one this API gave; pass next_cursor as it came", s)
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	at, id, ok := strings.Cut(strings.TrimPrefix(string(b), "at:"), ":")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || n <= 0 || !strings.HasPrefix(string(b), "at:") {
+		return nil, bad
+	}
+	pos := &core.Position{ID: n}
+	if at != "-" {
+		us, err := strconv.ParseInt(at, 10, 64)
+		if err != nil {
+			return nil, bad
+		}
+		pos.At = time.UnixMicro(us).UTC()
+	}
+	return pos, nil
+}
+
+// nextPosition is the cursor after (at, id) when the page was full, else
+// nil; a zero at is a record without a time.
+func nextPosition(n, limit int, at time.Time, id int64) *string {
+	if n < limit {
+		return nil
+	}
+	t := "-"
+	if !at.IsZero() {
+		t = strconv.FormatInt(at.UnixMicro(), 10)
+	}
+	s := base64.RawURLEncoding.EncodeToString([]byte("at:" + t + ":" + strconv.FormatInt(id, 10)))
+	return &s
+}
+
+// pageByID is the page of a short list held whole (users, pipelines):
+// the items after the cursor's id, in id order.
+func pageByID[T any](p map[string]string, items []T, id func(T) int64) ([]T, *string, error) {
+	lim, err := limit(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	after, err := cursor(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(items, func(a, b T) int { return cmp.Compare(id(a), id(b)) })
+	out := make([]T, 0, lim)
+	for _, it := range items {
+		if id(it) > after && len(out) < lim {
+			out = append(out, it)
+		}
+	}
+	var next *string
+	if len(out) == lim && id(out[lim-1]) < id(items[len(items)-1]) {
+		s := base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id(out[lim-1]), 10)))
+		next = &s
+	}
+	return out, next, nil
 }
 
 // nextCursor is the cursor after id when the page was full, else nil.
@@ -324,15 +394,11 @@ func (h *Handler) listDeals(c *call) error {
 }
 
 func (h *Handler) pipelines(c *call) (map[int64]*core.Pipeline, error) {
-	ps, err := h.svc.Directory.Pipelines(c.r.Context())
+	n, err := c.directory(h.svc)
 	if err != nil {
 		return nil, err
 	}
-	m := map[int64]*core.Pipeline{}
-	for i := range ps {
-		m[ps[i].ID] = &ps[i]
-	}
-	return m, nil
+	return n.Pipelines, nil
 }
 
 // dealRecord is a deal as GET /deals/{id} and deals show --json write it.
@@ -349,9 +415,13 @@ func (h *Handler) dealRecord(c *call, id int64) (*core.Deal, dealRecord, error) 
 	if err != nil {
 		return nil, dealRecord{}, err
 	}
-	p, err := h.svc.Directory.PipelineByID(ctx, d.PipelineID)
+	pipes, err := h.pipelines(c)
 	if err != nil {
 		return nil, dealRecord{}, err
+	}
+	p := pipes[d.PipelineID]
+	if p == nil {
+		return nil, dealRecord{}, fmt.Errorf("deal %s: no pipeline %d", d.Ref(), d.PipelineID)
 	}
 	contact, err := h.svc.DealContact(ctx, c.actor, d)
 	if err != nil {
@@ -430,12 +500,15 @@ func (h *Handler) getContact(c *call) error {
 }
 
 func (h *Handler) listTasks(c *call) error {
-	p, err := c.params("owner", "lead", "deal", "open", "limit")
+	p, err := c.params("owner", "lead", "deal", "open", "limit", "cursor")
 	if err != nil {
 		return err
 	}
 	f := core.TaskFilter{OpenOnly: p["open"] == "true"}
 	if f.Limit, err = limit(p); err != nil {
+		return err
+	}
+	if f.After, err = position(p); err != nil {
 		return err
 	}
 	if f.OwnerID, err = h.owner(c, p["owner"]); err != nil {
@@ -463,7 +536,12 @@ func (h *Handler) listTasks(c *call) error {
 	for i := range tasks {
 		out[i] = view.TaskOf(&tasks[i], n)
 	}
-	return c.reply(http.StatusOK, page{Data: out})
+	var next *string
+	if len(tasks) > 0 {
+		last := tasks[len(tasks)-1]
+		next = nextPosition(len(tasks), f.Limit, last.Due(), last.ID)
+	}
+	return c.reply(http.StatusOK, page{out, next})
 }
 
 func (h *Handler) getTask(c *call) error {
@@ -488,11 +566,15 @@ func (h *Handler) getTask(c *call) error {
 // listActivities is a record's timeline, newest first: ?lead=L1 or
 // ?deal=D45.
 func (h *Handler) listActivities(c *call) error {
-	p, err := c.params("lead", "deal", "limit")
+	p, err := c.params("lead", "deal", "limit", "cursor")
 	if err != nil {
 		return err
 	}
 	lim, err := limit(p)
+	if err != nil {
+		return err
+	}
+	before, err := cursor(p)
 	if err != nil {
 		return err
 	}
@@ -514,7 +596,7 @@ func (h *Handler) listActivities(c *call) error {
 	if err != nil {
 		return err
 	}
-	acts, err := h.svc.Timeline(c.r.Context(), c.actor, ref, lim)
+	acts, more, err := h.svc.TimelinePage(c.r.Context(), c.actor, ref, before, lim)
 	if err != nil {
 		return err
 	}
@@ -522,15 +604,24 @@ func (h *Handler) listActivities(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.reply(http.StatusOK, page{Data: view.Activities(acts, n)})
+	var next *string
+	if more && len(acts) > 0 {
+		next = nextCursor(lim, lim, acts[len(acts)-1].ID)
+	}
+	return c.reply(http.StatusOK, page{view.Activities(acts, n), next})
 }
 
 // Pipelines are every user's: chat shows their stages to anyone.
 func (h *Handler) listPipelines(c *call) error {
-	if _, err := c.params(); err != nil {
+	p, err := c.params("limit", "cursor")
+	if err != nil {
 		return err
 	}
-	ps, err := h.svc.Directory.Pipelines(c.r.Context())
+	all, err := h.svc.Directory.Pipelines(c.r.Context())
+	if err != nil {
+		return err
+	}
+	ps, next, err := pageByID(p, all, func(p core.Pipeline) int64 { return p.ID })
 	if err != nil {
 		return err
 	}
@@ -538,7 +629,7 @@ func (h *Handler) listPipelines(c *call) error {
 	for i := range ps {
 		out[i] = view.PipelineOf(&ps[i])
 	}
-	return c.reply(http.StatusOK, page{Data: out})
+	return c.reply(http.StatusOK, page{out, next})
 }
 
 func (h *Handler) getPipeline(c *call) error {
@@ -557,10 +648,15 @@ func (h *Handler) getPipeline(c *call) error {
 }
 
 func (h *Handler) listUsers(c *call) error {
-	if _, err := c.params(); err != nil {
+	p, err := c.params("limit", "cursor")
+	if err != nil {
 		return err
 	}
-	users, err := h.svc.People(c.r.Context(), c.actor)
+	all, err := h.svc.People(c.r.Context(), c.actor)
+	if err != nil {
+		return err
+	}
+	users, next, err := pageByID(p, all, func(u core.User) int64 { return u.ID })
 	if err != nil {
 		return err
 	}
@@ -572,7 +668,7 @@ func (h *Handler) listUsers(c *call) error {
 	for i := range users {
 		out[i] = view.UserOf(&users[i], n.Teams)
 	}
-	return c.reply(http.StatusOK, page{Data: out})
+	return c.reply(http.StatusOK, page{out, next})
 }
 
 // getUser is a user the actor may list; "me" is the token's user.

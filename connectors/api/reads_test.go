@@ -221,3 +221,102 @@ func TestRequestIDsAndRateLimits(t *testing.T) {
 		})
 	})
 }
+
+func TestTasksActivitiesUsersAndPipelinesPageWithACursor(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db, api.Options{})
+		d := e.deal(t, "repA", "Bangkok", "khai@vinacorp.vn")
+		base := e.clock.Now().Add(24 * time.Hour)
+		// Two tasks due at the same time, and notes written in the same
+		// instant: ties are broken by id, and nothing is repeated or left
+		// out across pages.
+		for i, due := range []time.Duration{3 * time.Hour, 0, time.Hour, time.Hour, 2 * time.Hour} {
+			if _, err := e.svc.FollowUp(e.ctx, e.users["repA"], core.DealRefOf(d.ID), fmt.Sprintf("call %d", i), base.Add(due)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.Note(e.ctx, e.users["repA"], core.DealRefOf(d.ID), fmt.Sprintf("note %d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		deal := core.DealRef(d.ID)
+		for _, tc := range []struct{ list, key string }{
+			{"/api/v1/tasks?deal=" + deal, "id"},
+			{"/api/v1/activities?deal=" + deal, "body"},
+			{"/api/v1/users?x=1", "email"},
+			{"/api/v1/pipelines?x=1", "name"},
+		} {
+			t.Run(tc.list, func(t *testing.T) {
+				all := strings.Replace(tc.list, "?x=1", "?", 1)
+				whole := e.do(t, "GET", all+"&limit=200", "admin-ro", "")
+				var want, got []string
+				for _, r := range whole.data() {
+					want = append(want, fmt.Sprint(r[tc.key]))
+				}
+				path := all + "&limit=2"
+				for pages := 0; pages < 20; pages++ {
+					r := e.do(t, "GET", path, "admin-ro", "")
+					if r.status != 200 {
+						t.Fatalf("got %d %s", r.status, r.raw)
+					}
+					for _, row := range r.data() {
+						got = append(got, fmt.Sprint(row[tc.key]))
+					}
+					next, _ := r.body["next_cursor"].(string)
+					if next == "" {
+						break
+					}
+					path = all + "&limit=2&cursor=" + url.QueryEscape(next)
+				}
+				if len(want) < 1 || !slices.Equal(got, want) {
+					t.Errorf("paged through %v, want %v", got, want)
+				}
+			})
+		}
+		if r := e.do(t, "GET", "/api/v1/tasks?cursor=aWQ6MQ", "admin-ro", ""); r.status != 422 {
+			t.Errorf("a deal cursor on tasks: %d %s", r.status, r.raw)
+		}
+	})
+}
+
+func TestIntegrationTokensActWithARoleOfTheirOwn(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db, api.Options{})
+		bkk := e.deal(t, "repA", "Bangkok", "khai@vinacorp.vn")
+		waw := e.deal(t, "repW", "Warsaw", "ola@firma.pl")
+		for _, tc := range []struct {
+			spec core.TokenSpec
+			want string
+		}{
+			{core.TokenSpec{Name: "x1", Scopes: []core.Scope{core.ScopeRead}, Role: core.RoleManager}, "name it with --team NAME"},
+			{core.TokenSpec{Name: "x2", Scopes: []core.Scope{core.ScopeRead}, Role: core.RoleRep, Team: "Bangkok"}, "a rep's token acts as that rep"},
+			{core.TokenSpec{Name: "x3", Scopes: []core.Scope{core.ScopeRead}, Role: core.RoleAdmin, As: "admin@example.com"}, "not both"},
+			{core.TokenSpec{Name: "x4", Scopes: []core.Scope{core.ScopeRead}}, "--role manager --team NAME"},
+		} {
+			if _, _, err := e.svc.Directory.CreateTokenFor(e.ctx, nil, tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v, want %q", tc.spec.Name, err, tc.want)
+			}
+		}
+		_, mgr, err := e.svc.Directory.CreateTokenFor(e.ctx, nil, core.TokenSpec{Name: "bi", Scopes: []core.Scope{core.ScopeWrite}, Role: core.RoleManager, Team: "Bangkok"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens["bi"] = mgr
+		r := e.do(t, "GET", "/api/v1/deals", "bi", "")
+		if r.status != 200 || len(r.data()) != 1 || r.data()[0]["id"] != bkk.Ref() {
+			t.Errorf("the Bangkok integration lists %s", r.raw)
+		}
+		if r := e.do(t, "GET", "/api/v1/deals/"+waw.Ref(), "bi", ""); r.status != 403 {
+			t.Errorf("it reads Warsaw's deal: %d %s", r.status, r.raw)
+		}
+		id := e.lead(t, "Bangkok", "new@siam.co.th")
+		if r := e.do(t, "POST", "/api/v1/leads/"+core.LeadRef(id)+"/claim", "bi", ""); r.status != 422 || !strings.Contains(r.raw, "token bi acts as nobody in particular") {
+			t.Errorf("it claims: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, "POST", "/api/v1/leads/"+core.LeadRef(id)+"/assign", "bi", `{"owner":"pim@example.com"}`); r.status != 200 || !strings.Contains(r.raw, `"owner":"pim@example.com"`) {
+			t.Errorf("it assigns: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, "GET", "/api/v1/hooks", "bi", ""); r.status != 403 {
+			t.Errorf("a manager's integration lists hooks: %d", r.status)
+		}
+	})
+}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"leadwire/core"
 )
 
 // Limits on a receiver: how long it may take to answer, how much of its
@@ -116,4 +118,10 @@ func excerpt(b []byte) string {
 		b = b[:cut]
 	}
 	return string(bytes.ToValidUTF8(b, []byte("\uFFFD")))
+}
+
+// SendHook implements core.HookSender.
+func (s *Sender) SendHook(ctx context.Context, m core.HookMessage) core.HookResult {
+	res, wait := s.Send(ctx, Message{ID: m.ID, Type: string(m.Type), At: m.At, Body: m.Body, URL: m.URL, Secret: m.Secret})
+	return core.HookResult{Status: res.Status, Latency: res.Latency, Excerpt: res.Excerpt, Err: res.Err, RetryAfter: wait}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,7 +33,7 @@ type RuleConditions struct {
 }
 
 // RuleAction is one thing a rule does; exactly one of create_task,
-// notify, assign, add_score and move_stage.
+// notify, assign, add_score, move_stage and webhook.
 type RuleAction struct {
 	CreateTask string `yaml:"create_task"` // the title of a task for the owner
 	Due        string `yaml:"due"`         // create_task: due after 3d, 4h, 1d12h
@@ -41,6 +42,7 @@ type RuleAction struct {
 	Assign     string `yaml:"assign"`      // round_robin
 	AddScore   *int   `yaml:"add_score"`   // points, may be negative
 	MoveStage  string `yaml:"move_stage"`  // deal triggers: a stage of the deal's pipeline
+	Webhook    string `yaml:"webhook"`     // the URL of a subscription (leadwire hooks add URL --events rule.matched)
 }
 
 // dealTriggers are the triggers whose record is a deal.
@@ -166,9 +168,12 @@ func (c *Config) checkAction(p *problems, path string, a RuleAction, trigger cor
 	if a.MoveStage != "" {
 		kinds = append(kinds, "move_stage")
 	}
+	if a.Webhook != "" {
+		kinds = append(kinds, "webhook")
+	}
 	switch len(kinds) {
 	case 0:
-		p.errf(path, "an action needs one of create_task, notify, assign, add_score or move_stage")
+		p.errf(path, "an action needs one of create_task, notify, assign, add_score, move_stage or webhook")
 		return core.RuleAction{}, false
 	case 1:
 	default:
@@ -224,6 +229,11 @@ func (c *Config) checkAction(p *problems, path string, a RuleAction, trigger cor
 			bad("move_stage", "a rule cannot lose a deal: losing needs a reason from someone who knows it")
 		} else {
 			ok = c.checkStage(p, path+".move_stage", out.Stage, pipeline, false) && ok
+		}
+	case "webhook":
+		out = core.RuleAction{Kind: core.ActionWebhook, URL: strings.TrimSpace(a.Webhook)}
+		if u, err := url.Parse(out.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("webhook", "%q is no http or https URL; name the URL of a subscription (leadwire hooks add URL --events rule.matched)", a.Webhook)
 		}
 	}
 	return out, ok

@@ -37,6 +37,9 @@ func TestExampleRules(t *testing.T) {
 	if w := rules[2].When; w.MinValue == nil || *w.MinValue != (core.Money{Amount: 5000000, Currency: "EUR"}) || w.Pipeline != "Sales" {
 		t.Errorf("the big-deal conditions = %+v", w)
 	}
+	if a := rules[2].Actions; len(a) != 2 || a[1] != (core.RuleAction{Kind: core.ActionWebhook, URL: "https://hooks.example.com/big-wins"}) {
+		t.Errorf("the big-deal actions = %+v", a)
+	}
 }
 
 func TestRuleErrors(t *testing.T) {
@@ -153,6 +156,12 @@ func TestRuleErrors(t *testing.T) {
     actions:
       - move_stage: Proposal #<
 `, []string{"rules[0].actions[0].move_stage", "lead.claimed is about a lead, which has no stage"}},
+		{"a webhook action names a URL", `rules:
+  - name: r
+    trigger: deal.won
+    actions:
+      - webhook: hooks.example.com/x #<
+`, []string{"rules[0].actions[0].webhook", `no http or https URL`}},
 		{"a rule cannot lose a deal", `rules:
   - name: r
     trigger: deal.idle
