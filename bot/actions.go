@@ -22,6 +22,7 @@ import (
 //	done:T7                 complete
 //	snooze:T7:WHEN          snooze until a date phrase ("1h", "tomorrow")
 //	merge:C12:C34           merge contact C34 into C12
+//	reply:L123 reply:D45    ask for a reply to the prospect
 //
 // A reason code too long for a button goes by its place in the settings:
 // "lost:D45:#3".
@@ -66,7 +67,7 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 		return staleButton(r)
 	}
 	want := map[string]byte{"show": 0, "claim": 'L', "assign": 'L', "qualify": 'L', "disq": 'L', "stage": 'D',
-		"won": 'D', "reopen": 'D', "lost": 'D', "remind": 0, "done": 'T', "snooze": 'T'}
+		"won": 'D', "reopen": 'D', "lost": 'D', "remind": 0, "done": 'T', "snooze": 'T', "reply": 0}
 	kind, ok := want[verb]
 	if !ok || (kind != 0 && kind != ref.Kind) || (kind == 0 && ref.Kind == 'T') {
 		return staleButton(r)
@@ -107,6 +108,8 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 		return c.doRemind(ctx, r, ref, arg)
 	case "done":
 		return c.doDone(ctx, r, ref.ID)
+	case "reply":
+		return c.askReply(ctx, r, ref)
 	default: // snooze
 		return c.doSnooze(ctx, r, ref.ID, arg)
 	}

@@ -24,6 +24,8 @@ const (
 	NoticeAlert            NoticeKind = "alert"             // Text: a connector failed or recovered; to each admin
 	NoticeChannelFailing   NoticeKind = "channel_failing"   // Text: a channel of the user's fails; on another channel
 	NoticeText             NoticeKind = "text"              // Text, e.g. a rule's notify action
+	NoticeProspectWrote    NoticeKind = "prospect_wrote"    // ActivityID: a known prospect wrote again on LeadID or DealID; to the owner, else the team; with Reply, Open and Snooze
+	NoticeReplyFailed      NoticeKind = "reply_failed"      // ActivityID: a rep's reply did not reach the prospect (Text: why); to the rep
 )
 
 // Notice is a message leadwire sends on its own. It names its records
@@ -38,6 +40,13 @@ type Notice struct {
 	DealID int64      `json:"deal_id,omitempty"`
 	Date   string     `json:"date,omitempty"` // a day, YYYY-MM-DD (digests)
 	Text   string     `json:"text,omitempty"`
+	// ActivityID is the timeline entry the notice is about (a prospect's
+	// message, a reply that failed).
+	ActivityID int64 `json:"activity_id,omitempty"`
+	// Thread, when set, makes the notices of one thread delivered within
+	// NoticeBurst of each other one message, edited in place (PlaceNotice)
+	// rather than one post each: a prospect's burst of messages.
+	Thread string `json:"thread,omitempty"`
 	// Key names this notice: one channel delivers one notice of a key
 	// once, however often it is announced ("reminder:T7:1764061200").
 	Key string `json:"key"`
