@@ -37,6 +37,18 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	if wait := a.pace.reserve(to, a.now()); wait > 0 {
 		return core.RetryAfter(wait)
 	}
+	pl := core.Placement{Post: true}
+	if n.Thread != "" {
+		if pl, err = a.svc.Notices.PlaceNotice(ctx, core.ChannelSlack, n); err != nil {
+			return err
+		}
+		if !pl.Post && pl.Edit == "" {
+			return nil // the message shows this already
+		}
+	}
+	if pl.Edit != "" || n.Thread != "" {
+		return a.placeNotice(ctx, to, n, pl)
+	}
 	var before *earlier
 	if since, again := core.Redelivery(ctx); again {
 		before = a.posted(ctx, to, n.Key, since)
@@ -56,6 +68,35 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 		return noticeError(fmt.Errorf("slack notice %s: %w", n.Key, err))
 	}
 	return nil
+}
+
+// placeNotice posts a threaded notice (a prospect's burst), recording
+// the message, or edits the one posted for its thread (chat.update); a
+// failure gives the placement back for the retry.
+func (a *Adapter) placeNotice(ctx context.Context, to string, n core.Notice, pl core.Placement) error {
+	reply, err := a.conv.NoticeReply(ctx, n)
+	if err == nil {
+		if pl.Edit != "" {
+			err = a.update(ctx, pl.Target, pl.Edit, reply)
+		} else {
+			tag := slack.MsgOptionMetadata(slack.SlackMetadata{EventType: noticeEvent, EventPayload: map[string]any{"key": n.Key}})
+			var channel, ts string
+			channel, ts, err = a.api.PostMessageContext(ctx, to, slack.MsgOptionText(Fallback(reply), false), slack.MsgOptionBlocks(Blocks(reply)...), tag)
+			if err == nil {
+				return a.svc.Notices.NoticePlaced(ctx, core.ChannelSlack, n, channel, ts)
+			}
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	if uerr := a.svc.Notices.NoticeUnplaced(ctx, core.ChannelSlack, n, pl); uerr != nil {
+		a.log.Warn("slack: cannot give a notice's thread back", "key", n.Key, "err", uerr)
+	}
+	if core.IsNotFound(err) {
+		return fmt.Errorf("slack notice %s: %w", n.Key, err)
+	}
+	return noticeError(fmt.Errorf("slack notice %s: %w", n.Key, err))
 }
 
 // noticeEvent is the metadata event type every notice is posted with, its
