@@ -115,7 +115,7 @@ func (c *Conversation) askReply(ctx context.Context, r *request, ref core.Ref) R
 		}
 	}
 	if err != nil {
-		return c.fail(r, err)
+		return c.replyFailed(r, ref, err)
 	}
 	who := contactTitle(contact, r.t("reply.the_prospect"))
 	command := c.word(r.p, c.byName["reply"]) + " " + ref.String()
