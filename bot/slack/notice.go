@@ -34,20 +34,23 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	if err != nil {
 		return fmt.Errorf("slack notice %s: %w", n.Key, err)
 	}
-	if wait := a.pace.reserve(to, a.now()); wait > 0 {
-		return core.RetryAfter(wait)
-	}
-	pl := core.Placement{Post: true}
 	if n.Thread != "" {
-		if pl, err = a.svc.Notices.PlaceNotice(ctx, core.ChannelSlack, n); err != nil {
+		// Placed first: a notice its thread's message shows already
+		// takes no room in the pace.
+		pl, err := a.svc.Notices.PlaceNotice(ctx, core.ChannelSlack, n)
+		if err != nil || (!pl.Post && pl.Edit == "") {
 			return err
 		}
-		if !pl.Post && pl.Edit == "" {
-			return nil // the message shows this already
+		if wait := a.pace.reserve(to, a.now()); wait > 0 {
+			if uerr := a.svc.Notices.NoticeUnplaced(ctx, core.ChannelSlack, n, pl); uerr != nil {
+				return uerr
+			}
+			return core.RetryAfter(wait)
 		}
-	}
-	if pl.Edit != "" || n.Thread != "" {
 		return a.placeNotice(ctx, to, n, pl)
+	}
+	if wait := a.pace.reserve(to, a.now()); wait > 0 {
+		return core.RetryAfter(wait)
 	}
 	var before *earlier
 	if since, again := core.Redelivery(ctx); again {

@@ -31,11 +31,11 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	if err != nil {
 		return fmt.Errorf("telegram notice %s: %w", n.Key, err)
 	}
-	if wait := a.pace.reserve(chat, a.now()); wait > 0 {
-		return core.RetryAfter(wait)
-	}
 	if n.Thread != "" {
 		return a.placeNotice(ctx, chat, n)
+	}
+	if wait := a.pace.reserve(chat, a.now()); wait > 0 {
+		return core.RetryAfter(wait)
 	}
 	reply, err := a.conv.NoticeReply(ctx, n)
 	if err != nil {
@@ -56,7 +56,13 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 func (a *Adapter) placeNotice(ctx context.Context, chat any, n core.Notice) error {
 	pl, err := a.svc.Notices.PlaceNotice(ctx, core.ChannelTelegram, n)
 	if err != nil || (!pl.Post && pl.Edit == "") {
-		return err
+		return err // a message shows it already: no room taken in the pace
+	}
+	if wait := a.pace.reserve(chat, a.now()); wait > 0 {
+		if uerr := a.svc.Notices.NoticeUnplaced(ctx, core.ChannelTelegram, n, pl); uerr != nil {
+			return uerr
+		}
+		return core.RetryAfter(wait)
 	}
 	reply, err := a.conv.NoticeReply(ctx, n)
 	if err == nil {
