@@ -79,7 +79,9 @@ func newReplyEnv(t *testing.T, db *storage.DB) *replyEnv {
 	}
 	r.noticeEnv = newNoticeEnvWith(t, db, r.api, nil, prospectDirectory,
 		func(s *core.Settings) { s.Channels = append(s.Channels, core.ChannelEmail) },
-		func(h *core.Handlers, e *noticeEnv) { addChatReplies(h, e.svc, nil, e.slack, mailer, slog.New(slog.DiscardHandler)) })
+		func(h *core.Handlers, e *noticeEnv) {
+			addChatReplies(h, e.svc, nil, e.slack, mailer, slog.New(slog.DiscardHandler))
+		})
 	if r.imap.addr != "" {
 		// The mailbox read into the service.
 		host, port, _ := net.SplitHostPort(r.imap.addr)
@@ -443,4 +445,3 @@ func imapLogin(t *testing.T, addr, user, pass string) *imapclient.Client {
 		time.Sleep(200 * time.Millisecond) // Dovecot re-reads its passwd file
 	}
 }
-
