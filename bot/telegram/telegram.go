@@ -118,7 +118,7 @@ var commands = []models.BotCommand{
 	{Command: "lost", Description: "close a deal as lost, with a reason"},
 	{Command: "reopen", Description: "reopen a won or lost deal"},
 	{Command: "note", Description: "add a note: /note D45 TEXT"},
-	{Command: "reply", Description: "answer the prospect in their chat: /reply L123 TEXT"},
+	{Command: "reply", Description: "answer the prospect where they last wrote: /reply L123 TEXT"},
 	{Command: "value", Description: "set a deal's value: /value D45 12000 EUR"},
 	{Command: "close", Description: "set expected close: /close D45 2027-01-15"},
 	{Command: "remind", Description: "follow up: /remind D45 tomorrow 9am call"},

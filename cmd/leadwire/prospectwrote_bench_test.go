@@ -103,7 +103,9 @@ func benchProspectNotice(b *testing.B, db *storage.DB) {
 	}
 	mu.Unlock()
 	slices.Sort(took)
-	q := func(p float64) time.Duration { return took[min(len(took)-1, int(p*float64(len(took))))].Round(time.Millisecond) }
+	q := func(p float64) time.Duration {
+		return took[min(len(took)-1, int(p*float64(len(took))))].Round(time.Millisecond)
+	}
 	b.Logf("%s: %d prospects writing again at %d/s to %d owners: capture → owner's Slack DM p50 %v, p99 %v, max %v",
 		db.Dialect(), n, rate, reps, q(0.5), q(0.99), took[len(took)-1].Round(time.Millisecond))
 }
