@@ -32,7 +32,7 @@ func (c *Conversation) prospectNotice(ctx context.Context, n core.Notice) (Reply
 		ref = core.DealRef(n.DealID)
 	}
 	who := contactTitle(sub.Contact, r.t("reply.the_prospect"))
-	via := r.t("wrote.via." + wroteVia(sub.Activity.Kind, sub.Lead, n))
+	via := r.t("wrote.via." + wroteVia(sub.Activity.Kind, sub.Activity.ExternalRef))
 	text := r.p.N("notice.prospect_wrote", sub.Burst, "Who", who, "Via", via, "Ref", ref)
 	card := Card{Ref: ref, Title: who, Subtitle: contactLine(r, sub.Contact), Text: firstLines(sub.Activity.Subject, sub.Activity.Body),
 		Note: r.at(sub.Activity.At),
@@ -44,14 +44,14 @@ func (c *Conversation) prospectNotice(ctx context.Context, n core.Notice) (Reply
 
 // wroteVia names the channel of a prospect's message for the catalog:
 // email, telegram, slack, form.
-func wroteVia(k core.ActivityKind, l *core.Lead, n core.Notice) string {
+func wroteVia(k core.ActivityKind, ref string) string {
 	switch k {
 	case core.ActivityEmailIn:
 		return "email"
 	case core.ActivityFormSubmitted:
 		return "form"
 	case core.ActivityChatIn:
-		if l != nil && l.SourceChannel == core.ChannelSlack {
+		if strings.HasPrefix(ref, core.ChannelSlack+":") {
 			return "slack"
 		}
 		return "chat"

@@ -155,7 +155,8 @@ func (s *Notices) NoticeUnplaced(ctx context.Context, channel string, n Notice, 
 }
 
 // prospectWrote tells the owner of the lead or deal an inbound continued
-// (the team's channel when it has none), in tx, that the prospect wrote:
+// (the team's channels when it has none, or none the owner can be told
+// on), in tx, that the prospect wrote:
 // one notice per message, threaded by record and recipient, so a burst
 // is one message updated in place. Email is left out: the owner is told
 // in chat, and the message itself is in the team's mailbox already.
@@ -170,14 +171,23 @@ func (s *Service) prospectWrote(ctx context.Context, tx Tx, lead *Lead, deal *De
 	default:
 		return nil
 	}
-	who := "U" + fmt.Sprint(n.UserID)
+	n.Key = NoticeKey("wrote", ref, act.ID)
+	team := n.TeamID
 	if n.UserID != 0 {
 		n.TeamID = 0
-	} else if who = "T" + fmt.Sprint(n.TeamID); n.TeamID == 0 {
+		n.Thread = NoticeKey("wrote", ref, "U"+fmt.Sprint(n.UserID))
+		told, err := s.Notices.AnnounceExcept(ctx, tx, n, ChannelEmail)
+		if err != nil || len(told) > 0 {
+			return err
+		}
+		// An owner who cannot be told (deactivated, no chat linked):
+		// the team is.
+		n.UserID = 0
+	}
+	if team == 0 {
 		return nil
 	}
-	n.Thread = NoticeKey("wrote", ref, who)
-	n.Key = NoticeKey("wrote", ref, act.ID)
+	n.TeamID, n.Thread = team, NoticeKey("wrote", ref, "T"+fmt.Sprint(team))
 	_, err := s.Notices.AnnounceExcept(ctx, tx, n, ChannelEmail)
 	return err
 }

@@ -29,7 +29,8 @@ func TestProspectWroteIsANotice(t *testing.T) {
 		svc := core.NewService(db, nil, settings, nil)
 		if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{
 			{Name: "Bangkok", Region: "TH", SlackChannel: "C0BKK", TelegramChat: "-100500", Email: "bkk@example.com"},
-		}, Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok", SlackID: "U0NIRAN", TelegramID: 7001}}}); err != nil {
+		}, Users: []core.UserDef{{Email: "niran@example.com", Name: "Niran", Team: "Bangkok", SlackID: "U0NIRAN", TelegramID: 7001},
+			{Email: "kasem@example.com", Name: "Kasem", Team: "Bangkok"}}}); err != nil {
 			t.Fatal(err)
 		}
 		niran, err := db.UserByEmail(ctx, "niran@example.com")
@@ -141,6 +142,22 @@ func TestProspectWroteIsANotice(t *testing.T) {
 				}
 			})
 		}
+		t.Run("an owner with no chat linked: the team is told", func(t *testing.T) {
+			kasem, err := db.UserByEmail(ctx, "kasem@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := capture(t, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: "form-k1", Email: "lek@example.th", Text: "Quote"})
+			if _, err := svc.Claim(ctx, kasem, l.LeadID); err != nil {
+				t.Fatal(err)
+			}
+			before := len(wrote(t))
+			capture(t, core.Inbound{Channel: core.ChannelEmail, Source: "sales", ExternalID: "k2@example.th", Email: "lek@example.th", Text: "Hello?"})
+			got := wrote(t)[before:]
+			if len(got) != 2 || got[0].Notice.UserID != 0 || got[0].Notice.TeamID == 0 {
+				t.Fatalf("notices %+v", got)
+			}
+		})
 		t.Run("a rep's own entry on the timeline tells nobody", func(t *testing.T) {
 			before := len(wrote(t))
 			capture(t, core.Inbound{Channel: core.ChannelManual, Source: "cli", ExternalID: "manual-1", Email: "anna@example.pl", Text: "Called her"})
