@@ -46,7 +46,11 @@ func (c *Connector) CopyToSent(ctx context.Context, raw []byte, at time.Time) er
 // sentFolder is the folder the server marks \Sent, else SentFolder, made
 // when it does not exist.
 func (s *session) sentFolder() (string, error) {
-	list, err := s.cl.List("", "*", nil).Collect()
+	var opts *imap.ListOptions
+	if caps := s.cl.Caps(); caps.Has(imap.CapIMAP4rev2) || (caps.Has(imap.CapSpecialUse) && caps.Has(imap.CapListExtended)) {
+		opts = &imap.ListOptions{ReturnSpecialUse: true}
+	}
+	list, err := s.cl.List("", "*", opts).Collect()
 	if err != nil {
 		return "", s.fail("list folders", err)
 	}
