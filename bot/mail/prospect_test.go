@@ -107,4 +107,3 @@ func TestProspectMailerSendsThreadedRepliesAndKeepsACopy(t *testing.T) {
 		}
 	})
 }
-

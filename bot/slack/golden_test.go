@@ -91,4 +91,3 @@ func (w *world) wrote(lead int64, subject, text string) bot.Reply {
 	}
 	return reply
 }
-

@@ -59,4 +59,3 @@ func TestCopyToSent(t *testing.T) {
 		}
 	})
 }
-
