@@ -113,8 +113,8 @@ func threadRefsOf(ctx context.Context, tx Reader, contactID int64, last *Activit
 	var refs []string
 	for i := len(acts) - 1; i >= 0; i-- { // oldest first
 		a := acts[i]
-		if a.ExternalRef == "" || a.ID > last.ID || (a.Kind != ActivityEmailIn && a.Kind != ActivityEmailOut) ||
-			a.LeadID != last.LeadID && a.DealID != last.DealID {
+		same := last.DealID != 0 && a.DealID == last.DealID || last.LeadID != 0 && a.LeadID == last.LeadID
+		if a.ExternalRef == "" || a.ID > last.ID || (a.Kind != ActivityEmailIn && a.Kind != ActivityEmailOut) || !same {
 			continue
 		}
 		if !slices.Contains(refs, a.ExternalRef) {
