@@ -194,6 +194,7 @@ func slackUpdates(r *replyEnv, channel string) (n int, last string) {
 // a reply that cannot be delivered comes back to the rep; and a rep of
 // another team is refused in Polish.
 func TestProspectWritesBackEndToEnd(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		r := newReplyEnv(t, db)
 		niran := r.user(t, "niran@siam-sales.example")
