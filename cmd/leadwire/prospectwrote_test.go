@@ -365,6 +365,31 @@ func TestProspectWritesBackEndToEnd(t *testing.T) {
 			})
 		})
 
+		t.Run("a prospect who wrote in a Slack intake thread is answered in that thread from the notice's Reply", func(t *testing.T) {
+			first := r.capture(t, core.Inbound{Channel: core.ChannelSlack, Source: "C0INTAKE", ExternalID: core.SlackMessageRef("C0INTAKE", "1793610000.000100"),
+				Name: "Mehrnaz", Handle: "slack:U0MEHRNAZ", Text: "Do you ship to Tehran?", Team: "Bangkok"})
+			if _, err := r.svc.Claim(r.ctx, niran, first.LeadID); err != nil {
+				t.Fatal(err)
+			}
+			ref := core.LeadRef(first.LeadID)
+			r.capture(t, core.Inbound{Channel: core.ChannelSlack, Source: "C0INTAKE", ExternalID: core.SlackMessageRef("C0INTAKE", "1793610000.000200"),
+				Handle: "slack:U0MEHRNAZ", Text: "And to Shiraz?", References: []string{core.SlackMessageRef("C0INTAKE", "1793610000.000100")}})
+			waitFor(t, 20*time.Second, "the notice", func() bool { return len(noticesOf(r.api.sent("slack:U0NIRAN"), ref)) == 1 })
+			if m := noticesOf(r.api.sent("slack:U0NIRAN"), ref)[0]; !strings.Contains(m.Text, "Slack") {
+				t.Errorf("the notice does not say the prospect wrote in Slack: %s", m.Text)
+			}
+			meta := r.pressReply(t, "U0NIRAN", "reply:"+ref)
+			r.submitReply(t, "U0NIRAN", meta, "Yes, both.")
+			waitFor(t, 20*time.Second, "the answer in the prospect's thread", func() bool {
+				for _, c := range r.api.sent("slack:C0INTAKE") {
+					if strings.Contains(c.Text, "Yes, both.") {
+						return true
+					}
+				}
+				return false
+			})
+		})
+
 		t.Run("a reply that cannot be delivered comes back to the rep in chat and onto the timeline", func(t *testing.T) {
 			// The Telegram intake bot is off here: the prospect of the
 			// Telegram lead cannot be reached.
