@@ -156,10 +156,10 @@ func (s *Notices) NoticeUnplaced(ctx context.Context, channel string, n Notice, 
 
 // prospectWrote tells the owner of the lead or deal an inbound continued
 // (the team's channels when it has none, or none the owner can be told
-// on), in tx, that the prospect wrote:
-// one notice per message, threaded by record and recipient, so a burst
-// is one message updated in place. Email is left out: the owner is told
-// in chat, and the message itself is in the team's mailbox already.
+// on), in tx, that the prospect wrote: one notice per message, threaded
+// by record and recipient, so a burst is one message updated in place.
+// Email is left out: the owner is told in chat, and the message itself
+// is in the team's mailbox already.
 func (s *Service) prospectWrote(ctx context.Context, tx Tx, lead *Lead, deal *Deal, act *Activity) error {
 	n := Notice{Kind: NoticeProspectWrote, ActivityID: act.ID}
 	var ref string
