@@ -33,6 +33,10 @@ func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, e
 		return c.prospectNotice(ctx, n)
 	case core.NoticeReplyFailed:
 		return c.replyFailedNotice(ctx, n)
+	case core.NoticeAssigned, core.NoticeHandedOver:
+		return c.assignedNotice(ctx, n)
+	case core.NoticeTaskGiven:
+		return c.taskGivenNotice(ctx, n)
 	}
 	return Reply{}, fmt.Errorf("notice %q: unknown kind %q", n.Key, n.Kind)
 }

@@ -100,20 +100,7 @@ func (c *Conversation) replyFailedNotice(ctx context.Context, n core.Notice) (Re
 // askReply answers the Reply button: it asks for the text to send, once
 // the presser may act on the lead or deal.
 func (c *Conversation) askReply(ctx context.Context, r *request, ref core.Ref) Reply {
-	var contact *core.Contact
-	var err error
-	switch ref.Kind {
-	case 'L':
-		var l *core.Lead
-		if l, err = c.svc.Lead(ctx, r.user, ref.ID); err == nil {
-			contact, err = c.svc.LeadContact(ctx, r.user, l)
-		}
-	case 'D':
-		var d *core.Deal
-		if d, err = c.svc.Deal(ctx, r.user, ref.ID); err == nil {
-			contact, err = c.svc.DealContact(ctx, r.user, d)
-		}
-	}
+	contact, err := c.svc.ReplyContact(ctx, r.user, ref)
 	if err != nil {
 		return c.replyFailed(r, ref, err)
 	}

@@ -154,6 +154,17 @@ func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text
 	return out, nil
 }
 
+// ReplyContact returns the prospect a reply on ref goes to, once the
+// actor may act on the lead or deal: reading a teammate's record does not
+// let a rep answer on it.
+func (s *Service) ReplyContact(ctx context.Context, actor *User, ref Ref) (*Contact, error) {
+	contactID, _, _, err := target(ctx, s.store, actor, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ContactByID(ctx, contactID)
+}
+
 // chatRoute finds where a reply to the contact goes: the chat of their
 // newest chat message (in Slack, the thread of the first message they
 // wrote in that channel), else their Telegram handle.

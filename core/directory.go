@@ -287,6 +287,10 @@ func (d *Directory) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, er
 	}
 	t.SlackChannel, t.TelegramChat, t.Email, t.ResponseLimit, t.Region = def.SlackChannel, def.TelegramChat, def.Email, limit, strings.ToUpper(def.Region)
 	t.Locale = def.Locale
+	t.Visibility = def.Visibility
+	if t.Visibility == "" {
+		t.Visibility = VisibilityOwn
+	}
 	if t.ID == 0 {
 		return t, tx.CreateTeam(ctx, t)
 	}

@@ -26,6 +26,9 @@ const (
 	NoticeText             NoticeKind = "text"              // Text, e.g. a rule's notify action
 	NoticeProspectWrote    NoticeKind = "prospect_wrote"    // ActivityID: a known prospect wrote again on LeadID or DealID; to the owner, else the team; with Reply, Open and Snooze
 	NoticeReplyFailed      NoticeKind = "reply_failed"      // ActivityID: a rep's reply did not reach the prospect (Text: why); to the rep
+	NoticeAssigned         NoticeKind = "assigned"          // LeadID or DealID was given to UserID, How, by By (a rule named in Text); with its card, open tasks and latest activities
+	NoticeHandedOver       NoticeKind = "handed_over"       // LeadID or DealID of UserID was given to someone else by By
+	NoticeTaskGiven        NoticeKind = "task_given"        // TaskID was made for its owner UserID by By
 )
 
 // Notice is a message leadwire sends on its own. It names its records
@@ -47,6 +50,9 @@ type Notice struct {
 	// NoticeBurst of each other one message, edited in place (PlaceNotice)
 	// rather than one post each: a prospect's burst of messages.
 	Thread string `json:"thread,omitempty"`
+
+	By  int64    `json:"by,omitempty"`  // who did what the notice tells of; 0: nobody in particular
+	How RouteHow `json:"how,omitempty"` // assigned, handed_over: how it was given
 	// Key names this notice: one channel delivers one notice of a key
 	// once, however often it is announced ("reminder:T7:1764061200").
 	Key string `json:"key"`

@@ -51,6 +51,7 @@ type Reader interface {
 	GrantReader
 	PeopleReader
 	NoticePostReader
+	RouteReader
 
 	// InboundResult returns what an idempotency key became, or KindNotFound.
 	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
@@ -222,6 +223,7 @@ type Tx interface {
 	GrantWriter
 	PeopleTx
 	NoticePostTx
+	RouteTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"fmt"
 	"leadwire/internal/golden"
 	"testing"
 
@@ -32,7 +33,6 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrote := w.wrote(lead, "Re: Pricing", "Can you do <b>20%</b> off & *ship* by Friday?\nSecond line\nThird line")
 	cases := []struct {
 		name  string
 		reply bot.Reply
@@ -43,12 +43,43 @@ func TestGolden(t *testing.T) {
 		{"reminder", reminder},
 		{"new_lead", notice},
 		{"lost_menu", w.conv.Press(w.ctx, niran, "lost:"+core.DealRef(deal))},
-		{"prospect_wrote", wrote},
 		// A Persian reader: right-to-left text around ids, amounts and names.
 		{"deal_card.fa", w.conv.Handle(w.ctx, in(niran, "fa"), "deal "+core.DealRef(deal))},
 		{"deal_list.fa", w.conv.Handle(w.ctx, in(niran, "fa"), "deals")},
 		{"deal_card.th", w.conv.Handle(w.ctx, in(niran, "th"), "deal "+core.DealRef(deal))},
 	}
+	// The timeline, a page with More, and the deal handed over to Pim as
+	// she is told of it.
+	for i := range 11 {
+		if _, err := w.svc.Note(w.ctx, niran, core.Ref{Kind: 'D', ID: deal}, fmt.Sprintf("note %d: *bold* <b>&", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	history := w.conv.Handle(w.ctx, niran, "history "+core.DealRef(deal))
+	historyFa := w.conv.Handle(w.ctx, in(niran, "fa"), "history "+core.DealRef(deal))
+	why := w.conv.Handle(w.ctx, niran, "why "+core.DealRef(deal))
+	if r := w.conv.Handle(w.ctx, w.users["somchai"], "assign "+core.DealRef(deal)+" pim"); r.Tone != bot.ToneGood {
+		t.Fatalf("assign: %+v", r)
+	}
+	assigned, err := w.conv.NoticeReply(w.ctx, core.Notice{Kind: core.NoticeAssigned, UserID: w.users["pim"].ID, DealID: deal,
+		By: w.users["somchai"].ID, How: core.RouteAssigned, Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, []struct {
+		name  string
+		reply bot.Reply
+	}{
+		{"history", history},
+		{"history.fa", historyFa},
+		{"why", why},
+		{"assigned", assigned},
+	}...)
+	// Last: the prospect's message is on the lead's timeline after it.
+	cases = append(cases, struct {
+		name  string
+		reply bot.Reply
+	}{"prospect_wrote", w.wrote(lead, "Re: Pricing", "Can you do <b>20%</b> off & *ship* by Friday?\nSecond line\nThird line")})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := json.MarshalIndent(Message(c.reply), "", "  ")
