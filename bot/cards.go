@@ -24,7 +24,7 @@ func (r *request) leadCard(ctx context.Context, l *core.Lead) Card {
 	case core.LeadQualified:
 		card.Status, card.Tone = r.t("lead.status.qualified", "Deal", core.DealRef(l.DealID)), ToneGood
 	case core.LeadDisqualified:
-		card.Status, card.Tone = r.t("lead.status.disqualified", "Reason", l.DisqualifyReason), ToneBad
+		card.Status, card.Tone = r.t("lead.status.disqualified", "Reason", r.reason(r.c.svc.Settings().DisqualifyReasons, l.DisqualifyReason)), ToneBad
 	}
 	source := l.SourceChannel
 	if l.SourceName != "" {
@@ -113,7 +113,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	case core.DealWon:
 		card.Status, card.Tone = r.t("deal.status.won", "When", r.at(d.ClosedAt)), ToneGood
 	case core.DealLost:
-		card.Status, card.Tone = r.t("deal.status.lost", "Reason", d.LostReason), ToneBad
+		card.Status, card.Tone = r.t("deal.status.lost", "Reason", r.reason(r.c.svc.Settings().LostReasons, d.LostReason)), ToneBad
 	default:
 		card.Status = r.t("deal.status.open", "Stage", stageName)
 		if p != nil {
@@ -142,6 +142,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 	if d.LeadID != 0 {
 		card.Fields = append(card.Fields, Field{r.t("field.lead"), core.LeadRef(d.LeadID)})
 	}
+	card.Fields = append(card.Fields, r.bantFieldsOf(d.Qualification)...)
 	if t, a, err := r.c.svc.DealNext(ctx, r.user, d); err == nil {
 		if t != nil {
 			card.Fields = append(card.Fields, Field{r.t("field.next_task"), fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
@@ -158,7 +159,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 		return card
 	}
 	if next := nextStage(p, d.StageID); next != nil {
-		card.Buttons = append(card.Buttons, Button{"→ " + next.Name, act("stage", ref, fmt.Sprint(next.ID)), StylePrimary})
+		card.Buttons = append(card.Buttons, Button{"→ " + r.label(next), act("stage", ref, fmt.Sprint(next.ID)), StylePrimary})
 	}
 	card.Buttons = append(card.Buttons, Button{r.t("button.won"), act("won", ref), StyleDefault},
 		Button{r.t("button.lost"), act("lost", ref), StyleDanger},
@@ -253,7 +254,13 @@ func (r *request) taskItem(ctx context.Context, t core.Task) Item {
 	if t.OwnerID != r.user.ID {
 		it.Detail = strings.TrimPrefix(it.Detail+" · "+r.userName(ctx, t.OwnerID), " · ")
 	}
-	if !t.Done {
+	switch {
+	case !t.Done && t.Kind == core.TaskMeeting:
+		// A meeting's reminder asks whether it took place.
+		it.Buttons = []Button{{r.t("button.held"), act("held", ref), StylePrimary},
+			{r.t("button.done"), act("done", ref), StyleDefault},
+			{r.t("button.snooze_1h"), act("snooze", ref, "1h"), StyleDefault}}
+	case !t.Done:
 		it.Buttons = []Button{{r.t("button.done"), act("done", ref), StylePrimary},
 			{r.t("button.snooze_1h"), act("snooze", ref, "1h"), StyleDefault},
 			{r.t("button.tomorrow"), act("snooze", ref, "tomorrow"), StyleDefault}}

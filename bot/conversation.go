@@ -93,6 +93,9 @@ type request struct {
 	dates     dateFmt       // and how they write dates
 	users     map[int64]*core.User
 	pipelines map[int64]*core.Pipeline
+	// stageIndex are all stages, loaded when a stage named by core's
+	// figures is shown (stages).
+	stageIndex *stages
 }
 
 func (c *Conversation) request(user *core.User, a args, press bool) *request {
@@ -151,6 +154,9 @@ func (c *Conversation) via() core.Via {
 // adds itself.
 func (r *request) in(rep Reply) Reply {
 	rep.Lang = r.p.Lang()
+	if r.user.Digits == core.DigitsNative && r.p.HasNativeDigits() {
+		nativeDigits(r.p, &rep)
+	}
 	if r.p.RTL() {
 		// In right-to-left text, values shown beside a label keep their
 		// own order: amounts, dates, Latin names.
@@ -163,6 +169,34 @@ func (r *request) in(rep Reply) Reply {
 		}
 	}
 	return rep
+}
+
+// nativeDigits writes the numbers, amounts and dates of rep in p's own
+// digits, for a reader who chose them; ids, commands and what prospects
+// wrote stay as they are.
+func nativeDigits(p *lang.Printer, rep *Reply) {
+	d := p.NativeDigits
+	rep.Text = d(rep.Text)
+	for i := range rep.Cards {
+		c := &rep.Cards[i]
+		c.Title, c.Subtitle, c.Status, c.Note = d(c.Title), d(c.Subtitle), d(c.Status), d(c.Note)
+		for j := range c.Fields {
+			c.Fields[j].Label, c.Fields[j].Value = d(c.Fields[j].Label), d(c.Fields[j].Value)
+		}
+		for j := range c.Buttons {
+			c.Buttons[j].Label = d(c.Buttons[j].Label)
+		}
+	}
+	for i := range rep.Lists {
+		l := &rep.Lists[i]
+		l.Title, l.Empty, l.More = d(l.Title), d(l.Empty), d(l.More)
+		for j := range l.Items {
+			l.Items[j].Text, l.Items[j].Detail = d(l.Items[j].Text), d(l.Items[j].Detail)
+		}
+	}
+	for i := range rep.Buttons {
+		rep.Buttons[i].Label = d(rep.Buttons[i].Label)
+	}
 }
 
 // Printer is the catalog in the language of u, or for someone leadwire
@@ -225,10 +259,7 @@ func known(u *core.User, err error) (*core.User, error) {
 // words and tones. Internal errors are logged and not shown; every change
 // is one transaction, so a failed one changed nothing.
 func (c *Conversation) fail(r *request, err error) Reply {
-	rep := Reply{Text: core.Message(err), Ephemeral: true}
-	if key, pairs := core.MessageKey(err); key != "" {
-		rep.Text = r.t(key, pairs...)
-	}
+	rep := Reply{Text: r.p.ErrorText(err), Ephemeral: true}
 	switch core.KindOf(err) {
 	case core.KindNotFound, core.KindInvalid, core.KindConflict:
 		rep.Tone = ToneWarn
@@ -286,7 +317,7 @@ func (r *request) pipeline(ctx context.Context, id int64) *core.Pipeline {
 func (r *request) stageName(ctx context.Context, d *core.Deal) string {
 	if p := r.pipeline(ctx, d.PipelineID); p != nil {
 		if st := p.Stage(d.StageID); st != nil {
-			return st.Name
+			return r.label(st)
 		}
 	}
 	return "?"

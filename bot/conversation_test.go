@@ -170,7 +170,7 @@ func TestAliasesTyposAndUsage(t *testing.T) {
 	t.Run("a missing argument gets the exact usage", func(t *testing.T) {
 		usage := map[string]string{
 			"lead": "lead L123", "claim": "claim L123", "assign L1": "assign L123|D45 @rep|EMAIL|NAME|next",
-			"qualify": "qualify L123 [PIPELINE] [VALUE CURRENCY]", "disqualify": "disqualify L123 REASON",
+			"qualify": "qualify L123|D45 [PIPELINE] [VALUE CURRENCY] [budget …] [authority …] [need …] [timeline …]", "disqualify": "disqualify L123 REASON",
 			"deal": "deal D45", "move": "move D45 STAGE", "move D1": "move D45 STAGE", "won": "won D45", "lost": "lost D45 REASON",
 			"reopen": "reopen D45", "note D1": "note D45|L123 TEXT", "value D1": "value D45 AMOUNT [CURRENCY]",
 			"close D1": "close D45 DATE", "remind D1": "remind [@rep] D45|L123 WHEN WHAT", "done": "done T7",

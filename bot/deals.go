@@ -39,7 +39,7 @@ func (c *Conversation) deals(ctx context.Context, r *request) Reply {
 		if st.Kind != core.StageOpen {
 			f.Statuses = nil
 		}
-		list = List{Title: r.t("deals.in", "Stage", st.Name), Empty: r.t("deals.in.empty", "Stage", st.Name)}
+		list = List{Title: r.t("deals.in", "Stage", r.label(st)), Empty: r.t("deals.in.empty", "Stage", r.label(st))}
 	}
 	deals, err := c.svc.Deals(ctx, r.user, f)
 	if err != nil {
@@ -93,7 +93,7 @@ func (c *Conversation) askStage(ctx context.Context, r *request, id int64) Reply
 	if p := r.pipeline(ctx, d.PipelineID); p != nil && d.Status == core.DealOpen {
 		for _, st := range p.OpenStages() {
 			if st.ID != d.StageID {
-				rep.Buttons = append(rep.Buttons, Button{st.Name, act("stage", d.Ref(), fmt.Sprint(st.ID)), StyleDefault})
+				rep.Buttons = append(rep.Buttons, Button{r.label(&st), act("stage", d.Ref(), fmt.Sprint(st.ID)), StyleDefault})
 			}
 		}
 	}
@@ -158,7 +158,7 @@ func (c *Conversation) lost(ctx context.Context, r *request) Reply {
 // askLost offers the configured lost reasons; from a button, on the card.
 func (c *Conversation) askLost(ctx context.Context, r *request, id int64) Reply {
 	ref := core.DealRef(id)
-	menu := reasonMenu(r.t("lost.why", "Ref", ref), "lost", ref, c.svc.Settings().LostReasons,
+	menu := reasonMenu(r.p.Lang(), r.t("lost.why", "Ref", ref), "lost", ref, c.svc.Settings().LostReasons,
 		c.cmd(c.word(r.p, c.byName["lost"])+" "+ref+" "+r.t("arg.reason")))
 	if r.press {
 		d, err := c.svc.Deal(ctx, r.user, id)
@@ -180,7 +180,7 @@ func (c *Conversation) doLose(ctx context.Context, r *request, id int64, reason 
 	}
 	card := r.dealCard(ctx, d)
 	card.Note = r.t("note.closed_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
-	return r.changed(r.t("deal.lost", "Ref", d.Ref(), "Reason", d.LostReason), card)
+	return r.changed(r.t("deal.lost", "Ref", d.Ref(), "Reason", r.reason(c.svc.Settings().LostReasons, d.LostReason)), card)
 }
 
 func (c *Conversation) reopen(ctx context.Context, r *request) Reply {
@@ -253,7 +253,7 @@ func (c *Conversation) setClose(ctx context.Context, r *request) Reply {
 	}
 	date, err := c.dates.readDate(r.args.rest(1), r.now, r.loc, r.user.Locale)
 	if err != nil {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("error.with_usage", "Error", core.Message(err), "Usage", c.usageLine(r, c.byName["close"]))}
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("error.with_usage", "Error", r.p.ErrorText(err), "Usage", c.usageLine(r, c.byName["close"]))}
 	}
 	d, err := c.svc.SetCloseDate(ctx, r.user, id, date)
 	if err != nil {

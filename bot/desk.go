@@ -63,11 +63,11 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 	if mode == "team" {
 		card.Title = r.t("pipeline.team")
 	}
-	card.Fields = r.pipelineFields(sum)
+	card.Fields = r.pipelineFields(ctx, sum)
 	if sum.Deals == 0 {
 		card.Status = r.t("pipeline.empty", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123"))
 	}
-	card.Note = strings.Join(sum.Warnings, "; ")
+	card.Note = r.warnings(sum.Warnings)
 	return shown("", card)
 }
 
@@ -77,28 +77,73 @@ func (c *Conversation) pipelineCmd(ctx context.Context, r *request) Reply {
 // for the team sees the team's totals; someone in no team has no team
 // figures and is told so. The title names what the figures cover.
 func (c *Conversation) stats(ctx context.Context, r *request) Reply {
-	f := core.StatsFilter{}
-	scope, period := "", r.t("stats.all_time")
-	for _, w := range r.args.words {
+	if w := strings.ToLower(r.args.word(0)); w == "lost" || w == c.word(r.p, c.byName["lost"]) {
+		return c.statsLost(ctx, r, r.args.words[1:])
+	}
+	var from time.Time
+	period := r.t("stats.all_time")
+	f, who, fail := c.statsScope(ctx, r, r.args.words, func(w string) bool {
+		if w == "month" {
+			y, m, _ := r.now.In(r.loc).Date()
+			from = time.Date(y, m, 1, 0, 0, 0, 0, r.loc)
+			return true
+		}
+		t, err := time.ParseInLocation("2006-01", w, r.loc)
+		if err == nil {
+			from = t
+		}
+		return err == nil
+	})
+	if fail != nil {
+		return *fail
+	}
+	if !from.IsZero() {
+		f.From, f.To = from, from.AddDate(0, 1, 0)
+		period = r.dates.month(f.From)
+	}
+	u := r.user
+	m, err := c.svc.Reports.Metrics(ctx, r.user, f)
+	if err != nil {
+		return c.fail(r, err)
+	}
+	card := Card{Title: r.t("stats.title", "Who", who, "Period", period),
+		Status: r.t("stats.status", "Open", m.Open, "Won", m.Won, "Lost", m.Lost, "Rate", fmt.Sprintf("%.0f%%", 100*m.WinRate)),
+		Fields: []Field{{r.t("stats.won_value"), r.money(m.WonValue)}, {r.t("stats.open_value"), r.money(m.OpenValue)},
+			{r.t("stats.average_deal"), r.money(m.AvgDealSize)}, {r.t("stats.average_cycle"), r.cycle(m)},
+			{r.t("stats.speed_to_lead"), r.speed(m.MedianSpeedToLead)}, {r.t("review.rotting"), fmt.Sprint(m.Rotting)}}}
+	if f.OwnerID == 0 && u.Role != core.RoleRep {
+		for i, rep := range m.ByRep {
+			if i == 5 {
+				break
+			}
+			card.Fields = append(card.Fields, Field{rep.Name, r.t("stats.rep", "Won", rep.Won, "Value", r.money(rep.WonValue), "Rate", fmt.Sprintf("%.0f%%", 100*rep.WinRate))})
+		}
+	}
+	card.Note = r.warnings(m.Warnings)
+	cohort := r.t("funnel.all_deals")
+	if !f.From.IsZero() {
+		cohort = r.t("funnel.opened_in", "Period", period)
+	}
+	return shown("", append([]Card{card}, r.funnelCards(ctx, m.Funnels, cohort, r.t("funnel.none_yet", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123")))...)...)
+}
+
+// statsScope reads stats' words: me, team, and what period reads (a
+// month); it returns the filter of whose figures are asked for and how
+// the title names them, or the reply to words it cannot read.
+func (c *Conversation) statsScope(ctx context.Context, r *request, words []string, period func(string) bool) (core.StatsFilter, string, *Reply) {
+	var f core.StatsFilter
+	scope := ""
+	for _, w := range words {
 		switch w = strings.ToLower(w); {
 		case w == "me" || w == "mine" || w == "my":
 			scope = "me"
 		case w == "team":
 			scope = "team"
-		case w == "month":
-			y, m, _ := r.now.In(r.loc).Date()
-			f.From = time.Date(y, m, 1, 0, 0, 0, 0, r.loc)
+		case period(w):
 		default:
-			t, err := time.ParseInLocation("2006-01", w, r.loc)
-			if err != nil {
-				return c.usage(r, c.byName["stats"])
-			}
-			f.From = t
+			rep := c.usage(r, c.byName["stats"])
+			return f, "", &rep
 		}
-	}
-	if !f.From.IsZero() {
-		f.To = f.From.AddDate(0, 1, 0)
-		period = r.dates.month(f.From)
 	}
 	u := r.user
 	if scope == "" {
@@ -125,31 +170,10 @@ func (c *Conversation) stats(ctx context.Context, r *request) Reply {
 	case u.Role == core.RoleAdmin:
 		who = r.t("stats.every_team")
 	default:
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("stats.no_team", "Command", c.cmd(c.word(r.p, c.byName["stats"])+" me"))}
+		rep := Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("stats.no_team", "Command", c.cmd(c.word(r.p, c.byName["stats"])+" me"))}
+		return f, "", &rep
 	}
-	m, err := c.svc.Reports.Metrics(ctx, r.user, f)
-	if err != nil {
-		return c.fail(r, err)
-	}
-	card := Card{Title: r.t("stats.title", "Who", who, "Period", period),
-		Status: r.t("stats.status", "Open", m.Open, "Won", m.Won, "Lost", m.Lost, "Rate", fmt.Sprintf("%.0f%%", 100*m.WinRate)),
-		Fields: []Field{{r.t("stats.won_value"), r.money(m.WonValue)}, {r.t("stats.open_value"), r.money(m.OpenValue)},
-			{r.t("stats.average_deal"), r.money(m.AvgDealSize)}, {r.t("stats.average_cycle"), r.cycle(m)},
-			{r.t("stats.speed_to_lead"), r.speed(m.MedianSpeedToLead)}, {r.t("review.rotting"), fmt.Sprint(m.Rotting)}}}
-	if f.OwnerID == 0 && u.Role != core.RoleRep {
-		for i, rep := range m.ByRep {
-			if i == 5 {
-				break
-			}
-			card.Fields = append(card.Fields, Field{rep.Name, r.t("stats.rep", "Won", rep.Won, "Value", r.money(rep.WonValue), "Rate", fmt.Sprintf("%.0f%%", 100*rep.WinRate))})
-		}
-	}
-	card.Note = strings.Join(m.Warnings, "; ")
-	cohort := r.t("funnel.all_deals")
-	if !f.From.IsZero() {
-		cohort = r.t("funnel.opened_in", "Period", period)
-	}
-	return shown("", append([]Card{card}, r.funnelCards(m.Funnels, cohort, r.t("funnel.none_yet", "Command", c.cmd(c.word(r.p, c.byName["qualify"])+" L123")))...)...)
+	return f, who, nil
 }
 
 // speed shows the median time to a first response: "25 min", "3 h 20
@@ -201,7 +225,7 @@ func (c *Conversation) forecast(ctx context.Context, r *request) Reply {
 		}
 		card.Fields = append(card.Fields, Field{month, r.p.N("forecast.month", int(fm.Deals), "Value", r.money(fm.Value), "Weighted", r.money(fm.Weighted))})
 	}
-	card.Note = strings.Join(fc.Warnings, "; ")
+	card.Note = r.warnings(fc.Warnings)
 	return shown("", card)
 }
 
@@ -260,14 +284,14 @@ func (c *Conversation) link(ctx context.Context, r *request) Reply {
 
 // pipelineFields lists open deals and value by stage, each stage named
 // with its pipeline ("Renewals / Quote sent (80%)") when there are several.
-func (r *request) pipelineFields(sum *core.PipelineSummary) []Field {
+func (r *request) pipelineFields(ctx context.Context, sum *core.PipelineSummary) []Field {
 	if sum.Deals == 0 {
 		return nil // a column of noughts says less than "no open deals"
 	}
 	several := slices.ContainsFunc(sum.Stages, func(st core.PipelineStage) bool { return st.Pipeline != sum.Stages[0].Pipeline })
 	var fields []Field
 	for _, st := range sum.Stages {
-		label := fmt.Sprintf("%s (%d%%)", st.Stage, st.Probability)
+		label := fmt.Sprintf("%s (%d%%)", r.stageLabel(ctx, st.StageID, st.Stage), st.Probability)
 		if several {
 			label = st.Pipeline + " / " + label
 		}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,18 +26,21 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 	}
 	r := c.request(u, args{}, false)
 	rep := r.digest(ctx, d)
-	if rep.Charts, err = digestCharts(c.chartFonts(), r.dates, d); err != nil {
+	if rep.Charts, err = digestCharts(c.chartFonts(), r.dates, r.labeled(ctx, d)); err != nil {
 		return Reply{}, fmt.Errorf("digest of %s for user %d: %w", date, managerID, err)
 	}
 	return r.in(rep), nil
 }
 
 // DigestTitle names a digest: "Daily digest, team Bangkok: Tuesday 3
-// November 2026" or a week's span.
+// November 2026", a week's span or a month's report.
 func DigestTitle(d *core.Digest) string { return digestTitle(english(), d) }
 
 func digestTitle(f dateFmt, d *core.Digest) string {
 	loc, p := digestZone(d), f.p
+	if d.Monthly {
+		return p.T("digest.title_monthly", "Scope", digestScope(p, d), "Month", f.month(d.From.In(loc)))
+	}
 	if d.Weekly {
 		first := f.short(d.From.In(loc), false)
 		return p.T("digest.title_weekly", "Scope", digestScope(p, d), "From", first, "To", f.short(d.To.In(loc).AddDate(0, 0, -1), true))
@@ -87,7 +91,7 @@ func funnelTitle(p *lang.Printer, all []core.PipelineFunnel, f core.PipelineFunn
 // the cohort got to each stage and the share that went further, Lost
 // aside; its slowest stage in the note. A funnel nobody got into says
 // none instead.
-func (r *request) funnelCards(fs []core.PipelineFunnel, cohort, none string) []Card {
+func (r *request) funnelCards(ctx context.Context, fs []core.PipelineFunnel, cohort, none string) []Card {
 	var cards []Card
 	for _, f := range fs {
 		card := Card{Title: funnelTitle(r.p, fs, f), Status: r.t("funnel.status", "Cohort", cohort)}
@@ -104,9 +108,10 @@ func (r *request) funnelCards(fs []core.PipelineFunnel, cohort, none string) []C
 			if st.Kind == core.StageOpen && st.Reached > 0 {
 				value += " · " + percent(st.Conversion)
 			}
-			card.Fields = append(card.Fields, Field{st.Stage, value})
+			name := r.stageLabelIn(ctx, strconv.FormatInt(st.Pipeline, 10), st.Stage)
+			card.Fields = append(card.Fields, Field{name, value})
 			if st.Stage == f.Bottleneck && st.Kind == core.StageOpen {
-				card.Note = r.t("funnel.bottleneck", "Stage", st.Stage, "Time", r.speed(days(st.AvgDays)))
+				card.Note = r.t("funnel.bottleneck", "Stage", name, "Time", r.speed(days(st.AvgDays)))
 			}
 		}
 		cards = append(cards, card)
@@ -150,24 +155,18 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 		pipelines[m.Pipeline] = true
 	}
 	for _, m := range d.Moves {
-		label := r.t("digest.moved_to", "Stage", m.Stage)
+		stage := r.stageLabelIn(ctx, m.Pipeline, m.Stage)
+		label := r.t("digest.moved_to", "Stage", stage)
 		if len(pipelines) > 1 {
-			label = r.t("digest.moved_to", "Stage", m.Pipeline+" / "+m.Stage)
+			label = r.t("digest.moved_to", "Stage", m.Pipeline+" / "+stage)
 		}
 		deals.Fields = append(deals.Fields, Field{label, fmt.Sprint(m.Moves)})
-	}
-	for _, lr := range d.LostReasons {
-		reason := lr.Reason
-		if reason == "" {
-			reason = r.t("digest.no_reason")
-		}
-		deals.Fields = append(deals.Fields, Field{r.t("digest.lost_reason", "Reason", reason), fmt.Sprint(lr.Deals)})
 	}
 
 	pipe := Card{Title: r.t("digest.pipeline")}
 	if p := d.Pipeline; p != nil {
 		pipe.Status = r.p.N("pipeline.status", int(p.Deals), "Value", r.money(p.Value), "Weighted", r.money(p.Weighted))
-		pipe.Fields = r.pipelineFields(p)
+		pipe.Fields = r.pipelineFields(ctx, p)
 		if p.Deals == 0 {
 			pipe.Status = r.t("digest.pipeline.none")
 		}
@@ -198,12 +197,15 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 		reps.Status = r.t("digest.reps.none")
 	}
 	cards = append(cards, reps)
+	if d.Losses != nil {
+		cards = append(cards, r.lossCard(ctx, d.Losses, r.t("losses.title")))
+	}
 
 	none := r.t("digest.funnel.none")
 	if !d.FunnelFrom.IsZero() {
 		none = r.t("digest.funnel.none_since", "Cohort", funnelCohort(r.dates, d))
 	}
-	cards = append(cards, r.funnelCards(d.Funnels, funnelCohort(r.dates, d), none)...)
+	cards = append(cards, r.funnelCards(ctx, d.Funnels, funnelCohort(r.dates, d), none)...)
 	rep.Cards = cards
 
 	more := func(cut bool) string {
@@ -233,7 +235,7 @@ func (r *request) digest(ctx context.Context, d *core.Digest) Reply {
 	rep.Lists = []List{unclaimed, rotting, overdue}
 	if len(d.Warnings) > 0 {
 		last := &rep.Cards[len(rep.Cards)-1]
-		last.Note = strings.TrimPrefix(last.Note+" "+strings.Join(d.Warnings, "; "), " ")
+		last.Note = strings.TrimPrefix(last.Note+" "+r.warnings(d.Warnings), " ")
 	}
 	return rep
 }

@@ -69,6 +69,19 @@ func TestDigestReply(t *testing.T) {
 			t.Errorf("charts %q", got)
 		}
 	})
+	t.Run("a month's report covers the calendar month, losses against the month before", func(t *testing.T) {
+		m, err := c.conv.DigestReply(c.ctx, c.users["somchai"].ID, "2026-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "digest.monthly.golden", console.Render(m))
+		out := console.Render(m)
+		for _, want := range []string{"Monthly report, team Bangkok: November 2026", "Lost and disqualified", "lost 1 (30,000.00 EUR), before 0"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("monthly report lacks %q:\n%s", want, out)
+			}
+		}
+	})
 	t.Run("refuses a date that is not one", func(t *testing.T) {
 		if _, err := c.conv.DigestReply(c.ctx, c.users["somchai"].ID, "12/11/2026"); err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 			t.Errorf("err %v", err)
@@ -179,6 +192,9 @@ func TestDigestTitle(t *testing.T) {
 		{"Monday's week", core.Digest{Scope: "your own work", TimeZone: tehran, Weekly: true,
 			From: time.Date(2026, 10, 25, 20, 30, 0, 0, time.UTC), To: time.Date(2026, 11, 1, 20, 30, 0, 0, time.UTC)},
 			"Weekly digest, your own work: Mon 26 Oct – Sun 1 Nov 2026"},
+		{"a month", core.Digest{Scope: "your own work", ScopeKind: core.ScopeOwn, TimeZone: tehran, Monthly: true,
+			From: time.Date(2026, 9, 30, 20, 30, 0, 0, time.UTC), To: time.Date(2026, 10, 31, 20, 30, 0, 0, time.UTC)},
+			"Monthly report, your own work: October 2026"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -32,6 +32,13 @@ var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 func newChat(t testing.TB, db *storage.DB) *chat {
 	t.Helper()
+	return newChatWith(t, db, nil)
+}
+
+// newChatWith is newChat with settings and an organisation that change
+// changes first.
+func newChatWith(t testing.TB, db *storage.DB, change func(*core.Settings, *core.OrgDef)) *chat {
+	t.Helper()
 	ctx := context.Background()
 	clk := clocktest.New(start)
 	settings := core.DefaultSettings()
@@ -52,6 +59,10 @@ func newChat(t testing.TB, db *storage.DB) *chat {
 			{Name: "Meeting", Probability: 40, RotDays: 10}, {Name: "Proposal", Probability: 60, RotDays: 14},
 			{Name: "Negotiation", Probability: 80, RotDays: 14}}}},
 		Targets: []core.TargetDef{{Team: "Bangkok", Month: "2026-11", Amount: core.Money{Amount: 5000000, Currency: "EUR"}}},
+	}
+	if change != nil {
+		change(&settings, &dir)
+		svc = core.NewService(db, clk, settings, nil)
 	}
 	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		t.Fatalf("sync directory: %v", err)

@@ -15,7 +15,9 @@ import (
 func FuzzConversation(f *testing.F) {
 	for _, s := range []string{"help", "leads top", "claim L1", "qualify L1 Sales 1.500,50 eur", "move D1 prop", "lost D1",
 		"remind D1 tomorrow 9am call", "snooze T1 1h30m", "assign L1 <@U0PIM|pim>", "find +66 81", "/deal@bot D1", "<@U0BOT> review",
-		"claim:L1", "stage:D1:3", "lost:D1:#2", "snooze:T1:tomorrow", "disq:L2:spam", "value D1 -5 EUR", "close D1 31/2"} {
+		"claim:L1", "stage:D1:3", "lost:D1:#2", "snooze:T1:tomorrow", "disq:L2:spam", "value D1 -5 EUR", "close D1 31/2",
+		"qualify L2 budget 20k authority: CFO need need timeline", "qualify D1 budget: timeline Q1", "call D1 hi", "meeting D1 tomorrow 3pm demo",
+		"held D1", "held:T1", "stats lost team 2026-10", "qualify L2 người quyết định ngân sách"} {
 		f.Add(s)
 	}
 	c := newChat(f, storagetest.SQLite(f))

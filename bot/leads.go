@@ -177,18 +177,27 @@ func hasWordPrefix(s, prefix string) bool {
 	return false
 }
 
-// qualify reads "L123 [PIPELINE] [VALUE [CURRENCY]]": the first word that
-// starts with a digit is the value.
+// qualify reads "L123 [PIPELINE] [VALUE [CURRENCY]] [budget … authority
+// … need … timeline …]": the first word that starts with a digit is the
+// value; each BANT keyword (in English or the asker's language) starts
+// its answer. "qualify D45 budget …" sets a deal's answers.
 func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
+	if ref, err := core.ParseRef(r.args.word(0)); err == nil && ref.Kind == 'D' {
+		return c.qualifyDeal(ctx, r, ref.ID)
+	}
 	id, fail := c.refArg(r, 0, 'L')
 	if fail != nil {
 		return *fail
 	}
-	words := r.args.words[1:]
+	end, q, empty := readBANT(r.p, r.args, 1)
+	if empty != "" {
+		return c.bantEmpty(r, empty)
+	}
+	words := r.args.words[1:end]
 	// The value is the first word that starts with a digit, in any
 	// script (Persian and Thai digits too).
 	at := slices.IndexFunc(words, func(w string) bool { r, _ := utf8.DecodeRuneInString(w); return unicode.IsDigit(r) })
-	in := core.QualifyInput{Pipeline: strings.Join(words, " ")}
+	in := core.QualifyInput{Pipeline: strings.Join(words, " "), Qualification: q}
 	if at >= 0 {
 		if len(words) > at+2 {
 			return c.usage(r, c.byName["qualify"])
@@ -210,7 +219,7 @@ func (c *Conversation) qualify(ctx context.Context, r *request) Reply {
 func (c *Conversation) doQualify(ctx context.Context, r *request, id int64, in core.QualifyInput) Reply {
 	d, err := c.svc.Qualify(ctx, r.user, id, in)
 	if err != nil {
-		return c.fail(r, err)
+		return c.refuse(r, core.Ref{Kind: 'L', ID: id}, err)
 	}
 	return r.changed(r.t("lead.qualified", "Ref", core.LeadRef(id), "Deal", d.Ref(), "Stage", r.stageName(ctx, d)), r.dealCard(ctx, d))
 }
@@ -229,7 +238,7 @@ func (c *Conversation) disqualify(ctx context.Context, r *request) Reply {
 // askDisqualify offers the configured reasons; from a button, on the card.
 func (c *Conversation) askDisqualify(ctx context.Context, r *request, id int64) Reply {
 	ref := core.LeadRef(id)
-	menu := reasonMenu(r.t("disqualify.why", "Ref", ref), "disq", ref, c.svc.Settings().DisqualifyReasons,
+	menu := reasonMenu(r.p.Lang(), r.t("disqualify.why", "Ref", ref), "disq", ref, c.svc.Settings().DisqualifyReasons,
 		c.cmd(c.word(r.p, c.byName["disqualify"])+" "+ref+" "+r.t("arg.reason")))
 	if r.press {
 		l, err := c.svc.Lead(ctx, r.user, id)
@@ -244,10 +253,10 @@ func (c *Conversation) askDisqualify(ctx context.Context, r *request, id int64) 
 		Text: r.t("disqualify.ask", "Ref", ref, "Usage", c.usageLine(r, c.byName["disqualify"]))}
 }
 
-func reasonMenu(title, verb, ref string, reasons []core.Reason, custom string) *Menu {
+func reasonMenu(lang, title, verb, ref string, reasons []core.Reason, custom string) *Menu {
 	m := &Menu{Title: title, Custom: custom}
 	for i, rs := range reasons {
-		m.Options = append(m.Options, Option{Label: rs.Label, Action: reasonAction(verb, ref, i, rs)})
+		m.Options = append(m.Options, Option{Label: rs.LabelIn(lang), Action: reasonAction(verb, ref, i, rs)})
 	}
 	return m
 }
@@ -259,5 +268,5 @@ func (c *Conversation) doDisqualify(ctx context.Context, r *request, id int64, r
 	}
 	card := r.leadCard(ctx, l)
 	card.Note = r.t("note.disqualified_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
-	return r.changed(r.t("lead.disqualified", "Ref", l.Ref(), "Reason", l.DisqualifyReason), card)
+	return r.changed(r.t("lead.disqualified", "Ref", l.Ref(), "Reason", r.reason(c.svc.Settings().DisqualifyReasons, l.DisqualifyReason)), card)
 }

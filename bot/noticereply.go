@@ -3,8 +3,12 @@ package bot
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"leadwire/core"
+	"leadwire/internal/lang"
 )
 
 // NoticeReply renders a notice leadwire sends on its own, as its
@@ -24,9 +28,9 @@ func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, e
 	case core.NoticeUnclaimed, core.NoticeUnclaimedManager:
 		return c.unclaimedNotice(ctx, n)
 	case core.NoticeAlert:
-		return Reply{Text: n.Text, Tone: ToneWarn}, nil
+		return c.textNotice(ctx, n, ToneWarn), nil
 	case core.NoticeChannelFailing:
-		return Reply{Text: n.Text, Tone: ToneBad}, nil
+		return c.textNotice(ctx, n, ToneBad), nil
 	case core.NoticeText:
 		return Reply{Text: n.Text}, nil
 	case core.NoticeProspectWrote:
@@ -71,4 +75,35 @@ func (c *Conversation) unclaimedNotice(ctx context.Context, n core.Notice) (Repl
 		text += "; " + n.Text
 	}
 	return r.in(Reply{Text: text, Tone: ToneWarn, Cards: []Card{r.leadCard(ctx, l)}}), nil
+}
+
+// textNotice is a notice of sentences: in its reader's language when
+// core gave them as messages, else its English text.
+func (c *Conversation) textNotice(ctx context.Context, n core.Notice, tone Tone) Reply {
+	if len(n.Msgs) == 0 || n.UserID == 0 {
+		return Reply{Text: n.Text, Tone: tone}
+	}
+	u, err := c.svc.Directory.UserByID(ctx, n.UserID)
+	if err != nil {
+		return Reply{Text: n.Text, Tone: tone} // the English says it all the same
+	}
+	p := c.printer(u)
+	return Reply{Text: noticeText(p, n.Msgs), Tone: tone, Lang: p.Lang()}
+}
+
+// noticeText writes a notice's sentences in p's language.
+func noticeText(p *lang.Printer, msgs []core.NoticeMsg) string {
+	parts := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		var pairs []any
+		for _, k := range slices.Sorted(maps.Keys(m.Args)) {
+			pairs = append(pairs, k, m.Args[k])
+		}
+		terms := make([]any, 0, 2*len(m.Terms))
+		for _, k := range slices.Sorted(maps.Keys(m.Terms)) {
+			terms = append(terms, k, p.T(m.Terms[k], pairs...))
+		}
+		parts = append(parts, p.T(m.Key, append(pairs, terms...)...))
+	}
+	return strings.Join(parts, " ")
 }

@@ -17,27 +17,27 @@ func (c *Conversation) company(ctx context.Context, r *request) Reply {
 	}
 	var value []string
 	for _, m := range v.OpenValue {
-		value = append(value, core.Money{Amount: m.Amount, Currency: m.Currency}.String())
+		value = append(value, r.money(core.Money{Amount: m.Amount, Currency: m.Currency}))
 	}
 	card := Card{Title: v.Name, Subtitle: v.Domain, Fields: []Field{
-		{"Contacts", fmt.Sprint(v.Contacts)},
-		{"Open deals", fmt.Sprint(v.OpenDeals)},
-		{"Open value", orNone(strings.Join(value, " + "))},
-		{"Last activity", ago(r.p, v.LastActivity, r.now)},
+		{r.t("company.contacts"), fmt.Sprint(v.Contacts)},
+		{r.t("company.open_deals"), fmt.Sprint(v.OpenDeals)},
+		{r.t("company.open_value"), r.orNone(strings.Join(value, " + "))},
+		{r.t("field.last_activity"), ago(r.p, v.LastActivity, r.now)},
 	}, Text: v.Notes}
-	people := List{Title: "People", Empty: "Nobody of your team."}
+	people := List{Title: r.t("company.people"), Empty: r.t("company.people.empty")}
 	for i, p := range v.People {
 		if i == c.opts.Limit {
-			people.More = fmt.Sprintf("showing %d of %d", c.opts.Limit, len(v.People))
+			people.More = r.t("list.showing_of", "N", c.opts.Limit, "Of", len(v.People))
 			break
 		}
-		people.Items = append(people.Items, Item{Ref: core.ContactRef(p.ID), Text: core.ContactRef(p.ID) + " " + contactTitle(&core.Contact{Name: p.Name, Emails: p.Emails}, "contact"),
+		people.Items = append(people.Items, Item{Ref: core.ContactRef(p.ID), Text: core.ContactRef(p.ID) + " " + contactTitle(&core.Contact{Name: p.Name, Emails: p.Emails}, r.t("find.contact")),
 			Detail: contactLine(r, &p)})
 	}
-	deals := List{Title: "Open deals", Empty: "No open deals."}
+	deals := List{Title: r.t("company.open_deals"), Empty: r.t("company.deals.empty")}
 	for i := range v.Deals {
 		if i == c.opts.Limit {
-			deals.More = fmt.Sprintf("showing %d of %d", c.opts.Limit, len(v.Deals))
+			deals.More = r.t("list.showing_of", "N", c.opts.Limit, "Of", len(v.Deals))
 			break
 		}
 		deals.Items = append(deals.Items, r.dealItem(ctx, &v.Deals[i]))
@@ -45,9 +45,10 @@ func (c *Conversation) company(ctx context.Context, r *request) Reply {
 	return Reply{Cards: []Card{card}, Lists: []List{people, deals}, Ephemeral: true}
 }
 
-func orNone(s string) string {
+// orNone is s, or the word for none when it is empty.
+func (r *request) orNone(s string) string {
 	if s == "" {
-		return "none"
+		return r.t("none")
 	}
 	return s
 }
@@ -67,15 +68,25 @@ func (c *Conversation) merge(ctx context.Context, r *request) Reply {
 	if err != nil {
 		return c.fail(r, err)
 	}
-	card := Card{Ref: p.Survivor.Ref(), Title: fmt.Sprintf("Merge %s into %s?", p.Merged.Ref(), p.Survivor.Ref()),
-		Subtitle: contactTitle(&p.Result, p.Survivor.Ref()), Text: "Rule: " + p.Rule + ".",
-		Note: fmt.Sprintf("Moves identities %d · leads %d · deals %d · activities %d · tasks %d · sequence enrolments %d; undo within 30 days.",
-			p.Moves.Identities, p.Moves.Leads, p.Moves.Deals, p.Moves.Activities, p.Moves.Tasks, p.Moves.Enrollments)}
+	card := Card{Ref: p.Survivor.Ref(), Title: r.t("merge.title", "Merged", p.Merged.Ref(), "Survivor", p.Survivor.Ref()),
+		Subtitle: contactTitle(&p.Result, p.Survivor.Ref()), Text: r.t("merge.rule"),
+		Note: r.t("merge.moves", "Identities", p.Moves.Identities, "Leads", p.Moves.Leads, "Deals", p.Moves.Deals,
+			"Activities", p.Moves.Activities, "Tasks", p.Moves.Tasks, "Enrollments", p.Moves.Enrollments)}
 	for _, f := range p.Fields {
-		card.Fields = append(card.Fields, Field{f.Field, fmt.Sprintf("%s (not %s)", orNone(f.Result), orNone(otherOf(f)))})
+		card.Fields = append(card.Fields, Field{r.mergeField(f.Field), r.t("merge.choice", "Result", r.orNone(f.Result), "Other", r.orNone(otherOf(f)))})
 	}
-	card.Buttons = []Button{{"Merge", act("merge", p.Survivor.Ref(), p.Merged.Ref()), StyleDanger}}
+	card.Buttons = []Button{{r.t("button.merge"), act("merge", p.Survivor.Ref(), p.Merged.Ref()), StyleDanger}}
 	return Reply{Cards: []Card{card}, Ephemeral: true}
+}
+
+// mergeField names a field a merge chooses ("time zone") in the asker's
+// language.
+func (r *request) mergeField(field string) string {
+	id := "merge.field." + strings.ReplaceAll(field, " ", "_")
+	if s := r.t(id); s != id {
+		return s
+	}
+	return field
 }
 
 func otherOf(f core.FieldChoice) string {
@@ -97,8 +108,7 @@ func (c *Conversation) doMerge(ctx context.Context, r *request, refs string) Rep
 	if err != nil {
 		return c.fail(r, err)
 	}
-	return r.changed(fmt.Sprintf("Merged %s into %s (merge %d; an admin or manager can undo it within 30 days: leadwire contacts unmerge %d).",
-		core.ContactRef(m.MergedID), core.ContactRef(m.SurvivorID), m.ID, m.ID))
+	return r.changed(r.t("merge.done", "Merged", core.ContactRef(m.MergedID), "Survivor", core.ContactRef(m.SurvivorID), "ID", m.ID))
 }
 
 // auditCmd shows the audit log of one record, to admins.
@@ -112,23 +122,23 @@ func (c *Conversation) auditCmd(ctx context.Context, r *request) Reply {
 	} else if err == nil && ref.Kind == 'L' {
 		f.Lead = ref.ID
 	} else {
-		return c.fail(r, core.Errorf(core.KindInvalid, "%q is not a deal, lead or contact; write D45, L123 or C12", word))
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("audit.not_ref", "Word", word)}
 	}
 	f.Limit = c.opts.Limit
 	entries, err := c.svc.Audit(ctx, r.user, f)
 	if err != nil {
 		return c.fail(r, err)
 	}
-	list := List{Title: "Changes to " + strings.ToUpper(word), Empty: "No changes recorded."}
+	list := List{Title: r.t("audit.title", "Ref", strings.ToUpper(word)), Empty: r.t("audit.empty")}
 	for _, e := range entries {
 		var parts []string
 		for _, ch := range e.Changes {
-			parts = append(parts, fmt.Sprintf("%s: %s → %s", ch.Field, orNone(ch.Before), orNone(ch.After)))
+			parts = append(parts, r.t("audit.change", "Field", ch.Field, "Before", r.orNone(ch.Before), "After", r.orNone(ch.After)))
 		}
 		if e.Note != "" {
 			parts = append(parts, e.Note)
 		}
-		list.Items = append(list.Items, Item{Text: fmt.Sprintf("%s · %s via %s · %s", e.Action, e.Actor, e.Via, r.at(e.At)),
+		list.Items = append(list.Items, Item{Text: r.t("audit.item", "Action", e.Action, "Actor", e.Actor, "Via", e.Via, "When", r.at(e.At)),
 			Detail: clip(strings.Join(parts, "; "), 200)})
 	}
 	return Reply{Lists: []List{list}, Ephemeral: true}

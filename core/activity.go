@@ -59,7 +59,20 @@ type Task struct {
 	// never); set only through Tx.MarkReminded, so a reminder goes out
 	// once per due time.
 	RemindedAt time.Time
+	// Kind is what the task is: "" a follow-up, TaskMeeting a meeting.
+	Kind TaskKind
+	// HeldAt is when a meeting was marked held (zero: not yet).
+	HeldAt time.Time
 }
+
+// TaskKind tells a meeting from a follow-up.
+type TaskKind string
+
+// The task kinds.
+const (
+	TaskFollowUp TaskKind = ""
+	TaskMeeting  TaskKind = "meeting"
+)
 
 // Due is when the task is due now: its snooze, when later than DueAt. It is
 // the one rule for every list, reminder and overdue mark; storage orders

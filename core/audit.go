@@ -125,12 +125,12 @@ func writeAudit(ctx context.Context, tx Tx, now time.Time, actor *User, e AuditE
 // team's records and people.
 func (s *Service) Audit(ctx context.Context, actor *User, f AuditFilter) ([]AuditEntry, error) {
 	if actor.Role != RoleAdmin {
-		return nil, Errorf(KindForbidden, "only admins may read the audit log; you are a %s", actor.Role)
+		return nil, Fail(KindForbidden, "error.audit_admins_only", "only admins may read the audit log; you are a {Role}", "Role", actor.Role)
 	}
 	if f.UserEmail != "" {
 		u, err := s.store.UserByEmail(ctx, f.UserEmail)
 		if IsNotFound(err) {
-			return nil, Errorf(KindNotFound, "no user %s", f.UserEmail)
+			return nil, Fail(KindNotFound, "error.no_user", "no user {Email}", "Email", f.UserEmail)
 		}
 		if err != nil {
 			return nil, err

@@ -595,6 +595,9 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel s
 	if c.TimeZone == "" && r.TimeZone != "" {
 		c.TimeZone, changed = r.TimeZone, true
 	}
+	if r.Locale != "" && r.Locale != c.Locale {
+		c.Locale, changed = r.Locale, true // the language they write in now
+	}
 	if joined, err := s.joinCompany(ctx, tx, c, in.Company, now); err != nil {
 		return nil, false, nil, err
 	} else if joined {
@@ -619,6 +622,7 @@ func (s *Service) createContact(ctx context.Context, tx Tx, r *Reading, probe *C
 		InvalidPhones: probe.InvalidPhones,
 		Company:       r.In.Company,
 		TimeZone:      r.TimeZone,
+		Locale:        r.Locale,
 		Source:        channel,
 		TeamID:        team.ID,
 		CreatedAt:     r.In.ReceivedAt,

@@ -103,7 +103,7 @@ func chatRef(ref string) (channel, to, ts string, ok bool) {
 func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text string) (*ChatReply, error) {
 	text = strings.TrimSpace(cleanText(text))
 	if text == "" {
-		return nil, Errorf(KindInvalid, "the reply is empty; write: reply %s your text", ref)
+		return nil, Fail(KindInvalid, "error.reply_empty", "the reply is empty; write: reply {Ref} your text", "Ref", ref)
 	}
 	if n := utf8.RuneCountInString(text); n > MaxMailReply {
 		return nil, Errorf(KindInvalid, "the reply is %d characters; write at most %d", n, MaxMailReply)
@@ -133,7 +133,7 @@ func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text
 				return err
 			}
 		} else if n := utf8.RuneCountInString(text); n > MaxChatReply {
-			return Errorf(KindInvalid, "the reply is %d characters; a chat message takes at most %d, so send it in parts", n, MaxChatReply)
+			return Fail(KindInvalid, "error.reply_too_long", "the reply is {N} characters; a chat message takes at most {Max}, so send it in parts", "N", n, "Max", MaxChatReply)
 		}
 		if err := tx.AddActivity(ctx, act); err != nil {
 			return err
@@ -211,20 +211,18 @@ func chatRoute(ctx context.Context, tx Reader, c *Contact) (ChatReplyJob, error)
 func noChat(c *Contact) error {
 	who := c.Name
 	if who == "" {
-		who = "This contact"
+		who = "—"
 	}
-	how := "there is no email or phone either: add one, or note the lead instead"
 	switch {
 	case len(c.Emails) > 0:
-		how = "write to " + c.Emails[0] + " by email instead"
+		return Fail(KindInvalid, "error.no_chat_email", "{Who} has never written to us in chat, so a reply cannot reach them there; write to {Email} by email instead",
+			"Who", who, "Email", c.Emails[0])
 	case len(c.Phones) > 0:
-		how = "call " + c.Phones[0] + " instead"
+		return Fail(KindInvalid, "error.no_chat_phone", "{Who} has never written to us in chat, so a reply cannot reach them there; call {Phone} instead",
+			"Who", who, "Phone", c.Phones[0])
 	}
-	src := ""
-	if c.Source != "" && c.Source != ChannelTelegram && c.Source != ChannelSlack {
-		src = " (came by " + c.Source + ")"
-	}
-	return Errorf(KindInvalid, "%s%s has never written to us in chat, so a reply cannot reach them there; %s", who, src, how)
+	return Fail(KindInvalid, "error.no_chat", "{Who} has never written to us in chat, so a reply cannot reach them there; there is no email or phone either: add one, or note the lead instead",
+		"Who", who)
 }
 
 // replyUndelivered notes on the timeline that a reply did not reach the

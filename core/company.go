@@ -168,11 +168,11 @@ func (s *Service) FindCompany(ctx context.Context, r Reader, text string) (*Comp
 		return r.CompanyByID(ctx, id)
 	}
 	if CompanyKey(t) == "" {
-		return nil, Errorf(KindInvalid, "name a company, like: company Acme")
+		return nil, Fail(KindInvalid, "error.company_name", "name a company, like: company Acme")
 	}
 	co, err := r.CompanyByName(ctx, t)
 	if IsNotFound(err) {
-		return nil, Errorf(KindNotFound, "no company %q; leadwire companies list shows them", t)
+		return nil, Fail(KindNotFound, "error.company_unknown", `no company "{Name}"; leadwire companies list shows them`, "Name", t)
 	}
 	return co, err
 }
@@ -192,7 +192,7 @@ func (s *Service) Company(ctx context.Context, actor *User, text string) (*Compa
 		return nil, err
 	}
 	if len(sums) == 0 {
-		return nil, Errorf(KindNotFound, "no company %q among your team's contacts", strings.TrimSpace(text))
+		return nil, Fail(KindNotFound, "error.company_not_in_team", `no company "{Name}" among your team's contacts`, "Name", strings.TrimSpace(text))
 	}
 	v := &CompanyView{CompanySummary: sums[0]}
 	people, err := s.store.ListContacts(ctx, ContactFilter{CompanyID: co.ID, TeamID: f.TeamID, Limit: 200})
@@ -249,7 +249,7 @@ func (s *Service) CompanyNames(ctx context.Context, contactIDs ...int64) (map[in
 // it returns how many contacts moved.
 func (s *Service) MergeCompanies(ctx context.Context, actor *User, from, into string) (int64, *Company, error) {
 	if actor.Role != RoleAdmin && actor.Role != RoleManager {
-		return 0, nil, Errorf(KindForbidden, "only managers and admins may merge companies; you are a %s", actor.Role)
+		return 0, nil, Fail(KindForbidden, "error.company_merge_forbidden", "only managers and admins may merge companies; you are a {Role}", "Role", actor.Role)
 	}
 	var moved int64
 	var survivor *Company
@@ -263,7 +263,7 @@ func (s *Service) MergeCompanies(ctx context.Context, actor *User, from, into st
 			return err
 		}
 		if a.ID == b.ID {
-			return Errorf(KindInvalid, "%q and %q are one company already", from, into)
+			return Fail(KindInvalid, "error.company_same", `"{From}" and "{Into}" are one company already`, "From", from, "Into", into)
 		}
 		if b.Domain == "" && a.Domain != "" {
 			b.Domain = a.Domain

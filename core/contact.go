@@ -27,6 +27,10 @@ type Contact struct {
 	// TimeZone is the contact's IANA zone when known ("" unknown):
 	// sequence mail is sent in its working hours.
 	TimeZone string
+	// Locale is the language the person wrote to us in (BCP 47, ""
+	// unknown): their Telegram's, their browser's, their mail's. What
+	// leadwire answers them is in it.
+	Locale string
 	// MergedInto is the contact this one was merged into (0: none): it
 	// is kept, without identities or search terms, for an unmerge.
 	MergedInto int64

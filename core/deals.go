@@ -58,9 +58,9 @@ func (s *Service) Move(ctx context.Context, actor *User, dealID int64, stage str
 		}
 		switch {
 		case to.Kind == StageLost:
-			return Errorf(KindInvalid, "a lost deal needs a reason: lose %s REASON", d.Ref())
+			return Fail(KindInvalid, "error.lost_needs_reason_move", "a lost deal needs a reason: lose {Ref} REASON", "Ref", d.Ref())
 		case to.ID == d.StageID:
-			return Errorf(KindConflict, "%s is already in %s", d.Ref(), to.Name)
+			return Fail(KindConflict, "error.deal_in_stage_already", "{Ref} is already in {Stage}", "Ref", d.Ref(), "Stage", *to)
 		}
 		deal = d
 		if err := s.changeStage(ctx, tx, actor, d, p, to, ""); err != nil {
@@ -83,7 +83,7 @@ func (s *Service) Win(ctx context.Context, actor *User, dealID int64) (*Deal, er
 // code or label, or free text).
 func (s *Service) Lose(ctx context.Context, actor *User, dealID int64, reason string) (*Deal, error) {
 	if strings.TrimSpace(reason) == "" {
-		return nil, Errorf(KindInvalid, "a reason is required to lose %s; one of: %s, or your own words", DealRef(dealID), reasonList(s.settings.LostReasons))
+		return nil, Fail(KindInvalid, "error.lost_needs_reason", "a reason is required to lose {Ref}; one of: {Reasons}, or your own words", "Ref", DealRef(dealID), "Reasons", reasonList(s.settings.LostReasons))
 	}
 	return s.close(ctx, actor, dealID, StageLost, findReason(s.settings.LostReasons, cleanLine(reason)))
 }
@@ -97,7 +97,7 @@ func (s *Service) close(ctx context.Context, actor *User, dealID int64, kind Sta
 		}
 		to := p.Terminal(kind)
 		if to == nil {
-			return Errorf(KindInvalid, "pipeline %q has no %s stage", p.Name, kind)
+			return Fail(KindInvalid, "error.pipeline_no_stage_kind", `pipeline "{Pipeline}" has no {Kind} stage`, "Pipeline", p.Name, "Kind", kind)
 		}
 		deal = d
 		if err := s.changeStage(ctx, tx, actor, d, p, to, reason); err != nil {
@@ -121,7 +121,7 @@ func (s *Service) Reopen(ctx context.Context, actor *User, dealID int64) (*Deal,
 			return err
 		}
 		if d.Status == DealOpen {
-			return Errorf(KindConflict, "%s is open already", d.Ref())
+			return Fail(KindConflict, "error.deal_open_already", "{Ref} is open already", "Ref", d.Ref())
 		}
 		p, err := tx.PipelineByID(ctx, d.PipelineID)
 		if err != nil {
@@ -156,7 +156,7 @@ func (s *Service) openDeal(ctx context.Context, tx Tx, actor *User, dealID int64
 		return nil, nil, err
 	}
 	if d.Status != DealOpen {
-		return nil, nil, Errorf(KindConflict, "%s is %s; reopen it first", d.Ref(), d.Status)
+		return nil, nil, Fail(KindConflict, "error.deal_closed_reopen", "{Ref} is {Status}; reopen it first", "Ref", d.Ref(), "Status", d.Status)
 	}
 	p, err := tx.PipelineByID(ctx, d.PipelineID)
 	if err != nil {
@@ -229,7 +229,7 @@ func (s *Service) SetCloseDate(ctx context.Context, actor *User, dealID int64, d
 // stage's default.
 func (s *Service) SetProbability(ctx context.Context, actor *User, dealID int64, percent int) (*Deal, error) {
 	if percent < -1 || percent > 100 {
-		return nil, Errorf(KindInvalid, "probability must be between 0 and 100")
+		return nil, Fail(KindInvalid, "error.probability_range", "probability must be between 0 and 100")
 	}
 	return s.editDeal(ctx, actor, dealID, "probability", func(d *Deal) string {
 		d.Probability = percent

@@ -31,6 +31,7 @@ type Digest struct {
 	Team      string
 	Day       string // the last day covered, YYYY-MM-DD in TimeZone
 	Weekly    bool   // covers the seven days ending with Day
+	Monthly   bool   // covers the calendar month Day names ("2026-11")
 	From, To  time.Time
 	Currency  string
 
@@ -44,6 +45,9 @@ type Digest struct {
 	Won, Lost   int64        // deals closed within the window
 	WonValue    Money
 	LostReasons []ReasonCount
+	// Losses is why deals were lost and leads disqualified within the
+	// window, against the window before (the day, week or month before).
+	Losses *Losses
 
 	Pipeline *PipelineSummary // open pipeline by stage now
 	Forecast *Forecast        // the month of the day after Day, against its target
@@ -61,7 +65,7 @@ type Digest struct {
 	Funnels    []PipelineFunnel
 	FunnelFrom time.Time
 
-	Warnings []string
+	Warnings []Warning
 }
 
 // PipelineFunnel is the funnel of one pipeline's stages: the digest's,
@@ -140,12 +144,17 @@ const FunnelDays = 90
 
 // DigestWindow returns the UTC bounds of the digest of day (YYYY-MM-DD)
 // in loc: the local day, or with weekly, when the day after is a Monday,
-// the seven local days ending with it. Local midnights keep a day 23 or
+// the seven local days ending with it; or of a month (YYYY-MM), its local
+// days. Local midnights keep a day 23 or
 // 25 hours long across a daylight-saving switch.
 func DigestWindow(day string, loc *time.Location, weekly bool) (from, to time.Time, isWeekly bool, err error) {
+	if m, err := time.ParseInLocation("2006-01", day, loc); err == nil && len(day) == len("2006-01") {
+		// A month: its first local midnight to the next month's.
+		return m.UTC(), m.AddDate(0, 1, 0).UTC(), false, nil
+	}
 	start, err := time.ParseInLocation(time.DateOnly, day, loc)
 	if err != nil {
-		return time.Time{}, time.Time{}, false, Errorf(KindInvalid, "invalid date %q; write it as YYYY-MM-DD", day)
+		return time.Time{}, time.Time{}, false, Errorf(KindInvalid, "invalid date %q; write it as YYYY-MM-DD (a day) or YYYY-MM (a month)", day)
 	}
 	end := start.AddDate(0, 0, 1)
 	if weekly && end.Weekday() == time.Monday {
@@ -154,7 +163,8 @@ func DigestWindow(day string, loc *time.Location, weekly bool) (from, to time.Ti
 	return start.UTC(), end.UTC(), isWeekly, nil
 }
 
-// BuildDigest builds the digest of day (YYYY-MM-DD in the manager's zone)
+// BuildDigest builds the digest of day (YYYY-MM-DD in the manager's zone,
+// or a month YYYY-MM for the monthly report)
 // for the manager's team; a manager without a team gets own work, an
 // admin everything. It is built from the same store aggregates as the
 // metrics, the forecast and the review.
@@ -170,7 +180,7 @@ func (s *Reports) BuildDigest(ctx context.Context, managerID int64, day string) 
 	}
 	cur := s.settings.Rates.Base
 	d := &Digest{ManagerID: u.ID, Manager: u.display(), Email: u.Email, TimeZone: loc.String(), Day: day,
-		Weekly: weekly, From: from, To: to, Currency: cur}
+		Weekly: weekly, Monthly: len(day) == len("2006-01"), From: from, To: to, Currency: cur}
 	f := s.scopeStats(u, StatsFilter{})
 	switch {
 	case u.Role == RoleAdmin:
@@ -219,6 +229,9 @@ func (s *Reports) BuildDigest(ctx context.Context, managerID int64, day string) 
 		d.Reps[i].Name = names[d.Reps[i].UserID]
 	}
 	if d.LostReasons, err = s.store.LostReasons(ctx, StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID, ClosedFrom: from, ClosedTo: to}); err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
+	}
+	if d.Losses, err = s.losses(ctx, StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID}, from, to, PrevPeriod(from, to, loc)); err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
 	moves, err := s.store.StageMoves(ctx, f, from, to)
@@ -273,7 +286,7 @@ func (s *Reports) BuildDigest(ctx context.Context, managerID int64, day string) 
 		d.Overdue = append(d.Overdue, DigestOverdue{UserID: o.OwnerID, Name: names[o.OwnerID], Tasks: o.Tasks, Oldest: o.Oldest})
 	}
 	for _, w := range append(append(slices.Clone(d.Pipeline.Warnings), d.Forecast.Warnings...), funnel.Warnings...) {
-		if !slices.Contains(d.Warnings, w) {
+		if !slices.ContainsFunc(d.Warnings, w.same) {
 			d.Warnings = append(d.Warnings, w)
 		}
 	}

@@ -63,7 +63,9 @@ func DigestSettingKey(managerID int64, sendDay string) string {
 // the same transaction as its announcement, so it is announced once per
 // manager and day however often, and wherever, this runs; a server down at
 // the due time sends it late when it comes back that day. It returns how
-// many digests it announced.
+// many digests it announced. With Digest.Monthly, the first working day
+// of a month also brings each manager the report of the month before
+// (a digest notice whose Date is the month, "2026-11"), counted too.
 func (s *Notices) ScheduleDigests(ctx context.Context, now time.Time) (int, error) {
 	managers, err := s.store.ListUsers(ctx, UserFilter{Role: RoleManager})
 	if err != nil {
@@ -86,6 +88,11 @@ func (s *Notices) ScheduleDigests(ctx context.Context, now time.Time) (int, erro
 	for _, u := range managers {
 		if !u.Active {
 			continue
+		}
+		if ok, err := s.scheduleMonthly(ctx, u, now); err != nil {
+			return sent, fmt.Errorf("schedule monthly report of user %d: %w", u.ID, err)
+		} else if ok {
+			sent++
 		}
 		due, sendDay, covered := s.settings.Digest.DigestDue(now, u.Location())
 		if !due {
@@ -118,4 +125,68 @@ func (s *Notices) ScheduleDigests(ctx context.Context, now time.Time) (int, erro
 		}
 	}
 	return sent, nil
+}
+
+// MonthlyDue reports whether the monthly report is due at now for a user
+// in loc: on the first of the month's working days (Weekdays), at or past
+// the digest time, in loc. It names the month it covers, the one before
+// ("2026-11").
+func (d DigestSettings) MonthlyDue(now time.Time, loc *time.Location) (due bool, month string) {
+	local := now.In(loc)
+	days := d.Weekdays
+	if len(days) == 0 {
+		days = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+	}
+	y, m, dd := local.Date()
+	first := 0
+	for day := 1; day <= 7; day++ {
+		// Noon is on the day whatever the clocks do at night.
+		if slices.Contains(days, time.Date(y, m, day, 12, 0, 0, 0, loc).Weekday()) {
+			first = day
+			break
+		}
+	}
+	month = time.Date(y, m-1, 1, 12, 0, 0, 0, loc).Format("2006-01")
+	if first == 0 || dd != first {
+		return false, month
+	}
+	dueAt, _, _ := d.DigestDue(now, loc)
+	return dueAt, month
+}
+
+// MonthlySettingKey is the app setting recording that a manager's report
+// of month was announced.
+func MonthlySettingKey(managerID int64, month string) string {
+	return NoticeKey("digest_month", managerID, month)
+}
+
+// scheduleMonthly announces u's monthly report when it is due at now and
+// was not yet, once per manager and month across restarts and replicas
+// (the setting is claimed in the announcement's transaction).
+func (s *Notices) scheduleMonthly(ctx context.Context, u User, now time.Time) (bool, error) {
+	if !s.settings.Digest.Monthly {
+		return false, nil
+	}
+	due, month := s.settings.Digest.MonthlyDue(now, u.Location())
+	if !due {
+		return false, nil
+	}
+	key := MonthlySettingKey(u.ID, month)
+	if v, err := s.store.Setting(ctx, key); err != nil || v != "" {
+		return false, err
+	}
+	announced := false
+	err := s.store.Update(ctx, func(tx Tx) error {
+		claimed, err := tx.ClaimSetting(ctx, key, now.UTC().Format(time.RFC3339))
+		if err != nil || !claimed {
+			return err
+		}
+		announced = true
+		_, err = s.Announce(ctx, tx, Notice{Kind: NoticeDigest, UserID: u.ID, Date: month, Key: key})
+		return err
+	})
+	if announced {
+		s.log.Info("monthly report announced", "manager", u.ID, "month", month)
+	}
+	return announced, err
 }

@@ -253,6 +253,7 @@ func ConfiguredDifferences(def UserDef, u *User, team string) []string {
 	differ("time zone", def.TimeZone, u.TimeZone)
 	differ("locale", def.Locale, u.Locale)
 	differ("calendar", def.Calendar, string(u.Calendar))
+	differ("digits", def.Digits, string(u.Digits))
 	differ("Slack", def.SlackID, u.SlackID)
 	if def.TelegramID != 0 && def.TelegramID != u.TelegramID {
 		out = append(out, fmt.Sprintf("Telegram %d", def.TelegramID))
@@ -264,7 +265,7 @@ func ConfiguredDifferences(def UserDef, u *User, team string) []string {
 func pipelineOf(def PipelineDef) *Pipeline {
 	p := &Pipeline{Name: def.Name, IsDefault: def.Default}
 	for i, sd := range def.Stages {
-		p.Stages = append(p.Stages, Stage{Name: sd.Name, Position: i + 1, Probability: sd.Probability, RotDays: sd.RotDays, Kind: StageOpen})
+		p.Stages = append(p.Stages, Stage{Name: sd.Name, Position: i + 1, Probability: sd.Probability, RotDays: sd.RotDays, Kind: StageOpen, Labels: sd.Labels})
 	}
 	n := len(def.Stages)
 	p.Stages = append(p.Stages,
@@ -344,6 +345,13 @@ func (d *Directory) saveUser(ctx context.Context, tx Tx, actor *User, def UserDe
 			return nil, err
 		}
 		u.Calendar = cal
+	}
+	if def.Digits != "" {
+		dg, err := ParseDigits(def.Digits)
+		if err != nil {
+			return nil, err
+		}
+		u.Digits = dg
 	}
 	if def.SlackID != "" {
 		u.SlackID = def.SlackID

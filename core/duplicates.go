@@ -56,7 +56,7 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 	case actor.Role == RoleManager && actor.TeamID != 0:
 		teamID = actor.TeamID
 	default:
-		return nil, Errorf(KindForbidden, "only managers (for their team) and admins may list duplicates; they decide merges")
+		return nil, Fail(KindForbidden, "error.duplicates_forbidden", "only managers (for their team) and admins may list duplicates; they decide merges")
 	}
 	if limit <= 0 {
 		limit = 500

@@ -30,6 +30,9 @@ type Sequences struct {
 type SequenceStore interface {
 	SequenceReader
 	settingReader
+	// ContactByID reads the contact an unsubscribe link is for: its
+	// language is the page's.
+	ContactByID(ctx context.Context, id int64) (*Contact, error)
 	Update(ctx context.Context, fn func(Tx) error) error
 }
 
@@ -50,7 +53,7 @@ func (s *Sequences) Enroll(ctx context.Context, actor *User, ref Ref, name strin
 		return nil, err
 	}
 	if s.settings.PublicURL == "" {
-		return nil, Errorf(KindInvalid, "sequence mail needs an unsubscribe link: set http.public_url in the config")
+		return nil, Fail(KindInvalid, "error.sequence_needs_public_url", "sequence mail needs an unsubscribe link: set http.public_url in the config")
 	}
 	var e *Enrollment
 	err = s.store.Update(ctx, func(tx Tx) error {
@@ -65,7 +68,7 @@ func (s *Sequences) Enroll(ctx context.Context, actor *User, ref Ref, name strin
 				return err
 			}
 			if d.Status != DealOpen {
-				return Errorf(KindConflict, "%s is %s; only an open deal can be enrolled", d.Ref(), d.Status)
+				return Fail(KindConflict, "error.enroll_deal_closed", "{Ref} is {Status}; only an open deal can be enrolled", "Ref", d.Ref(), "Status", d.Status)
 			}
 			ownerID = cmpOr(d.OwnerID, ownerID)
 		} else {
@@ -74,7 +77,7 @@ func (s *Sequences) Enroll(ctx context.Context, actor *User, ref Ref, name strin
 				return err
 			}
 			if !l.Open() {
-				return Errorf(KindConflict, "%s is %s; only an open lead can be enrolled", l.Ref(), l.Status)
+				return Fail(KindConflict, "error.enroll_lead_closed", "{Ref} is {Status}; only an open lead can be enrolled", "Ref", l.Ref(), "Status", l.Status)
 			}
 			ownerID = cmpOr(l.OwnerID, ownerID)
 		}
@@ -83,22 +86,22 @@ func (s *Sequences) Enroll(ctx context.Context, actor *User, ref Ref, name strin
 			return err
 		}
 		if len(c.Emails) == 0 {
-			return Errorf(KindInvalid, "%s has no email address to send %s to", contactName(c), seq.Name)
+			return Fail(KindInvalid, "error.enroll_no_email", "{Who} has no email address to send {Sequence} to", "Who", contactName(c), "Sequence", seq.Name)
 		}
 		if !c.UnsubscribedAt.IsZero() {
-			return Errorf(KindConflict, "%s unsubscribed from our mail on %s", contactName(c), c.UnsubscribedAt.Format(time.DateOnly))
+			return Fail(KindConflict, "error.enroll_unsubscribed", "{Who} unsubscribed from our mail on {Date}", "Who", contactName(c), "Date", c.UnsubscribedAt.Format(time.DateOnly))
 		}
 		if dne, err := onDoNotEmail(ctx, tx, c.Emails); err != nil {
 			return err
 		} else if dne {
-			return Errorf(KindConflict, "%s's address was erased at their request and is on the do-not-email list", contactName(c))
+			return Fail(KindConflict, "error.enroll_erased", "{Who}'s address was erased at their request and is on the do-not-email list", "Who", contactName(c))
 		}
 		active, err := tx.ListEnrollments(ctx, EnrollmentFilter{ContactID: c.ID, Sequence: seq.Name, Status: EnrollmentActive})
 		if err != nil {
 			return err
 		}
 		if len(active) > 0 {
-			return Errorf(KindConflict, "%s is in %s already (since %s)", contactName(c), seq.Name, active[0].CreatedAt.Format(time.DateOnly))
+			return Fail(KindConflict, "error.enroll_already", "{Who} is in {Sequence} already (since {Date})", "Who", contactName(c), "Sequence", seq.Name, "Date", active[0].CreatedAt.Format(time.DateOnly))
 		}
 		owner, err := tx.UserByID(ctx, ownerID)
 		if err != nil {
@@ -150,7 +153,10 @@ func (s *Sequences) Unenroll(ctx context.Context, actor *User, ref Ref, name str
 			n++
 		}
 		if n == 0 {
-			return Errorf(KindNotFound, "%s has no active sequence%s", ref, map[bool]string{true: " " + name}[name != ""])
+			if name != "" {
+				return Fail(KindNotFound, "error.no_active_sequence_named", "{Ref} has no active sequence {Sequence}", "Ref", ref, "Sequence", name)
+			}
+			return Fail(KindNotFound, "error.no_active_sequence", "{Ref} has no active sequence", "Ref", ref)
 		}
 		return nil
 	})
@@ -324,18 +330,23 @@ func (s *Sequences) Unsubscribe(ctx context.Context, token string) (*Contact, er
 
 // CheckUnsubscribe verifies an unsubscribe token without acting on it:
 // the page a link opens asks the reader to confirm, since mail scanners
-// follow links.
-func (s *Sequences) CheckUnsubscribe(ctx context.Context, token string) error {
-	if _, err := unsubscribeEnrollment(ctx, s.store, token); err != nil {
-		return fmt.Errorf("unsubscribe: %w", err)
+// follow links. It returns the language the person wrote to us in, if
+// known, for the page.
+func (s *Sequences) CheckUnsubscribe(ctx context.Context, token string) (locale string, err error) {
+	e, err := unsubscribeEnrollment(ctx, s.store, token)
+	if err != nil {
+		return "", fmt.Errorf("unsubscribe: %w", err)
 	}
-	return nil
+	if c, err := s.store.ContactByID(ctx, e.ContactID); err == nil {
+		return c.Locale, nil
+	}
+	return "", nil // the page is answered all the same, in the organisation's language
 }
 
 // unsubscribeEnrollment returns the enrolment a signed unsubscribe token
 // names.
 func unsubscribeEnrollment(ctx context.Context, r unsubscribeReader, token string) (*Enrollment, error) {
-	damaged := Errorf(KindInvalid, "this unsubscribe link is damaged; copy the whole link from the mail")
+	damaged := Fail(KindInvalid, "error.unsubscribe_damaged", "this unsubscribe link is damaged; copy the whole link from the mail")
 	idText, sig, ok := strings.Cut(token, ".")
 	if !ok {
 		return nil, damaged
@@ -361,7 +372,7 @@ func unsubscribeEnrollment(ctx context.Context, r unsubscribeReader, token strin
 	e, err := r.EnrollmentByID(ctx, id)
 	if IsNotFound(err) {
 		// Signed by us, but gone: the reader is told nothing of ids.
-		return nil, Errorf(KindNotFound, "this unsubscribe link is no longer valid")
+		return nil, Fail(KindNotFound, "error.unsubscribe_invalid", "this unsubscribe link is no longer valid")
 	}
 	return e, err
 }

@@ -24,14 +24,14 @@ func target(ctx context.Context, tx Reader, actor *User, ref Ref) (contactID, le
 		}
 		return d.ContactID, d.LeadID, d.ID, nil
 	}
-	return 0, 0, 0, Errorf(KindInvalid, "%s is not a lead or a deal", ref)
+	return 0, 0, 0, Fail(KindInvalid, "error.not_lead_or_deal", "{Ref} is not a lead or a deal", "Ref", ref)
 }
 
 // Note adds a note to a lead's or deal's timeline.
 func (s *Service) Note(ctx context.Context, actor *User, ref Ref, text string) (*Activity, error) {
 	text = strings.TrimSpace(cleanText(text))
 	if text == "" {
-		return nil, Errorf(KindInvalid, "the note is empty; write: note %s your text", ref)
+		return nil, Fail(KindInvalid, "error.note_empty", "the note is empty; write: note {Ref} your text", "Ref", ref)
 	}
 	var act *Activity
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -97,7 +97,7 @@ func (s *Service) FollowUp(ctx context.Context, actor *User, ref Ref, title stri
 		title = "Follow up"
 	}
 	if due.IsZero() {
-		return nil, Errorf(KindInvalid, "when is it due? give a time, e.g. tomorrow 9am or 2026-12-01 14:00")
+		return nil, Fail(KindInvalid, "error.task_when", "when is it due? give a time, e.g. tomorrow 9am or 2026-12-01 14:00")
 	}
 	var task *Task
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -121,7 +121,7 @@ func (s *Service) FollowUp(ctx context.Context, actor *User, ref Ref, title stri
 func (s *Service) AddTask(ctx context.Context, actor *User, title string, due time.Time) (*Task, error) {
 	title = cleanLine(title)
 	if title == "" || due.IsZero() {
-		return nil, Errorf(KindInvalid, "a task needs a title and a due time")
+		return nil, Fail(KindInvalid, "error.task_needs_title", "a task needs a title and a due time")
 	}
 	task := &Task{Title: title, DueAt: due.UTC(), OwnerID: actor.ID, CreatedAt: s.clock.Now()}
 	err := s.store.Update(ctx, func(tx Tx) error { return s.createTask(ctx, tx, task) })
@@ -156,7 +156,7 @@ func (s *Service) checkTeamMember(ctx context.Context, actor *User, userID int64
 		return err
 	}
 	if u.TeamID != actor.TeamID && u.ID != actor.ID {
-		return Errorf(KindForbidden, "%s is not in your team", u.display())
+		return Fail(KindForbidden, "error.not_in_your_team", "{Who} is not in your team", "Who", u.display())
 	}
 	return nil
 }
@@ -165,7 +165,7 @@ func (s *Service) checkTeamMember(ctx context.Context, actor *User, userID int64
 func (s *Service) CompleteTask(ctx context.Context, actor *User, taskID int64) (*Task, error) {
 	return s.editTask(ctx, actor, taskID, func(t *Task, now time.Time) error {
 		if t.Done {
-			return Errorf(KindConflict, "T%d is done already", t.ID)
+			return Fail(KindConflict, "error.task_done_already", "{Ref} is done already", "Ref", TaskRef(t.ID))
 		}
 		t.Done, t.DoneAt = true, now
 		return nil
@@ -176,10 +176,10 @@ func (s *Service) CompleteTask(ctx context.Context, actor *User, taskID int64) (
 func (s *Service) SnoozeTask(ctx context.Context, actor *User, taskID int64, until time.Time) (*Task, error) {
 	return s.editTask(ctx, actor, taskID, func(t *Task, now time.Time) error {
 		if t.Done {
-			return Errorf(KindConflict, "T%d is done already", t.ID)
+			return Fail(KindConflict, "error.task_done_already", "{Ref} is done already", "Ref", TaskRef(t.ID))
 		}
 		if !until.After(now) {
-			return Errorf(KindInvalid, "snooze until a time in the future")
+			return Fail(KindInvalid, "error.snooze_future", "snooze until a time in the future")
 		}
 		t.SnoozedUntil = until.UTC()
 		return nil
@@ -193,14 +193,8 @@ func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit 
 		if err != nil {
 			return err
 		}
-		if t.OwnerID != actor.ID && actor.Role != RoleAdmin {
-			owner, err := tx.UserByID(ctx, t.OwnerID)
-			if err != nil {
-				return err
-			}
-			if actor.Role != RoleManager || actor.TeamID == 0 || owner.TeamID != actor.TeamID {
-				return Errorf(KindForbidden, "T%d is not yours", t.ID)
-			}
+		if err := s.mayEditTask(ctx, tx, actor, t); err != nil {
+			return err
 		}
 		if err := edit(t, s.clock.Now()); err != nil {
 			return err
@@ -227,7 +221,7 @@ func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit 
 // their own leads and deals only.
 func (s *Service) Search(ctx context.Context, actor *User, query string, limit int) ([]SearchHit, error) {
 	if strings.TrimSpace(query) == "" {
-		return nil, Errorf(KindInvalid, "search for what? give a name, email, phone or company")
+		return nil, Fail(KindInvalid, "error.search_what", "search for what? give a name, email, phone or company")
 	}
 	var f SearchFilter
 	switch {

@@ -179,8 +179,8 @@ func (c *Connectors) announceHealth(ctx context.Context, tx Tx, ch HealthChange,
 		if !u.Active {
 			continue
 		}
-		text := healthText(ch, st, c.alerts, now, u.Location())
-		used, err := c.notices.Announce(ctx, tx, Notice{Kind: NoticeAlert, UserID: u.ID, Text: text, Key: key})
+		text, msgs := healthText(ch, st, c.alerts, now, u.Location())
+		used, err := c.notices.Announce(ctx, tx, Notice{Kind: NoticeAlert, UserID: u.ID, Text: text, Msgs: msgs, Key: key})
 		if err != nil {
 			return n, err
 		}
@@ -193,50 +193,68 @@ func (c *Connectors) announceHealth(ctx context.Context, tx Tx, ch HealthChange,
 }
 
 // healthText says what happened to the connector, since when, and what to
-// do about it, with times in the reader's zone.
-func healthText(ch HealthChange, st ConnectorStatus, a Alerts, now time.Time, loc *time.Location) string {
+// do about it, with times in the reader's zone: in English and as
+// catalog messages.
+func healthText(ch HealthChange, st ConnectorStatus, a Alerts, now time.Time, loc *time.Location) (string, []NoticeMsg) {
 	at := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04 MST") }
 	var b strings.Builder
+	var msgs []NoticeMsg
+	say := func(english string, m NoticeMsg) {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(english)
+		msgs = append(msgs, m)
+	}
 	switch ch.To {
 	case Failing:
-		fmt.Fprintf(&b, "Connector %s is failing (first seen at %s): %s.", ch.Connector, at(ch.Since), ch.Error)
+		say(fmt.Sprintf("Connector %s is failing (first seen at %s): %s.", ch.Connector, at(ch.Since), ch.Error),
+			NoticeMsg{Key: "alert.failing", Args: map[string]string{"Connector": ch.Connector, "Since": at(ch.Since), "Error": ch.Error}})
 		if !st.LastSync.IsZero() {
-			fmt.Fprintf(&b, " Its last good sync was at %s.", at(st.LastSync))
+			say(fmt.Sprintf("Its last good sync was at %s.", at(st.LastSync)), NoticeMsg{Key: "alert.last_sync", Args: map[string]string{"At": at(st.LastSync)}})
 		}
-		hint := fixHint(ch.Connector)
+		hint, key := fixHint(ch.Connector)
 		if strings.HasPrefix(ch.Error, "sign-in needed") {
 			// The error names the command; host and password are fine.
-			hint = "Until someone signs in again with that command, its mail waits on the server."
+			hint, key = "Until someone signs in again with that command, its mail waits on the server.", "alert.hint.sign_in"
 		}
-		fmt.Fprintf(&b, " %s leadwire keeps retrying and will tell you when it recovers.", hint)
+		say(hint, NoticeMsg{Key: key})
+		say("leadwire keeps retrying and will tell you when it recovers.", NoticeMsg{Key: "alert.retrying"})
 	case Silent:
 		limit := a.SilentAfter
 		if limit <= 0 {
 			limit = DefaultSilentAfter
 		}
 		// The limit as the config writes it: "1h", not "1h0m0s".
-		fmt.Fprintf(&b, "Connector %s has not synced since %s (over %s, the alerts.silent_after limit).", ch.Connector, at(ch.Since),
-			strings.TrimSuffix(strings.TrimSuffix(limit.String(), "0s"), "0m"))
-		b.WriteString(" Check that a `leadwire serve` is running and what its log says of this connector; `leadwire connectors status` shows every connector's last sync.")
+		lim := strings.TrimSuffix(strings.TrimSuffix(limit.String(), "0s"), "0m")
+		say(fmt.Sprintf("Connector %s has not synced since %s (over %s, the alerts.silent_after limit).", ch.Connector, at(ch.Since), lim),
+			NoticeMsg{Key: "alert.silent", Args: map[string]string{"Connector": ch.Connector, "Since": at(ch.Since), "Limit": lim}})
+		say("Check that a `leadwire serve` is running and what its log says of this connector; `leadwire connectors status` shows every connector's last sync.",
+			NoticeMsg{Key: "alert.silent_hint"})
 	default:
-		fmt.Fprintf(&b, "Connector %s has recovered: it was %s since %s", ch.Connector, ch.From, at(ch.Since))
+		args := map[string]string{"Connector": ch.Connector, "From": string(ch.From), "Since": at(ch.Since)}
+		terms := map[string]string{"From": "term.health." + string(ch.From)}
 		if !st.LastSync.IsZero() {
-			fmt.Fprintf(&b, " and synced again at %s", at(st.LastSync))
+			args["At"] = at(st.LastSync)
+			say(fmt.Sprintf("Connector %s has recovered: it was %s since %s and synced again at %s.", ch.Connector, ch.From, at(ch.Since), at(st.LastSync)),
+				NoticeMsg{Key: "alert.recovered_synced", Args: args, Terms: terms})
+		} else {
+			say(fmt.Sprintf("Connector %s has recovered: it was %s since %s.", ch.Connector, ch.From, at(ch.Since)),
+				NoticeMsg{Key: "alert.recovered", Args: args, Terms: terms})
 		}
-		b.WriteString(".")
 	}
-	return b.String()
+	return b.String(), msgs
 }
 
-// fixHint says where to look when a connector fails.
-func fixHint(connector string) string {
+// fixHint says where to look when a connector fails, and its message id.
+func fixHint(connector string) (string, string) {
 	switch {
 	case strings.HasPrefix(connector, ChannelEmail+":"):
-		return "Check the mailbox's host, username and password under email.mailboxes in the config, and that the mail server is up."
+		return "Check the mailbox's host, username and password under email.mailboxes in the config, and that the mail server is up.", "alert.hint.email"
 	case strings.HasPrefix(connector, ChannelTelegram+":"):
-		return "Check telegram.bot_token in the config: a revoked token needs a new one from @BotFather."
+		return "Check telegram.bot_token in the config: a revoked token needs a new one from @BotFather.", "alert.hint.telegram"
 	case strings.HasPrefix(connector, SMTPConnector("")):
-		return "Check smtp.host, port, tls, username and password in the config, and that the mail server is up; digests and sequence mail wait until it takes mail again."
+		return "Check smtp.host, port, tls, username and password in the config, and that the mail server is up; digests and sequence mail wait until it takes mail again.", "alert.hint.smtp"
 	}
-	return "See `leadwire connectors status` and the server log."
+	return "See `leadwire connectors status` and the server log.", "alert.hint.other"
 }

@@ -28,6 +28,10 @@ type Inbound struct {
 	// TimeZone is the contact's IANA zone when the source knows it (an
 	// import column); it fills a contact's empty zone.
 	TimeZone string
+	// Locale is the language the person writes in when the source says
+	// (Telegram's language_code, a form's Accept-Language or language
+	// field, a mail's Content-Language): what they are answered in.
+	Locale string
 
 	Subject    string
 	Text       string

@@ -24,7 +24,26 @@ func ParseCalendar(s string) (Calendar, error) {
 	case "", CalendarGregorian, CalendarPersian, CalendarBuddhist:
 		return c, nil
 	}
-	return "", Errorf(KindInvalid, "unknown calendar %q; use gregorian, persian or buddhist", s)
+	return "", Fail(KindInvalid, "error.unknown_calendar", `unknown calendar "{Value}"; use gregorian, persian or buddhist`, "Value", s)
+}
+
+// Digits are the digits a person reads numbers, money and dates in.
+type Digits string
+
+// The digits: Latin (0-9, the default) or the language's own (Thai ๐-๙,
+// Persian ۰-۹), which a user opts in to.
+const (
+	DigitsLatin  Digits = "latin"
+	DigitsNative Digits = "native"
+)
+
+// ParseDigits validates a digits setting; "" stays "" (not set, Latin).
+func ParseDigits(s string) (Digits, error) {
+	switch d := Digits(strings.ToLower(strings.TrimSpace(s))); d {
+	case "", DigitsLatin, DigitsNative:
+		return d, nil
+	}
+	return "", Fail(KindInvalid, "error.unknown_digits", "unknown digits {Value}; use native or latin", "Value", s)
 }
 
 // ParseLocale validates a BCP 47 language tag and returns its canonical
@@ -36,7 +55,7 @@ func ParseLocale(s string) (string, error) {
 	}
 	tag, err := language.Parse(strings.ReplaceAll(s, "_", "-"))
 	if err != nil {
-		return "", Errorf(KindInvalid, "unknown language %q; use a BCP 47 tag such as en, th, fa, vi, pl or zh-Hans", s)
+		return "", Fail(KindInvalid, "error.unknown_language", `unknown language "{Value}"; use a BCP 47 tag such as en, th, fa, vi, pl or zh-Hans`, "Value", s)
 	}
 	return tag.String(), nil
 }
@@ -65,7 +84,7 @@ func (u *User) CalendarOf(org Calendar) Calendar {
 // config is set again when the config is applied.
 func (d *Directory) SetLanguage(ctx context.Context, actor *User, locale string) (*User, error) {
 	if actor == nil || actor.ID == 0 {
-		return nil, Errorf(KindForbidden, "only a known user has a language")
+		return nil, Fail(KindForbidden, "error.language_unknown_user", "only a known user has a language")
 	}
 	tag, err := ParseLocale(locale)
 	if err != nil {

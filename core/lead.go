@@ -34,6 +34,7 @@ type Lead struct {
 	Metadata         map[string]string
 	CreatedAt        time.Time
 	ClaimedAt        time.Time // zero: never claimed
+	DisqualifiedAt   time.Time // zero: not disqualified
 	FirstResponseAt  time.Time // zero: nobody responded yet (speed to lead)
 	LastActivityAt   time.Time
 	UpdatedAt        time.Time

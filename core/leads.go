@@ -66,13 +66,13 @@ func (s *Service) Claim(ctx context.Context, actor *User, leadID int64) (*Lead, 
 			return err
 		}
 		if !l.Open() {
-			return Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
+			return Fail(KindConflict, "error.lead_already", "{Ref} is already {Status}", "Ref", l.Ref(), "Status", l.Status)
 		}
 		if l.OwnerID == actor.ID {
-			return Errorf(KindConflict, "%s is already yours", l.Ref())
+			return Fail(KindConflict, "error.lead_yours_already", "{Ref} is already yours", "Ref", l.Ref())
 		}
 		if l.OwnerID != 0 && actor.Role == RoleRep {
-			return Errorf(KindConflict, "%s is already claimed by someone else", l.Ref())
+			return Fail(KindConflict, "error.lead_claimed_by_other", "{Ref} is already claimed by someone else", "Ref", l.Ref())
 		}
 		lead = l
 		if err := s.setOwner(ctx, tx, actor, l, actor, RouteClaimed, "", "claimed by "+actor.display()); err != nil {
@@ -143,7 +143,7 @@ func (s *Service) assignable(ctx context.Context, tx Tx, actor *User, leadID int
 		return nil, err
 	}
 	if !l.Open() {
-		return nil, Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
+		return nil, Fail(KindConflict, "error.lead_already", "{Ref} is already {Status}", "Ref", l.Ref(), "Status", l.Status)
 	}
 	return l, nil
 }
@@ -152,7 +152,7 @@ func (s *Service) assignable(ctx context.Context, tx Tx, actor *User, leadID int
 // remembers the choice.
 func (s *Service) nextInTurn(ctx context.Context, tx Tx, teamID int64) (*User, error) {
 	if teamID == 0 {
-		return nil, Errorf(KindInvalid, "the lead has no team to assign within")
+		return nil, Fail(KindInvalid, "error.lead_no_team", "the lead has no team to assign within")
 	}
 	team, err := tx.TeamByID(ctx, teamID)
 	if err != nil {
@@ -164,7 +164,7 @@ func (s *Service) nextInTurn(ctx context.Context, tx Tx, teamID int64) (*User, e
 	}
 	members = slices.DeleteFunc(members, func(u User) bool { return !u.Active })
 	if len(members) == 0 {
-		return nil, Errorf(KindInvalid, "team %q has no active reps to assign to", team.Name)
+		return nil, Fail(KindInvalid, "error.team_no_reps", `team "{Team}" has no active reps to assign to`, "Team", team.Name)
 	}
 	slices.SortFunc(members, func(a, b User) int { return int(a.ID - b.ID) })
 	next := members[0]
@@ -226,7 +226,7 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 			return err
 		}
 		if !l.Open() {
-			return Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
+			return Fail(KindConflict, "error.lead_already", "{Ref} is already {Status}", "Ref", l.Ref(), "Status", l.Status)
 		}
 		p, err := s.pipeline(ctx, tx, in.Pipeline)
 		if err != nil {
@@ -234,7 +234,7 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		}
 		open := p.OpenStages()
 		if len(open) == 0 {
-			return Errorf(KindInvalid, "pipeline %q has no open stages", p.Name)
+			return Fail(KindInvalid, "error.pipeline_no_open_stages", `pipeline "{Pipeline}" has no open stages`, "Pipeline", p.Name)
 		}
 		c, err := tx.ContactByID(ctx, l.ContactID)
 		if err != nil {
@@ -257,7 +257,7 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		}
 		title := cleanLine(in.Title)
 		if n := utf8.RuneCountInString(title); n > MaxTitle {
-			return Errorf(KindInvalid, "a deal's title of %d characters is too long; it has at most %d", n, MaxTitle)
+			return Fail(KindInvalid, "error.title_too_long", "a deal's title of {N} characters is too long; it has at most {Max}", "N", n, "Max", MaxTitle)
 		}
 		if title == "" {
 			title = dealTitle(c, l)
@@ -265,7 +265,7 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 		deal = &Deal{
 			Title: title, ContactID: l.ContactID, LeadID: l.ID, OwnerID: owner, TeamID: l.TeamID,
 			PipelineID: p.ID, StageID: open[0].ID, Value: value, ExpectedClose: dateOnly(in.ExpectedClose),
-			Probability: -1, Status: DealOpen, Qualification: in.Qualification, Source: l.SourceChannel,
+			Probability: -1, Status: DealOpen, Qualification: in.Qualification.clean(), Source: l.SourceChannel,
 			CreatedAt: now, UpdatedAt: now, StageChangedAt: now, LastActivityAt: now,
 		}
 		if err := tx.CreateDeal(ctx, deal); err != nil {
@@ -325,13 +325,14 @@ func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, rea
 			return err
 		}
 		if !l.Open() {
-			return Errorf(KindConflict, "%s is already %s", l.Ref(), l.Status)
+			return Fail(KindConflict, "error.lead_already", "{Ref} is already {Status}", "Ref", l.Ref(), "Status", l.Status)
 		}
 		if strings.TrimSpace(reason) == "" {
-			return Errorf(KindInvalid, "a reason is required to disqualify %s; one of: %s, or your own words", l.Ref(), reasonList(s.settings.DisqualifyReasons))
+			return Fail(KindInvalid, "error.disqualify_needs_reason", "a reason is required to disqualify {Ref}; one of: {Reasons}, or your own words", "Ref", l.Ref(), "Reasons", reasonList(s.settings.DisqualifyReasons))
 		}
 		now := s.clock.Now()
 		l.Status, l.DisqualifyReason, l.UpdatedAt = LeadDisqualified, findReason(s.settings.DisqualifyReasons, cleanLine(reason)), now
+		l.DisqualifiedAt = now
 		if l.OwnerID == 0 {
 			l.OwnerID = actor.ID
 		}
@@ -355,10 +356,20 @@ func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, rea
 	return lead, nil
 }
 
-func reasonList(rs []Reason) string {
-	var names []string
-	for _, r := range rs {
-		names = append(names, r.Code)
+// reasonList is the configured reasons in an error: by their codes in
+// English, by their labels in another language (both are typed).
+type reasonList []Reason
+
+func (l reasonList) String() string { return l.LabelIn("en") }
+
+// LabelIn lists the reasons as a reader of lang types them.
+func (l reasonList) LabelIn(lang string) string {
+	names := make([]string, len(l))
+	for i, r := range l {
+		names[i] = r.Code
+		if lang != "en" {
+			names[i] = r.LabelIn(lang)
+		}
 	}
 	return strings.Join(names, ", ")
 }

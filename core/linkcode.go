@@ -65,18 +65,20 @@ type linkError struct {
 func (e *linkError) Error() string   { return e.user.Message }
 func (e *linkError) Unwrap() []error { return []error{e.user, e.why} }
 
-func refuseLink(why error, msg string) error {
-	return &linkError{user: &Error{Kind: KindInvalid, Message: msg}, why: why}
+func refuseLink(why error, key, english string, pairs ...any) error {
+	var e *Error
+	errors.As(Fail(KindInvalid, key, english, pairs...), &e)
+	return &linkError{user: e, why: why}
 }
 
 // NewLinkCode returns a new one-time code that links a Telegram account to
 // user, valid for LinkCodeTTL.
 func (d *Directory) NewLinkCode(ctx context.Context, user *User) (string, error) {
 	if user == nil || user.ID == 0 {
-		return "", Errorf(KindInvalid, "a link code is for a known user")
+		return "", Fail(KindInvalid, "error.link_code_known_user", "a link code is for a known user")
 	}
 	if !user.Active {
-		return "", Errorf(KindForbidden, "%s is deactivated; activate the user before linking an account", user.Email)
+		return "", Fail(KindForbidden, "error.link_user_deactivated", "{Email} is deactivated; activate the user before linking an account", "Email", user.Email)
 	}
 	code, err := newLinkCode()
 	if err != nil {
@@ -156,12 +158,12 @@ func (d *Directory) RedeemLinkCode(ctx context.Context, code string, telegramID 
 func (d *Directory) redeem(ctx context.Context, code string, telegramID int64, now time.Time, out **User) error {
 	norm := NormalizeLinkCode(code)
 	if len(norm) != linkCodeLen || strings.Trim(norm, linkAlphabet) != "" {
-		return refuseLink(ErrLinkCodeWrong, fmt.Sprintf("%q is not a link code; a code has %d letters and digits, e.g. /start K7QX4M2P", code, linkCodeLen))
+		return refuseLink(ErrLinkCodeWrong, "error.link_code_malformed", `"{Code}" is not a link code; a code has {N} letters and digits, e.g. /start K7QX4M2P`, "Code", code, "N", linkCodeLen)
 	}
 	if telegramID == 0 {
-		return Errorf(KindInvalid, "no Telegram account to link")
+		return Fail(KindInvalid, "error.link_no_telegram", "no Telegram account to link")
 	}
-	wrong := refuseLink(ErrLinkCodeWrong, "That code is not valid. Check it, or ask for a new one with: leadwire users link-code YOUR-EMAIL")
+	wrong := refuseLink(ErrLinkCodeWrong, "error.link_code_wrong", "That code is not valid. Check it, or ask for a new one with: leadwire users link-code YOUR-EMAIL")
 	return d.store.Update(ctx, func(tx Tx) error {
 		hash := HashLinkCode(norm)
 		lc, err := tx.LinkCodeByHash(ctx, hash)
@@ -171,13 +173,13 @@ func (d *Directory) redeem(ctx context.Context, code string, telegramID int64, n
 		case err != nil:
 			return err
 		case !lc.UsedAt.IsZero():
-			return refuseLink(ErrLinkCodeUsed, "That code was used already; a code links one account once. Ask for a new one.")
+			return refuseLink(ErrLinkCodeUsed, "error.link_code_used", "That code was used already; a code links one account once. Ask for a new one.")
 		case !now.Before(lc.ExpiresAt):
-			return refuseLink(ErrLinkCodeExpired, fmt.Sprintf("That code expired (codes are valid %d minutes). Ask for a new one.", int(LinkCodeTTL.Minutes())))
+			return refuseLink(ErrLinkCodeExpired, "error.link_code_expired", "That code expired (codes are valid {Minutes} minutes). Ask for a new one.", "Minutes", int(LinkCodeTTL.Minutes()))
 		}
 		if err := tx.UseLinkCode(ctx, hash, now, telegramID); err != nil {
 			if KindOf(err) == KindConflict {
-				return refuseLink(ErrLinkCodeUsed, "That code was used already; a code links one account once. Ask for a new one.")
+				return refuseLink(ErrLinkCodeUsed, "error.link_code_used", "That code was used already; a code links one account once. Ask for a new one.")
 			}
 			return err
 		}
@@ -186,7 +188,7 @@ func (d *Directory) redeem(ctx context.Context, code string, telegramID int64, n
 			return err
 		}
 		if !u.Active {
-			return Errorf(KindForbidden, "the user this code was made for is deactivated")
+			return Fail(KindForbidden, "error.link_code_user_deactivated", "the user this code was made for is deactivated")
 		}
 		if other, err := tx.UserByTelegramID(ctx, telegramID); err == nil && other.ID != u.ID {
 			other.TelegramID = 0

@@ -103,7 +103,7 @@ type MergePlan struct {
 func contactForMerge(ctx context.Context, r Reader, actor *User, id int64) (*Contact, error) {
 	c, err := r.ContactByID(ctx, id)
 	if IsNotFound(err) {
-		return nil, Errorf(KindNotFound, "no contact %s", ContactRef(id))
+		return nil, Fail(KindNotFound, "error.no_contact", "no contact {Ref}", "Ref", ContactRef(id))
 	}
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func contactForMerge(ctx context.Context, r Reader, actor *User, id int64) (*Con
 		return nil, err
 	}
 	if c.MergedInto != 0 {
-		return nil, Errorf(KindConflict, "%s was merged into %s already", ContactRef(id), ContactRef(c.MergedInto))
+		return nil, Fail(KindConflict, "error.contact_merged_already", "{Ref} was merged into {Into} already", "Ref", ContactRef(id), "Into", ContactRef(c.MergedInto))
 	}
 	return c, nil
 }
@@ -122,9 +122,9 @@ func mayMerge(actor *User, c *Contact) error {
 	switch {
 	case actor.Role == RoleAdmin:
 	case actor.Role != RoleManager:
-		return Errorf(KindForbidden, "only managers (for their team's contacts) and admins may merge contacts; you are a %s", actor.Role)
+		return Fail(KindForbidden, "error.merge_forbidden", "only managers (for their team's contacts) and admins may merge contacts; you are a {Role}", "Role", actor.Role)
 	case actor.TeamID == 0 || c.TeamID != actor.TeamID:
-		return Errorf(KindForbidden, "%s is not a contact of your team: a manager merges their own team's contacts, an admin any", c.Ref())
+		return Fail(KindForbidden, "error.merge_not_your_team", "{Ref} is not a contact of your team: a manager merges their own team's contacts, an admin any", "Ref", c.Ref())
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func (s *Service) PlanMerge(ctx context.Context, actor *User, survivorID, otherI
 
 func (s *Service) planMerge(ctx context.Context, r Reader, actor *User, survivorID, otherID int64) (*MergePlan, error) {
 	if survivorID == otherID {
-		return nil, Errorf(KindInvalid, "%s and %s are one contact", ContactRef(survivorID), ContactRef(otherID))
+		return nil, Fail(KindInvalid, "error.merge_same", "{A} and {B} are one contact", "A", ContactRef(survivorID), "B", ContactRef(otherID))
 	}
 	a, err := contactForMerge(ctx, r, actor, survivorID)
 	if err != nil {
@@ -158,7 +158,7 @@ func (s *Service) planMerge(ctx context.Context, r Reader, actor *User, survivor
 	}
 	for _, e := range others {
 		if slices.ContainsFunc(active, func(x Enrollment) bool { return x.Sequence == e.Sequence }) {
-			return nil, Errorf(KindConflict, "%s and %s are both in sequence %q; unenroll one of them first", a.Ref(), b.Ref(), e.Sequence)
+			return nil, Fail(KindConflict, "error.merge_both_enrolled", `{A} and {B} are both in sequence "{Sequence}"; unenroll one of them first`, "A", a.Ref(), "B", b.Ref(), "Sequence", e.Sequence)
 		}
 	}
 	moves, err := r.ContactHoldings(ctx, b.ID)
@@ -270,9 +270,9 @@ func (s *Service) Unmerge(ctx context.Context, actor *User, mergeID int64) (*Con
 		now := s.clock.Now()
 		switch {
 		case !m.UndoneAt.IsZero():
-			return Errorf(KindConflict, "merge %d was undone already", m.ID)
+			return Fail(KindConflict, "error.unmerge_done_already", "merge {ID} was undone already", "ID", m.ID)
 		case now.Sub(m.At) > UnmergeWindow:
-			return Errorf(KindConflict, "merge %d is older than 30 days and cannot be undone", m.ID)
+			return Fail(KindConflict, "error.unmerge_too_old", "merge {ID} is older than 30 days and cannot be undone", "ID", m.ID)
 		}
 		merged, err := tx.ContactByID(ctx, m.MergedID)
 		if err != nil {
@@ -283,10 +283,10 @@ func (s *Service) Unmerge(ctx context.Context, actor *User, mergeID int64) (*Con
 			return err
 		}
 		if merged.MergedInto != m.SurvivorID {
-			return Errorf(KindConflict, "%s is no longer merged into %s", ContactRef(m.MergedID), ContactRef(m.SurvivorID))
+			return Fail(KindConflict, "error.unmerge_not_merged", "{Ref} is no longer merged into {Into}", "Ref", ContactRef(m.MergedID), "Into", ContactRef(m.SurvivorID))
 		}
 		if survivor.MergedInto != 0 {
-			return Errorf(KindConflict, "%s was merged into %s since; undo that merge first", ContactRef(m.SurvivorID), ContactRef(survivor.MergedInto))
+			return Fail(KindConflict, "error.unmerge_merged_since", "{Ref} was merged into {Into} since; undo that merge first", "Ref", ContactRef(m.SurvivorID), "Into", ContactRef(survivor.MergedInto))
 		}
 		for _, c := range []*Contact{survivor, merged} {
 			if err := mayMerge(actor, c); err != nil {

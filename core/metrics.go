@@ -64,7 +64,7 @@ type Metrics struct {
 	Bottleneck        string        `json:"bottleneck"` // the longest of the funnels' bottlenecks, "Pipeline / Stage" when there are several
 	MedianSpeedToLead time.Duration `json:"median_speed_to_lead_ns"`
 	Rotting           int           `json:"rotting"`
-	Warnings          []string      `json:"warnings"` // e.g. currencies without a rate
+	Warnings          []Warning     `json:"warnings"` // e.g. currencies without a rate
 
 	// Funnels are Stages by pipeline, each with its bottleneck, as the
 	// digest shows them.
@@ -152,22 +152,25 @@ func (s *Reports) userNames(ctx context.Context) (map[int64]string, error) {
 func (s *Reports) convert(m *Metrics, v Money) int64 {
 	c, err := s.settings.Rates.Convert(v)
 	if err != nil {
-		m.warn(Message(err))
+		m.warn(warningOf(err))
 		return 0
 	}
 	if AtLimit(c.Amount) {
-		m.warn(warnTooLarge)
+		m.warn(warnTooLarge())
 	}
 	return c.Amount
 }
 
 // warnTooLarge says a total was held at the largest amount rather than
 // wrapping around.
-const warnTooLarge = "a total is too large to add up and shows the largest amount leadwire can hold; look for a deal whose value was mistyped"
+func warnTooLarge() Warning {
+	return Warning{Text: "a total is too large to add up and shows the largest amount leadwire can hold; look for a deal whose value was mistyped",
+		Key: "warning.too_large"}
+}
 
-func (m *Metrics) warn(msg string) {
-	if !slices.Contains(m.Warnings, msg) {
-		m.Warnings = append(m.Warnings, msg)
+func (m *Metrics) warn(w Warning) {
+	if !slices.ContainsFunc(m.Warnings, w.same) {
+		m.Warnings = append(m.Warnings, w)
 	}
 }
 
@@ -175,7 +178,7 @@ func (m *Metrics) warn(msg string) {
 func (m *Metrics) add(a, b int64) int64 {
 	sum, held := AddAmounts(a, b)
 	if held {
-		m.warn(warnTooLarge)
+		m.warn(warnTooLarge())
 	}
 	return sum
 }
@@ -184,7 +187,7 @@ func (m *Metrics) add(a, b int64) int64 {
 func (m *Metrics) sub(a, b int64) int64 {
 	if b == math.MinInt64 { // its negation does not fit
 		if a >= 0 {
-			m.warn(warnTooLarge)
+			m.warn(warnTooLarge())
 			return math.MaxInt64
 		}
 		return a - b
@@ -316,7 +319,7 @@ type Forecast struct {
 	Weighted Money           `json:"weighted"` // weighted open pipeline expected to close in Month
 	Target   Money           `json:"target"`
 	Gap      Money           `json:"gap"` // Target − Won − Weighted; negative when ahead
-	Warnings []string        `json:"warnings"`
+	Warnings []Warning       `json:"warnings"`
 }
 
 // Forecast computes the weighted forecast for month ("2026-11"; empty: the
@@ -332,7 +335,7 @@ func (s *Reports) Forecast(ctx context.Context, actor *User, f StatsFilter, mont
 	}
 	start, err := time.Parse("2006-01", month)
 	if err != nil {
-		return nil, Errorf(KindInvalid, "invalid month %q; write it as YYYY-MM", month)
+		return nil, Fail(KindInvalid, "error.invalid_month", `invalid month "{Value}"; write it as YYYY-MM`, "Value", month)
 	}
 	f = s.scopeStats(actor, f)
 	ff := f

@@ -47,9 +47,9 @@ func TestReportsHoldDealsAtTheLargestAmount(t *testing.T) {
 				t.Errorf("%s = %v; want a positive amount, not a wrapped one", what, m)
 			}
 		}
-		wantWarned := func(t *testing.T, warnings []string) {
+		wantWarned := func(t *testing.T, warnings []core.Warning) {
 			t.Helper()
-			if !slices.ContainsFunc(warnings, func(w string) bool { return strings.Contains(w, "too large") }) {
+			if !slices.ContainsFunc(warnings, func(w core.Warning) bool { return strings.Contains(w.Text, "too large") }) {
 				t.Errorf("warnings = %q; want one saying a total was too large", warnings)
 			}
 		}

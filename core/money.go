@@ -21,7 +21,7 @@ type Money struct {
 func CurrencyDigits(code string) (int, error) {
 	u, err := currency.ParseISO(code)
 	if err != nil {
-		return 0, Errorf(KindInvalid, "unknown currency %q; use an ISO 4217 code such as EUR, USD, THB, VND", code)
+		return 0, Fail(KindInvalid, "error.unknown_currency", `unknown currency "{Value}"; use an ISO 4217 code such as EUR, USD, THB, VND`, "Value", code)
 	}
 	scale, _ := currency.Standard.Rounding(u)
 	return scale, nil
@@ -106,10 +106,10 @@ func (r Rates) Convert(m Money) (Money, error) {
 	}
 	rate, ok := r.Rates[m.Currency]
 	if !ok {
-		return Money{}, Errorf(KindInvalid, "no exchange rate from %s to %s; add it under rates in the config", m.Currency, r.Base)
+		return Money{}, Fail(KindInvalid, "error.no_rate", "no exchange rate from {From} to {To}; add it under rates in the config", "From", m.Currency, "To", r.Base)
 	}
 	if math.IsNaN(rate) || math.IsInf(rate, 0) {
-		return Money{}, Errorf(KindInvalid, "the exchange rate from %s to %s is not a number; fix it under rates in the config", m.Currency, r.Base)
+		return Money{}, Fail(KindInvalid, "error.bad_rate", "the exchange rate from {From} to {To} is not a number; fix it under rates in the config", "From", m.Currency, "To", r.Base)
 	}
 	from, _ := CurrencyDigits(m.Currency)
 	to, _ := CurrencyDigits(r.Base)
@@ -176,4 +176,12 @@ func CheckAmount(what string, v Money) error {
 
 // CheckDealValue refuses a value a deal cannot have: negative, or over
 // MaxDealAmount.
-func CheckDealValue(v Money) error { return CheckAmount("a deal's value", v) }
+func CheckDealValue(v Money) error {
+	if v.Amount < 0 {
+		return Fail(KindInvalid, "error.value_negative", "a deal's value cannot be negative")
+	}
+	if v.Amount > MaxDealAmount {
+		return Fail(KindInvalid, "error.value_too_large", "a deal's value can be at most {Max}; {Value} is more", "Max", Money{Amount: MaxDealAmount, Currency: v.Currency}, "Value", v)
+	}
+	return nil
+}

@@ -85,9 +85,9 @@ func ParseMoneyIn(amount, code, locale string) (Money, error) {
 	}
 	if len(frac) > digits {
 		if digits == 0 {
-			return Money{}, Errorf(KindInvalid, "%s has no minor unit; write %q without decimals", cur, amount)
+			return Money{}, Fail(KindInvalid, "error.amount_no_minor", `{Currency} has no minor unit; write "{Amount}" without decimals`, "Currency", cur, "Amount", amount)
 		}
-		return Money{}, Errorf(KindInvalid, "%s has %d decimals; %q has more", cur, digits, amount)
+		return Money{}, Fail(KindInvalid, "error.amount_decimals", `{Currency} has {N} decimals; "{Amount}" has more`, "Currency", cur, "N", digits, "Amount", amount)
 	}
 	frac += strings.Repeat("0", digits-len(frac))
 	if intPart == "" {
@@ -95,7 +95,7 @@ func ParseMoneyIn(amount, code, locale string) (Money, error) {
 	}
 	v, ok := new(big.Int).SetString(intPart+frac, 10)
 	if !ok || !v.IsInt64() {
-		return Money{}, Errorf(KindInvalid, "amount %q is too large", amount)
+		return Money{}, Fail(KindInvalid, "error.amount_huge", `amount "{Amount}" is too large`, "Amount", amount)
 	}
 	n := v.Int64()
 	if neg {
@@ -105,7 +105,7 @@ func ParseMoneyIn(amount, code, locale string) (Money, error) {
 }
 
 func invalidAmount(amount string) error {
-	return Errorf(KindInvalid, "invalid amount %q; write it like 12000 or 12000.50", amount)
+	return Fail(KindInvalid, "error.amount_invalid", `invalid amount "{Amount}"; write it like 12000 or 12000.50`, "Amount", amount)
 }
 
 // ambiguousAmount explains a lone mark before three digits, with the

@@ -23,7 +23,7 @@ func NormalizeEmail(s string) (string, error) {
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
-		return "", Errorf(KindInvalid, "invalid email address %q", s)
+		return "", Fail(KindInvalid, "error.invalid_email", `invalid email address "{Value}"`, "Value", s)
 	}
 	addr := strings.ToLower(a.Address)
 	local, _, _ := strings.Cut(addr, "@")
@@ -52,7 +52,10 @@ func NormalizePhone(s, region string) (string, error) {
 	}
 	n, err := phonenumbers.Parse(s, region)
 	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", Errorf(KindInvalid, "invalid phone number %q (not a valid number%s); write it with its country code, e.g. +48 601 234 567", s, phoneWhere(s, region))
+		if where := phoneWhere(s, region); where != "" {
+			return "", Fail(KindInvalid, "error.invalid_phone_in", `invalid phone number "{Value}" (not a valid number in {Region}); write it with its country code, e.g. +48 601 234 567`, "Value", s, "Region", strings.ToUpper(region))
+		}
+		return "", Fail(KindInvalid, "error.invalid_phone", `invalid phone number "{Value}" (not a valid number); write it with its country code, e.g. +48 601 234 567`, "Value", s)
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
 }

@@ -51,11 +51,24 @@ type Notice struct {
 	// rather than one post each: a prospect's burst of messages.
 	Thread string `json:"thread,omitempty"`
 
-	By  int64    `json:"by,omitempty"`  // who did what the notice tells of; 0: nobody in particular
-	How RouteHow `json:"how,omitempty"` // assigned, handed_over: how it was given
+	// Msgs are Text as the catalog has it, sentence by sentence, for the
+	// reader's language; Text stays English, for logs and for notices
+	// enqueued before Msgs existed.
+	Msgs []NoticeMsg `json:"msgs,omitempty"`
+	By   int64       `json:"by,omitempty"`  // who did what the notice tells of; 0: nobody in particular
+	How  RouteHow    `json:"how,omitempty"` // assigned, handed_over: how it was given
 	// Key names this notice: one channel delivers one notice of a key
 	// once, however often it is announced ("reminder:T7:1764061200").
 	Key string `json:"key"`
+}
+
+// NoticeMsg is one sentence of a notice as a catalog message: its id and
+// placeholders. Terms are placeholders whose value is itself a message id
+// (a word: "term.health.failing"), written with the same Args.
+type NoticeMsg struct {
+	Key   string            `json:"key"`
+	Args  map[string]string `json:"args,omitempty"`
+	Terms map[string]string `json:"terms,omitempty"`
 }
 
 // Notifier delivers notices on one channel (ChannelSlack, ChannelTelegram

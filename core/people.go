@@ -36,5 +36,5 @@ func ParseContactRef(s string) (int64, error) {
 			return id, nil
 		}
 	}
-	return 0, Errorf(KindInvalid, "%q is not a contact id; write it like C12", s)
+	return 0, Fail(KindInvalid, "error.not_contact_id", `"{Value}" is not a contact id; write it like C12`, "Value", s)
 }

@@ -21,7 +21,13 @@ type Stage struct {
 	Probability int // percent, 0..100
 	RotDays     int // days without activity before a deal rots; 0: never
 	Kind        StageKind
+	// Labels are the stage's name in other languages, by language
+	// ("th": "เสนอราคา"); Name is what anyone else reads.
+	Labels Labels
 }
+
+// Label is the stage's name in lang ("th", "zh-Hans").
+func (s *Stage) Label(lang string) string { return s.Labels.In(lang, s.Name) }
 
 // RotLimit is the stage's rotting limit as a duration, 0 when it never rots.
 func (s *Stage) RotLimit() time.Duration { return time.Duration(s.RotDays) * 24 * time.Hour }
@@ -77,4 +83,18 @@ type StageDef struct {
 	Name        string
 	Probability int
 	RotDays     int
+	Labels      Labels
+}
+
+// Labels are a name in other languages, by language as leadwire names
+// them ("th", "fa", "zh-Hans"): what people of that language read and
+// may type.
+type Labels map[string]string
+
+// In is the label in lang, else name.
+func (l Labels) In(lang, name string) string {
+	if s := l[lang]; s != "" {
+		return s
+	}
+	return name
 }

@@ -53,7 +53,7 @@ func (s *Service) Task(ctx context.Context, actor *User, id int64) (*Task, error
 			return t, nil
 		}
 	}
-	return nil, Errorf(KindForbidden, "T%d is not yours", t.ID)
+	return nil, Fail(KindForbidden, "error.task_not_yours", "{Ref} is not yours", "Ref", TaskRef(t.ID))
 }
 
 // People lists the users the actor may see: every user for an admin, the

@@ -34,6 +34,7 @@ type Reading struct {
 	Phone    string  // E.164; "" none or not a valid number
 	Handle   string  // "channel:id"; "" none
 	TimeZone string
+	Locale   string // BCP 47, canonical; "" unknown or not a language tag
 	// InvalidPhone is the phone as written when it is not a valid
 	// number: kept on the contact to read, never matched on.
 	InvalidPhone string
@@ -81,6 +82,7 @@ func ReadInbound(in Inbound, region string) Reading {
 			problem(Errorf(KindInvalid, "inbound has no email, phone or chat handle to reach the contact by"))
 		}
 	}
+	r.Locale = readLocale(in.Locale)
 	r.TimeZone = strings.TrimSpace(in.TimeZone)
 	if err := ValidateTimeZone(r.TimeZone); err != nil {
 		problem(err)
@@ -112,4 +114,17 @@ func cutText(s string, n int) (cut string, long bool) {
 		return s, false
 	}
 	return string([]rune(s)[:n-1]) + "…", true
+}
+
+// readLocale reads a prospect's language as a source gives it: a tag
+// ("th", "zh_CN") or an Accept-Language or Content-Language list
+// ("pl-PL,pl;q=0.9,en;q=0.8", "fa, en"), of which the first counts. What
+// is no language is dropped: a lead is not refused over it.
+func readLocale(s string) string {
+	s, _, _ = strings.Cut(s, ",")
+	s, _, _ = strings.Cut(s, ";")
+	if tag, err := ParseLocale(s); err == nil && tag != "und" {
+		return tag
+	}
+	return ""
 }

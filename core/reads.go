@@ -17,7 +17,7 @@ func (s *Service) Contact(ctx context.Context, actor *User, id int64) (*Contact,
 		return nil, err
 	}
 	if !ok {
-		return nil, Errorf(KindForbidden, "that contact is not within your reach: you see the contacts of your team and of your own leads and deals")
+		return nil, Fail(KindForbidden, "error.contact_out_of_reach", "that contact is not within your reach: you see the contacts of your team and of your own leads and deals")
 	}
 	return c, nil
 }

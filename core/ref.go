@@ -23,7 +23,7 @@ func ParseRef(s string) (Ref, error) {
 			}
 		}
 	}
-	return Ref{}, Errorf(KindInvalid, "%q is not a lead, deal or task id; write it like L123, D45 or T7", s)
+	return Ref{}, Fail(KindInvalid, "error.not_ref", `"{Value}" is not a lead, deal or task id; write it like L123, D45 or T7`, "Value", s)
 }
 
 // ParseRefOf reads a ref that must be of the given kind.
@@ -32,8 +32,16 @@ func ParseRefOf(s string, kind byte) (int64, error) {
 	if err == nil && r.Kind == kind {
 		return r.ID, nil
 	}
-	what := map[byte]string{'L': "lead id like L123", 'D': "deal id like D45", 'T': "task id like T7"}[kind]
-	return 0, Errorf(KindInvalid, "%q is not a %s", s, what)
+	switch kind {
+	case 'L':
+		return 0, Fail(KindInvalid, "error.not_lead_ref", `"{Value}" is not a lead id like L123`, "Value", s)
+	case 'D':
+		return 0, Fail(KindInvalid, "error.not_deal_ref", `"{Value}" is not a deal id like D45`, "Value", s)
+	}
+	return 0, Fail(KindInvalid, "error.not_task_ref", `"{Value}" is not a task id like T7`, "Value", s)
 }
 
 func (r Ref) String() string { return string(r.Kind) + strconv.FormatInt(r.ID, 10) }
+
+// TaskRef names a task: "T7".
+func TaskRef(id int64) string { return "T" + strconv.FormatInt(id, 10) }

@@ -86,23 +86,29 @@ func (s *Notices) NoticeFailed(ctx context.Context, channel string, n Notice, ca
 	if n.UserID == 0 || n.Kind == NoticeChannelFailing {
 		return nil, nil
 	}
-	what := "a notice"
+	what, whatKey := "a notice", "channel_failing.what.notice"
 	switch {
 	case n.Kind == NoticeReminder && n.TaskID != 0:
-		what = "the reminder of T" + strconv.FormatInt(n.TaskID, 10)
+		what, whatKey = "the reminder of T"+strconv.FormatInt(n.TaskID, 10), "channel_failing.what.reminder"
 	case n.Kind == NoticeDigest:
-		what = "your digest"
+		what, whatKey = "your digest", "channel_failing.what.digest"
 	}
 	reason := "it keeps failing"
+	msg := NoticeMsg{Key: "channel_failing.keeps_failing", Args: map[string]string{"Channel": channelName(channel), "Ref": TaskRef(n.TaskID)},
+		Terms: map[string]string{"What": whatKey}}
 	if cause != nil {
 		reason = cause.Error()
+		msg.Key, msg.Args["Reason"] = "channel_failing", reason
+	}
+	if channel == ChannelEmail {
+		msg.Terms["Channel"] = "term.channel.email"
 	}
 	text := fmt.Sprintf("leadwire could not reach you on %s (%s), so %s did not arrive there. "+
 		"Check that the leadwire app may message you on %s; until then your notices come here.", channelName(channel), reason, what, channelName(channel))
 	var told []string
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
-		told, err = s.AnnounceExcept(ctx, tx, Notice{Kind: NoticeChannelFailing, UserID: n.UserID, Text: text,
+		told, err = s.AnnounceExcept(ctx, tx, Notice{Kind: NoticeChannelFailing, UserID: n.UserID, Text: text, Msgs: []NoticeMsg{msg},
 			Key: NoticeKey("channel_failing", channel, "U"+strconv.FormatInt(n.UserID, 10), s.clock.Now().UTC().Format(time.DateOnly))}, channel)
 		return err
 	})

@@ -15,6 +15,7 @@ type Reports struct {
 // ReportStore is the part of the Store the Reports need.
 type ReportStore interface {
 	ReportReader
+	LossReader
 	DirectoryReader
 }
 

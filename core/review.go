@@ -77,8 +77,8 @@ type PipelineSummary struct {
 	Stages   []PipelineStage // the open stages of every pipeline with open deals, and of the default one
 	Deals    int64
 	Value    Money
-	Weighted Money    // each deal's value × its win probability
-	Warnings []string // e.g. currencies without a rate
+	Weighted Money     // each deal's value × its win probability
+	Warnings []Warning // e.g. currencies without a rate
 }
 
 // PipelineSummary sums open deals by stage from the store's aggregates,
@@ -93,9 +93,9 @@ func (s *Reports) PipelineSummary(ctx context.Context, actor *User, team bool) (
 		case actor.Role == RoleManager && actor.TeamID != 0:
 			f = StatsFilter{TeamID: actor.TeamID}
 		case actor.TeamID == 0:
-			return nil, Errorf(KindForbidden, "you are not in a team, so there is no team pipeline; yours is: pipeline")
+			return nil, Fail(KindForbidden, "error.pipeline_no_team", "you are not in a team, so there is no team pipeline; yours is: pipeline")
 		default:
-			return nil, Errorf(KindForbidden, "the team's pipeline is for its manager; yours is: pipeline")
+			return nil, Fail(KindForbidden, "error.pipeline_team_for_manager", "the team's pipeline is for its manager; yours is: pipeline")
 		}
 	}
 	f.Parts = StatsForecast // open deals by stage: nothing of history

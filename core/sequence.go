@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/mail"
@@ -205,13 +204,10 @@ type Mailer interface {
 // unsubscribe links and Message-IDs.
 const sequenceKeySetting = "sequence_key"
 
-// errNoSequences is returned when none is configured.
-var errNoSequences = errors.New("no sequences are configured; add them under sequences in the config")
-
 // sequence returns the configured sequence of the name (case-insensitive).
 func (s *Sequences) sequence(name string) (*Sequence, error) {
 	if len(s.settings.Sequences) == 0 {
-		return nil, Errorf(KindInvalid, "%v", errNoSequences)
+		return nil, Fail(KindInvalid, "error.no_sequences", "no sequences are configured; add them under sequences in the config")
 	}
 	var names []string
 	for i := range s.settings.Sequences {
@@ -221,7 +217,7 @@ func (s *Sequences) sequence(name string) (*Sequence, error) {
 		}
 		names = append(names, q.Name)
 	}
-	return nil, Errorf(KindNotFound, "unknown sequence %q; configured: %s", name, strings.Join(names, ", "))
+	return nil, Fail(KindNotFound, "error.unknown_sequence", `unknown sequence "{Name}"; configured: {Names}`, "Name", name, "Names", strings.Join(names, ", "))
 }
 
 func firstName(name string) string {

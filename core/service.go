@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Service is the pipeline's behaviour: every front end (CLI, bots,
@@ -133,9 +136,32 @@ func dealFor(ctx context.Context, tx Reader, actor *User, id int64) (*Deal, erro
 // anything else is kept as free text.
 func findReason(reasons []Reason, text string) string {
 	t := strings.TrimSpace(text)
+	q := fold(t)
 	for _, r := range reasons {
-		if strings.EqualFold(r.Code, t) || strings.EqualFold(r.Label, t) {
+		if strings.EqualFold(r.Code, t) || fold(r.Label) == q {
 			return r.Label
+		}
+		for _, l := range r.Labels {
+			if fold(l) == q {
+				return r.Label
+			}
+		}
+	}
+	// The start of a label in any language, when it is one reason's
+	// only and long enough not to be someone's own short words.
+	if utf8.RuneCountInString(q) >= 4 {
+		found := ""
+		for _, r := range reasons {
+			labels := append([]string{r.Label}, slices.Collect(maps.Values(r.Labels))...)
+			if slices.ContainsFunc(labels, func(l string) bool { return strings.HasPrefix(fold(l), q) }) {
+				if found != "" {
+					return t
+				}
+				found = r.Label
+			}
+		}
+		if found != "" {
+			return found
 		}
 	}
 	return t

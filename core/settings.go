@@ -5,30 +5,46 @@ import "time"
 // Reason is a configured lost or disqualify reason.
 type Reason struct {
 	Code  string // short key: "no_budget"
-	Label string // shown to people: "No budget"
+	Label string // shown to people: "No budget"; what is stored
+	// Labels are the reason in other languages ("th": "ไม่มีงบ").
+	Labels Labels
+}
+
+// LabelIn is the reason in lang.
+func (r Reason) LabelIn(lang string) string { return r.Labels.In(lang, r.Label) }
+
+// ReasonLabel is how a stored reason (a configured one's Label, or
+// someone's own words) reads in lang.
+func ReasonLabel(reasons []Reason, stored, lang string) string {
+	for _, r := range reasons {
+		if r.Label == stored {
+			return r.LabelIn(lang)
+		}
+	}
+	return stored
 }
 
 // DefaultLostReasons are used when the config lists none.
 func DefaultLostReasons() []Reason {
 	return []Reason{
-		{"no_budget", "No budget"},
-		{"competitor", "Went with a competitor"},
-		{"no_decision", "No decision"},
-		{"timing", "Bad timing"},
-		{"price", "Price too high"},
-		{"unresponsive", "Stopped responding"},
+		{Code: "no_budget", Label: "No budget"},
+		{Code: "competitor", Label: "Went with a competitor"},
+		{Code: "no_decision", Label: "No decision"},
+		{Code: "timing", Label: "Bad timing"},
+		{Code: "price", Label: "Price too high"},
+		{Code: "unresponsive", Label: "Stopped responding"},
 	}
 }
 
 // DefaultDisqualifyReasons are used when the config lists none.
 func DefaultDisqualifyReasons() []Reason {
 	return []Reason{
-		{"no_budget", "No budget"},
-		{"no_need", "No need now"},
-		{"wrong_contact", "Wrong contact"},
-		{"competitor", "Already with a competitor"},
-		{"spam", "Spam"},
-		{"duplicate", "Duplicate"},
+		{Code: "no_budget", Label: "No budget"},
+		{Code: "no_need", Label: "No need now"},
+		{Code: "wrong_contact", Label: "Wrong contact"},
+		{Code: "competitor", Label: "Already with a competitor"},
+		{Code: "spam", Label: "Spam"},
+		{Code: "duplicate", Label: "Duplicate"},
 	}
 }
 
@@ -71,6 +87,9 @@ type DigestSettings struct {
 	At       time.Duration  // local time of day it is due; 0: 08:00
 	Weekdays []time.Weekday // the days it is sent; none: Monday to Friday
 	Weekly   bool           // Monday's digest covers the seven days before
+	// Monthly adds, on the first working day of a month, a report of
+	// the month before at the same time.
+	Monthly bool
 	// Channels it goes out on, among Settings.Channels; none: all of
 	// them that reach the manager.
 	Channels []string
@@ -118,6 +137,7 @@ type UserDef struct {
 	TimeZone   string
 	Locale     string
 	Calendar   string
+	Digits     string // native or latin; "": leave as stored
 	SlackID    string
 	TelegramID int64
 }

@@ -13,52 +13,65 @@ func fold(s string) string {
 }
 
 // MatchStage finds a stage of p by case-insensitive name or unique prefix,
-// in any script. A typo or an ambiguous prefix is an error that lists the
-// valid stages and, when one is close, suggests it.
+// in any script, of its name or of its label in any language. A typo or
+// an ambiguous prefix is an error that lists the valid stages and, when
+// one is close, suggests it.
 func MatchStage(p *Pipeline, query string) (*Stage, error) {
 	q := fold(query)
 	if q == "" {
-		return nil, Errorf(KindInvalid, "which stage? %s has %s", p.Name, stageNames(p.Stages))
+		return nil, Fail(KindInvalid, "error.stage_which", "which stage? {Pipeline} has {Stages}", "Pipeline", p.Name, "Stages", stageList(p.Stages))
 	}
 	var matches []*Stage
 	for i := range p.Stages {
-		name := fold(p.Stages[i].Name)
-		if name == q {
-			return &p.Stages[i], nil
+		st := &p.Stages[i]
+		prefix := false
+		for _, name := range st.names() {
+			if name == q {
+				return st, nil
+			}
+			prefix = prefix || strings.HasPrefix(name, q)
 		}
-		if strings.HasPrefix(name, q) {
-			matches = append(matches, &p.Stages[i])
+		if prefix {
+			matches = append(matches, st)
 		}
 	}
 	switch len(matches) {
 	case 1:
 		return matches[0], nil
 	case 0:
-		best, dist := "", 1<<30
-		for _, st := range p.Stages {
-			if d := levenshtein(q, fold(st.Name)); d < dist {
-				best, dist = st.Name, d
+		var best *Stage
+		dist := 1 << 30
+		for i := range p.Stages {
+			for _, name := range p.Stages[i].names() {
+				if d := levenshtein(q, name); d < dist {
+					best, dist = &p.Stages[i], d
+				}
 			}
 		}
-		if dist <= max(2, len([]rune(q))/3) {
-			return nil, Errorf(KindInvalid, "unknown stage %q; did you mean %s? %s has %s", query, best, p.Name, stageNames(p.Stages))
+		if best != nil && dist <= max(2, len([]rune(q))/3) {
+			return nil, Fail(KindInvalid, "error.stage_unknown_did_you_mean", `unknown stage "{Query}"; did you mean {Best}? {Pipeline} has {Stages}`,
+				"Query", query, "Best", *best, "Pipeline", p.Name, "Stages", stageList(p.Stages))
 		}
-		return nil, Errorf(KindInvalid, "unknown stage %q; %s has %s", query, p.Name, stageNames(p.Stages))
+		return nil, Fail(KindInvalid, "error.stage_unknown", `unknown stage "{Query}"; {Pipeline} has {Stages}`,
+			"Query", query, "Pipeline", p.Name, "Stages", stageList(p.Stages))
 	default:
 		var names []Stage
 		for _, m := range matches {
 			names = append(names, *m)
 		}
-		return nil, Errorf(KindInvalid, "%q could be %s; type more of the name", query, stageNames(names))
+		return nil, Fail(KindInvalid, "error.stage_ambiguous", `"{Query}" could be {Stages}; type more of the name`, "Query", query, "Stages", stageList(names))
 	}
 }
 
-func stageNames(stages []Stage) string {
-	names := make([]string, len(stages))
-	for i, s := range stages {
-		names[i] = s.Name
+// names are the stage's name and labels, folded for matching.
+func (s *Stage) names() []string {
+	out := []string{fold(s.Name)}
+	for _, l := range s.Labels {
+		if l != "" {
+			out = append(out, fold(l))
+		}
 	}
-	return strings.Join(names, ", ")
+	return out
 }
 
 // levenshtein is the edit distance between two strings, by runes.

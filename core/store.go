@@ -48,6 +48,7 @@ type Reader interface {
 	ConnectorReader
 	SequenceReader
 	ReportReader
+	LossReader
 	GrantReader
 	PeopleReader
 	NoticePostReader

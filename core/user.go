@@ -36,6 +36,7 @@ type User struct {
 	Locale     string   // BCP 47, set in the config, the CLI or chat ("language th")
 	ChatLocale string   // what the linked chat account reports (Slack, Telegram)
 	Calendar   Calendar // "": the organisation's
+	Digits     Digits   // "": Latin digits
 	SlackID    string
 	TelegramID int64
 	Active     bool

@@ -159,9 +159,9 @@ func TestTasks(t *testing.T) {
 		})
 		t.Run("says which task is unknown", func(t *testing.T) {
 			_, err := db.TaskByID(ctx, 99)
-			wantErr(t, err, core.KindNotFound, "task 99 not found")
+			wantErr(t, err, core.KindNotFound, "task T99 not found")
 			err = db.Update(ctx, func(tx core.Tx) error { return tx.UpdateTask(ctx, &core.Task{ID: 99}) })
-			wantErr(t, err, core.KindNotFound, "task 99 not found")
+			wantErr(t, err, core.KindNotFound, "task T99 not found")
 		})
 	})
 }

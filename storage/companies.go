@@ -35,12 +35,12 @@ func (r *reader) companyWhere(ctx context.Context, notFound error, cond string, 
 
 // CompanyByID implements core.Reader.
 func (r *reader) CompanyByID(ctx context.Context, id int64) (*core.Company, error) {
-	return r.companyWhere(ctx, core.Errorf(core.KindNotFound, "company %d not found", id), "id = ?", id)
+	return r.companyWhere(ctx, core.Fail(core.KindNotFound, "error.company_id_not_found", "company {ID} not found", "ID", id), "id = ?", id)
 }
 
 // CompanyByName implements core.Reader, by the folded name.
 func (r *reader) CompanyByName(ctx context.Context, name string) (*core.Company, error) {
-	return r.companyWhere(ctx, core.Errorf(core.KindNotFound, "company %q not found", name), "name_key = ?", core.CompanyKey(name))
+	return r.companyWhere(ctx, core.Fail(core.KindNotFound, "error.company_not_found", `company "{Name}" not found`, "Name", name), "name_key = ?", core.CompanyKey(name))
 }
 
 // CompanyByDomain implements core.Reader.

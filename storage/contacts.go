@@ -9,7 +9,7 @@ import (
 	"leadwire/core"
 )
 
-const contactCols = `id, name, company, company_id, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, merged_into, erased_at, created_at, updated_at`
+const contactCols = `id, name, company, company_id, domain, source, team_id, time_zone, locale, unsubscribed_at, invalid_phones, merged_into, erased_at, created_at, updated_at`
 
 type contactRow struct {
 	ID        int64    `db:"id"`
@@ -20,6 +20,7 @@ type contactRow struct {
 	Source    string   `db:"source"`
 	TeamID    nullID   `db:"team_id"`
 	TimeZone  string   `db:"time_zone"`
+	Locale    string   `db:"locale"`
 	Unsub     nullTime `db:"unsubscribed_at"`
 	Invalid   nullStr  `db:"invalid_phones"`
 	Merged    nullID   `db:"merged_into"`
@@ -41,6 +42,7 @@ func (row *contactRow) contact() core.Contact {
 		Source:         row.Source,
 		TeamID:         int64(row.TeamID),
 		TimeZone:       row.TimeZone,
+		Locale:         row.Locale,
 		UnsubscribedAt: row.Unsub.t,
 		MergedInto:     int64(row.Merged),
 		ErasedAt:       row.Erased.t,
@@ -102,7 +104,7 @@ type identityRow struct {
 func (r *reader) ContactByID(ctx context.Context, id int64) (*core.Contact, error) {
 	var row contactRow
 	err := r.get(ctx, &row, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id)
-	if err := found(err, core.Errorf(core.KindNotFound, "contact %d not found", id), "get contact"); err != nil {
+	if err := found(err, core.Fail(core.KindNotFound, "error.contact_not_found", "contact {Ref} not found", "Ref", core.ContactRef(id)), "get contact"); err != nil {
 		return nil, err
 	}
 	c := row.contact()
@@ -199,9 +201,9 @@ func (t *Tx) MarkPossibleDuplicate(ctx context.Context, d core.PossibleDuplicate
 // holds is skipped: identities belong to one contact.
 func (t *Tx) CreateContact(ctx context.Context, c *core.Contact) error {
 	var err error
-	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, company_id, domain, source, team_id, time_zone, unsubscribed_at, invalid_phones, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
-		c.TimeZone, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
+	c.ID, err = t.insert(ctx, `INSERT INTO contacts (name, company, company_id, domain, source, team_id, time_zone, locale, unsubscribed_at, invalid_phones, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
+		c.TimeZone, c.Locale, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create contact: %w", err)
 	}
@@ -237,10 +239,10 @@ func (t *Tx) insertIdentities(ctx context.Context, c *core.Contact) ([]identityR
 // UpdateContact implements core.Tx: it saves the fields and adds the
 // identities not present yet, skipping those another contact holds.
 func (t *Tx) UpdateContact(ctx context.Context, c *core.Contact) error {
-	err := t.update(ctx, core.Errorf(core.KindNotFound, "contact %d not found", c.ID),
-		`UPDATE contacts SET name = ?, company = ?, company_id = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, unsubscribed_at = ?,
+	err := t.update(ctx, core.Fail(core.KindNotFound, "error.contact_not_found", "contact {Ref} not found", "Ref", core.ContactRef(c.ID)),
+		`UPDATE contacts SET name = ?, company = ?, company_id = ?, domain = ?, source = ?, team_id = ?, time_zone = ?, locale = ?, unsubscribed_at = ?,
 		invalid_phones = ?, created_at = ?, updated_at = ? WHERE id = ?`, c.Name, c.Company, ref(c.CompanyID), c.Domain, c.Source, ref(c.TeamID),
-		c.TimeZone, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
+		c.TimeZone, c.Locale, t.d.time(c.UnsubscribedAt), phoneList(c.InvalidPhones), t.d.time(c.CreatedAt), t.d.time(c.UpdatedAt), c.ID)
 	if err != nil {
 		if core.IsNotFound(err) {
 			return err

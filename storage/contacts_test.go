@@ -96,11 +96,11 @@ func TestContactsRoundTrip(t *testing.T) {
 		})
 		t.Run("says which contact is unknown", func(t *testing.T) {
 			_, err := db.ContactByID(ctx, 12345)
-			wantErr(t, err, core.KindNotFound, "contact 12345 not found")
+			wantErr(t, err, core.KindNotFound, "contact C12345 not found")
 			_, err = db.ContactByIdentity(ctx, core.Identity{Kind: core.IdentityPhone, Value: "+10000000000"})
 			wantErr(t, err, core.KindNotFound, "no contact with phone +10000000000")
 			err = db.Update(ctx, func(tx core.Tx) error { return tx.UpdateContact(ctx, &core.Contact{ID: 12345}) })
-			wantErr(t, err, core.KindNotFound, "contact 12345 not found")
+			wantErr(t, err, core.KindNotFound, "contact C12345 not found")
 		})
 	})
 }

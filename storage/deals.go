@@ -83,7 +83,7 @@ func dealList(rows []dealRow) ([]core.Deal, error) {
 func (r *reader) DealByID(ctx context.Context, id int64) (*core.Deal, error) {
 	var row dealRow
 	err := r.get(ctx, &row, `SELECT `+dealCols+` FROM deals d WHERE d.id = ?`, id)
-	if err := found(err, core.Errorf(core.KindNotFound, "deal %s not found", core.DealRef(id)), "get deal"); err != nil {
+	if err := found(err, core.Fail(core.KindNotFound, "error.deal_not_found", "deal {Ref} not found", "Ref", core.DealRef(id)), "get deal"); err != nil {
 		return nil, err
 	}
 	return row.deal()
@@ -177,7 +177,7 @@ func (t *Tx) UpdateDeal(ctx context.Context, d *core.Deal) error {
 	if err != nil {
 		return fmt.Errorf("update deal %s: %w", d.Ref(), err)
 	}
-	err = t.update(ctx, core.Errorf(core.KindNotFound, "deal %s not found", d.Ref()),
+	err = t.update(ctx, core.Fail(core.KindNotFound, "error.deal_not_found", "deal {Ref} not found", "Ref", d.Ref()),
 		`UPDATE deals SET title = ?, contact_id = ?, lead_id = ?, owner_id = ?, team_id = ?, pipeline_id = ?,
 		stage_id = ?, amount = ?, currency = ?, expected_close = ?, probability = ?, status = ?, lost_reason = ?,
 		qualification = ?, source = ?, created_at = ?, updated_at = ?, stage_changed_at = ?, closed_at = ?,

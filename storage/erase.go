@@ -149,7 +149,7 @@ func (t *Tx) ErasePerson(ctx context.Context, e core.Erasure) (core.ErasedCounts
 		{"sequence enrolments", `DELETE FROM sequence_enrollments WHERE contact_id IN (` + marks + `)`, 1},
 		{"merge records", `UPDATE contact_merges SET record = '' WHERE survivor_id IN (` + marks + `) OR merged_id IN (` + marks + `)`, 2},
 		{"audit entries", `UPDATE audit_log SET changes = '' WHERE contact_id IN (` + marks + `) AND changes <> ''`, 1},
-		{"contacts", `UPDATE contacts SET name = '', company = '', domain = '', invalid_phones = '', time_zone = '', erased_at = ? WHERE id IN (` + marks + `)`, 1},
+		{"contacts", `UPDATE contacts SET name = '', company = '', domain = '', invalid_phones = '', time_zone = '', locale = '', erased_at = ? WHERE id IN (` + marks + `)`, 1},
 	}
 	for _, s := range steps {
 		var args []any

@@ -9,7 +9,7 @@ import (
 
 const leadCols = `id, contact_id, team_id, owner_id, status, source_channel, source_name, subject, message,
 	score, score_hits, disqualify_reason, deal_id, metadata, created_at, claimed_at, first_response_at,
-	last_activity_at, updated_at`
+	last_activity_at, updated_at, disqualified_at`
 
 type leadRow struct {
 	ID               int64    `db:"id"`
@@ -31,6 +31,7 @@ type leadRow struct {
 	FirstResponseAt  nullTime `db:"first_response_at"`
 	LastActivityAt   nullTime `db:"last_activity_at"`
 	UpdatedAt        nullTime `db:"updated_at"`
+	DisqualifiedAt   nullTime `db:"disqualified_at"`
 }
 
 func (r *leadRow) lead() (*core.Lead, error) {
@@ -52,6 +53,7 @@ func (r *leadRow) lead() (*core.Lead, error) {
 		FirstResponseAt:  r.FirstResponseAt.t,
 		LastActivityAt:   r.LastActivityAt.t,
 		UpdatedAt:        r.UpdatedAt.t,
+		DisqualifiedAt:   r.DisqualifiedAt.t,
 	}
 	if err := fromJSON(r.ScoreHits, &l.ScoreHits); err != nil {
 		return nil, fmt.Errorf("lead %s score hits: %w", l.Ref(), err)
@@ -78,7 +80,7 @@ func leadList(rows []leadRow) ([]core.Lead, error) {
 func (r *reader) LeadByID(ctx context.Context, id int64) (*core.Lead, error) {
 	var row leadRow
 	err := r.get(ctx, &row, `SELECT `+leadCols+` FROM leads WHERE id = ?`, id)
-	if err := found(err, core.Errorf(core.KindNotFound, "lead %s not found", core.LeadRef(id)), "get lead"); err != nil {
+	if err := found(err, core.Fail(core.KindNotFound, "error.lead_not_found", "lead {Ref} not found", "Ref", core.LeadRef(id)), "get lead"); err != nil {
 		return nil, err
 	}
 	return row.lead()
@@ -150,7 +152,7 @@ func (t *Tx) leadArgs(l *core.Lead) ([]any, error) {
 	return []any{ref(l.ContactID), ref(l.TeamID), ref(l.OwnerID), string(l.Status), l.SourceChannel,
 		l.SourceName, l.Subject, l.Message, l.Score, hits, l.DisqualifyReason, ref(l.DealID), meta,
 		t.d.time(l.CreatedAt), t.d.time(l.ClaimedAt), t.d.time(l.FirstResponseAt),
-		t.d.time(l.LastActivityAt), t.d.time(l.UpdatedAt), seconds(l.CreatedAt, l.FirstResponseAt), ref(l.DealID)}, nil
+		t.d.time(l.LastActivityAt), t.d.time(l.UpdatedAt), t.d.time(l.DisqualifiedAt), seconds(l.CreatedAt, l.FirstResponseAt), ref(l.DealID)}, nil
 }
 
 // CreateLead implements core.Tx.
@@ -161,8 +163,8 @@ func (t *Tx) CreateLead(ctx context.Context, l *core.Lead) error {
 	}
 	l.ID, err = t.insert(ctx, `INSERT INTO leads (contact_id, team_id, owner_id, status, source_channel,
 		source_name, subject, message, score, score_hits, disqualify_reason, deal_id, metadata, created_at,
-		claimed_at, first_response_at, last_activity_at, updated_at, response_s, deal_status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT status FROM deals WHERE id = ?))`, args...)
+		claimed_at, first_response_at, last_activity_at, updated_at, disqualified_at, response_s, deal_status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT status FROM deals WHERE id = ?))`, args...)
 	if err != nil {
 		return fmt.Errorf("create lead: %w", err)
 	}
@@ -175,11 +177,11 @@ func (t *Tx) UpdateLead(ctx context.Context, l *core.Lead) error {
 	if err != nil {
 		return fmt.Errorf("update lead %s: %w", l.Ref(), err)
 	}
-	err = t.update(ctx, core.Errorf(core.KindNotFound, "lead %s not found", l.Ref()),
+	err = t.update(ctx, core.Fail(core.KindNotFound, "error.lead_not_found", "lead {Ref} not found", "Ref", l.Ref()),
 		`UPDATE leads SET contact_id = ?, team_id = ?, owner_id = ?, status = ?, source_channel = ?,
 		source_name = ?, subject = ?, message = ?, score = ?, score_hits = ?, disqualify_reason = ?, deal_id = ?,
 		metadata = ?, created_at = ?, claimed_at = ?, first_response_at = ?, last_activity_at = ?, updated_at = ?,
-		response_s = ?, deal_status = COALESCE((SELECT status FROM deals WHERE id = ?), deal_status)
+		disqualified_at = ?, response_s = ?, deal_status = COALESCE((SELECT status FROM deals WHERE id = ?), deal_status)
 		WHERE id = ?`, append(args, l.ID)...)
 	if err != nil && !core.IsNotFound(err) {
 		return fmt.Errorf("update lead %s: %w", l.Ref(), err)

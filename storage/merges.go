@@ -80,7 +80,7 @@ func (r *reader) ContactMergeByID(ctx context.Context, id int64) (*core.ContactM
 		Record     string   `db:"record"`
 	}
 	err := r.get(ctx, &row, `SELECT id, survivor_id, merged_id, by_user_id, channel, at, undone_at, record FROM contact_merges WHERE id = ?`, id)
-	if err := found(err, core.Errorf(core.KindNotFound, "no merge %d; the merge command printed its id", id), "get merge"); err != nil {
+	if err := found(err, core.Fail(core.KindNotFound, "error.merge_not_found", "no merge {ID}; the merge command printed its id", "ID", id), "get merge"); err != nil {
 		return nil, err
 	}
 	var rec mergeRecord

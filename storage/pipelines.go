@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,7 +17,7 @@ type pipelineRow struct {
 	IsDefault bool   `db:"is_default"`
 }
 
-const stageCols = `s.id, s.pipeline_id, s.name, s.position, s.probability, s.rot_days, s.kind`
+const stageCols = `s.id, s.pipeline_id, s.name, s.position, s.probability, s.rot_days, s.kind, s.labels`
 
 type stageRow struct {
 	ID          int64  `db:"id"`
@@ -26,10 +27,14 @@ type stageRow struct {
 	Probability int    `db:"probability"`
 	RotDays     int    `db:"rot_days"`
 	Kind        string `db:"kind"`
+	Labels      string `db:"labels"`
 }
 
 func (r *stageRow) stage() core.Stage {
+	var labels core.Labels
+	_ = fromJSON(nullStr(r.Labels), &labels) // labels unreadable: the stage still reads by its name
 	return core.Stage{
+		Labels:      labels,
 		ID:          r.ID,
 		PipelineID:  r.PipelineID,
 		Name:        r.Name,
@@ -95,9 +100,9 @@ func (r *reader) PipelineByName(ctx context.Context, name string) (*core.Pipelin
 		return nil, fmt.Errorf("list pipelines: %w", err)
 	}
 	if len(names) == 0 {
-		return nil, core.Errorf(core.KindNotFound, "pipeline %q not found; no pipelines are configured", name)
+		return nil, core.Fail(core.KindNotFound, "error.pipeline_not_found_none", `pipeline "{Name}" not found; no pipelines are configured`, "Name", name)
 	}
-	return nil, core.Errorf(core.KindNotFound, "pipeline %q not found; pipelines are: %s", name, strings.Join(names, ", "))
+	return nil, core.Fail(core.KindNotFound, "error.pipeline_not_found", `pipeline "{Name}" not found; pipelines are: {Names}`, "Name", name, "Names", strings.Join(names, ", "))
 }
 
 // DefaultPipeline implements core.Reader: the pipeline marked default, else
@@ -163,11 +168,11 @@ func (t *Tx) SavePipeline(ctx context.Context, p *core.Pipeline) error {
 		if sid, ok := existing[k]; ok {
 			delete(existing, k)
 			s.ID = sid
-			_, err = t.exec(ctx, `UPDATE stages SET name = ?, name_key = ?, position = ?, probability = ?, rot_days = ?, kind = ?
-				WHERE id = ?`, s.Name, k, s.Position, s.Probability, s.RotDays, string(s.Kind), sid)
+			_, err = t.exec(ctx, `UPDATE stages SET name = ?, name_key = ?, position = ?, probability = ?, rot_days = ?, kind = ?, labels = ?
+				WHERE id = ?`, s.Name, k, s.Position, s.Probability, s.RotDays, string(s.Kind), labelsJSON(s.Labels), sid)
 		} else {
-			s.ID, err = t.insert(ctx, `INSERT INTO stages (pipeline_id, name, name_key, position, probability, rot_days, kind)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, pid, s.Name, k, s.Position, s.Probability, s.RotDays, string(s.Kind))
+			s.ID, err = t.insert(ctx, `INSERT INTO stages (pipeline_id, name, name_key, position, probability, rot_days, kind, labels)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, pid, s.Name, k, s.Position, s.Probability, s.RotDays, string(s.Kind), labelsJSON(s.Labels))
 		}
 		if err != nil {
 			return fmt.Errorf("save stage %q of pipeline %q: %w", s.Name, p.Name, err)
@@ -195,4 +200,14 @@ func increasing(stages []core.Stage) bool {
 		}
 	}
 	return true
+}
+
+// labelsJSON is how a stage's labels are stored: a JSON object, "" for
+// none.
+func labelsJSON(l core.Labels) string {
+	if len(l) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(l) // a map of strings always marshals
+	return string(b)
 }

@@ -8,7 +8,7 @@ import (
 	"leadwire/core"
 )
 
-const taskCols = `t.id, t.title, t.due_at, t.owner_id, t.lead_id, t.deal_id, t.done, t.done_at, t.snoozed_until, t.created_at, t.reminded_at`
+const taskCols = `t.id, t.title, t.due_at, t.owner_id, t.lead_id, t.deal_id, t.done, t.done_at, t.snoozed_until, t.created_at, t.reminded_at, t.kind, t.held_at`
 
 type taskRow struct {
 	ID           int64    `db:"id"`
@@ -22,6 +22,8 @@ type taskRow struct {
 	SnoozedUntil nullTime `db:"snoozed_until"`
 	CreatedAt    nullTime `db:"created_at"`
 	RemindedAt   nullTime `db:"reminded_at"`
+	Kind         string   `db:"kind"`
+	HeldAt       nullTime `db:"held_at"`
 }
 
 func (r *taskRow) task() core.Task {
@@ -37,6 +39,8 @@ func (r *taskRow) task() core.Task {
 		SnoozedUntil: r.SnoozedUntil.t,
 		CreatedAt:    r.CreatedAt.t,
 		RemindedAt:   r.RemindedAt.t,
+		Kind:         core.TaskKind(r.Kind),
+		HeldAt:       r.HeldAt.t,
 	}
 }
 
@@ -44,7 +48,7 @@ func (r *taskRow) task() core.Task {
 func (r *reader) TaskByID(ctx context.Context, id int64) (*core.Task, error) {
 	var row taskRow
 	err := r.get(ctx, &row, `SELECT `+taskCols+` FROM tasks t WHERE t.id = ?`, id)
-	if err := found(err, core.Errorf(core.KindNotFound, "task %d not found", id), "get task"); err != nil {
+	if err := found(err, core.Fail(core.KindNotFound, "error.task_not_found", "task {Ref} not found", "Ref", core.TaskRef(id)), "get task"); err != nil {
 		return nil, err
 	}
 	task := row.task()
@@ -97,9 +101,9 @@ func (r *reader) ListTasks(ctx context.Context, f core.TaskFilter) ([]core.Task,
 func (t *Tx) CreateTask(ctx context.Context, task *core.Task) error {
 	var err error
 	task.ID, err = t.insert(ctx, `INSERT INTO tasks (title, due_at, owner_id, lead_id, deal_id, done, done_at,
-		snoozed_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, task.Title, t.d.time(task.DueAt),
+		snoozed_until, created_at, kind, held_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, task.Title, t.d.time(task.DueAt),
 		ref(task.OwnerID), ref(task.LeadID), ref(task.DealID), task.Done, t.d.time(task.DoneAt),
-		t.d.time(task.SnoozedUntil), t.d.time(task.CreatedAt))
+		t.d.time(task.SnoozedUntil), t.d.time(task.CreatedAt), string(task.Kind), t.d.time(task.HeldAt))
 	if err != nil {
 		return fmt.Errorf("create task: %w", err)
 	}
@@ -108,11 +112,11 @@ func (t *Tx) CreateTask(ctx context.Context, task *core.Task) error {
 
 // UpdateTask implements core.Tx.
 func (t *Tx) UpdateTask(ctx context.Context, task *core.Task) error {
-	err := t.update(ctx, core.Errorf(core.KindNotFound, "task %d not found", task.ID),
+	err := t.update(ctx, core.Fail(core.KindNotFound, "error.task_not_found", "task {Ref} not found", "Ref", core.TaskRef(task.ID)),
 		`UPDATE tasks SET title = ?, due_at = ?, owner_id = ?, lead_id = ?, deal_id = ?, done = ?, done_at = ?,
-		snoozed_until = ?, created_at = ? WHERE id = ?`, task.Title, t.d.time(task.DueAt), ref(task.OwnerID),
+		snoozed_until = ?, created_at = ?, kind = ?, held_at = ? WHERE id = ?`, task.Title, t.d.time(task.DueAt), ref(task.OwnerID),
 		ref(task.LeadID), ref(task.DealID), task.Done, t.d.time(task.DoneAt), t.d.time(task.SnoozedUntil),
-		t.d.time(task.CreatedAt), task.ID)
+		t.d.time(task.CreatedAt), string(task.Kind), t.d.time(task.HeldAt), task.ID)
 	if err != nil && !core.IsNotFound(err) {
 		return fmt.Errorf("update task %d: %w", task.ID, err)
 	}

@@ -56,7 +56,7 @@ func (r *reader) TeamByID(ctx context.Context, id int64) (*core.Team, error) {
 
 // TeamByName implements core.Reader; the name is matched case-insensitively.
 func (r *reader) TeamByName(ctx context.Context, name string) (*core.Team, error) {
-	return r.teamWhere(ctx, core.Errorf(core.KindNotFound, "team %q not found", name), "name_key = ?", key(name))
+	return r.teamWhere(ctx, core.Fail(core.KindNotFound, "error.team_not_found", `team "{Name}" not found`, "Name", name), "name_key = ?", key(name))
 }
 
 // ListTeams implements core.Reader, in id order.

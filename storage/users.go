@@ -8,7 +8,7 @@ import (
 	"leadwire/core"
 )
 
-const userCols = `id, email, name, role, team_id, time_zone, locale, chat_locale, calendar, slack_id, telegram_id, active, created_at`
+const userCols = `id, email, name, role, team_id, time_zone, locale, chat_locale, calendar, digits, slack_id, telegram_id, active, created_at`
 
 type userRow struct {
 	ID         int64    `db:"id"`
@@ -20,6 +20,7 @@ type userRow struct {
 	Locale     string   `db:"locale"`
 	ChatLocale string   `db:"chat_locale"`
 	Calendar   string   `db:"calendar"`
+	Digits     string   `db:"digits"`
 	SlackID    nullStr  `db:"slack_id"`
 	TelegramID nullID   `db:"telegram_id"`
 	Active     bool     `db:"active"`
@@ -37,6 +38,7 @@ func (r *userRow) user() *core.User {
 		Locale:     r.Locale,
 		ChatLocale: r.ChatLocale,
 		Calendar:   core.Calendar(r.Calendar),
+		Digits:     core.Digits(r.Digits),
 		SlackID:    string(r.SlackID),
 		TelegramID: int64(r.TelegramID),
 		Active:     r.Active,
@@ -64,7 +66,7 @@ func (r *reader) UserByID(ctx context.Context, id int64) (*core.User, error) {
 
 // UserByEmail implements core.Reader; the email is matched case-insensitively.
 func (r *reader) UserByEmail(ctx context.Context, email string) (*core.User, error) {
-	return r.userWhere(ctx, core.Errorf(core.KindNotFound, "user %s not found", email), "email_key = ?", key(email))
+	return r.userWhere(ctx, core.Fail(core.KindNotFound, "error.user_not_found", "user {Email} not found", "Email", email), "email_key = ?", key(email))
 }
 
 // UserBySlackID implements core.Reader.
@@ -102,8 +104,8 @@ func (r *reader) ListUsers(ctx context.Context, f core.UserFilter) ([]core.User,
 func (t *Tx) CreateUser(ctx context.Context, u *core.User) error {
 	err := t.withSavepoint(ctx, func() error {
 		newID, err := t.insert(ctx, `INSERT INTO users (email, email_key, name, role, team_id, time_zone, locale,
-			chat_locale, calendar, slack_id, telegram_id, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.Email, key(u.Email), u.Name, string(u.Role), ref(u.TeamID), u.TimeZone, u.Locale, u.ChatLocale, string(u.Calendar),
+			chat_locale, calendar, digits, slack_id, telegram_id, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.Email, key(u.Email), u.Name, string(u.Role), ref(u.TeamID), u.TimeZone, u.Locale, u.ChatLocale, string(u.Calendar), string(u.Digits),
 			str(u.SlackID), ref(u.TelegramID), u.Active, t.d.time(u.CreatedAt))
 		u.ID = newID
 		return err
@@ -119,8 +121,8 @@ func (t *Tx) UpdateUser(ctx context.Context, u *core.User) error {
 	err := t.withSavepoint(ctx, func() error {
 		return t.update(ctx, core.Errorf(core.KindNotFound, "user %d not found", u.ID),
 			`UPDATE users SET email = ?, email_key = ?, name = ?, role = ?, team_id = ?, time_zone = ?,
-			locale = ?, chat_locale = ?, calendar = ?, slack_id = ?, telegram_id = ?, active = ?, created_at = ? WHERE id = ?`,
-			u.Email, key(u.Email), u.Name, string(u.Role), ref(u.TeamID), u.TimeZone, u.Locale, u.ChatLocale, string(u.Calendar),
+			locale = ?, chat_locale = ?, calendar = ?, digits = ?, slack_id = ?, telegram_id = ?, active = ?, created_at = ? WHERE id = ?`,
+			u.Email, key(u.Email), u.Name, string(u.Role), ref(u.TeamID), u.TimeZone, u.Locale, u.ChatLocale, string(u.Calendar), string(u.Digits),
 			str(u.SlackID), ref(u.TelegramID), u.Active, t.d.time(u.CreatedAt), u.ID)
 	})
 	if err != nil {

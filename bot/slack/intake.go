@@ -120,7 +120,9 @@ func (a *Adapter) toolPost(ctx context.Context, e *slackevents.MessageEvent, ext
 		return nil // a tool talking in a thread is not posting a lead
 	case err != nil:
 		a.log.Warn("slack intake post refused", "channel", e.Channel, "ts", e.TimeStamp, "tool", m.Tool, "err", err)
-		text := "Not taken as a lead: " + core.Message(err) + ". Post the prospect's details one field a line, such as `Email: anna@firma.pl` or `Phone: +48 601 234 567`."
+		// In the channel's words: the organisation's language.
+		p := a.conv.Printer(nil, "")
+		text := p.T("slack.intake_refused", "Error", strings.TrimSuffix(p.ErrorText(err), "."))
 		if _, err := a.post(ctx, e.Channel, e.TimeStamp, bot.Reply{Text: text, Tone: bot.ToneBad}); err != nil {
 			a.log.Warn("slack intake answer failed", "channel", e.Channel, "ts", e.TimeStamp, "err", err)
 		}

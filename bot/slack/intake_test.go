@@ -29,6 +29,7 @@ func (w *world) withIntake() {
 	w.adapter = New(w.conv, w.svc, Options{BotToken: "xoxb-test", SigningSecret: secret, APIURL: w.api.APIURL(),
 		IntakeChannels: []string{"C0INTAKE"},
 		Intake:         intake.Capture})
+	w.adapter.skipLocales = true
 	w.mux = http.NewServeMux()
 	for pattern, h := range w.adapter.Routes() {
 		w.mux.HandleFunc(pattern, h)

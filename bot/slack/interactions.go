@@ -12,7 +12,8 @@ import (
 )
 
 // Interactions handles POST /slack/interactions: button presses and menu
-// choices (block_actions) and the lost-reason modal (view_submission).
+// choices (block_actions) and the lost-reason and Qualify modals
+// (view_submission).
 // A change replaces the card it came from, so the channel shows the new
 // state and who acted: chat.update for a channel message, the response_url
 // with replace_original for an ephemeral one. Other answers go to the
@@ -66,6 +67,9 @@ func (a *Adapter) blockActions(ctx context.Context, cb *slack.InteractionCallbac
 		return
 	}
 	c := code(cb.ActionCallback.BlockActions[0])
+	if isAskQualify(c) && cb.TriggerID != "" && a.openQualify(ctx, cb, c) {
+		return
+	}
 	reply := a.press(ctx, cb.User.ID, c)
 	if reply.Ask != nil && cb.TriggerID != "" {
 		err := a.openReply(ctx, cb, reply)

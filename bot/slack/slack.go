@@ -55,11 +55,14 @@ type Adapter struct {
 	requests *seen // signatures of requests acted on
 	events   *seen // event ids acted on
 	misses   *seen // Slack ids auto-provisioning found nobody for, lately
+	locales  *seen // Slack ids whose locale was read lately (users.info)
 	budget   *budget
 	work     *work  // slow commands being answered
 	pace     *pacer // notices within Slack's per-channel limit
 	// slowHook, when set (by tests), runs before each slow command's work.
 	slowHook func(ctx context.Context)
+	// skipLocales (tests that count Slack calls) reads no user's locale.
+	skipLocales bool
 
 	intake   map[string]bool        // intake channel ids
 	botUser  atomic.Pointer[string] // the bot's own user id, from auth.test
@@ -81,7 +84,7 @@ func New(conv *bot.Conversation, svc *core.Service, opts Options) *Adapter {
 		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
 	a := &Adapter{conv: conv, svc: svc, http: opts.HTTPClient, opts: opts, log: opts.Log, now: time.Now,
-		requests: newSeen(replayWindow), events: newSeen(replayWindow), misses: newSeen(10 * time.Minute),
+		requests: newSeen(replayWindow), events: newSeen(replayWindow), misses: newSeen(10 * time.Minute), locales: newSeen(localeEvery),
 		budget: newBudget(), work: newWork(), pace: newPacer()}
 	a.api = slack.New(opts.BotToken, a.apiOptions()...)
 	a.intake = map[string]bool{}
@@ -139,10 +142,35 @@ func (a *Adapter) user(ctx context.Context, slackID string) (*core.User, error) 
 		return nil, nil
 	}
 	u, err := a.conv.SlackUser(ctx, slackID)
-	if err != nil || u != nil || !a.opts.AutoProvision {
-		return u, err
+	if err == nil && u == nil && a.opts.AutoProvision {
+		u, err = a.provision(ctx, slackID)
 	}
-	return a.provision(ctx, slackID)
+	if err == nil && u != nil {
+		a.noteLocale(ctx, u, slackID)
+	}
+	return u, err
+}
+
+// localeEvery is how often a linked user's Slack locale is read again.
+const localeEvery = 12 * time.Hour
+
+// noteLocale reads the locale the user set in Slack (users.info with
+// include_locale), at most once per localeEvery for a Slack id, and keeps
+// it as their chat locale: what they read when they set no language of
+// their own. A failed read is only logged; the answer does not wait on it
+// again before localeEvery.
+func (a *Adapter) noteLocale(ctx context.Context, u *core.User, slackID string) {
+	if a.skipLocales || !a.locales.add(slackID, a.now()) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second) // a slash command is answered within 3 s
+	defer cancel()
+	su, err := a.api.GetUserInfoContext(ctx, slackID, slack.GetUserInfoOptionIncludeLocale(true))
+	if err != nil {
+		a.log.Warn("slack users.info failed; the user's Slack locale is not known", "slack", slackID, "err", err)
+		return
+	}
+	a.conv.NoteChatLocale(ctx, u, su.Locale)
 }
 
 // provision looks up, by email, the Slack accounts of the active leadwire

@@ -304,7 +304,7 @@ func (a *Adapter) start(ctx context.Context, m *models.Message, code string) {
 	case err != nil && core.KindOf(err) != core.KindInternal:
 		a.failures.add(m.Chat.ID, now)
 		a.log.Info("telegram link code refused", "telegram", m.From.ID, "err", err)
-		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneWarn, Text: core.Message(err)})
+		a.send(ctx, m.Chat.ID, bot.Reply{Tone: bot.ToneWarn, Text: p.ErrorText(err)})
 	case err != nil:
 		a.log.Error("telegram link failed", "telegram", m.From.ID, "err", err)
 		a.send(ctx, m.Chat.ID, trouble(p))

@@ -56,13 +56,14 @@ type UserFlags struct {
 	Timezone string `help:"IANA time zone, e.g. Asia/Bangkok."`
 	Locale   string `help:"Locale, e.g. th, fa, vi, pl, zh-Hans."`
 	Calendar string `help:"Calendar of dates shown: gregorian, persian or buddhist."`
+	Digits   string `help:"Digits of numbers, money and dates: latin (default) or native (Thai, Persian)."`
 	Slack    string `help:"Slack user id (U…)."`
 	Telegram int64  `help:"Telegram user id."`
 }
 
 func (f UserFlags) def(email string) core.UserDef {
 	return core.UserDef{Email: email, Name: f.Name, Role: core.Role(f.Role), Team: f.Team, TimeZone: f.Timezone,
-		Locale: f.Locale, Calendar: f.Calendar, SlackID: f.Slack, TelegramID: f.Telegram}
+		Locale: f.Locale, Calendar: f.Calendar, Digits: f.Digits, SlackID: f.Slack, TelegramID: f.Telegram}
 }
 
 // UsersAddCmd adds a user.

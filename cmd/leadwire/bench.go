@@ -367,6 +367,21 @@ func (b *bench) measure(samples int) error {
 		return err
 	}
 	fmt.Fprintf(b.a.out, "forecast over all deals:    %s  (%d close months, weighted this month %s)\n", time.Since(start).Round(time.Millisecond), len(fc.Months), fc.Weighted)
+	// Why deals were lost, over every team, in the month most of the
+	// seeded deals closed, against the month before.
+	mid, err := b.db.LeadByID(b.ctx, b.leads[len(b.leads)/2])
+	if err != nil {
+		return err
+	}
+	from := time.Date(mid.CreatedAt.Year(), mid.CreatedAt.Month(), 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	start = time.Now()
+	l, err := b.svc.Reports.Losses(b.ctx, b.admin, core.StatsFilter{}, from, to, core.PrevPeriod(from, to, time.UTC))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.a.out, "lost analysis of %s:   %s  (%d lost, %d before; %d reasons, %d stages, %d reps)\n", from.Format("2006-01"), time.Since(start).Round(time.Millisecond),
+		l.Lost.Count, l.Lost.PrevCount, len(l.ByReason), len(l.ByStage), len(l.ByRep))
 	return b.measureDigest()
 }
 
@@ -391,6 +406,7 @@ func (b *bench) measureDigest() error {
 		{"a busy day", busy.Format(time.DateOnly)},
 		{"a closing day", busy.AddDate(0, 0, 20).Format(time.DateOnly)},
 		{"a busy week", sunday.Format(time.DateOnly)},
+		{"a busy month (the monthly report)", busy.Format("2006-01")},
 	}
 	settings := b.svc.Settings()
 	settings.Digest.Weekly = true

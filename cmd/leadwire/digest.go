@@ -19,7 +19,7 @@ import (
 // show it.
 type DigestCmd struct {
 	Manager string `required:"" help:"The manager (email) whose digest to show." placeholder:"EMAIL"`
-	Date    string `help:"The day the digest covers, YYYY-MM-DD in the manager's time zone. Default: yesterday, which is what this morning's digest covers." placeholder:"YYYY-MM-DD"`
+	Date    string `help:"The day the digest covers, YYYY-MM-DD in the manager's time zone, or a month, YYYY-MM, for that month's report. Default: yesterday, which is what this morning's digest covers." placeholder:"YYYY-MM-DD"`
 	Format  string `enum:"text,html,slack,telegram" default:"text" help:"text (the email's plain text), html (the email's HTML), slack (Block Kit JSON) or telegram (Telegram HTML)."`
 	Charts  string `help:"Also write the charts as PNG files into this folder." placeholder:"DIR" type:"path"`
 }

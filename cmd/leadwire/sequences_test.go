@@ -147,10 +147,11 @@ sequences:
 
 // enroll makes a deal of the owner's with a contact of the address and
 // enrolls it in welcome.
-func (e *seqEnv) enroll(t *testing.T, email string) (*core.Deal, *core.Enrollment) {
+// A locale given is the language the contact wrote in.
+func (e *seqEnv) enroll(t *testing.T, email string, locale ...string) (*core.Deal, *core.Enrollment) {
 	t.Helper()
 	res, err := e.svc.Capture(e.ctx, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: email,
-		Email: email, Name: "สมหญิง ใจดี", Company: "บริษัท ไทย จำกัด", Subject: "Quote"})
+		Email: email, Name: "สมหญิง ใจดี", Company: "บริษัท ไทย จำกัด", Subject: "Quote", Locale: strings.Join(locale, ",")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,6 +261,39 @@ func TestSequencesEndToEnd(t *testing.T) {
 			}
 			if got := e.enrollment(t, en.ID); got.Status != core.EnrollmentStopped || got.StopReason != "the deal was won" {
 				t.Fatalf("after winning: %+v", got)
+			}
+		})
+		t.Run("the unsubscribe page speaks the language the contact wrote in", func(t *testing.T) {
+			const addr = "thai-page@thai-buyer.example"
+			e.enroll(t, addr, "th-TH")
+			waitFor(t, 30*time.Second, "the first mail", func() bool { return len(e.mailsTo(addr)) > 0 })
+			_, body := parsed(t, e.mailsTo(addr)[0])
+			path := unsubscribeLink.FindStringSubmatch(body)[1]
+			for _, method := range []string{http.MethodGet, http.MethodPost} {
+				req, _ := http.NewRequest(method, e.http.URL+path, nil)
+				req.Header.Set("Accept-Language", "en-US") // the contact's own language comes first
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				page, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				want := map[string]string{http.MethodGet: "ยกเลิกการรับอีเมล?", http.MethodPost: "ยกเลิกการรับเรียบร้อยแล้ว"}[method]
+				if resp.StatusCode != 200 || !strings.Contains(string(page), want) || !strings.Contains(string(page), `lang="th"`) {
+					t.Errorf("%s %s = %d %s", method, path, resp.StatusCode, page)
+				}
+			}
+			// A damaged link names no contact: the browser's language.
+			req, _ := http.NewRequest(http.MethodGet, e.http.URL+path+"x", nil)
+			req.Header.Set("Accept-Language", "pl-PL,pl;q=0.9")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 404 || !strings.Contains(string(page), "Nie rozpoznano linku") {
+				t.Errorf("damaged link = %d %s", resp.StatusCode, page)
 			}
 		})
 		t.Run("the unsubscribe link asks to confirm, and the button or a one-click POST stops it", func(t *testing.T) {

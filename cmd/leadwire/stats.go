@@ -16,7 +16,7 @@ type StatsCmd struct {
 	Team     string `help:"Only this team."`
 	Owner    string `help:"Only this rep (email)."`
 	Pipeline string `help:"Only this pipeline."`
-	Month    string `help:"Only leads and deals created in this month, YYYY-MM."`
+	Month    string `help:"Only leads and deals created in this month, YYYY-MM; the lost and disqualified section covers this month against the one before (default: the last 30 days against the 30 before)."`
 	JSON     bool   `help:"Print JSON."`
 }
 
@@ -30,19 +30,35 @@ func (c *StatsCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	// Losses: of the month asked for against the month before, else of
+	// the last 30 days against the 30 before.
+	loc := actor.Location()
+	lossTo := svc.Clock().Now()
+	lossFrom, period := lossTo.AddDate(0, 0, -30), "the last 30 days against the 30 before"
 	if c.Month != "" {
 		start, err := time.Parse("2006-01", c.Month)
 		if err != nil {
 			return core.Errorf(core.KindInvalid, "invalid month %q; write it as YYYY-MM", c.Month)
 		}
 		f.From, f.To = start, start.AddDate(0, 1, 0)
+		lossFrom = time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc)
+		lossTo = lossFrom.AddDate(0, 1, 0)
+		period = c.Month + " against " + lossFrom.AddDate(0, -1, 0).Format("2006-01")
 	}
 	m, err := svc.Reports.Metrics(a.ctx, actor, f)
 	if err != nil {
 		return err
 	}
+	losses, err := svc.Reports.Losses(a.ctx, actor, core.StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID, PipelineID: f.PipelineID},
+		lossFrom, lossTo, core.PrevPeriod(lossFrom, lossTo, loc))
+	if err != nil {
+		return err
+	}
 	if c.JSON {
-		return a.JSON(m)
+		return a.JSON(struct {
+			*core.Metrics
+			Losses *core.Losses `json:"losses"`
+		}{m, losses})
 	}
 	fmt.Fprintf(a.out, "deals: %d open, %d won, %d lost · win rate %.1f%% · avg sales cycle %s\n", m.Open, m.Won, m.Lost, 100*m.WinRate, days(m.AvgCycleDays, m.Won > 0))
 	fmt.Fprintf(a.out, "won %s · avg deal %s · open pipeline %s\n", m.WonValue, m.AvgDealSize, m.OpenValue)
@@ -69,7 +85,8 @@ func (c *StatsCmd) Run(a *App) error {
 	for _, f := range m.Funnels {
 		printFunnel(a.out, m.Funnels, f)
 	}
-	for _, warn := range m.Warnings {
+	printLosses(a.out, losses, period)
+	for _, warn := range append(m.Warnings, losses.Warnings...) {
 		fmt.Fprintln(a.errOut, "warning:", warn)
 	}
 	return nil
@@ -186,4 +203,36 @@ func printFunnel(out io.Writer, all []core.PipelineFunnel, f core.PipelineFunnel
 	if bottleneck != "" {
 		fmt.Fprintln(out, bottleneck)
 	}
+}
+
+// printLosses prints why deals were lost and leads disqualified in the
+// period, against the one before: one table per view.
+func printLosses(out io.Writer, l *core.Losses, period string) {
+	fmt.Fprintf(out, "\nlost and disqualified, %s: deals lost %d (%s), before %d (%s) · leads disqualified %d, before %d\n",
+		period, l.Lost.Count, l.Lost.Value, l.Lost.PrevCount, l.Lost.PrevValue, l.Disq.Count, l.Disq.PrevCount)
+	w := display.NewTable(out)
+	w.Numbers = true
+	for _, view := range []struct {
+		head string
+		rows []core.LossRow
+	}{{"LOST REASON", l.ByReason}, {"LOST FROM STAGE", l.ByStage}, {"LOST BY REP", l.ByRep}} {
+		if len(view.rows) == 0 {
+			continue
+		}
+		if view.head != "LOST REASON" {
+			fmt.Fprintln(w, "\t\t\t\t\t")
+		}
+		fmt.Fprintf(w, "%s\tDEALS\tVALUE\tBEFORE\tVALUE BEFORE\t\n", view.head)
+		for _, r := range view.rows {
+			fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\t\n", orDash(r.Key), r.Count, r.Value, r.PrevCount, r.PrevValue)
+		}
+	}
+	if len(l.DisqBy) > 0 {
+		fmt.Fprintln(w, "\t\t\t\t\t")
+		fmt.Fprintln(w, "DISQUALIFY REASON\tLEADS\tBEFORE\t")
+		for _, r := range l.DisqBy {
+			fmt.Fprintf(w, "%s\t%d\t%d\t\n", orDash(r.Key), r.Count, r.PrevCount)
+		}
+	}
+	w.Flush()
 }

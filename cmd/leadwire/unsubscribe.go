@@ -6,16 +6,17 @@ import (
 	"net/http"
 
 	"leadwire/core"
+	"leadwire/internal/lang"
 	"leadwire/internal/problem"
 )
 
 // unsubscribePage is the answer to an unsubscribe link.
 var unsubscribePage = template.Must(template.New("u").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{{.Title}}</title></head>
 <body style="font-family:sans-serif;max-width:32em;margin:4em auto;padding:0 1em">
 <h1>{{.Title}}</h1><p>{{.Text}}</p>
-{{if .Confirm}}<form method="post"><button type="submit" style="font-size:1.1em;padding:.5em 1.5em">Unsubscribe</button></form>{{end}}
+{{if .Confirm}}<form method="post"><button type="submit" style="font-size:1.1em;padding:.5em 1.5em">{{.Button}}</button></form>{{end}}
 </body></html>
 `))
 
@@ -38,31 +39,45 @@ func (s *server) mountUnsubscribe() error {
 func unsubscribeHandler(svc *core.Service, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		type pageData struct {
-			Title, Text string
-			Confirm     bool
+			Title, Text, Button, Lang, Dir string
+			Confirm                        bool
 		}
-		page := pageData{Title: "You are unsubscribed", Text: "You will get no more of these emails from us."}
 		var err error
+		var locale string
+		done := false
 		if r.Method == http.MethodGet {
-			err = svc.Sequences.CheckUnsubscribe(r.Context(), r.PathValue("token"))
-			page = pageData{Title: "Unsubscribe?", Text: "Press the button and you will get no more of these emails from us.", Confirm: true}
+			locale, err = svc.Sequences.CheckUnsubscribe(r.Context(), r.PathValue("token"))
 		} else {
-			_, err = svc.Sequences.Unsubscribe(r.Context(), r.PathValue("token"))
+			var c *core.Contact
+			if c, err = svc.Sequences.Unsubscribe(r.Context(), r.PathValue("token")); err == nil {
+				locale, done = c.Locale, true
+			}
 		}
-		p := problem.Of(err)
-		switch p.Status {
+		// The person's language as they wrote to us, else their
+		// browser's, else the organisation's.
+		p := lang.Default().For(locale, lang.AcceptLanguage(r.Header.Get("Accept-Language")), svc.Settings().Locale)
+		page := pageData{Title: p.T("unsubscribe.confirm.title"), Text: p.T("unsubscribe.confirm.text"), Confirm: true}
+		if done {
+			page = pageData{Title: p.T("unsubscribe.done.title"), Text: p.T("unsubscribe.done.text")}
+		}
+		page.Button, page.Lang, page.Dir = p.T("unsubscribe.button"), p.Lang(), "ltr"
+		if p.RTL() {
+			page.Dir = "rtl"
+		}
+		pr := problem.Of(err)
+		switch pr.Status {
 		case http.StatusOK:
 		case http.StatusNotFound, http.StatusUnprocessableEntity:
 			// One answer for a damaged link and one whose enrolment is
 			// gone, naming nothing of ours.
-			p.Status = http.StatusNotFound
-			page = pageData{Title: "Link not recognised", Text: "This unsubscribe link is damaged or no longer valid; copy the whole link from the mail, or reply to the mail and ask us to stop."}
+			pr.Status = http.StatusNotFound
+			page.Title, page.Text, page.Confirm = p.T("unsubscribe.invalid.title"), p.T("unsubscribe.invalid.text"), false
 		default:
 			log.Error("unsubscribe failed", "method", r.Method, "err", err)
-			page = pageData{Title: "Something went wrong", Text: "We could not unsubscribe you just now; please try the link again in a few minutes."}
+			page.Title, page.Text, page.Confirm = p.T("unsubscribe.failed.title"), p.T("unsubscribe.failed.text"), false
 		}
-		code := p.Status
-		p.SetRetryAfter(w.Header())
+		code := pr.Status
+		pr.SetRetryAfter(w.Header())
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(code)

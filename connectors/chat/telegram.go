@@ -19,6 +19,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"leadwire/core"
+	"leadwire/internal/lang"
 	"leadwire/internal/tgpoll"
 )
 
@@ -30,7 +31,9 @@ const TelegramSource = "intake"
 // intake bot's polling offset is kept.
 const TelegramCheckpointKey = "offset"
 
-// DefaultGreeting answers a prospect's /start when none is configured.
+// DefaultGreeting answers a prospect's /start when none is configured,
+// in English; others read the catalog's prospect.greeting in their
+// language.
 const DefaultGreeting = "Hello! Thanks for getting in touch. Tell us what you are looking for, and someone from our team will answer you here shortly."
 
 // TelegramOptions configure the intake bot.
@@ -41,7 +44,8 @@ type TelegramOptions struct {
 	// Greetings answer /start in the prospect's language (Telegram's
 	// language_code: "th", "zh-hans"), looked up exactly, then by its
 	// language alone ("zh"), then under "" for everyone else; with none,
-	// DefaultGreeting.
+	// the catalog's greeting in the prospect's language (DefaultGreeting
+	// in English).
 	Greetings map[string]string
 	// Team routes the leads (a team name); "" is the default team.
 	Team string
@@ -174,16 +178,18 @@ func (t *Telegram) HandleUpdate(ctx context.Context, u *models.Update) error {
 	return nil
 }
 
-// greeting answers /start from a prospect whose Telegram speaks lang.
-func (t *Telegram) greeting(lang string) string {
-	lang = strings.ToLower(lang)
-	base, _, _ := strings.Cut(lang, "-")
-	for _, key := range []string{lang, base, ""} {
+// greeting answers /start from a prospect whose Telegram speaks code: a
+// configured greeting for the language, else the configured default, else
+// the catalog's in the prospect's language.
+func (t *Telegram) greeting(code string) string {
+	code = strings.ToLower(code)
+	base, _, _ := strings.Cut(code, "-")
+	for _, key := range []string{code, base, ""} {
 		if g := strings.TrimSpace(t.opts.Greetings[key]); g != "" {
 			return g
 		}
 	}
-	return DefaultGreeting
+	return lang.Default().For(code, t.svc.Settings().Locale).T("prospect.greeting")
 }
 
 // isStart reports whether text is the /start command (with or without a
@@ -216,6 +222,7 @@ func TelegramInbound(m *models.Message) core.Inbound {
 	}
 	if m.From.LanguageCode != "" {
 		in.Metadata["language"] = m.From.LanguageCode
+		in.Locale = m.From.LanguageCode
 	}
 	if c := m.Contact; c != nil && c.UserID == m.From.ID && c.PhoneNumber != "" {
 		// The prospect shared their own number.

@@ -12,6 +12,7 @@ import (
 	telegrambot "leadwire/bot/telegram"
 	"leadwire/connectors/chat"
 	"leadwire/core"
+	"leadwire/internal/lang"
 	"leadwire/internal/tgtest"
 	"leadwire/internal/wait"
 )
@@ -54,7 +55,7 @@ func TestTelegramIntake(t *testing.T) {
 	t.Run("start is greeted and stores nothing", func(t *testing.T) {
 		calls := w.handle(1, prospect(dariush, 1, "/start"))
 		if len(calls) != 1 || calls[0].Method != "sendMessage" || calls[0].Token != intakeToken ||
-			calls[0].Params["chat_id"] != "5001" || calls[0].Params["text"] != chat.DefaultGreeting {
+			calls[0].Params["chat_id"] != "5001" || calls[0].Params["text"] != lang.Default().For("fa").T("prospect.greeting") {
 			t.Fatalf("calls %+v", calls)
 		}
 		if leads, _ := w.db.ListLeads(w.ctx, core.LeadFilter{}); len(leads) != 0 {
@@ -231,6 +232,31 @@ func TestTelegramInbound(t *testing.T) {
 				t.Fatalf("inbound %+v", in)
 			}
 		})
+	}
+}
+
+// TestTelegramGreetingWithoutConfiguredOnes answers /start from the
+// catalog in the prospect's language, English for one leadwire does not
+// speak.
+func TestTelegramGreetingWithoutConfiguredOnes(t *testing.T) {
+	w := newWorld(t)
+	intake, err := chat.NewTelegram(w.svc, chat.TelegramOptions{Token: intakeToken, APIURL: w.api.URL, PollTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct{ lang, want string }{
+		{"th", "สวัสดีค่ะ"}, {"vi", "Xin chào!"}, {"zh-hans", "您好！"}, {"de", chat.DefaultGreeting}, {"", chat.DefaultGreeting},
+	} {
+		u := prospect(int64(7000+i), 1, "/start")
+		u["message"].(map[string]any)["from"].(map[string]any)["language_code"] = tc.lang
+		w.api.Take()
+		if err := intake.HandleUpdate(w.ctx, update(t, int64(200+i), u)); err != nil {
+			t.Fatal(err)
+		}
+		sent := tgtest.Only(w.api.Take(), "sendMessage")
+		if len(sent) != 1 || !strings.HasPrefix(sent[0].Params["text"], tc.want) {
+			t.Errorf("language %q: sent %+v, want %q…", tc.lang, sent, tc.want)
+		}
 	}
 }
 

@@ -23,6 +23,7 @@ func ToInbound(m *Message, v Verdict, source, team string) core.Inbound {
 		Text:       m.Snippet,
 		Raw:        m.Raw,
 		ReceivedAt: m.Date,
+		Locale:     m.Language,
 		Team:       team,
 		Metadata:   map[string]string{"message_id": m.MessageID},
 	}

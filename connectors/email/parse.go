@@ -68,6 +68,9 @@ type Message struct {
 	Date       time.Time // UTC; zero when missing or unreadable
 	InReplyTo  []string  // message ids, without angle brackets
 	References []string  // message ids, without angle brackets
+	// Language is the message's Content-Language as written ("pl-PL",
+	// "fa, en"): the language the sender writes in; "" none.
+	Language string
 
 	Text        string // the readable body: text/plain preferred, else HTML as text
 	Snippet     string // Text without quoted replies and signature, capped
@@ -171,6 +174,7 @@ func (m *Message) readHeader(h mtextproto.Header, fallback string) {
 	}
 	m.Subject = strings.Join(strings.Fields(decodeHeader(h.Get("Subject"), fallback)), " ")
 	m.Date = parseDate(h.Get("Date"))
+	m.Language = strings.TrimSpace(decodeHeader(h.Get("Content-Language"), fallback))
 	m.InReplyTo = parseIDs(h.Get("In-Reply-To"))
 	for _, v := range h.Values("References") {
 		m.References = append(m.References, parseIDs(v)...)

@@ -322,3 +322,16 @@ func hasWarning(m *Message, part string) bool {
 	}
 	return false
 }
+
+func TestContentLanguageIsTheSendersLanguage(t *testing.T) {
+	m := mustParse(t, "From: Jan <jan@example.pl>\r\nSubject: Oferta\r\nContent-Language: pl-PL\r\n\r\nDzień dobry\r\n")
+	if m.Language != "pl-PL" {
+		t.Fatalf("language %q", m.Language)
+	}
+	if in := ToInbound(m, Verdict{Contact: m.From}, "sales", ""); in.Locale != "pl-PL" {
+		t.Errorf("inbound locale %q", in.Locale)
+	}
+	if m := mustParse(t, "From: jan@example.pl\r\n\r\nHi\r\n"); m.Language != "" {
+		t.Errorf("no header, language %q", m.Language)
+	}
+}

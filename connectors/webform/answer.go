@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"leadwire/internal/lang"
 )
 
 // answerer writes answers in the form the client wants: redirects and
@@ -13,6 +15,9 @@ import (
 type answerer struct {
 	w       http.ResponseWriter
 	browser bool
+	// p is the sender's language: a hidden language field, else their
+	// browser's Accept-Language, else the organisation's.
+	p *lang.Printer
 }
 
 // wantsHTML reports whether the post comes from a browser submitting a
@@ -47,7 +52,7 @@ func (a answerer) success(f *form, duplicate bool, receipt string) {
 			a.w.WriteHeader(http.StatusSeeOther)
 			return
 		}
-		a.page(status, "Thank you", "We have your message and will be in touch soon.", nil)
+		a.page(status, a.p.T("form.thanks.title"), a.p.T("form.thanks.text"), nil)
 		return
 	}
 	a.json(status, answer{Receipt: receipt, Duplicate: duplicate})
@@ -58,7 +63,14 @@ func (a answerer) refuse(r *refusal) {
 		a.w.Header().Set("Retry-After", strconv.Itoa(r.retryAfter))
 	}
 	if a.browser {
-		a.page(r.status, http.StatusText(r.status), r.message, r.fields)
+		title := http.StatusText(r.status)
+		switch {
+		case r.status == http.StatusUnprocessableEntity:
+			title = a.p.T("form.problem.title")
+		case r.status >= 500:
+			title = a.p.T("form.not_saved.title")
+		}
+		a.page(r.status, title, r.message, r.fields)
 		return
 	}
 	a.json(r.status, struct {
@@ -79,7 +91,7 @@ func (a answerer) json(status int, v any) {
 }
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 36em; margin: 3em auto; padding: 0 1em">
 <h1>{{.Title}}</h1>
@@ -88,7 +100,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 <ul>{{range .Fields}}<li><strong>{{.Name}}</strong>: {{.Problem}}</li>{{end}}</ul>
 {{- end}}
 {{- if ge .Status 400}}
-<p>Use your browser&rsquo;s back button to return to the form; what you typed is usually still there.</p>
+<p>{{.Back}}</p>
 {{- end}}
 </body></html>
 `))
@@ -107,9 +119,13 @@ func (a answerer) page(status int, title, message string, fields map[string]stri
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	a.w.WriteHeader(status)
+	dir := "ltr"
+	if a.p.RTL() {
+		dir = "rtl"
+	}
 	pageTemplate.Execute(a.w, struct {
-		Status         int
-		Title, Message string
-		Fields         []problem
-	}{status, title, message, list})
+		Status                          int
+		Title, Message, Back, Lang, Dir string
+		Fields                          []problem
+	}{status, title, message, a.p.T("form.back"), a.p.Lang(), dir, list})
 }

@@ -49,6 +49,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"leadwire/core"
+	"leadwire/internal/lang"
 	"leadwire/internal/problem"
 )
 
@@ -174,9 +175,20 @@ func (h *Handler) MaxBytes() int64 {
 	return n
 }
 
+// LanguageField is the hidden form field that names the language the
+// form is in ("th", "fa"): the prospect's language, before their
+// browser's Accept-Language.
+const LanguageField = "language"
+
+// printer is the language to answer a sender in: the form's language
+// field, else their browser's, else the organisation's.
+func (h *Handler) printer(r *http.Request, field string) *lang.Printer {
+	return lang.Default().For(field, lang.AcceptLanguage(r.Header.Get("Accept-Language")), h.svc.Settings().Locale)
+}
+
 // Submit takes one submission of the form named by the path's {id}.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
-	a := answerer{w: w, browser: wantsHTML(r)}
+	a := answerer{w: w, browser: wantsHTML(r), p: h.printer(r, "")}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
 		a.refuse(refuse(http.StatusNotFound, "no form %s here; check the form's action URL", problem.Quote(r.PathValue("id"), 64)))
@@ -210,7 +222,9 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		a.refuse(asRefusal(err))
 		return
 	}
-	in, bot, ref := f.inbound(sub, r)
+	language := strings.TrimSpace(first(sub.Values[LanguageField]))
+	a.p = h.printer(r, language)
+	in, bot, ref := f.inbound(sub, r, a.p)
 	if ref != nil {
 		a.refuse(ref)
 		return
@@ -227,7 +241,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	in.Metadata[core.ReceiptMetadata] = receipt
 	res, err := h.capture(r.Context(), in)
 	if err != nil {
-		a.refuse(h.captureRefusal(f, err))
+		a.refuse(h.captureRefusal(f, err, a.p))
 		return
 	}
 	// The refs are for the team, in the notice and here; the sender gets
@@ -248,7 +262,7 @@ func (h *Handler) capture(ctx context.Context, in core.Inbound) (core.CaptureRes
 	return res, err
 }
 
-func (h *Handler) captureRefusal(f *form, err error) *refusal {
+func (h *Handler) captureRefusal(f *form, err error, pr *lang.Printer) *refusal {
 	p := problem.Of(err)
 	switch {
 	case errors.Is(err, core.ErrUnavailable):
@@ -261,12 +275,16 @@ func (h *Handler) captureRefusal(f *form, err error) *refusal {
 	case core.KindOf(err) == core.KindNotFound:
 		// The form names a team that is gone: ours to fix, not the sender's.
 		h.log.Error("web form cannot route its lead", "form", f.ID, "team", f.Team, "err", err)
-		return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
+		return refuse(http.StatusInternalServerError, "%s", pr.T("form.not_saved"))
 	default:
 		h.log.Error("web form capture failed", "form", f.ID, "err", err)
-		return refuse(http.StatusInternalServerError, "the form could not be saved; please try again later")
+		return refuse(http.StatusInternalServerError, "%s", pr.T("form.not_saved"))
 	}
-	return &refusal{status: p.Status, message: p.Detail, retryAfter: int(p.RetryAfter / time.Second)}
+	detail := p.Detail
+	if s, ok := pr.Error(err); ok {
+		detail = s
+	}
+	return &refusal{status: p.Status, message: detail, retryAfter: int(p.RetryAfter / time.Second)}
 }
 
 // honeypot answers a bot as a person would be answered, counts it, and
@@ -280,7 +298,7 @@ func (h *Handler) honeypot(ctx context.Context, f *form, a answerer, receipt str
 
 // Preflight answers a browser's CORS preflight for the form.
 func (h *Handler) Preflight(w http.ResponseWriter, r *http.Request) {
-	a := answerer{w: w}
+	a := answerer{w: w, p: h.printer(r, "")}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
 		a.refuse(refuse(http.StatusNotFound, "no form %s here", problem.Quote(r.PathValue("id"), 64)))
@@ -346,7 +364,7 @@ func tooMany(retry time.Duration, what string) *refusal {
 
 // inbound maps a submission onto an inbound. bot reports a filled
 // honeypot; a refusal lists the fields that are missing or invalid.
-func (f *form) inbound(sub *Submission, r *http.Request) (in core.Inbound, bot bool, ref *refusal) {
+func (f *form) inbound(sub *Submission, r *http.Request, p *lang.Printer) (in core.Inbound, bot bool, ref *refusal) {
 	in = core.Inbound{Channel: core.ChannelWebform, Source: f.ID, Team: f.Team, Metadata: map[string]string{}}
 	contact := map[string][]string{}
 	var extras []string
@@ -370,31 +388,35 @@ func (f *form) inbound(sub *Submission, r *http.Request) (in core.Inbound, bot b
 	in.Company = join(contact[FieldCompany], " ")
 	in.Subject = join(contact[FieldSubject], " ")
 	in.Text = join(contact[FieldMessage], "\n\n")
+	in.Locale = strings.TrimSpace(first(sub.Values[LanguageField]))
+	if in.Locale == "" {
+		in.Locale = r.Header.Get("Accept-Language")
+	}
 
 	problems := map[string]string{}
 	for _, req := range f.Required {
 		if slices.Contains(Fields, req) {
 			if strings.TrimSpace(join(contact[req], "")) == "" {
-				problems[f.posted[req]] = "required"
+				problems[f.posted[req]] = p.T("form.required")
 			}
 		} else if strings.TrimSpace(join(sub.Values[req], "")) == "" {
-			problems[req] = "required"
+			problems[req] = p.T("form.required")
 		}
 	}
 	if in.Email != "" {
 		if norm, err := core.NormalizeEmail(in.Email); err != nil || strings.ContainsAny(in.Email, "\r\n") {
-			problems[f.posted[FieldEmail]] = "invalid email address; write it like anna@example.com"
+			problems[f.posted[FieldEmail]] = p.T("form.invalid_email")
 		} else {
 			in.Email = norm
 		}
 	}
 	if in.Phone != "" {
 		if _, err := core.NormalizePhone(in.Phone, f.Region); err != nil {
-			problems[f.posted[FieldPhone]] = "invalid phone number; write it with its country code, like +48 601 234 567"
+			problems[f.posted[FieldPhone]] = p.T("form.invalid_phone")
 		}
 	}
 	if in.Email == "" && in.Phone == "" && problems[f.posted[FieldEmail]] == "" && problems[f.posted[FieldPhone]] == "" {
-		problems[f.posted[FieldEmail]] = "give an email address or a phone number so we can answer"
+		problems[f.posted[FieldEmail]] = p.T("form.email_or_phone")
 	}
 	if len(problems) > 0 {
 		names := sortedKeys(problems)
@@ -402,7 +424,7 @@ func (f *form) inbound(sub *Submission, r *http.Request) (in core.Inbound, bot b
 			names[i] = core.Clean(n, 64)
 		}
 		return in, bot, &refusal{status: http.StatusUnprocessableEntity,
-			message: "please fix these fields: " + strings.Join(names, ", "), fields: cleanKeys(problems)}
+			message: p.T("form.fix_fields", "Fields", strings.Join(names, ", ")), fields: cleanKeys(problems)}
 	}
 
 	for _, name := range extras {

@@ -123,3 +123,21 @@ func TestPluralsFollowCLDR(t *testing.T) {
 		})
 	}
 }
+
+func TestNativeDigits(t *testing.T) {
+	cases := []struct{ lang, in, want string }{
+		{"th", "D45 ย้ายแล้ว: 12,000.50 THB · 14:00", "D45 ย้ายแล้ว: ๑๒,๐๐๐.๕๐ THB · ๑๔:๐๐"},
+		{"fa", "۱۲ D45 3 روز", "۱۲ D45 ۳ روز"},
+		{"fa", "1,250,000.50 THB · 10%", "۱٬۲۵۰٬۰۰۰٫۵۰ THB · ۱۰٪"},
+		{"fa", "anna2@example.com L123 https://x.io/u/42 9am", "anna2@example.com L123 https://x.io/u/42 9am"},
+		{"pl", "12 000,50 PLN", "12 000,50 PLN"},
+		{"th", "+66 81 234 5678", "+66 ๘๑ ๒๓๔ ๕๖๗๘"},
+	}
+	for _, c := range cases {
+		t.Run(c.lang+" "+c.in, func(t *testing.T) {
+			if got := Default().For(c.lang).NativeDigits(c.in); got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -74,6 +74,8 @@ type Stage struct {
 	Probability int    `json:"probability"`
 	RotDays     int    `json:"rot_days"`
 	Kind        string `json:"kind"`
+	// Labels are the stage's name in other languages ("th": "เสนอราคา").
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // Pipeline is a pipeline and its stages in order.
@@ -88,7 +90,7 @@ type Pipeline struct {
 func PipelineOf(p *core.Pipeline) Pipeline {
 	out := Pipeline{ID: p.ID, Name: p.Name, Default: p.IsDefault}
 	for _, s := range p.Stages {
-		out.Stages = append(out.Stages, Stage{s.ID, s.Name, s.Position, s.Probability, s.RotDays, string(s.Kind)})
+		out.Stages = append(out.Stages, Stage{s.ID, s.Name, s.Position, s.Probability, s.RotDays, string(s.Kind), s.Labels})
 	}
 	return out
 }
@@ -133,6 +135,7 @@ type Lead struct {
 	CreatedAt        *string           `json:"created_at"`
 	ClaimedAt        *string           `json:"claimed_at"`
 	FirstResponseAt  *string           `json:"first_response_at"`
+	DisqualifiedAt   *string           `json:"disqualified_at"`
 }
 
 // LeadOf returns the view of l.
@@ -140,7 +143,8 @@ func LeadOf(l *core.Lead, n Names) Lead {
 	v := Lead{ID: l.Ref(), Status: string(l.Status), ContactID: l.ContactID, Team: n.Teams[l.TeamID], Owner: n.Users[l.OwnerID],
 		Source: l.SourceChannel, SourceName: l.SourceName, Subject: l.Subject, Message: l.Message, Score: l.Score, ScoreHits: l.ScoreHits,
 		DisqualifyReason: l.DisqualifyReason, Metadata: l.Metadata,
-		CreatedAt: Time(l.CreatedAt), ClaimedAt: Time(l.ClaimedAt), FirstResponseAt: Time(l.FirstResponseAt)}
+		CreatedAt: Time(l.CreatedAt), ClaimedAt: Time(l.ClaimedAt), FirstResponseAt: Time(l.FirstResponseAt),
+		DisqualifiedAt: Time(l.DisqualifiedAt)}
 	if l.DealID != 0 {
 		v.Deal = core.DealRef(l.DealID)
 	}
@@ -211,11 +215,17 @@ type Task struct {
 	DueAt        *string `json:"due_at"`
 	Done         bool    `json:"done"`
 	SnoozedUntil *string `json:"snoozed_until"`
+	Kind         string  `json:"kind,omitempty"`    // "meeting", or none for a follow-up
+	HeldAt       *string `json:"held_at,omitempty"` // when a meeting was marked held
 }
 
 // TaskOf returns the view of t.
 func TaskOf(t *core.Task, n Names) Task {
-	v := Task{ID: fmt.Sprintf("T%d", t.ID), Title: t.Title, Owner: n.Users[t.OwnerID], DueAt: Time(t.DueAt), Done: t.Done, SnoozedUntil: Time(t.SnoozedUntil)}
+	v := Task{ID: fmt.Sprintf("T%d", t.ID), Title: t.Title, Owner: n.Users[t.OwnerID], DueAt: Time(t.DueAt), Done: t.Done, SnoozedUntil: Time(t.SnoozedUntil),
+		Kind: string(t.Kind)}
+	if !t.HeldAt.IsZero() {
+		v.HeldAt = Time(t.HeldAt)
+	}
 	if t.LeadID != 0 {
 		v.Lead = core.LeadRef(t.LeadID)
 	}

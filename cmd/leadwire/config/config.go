@@ -12,10 +12,12 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"leadwire/configs"
 	"leadwire/core"
+	"leadwire/internal/lang"
 )
 
 // Defaults of keys the file leaves out.
@@ -136,6 +138,7 @@ type User struct {
 	TimeZone string `yaml:"timezone"` // default: the top-level timezone
 	Locale   string `yaml:"locale"`   // BCP 47: th, fa, vi, pl, zh-Hans, en-GB
 	Calendar string `yaml:"calendar"` // gregorian, persian, buddhist; default: the top-level calendar
+	Digits   string `yaml:"digits"`   // latin (default) or native: Thai or Persian digits for a th or fa reader
 	Slack    string `yaml:"slack"`    // Slack member id, U…
 	Telegram int64  `yaml:"telegram"` // numeric Telegram user id
 }
@@ -152,6 +155,9 @@ type Stage struct {
 	Name        string `yaml:"name"`
 	Probability *int   `yaml:"probability"` // percent, 0-100; required
 	RotDays     int    `yaml:"rot_days"`    // 0: never rots
+	// Label is the stage's name in other languages ({th: เสนอราคา, fa:
+	// پیش‌فاکتور}): what their readers see and may type.
+	Label Labels `yaml:"label"`
 }
 
 // Reasons are the choices offered when a deal is lost or a lead
@@ -162,13 +168,54 @@ type Reasons struct {
 }
 
 // Reason is written either as its label ("No budget", the code is derived)
-// or as {code, label}.
+// or as {code, label}, where label is one text or one per language
+// ({en: No budget, th: ไม่มีงบ, fa: بودجه ندارد}).
 type Reason struct {
 	Code  string `yaml:"code"`
-	Label string `yaml:"label"`
+	Label Labels `yaml:"label"`
 }
 
-func (r *Reason) setScalar(s string) { r.Label = s }
+func (r *Reason) setScalar(s string) { r.Label = Labels{"": s} }
+
+// Labels are a name by language: one text (for everyone), or a map from
+// languages leadwire speaks (th, fa, vi, pl, zh-Hans, en; default for
+// everyone else) to texts.
+type Labels map[string]string
+
+func (l *Labels) setScalar(s string) { *l = Labels{"": s} }
+
+// check normalises the languages ("zh" → "zh-Hans"; default → ""),
+// reporting one leadwire does not speak at path; it returns the text for
+// everyone (default, else English) and the others.
+func (l Labels) check(p *problems, path string) (base string, others core.Labels) {
+	for key, text := range l {
+		text = strings.TrimSpace(text)
+		norm := strings.TrimSpace(key)
+		if strings.EqualFold(norm, "default") {
+			norm = ""
+		}
+		if norm != "" {
+			if norm = lang.Match(norm); norm == "" {
+				p.errf(path+"."+key, "%q is not a language leadwire speaks; use one of %s, or default", key, strings.Join(lang.Languages, ", "))
+				continue
+			}
+		}
+		switch {
+		case text == "":
+		case norm == "":
+			base = text
+		default:
+			if others == nil {
+				others = core.Labels{}
+			}
+			others[norm] = text
+		}
+	}
+	if base == "" {
+		base = others["en"]
+	}
+	return base, others
+}
 
 // Scoring configures lead scoring. Rules, when present, replace the
 // built-in rules; events are merged over the built-in points.

@@ -133,8 +133,11 @@ func TestExample(t *testing.T) {
 	})
 	t.Run("reasons accept labels and code-label pairs", func(t *testing.T) {
 		lost := c.Settings().LostReasons
-		if lost[0] != (core.Reason{Code: "no_budget", Label: "No budget"}) || lost[1].Code != "competitor" {
+		if lost[0].Code != "no_budget" || lost[0].Label != "No budget" || lost[1].Code != "competitor" {
 			t.Errorf("lost reasons = %v", lost)
+		}
+		if lost[0].Labels["th"] != "ไม่มีงบประมาณ" || lost[0].Labels["zh-Hans"] != "没有预算" || lost[0].LabelIn("fa") != "بودجه ندارد" {
+			t.Errorf("lost reason labels = %v", lost[0].Labels)
 		}
 	})
 }
@@ -187,7 +190,7 @@ func TestDefaults(t *testing.T) {
 			if len(ps) != 1 || !ps[0].Default || len(ps[0].Stages) != 5 {
 				t.Fatalf("pipelines = %+v", ps)
 			}
-			if st := ps[0].Stages[3]; st != (core.StageDef{Name: "Proposal", Probability: 60, RotDays: 14}) {
+			if st := ps[0].Stages[3]; !reflect.DeepEqual(st, core.StageDef{Name: "Proposal", Probability: 60, RotDays: 14}) {
 				t.Errorf("fourth stage = %+v", st)
 			}
 		})
@@ -218,7 +221,7 @@ func TestDefaults(t *testing.T) {
       - &s1 {name: One, probability: 10, rot_days: 3}
       - {<<: *s1, name: Two}
 `, nil)
-		if st := c.Pipelines()[0].Stages[1]; st != (core.StageDef{Name: "Two", Probability: 10, RotDays: 3}) {
+		if st := c.Pipelines()[0].Stages[1]; !reflect.DeepEqual(st, core.StageDef{Name: "Two", Probability: 10, RotDays: 3}) {
 			t.Errorf("merged stage = %+v", st)
 		}
 	})

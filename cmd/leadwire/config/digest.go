@@ -16,6 +16,7 @@ type Digest struct {
 	Time     string   `yaml:"time"`     // HH:MM; default 08:00
 	Weekdays []string `yaml:"weekdays"` // mon … sun; default mon–fri
 	Weekly   *bool    `yaml:"weekly"`   // Monday's digest covers the past 7 days; default on
+	Monthly  *bool    `yaml:"monthly"`  // the first working day of a month also brings last month's report; default on
 	Channels []string `yaml:"channels"` // slack, telegram, email; default: every one that reaches the manager
 	CJKFont  string   `yaml:"cjk_font"` // font file for Chinese in the charts; default: one found on the machine
 }
@@ -46,7 +47,7 @@ func (c *Config) noticeChannels() []string {
 func (c *Config) checkDigest(p *problems) {
 	c.settings.Channels = c.noticeChannels()
 	d := &c.Digest
-	ds := core.DigestSettings{At: 8 * time.Hour, Weekly: d.Weekly == nil || *d.Weekly}
+	ds := core.DigestSettings{At: 8 * time.Hour, Weekly: d.Weekly == nil || *d.Weekly, Monthly: d.Monthly == nil || *d.Monthly}
 	if s := strings.TrimSpace(d.Time); s != "" {
 		at, err := time.Parse("15:04", s)
 		if err != nil {

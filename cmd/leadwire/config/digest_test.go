@@ -13,27 +13,27 @@ import (
 func TestDigestConfig(t *testing.T) {
 	env := func(string) string { return "" }
 	const smtp = "smtp:\n  host: 127.0.0.1\n  tls: none\n  from: a@example.com\n"
-	t.Run("defaults to 08:00 on working days, weekly on Mondays, and adds email with smtp", func(t *testing.T) {
+	t.Run("defaults to 08:00 on working days, weekly on Mondays, monthly, and adds email with smtp", func(t *testing.T) {
 		c, err := config.Parse([]byte(smtp), "test.yaml", env)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s := c.Settings()
 		want := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
-		if s.Digest.At != 8*time.Hour || !slices.Equal(s.Digest.Weekdays, want) || !s.Digest.Weekly || len(s.Digest.Channels) != 0 {
+		if s.Digest.At != 8*time.Hour || !slices.Equal(s.Digest.Weekdays, want) || !s.Digest.Weekly || !s.Digest.Monthly || len(s.Digest.Channels) != 0 {
 			t.Errorf("digest settings %+v", s.Digest)
 		}
 		if !slices.Contains(s.Channels, core.ChannelEmail) {
 			t.Errorf("channels %v lack email though smtp is set", s.Channels)
 		}
 	})
-	t.Run("reads time, days, weekly and channels", func(t *testing.T) {
-		c, err := config.Parse([]byte(smtp+"digest:\n  time: \"07:45\"\n  weekdays: [Sunday, mon, thu]\n  weekly: false\n  channels: [email]\n"), "test.yaml", env)
+	t.Run("reads time, days, weekly, monthly and channels", func(t *testing.T) {
+		c, err := config.Parse([]byte(smtp+"digest:\n  time: \"07:45\"\n  weekdays: [Sunday, mon, thu]\n  weekly: false\n  monthly: false\n  channels: [email]\n"), "test.yaml", env)
 		if err != nil {
 			t.Fatal(err)
 		}
 		d := c.Settings().Digest
-		if d.At != 7*time.Hour+45*time.Minute || !slices.Equal(d.Weekdays, []time.Weekday{time.Sunday, time.Monday, time.Thursday}) || d.Weekly || !slices.Equal(d.Channels, []string{"email"}) {
+		if d.At != 7*time.Hour+45*time.Minute || !slices.Equal(d.Weekdays, []time.Weekday{time.Sunday, time.Monday, time.Thursday}) || d.Weekly || d.Monthly || !slices.Equal(d.Channels, []string{"email"}) {
 			t.Errorf("digest settings %+v", d)
 		}
 	})

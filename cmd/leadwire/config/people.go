@@ -94,6 +94,11 @@ func (c *Config) checkPeople(p *problems) {
 		} else {
 			def.Calendar = u.Calendar
 		}
+		if _, err := core.ParseDigits(u.Digits); err != nil {
+			p.errf(path+".digits", "%v", err)
+		} else {
+			def.Digits = u.Digits
+		}
 		if u.Slack != "" {
 			def.SlackID = strings.TrimSpace(u.Slack)
 			if !slackUserID.MatchString(def.SlackID) {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"leadwire/core"
@@ -42,6 +43,16 @@ func (c *Config) checkPipelines(p *problems) {
 		for j, s := range pl.Stages {
 			at := fmt.Sprintf("%s.stages[%d]", path, j)
 			sd := core.StageDef{Name: strings.TrimSpace(s.Name), RotDays: s.RotDays}
+			if base, labels := s.Label.check(p, at+".label"); base != "" || len(labels) > 0 {
+				if base != "" && labels["en"] == "" {
+					labels = maps.Clone(labels)
+					if labels == nil {
+						labels = core.Labels{}
+					}
+					labels["en"] = base // a label for everyone is the English one: the name stays the stage's key
+				}
+				sd.Labels = labels
+			}
 			switch lower := strings.ToLower(sd.Name); {
 			case sd.Name == "":
 				p.errf(at+".name", "a stage needs a name")

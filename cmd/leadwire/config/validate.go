@@ -267,7 +267,7 @@ func checkReasons(p *problems, path string, in []Reason, def []core.Reason) []co
 	seen := map[string]int{}
 	for i, r := range in {
 		at := fmt.Sprintf("%s[%d]", path, i)
-		label := strings.TrimSpace(r.Label)
+		label, labels := r.Label.check(p, at+".label")
 		if label == "" {
 			p.errf(at, "a reason needs a label, the text people pick")
 			continue
@@ -285,7 +285,7 @@ func checkReasons(p *problems, path string, in []Reason, def []core.Reason) []co
 			continue
 		}
 		seen[code] = i
-		out = append(out, core.Reason{Code: code, Label: label})
+		out = append(out, core.Reason{Code: code, Label: label, Labels: labels})
 	}
 	return out
 }
