@@ -24,6 +24,7 @@ import (
 //	held:T7                 a meeting was held
 //	snooze:T7:WHEN          snooze until a date phrase ("1h", "tomorrow")
 //	merge:C12:C34           merge contact C34 into C12
+//	reply:L123 reply:D45    ask for a reply to the prospect
 //
 // A reason code too long for a button goes by its place in the settings:
 // "lost:D45:#3".
@@ -68,7 +69,7 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 		return staleButton(r)
 	}
 	want := map[string]byte{"show": 0, "hist": 0, "claim": 'L', "assign": 0, "qualify": 'L', "disq": 'L', "stage": 'D',
-		"won": 'D', "reopen": 'D', "lost": 'D', "remind": 0, "done": 'T', "snooze": 'T', "held": 'T'}
+		"won": 'D', "reopen": 'D', "lost": 'D', "remind": 0, "done": 'T', "snooze": 'T', "held": 'T', "reply": 0}
 	kind, ok := want[verb]
 	if !ok || (kind != 0 && kind != ref.Kind) || (kind == 0 && ref.Kind == 'T') {
 		return staleButton(r)
@@ -115,6 +116,8 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 		return c.doRemind(ctx, r, ref, arg)
 	case "done":
 		return c.doDone(ctx, r, ref.ID)
+	case "reply":
+		return c.askReply(ctx, r, ref)
 	case "held":
 		return c.doHeld(ctx, r, ref)
 	default: // snooze

@@ -40,6 +40,10 @@ func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, e
 		}
 		r := c.request(sub.Reader, args{}, false)
 		return r.in(Reply{Text: r.t("notice.hook_disabled", "ID", n.HookID, "URL", n.Text), Tone: ToneBad}), nil
+	case core.NoticeProspectWrote:
+		return c.prospectNotice(ctx, n)
+	case core.NoticeReplyFailed:
+		return c.replyFailedNotice(ctx, n)
 	case core.NoticeAssigned, core.NoticeHandedOver:
 		return c.assignedNotice(ctx, n)
 	case core.NoticeTaskGiven:

@@ -11,6 +11,8 @@ type Reply struct {
 	Lists   []List
 	Buttons []Button
 	Menu    *Menu
+	// Ask, when set, asks the presser for a text (the Reply button).
+	Ask *Ask
 
 	// Ephemeral replies are for the asker's eyes only (Slack's ephemeral
 	// messages); the others may be shown to the whole channel. Reads,

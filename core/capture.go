@@ -328,6 +328,11 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		return CaptureResult{}, err
 	}
 	res.ActivityID = act.ID
+	if !res.NewLead && prospectChannel(in.Channel) {
+		if err := s.prospectWrote(ctx, tx, lead, deal, act); err != nil {
+			return CaptureResult{}, err
+		}
+	}
 	if in.Channel == ChannelEmail {
 		if err := s.stopOnReply(ctx, tx, contact.ID, act.DealID, now); err != nil {
 			return CaptureResult{}, err

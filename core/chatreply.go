@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -13,13 +15,24 @@ import (
 // message (Telegram's limit).
 const MaxChatReply = 4096
 
-// ChatReplyJob sends a rep's reply, a chat_out activity, to the prospect
-// in the chat the prospect wrote from.
+// ChatReplyJob sends a rep's reply to the prospect on the channel the
+// prospect last wrote on: a chat_out activity in their chat, or an
+// email_out activity (its Subject, and its ExternalRef the Message-ID)
+// by mail.
 type ChatReplyJob struct {
 	ActivityID int64  `json:"activity_id"`
-	Channel    string `json:"channel"`          // ChannelTelegram or ChannelSlack
-	To         string `json:"to"`               // the Telegram chat id, or the Slack channel id
+	Channel    string `json:"channel"`          // ChannelTelegram, ChannelSlack or ChannelEmail
+	To         string `json:"to"`               // the Telegram chat id, the Slack channel id, or the prospect's address
 	Thread     string `json:"thread,omitempty"` // Slack: the ts of the message the prospect started with
+	// Mail: the sender (the owner), the name to write to, the messages
+	// it answers, and the mailbox the lead came from (its Sent folder
+	// gets a copy).
+	From       string   `json:"from,omitempty"`
+	FromName   string   `json:"from_name,omitempty"`
+	ToName     string   `json:"to_name,omitempty"`
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+	Mailbox    string   `json:"mailbox,omitempty"`
 }
 
 // Kind implements Job.
@@ -92,8 +105,8 @@ func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text
 	if text == "" {
 		return nil, Fail(KindInvalid, "error.reply_empty", "the reply is empty; write: reply {Ref} your text", "Ref", ref)
 	}
-	if n := utf8.RuneCountInString(text); n > MaxChatReply {
-		return nil, Fail(KindInvalid, "error.reply_too_long", "the reply is {N} characters; a chat message takes at most {Max}, so send it in parts", "N", n, "Max", MaxChatReply)
+	if n := utf8.RuneCountInString(text); n > MaxMailReply {
+		return nil, Errorf(KindInvalid, "the reply is %d characters; write at most %d", n, MaxMailReply)
 	}
 	out := &ChatReply{}
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -109,12 +122,19 @@ func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text
 		if err != nil {
 			return err
 		}
-		job, err := chatRoute(ctx, tx, c)
+		now := s.clock.Now()
+		act := &Activity{Kind: ActivityChatOut, ContactID: contactID, LeadID: leadID, DealID: dealID, UserID: actor.ID, Body: text, At: now}
+		job, last, err := s.replyRoute(ctx, tx, c)
 		if err != nil {
 			return err
 		}
-		now := s.clock.Now()
-		act := &Activity{Kind: ActivityChatOut, ContactID: contactID, LeadID: leadID, DealID: dealID, UserID: actor.ID, Body: text, At: now}
+		if job.Channel == ChannelEmail {
+			if err := s.mailReply(ctx, tx, actor, c, leadID, dealID, last, &job, act); err != nil {
+				return err
+			}
+		} else if n := utf8.RuneCountInString(text); n > MaxChatReply {
+			return Fail(KindInvalid, "error.reply_too_long", "the reply is {N} characters; a chat message takes at most {Max}, so send it in parts", "N", n, "Max", MaxChatReply)
+		}
 		if err := tx.AddActivity(ctx, act); err != nil {
 			return err
 		}
@@ -132,6 +152,17 @@ func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text
 		return nil, fmt.Errorf("reply on %s: %w", ref, err)
 	}
 	return out, nil
+}
+
+// ReplyContact returns the prospect a reply on ref goes to, once the
+// actor may act on the lead or deal: reading a teammate's record does not
+// let a rep answer on it.
+func (s *Service) ReplyContact(ctx context.Context, actor *User, ref Ref) (*Contact, error) {
+	contactID, _, _, err := target(ctx, s.store, actor, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ContactByID(ctx, contactID)
 }
 
 // chatRoute finds where a reply to the contact goes: the chat of their
@@ -194,6 +225,31 @@ func noChat(c *Contact) error {
 		"Who", who)
 }
 
+// replyUndelivered notes on the timeline that a reply did not reach the
+// prospect, and tells the rep who wrote it in chat, in one transaction.
+func (s *Service) replyUndelivered(ctx context.Context, activityID int64, why string) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.ActivityByID(ctx, activityID)
+		if err != nil {
+			return err
+		}
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: a.ContactID, LeadID: a.LeadID, DealID: a.DealID,
+			Subject: "Reply not delivered", Body: cleanLine("The prospect did not get this reply: " + why + "."), At: s.clock.Now()}); err != nil {
+			return err
+		}
+		if a.UserID == 0 {
+			return nil
+		}
+		_, err = s.Notices.Announce(ctx, tx, Notice{Kind: NoticeReplyFailed, UserID: a.UserID, ActivityID: a.ID,
+			Text: cleanLine(why), Key: NoticeKey("reply_failed", a.ID)})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("note undelivered reply %d: %w", activityID, err)
+	}
+	return nil
+}
+
 // ChatReplyUndelivered notes on the timeline that a reply could not reach
 // the prospect (they blocked the bot, the channel is gone), next to the
 // reply itself, so the rep sees it and tries another way.
@@ -251,12 +307,42 @@ func (s *Service) RecordChatAnswer(ctx context.Context, actor *User, threadRef, 
 	return recorded, nil
 }
 
-// ProspectMessage is a text for a prospect, in the chat they wrote from.
+// ProspectMessage is a text for a prospect, on the channel they last
+// wrote on.
 type ProspectMessage struct {
-	Channel string // ChannelTelegram or ChannelSlack
-	To      string // the Telegram chat id, or the Slack channel id
+	Channel string // ChannelTelegram, ChannelSlack or ChannelEmail
+	To      string // the Telegram chat id, the Slack channel id, or the address
 	Thread  string // Slack: the ts of the message the prospect started with
 	Text    string
+
+	// Mail: From (the owner), the prospect's name, the subject, the
+	// Message-ID to send with, the threading headers, when it was
+	// written, and the IMAP mailbox whose Sent folder gets a copy ("":
+	// none).
+	From       mail.Address
+	ToName     string
+	Subject    string
+	MessageID  string
+	InReplyTo  string
+	References []string
+	Date       time.Time
+	Mailbox    string
+}
+
+// ProspectSenders sends each message through the sender of its channel:
+// the chat senders and the mail sender behind one ProspectSender. A
+// channel without a sender is undeliverable.
+type ProspectSenders map[string]ProspectSender
+
+// SendToProspect implements ProspectSender.
+func (ps ProspectSenders) SendToProspect(ctx context.Context, m ProspectMessage) error {
+	if send := ps[m.Channel]; send != nil {
+		return send.SendToProspect(ctx, m)
+	}
+	if m.Channel == ChannelEmail {
+		return Undeliverable(errors.New("mail is off: no smtp server is configured"))
+	}
+	return Undeliverable(fmt.Errorf("no way to reach the prospect on %s", channelName(m.Channel)))
 }
 
 // ProspectSender delivers texts to prospects: the chat adapters
@@ -271,7 +357,7 @@ type ProspectSender interface {
 // text, and when the prospect cannot be reached it says so on the
 // timeline and ends the job for good. Other failures are retried.
 func (s *Service) ChatReplyHandler(send ProspectSender) func(context.Context, ChatReplyJob, JobInfo) error {
-	return func(ctx context.Context, j ChatReplyJob, _ JobInfo) error {
+	return func(ctx context.Context, j ChatReplyJob, info JobInfo) error {
 		a, err := s.store.ActivityByID(ctx, j.ActivityID)
 		if IsNotFound(err) {
 			return Permanent(err)
@@ -279,15 +365,20 @@ func (s *Service) ChatReplyHandler(send ProspectSender) func(context.Context, Ch
 		if err != nil {
 			return err
 		}
-		err = send.SendToProspect(ctx, ProspectMessage{Channel: j.Channel, To: j.To, Thread: j.Thread, Text: a.Body})
+		m := ProspectMessage{Channel: j.Channel, To: j.To, Thread: j.Thread, Text: a.Body}
+		if j.Channel == ChannelEmail {
+			m.From, m.ToName, m.Subject, m.MessageID = mail.Address{Name: j.FromName, Address: j.From}, j.ToName, a.Subject, a.ExternalRef
+			m.InReplyTo, m.References, m.Date, m.Mailbox = j.InReplyTo, j.References, a.At, j.Mailbox
+		}
+		err = send.SendToProspect(ctx, m)
 		switch {
 		case err == nil:
-			s.log.Info("chat reply sent", "activity", j.ActivityID, "channel", j.Channel)
+			s.log.Info("reply sent", "activity", j.ActivityID, "channel", j.Channel)
 			return nil
-		case errors.Is(err, ErrUndeliverable):
-			s.log.Warn("chat reply undeliverable", "activity", j.ActivityID, "channel", j.Channel, "err", err)
+		case errors.Is(err, ErrUndeliverable) || info.LastAttempt():
+			s.log.Warn("reply undeliverable", "activity", j.ActivityID, "channel", j.Channel, "attempt", info.Attempt, "err", err)
 			why := strings.TrimPrefix(err.Error(), ErrUndeliverable.Error()+": ")
-			if nerr := s.ChatReplyUndelivered(ctx, j.ActivityID, "The prospect did not get this reply: "+why+"."); nerr != nil {
+			if nerr := s.replyUndelivered(ctx, j.ActivityID, why); nerr != nil {
 				return nerr // retried: the note is worth having
 			}
 			return Permanent(err)

@@ -23,6 +23,8 @@ type NoticeStore interface {
 	LeadReader
 	DealReader
 	TaskReader
+	ActivityReader
+	ContactReader
 	settingReader
 	Update(ctx context.Context, fn func(Tx) error) error
 }

@@ -25,6 +25,8 @@ const (
 	NoticeChannelFailing   NoticeKind = "channel_failing"   // Text: a channel of the user's fails; on another channel
 	NoticeText             NoticeKind = "text"              // Text, e.g. a rule's notify action
 	NoticeHookDisabled     NoticeKind = "hook_disabled"     // webhook HookID to Text (its URL) failed too long and was disabled; to each admin
+	NoticeProspectWrote    NoticeKind = "prospect_wrote"    // ActivityID: a known prospect wrote again on LeadID or DealID; to the owner, else the team; with Reply, Open and Snooze
+	NoticeReplyFailed      NoticeKind = "reply_failed"      // ActivityID: a rep's reply did not reach the prospect (Text: why); to the rep
 	NoticeAssigned         NoticeKind = "assigned"          // LeadID or DealID was given to UserID, How, by By (a rule named in Text); with its card, open tasks and latest activities
 	NoticeHandedOver       NoticeKind = "handed_over"       // LeadID or DealID of UserID was given to someone else by By
 	NoticeTaskGiven        NoticeKind = "task_given"        // TaskID was made for its owner UserID by By
@@ -42,6 +44,14 @@ type Notice struct {
 	DealID int64      `json:"deal_id,omitempty"`
 	Date   string     `json:"date,omitempty"` // a day, YYYY-MM-DD (digests)
 	Text   string     `json:"text,omitempty"`
+	// ActivityID is the timeline entry the notice is about (a prospect's
+	// message, a reply that failed).
+	ActivityID int64 `json:"activity_id,omitempty"`
+	// Thread, when set, makes the notices of one thread delivered within
+	// NoticeBurst of each other one message, edited in place (PlaceNotice)
+	// rather than one post each: a prospect's burst of messages.
+	Thread string `json:"thread,omitempty"`
+
 	// Msgs are Text as the catalog has it, sentence by sentence, for the
 	// reader's language; Text stays English, for logs and for notices
 	// enqueued before Msgs existed.

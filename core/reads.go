@@ -91,6 +91,13 @@ type NoticeSubject struct {
 	Lead   *Lead // nil unless the notice names one
 	Deal   *Deal // the notice's deal, or its task's
 	Task   *Task
+	// Activity is the notice's activity (a prospect's message, a reply
+	// that failed), and Contact the person of the lead or deal.
+	Activity *Activity
+	Contact  *Contact
+	// Burst counts the prospect's messages on the record within
+	// NoticeBurst up to Activity, Activity included.
+	Burst int
 }
 
 // NoticeSubject loads what n is about. A team notice that names a lead
@@ -124,6 +131,11 @@ func (s *Notices) NoticeSubject(ctx context.Context, n Notice) (*NoticeSubject, 
 			}
 		}
 	}
+	if n.ActivityID != 0 {
+		if err := s.loadActivity(ctx, n, &sub); err != nil {
+			return nil, fmt.Errorf("%s notice: %w", n.Kind, err)
+		}
+	}
 	switch {
 	case n.UserID != 0:
 		if sub.Reader, err = s.store.UserByID(ctx, n.UserID); err != nil {
@@ -141,6 +153,46 @@ func (s *Notices) NoticeSubject(ctx context.Context, n Notice) (*NoticeSubject, 
 		}
 	}
 	return &sub, nil
+}
+
+// loadActivity loads a notice's activity, its contact and, for a
+// prospect's message, the burst it is the last of.
+func (s *Notices) loadActivity(ctx context.Context, n Notice, sub *NoticeSubject) error {
+	a, err := s.store.ActivityByID(ctx, n.ActivityID)
+	if err != nil {
+		return err
+	}
+	sub.Activity = a
+	if sub.Contact, err = s.store.ContactByID(ctx, a.ContactID); err != nil {
+		return err
+	}
+	if n.Kind != NoticeProspectWrote {
+		return nil
+	}
+	f := ActivityFilter{LeadID: n.LeadID, DealID: n.DealID, Limit: 50}
+	if n.DealID != 0 {
+		f.LeadID = 0
+	}
+	acts, err := s.store.ListActivities(ctx, f)
+	if err != nil {
+		return err
+	}
+	for _, x := range acts { // newest first
+		if x.ID > a.ID || x.UserID != 0 || !inbound(x.Kind) {
+			continue
+		}
+		if a.At.Sub(x.At) > NoticeBurst {
+			break
+		}
+		sub.Burst++
+	}
+	sub.Burst = max(sub.Burst, 1)
+	return nil
+}
+
+// inbound reports whether an activity of the kind is the prospect writing.
+func inbound(k ActivityKind) bool {
+	return k == ActivityEmailIn || k == ActivityChatIn || k == ActivityFormSubmitted
 }
 
 // LeadContact returns the contact of a lead the actor may act on, or of

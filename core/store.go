@@ -52,6 +52,7 @@ type Reader interface {
 	GrantReader
 	PeopleReader
 	HookReader
+	NoticePostReader
 	RouteReader
 
 	// InboundResult returns what an idempotency key became, or KindNotFound.
@@ -224,6 +225,7 @@ type Tx interface {
 	GrantWriter
 	PeopleTx
 	HookTx
+	NoticePostTx
 	RouteTx
 
 	CreateUser(ctx context.Context, u *User) error

@@ -329,6 +329,11 @@ func (s *Sender) Send(ctx context.Context, m *Message) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return m.MessageID, s.sendRaw(ctx, m, raw)
+}
+
+// sendRaw delivers m composed as raw.
+func (s *Sender) sendRaw(ctx context.Context, m *Message, raw []byte) error {
 	from := m.From.Address
 	if from == "" {
 		from = s.cfg.From.Address
@@ -337,16 +342,13 @@ func (s *Sender) Send(ctx context.Context, m *Message) (string, error) {
 	for i, a := range m.To {
 		to[i] = a.Address
 	}
-	err = s.deliver(ctx, from, to, raw)
+	err := s.deliver(ctx, from, to, raw)
 	if serr := s.record(ctx, err); serr != nil && err != nil {
 		// A delivery that went through is not failed for its status:
 		// that would send it again.
 		err = errors.Join(err, serr)
 	}
-	if err != nil {
-		return "", err
-	}
-	return m.MessageID, nil
+	return err
 }
 
 // record tells Status how a delivery went.

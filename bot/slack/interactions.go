@@ -71,6 +71,14 @@ func (a *Adapter) blockActions(ctx context.Context, cb *slack.InteractionCallbac
 		return
 	}
 	reply := a.press(ctx, cb.User.ID, c)
+	if reply.Ask != nil && cb.TriggerID != "" {
+		err := a.openReply(ctx, cb, reply)
+		if err == nil {
+			return
+		}
+		// The reply's text still says what to type.
+		a.log.Warn("slack reply modal", "err", err)
+	}
 	if isAskLost(c) && cb.TriggerID != "" {
 		if card := menuCard(reply); card != nil {
 			err := a.openLost(ctx, cb, card, reply.Lang)

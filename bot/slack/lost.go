@@ -95,6 +95,9 @@ func (a *Adapter) openLost(ctx context.Context, cb *slack.InteractionCallback, c
 // viewSubmission handles the lost and Qualify modals. It returns the response that
 // keeps the modal open with an error, or nil to close it.
 func (a *Adapter) viewSubmission(ctx context.Context, cb *slack.InteractionCallback) any {
+	if cb.View.CallbackID == replyCallback {
+		return a.replySubmission(ctx, cb)
+	}
 	if cb.View.CallbackID == qualifyCallback {
 		return a.qualifySubmission(ctx, cb)
 	}

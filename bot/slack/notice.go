@@ -34,6 +34,21 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	if err != nil {
 		return fmt.Errorf("slack notice %s: %w", n.Key, err)
 	}
+	if n.Thread != "" {
+		// Placed first: a notice its thread's message shows already
+		// takes no room in the pace.
+		pl, err := a.svc.Notices.PlaceNotice(ctx, core.ChannelSlack, n)
+		if err != nil || (!pl.Post && pl.Edit == "") {
+			return err
+		}
+		if wait := a.pace.reserve(to, a.now()); wait > 0 {
+			if uerr := a.svc.Notices.NoticeUnplaced(ctx, core.ChannelSlack, n, pl); uerr != nil {
+				return uerr
+			}
+			return core.RetryAfter(wait)
+		}
+		return a.placeNotice(ctx, to, n, pl)
+	}
 	if wait := a.pace.reserve(to, a.now()); wait > 0 {
 		return core.RetryAfter(wait)
 	}
@@ -56,6 +71,35 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 		return noticeError(fmt.Errorf("slack notice %s: %w", n.Key, err))
 	}
 	return nil
+}
+
+// placeNotice posts a threaded notice (a prospect's burst), recording
+// the message, or edits the one posted for its thread (chat.update); a
+// failure gives the placement back for the retry.
+func (a *Adapter) placeNotice(ctx context.Context, to string, n core.Notice, pl core.Placement) error {
+	reply, err := a.conv.NoticeReply(ctx, n)
+	if err == nil {
+		if pl.Edit != "" {
+			err = a.update(ctx, pl.Target, pl.Edit, reply)
+		} else {
+			tag := slack.MsgOptionMetadata(slack.SlackMetadata{EventType: noticeEvent, EventPayload: map[string]any{"key": n.Key}})
+			var channel, ts string
+			channel, ts, err = a.api.PostMessageContext(ctx, to, slack.MsgOptionText(Fallback(reply), false), slack.MsgOptionBlocks(Blocks(reply)...), tag)
+			if err == nil {
+				return a.svc.Notices.NoticePlaced(ctx, core.ChannelSlack, n, channel, ts)
+			}
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	if uerr := a.svc.Notices.NoticeUnplaced(ctx, core.ChannelSlack, n, pl); uerr != nil {
+		a.log.Warn("slack: cannot give a notice's thread back", "key", n.Key, "err", uerr)
+	}
+	if core.IsNotFound(err) {
+		return fmt.Errorf("slack notice %s: %w", n.Key, err)
+	}
+	return noticeError(fmt.Errorf("slack notice %s: %w", n.Key, err))
 }
 
 // noticeEvent is the metadata event type every notice is posted with, its

@@ -57,6 +57,11 @@ func TestGolden(t *testing.T) {
 		{"history.th", w.conv.Handle(w.ctx, in(niran, "th"), "history "+d.Ref())},
 		{"why.th", w.conv.Handle(w.ctx, in(niran, "th"), "why "+d.Ref())},
 	}...)
+	// Last: the prospect's message is on the lead's timeline after it.
+	cases = append(cases, struct {
+		name  string
+		reply bot.Reply
+	}{"prospect_wrote", w.wrote(lead, "Re: Pricing", "Can you do <b>20%</b> off & ship by Friday?\nSecond line")})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			kb, err := Keyboard(c.reply)
@@ -75,4 +80,28 @@ func in(u *core.User, locale string) *core.User {
 	c := *u
 	c.Locale = locale
 	return &c
+}
+
+// wrote captures a message from the lead's prospect and renders the
+// notice its team's channel gets.
+func (w *world) wrote(lead int64, subject, text string) bot.Reply {
+	w.t.Helper()
+	l, err := w.svc.Lead(w.ctx, w.users["somchai"], lead)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	c, err := w.svc.LeadContact(w.ctx, w.users["somchai"], l)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	res, err := w.svc.Capture(w.ctx, core.Inbound{Channel: core.ChannelEmail, Source: "sales", ExternalID: "again@" + c.Emails[0],
+		Email: c.Emails[0], Subject: subject, Text: text, ReceivedAt: start})
+	if err != nil || res.LeadID != lead {
+		w.t.Fatalf("capture: %+v, %v", res, err)
+	}
+	reply, err := w.conv.NoticeReply(w.ctx, core.Notice{Kind: core.NoticeProspectWrote, TeamID: l.TeamID, LeadID: lead, ActivityID: res.ActivityID, Key: "k"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return reply
 }

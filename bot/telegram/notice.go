@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -29,6 +31,9 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 	if err != nil {
 		return fmt.Errorf("telegram notice %s: %w", n.Key, err)
 	}
+	if n.Thread != "" {
+		return a.placeNotice(ctx, chat, n)
+	}
 	if wait := a.pace.reserve(chat, a.now()); wait > 0 {
 		return core.RetryAfter(wait)
 	}
@@ -43,6 +48,50 @@ func (a *Adapter) Notify(ctx context.Context, n core.Notice) error {
 		return noticeError(fmt.Errorf("telegram notice %s: %w", n.Key, err))
 	}
 	return nil
+}
+
+// placeNotice sends a threaded notice (a prospect's burst), recording the
+// message, or edits the one sent for its thread (editMessageText); a
+// failure gives the placement back for the retry.
+func (a *Adapter) placeNotice(ctx context.Context, chat any, n core.Notice) error {
+	pl, err := a.svc.Notices.PlaceNotice(ctx, core.ChannelTelegram, n)
+	if err != nil || (!pl.Post && pl.Edit == "") {
+		return err // a message shows it already: no room taken in the pace
+	}
+	if wait := a.pace.reserve(chat, a.now()); wait > 0 {
+		if uerr := a.svc.Notices.NoticeUnplaced(ctx, core.ChannelTelegram, n, pl); uerr != nil {
+			return uerr
+		}
+		return core.RetryAfter(wait)
+	}
+	reply, err := a.conv.NoticeReply(ctx, n)
+	if err == nil {
+		if pl.Edit != "" {
+			msg, perr := strconv.Atoi(pl.Edit)
+			if perr != nil {
+				return core.Permanent(fmt.Errorf("telegram notice %s: message %q: %w", n.Key, pl.Edit, perr))
+			}
+			err = a.edit(ctx, chatID(pl.Target), msg, reply)
+			if err != nil && strings.Contains(err.Error(), "message is not modified") {
+				err = nil // an edit made again shows what the message shows
+			}
+		} else {
+			var id int
+			if id, err = a.sendText(ctx, chat, reply); err == nil {
+				return a.svc.Notices.NoticePlaced(ctx, core.ChannelTelegram, n, fmt.Sprint(chat), strconv.Itoa(id))
+			}
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	if uerr := a.svc.Notices.NoticeUnplaced(ctx, core.ChannelTelegram, n, pl); uerr != nil {
+		a.log.Warn("telegram: cannot give a notice's thread back", "key", n.Key, "err", uerr)
+	}
+	if core.IsNotFound(err) {
+		return fmt.Errorf("telegram notice %s: %w", n.Key, err)
+	}
+	return noticeError(fmt.Errorf("telegram notice %s: %w", n.Key, err))
 }
 
 // partsKept is how long the parts of a notice sent in parts are

@@ -118,7 +118,7 @@ var commands = []models.BotCommand{
 	{Command: "lost", Description: "close a deal as lost, with a reason"},
 	{Command: "reopen", Description: "reopen a won or lost deal"},
 	{Command: "note", Description: "add a note: /note D45 TEXT"},
-	{Command: "reply", Description: "answer the prospect in their chat: /reply L123 TEXT"},
+	{Command: "reply", Description: "answer the prospect where they last wrote: /reply L123 TEXT"},
 	{Command: "value", Description: "set a deal's value: /value D45 12000 EUR"},
 	{Command: "close", Description: "set expected close: /close D45 2027-01-15"},
 	{Command: "remind", Description: "follow up: /remind D45 tomorrow 9am call"},
@@ -187,6 +187,10 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) {
 	}
 	text := strings.TrimSpace(m.Text)
 	private := m.Chat.Type == models.ChatTypePrivate
+	if cmd, ok := a.answered(m); ok {
+		a.answerPrompt(ctx, m, cmd)
+		return
+	}
 	if text == "" || (!strings.HasPrefix(text, "/") && !private) {
 		return // a photo, a sticker, chatter in a group: not for the bot
 	}
@@ -209,6 +213,24 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) {
 	default:
 		a.conv.NoteChatLocale(ctx, u, m.From.LanguageCode)
 		reply = a.conv.Handle(ctx, u, strings.TrimSpace(word+" "+rest))
+	}
+	a.answer(ctx, m.Chat.ID, private, m.From.ID, reply)
+}
+
+// answerPrompt runs the command a prompt's answer completes, as the
+// linked user who wrote it.
+func (a *Adapter) answerPrompt(ctx context.Context, m *models.Message, cmd string) {
+	private := m.Chat.Type == models.ChatTypePrivate
+	u, err := a.user(ctx, m.From.ID)
+	var reply bot.Reply
+	switch {
+	case err != nil:
+		a.log.Error("telegram user lookup failed", "telegram", m.From.ID, "err", err)
+		reply = trouble(a.conv.Printer(nil, m.From.LanguageCode))
+	case u == nil:
+		reply = bot.UnknownIn(m.From.LanguageCode, "telegram", strconv.FormatInt(m.From.ID, 10))
+	default:
+		reply = a.conv.Handle(ctx, u, cmd)
 	}
 	a.answer(ctx, m.Chat.ID, private, m.From.ID, reply)
 }
@@ -318,6 +340,14 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) {
 	a.conv.NoteChatLocale(ctx, u, q.From.LanguageCode)
 	reply := a.conv.Press(ctx, u, q.Data)
 	msg := q.Message.Message
+	if reply.Ask != nil {
+		chat := q.From.ID // the prompt goes to the presser's own chat
+		if err := a.ask(ctx, chat, reply); err == nil {
+			return
+		} else {
+			a.log.Warn("telegram reply prompt failed", "err", err)
+		}
+	}
 	if reply.Update && msg != nil {
 		if err := a.edit(ctx, msg.Chat.ID, msg.ID, reply); err == nil {
 			return
@@ -372,7 +402,7 @@ func (a *Adapter) sendText(ctx context.Context, chat any, r bot.Reply) (int, err
 }
 
 // edit replaces a message with a reply (editMessageText).
-func (a *Adapter) edit(ctx context.Context, chat int64, msg int, r bot.Reply) error {
+func (a *Adapter) edit(ctx context.Context, chat any, msg int, r bot.Reply) error {
 	kb, kerr := Keyboard(r)
 	if kerr != nil {
 		a.log.Error("telegram buttons left out", "err", kerr)
@@ -383,7 +413,7 @@ func (a *Adapter) edit(ctx context.Context, chat int64, msg int, r bot.Reply) er
 		p.ReplyMarkup = kb
 	}
 	if _, err := a.api.EditMessageText(ctx, p); err != nil {
-		return fmt.Errorf("telegram editMessageText %d/%d: %w", chat, msg, err)
+		return fmt.Errorf("telegram editMessageText %v/%d: %w", chat, msg, err)
 	}
 	return nil
 }

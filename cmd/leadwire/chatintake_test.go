@@ -50,7 +50,7 @@ func TestReplyReachesTheProspectThroughTheQueue(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	h := core.NewHandlers()
 	addNewLead(h, svc)
-	addChatReplies(h, svc, intake, nil, log)
+	addChatReplies(h, svc, intake, nil, nil, log)
 	jobs, err := db.NewJobs(h, log)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,8 @@ type jobParts struct {
 	intake    *chat.Telegram
 	notifiers map[string]core.Notifier
 	counts    core.NoticeCounter
-	mailer    core.Mailer // sequence steps; nil: no smtp
+	mailer    core.Mailer         // sequence steps; nil: no smtp
+	replies   core.ProspectSender // reps' replies by mail; nil: no smtp
 	retention core.RetentionCounter
 }
 
@@ -29,7 +30,7 @@ func jobHandlers(svc *core.Service, p jobParts, log *slog.Logger) *core.Handlers
 	addNewLead(h, svc)
 	addNotices(h, svc, p.notifiers, p.counts)
 	addFollowUps(h, svc)
-	addChatReplies(h, svc, p.intake, p.slack, log)
+	addChatReplies(h, svc, p.intake, p.slack, p.replies, log)
 	core.Handle(h, svc.Notices.HandleDigestTick, core.JobTimeout(core.DigestTimeout))
 	core.Handle(h, svc.Connectors.HandleCheck)
 	core.Handle(h, svc.Sequences.SequenceStepHandler(p.mailer))
@@ -63,12 +64,18 @@ func addFollowUps(h *core.Handlers, svc *core.Service) {
 }
 
 // addChatReplies adds the handler that delivers the reps' replies to
-// prospects, through the intake bot or in a Slack intake thread; with
-// either off, replies meant for it end with a note on the timeline.
-func addChatReplies(h *core.Handlers, svc *core.Service, intake *chat.Telegram, slack *slackbot.Adapter, log *slog.Logger) {
+// prospects, through the intake bot, in a Slack intake thread, or by mail
+// (mailer, nil without smtp); with one off, replies meant for it end with
+// a note on the timeline and a word to the rep.
+func addChatReplies(h *core.Handlers, svc *core.Service, intake *chat.Telegram, slack *slackbot.Adapter, mailer core.ProspectSender, log *slog.Logger) {
 	var poster chat.SlackPoster
 	if slack != nil {
 		poster = slack
 	}
-	core.Handle(h, svc.ChatReplyHandler(chat.NewReplySender(intake, poster)))
+	chats := chat.NewReplySender(intake, poster)
+	senders := core.ProspectSenders{core.ChannelTelegram: chats, core.ChannelSlack: chats}
+	if mailer != nil {
+		senders[core.ChannelEmail] = mailer
+	}
+	core.Handle(h, svc.ChatReplyHandler(senders))
 }

@@ -72,6 +72,8 @@ type chatAPI struct {
 	// pacer books a second; the post follows the booking a little later).
 	last    map[string]time.Time
 	tooSoon int
+	// edits are the Telegram messages edited (editMessageText).
+	edits []chatMsg
 }
 
 func newChatAPI(t testing.TB) *chatAPI {
@@ -171,6 +173,10 @@ func (c *chatAPI) serve(w http.ResponseWriter, r *http.Request) {
 			c.msgs = append(c.msgs, chatMsg{To: "telegram:" + chat, Text: params["text"], Actions: actions(params["reply_markup"]),
 				Raw: params["text"] + "\n" + params["reply_markup"]})
 		}
+		if method == "editMessageText" && !blocked {
+			c.edits = append(c.edits, chatMsg{To: "telegram:" + chat, Text: params["text"], Actions: actions(params["reply_markup"]),
+				Raw: params["message_id"] + "\n" + params["text"] + "\n" + params["reply_markup"]})
+		}
 		c.ts++
 		id := c.ts
 		c.mu.Unlock()
@@ -183,6 +189,13 @@ func (c *chatAPI) serve(w http.ResponseWriter, r *http.Request) {
 		result = map[string]any{"message_id": id, "date": 1, "chat": map[string]any{"id": n, "type": "private"}}
 	}
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
+}
+
+// edited returns the Telegram messages edited so far.
+func (c *chatAPI) edited() []chatMsg {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.edits)
 }
 
 // count is how many messages have been posted.
@@ -235,9 +248,20 @@ var noticeDirectory = core.OrgDef{
 
 func newNoticeEnv(t testing.TB, db *storage.DB, api *chatAPI, clock core.Clock, dir core.OrgDef) *noticeEnv {
 	t.Helper()
+	return newNoticeEnvWith(t, db, api, clock, dir, nil, nil)
+}
+
+// newNoticeEnvWith is newNoticeEnv with the settings changed by tune and
+// more handlers added by extra (either may be nil).
+func newNoticeEnvWith(t testing.TB, db *storage.DB, api *chatAPI, clock core.Clock, dir core.OrgDef,
+	tune func(*core.Settings), extra func(*core.Handlers, *noticeEnv)) *noticeEnv {
+	t.Helper()
 	ctx := context.Background()
 	settings := core.DefaultSettings()
 	settings.Channels = []string{core.ChannelSlack, core.ChannelTelegram}
+	if tune != nil {
+		tune(&settings)
+	}
 	svc := core.NewService(db, clock, settings, nil)
 	if err := svc.Directory.Sync(ctx, dir); err != nil {
 		t.Fatal(err)
@@ -257,6 +281,9 @@ func newNoticeEnv(t testing.TB, db *storage.DB, api *chatAPI, clock core.Clock, 
 	h := core.NewHandlers()
 	addNewLead(h, svc)
 	addNotices(h, svc, notifiers(slack, tg), e.metrics)
+	if extra != nil {
+		extra(h, e)
+	}
 	jobs, err := db.NewJobs(h, log)
 	if err != nil {
 		t.Fatal(err)

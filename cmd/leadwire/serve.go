@@ -92,8 +92,12 @@ func (c *ServeCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	replies, err := a.prospectMailer(mailboxes)
+	if err != nil {
+		return err
+	}
 	handlers := jobHandlers(svc, jobParts{slack: slack, telegram: telegram, intake: intake, notifiers: chans,
-		counts: noticeCounts, mailer: sequenceMailer, retention: retentionCounts}, a.Logger().With("part", "jobs"))
+		counts: noticeCounts, mailer: sequenceMailer, replies: replies, retention: retentionCounts}, a.Logger().With("part", "jobs"))
 	jobs, err := db.NewJobs(handlers, a.Logger().With("part", "jobs"), periodicJobs()...)
 	if err != nil {
 		return err

@@ -159,6 +159,10 @@ func (mb *Mailbox) CheckServer() error {
 // "email:<mailbox name>".
 func (c *Connector) Name() string { return c.name }
 
+// Mailbox is the mailbox's own name (Mailbox.Name), the Source of its
+// inbounds.
+func (c *Connector) Mailbox() string { return c.mb.Name }
+
 // Run reads the mailbox until ctx ends, then logs out and returns nil. A
 // failure (network, server, login) is logged, recorded as the connector's
 // last error, and retried after a capped, jittered backoff: a mailbox is

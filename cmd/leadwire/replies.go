@@ -1,0 +1,38 @@
+package main
+
+import (
+	"leadwire/bot/mail"
+	"leadwire/connectors/email"
+	"leadwire/core"
+)
+
+// prospectMailer is the sender of reps' replies to email prospects, nil
+// when smtp is not configured: through the smtp server, with copies in
+// the Sent folder of the mailbox a lead came from.
+func (a *App) prospectMailer(mailboxes []*email.Connector) (core.ProspectSender, error) {
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, err
+	}
+	svc, err := a.Service()
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := a.smtpTokens()
+	if err != nil {
+		return nil, err
+	}
+	var t mail.Tokens
+	if tokens != nil {
+		t = tokens
+	}
+	s, err := smtpSender(cfg, svc.Connectors, t)
+	if s == nil || err != nil {
+		return nil, err
+	}
+	sent := email.SentFolders{}
+	for _, c := range mailboxes {
+		sent[c.Mailbox()] = c
+	}
+	return mail.ProspectMailer{S: s, Sent: sent, Log: a.Logger().With("part", "replies")}, nil
+}
