@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,11 +20,51 @@ const (
 	ViaConsole  Via = "console"
 	ViaAPI      Via = "api"
 	ViaWeb      Via = "web"
+	ViaWebhook  Via = "webhook"
+	ViaEmail    Via = "email"
 	ViaJob      Via = "job"
 	ViaConfig   Via = "config"
 )
 
 type viaKey struct{}
+
+type tokenKey struct{}
+
+// WithToken tells the changes made with ctx that an API token named name
+// made them (acting as its user): the audit log names the token as who.
+func WithToken(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, tokenKey{}, name)
+}
+
+// tokenOf is the token name set by WithToken, "" when none.
+func tokenOf(ctx context.Context) string {
+	name, _ := ctx.Value(tokenKey{}).(string)
+	return name
+}
+
+// viaSet is the way set by WithVia, and whether one was.
+func viaSet(ctx context.Context) (Via, bool) {
+	v, ok := ctx.Value(viaKey{}).(Via)
+	return v, ok && v != ""
+}
+
+// viaOfChannel is the way an inbound of the channel comes in when the
+// front end that took it said none.
+func viaOfChannel(channel string) Via {
+	switch channel {
+	case ChannelEmail:
+		return ViaEmail
+	case ChannelWebform:
+		return ViaWeb
+	case ChannelWebhook:
+		return ViaWebhook
+	case ChannelTelegram:
+		return ViaTelegram
+	case ChannelSlack:
+		return ViaSlack
+	}
+	return ViaCLI
+}
 
 // WithVia tells the changes made with ctx which way they came in; each
 // front end sets it once where a request enters.
@@ -87,6 +128,9 @@ type AuditReader interface {
 type AuditTx interface {
 	// AddAudit appends an entry; it sets e.ID.
 	AddAudit(ctx context.Context, e *AuditEntry) error
+	// AddAudits appends many entries at once (a capture batch's), in
+	// their order; it does not set their ids.
+	AddAudits(ctx context.Context, es []AuditEntry) error
 }
 
 // audit records e, made by actor (nil: the job or rule e.Actor names),
@@ -113,6 +157,10 @@ func writeAudit(ctx context.Context, tx Tx, now time.Time, actor *User, e AuditE
 		e.ActorID = actor.ID
 		if e.Actor == "" {
 			e.Actor = actor.Email
+			if tok := tokenOf(ctx); tok != "" {
+				// The token acted; ActorID keeps the user it acts as.
+				e.Actor = "token:" + tok
+			}
 		}
 	}
 	if e.Actor == "" {
@@ -249,4 +297,86 @@ func diffFields(before, after map[string]string) []FieldChange {
 		}
 	}
 	return out
+}
+
+// captureOrigin is who sent an inbound in and through what.
+type captureOrigin struct {
+	via   Via
+	token string
+}
+
+// originOf is the origin ctx names for in: the way set by WithVia, else
+// the inbound's channel's; and the API token set by WithToken.
+func originOf(ctx context.Context, in Inbound) captureOrigin {
+	via, ok := viaSet(ctx)
+	if !ok {
+		via = viaOfChannel(in.Channel)
+	}
+	return captureOrigin{via: via, token: tokenOf(ctx)}
+}
+
+// entry starts the audit entry of a change an inbound made: by its API
+// token, else by the connector it came through.
+func (o captureOrigin) entry(ctx context.Context, in Inbound) AuditEntry {
+	if o.via == "" { // captured in a batch, not through Capture
+		o = originOf(ctx, in)
+	}
+	e := AuditEntry{Via: o.via, Actor: "connector:" + ConnectorName(in.Channel, in.Source)}
+	if o.token != "" {
+		e.Actor = "token:" + o.token
+	}
+	return e
+}
+
+// captureAudit is the entry of an inbound that made a lead or a contact.
+func (s *Service) captureAudit(ctx context.Context, in Inbound, res CaptureResult, lead *Lead, team *Team, contactCreated bool, now time.Time) AuditEntry {
+	e := in.origin.entry(ctx, in)
+	e.At, e.Contact = now, res.ContactID
+	if contactCreated {
+		e.Action = "contact.capture"
+		e.Changes = append(e.Changes, FieldChange{Field: "contact", After: ContactRef(res.ContactID)})
+	}
+	if res.NewLead {
+		e.Action, e.Lead = "lead.capture", res.LeadID
+		e.Changes = append(e.Changes, FieldChange{Field: "status", After: string(LeadNew)},
+			FieldChange{Field: "score", After: strconv.Itoa(lead.Score)})
+		if team != nil && team.Name != "" {
+			e.Changes = append(e.Changes, FieldChange{Field: "team", After: team.Name})
+		}
+	}
+	return e
+}
+
+// contactFields are the fields of a contact a change may touch, as the
+// audit log shows them.
+func contactFields(c *Contact) map[string]string {
+	return map[string]string{"name": c.Name, "company": c.Company, "emails": strings.Join(c.Emails, ", "),
+		"phones": strings.Join(c.Phones, ", "), "handles": strings.Join(c.Handles, ", "), "time zone": c.TimeZone,
+		"company id": idText(c.CompanyID)}
+}
+
+// taskFields are the fields of a task a change may touch.
+func taskFields(t *Task) map[string]string {
+	status := "open"
+	if t.Done {
+		status = "done"
+	}
+	return map[string]string{"title": t.Title, "status": status, "due": auditTime(t.Due())}
+}
+
+// auditTime is a time as the audit log keeps it: UTC, to the minute.
+func auditTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04Z")
+}
+
+// clipAudit keeps free text short in the audit log: the record keeps the
+// whole.
+func clipAudit(s string) string {
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
 }

@@ -75,8 +75,8 @@ func TestTheAuditLogRecordsChangesInTheirTransaction(t *testing.T) {
 		})
 		t.Run("an assignment names the owner before and after, and the qualification the deal", func(t *testing.T) {
 			log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Lead: lead})
-			if err != nil || len(log) != 2 || log[1].Action != "lead.assign" || log[1].Via != core.ViaSlack || log[1].Changes[0].After != "niran@example.com" ||
-				log[0].Action != "lead.qualify" || log[0].Target != d.Ref() {
+			if err != nil || len(log) != 3 || log[1].Action != "lead.assign" || log[1].Via != core.ViaSlack || log[1].Changes[0].After != "niran@example.com" ||
+				log[0].Action != "lead.qualify" || log[0].Target != d.Ref() || log[2].Action != "lead.capture" {
 				t.Fatalf("audit %+v, %v", log, err)
 			}
 		})
@@ -92,7 +92,7 @@ func TestTheAuditLogRecordsChangesInTheirTransaction(t *testing.T) {
 			if _, err := f.svc.Disqualify(f.ctx, f.mgr, other, "spam"); err != nil {
 				t.Fatal(err)
 			}
-			log, err = f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Lead: other})
+			log, err = f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Lead: other, Action: "lead.disq"})
 			if err != nil || len(log) != 1 || log[0].Action != "lead.disqualify" {
 				t.Fatalf("audit %+v, %v", log, err)
 			}

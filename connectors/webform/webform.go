@@ -176,6 +176,7 @@ func (h *Handler) MaxBytes() int64 {
 
 // Submit takes one submission of the form named by the path's {id}.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(core.WithVia(r.Context(), core.ViaWeb))
 	a := answerer{w: w, browser: wantsHTML(r)}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
