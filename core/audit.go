@@ -115,6 +115,11 @@ type AuditFilter struct {
 	Action    string // a prefix: "deal." for every deal change
 	BeforeID  int64  // keyset paging: entries below this id (newest first)
 	Limit     int    // 0: 100
+	// TeamID keeps the entries about records of the team: judged by the
+	// most specific record an entry names (its deal, else its lead, else
+	// its contact, else the user changed); entries about no record
+	// (tokens, configuration) are left out.
+	TeamID int64
 }
 
 // AuditReader is the audit log's read port.
@@ -169,11 +174,21 @@ func writeAudit(ctx context.Context, tx Tx, now time.Time, actor *User, e AuditE
 	return tx.AddAudit(ctx, &e)
 }
 
-// Audit lists the audit log, newest first. Admins only: it names every
-// team's records and people.
+// Audit lists the audit log, newest first: admins all of it, a manager
+// the entries about the records of their team. A record named in f must
+// be within the manager's team; others are refused, saying why.
 func (s *Service) Audit(ctx context.Context, actor *User, f AuditFilter) ([]AuditEntry, error) {
-	if actor.Role != RoleAdmin {
-		return nil, Errorf(KindForbidden, "only admins may read the audit log; you are a %s", actor.Role)
+	switch {
+	case actor.Role == RoleAdmin:
+	case actor.Role == RoleManager && actor.TeamID != 0:
+		f.TeamID = actor.TeamID
+		if err := s.auditReach(ctx, actor, f); err != nil {
+			return nil, err
+		}
+	case actor.Role == RoleManager:
+		return nil, Errorf(KindForbidden, "you manage no team, so there are no records whose changes you may read; an admin can put you in a team")
+	default:
+		return nil, Errorf(KindForbidden, "only managers (for their team's records) and admins may read the audit log; you are a %s", actor.Role)
 	}
 	if f.UserEmail != "" {
 		u, err := s.store.UserByEmail(ctx, f.UserEmail)
@@ -183,9 +198,47 @@ func (s *Service) Audit(ctx context.Context, actor *User, f AuditFilter) ([]Audi
 		if err != nil {
 			return nil, err
 		}
+		if f.TeamID != 0 && u.TeamID != f.TeamID {
+			return nil, Errorf(KindForbidden, "%s is not in your team; you may read the changes of your team's people and records", u.Email)
+		}
 		f.User = u.ID
 	}
 	return s.store.ListAudit(ctx, f)
+}
+
+// auditReach refuses a manager a record of another team named in f.
+func (s *Service) auditReach(ctx context.Context, actor *User, f AuditFilter) error {
+	refuse := func(ref string) error {
+		return Errorf(KindForbidden, "%s is not a record of your team; you may read the changes of your team's records only", ref)
+	}
+	if f.Deal != 0 {
+		d, err := s.store.DealByID(ctx, f.Deal)
+		if err != nil {
+			return err
+		}
+		if d.TeamID != actor.TeamID {
+			return refuse(d.Ref())
+		}
+	}
+	if f.Lead != 0 {
+		l, err := s.store.LeadByID(ctx, f.Lead)
+		if err != nil {
+			return err
+		}
+		if l.TeamID != actor.TeamID {
+			return refuse(l.Ref())
+		}
+	}
+	if f.Contact != 0 {
+		c, err := s.store.ContactByID(ctx, f.Contact)
+		if err != nil {
+			return err
+		}
+		if c.TeamID != actor.TeamID {
+			return refuse(c.Ref())
+		}
+	}
+	return nil
 }
 
 // auditStage records a deal's move, win, loss or reopening.

@@ -85,6 +85,14 @@ func (r *reader) ListAudit(ctx context.Context, f core.AuditFilter) ([]core.Audi
 	if f.BeforeID != 0 {
 		w.add("id < ?", f.BeforeID)
 	}
+	if f.TeamID != 0 {
+		// The most specific record an entry names decides.
+		w.add(`CASE WHEN deal_id IS NOT NULL THEN deal_id IN (SELECT id FROM deals WHERE team_id = ?)
+			WHEN lead_id IS NOT NULL THEN lead_id IN (SELECT id FROM leads WHERE team_id = ?)
+			WHEN contact_id IS NOT NULL THEN contact_id IN (SELECT id FROM contacts WHERE team_id = ?)
+			WHEN user_id IS NOT NULL THEN user_id IN (SELECT id FROM users WHERE team_id = ?)
+			ELSE FALSE END`, f.TeamID, f.TeamID, f.TeamID, f.TeamID)
+	}
 	var rows []struct {
 		ID      int64    `db:"id"`
 		At      nullTime `db:"at"`
