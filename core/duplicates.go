@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -62,14 +63,19 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		limit = 500
 	}
 	var out []Duplicate
-	seen := map[[2]int64]bool{}
+	// marked are the pairs capture marked. Every other pair is made of
+	// a contact and an older one when the contact is read, at most two
+	// for it (same name and company; near name), so only those two and
+	// the marked pairs can repeat: no set of every pair is needed.
+	marked := map[[2]int64]bool{}
+	var last [2]int64 // the pair added last
 	add := func(d Duplicate) bool {
 		if d.ContactID > d.OtherID {
 			d.ContactID, d.OtherID = d.OtherID, d.ContactID
 		}
 		k := [2]int64{d.ContactID, d.OtherID}
-		if !seen[k] {
-			seen[k] = true
+		if k != last && !marked[k] {
+			last = k
 			out = append(out, d)
 		}
 		return len(out) < limit
@@ -97,7 +103,9 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		if !add(Duplicate{ContactID: a.ID, OtherID: b.ID, Reason: reason, Detail: m.Value}) {
 			return out, nil
 		}
+		marked[last] = true
 	}
+	last = [2]int64{}
 	type group struct {
 		byCompany map[string]int64 // company key → first contact
 		byName    map[string]int64 // name as written → first contact
@@ -153,11 +161,12 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		}
 		after = keys[len(keys)-1].ID
 	}
-	slices.SortStableFunc(out, func(a, b Duplicate) int {
-		if a.ContactID != b.ContactID {
-			return int(a.ContactID - b.ContactID)
+	// Pairs are unique, so an unstable sort orders them all the same.
+	slices.SortFunc(out, func(a, b Duplicate) int {
+		if c := cmp.Compare(a.ContactID, b.ContactID); c != 0 {
+			return c
 		}
-		return int(a.OtherID - b.OtherID)
+		return cmp.Compare(a.OtherID, b.OtherID)
 	})
 	return out, nil
 }
