@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -106,11 +105,17 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		marked[last] = true
 	}
 	last = [2]int64{}
+	// A group is the contacts of one name key. Each contact is checked
+	// against its group only: no pairwise comparison.
 	type group struct {
-		byCompany map[string]int64 // company key → first contact
-		byName    map[string]int64 // name as written → first contact
+		first     int64            // the group's first contact
+		firstName string           // its name as written
+		spellings []string         // names as written seen in the group, at most 8
+		byCompany map[string]int64 // company name key → first contact
+		byID      map[int64]int64  // company record → first contact
 	}
-	groups := map[string]*group{}
+	groups := map[string]*group{} // name key → group
+	byName := map[string]*group{} // name as written → its group; nil: no key
 	f := newFolder()
 	var after int64
 	for {
@@ -118,41 +123,48 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range keys {
-			nk := f.nameKey(k.Name)
-			if nk == "" {
-				continue
-			}
-			g := groups[nk]
-			if g == nil {
-				g = &group{byName: map[string]int64{k.Name: k.ID}}
-				if ck := f.companyOf(k); ck != "" {
-					g.byCompany = map[string]int64{ck: k.ID}
+		for i := range keys {
+			k := &keys[i]
+			g, seen := byName[k.Name]
+			if !seen {
+				if nk := f.nameKey(k.Name); nk != "" {
+					if g = groups[nk]; g == nil {
+						g = &group{first: k.ID, firstName: k.Name}
+						groups[nk] = g
+					}
 				}
-				groups[nk] = g
+				byName[k.Name] = g
+			}
+			if g == nil {
 				continue
 			}
-			if ck := f.companyOf(k); ck != "" {
-				if first, ok := g.byCompany[ck]; ok {
-					if !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNameCompany, Detail: k.Name + " · " + k.Company}) {
-						return out, nil
-					}
-				} else {
-					if g.byCompany == nil {
-						g.byCompany = map[string]int64{}
-					}
+			// Same name and company: the company record, else its name.
+			var first int64
+			var found bool
+			if k.CompanyID != 0 {
+				if g.byID == nil {
+					g.byID = map[int64]int64{}
+				}
+				if first, found = g.byID[k.CompanyID]; !found {
+					g.byID[k.CompanyID] = k.ID
+				}
+			} else if ck := f.companyKey(k.Company); ck != "" {
+				if g.byCompany == nil {
+					g.byCompany = map[string]int64{}
+				}
+				if first, found = g.byCompany[ck]; !found {
 					g.byCompany[ck] = k.ID
 				}
 			}
-			if _, ok := g.byName[k.Name]; !ok {
-				for name, first := range g.byName {
-					if !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNearName, Detail: name + " ≈ " + k.Name}) {
-						return out, nil
-					}
-					break
+			if found && !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNameCompany, Detail: k.Name + " · " + k.Company}) {
+				return out, nil
+			}
+			if g.first != k.ID && !slices.Contains(g.spellings, k.Name) && k.Name != g.firstName {
+				if !add(Duplicate{ContactID: g.first, OtherID: k.ID, Reason: ReasonNearName, Detail: g.firstName + " ≈ " + k.Name}) {
+					return out, nil
 				}
-				if len(g.byName) < 8 {
-					g.byName[k.Name] = k.ID
+				if len(g.spellings) < 8 {
+					g.spellings = append(g.spellings, k.Name)
 				}
 			}
 		}
@@ -169,13 +181,6 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		return cmp.Compare(a.OtherID, b.OtherID)
 	})
 	return out, nil
-}
-
-func (f *folder) companyOf(k ContactKey) string {
-	if k.CompanyID != 0 {
-		return "#" + strconv.FormatInt(k.CompanyID, 10)
-	}
-	return f.companyKey(k.Company)
 }
 
 // lookAlike maps letters that fold to nothing else but read as a Latin
