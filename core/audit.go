@@ -382,20 +382,18 @@ func (o captureOrigin) entry(ctx context.Context, in Inbound) AuditEntry {
 }
 
 // captureAudit is the entry of an inbound that made a lead or a contact.
-func (s *Service) captureAudit(ctx context.Context, in Inbound, res CaptureResult, lead *Lead, team *Team, contactCreated bool, now time.Time) AuditEntry {
+// It is kept small, since every capture writes one: the lead and contact
+// hold what they were made with, so the entry says only that they were
+// made, and by what.
+func captureAudit(ctx context.Context, in Inbound, res CaptureResult, contactCreated bool, now time.Time) AuditEntry {
 	e := in.origin.entry(ctx, in)
 	e.At, e.Contact = now, res.ContactID
 	if contactCreated {
 		e.Action = "contact.capture"
-		e.Changes = append(e.Changes, FieldChange{Field: "contact", After: ContactRef(res.ContactID)})
+		e.Changes = []FieldChange{{Field: "contact", After: ContactRef(res.ContactID)}}
 	}
 	if res.NewLead {
 		e.Action, e.Lead = "lead.capture", res.LeadID
-		e.Changes = append(e.Changes, FieldChange{Field: "status", After: string(LeadNew)},
-			FieldChange{Field: "score", After: strconv.Itoa(lead.Score)})
-		if team != nil && team.Name != "" {
-			e.Changes = append(e.Changes, FieldChange{Field: "team", After: team.Name})
-		}
 	}
 	return e
 }

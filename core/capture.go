@@ -320,7 +320,7 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 	}
 	res.ActivityID = act.ID
 	if res.NewLead || created {
-		t.audit(s.captureAudit(ctx, in, res, lead, team, created, now))
+		t.audit(captureAudit(ctx, in, res, created, now))
 	}
 	if in.Channel == ChannelEmail {
 		if err := s.stopOnReply(ctx, tx, contact.ID, act.DealID, now); err != nil {
