@@ -308,9 +308,11 @@ race=(-race)
 [ "${LEADWIRE_TEST_RACE:-1}" = 0 ] && race=()
 # A package's tests may take minutes under -race on a busy 2-core machine:
 # go test's default 10-minute limit would kill a slow but passing run.
-say "go test ${race[*]} -count=1 -timeout 30m ${args[*]}"
+# The tests marked parallel mostly wait on servers and queues, not the CPU,
+# so more of them run at once than the 2 cores go test would allow.
+say "go test ${race[*]} -count=1 -timeout 30m -parallel 6 ${args[*]}"
 set +e
-go test "${race[@]}" -count=1 -timeout 30m "${args[@]}"
+go test "${race[@]}" -count=1 -timeout 30m -parallel 6 "${args[@]}"
 rc=$?
 set -e
 exit "$rc"

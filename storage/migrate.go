@@ -2,14 +2,19 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 // migrations holds the numbered SQL files of each dialect, applied in order
@@ -105,4 +110,36 @@ func (db *DB) migrator() (*goose.Provider, error) {
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	return goose.NewProvider(gd, db.write.DB, fsys, opts...)
+}
+
+// PostgresSchemaDigest returns a short hash of every migration Migrate
+// applies to a PostgreSQL database, leadwire's and River's: two databases
+// migrated by builds with the same digest have the same schema. Tests key
+// a migrated template database by it.
+func PostgresSchemaDigest() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(migrations, "migrations/postgres", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := migrations.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("schema digest: %w", err)
+	}
+	m, err := rivermigrate.New(riverdatabasesql.New(nil), nil)
+	if err != nil {
+		return "", fmt.Errorf("schema digest: %w", err)
+	}
+	for _, v := range m.AllVersions() {
+		fmt.Fprintf(h, "river %d %d\n", v.Version, len(v.SQLUp))
+		io.WriteString(h, v.SQLUp)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }

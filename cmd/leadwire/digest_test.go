@@ -12,6 +12,7 @@ import (
 )
 
 func TestDigestPreview(t *testing.T) {
+	t.Parallel()
 	e := newIOEnv(t)
 	e.ok("leads", "add", "--name", `<b>&"Ömer"</b>`, "--email", "omer@pars.example", "--team", "Bangkok", "--company", "شرکت پارس")
 	e.ok("leads", "add", "--name", "王伟", "--email", "wang@bj.example", "--team", "Bangkok")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestDigestTickRunsOnRiver(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storagetest.SQLite(t)
 	settings := core.DefaultSettings()

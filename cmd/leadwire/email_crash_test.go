@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -23,13 +22,14 @@ import (
 // while it ingests a 1,000-message mailbox from Dovecot, restarts it, and
 // finds every message captured exactly once.
 func TestSIGKILLMidIngestCapturesEveryMessageOnce(t *testing.T) {
+	t.Parallel()
 	addr, user, pass := testenv.IMAP(t)
 	if testing.Short() {
 		t.Skip("builds the binary and ingests 1,000 messages")
 	}
 	const n = 1000
 	dir := t.TempDir()
-	bin := buildLeadwire(t, dir)
+	bin := buildLeadwire(t)
 	appendGenerated(t, addr, user, pass, n)
 
 	dbPath := filepath.Join(dir, "crash.db")
@@ -119,21 +119,6 @@ email:
 			t.Errorf("%s: %d, want %d", c.what, got, c.want)
 		}
 	}
-}
-
-// buildLeadwire builds the leadwire binary into dir.
-func buildLeadwire(t *testing.T, dir string) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(dir, "leadwire")
-	out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // appendGenerated APPENDs n messages, each from a sender of its own,

@@ -62,6 +62,7 @@ func (e *ioEnv) runAsync(args ...string) (stderr *logBuffer, done <-chan int) {
 var userCode = regexp.MustCompile(`enter the code (\S+)`)
 
 func TestEmailConnect(t *testing.T) {
+	t.Parallel()
 	t.Run("the device code sign-in is kept sealed", func(t *testing.T) {
 		e, p, key := oauthEnv(t)
 		stderr, done := e.runAsync("email", "connect", "sales")

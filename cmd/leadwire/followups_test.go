@@ -19,6 +19,7 @@ import (
 // periodic unclaimed sweep pings the team and the manager about a lead
 // nobody answered, and a capture rule's job scores the lead.
 func TestFollowUpsRunOnTheQueue(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := storage.OpenAndMigrate(ctx, filepath.Join(t.TempDir(), "lw.db"))
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 // periodic connector check runs on start and alerts the admin of a
 // failing mailbox with a notify job.
 func TestHealthCheckRunsOnTheQueue(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		settings := core.DefaultSettings()

@@ -134,6 +134,7 @@ func refusedWhileHeld(t *testing.T, holder, other *replica) {
 }
 
 func TestLeaseRunnerRunsOnOneReplica(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		t.Run("of two replicas one runs; when it dies the other takes over after the lease expires", func(t *testing.T) {
 			rs, overlap := startReplicas(t, db, 2*time.Second, "a", "b")

@@ -45,6 +45,7 @@ func (l *lockedBuffer) String() string {
 // connectors status, in the log at WARN, and in the answer to the next
 // enrolment, instead of only in River's INFO lines.
 func TestMailFailuresAreSurfaced(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		var log lockedBuffer
 		e := newSeqEnvLogging(t, db, &log)

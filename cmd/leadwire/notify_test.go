@@ -361,6 +361,7 @@ func (e *noticeEnv) jobState(t testing.TB, taskID int64, due time.Time) string {
 // reminder's "Snooze 1h" button (the conversation reads it to the
 // minute) snoozes to the next minute of real time.
 func TestRemindersEndToEnd(t *testing.T) {
+	t.Parallel()
 	api := newChatAPI(t)
 	api.slack.RefuseChannel("U0GONE", "channel_not_found")
 	e := newNoticeEnv(t, storagetest.SQLite(t), api, skewedClock{by: -time.Hour + time.Minute}, noticeDirectory)

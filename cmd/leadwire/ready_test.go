@@ -152,6 +152,7 @@ func TestAReadOnlyDatabaseFailsServeBeforeServing(t *testing.T) {
 }
 
 func TestAPostgreSQLOutageIsAnswered503AndHidesTheDatabase(t *testing.T) {
+	t.Parallel()
 	dsn := testenv.Postgres(t)
 	u, err := url.Parse(dsn)
 	if err != nil {

@@ -59,6 +59,7 @@ func countReminders(msgs []chatMsg) map[string]int {
 // River client and Slack notifier, posting to one recording Slack
 // stand-in. Each of 1,000 due reminders reaches Slack exactly once.
 func TestRemindersOnTwoReplicasExactlyOnce(t *testing.T) {
+	t.Parallel()
 	dsn := testenv.Postgres(t)
 	api := newChatAPI(t)
 	dir := repDirectory(200)

@@ -19,6 +19,7 @@ import (
 // dead replica had posted before it died is found in the DM's history and
 // not posted again; one it had not is posted.
 func TestANoticeLeftRunningByADeadReplicaIsDeliveredOnce(t *testing.T) {
+	t.Parallel()
 	if storage.RescueJobsAfter < core.SweepTimeout || storage.RescueJobsAfter < river.JobTimeoutDefault || storage.RescueJobsAfter < core.DigestTimeout {
 		t.Fatalf("storage.RescueJobsAfter %v is shorter than a worker's timeout: a job still running would be run twice", storage.RescueJobsAfter)
 	}

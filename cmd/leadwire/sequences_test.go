@@ -204,6 +204,7 @@ func parsed(t *testing.T, m smtptest.Message) (*gomail.Header, string) {
 var unsubscribeLink = regexp.MustCompile(`https://leads\.example\.com(/u/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)`)
 
 func TestSequencesEndToEnd(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		e := newSeqEnv(t, db)
 

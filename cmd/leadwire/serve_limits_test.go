@@ -120,6 +120,7 @@ func rawRequest(t *testing.T, addr, head string, patience time.Duration) (string
 }
 
 func TestSlowAndSilentClientsAreCutOffBeforeAuthentication(t *testing.T) {
+	t.Parallel()
 	e := newIOEnv(t)
 	e.appendConfig(`
 forms:

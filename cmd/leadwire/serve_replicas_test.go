@@ -104,16 +104,13 @@ func (r *serveProcess) delivered(t *testing.T) int {
 // Slack stand-in. Of 1,000 due reminders each reaches Slack exactly once,
 // though one replica is stopped half-way and started again.
 func TestRemindersOnTwoServeProcesses(t *testing.T) {
+	t.Parallel()
 	dsn := testenv.Postgres(t)
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "leadwire")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildLeadwire(t)
 	api := newChatAPI(t)
 	api.lighten()
 	const reps, n = 100, 1000

@@ -54,16 +54,25 @@ func IdP(t testing.TB) string {
 // to it, when the test and its cleanups have finished.
 func Postgres(t testing.TB) string {
 	t.Helper()
-	base := require(t, EnvPostgres)
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		t.Fatalf("%s must be a postgres:// URL, got %q", EnvPostgres, base)
-	}
+	return PostgresFrom(t, "")
+}
+
+// PostgresFrom is Postgres with the new database a copy of template (an
+// existing database nobody is connected to, see PostgresTemplate), or
+// empty like Postgres when template is "".
+func PostgresFrom(t testing.TB, template string) string {
+	t.Helper()
+	u := postgresBase(t)
+	base := u.String()
 	name := "lw_" + strings.ToLower(rand.Text())
+	stmt := "CREATE DATABASE " + name
+	if template != "" {
+		stmt += " TEMPLATE " + template
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := execBase(ctx, base, "CREATE DATABASE "+name); err != nil {
+	if err := execBase(ctx, base, stmt); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	// Registered before any cleanup of the test's own, so it runs after
@@ -78,6 +87,76 @@ func Postgres(t testing.TB) string {
 
 	u.Path = "/" + name
 	return u.String()
+}
+
+// PostgresTemplate returns the name of a database on the test server made
+// once by fill, for PostgresFrom to copy: the tests of every package that
+// ask for the same key share it, across processes and runs, so a schema
+// is built once instead of once per test. key must change whenever what
+// fill builds does (a digest of the migrations, say); fill gets the new
+// database's URL and must close its connections before it returns. A fill
+// that fails is tried again by the next caller.
+func PostgresTemplate(t testing.TB, key string, fill func(ctx context.Context, dsn string) error) string {
+	t.Helper()
+	u := postgresBase(t)
+	name := "lw_tpl_" + key
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	db, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatalf("template database: %v", err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatalf("template database: %v", err)
+	}
+	defer conn.Close()
+	// One process builds the template while the others wait for it.
+	const lock = 0x6c77_7470_6c // "lwtpl"
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lock); err != nil {
+		t.Fatalf("template database: wait for another test process: %v", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lock)
+
+	// A database marked as a template is complete; one that is not was
+	// left half-built by a process that died and is built again.
+	var done sql.NullBool
+	err = conn.QueryRowContext(ctx, "SELECT datistemplate FROM pg_database WHERE datname = $1", name).Scan(&done)
+	if err != nil && err != sql.ErrNoRows {
+		t.Fatalf("template database: %v", err)
+	}
+	if done.Valid && done.Bool {
+		return name
+	}
+	if done.Valid {
+		if _, err := conn.ExecContext(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
+			t.Fatalf("template database: drop a half-built one: %v", err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("template database: %v", err)
+	}
+	tu := *u
+	tu.Path = "/" + name
+	if err := fill(ctx, tu.String()); err != nil {
+		t.Fatalf("template database %s: %v", name, err)
+	}
+	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+name+" IS_TEMPLATE true"); err != nil {
+		t.Fatalf("template database: %v", err)
+	}
+	return name
+}
+
+// postgresBase returns the URL of the test server's own database.
+func postgresBase(t testing.TB) *url.URL {
+	t.Helper()
+	base := require(t, EnvPostgres)
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		t.Fatalf("%s must be a postgres:// URL, got %q", EnvPostgres, base)
+	}
+	return u
 }
 
 // execBase runs one statement on the database named by dsn.
