@@ -593,7 +593,7 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel s
 		}
 		notes = append(notes, fmt.Sprintf("another contact has the %s %s: marked as a possible duplicate", id.Kind, id.Value))
 	}
-	was := contactFields(c)
+	was := *c // what it was, for the audit log: the changes below assign or append
 	changed := mergeContact(c, &probe, in.Name, in.Company)
 	if c.TimeZone == "" && r.TimeZone != "" {
 		c.TimeZone, changed = r.TimeZone, true
@@ -609,7 +609,7 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel s
 			return nil, false, nil, err
 		}
 		e := in.origin.entry(ctx, in)
-		e.Action, e.Contact, e.At, e.Changes = "contact.update", c.ID, now, diffFields(was, contactFields(c))
+		e.Action, e.Contact, e.At, e.Changes = "contact.update", c.ID, now, diffFields(contactFields(&was), contactFields(c))
 		t.audit(e)
 	}
 	return c, false, notes, nil
