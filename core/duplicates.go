@@ -117,12 +117,16 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 	groups := map[string]*group{} // name key → group
 	byName := map[string]*group{} // name as written → its group; nil: no key
 	f := newFolder()
-	var after int64
-	for {
-		keys, err := s.store.ContactKeys(ctx, teamID, after, duplicatePage)
-		if err != nil {
-			return nil, err
+	// The next page is read while this one is grouped: two threads, so
+	// the reading does not wait for the grouping, nor the other way.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := s.contactPages(ctx, teamID)
+	for p := range pages {
+		if p.err != nil {
+			return nil, p.err
 		}
+		keys := p.keys
 		for i := range keys {
 			k := &keys[i]
 			g, seen := byName[k.Name]
@@ -168,10 +172,9 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 				}
 			}
 		}
-		if len(keys) < duplicatePage {
-			break
-		}
-		after = keys[len(keys)-1].ID
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // the pages stopped short
 	}
 	// Pairs are unique, so an unstable sort orders them all the same.
 	slices.SortFunc(out, func(a, b Duplicate) int {
@@ -221,6 +224,36 @@ func (f *folder) nameKey(name string) string {
 	k := strings.Join(words, " ")
 	f.names[name] = k
 	return k
+}
+
+// keyPage is one page of contact keys, or the error that ended the reading.
+type keyPage struct {
+	keys []ContactKey
+	err  error
+}
+
+// contactPages reads the contact keys of the team (0: all) page after
+// page, one ahead of the reader, until the last page, an error, or ctx's
+// end; it closes the channel then.
+func (s *Service) contactPages(ctx context.Context, teamID int64) <-chan keyPage {
+	pages := make(chan keyPage, 1)
+	go func() {
+		defer close(pages)
+		var after int64
+		for {
+			keys, err := s.store.ContactKeys(ctx, teamID, after, duplicatePage)
+			select {
+			case pages <- keyPage{keys, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(keys) < duplicatePage {
+				return
+			}
+			after = keys[len(keys)-1].ID
+		}
+	}()
+	return pages
 }
 
 func (f *folder) companyKey(company string) string {
