@@ -31,18 +31,14 @@ require (
 
 require (
 	github.com/emersion/go-smtp v0.25.1
+	github.com/flopp/go-findfont v0.1.0
 	github.com/getkin/kin-openapi v0.153.0
+	github.com/go-text/typesetting v0.3.5
 	github.com/nicksnyder/go-i18n/v2 v2.7.0
 	golang.org/x/oauth2 v0.38.0
 )
 
-require (
-	github.com/dustin/go-humanize v1.1.0 // indirect
-	github.com/go-analyze/bulk v0.1.6 // indirect
-	github.com/go-analyze/charts v0.6.4
-	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
-	golang.org/x/image v0.45.0 // indirect
-)
+require golang.org/x/image v0.45.0
 
 require (
 	cloud.google.com/go/compute/metadata v0.3.0 // indirect

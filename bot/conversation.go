@@ -13,6 +13,7 @@ import (
 
 	"leadwire/core"
 	"leadwire/internal/lang"
+	"leadwire/internal/typeset"
 )
 
 // Options tune a conversation for its chat.
@@ -27,6 +28,9 @@ type Options struct {
 	// Via is the chat the audit log records changes as coming through
 	// (default: the console).
 	Via core.Via
+	// Fonts draw the digest's charts (default: typeset.System(), the
+	// embedded fonts and a CJK font found on this machine).
+	Fonts *typeset.Fonts
 }
 
 // Conversation answers commands and button presses. It holds no state

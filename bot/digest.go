@@ -25,7 +25,7 @@ func (c *Conversation) DigestReply(ctx context.Context, managerID int64, date st
 	}
 	r := c.request(u, args{}, false)
 	rep := r.digest(ctx, d)
-	if rep.Charts, err = digestCharts(r.dates, d); err != nil {
+	if rep.Charts, err = digestCharts(c.chartFonts(), r.dates, d); err != nil {
 		return Reply{}, fmt.Errorf("digest of %s for user %d: %w", date, managerID, err)
 	}
 	return r.in(rep), nil

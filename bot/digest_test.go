@@ -188,29 +188,3 @@ func TestDigestTitle(t *testing.T) {
 		})
 	}
 }
-
-func TestChartsNameStagesTheFontCannotDraw(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		want bool
-	}{
-		{"Proposal", true}, {"Oferta wysłana", true}, {"Đàm phán", true},
-		{"เสนอราคา", false}, {"پیشنهاد", false}, {"报价", false},
-	} {
-		if got := bot.ChartDrawable(tc.name); got != tc.want {
-			t.Errorf("drawable(%q) = %v, want %v", tc.name, got, tc.want)
-		}
-	}
-	d := core.Digest{Day: "2026-11-12", TimeZone: "Asia/Bangkok", FunnelFrom: time.Date(2026, 8, 14, 17, 0, 0, 0, time.UTC), Funnels: []core.PipelineFunnel{{Pipeline: "Sales", Stages: []core.StageMetric{
-		{Stage: "ติดต่อแล้ว", Reached: 10}, {Stage: "เสนอราคา", Reached: 4}, {Stage: "Won", Kind: core.StageWon, Reached: 2}}}}}
-	charts, err := bot.DigestCharts(&d)
-	if err != nil || len(charts) != 1 {
-		t.Fatalf("charts %d, %v", len(charts), err)
-	}
-	if want := "Funnel: deals opened since 15 Aug 2026 that got this far — 1. ติดต่อแล้ว · 2. เสนอราคา · 3. Won"; charts[0].Title != want {
-		t.Errorf("title %q, want %q", charts[0].Title, want)
-	}
-	if _, err := png.Decode(bytes.NewReader(charts[0].PNG)); err != nil {
-		t.Error(err)
-	}
-}

@@ -5,7 +5,8 @@
 #   scripts/test.sh -run Capture            # extra flags; packages default to ./...
 #   scripts/test.sh -run Foo ./storage/...  # with packages of your own
 #
-# It installs PostgreSQL and Dovecot from Debian if they are missing, starts
+# It installs PostgreSQL and Dovecot from Debian if they are missing (and the
+# CJK font the chart tests draw Chinese with, fonts-wqy-microhei), starts
 # one of each on 127.0.0.1 on free ports in a fresh temporary folder, exports
 # where they are (internal/testenv reads these), runs go test, and always
 # stops both and removes the folder. Exit status is go test's.
@@ -66,6 +67,9 @@ dovecot_bin() {
 need=()
 pg_bindir >/dev/null || need+=(postgresql)
 dovecot_bin >/dev/null || need+=(dovecot-imapd)
+# The Chinese chart pictures are drawn with WenQuanYi Micro Hei: 1.6 MB, a
+# few seconds (fonts-noto-cjk is 56 MB).
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
 	say "installing ${need[*]} (apt-get)"
 	aptlog=$(mktemp)

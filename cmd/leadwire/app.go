@@ -10,6 +10,7 @@ import (
 
 	"leadwire/cmd/leadwire/config"
 	"leadwire/core"
+	"leadwire/internal/typeset"
 	"leadwire/storage"
 )
 
@@ -26,6 +27,8 @@ type App struct {
 	db  *storage.DB
 	svc *core.Service
 	log *slog.Logger
+	// fonts draw the digest's charts (chartFonts).
+	fonts *typeset.Fonts
 }
 
 // Config loads the configuration once: --config, $LEADWIRE_CONFIG,

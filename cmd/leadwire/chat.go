@@ -34,6 +34,10 @@ func (c *ChatCmd) Run(a *App) error {
 		defer f.Close()
 		in, echo = f, true
 	}
-	conv := bot.NewConversation(a.svc, nil, bot.Options{Log: a.Logger()})
+	fonts, err := a.chartFonts()
+	if err != nil {
+		return err
+	}
+	conv := bot.NewConversation(a.svc, nil, bot.Options{Log: a.Logger(), Fonts: fonts})
 	return console.Run(a.ctx, conv, user, in, a.out, console.Options{Echo: echo})
 }

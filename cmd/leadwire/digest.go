@@ -12,6 +12,7 @@ import (
 	slackbot "leadwire/bot/slack"
 	telegrambot "leadwire/bot/telegram"
 	"leadwire/core"
+	"leadwire/internal/typeset"
 )
 
 // DigestCmd prints a preview of a manager's digest as a channel would
@@ -38,7 +39,11 @@ func (c *DigestCmd) Run(a *App) error {
 		y, m, d := svc.Clock().Now().In(u.Location()).Date()
 		date = time.Date(y, m, d-1, 12, 0, 0, 0, time.UTC).Format(time.DateOnly)
 	}
-	rep, err := bot.NewConversation(svc, nil, bot.Options{}).DigestReply(a.ctx, u.ID, date)
+	fonts, err := a.chartFonts()
+	if err != nil {
+		return err
+	}
+	rep, err := bot.NewConversation(svc, nil, bot.Options{Fonts: fonts}).DigestReply(a.ctx, u.ID, date)
 	if err != nil {
 		if core.KindOf(err) == core.KindInvalid {
 			return core.Errorf(core.KindInvalid, "--date: %s", core.Message(err))
@@ -76,4 +81,27 @@ func (c *DigestCmd) Run(a *App) error {
 		}
 	}
 	return nil
+}
+
+// chartFonts are the fonts the digest's charts are drawn with: the
+// embedded ones and, for Chinese, the font file digest.cjk_font names,
+// else one found on this machine. Loaded once.
+func (a *App) chartFonts() (*typeset.Fonts, error) {
+	if a.fonts != nil {
+		return a.fonts, nil
+	}
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Digest.CJKFont == "" {
+		a.fonts = typeset.System()
+		return a.fonts, nil
+	}
+	fonts, err := typeset.WithCJK(cfg.Digest.CJKFont)
+	if err != nil {
+		return nil, fmt.Errorf("digest.cjk_font: %w", err)
+	}
+	a.fonts = fonts
+	return fonts, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -69,6 +70,20 @@ func TestDigestPreview(t *testing.T) {
 			if _, err := png.Decode(bytes.NewReader(b)); err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
+		}
+	})
+	t.Run("a digest.cjk_font without Chinese is refused, saying so", func(t *testing.T) {
+		font := filepath.Join(t.TempDir(), "Latin.ttf")
+		if err := os.WriteFile(font, []byte("not a font"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg := fmt.Sprintf(ioConfig, e.dbPath) + "digest:\n  cjk_font: " + font + "\n"
+		if err := os.WriteFile(e.config, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer os.WriteFile(e.config, fmt.Appendf(nil, ioConfig, e.dbPath), 0o644)
+		if r := e.run("digest", "--manager", "somchai@example.com", "--date", today); r.code == 0 || !strings.Contains(r.errOut, "digest.cjk_font: CJK font "+font) {
+			t.Errorf("exit %d, stderr %q", r.code, r.errOut)
 		}
 	})
 	t.Run("a bad date or manager is refused", func(t *testing.T) {

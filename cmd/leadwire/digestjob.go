@@ -32,5 +32,9 @@ func (a *App) mailNotifier() (*mail.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mail.NewNotifier(svc, bot.NewConversation(svc, nil, bot.Options{Log: a.Logger()}), sender), nil
+	fonts, err := a.chartFonts()
+	if err != nil {
+		return nil, err
+	}
+	return mail.NewNotifier(svc, bot.NewConversation(svc, nil, bot.Options{Log: a.Logger(), Fonts: fonts}), sender), nil
 }

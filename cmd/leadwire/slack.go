@@ -24,8 +24,12 @@ func (a *App) slackAdapter() (*slackbot.Adapter, error) {
 	if err != nil {
 		return nil, err
 	}
+	fonts, err := a.chartFonts()
+	if err != nil {
+		return nil, err
+	}
 	log := a.Logger().With("chat", "slack")
-	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: slackbot.Prefix(cfg.Slack.Command), Log: log, Via: core.ViaSlack})
+	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: slackbot.Prefix(cfg.Slack.Command), Log: log, Via: core.ViaSlack, Fonts: fonts})
 	opts := slackbot.Options{BotToken: cfg.Slack.BotToken, SigningSecret: cfg.Slack.SigningSecret,
 		Command: cfg.Slack.Command, AutoProvision: cfg.Slack.AutoProvision, APIURL: cfg.Slack.APIURL, Log: log}
 	if len(cfg.Slack.IntakeChannels) > 0 {

@@ -25,8 +25,12 @@ func (a *App) telegramAdapter() (*telegrambot.Adapter, error) {
 	if err != nil {
 		return nil, err
 	}
+	fonts, err := a.chartFonts()
+	if err != nil {
+		return nil, err
+	}
 	log := a.Logger().With("chat", "telegram")
-	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: telegrambot.Prefix, Log: log, Via: core.ViaTelegram})
+	conv := bot.NewConversation(svc, nil, bot.Options{Prefix: telegrambot.Prefix, Log: log, Via: core.ViaTelegram, Fonts: fonts})
 	opts := telegrambot.Options{Token: cfg.Telegram.BotToken, APIURL: cfg.Telegram.APIURL, Log: log}
 	if cfg.Telegram.Mode == tgpoll.ModeWebhook {
 		opts.WebhookSecret = cfg.Telegram.WebhookSecret

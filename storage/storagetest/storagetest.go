@@ -15,13 +15,17 @@ import (
 // Each runs test twice, as the subtests "sqlite" (a fresh file in a
 // temporary directory) and "postgres" (a fresh database from
 // testenv.Postgres, skipped when no server is configured), each time with a
-// migrated, empty store that is closed when the subtest ends.
+// migrated, empty store that is closed when the subtest ends. The two
+// run in parallel, after the calling test function has returned: Each
+// must be the last thing it does.
 func Each(t *testing.T, test func(t *testing.T, db *storage.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		test(t, SQLite(t))
 	})
 	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
 		test(t, Postgres(t))
 	})
 }

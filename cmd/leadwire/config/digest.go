@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ type Digest struct {
 	Weekdays []string `yaml:"weekdays"` // mon … sun; default mon–fri
 	Weekly   *bool    `yaml:"weekly"`   // Monday's digest covers the past 7 days; default on
 	Channels []string `yaml:"channels"` // slack, telegram, email; default: every one that reaches the manager
+	CJKFont  string   `yaml:"cjk_font"` // font file for Chinese in the charts; default: one found on the machine
 }
 
 var (
@@ -92,6 +94,11 @@ func (c *Config) checkDigest(p *problems) {
 			p.errf(key, "%s is listed twice", ch)
 		default:
 			ds.Channels = append(ds.Channels, name)
+		}
+	}
+	if d.CJKFont != "" {
+		if st, err := os.Stat(d.CJKFont); err != nil || st.IsDir() {
+			p.errf("digest.cjk_font", "no font file at %q; give the path of a .ttf, .otf or .ttc font with Chinese characters, such as /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc (Debian: fonts-noto-cjk)", d.CJKFont)
 		}
 	}
 	c.settings.Digest = ds

@@ -55,6 +55,7 @@ func TestDigestConfig(t *testing.T) {
 		{"digest:\n  channels: [emial]\n", "did you mean email"},
 		{"digest:\n  channels: [email]\n", "digest.channels[0] at line 2: email digests need outgoing mail"},
 		{"digest:\n  channels: [slack]\n", "slack.bot_token"},
+		{"digest:\n  cjk_font: /nonexistent/NotoSansCJK-Regular.ttc\n", "digest.cjk_font at line 2: no font file at \"/nonexistent/NotoSansCJK-Regular.ttc\""},
 	} {
 		t.Run("refuses "+tc.yaml, func(t *testing.T) {
 			_, err := config.Parse([]byte(tc.yaml), "test.yaml", env)
