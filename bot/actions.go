@@ -12,7 +12,8 @@ import (
 //
 //	show:L123 show:D45      open the card
 //	claim:L123              claim
-//	assign:L123:next        assign round-robin
+//	assign:L123:next        assign round-robin (a lead or a deal)
+//	hist:D45:ID             the timeline's page after activity ID
 //	qualify:L123            qualify into the default pipeline
 //	disq:L123               ask for a reason; disq:L123:CODE disqualifies
 //	stage:D45:ID            move to the stage with that id
@@ -65,7 +66,7 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 	if err != nil {
 		return staleButton(r)
 	}
-	want := map[string]byte{"show": 0, "claim": 'L', "assign": 'L', "qualify": 'L', "disq": 'L', "stage": 'D',
+	want := map[string]byte{"show": 0, "hist": 0, "claim": 'L', "assign": 0, "qualify": 'L', "disq": 'L', "stage": 'D',
 		"won": 'D', "reopen": 'D', "lost": 'D', "remind": 0, "done": 'T', "snooze": 'T'}
 	kind, ok := want[verb]
 	if !ok || (kind != 0 && kind != ref.Kind) || (kind == 0 && ref.Kind == 'T') {
@@ -80,7 +81,13 @@ func (c *Conversation) press(ctx context.Context, r *request, code string) Reply
 		if arg != "next" {
 			return staleButton(r)
 		}
-		return c.doAssign(ctx, r, ref.ID, arg)
+		return c.doAssign(ctx, r, ref, arg)
+	case "hist":
+		before, err := strconv.ParseInt(arg, 10, 64)
+		if err != nil || before <= 0 {
+			return staleButton(r)
+		}
+		return c.historyPage(ctx, r, ref, before)
 	case "qualify":
 		return c.doQualify(ctx, r, ref.ID, core.QualifyInput{})
 	case "disq":

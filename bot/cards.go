@@ -51,6 +51,8 @@ func (r *request) leadCard(ctx context.Context, l *core.Lead) Card {
 	}
 	card.Text = clip(strings.TrimSpace(l.Subject+"\n"+l.Message), 300)
 	switch {
+	case readOnly(r.user, l.OwnerID):
+		// A teammate's lead, read in a team whose reps read the team's.
 	case l.Open():
 		if l.OwnerID == 0 {
 			card.Buttons = append(card.Buttons, Button{r.t("button.claim"), act("claim", ref), StylePrimary})
@@ -148,7 +150,10 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 			card.Note = r.t("deal.latest", "Text", clip(strings.TrimSpace(a.Subject+" "+a.Body), 120), "Ago", r.ago(a.At))
 		}
 	}
-	if d.Status != core.DealOpen {
+	switch {
+	case readOnly(r.user, d.OwnerID):
+		return card // a teammate's deal: read, not changed
+	case d.Status != core.DealOpen:
 		card.Buttons = []Button{{r.t("button.reopen"), act("reopen", ref), StyleDefault}}
 		return card
 	}
@@ -254,4 +259,10 @@ func (r *request) taskItem(ctx context.Context, t core.Task) Item {
 			{r.t("button.tomorrow"), act("snooze", ref, "tomorrow"), StyleDefault}}
 	}
 	return it
+}
+
+// readOnly reports whether u reads a record of owner without being able
+// to change it: a rep, and someone else's.
+func readOnly(u *core.User, owner int64) bool {
+	return u.Role == core.RoleRep && owner != 0 && owner != u.ID
 }

@@ -229,6 +229,9 @@ func known(u *core.User, err error) (*core.User, error) {
 // is one transaction, so a failed one changed nothing.
 func (c *Conversation) fail(r *request, err error) Reply {
 	rep := Reply{Text: core.Message(err), Ephemeral: true}
+	if key, pairs := core.MessageKey(err); key != "" {
+		rep.Text = r.t(key, pairs...)
+	}
 	switch core.KindOf(err) {
 	case core.KindNotFound, core.KindInvalid, core.KindConflict:
 		rep.Tone = ToneWarn

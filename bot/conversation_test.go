@@ -56,7 +56,7 @@ func TestManagersAndAdmins(t *testing.T) {
 		c.lead("Bangkok", "Lan Tran", "lan@vina.vn", "VinaTrade")
 		c.lead("Warsaw", "Anna Nowak", "anna@polimex.pl", "Polimex")
 		c.run(t, []step{
-			{"a rep cannot assign", "niran", "assign L1 pim", []string{"✗ only a manager or an admin assigns leads; claim it instead"}, nil},
+			{"a rep cannot assign", "niran", "assign L1 pim", []string{"✗ only a manager or an admin assigns leads; if L1 is unclaimed, claim it yourself"}, nil},
 			{"a manager assigns by name", "somchai", "assign L1 pim", []string{"L1 assigned to Pim Jaidee."}, nil},
 			{"by Slack mention", "somchai", "assign L2 <@U0NIRAN|niran>", []string{"L2 assigned to Niran Srisuk."}, nil},
 			{"by email", "somchai", "give L3 pim@example.com", []string{"L3 assigned to Pim Jaidee."}, nil},
@@ -147,7 +147,7 @@ func TestAliasesTyposAndUsage(t *testing.T) {
 			{"rv", "niran", "rv", []string{"Unclaimed leads of your team", "L2"}, nil},
 			{"fc", "niran", "fc", []string{"Forecast 2026-11"}, nil},
 			{"search", "niran", "search Siam", []string{"Anong Wongsa (Siam Logistics)", "L2"}, nil},
-			{"?", "niran", "?", []string{"Commands", "remind D45|L123 WHEN WHAT"}, nil},
+			{"?", "niran", "?", []string{"Commands", "remind [@rep] D45|L123 WHEN WHAT"}, nil},
 			{"help on one command", "niran", "help mv", []string{"move D45 STAGE", "also: mv, m, stage"}, nil},
 			{"leads new", "niran", "leads new", []string{"Unclaimed leads of your team", "L2", "[1] Claim"}, nil},
 			{"a note on a lead", "niran", "n L2 asked for a call", []string{"Noted on L2."}, nil},
@@ -169,11 +169,11 @@ func TestAliasesTyposAndUsage(t *testing.T) {
 	})
 	t.Run("a missing argument gets the exact usage", func(t *testing.T) {
 		usage := map[string]string{
-			"lead": "lead L123", "claim": "claim L123", "assign L1": "assign L123 @rep|EMAIL|NAME|next",
+			"lead": "lead L123", "claim": "claim L123", "assign L1": "assign L123|D45 @rep|EMAIL|NAME|next",
 			"qualify": "qualify L123 [PIPELINE] [VALUE CURRENCY]", "disqualify": "disqualify L123 REASON",
 			"deal": "deal D45", "move": "move D45 STAGE", "move D1": "move D45 STAGE", "won": "won D45", "lost": "lost D45 REASON",
 			"reopen": "reopen D45", "note D1": "note D45|L123 TEXT", "value D1": "value D45 AMOUNT [CURRENCY]",
-			"close D1": "close D45 DATE", "remind D1": "remind D45|L123 WHEN WHAT", "done": "done T7",
+			"close D1": "close D45 DATE", "remind D1": "remind [@rep] D45|L123 WHEN WHAT", "done": "done T7",
 			"snooze T1": "snooze T7 WHEN", "find": "find TEXT", "link": "link telegram", "leads foo": "leads [mine|new|top|unclaimed]",
 		}
 		for line, want := range usage {

@@ -20,7 +20,7 @@ func (c *Conversation) deals(ctx context.Context, r *request) Reply {
 	case word == "" || word == "mine" || word == "me" || word == "my":
 		f.OwnerID = r.user.ID
 	case word == "team" || word == "all":
-		if r.user.Role == core.RoleRep {
+		if r.user.Role == core.RoleRep && !r.readsTeam(ctx) {
 			note = r.t("deals.team_for_manager")
 			f.OwnerID = r.user.ID
 		} else {
@@ -260,4 +260,14 @@ func (c *Conversation) setClose(ctx context.Context, r *request) Reply {
 		return c.fail(r, err)
 	}
 	return r.changed(r.t("deal.close_set", "Ref", d.Ref(), "Date", r.closeDate(d.ExpectedClose)), r.dealCard(ctx, d))
+}
+
+// readsTeam reports whether the asker's team lets its reps read every
+// lead and deal of the team.
+func (r *request) readsTeam(ctx context.Context) bool {
+	if r.user.TeamID == 0 {
+		return false
+	}
+	t, err := r.c.svc.Directory.TeamByID(ctx, r.user.TeamID)
+	return err == nil && t.Visibility == core.VisibilityTeam
 }

@@ -46,6 +46,56 @@ func TestGoldenCardsInEveryLanguage(t *testing.T) {
 			golden(t, "help."+l+".golden", c.say(t, who, "help"))
 		})
 	}
+	for _, l := range lang.Languages {
+		who := c.as("niran", l)
+		t.Run("a deal's history in "+l, func(t *testing.T) {
+			golden(t, "history."+l+".golden", c.say(t, who, "history D1"))
+		})
+		t.Run("why a deal scores what it does in "+l, func(t *testing.T) {
+			golden(t, "why."+l+".golden", c.say(t, who, "why D1"))
+		})
+	}
+}
+
+// TestGoldenHandOffInEveryLanguage: a deal handed over as its new owner
+// reads the notice, and a task given by the manager, in each language.
+func TestGoldenHandOffInEveryLanguage(t *testing.T) {
+	c := newChat(t, storagetest.SQLite(t))
+	c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
+	c.say(t, "niran", "claim L1")
+	c.say(t, "niran", "qualify L1 1,250,000 THB")
+	c.say(t, "niran", "remind D1 fri 10:00 send the contract")
+	c.clock.Set(start.Add(2 * time.Hour))
+	if out := c.say(t, "somchai", "assign D1 pim"); !strings.Contains(out, "D1 handed over to Pim Jaidee") {
+		t.Fatalf("assign:\n%s", out)
+	}
+	if out := c.say(t, "somchai", "remind @pim D1 tomorrow 10am call Anong back"); !strings.Contains(out, "for Pim Jaidee") {
+		t.Fatalf("remind:\n%s", out)
+	}
+	tasks, err := c.svc.Tasks(c.ctx, c.users["pim"], core.TaskFilter{OpenOnly: true})
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("Pim's tasks %+v, %v", tasks, err)
+	}
+	pim, by := c.users["pim"].ID, c.users["somchai"].ID
+	for _, l := range lang.Languages {
+		if _, err := c.svc.Directory.SetLanguage(c.ctx, c.users["pim"], l); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("the new owner is told in "+l, func(t *testing.T) {
+			rep, err := c.conv.NoticeReply(c.ctx, core.Notice{Kind: core.NoticeAssigned, UserID: pim, DealID: 1, By: by, How: core.RouteAssigned, Key: "k"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "assigned."+l+".golden", console.Render(rep))
+		})
+		t.Run("a task given is told in "+l, func(t *testing.T) {
+			rep, err := c.conv.NoticeReply(c.ctx, core.Notice{Kind: core.NoticeTaskGiven, UserID: pim, TaskID: tasks[0].ID, By: by, Key: "k"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "task_given."+l+".golden", console.Render(rep))
+		})
+	}
 }
 
 func TestGoldenDigestInEveryLanguage(t *testing.T) {

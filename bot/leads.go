@@ -41,7 +41,13 @@ func (c *Conversation) leads(ctx context.Context, r *request) Reply {
 			f.Unowned = true
 			var more []core.Lead
 			more, err = c.svc.Leads(ctx, r.user, f)
-			leads = append(leads, more...)
+			// In a team whose reps read the team's, the first list has
+			// the unclaimed ones already.
+			for _, l := range more {
+				if !slices.ContainsFunc(leads, func(m core.Lead) bool { return m.ID == l.ID }) {
+					leads = append(leads, l)
+				}
+			}
 			slices.SortStableFunc(leads, func(a, b core.Lead) int { return b.Score - a.Score })
 		}
 	}
@@ -99,33 +105,6 @@ func (c *Conversation) doClaim(ctx context.Context, r *request, id int64) Reply 
 	card := r.leadCard(ctx, l)
 	card.Note = r.t("note.claimed_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
 	return r.changed(r.t("lead.claimed", "Ref", l.Ref()), card)
-}
-
-func (c *Conversation) assign(ctx context.Context, r *request) Reply {
-	id, fail := c.refArg(r, 0, 'L')
-	if fail != nil {
-		return *fail
-	}
-	return c.doAssign(ctx, r, id, r.args.rest(1))
-}
-
-func (c *Conversation) doAssign(ctx context.Context, r *request, id int64, who string) Reply {
-	var l *core.Lead
-	var err error
-	if w := strings.ToLower(who); w == "next" || w == "auto" {
-		l, err = c.svc.AssignRoundRobin(ctx, r.user, id)
-	} else {
-		var to *core.User
-		if to, err = c.findUser(ctx, r, who); err == nil {
-			l, err = c.svc.Assign(ctx, r.user, id, to.ID)
-		}
-	}
-	if err != nil {
-		return c.fail(r, err)
-	}
-	card := r.leadCard(ctx, l)
-	card.Note = r.t("note.assigned_by", "Who", r.userName(ctx, r.user.ID), "Ago", r.ago(r.now))
-	return r.changed(r.t("lead.assigned", "Ref", l.Ref(), "Who", r.userName(ctx, l.OwnerID)), card)
 }
 
 // findUser resolves "@rep": a Slack mention (<@U123> or <@U123|name>), an

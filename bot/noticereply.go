@@ -29,6 +29,10 @@ func (c *Conversation) NoticeReply(ctx context.Context, n core.Notice) (Reply, e
 		return Reply{Text: n.Text, Tone: ToneBad}, nil
 	case core.NoticeText:
 		return Reply{Text: n.Text}, nil
+	case core.NoticeAssigned, core.NoticeHandedOver:
+		return c.assignedNotice(ctx, n)
+	case core.NoticeTaskGiven:
+		return c.taskGivenNotice(ctx, n)
 	}
 	return Reply{}, fmt.Errorf("notice %q: unknown kind %q", n.Key, n.Kind)
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 
 	"leadwire/core"
@@ -126,6 +127,46 @@ func TestARepSeesTheTeamsStats(t *testing.T) {
 			{"the manager's own", "somchai", "stats me", []string{"Stats: you, all time", "0 open · 0 won"}, nil},
 			{"the admin sees every team", "ada", "stats", []string{"Stats: every team, all time", "2 open · 1 won"}, nil},
 			{"a rep in no team is told there is no team", "lone", "stats team", []string{"You are not in a team, so there are no team figures to show; yours are under: stats me"}, []string{"Stats:"}},
+		})
+	})
+}
+
+// A rep of a team whose reps read the team's sees a teammate's deal, in
+// lists and on its card (without buttons), and still cannot change it; a
+// rep of another team sees nothing of it.
+func TestTeamVisibilityInChat(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		if err := db.Update(c.ctx, func(tx core.Tx) error {
+			tm, err := tx.TeamByName(c.ctx, "Bangkok")
+			if err != nil {
+				return err
+			}
+			tm.Visibility = core.VisibilityTeam
+			return tx.UpdateTeam(c.ctx, tm)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		c.lead("Bangkok", "Anna Srisuk", "anna@siam.co.th", "Siam Widgets")
+		c.lead("Bangkok", "Anna Unclaimed", "anna@nobody.co.th", "Nobody Co")
+		c.run(t, []step{
+			{"Niran claims his lead", "niran", "claim L1", []string{"L1 is yours now."}, nil},
+			{"and qualifies it", "niran", "qualify L1 450000 THB", []string{"L1 qualified into D1"}, nil},
+			{"Pim lists the team's deals", "pim", "deals team", []string{"Open deals of your team", "Siam Widgets"}, []string{"are for its manager"}},
+			{"Pim opens Niran's deal, without buttons", "pim", "deal D1", []string{"Siam Widgets", "Niran Srisuk"}, []string{"[1]"}},
+			{"and reads its history and why", "pim", "history D1", []string{"qualified by Niran Srisuk into D1"}, nil},
+			{"and why", "pim", "why D1", []string{"claimed by Niran Srisuk"}, nil},
+			{"but cannot move it", "pim", "move D1 proposal", []string{"D1 is not yours"}, nil},
+			{"nor note on it", "pim", "note D1 mine", []string{"D1 is not yours"}, nil},
+			{"the best-scored leads are listed once each", "pim", "leads top", []string{"Nobody Co"}, nil},
+			{"Zofia of Warsaw sees nothing of it", "zofia", "deal D1", []string{"D1 is not yours"}, []string{"Siam"}},
+			{"nor its history", "zofia", "history D1", []string{"D1 is not yours"}, []string{"qualified"}},
+		})
+		t.Run("the best-scored leads are listed once each", func(t *testing.T) {
+			out := c.say(t, "pim", "leads top")
+			if strings.Count(out, "Nobody Co") != 1 {
+				t.Fatalf("leads top:\n%s", out)
+			}
 		})
 	})
 }

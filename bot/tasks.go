@@ -13,6 +13,9 @@ import (
 // remind reads "D45|L123 WHEN WHAT": the date phrase at the start (or the
 // end) of the text, the rest is the task.
 func (c *Conversation) remind(ctx context.Context, r *request) Reply {
+	if isPerson(r.args.word(0)) {
+		return c.remindFor(ctx, r)
+	}
 	ref, err := core.ParseRef(r.args.word(0))
 	if err == nil && ref.Kind == 'T' {
 		err = core.Errorf(core.KindInvalid, "%s", r.t("remind.not_task", "Ref", ref.String(), "Command", c.cmd(c.word(r.p, c.byName["snooze"])+" "+ref.String()+" 2h")))
@@ -23,19 +26,30 @@ func (c *Conversation) remind(ctx context.Context, r *request) Reply {
 	return c.doRemind(ctx, r, ref, r.args.rest(1))
 }
 
-func (c *Conversation) doRemind(ctx context.Context, r *request, ref core.Ref, text string) Reply {
+// readWhen reads a reminder's text: the time and what to do; the refusal
+// is a reply.
+func (c *Conversation) readWhen(r *request, ref core.Ref, text string) (time.Time, string, *Reply) {
 	at, title, err := c.dates.read(text, r.now, r.loc, orderFor(r.user.Locale))
 	if de := (*dateError)(nil); errors.As(err, &de) {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("remind.refused", "Error", de.Error(),
+		return at, "", &Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("remind.refused", "Error", de.Error(),
 			"Example1", c.cmd(c.word(r.p, c.byName["remind"])+" "+ref.String()+" "+r.t("remind.example_date")),
 			"Example2", c.cmd(c.word(r.p, c.byName["remind"])+" "+ref.String()+" "+r.t("remind.example")))}
 	}
 	if err != nil {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("remind.no_time", "Text", strconv.Quote(text),
+		return at, "", &Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("remind.no_time", "Text", strconv.Quote(text),
 			"Example", c.cmd(c.word(r.p, c.byName["remind"])+" "+ref.String()+" "+r.t("remind.example")))}
 	}
 	if !at.After(r.now) {
-		return c.passed(at, r)
+		rep := c.passed(at, r)
+		return at, "", &rep
+	}
+	return at, title, nil
+}
+
+func (c *Conversation) doRemind(ctx context.Context, r *request, ref core.Ref, text string) Reply {
+	at, title, fail := c.readWhen(r, ref, text)
+	if fail != nil {
+		return *fail
 	}
 	t, err := c.svc.FollowUp(ctx, r.user, ref, title, at)
 	if err != nil {

@@ -38,6 +38,9 @@ type ActivityFilter struct {
 	LeadID    int64
 	DealID    int64
 	Limit     int
+	// Before, when set, keeps the entries older than it on the timeline's
+	// order (time, then id, newest first): the page after it.
+	Before *Activity
 }
 
 // Task is a follow-up someone must do.

@@ -300,6 +300,15 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		}
 		act.LeadID = lead.ID
 		res.LeadID, res.NewLead = lead.ID, true
+		if team.ID != 0 {
+			how := RouteTeam
+			if in.Team == "" {
+				how = RouteFirstTeam
+			}
+			if err := tx.AddRoute(ctx, &Route{LeadID: lead.ID, How: how, TeamID: team.ID, Region: team.Region, At: now}); err != nil {
+				return CaptureResult{}, err
+			}
+		}
 		if err := s.announceNewLead(ctx, tx, lead, team); err != nil {
 			return CaptureResult{}, err
 		}

@@ -9,18 +9,25 @@ import (
 
 // Deal returns a deal the actor may see.
 func (s *Service) Deal(ctx context.Context, actor *User, id int64) (*Deal, error) {
-	return dealFor(ctx, s.store, actor, id)
+	return dealSeen(ctx, s.store, actor, id)
 }
 
 // Deals lists deals within the actor's reach: an admin all, a manager the
-// team's, a rep own deals.
+// team's, a rep own deals (in a team whose reps read the team's, every
+// deal of the team).
 func (s *Service) Deals(ctx context.Context, actor *User, f DealFilter) ([]Deal, error) {
-	if outsideReach(actor, f.TeamID, f.OwnerID) {
+	team, err := readsTeam(ctx, s.store, actor)
+	if err != nil {
+		return nil, err
+	}
+	if outsideReach(actor, team, f.TeamID, f.OwnerID) {
 		return nil, nil // asked for another team's or rep's: none within reach
 	}
 	switch {
 	case actor.Role == RoleAdmin:
 	case actor.Role == RoleManager && actor.TeamID != 0:
+		f.TeamID = actor.TeamID
+	case team:
 		f.TeamID = actor.TeamID
 	default:
 		f.OwnerID = ownID(actor)

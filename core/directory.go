@@ -296,6 +296,10 @@ func (d *Directory) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, er
 	was := teamFields(t)
 	t.SlackChannel, t.TelegramChat, t.Email, t.ResponseLimit, t.Region = def.SlackChannel, def.TelegramChat, def.Email, limit, strings.ToUpper(def.Region)
 	t.Locale = def.Locale
+	t.Visibility = def.Visibility
+	if t.Visibility == "" {
+		t.Visibility = VisibilityOwn
+	}
 	action := "team.update"
 	if t.ID == 0 {
 		action = "team.create"
@@ -317,7 +321,7 @@ func teamFields(t *Team) map[string]string {
 		return map[string]string{}
 	}
 	return map[string]string{"slack channel": t.SlackChannel, "telegram chat": t.TelegramChat, "email": t.Email,
-		"response limit": t.ResponseLimit.String(), "region": t.Region, "locale": t.Locale}
+		"response limit": t.ResponseLimit.String(), "region": t.Region, "locale": t.Locale, "visibility": string(t.Visibility)}
 }
 
 // savePipeline saves a configured pipeline, recording what changed.

@@ -32,10 +32,15 @@ func (k ErrorKind) String() string {
 	return "internal"
 }
 
-// Error is a failure with a kind and a message fit for a user.
+// Error is a failure with a kind and a message fit for a user. Key, when
+// set, names the message in the chats' catalogs, with Pairs (name, value,
+// …) filling its placeholders: a chat says it in the reader's language,
+// Message is the English of the CLI, the API and the log.
 type Error struct {
 	Kind    ErrorKind
 	Message string
+	Key     string
+	Pairs   []any
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -43,6 +48,23 @@ func (e *Error) Error() string { return e.Message }
 // Errorf returns an *Error of the given kind.
 func Errorf(kind ErrorKind, format string, args ...any) error {
 	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// Refusal returns an *Error of the kind with a catalog key: message is its
+// English, pairs fill the key's placeholders (Refusal(KindForbidden,
+// "assign.rep", "only a manager or an admin assigns", "Ref", "D45")).
+func Refusal(kind ErrorKind, key, message string, pairs ...any) error {
+	return &Error{Kind: kind, Message: message, Key: key, Pairs: pairs}
+}
+
+// MessageKey returns the catalog key of err's *Error and its pairs, ""
+// when it has none.
+func MessageKey(err error) (string, []any) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key, e.Pairs
+	}
+	return "", nil
 }
 
 // KindOf returns the kind of the first *Error in err's chain, or KindInternal.

@@ -84,7 +84,7 @@ func (s *Service) touch(ctx context.Context, tx Tx, leadID, dealID int64, now ti
 
 // Timeline returns the activities of a lead or deal, newest first.
 func (s *Service) Timeline(ctx context.Context, actor *User, ref Ref, limit int) ([]Activity, error) {
-	_, leadID, dealID, err := target(ctx, s.store, actor, ref)
+	_, leadID, dealID, err := seen(ctx, s.store, actor, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (s *Service) AddTask(ctx context.Context, actor *User, title string, due ti
 
 // Tasks lists the actor's tasks (a manager may pass a rep's id in f.OwnerID).
 func (s *Service) Tasks(ctx context.Context, actor *User, f TaskFilter) ([]Task, error) {
-	if outsideReach(actor, f.TeamID, f.OwnerID) {
+	if outsideReach(actor, false, f.TeamID, f.OwnerID) {
 		return nil, nil // asked for another team's or rep's: none within reach
 	}
 	switch {

@@ -403,6 +403,15 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	if err := s.auditImport(ctx, tx, actor, &t); err != nil {
 		return ImportResult{}, err
 	}
+	if err := tx.AddRoute(ctx, &Route{LeadID: lead.ID, How: RouteTeam, TeamID: team.ID, Region: team.Region, ByID: actor.ID, At: now}); err != nil {
+		return ImportResult{}, err
+	}
+	if deal.Status == DealOpen {
+		// An open deal imported for someone else is theirs to work now.
+		if err := s.handOff(ctx, tx, actor, Route{DealID: deal.ID, How: RouteImported, TeamID: team.ID, ToID: owner.ID, At: now}); err != nil {
+			return ImportResult{}, err
+		}
+	}
 	res := ImportResult{ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, NewContact: created, Notes: append(rd.Notes, notes...)}
 	if in.ExternalID != "" {
 		if err := tx.PutInboundResult(ctx, key, CaptureResult{ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, NewLead: true}); err != nil {

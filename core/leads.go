@@ -11,7 +11,7 @@ import (
 
 // Lead returns a lead the actor may see.
 func (s *Service) Lead(ctx context.Context, actor *User, id int64) (*Lead, error) {
-	l, err := leadFor(ctx, s.store, actor, id)
+	l, err := leadSeen(ctx, s.store, actor, id)
 	if err == nil {
 		s.rescore(l)
 	}
@@ -27,9 +27,14 @@ func (s *Service) rescore(l *Lead) {
 }
 
 // Leads lists leads within the actor's reach: an admin sees all, a manager
-// the team's, a rep own leads (or, with Unowned, the team's unclaimed ones).
+// the team's, a rep own leads (or, with Unowned, the team's unclaimed ones;
+// in a team whose reps read the team's, every lead of the team).
 func (s *Service) Leads(ctx context.Context, actor *User, f LeadFilter) ([]Lead, error) {
-	if outsideReach(actor, f.TeamID, f.OwnerID) {
+	team, err := readsTeam(ctx, s.store, actor)
+	if err != nil {
+		return nil, err
+	}
+	if outsideReach(actor, team, f.TeamID, f.OwnerID) {
 		return nil, nil // asked for another team's or rep's: none within reach
 	}
 	switch {
@@ -40,7 +45,7 @@ func (s *Service) Leads(ctx context.Context, actor *User, f LeadFilter) ([]Lead,
 		return nil, nil // no team: no team leads to claim
 	default:
 		f.TeamID = actor.TeamID
-		if !f.Unowned {
+		if !f.Unowned && !team {
 			f.OwnerID = ownID(actor)
 		}
 	}
@@ -70,7 +75,7 @@ func (s *Service) Claim(ctx context.Context, actor *User, leadID int64) (*Lead, 
 			return Errorf(KindConflict, "%s is already claimed by someone else", l.Ref())
 		}
 		lead = l
-		if err := s.setOwner(ctx, tx, actor, l, actor, "claimed by "+actor.display()); err != nil {
+		if err := s.setOwner(ctx, tx, actor, l, actor, RouteClaimed, "", "claimed by "+actor.display()); err != nil {
 			return err
 		}
 		return s.fire(ctx, tx, RuleJob{Trigger: TriggerLeadClaimed, LeadID: l.ID})
@@ -93,11 +98,14 @@ func (s *Service) Assign(ctx context.Context, actor *User, leadID, userID int64)
 		if err != nil {
 			return err
 		}
-		if l.TeamID != 0 && to.TeamID != l.TeamID && actor.Role != RoleAdmin {
-			return Errorf(KindInvalid, "%s is not in the lead's team", to.display())
+		if err := assignee(actor, to, l.TeamID); err != nil {
+			return err
+		}
+		if to.ID == l.OwnerID {
+			return Refusal(KindConflict, "assign.already", fmt.Sprintf("%s is %s's already", l.Ref(), to.display()), "Ref", l.Ref(), "Who", to.display())
 		}
 		lead = l
-		return s.setOwner(ctx, tx, actor, l, to, fmt.Sprintf("assigned to %s by %s", to.display(), actor.display()))
+		return s.setOwner(ctx, tx, actor, l, to, RouteAssigned, "", fmt.Sprintf("assigned to %s by %s", to.display(), actor.display()))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("assign %s: %w", LeadRef(leadID), err)
@@ -118,7 +126,7 @@ func (s *Service) AssignRoundRobin(ctx context.Context, actor *User, leadID int6
 			return err
 		}
 		lead = l
-		return s.setOwner(ctx, tx, actor, l, to, "assigned round-robin to "+to.display())
+		return s.setOwner(ctx, tx, actor, l, to, RouteRoundRobin, "", "assigned round-robin to "+to.display())
 	})
 	if err != nil {
 		return nil, fmt.Errorf("assign %s: %w", LeadRef(leadID), err)
@@ -128,7 +136,7 @@ func (s *Service) AssignRoundRobin(ctx context.Context, actor *User, leadID int6
 
 func (s *Service) assignable(ctx context.Context, tx Tx, actor *User, leadID int64) (*Lead, error) {
 	if actor.Role == RoleRep {
-		return nil, Errorf(KindForbidden, "only a manager or an admin assigns leads; claim it instead")
+		return nil, Refusal(KindForbidden, "assign.rep_lead", "only a manager or an admin assigns leads; claim it instead", "Ref", LeadRef(leadID))
 	}
 	l, err := leadFor(ctx, tx, actor, leadID)
 	if err != nil {
@@ -173,11 +181,14 @@ func (s *Service) nextInTurn(ctx context.Context, tx Tx, teamID int64) (*User, e
 	return &next, nil
 }
 
-func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User, note string) error {
+// setOwner gives l to owner and records it: the lead, the audit log, the
+// timeline, the routing (how; rule: the rule that did it) and the notices.
+func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User, how RouteHow, rule, note string) error {
 	now := s.clock.Now()
 	if err := s.auditOwner(ctx, tx, actor, l, owner); err != nil {
 		return err
 	}
+	from := l.OwnerID
 	l.OwnerID = owner.ID
 	l.Status = LeadClaimed
 	if l.ClaimedAt.IsZero() {
@@ -190,7 +201,10 @@ func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, own
 	if err := tx.UpdateLead(ctx, l); err != nil {
 		return err
 	}
-	return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID, Body: note, At: now})
+	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID, Body: note, At: now}); err != nil {
+		return err
+	}
+	return s.handOff(ctx, tx, actor, Route{LeadID: l.ID, How: how, TeamID: l.TeamID, Rule: rule, ToID: owner.ID, FromID: from, At: now})
 }
 
 // QualifyInput says what deal a lead becomes.

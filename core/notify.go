@@ -24,6 +24,9 @@ const (
 	NoticeAlert            NoticeKind = "alert"             // Text: a connector failed or recovered; to each admin
 	NoticeChannelFailing   NoticeKind = "channel_failing"   // Text: a channel of the user's fails; on another channel
 	NoticeText             NoticeKind = "text"              // Text, e.g. a rule's notify action
+	NoticeAssigned         NoticeKind = "assigned"          // LeadID or DealID was given to UserID, How, by By (a rule named in Text); with its card, open tasks and latest activities
+	NoticeHandedOver       NoticeKind = "handed_over"       // LeadID or DealID of UserID was given to someone else by By
+	NoticeTaskGiven        NoticeKind = "task_given"        // TaskID was made for its owner UserID by By
 )
 
 // Notice is a message leadwire sends on its own. It names its records
@@ -38,6 +41,8 @@ type Notice struct {
 	DealID int64      `json:"deal_id,omitempty"`
 	Date   string     `json:"date,omitempty"` // a day, YYYY-MM-DD (digests)
 	Text   string     `json:"text,omitempty"`
+	By     int64      `json:"by,omitempty"`  // who did what the notice tells of; 0: nobody in particular
+	How    RouteHow   `json:"how,omitempty"` // assigned, handed_over: how it was given
 	// Key names this notice: one channel delivers one notice of a key
 	// once, however often it is announced ("reminder:T7:1764061200").
 	Key string `json:"key"`

@@ -21,15 +21,16 @@ func ownID(actor *User) int64 {
 // any) can hold nothing the actor may see: a manager asking for another
 // team, a rep for another team or another rep. Without it the scoping of
 // the lists would swap the filter for the actor's own and answer a
-// question about Warsaw with Bangkok's leads.
-func outsideReach(actor *User, teamID, ownerID int64) bool {
+// question about Warsaw with Bangkok's leads. A rep whose team reads the
+// team's (team) reaches every owner of the team.
+func outsideReach(actor *User, team bool, teamID, ownerID int64) bool {
 	switch actor.Role {
 	case RoleAdmin:
 		return false
 	case RoleManager:
 		return actor.TeamID != 0 && teamID != 0 && teamID != actor.TeamID
 	default:
-		return (teamID != 0 && teamID != actor.TeamID) || (ownerID != 0 && ownerID != actor.ID)
+		return (teamID != 0 && teamID != actor.TeamID) || (ownerID != 0 && ownerID != actor.ID && !team)
 	}
 }
 

@@ -331,12 +331,7 @@ func (s *Service) apply(ctx context.Context, tx Tx, r *Rule, a RuleAction, sub *
 			if err != nil {
 				return err
 			}
-			sub.deal.OwnerID, sub.deal.UpdatedAt = to.ID, now
-			if err := tx.UpdateDeal(ctx, sub.deal); err != nil {
-				return err
-			}
-			return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: sub.deal.ContactID, LeadID: sub.deal.LeadID, DealID: sub.deal.ID,
-				Body: fmt.Sprintf("%s assigned it round-robin to %s", actor.display(), to.display()), At: now})
+			return s.setDealOwner(ctx, tx, actor, sub.deal, to, RouteRoundRobin, r.Name)
 		}
 		if !sub.lead.Open() {
 			return Errorf(KindConflict, "%s is already %s", ref, sub.lead.Status)
@@ -345,7 +340,7 @@ func (s *Service) apply(ctx context.Context, tx Tx, r *Rule, a RuleAction, sub *
 		if err != nil {
 			return err
 		}
-		return s.setOwner(ctx, tx, actor, sub.lead, to, fmt.Sprintf("%s assigned it round-robin to %s", actor.display(), to.display()))
+		return s.setOwner(ctx, tx, actor, sub.lead, to, RouteRoundRobin, r.Name, fmt.Sprintf("%s assigned it round-robin to %s", actor.display(), to.display()))
 
 	case ActionAddScore:
 		l := sub.lead

@@ -117,6 +117,29 @@ func TestRules(t *testing.T) {
 				t.Errorf("a rule's assignment counted as a response")
 			}
 		})
+		t.Run("lead.captured: the rep the rule gave it to is told, and why says which rule", func(t *testing.T) {
+			l, _ := db.LeadByID(f.ctx, hot)
+			var got []core.Notice
+			for _, n := range notices(t, db, core.NoticeAssigned) {
+				if n.LeadID == hot {
+					got = append(got, n)
+				}
+			}
+			if len(got) != 1 || got[0].UserID != l.OwnerID || got[0].How != core.RouteRoundRobin || got[0].Text != "hot web leads" || got[0].By != 0 {
+				t.Fatalf("assigned notices %+v", got)
+			}
+			w, err := f.svc.Why(f.ctx, f.admin, core.Ref{Kind: 'L', ID: hot})
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := w.Routes[len(w.Routes)-1]
+			if last.How != core.RouteRoundRobin || last.Rule != "hot web leads" || last.ToID != l.OwnerID {
+				t.Fatalf("routes %+v", w.Routes)
+			}
+			if !slices.ContainsFunc(w.Hits, func(h core.ScoreHit) bool { return h.Rule == "rule:hot web leads" && h.Points == 20 && !h.At.IsZero() }) {
+				t.Fatalf("hits %+v lack the rule's points", w.Hits)
+			}
+		})
 		t.Run("lead.captured: conditions on team and source keep others out", func(t *testing.T) {
 			f.newLead(t, "Warsaw", "zimny@firma.pl")
 			f.capture(t, core.Inbound{Channel: core.ChannelEmail, Source: "sales@", ExternalID: "<x@y>", Email: "mail@corp.th", Team: "Bangkok"})

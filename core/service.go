@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -97,11 +98,11 @@ func canDeal(actor *User, d *Deal) bool {
 }
 
 func forbiddenLead(actor *User, l *Lead) error {
-	return Errorf(KindForbidden, "%s is not yours: you can act on your own leads and unclaimed leads of your team", l.Ref())
+	return Refusal(KindForbidden, "lead.not_yours", fmt.Sprintf("%s is not yours: you can act on your own leads and unclaimed leads of your team", l.Ref()), "Ref", l.Ref())
 }
 
 func forbiddenDeal(actor *User, d *Deal) error {
-	return Errorf(KindForbidden, "%s is not yours: a rep acts on own deals, a manager on the team's", d.Ref())
+	return Refusal(KindForbidden, "deal.not_yours", fmt.Sprintf("%s is not yours: a rep acts on own deals, a manager on the team's", d.Ref()), "Ref", d.Ref())
 }
 
 // leadFor loads a lead inside tx and checks actor may act on it.

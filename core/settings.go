@@ -106,6 +106,7 @@ type TeamDef struct {
 	ResponseLimit time.Duration
 	Region        string
 	Locale        string
+	Visibility    Visibility // "": own
 }
 
 // UserDef is a user as configured.

@@ -50,6 +50,7 @@ type Reader interface {
 	ReportReader
 	GrantReader
 	PeopleReader
+	RouteReader
 
 	// InboundResult returns what an idempotency key became, or KindNotFound.
 	InboundResult(ctx context.Context, key InboundKey) (*CaptureResult, error)
@@ -220,6 +221,7 @@ type Tx interface {
 	LinkCodeTx
 	GrantWriter
 	PeopleTx
+	RouteTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

@@ -66,6 +66,9 @@ type Team struct {
 	Region        string // default phone region, ISO 3166 alpha-2
 	LastAssigned  int64  // user id of the last round-robin assignment
 	Locale        string // the language of the team's channels; "": the organisation's
+	// Visibility is what the team's reps read: their own records (own,
+	// the default) or every lead and deal of the team (team).
+	Visibility Visibility
 }
 
 // UserFilter narrows a user listing.

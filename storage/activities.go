@@ -53,6 +53,10 @@ func (r *reader) ListActivities(ctx context.Context, f core.ActivityFilter) ([]c
 	if len(w.conds) == 0 {
 		return nil, core.Errorf(core.KindInvalid, "list activities: give a contact, lead or deal")
 	}
+	if b := f.Before; b != nil {
+		at := r.d.time(b.At)
+		w.add("(at < ? OR (at = ? AND id < ?))", at, at, b.ID)
+	}
 	var rows []activityRow
 	err := r.sel(ctx, &rows, `SELECT `+activityCols+` FROM activities`+w.String()+` ORDER BY at DESC, id DESC LIMIT ?`,
 		append(w.args, pageSize(f.Limit))...)

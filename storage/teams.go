@@ -8,7 +8,7 @@ import (
 	"leadwire/core"
 )
 
-const teamCols = `id, name, manager_id, slack_channel, telegram_chat, email, response_limit_ns, region, last_assigned_id, locale`
+const teamCols = `id, name, manager_id, slack_channel, telegram_chat, email, response_limit_ns, region, last_assigned_id, locale, visibility`
 
 type teamRow struct {
 	ID            int64  `db:"id"`
@@ -21,6 +21,7 @@ type teamRow struct {
 	Region        string `db:"region"`
 	LastAssigned  nullID `db:"last_assigned_id"`
 	Locale        string `db:"locale"`
+	Visibility    string `db:"visibility"`
 }
 
 func (r *teamRow) team() *core.Team {
@@ -35,6 +36,7 @@ func (r *teamRow) team() *core.Team {
 		Region:        r.Region,
 		LastAssigned:  int64(r.LastAssigned),
 		Locale:        r.Locale,
+		Visibility:    core.Visibility(r.Visibility),
 	}
 }
 
@@ -74,9 +76,9 @@ func (r *reader) ListTeams(ctx context.Context) ([]core.Team, error) {
 func (t *Tx) CreateTeam(ctx context.Context, tm *core.Team) error {
 	err := t.withSavepoint(ctx, func() error {
 		newID, err := t.insert(ctx, `INSERT INTO teams (name, name_key, manager_id, slack_channel, telegram_chat, email,
-			response_limit_ns, region, last_assigned_id, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			response_limit_ns, region, last_assigned_id, locale, visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat, tm.Email,
-			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.Locale)
+			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.Locale, visibility(tm.Visibility))
 		tm.ID = newID
 		return err
 	})
@@ -88,9 +90,9 @@ func (t *Tx) UpdateTeam(ctx context.Context, tm *core.Team) error {
 	err := t.withSavepoint(ctx, func() error {
 		return t.update(ctx, core.Errorf(core.KindNotFound, "team %d not found", tm.ID),
 			`UPDATE teams SET name = ?, name_key = ?, manager_id = ?, slack_channel = ?, telegram_chat = ?, email = ?,
-			response_limit_ns = ?, region = ?, last_assigned_id = ?, locale = ? WHERE id = ?`,
+			response_limit_ns = ?, region = ?, last_assigned_id = ?, locale = ?, visibility = ? WHERE id = ?`,
 			tm.Name, key(tm.Name), ref(tm.ManagerID), tm.SlackChannel, tm.TelegramChat, tm.Email,
-			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.Locale, tm.ID)
+			int64(tm.ResponseLimit), tm.Region, ref(tm.LastAssigned), tm.Locale, visibility(tm.Visibility), tm.ID)
 	})
 	return teamConflict(err, tm, "update team")
 }
@@ -103,4 +105,12 @@ func teamConflict(err error, tm *core.Team, op string) error {
 		return core.Errorf(core.KindConflict, "team %q already exists", tm.Name)
 	}
 	return fmt.Errorf("%s %q: %w", op, tm.Name, err)
+}
+
+// visibility is how a team's visibility is stored: "" is own.
+func visibility(v core.Visibility) string {
+	if v == "" {
+		return string(core.VisibilityOwn)
+	}
+	return string(v)
 }

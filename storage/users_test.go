@@ -140,7 +140,7 @@ func TestTeams(t *testing.T) {
 		ctx := context.Background()
 		var mgr core.User
 		team := core.Team{Name: "กรุงเทพ Sales", SlackChannel: "C0SALES", TelegramChat: "-100123", Email: "bkk-sales@acme.test",
-			ResponseLimit: 90 * time.Second, Region: "TH"}
+			ResponseLimit: 90 * time.Second, Region: "TH", Visibility: core.VisibilityTeam}
 		update(t, db, func(tx core.Tx) error {
 			if err := tx.CreateTeam(ctx, &team); err != nil {
 				return err

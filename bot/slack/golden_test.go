@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"fmt"
 	"leadwire/internal/golden"
 	"testing"
 
@@ -47,6 +48,33 @@ func TestGolden(t *testing.T) {
 		{"deal_list.fa", w.conv.Handle(w.ctx, in(niran, "fa"), "deals")},
 		{"deal_card.th", w.conv.Handle(w.ctx, in(niran, "th"), "deal "+core.DealRef(deal))},
 	}
+	// The timeline, a page with More, and the deal handed over to Pim as
+	// she is told of it.
+	for i := range 11 {
+		if _, err := w.svc.Note(w.ctx, niran, core.Ref{Kind: 'D', ID: deal}, fmt.Sprintf("note %d: *bold* <b>&", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	history := w.conv.Handle(w.ctx, niran, "history "+core.DealRef(deal))
+	historyFa := w.conv.Handle(w.ctx, in(niran, "fa"), "history "+core.DealRef(deal))
+	why := w.conv.Handle(w.ctx, niran, "why "+core.DealRef(deal))
+	if r := w.conv.Handle(w.ctx, w.users["somchai"], "assign "+core.DealRef(deal)+" pim"); r.Tone != bot.ToneGood {
+		t.Fatalf("assign: %+v", r)
+	}
+	assigned, err := w.conv.NoticeReply(w.ctx, core.Notice{Kind: core.NoticeAssigned, UserID: w.users["pim"].ID, DealID: deal,
+		By: w.users["somchai"].ID, How: core.RouteAssigned, Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, []struct {
+		name  string
+		reply bot.Reply
+	}{
+		{"history", history},
+		{"history.fa", historyFa},
+		{"why", why},
+		{"assigned", assigned},
+	}...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := json.MarshalIndent(Message(c.reply), "", "  ")

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"encoding/json"
+	"fmt"
 	"leadwire/internal/golden"
 	"testing"
 
@@ -35,6 +36,27 @@ func TestGolden(t *testing.T) {
 		{"lead_list.fa", w.conv.Handle(w.ctx, in(niran, "fa"), "leads unclaimed")},
 		{"lead_card.zh-Hans", w.conv.Handle(w.ctx, in(niran, "zh-Hans"), "lead "+core.LeadRef(persian))},
 	}
+	// The timeline, a page with More, in English and Thai.
+	if _, err := w.svc.Claim(w.ctx, niran, lead); err != nil {
+		t.Fatal(err)
+	}
+	d, err := w.svc.Qualify(w.ctx, niran, lead, core.QualifyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 11 {
+		if _, err := w.svc.Note(w.ctx, niran, core.Ref{Kind: 'D', ID: d.ID}, fmt.Sprintf("note %d: <b>&</b>", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases = append(cases, []struct {
+		name  string
+		reply bot.Reply
+	}{
+		{"history", w.conv.Handle(w.ctx, niran, "history "+d.Ref())},
+		{"history.th", w.conv.Handle(w.ctx, in(niran, "th"), "history "+d.Ref())},
+		{"why.th", w.conv.Handle(w.ctx, in(niran, "th"), "why "+d.Ref())},
+	}...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			kb, err := Keyboard(c.reply)

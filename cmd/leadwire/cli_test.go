@@ -88,6 +88,8 @@ func TestBadInputGetsAClearErrorAndNonZeroExit(t *testing.T) {
 		{"an unknown role", []string{"users", "add", "new@example.com", "--role", "boss"}, `unknown role "boss"`},
 		{"losing without a reason", []string{"--as", "piotr@example.com", "deals", "lose", "D1"}, "a reason is required"},
 		{"claiming without a person", []string{"leads", "claim", "L1"}, "claim needs a person: add --as EMAIL"},
+		{"a rep handing a deal over", []string{"--as", "piotr@example.com", "deals", "assign", "D1", "--next"}, "only a manager or an admin hands deals over"},
+		{"handing a deal to nobody", []string{"deals", "assign", "D1"}, "hand it to whom?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

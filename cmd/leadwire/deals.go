@@ -19,6 +19,7 @@ type DealsCmd struct {
 	Reopen DealsReopenCmd `cmd:"" help:"Reopen a won or lost deal."`
 	Note   DealsNoteCmd   `cmd:"" help:"Add a note to a deal."`
 	Value  DealsValueCmd  `cmd:"" help:"Set a deal's value."`
+	Assign DealsAssignCmd `cmd:"" help:"Hand a deal over to a user, or round-robin with --next (managers, admins)."`
 
 	Enroll   DealsEnrollCmd   `cmd:"" help:"Mail the deal's contact a configured email sequence."`
 	Unenroll DealsUnenrollCmd `cmd:"" help:"Stop the deal's email sequences."`
@@ -343,5 +344,46 @@ func (a *App) dealAction(ref string, do func(*core.User, int64) (*core.Deal, err
 		line += " — " + d.LostReason
 	}
 	fmt.Fprintln(a.out, line)
+	return nil
+}
+
+// DealsAssignCmd hands a deal over.
+type DealsAssignCmd struct {
+	Deal string `arg:"" help:"Deal id, e.g. D45."`
+	To   string `help:"The user (email) to hand it to." xor:"to"`
+	Next bool   `help:"The next rep of the team in turn (round-robin)." xor:"to"`
+}
+
+// Run hands the deal over; the new and the old owner are told in chat.
+func (c *DealsAssignCmd) Run(a *App) error {
+	id, err := core.ParseRefOf(c.Deal, 'D')
+	if err != nil {
+		return err
+	}
+	actor, err := a.Actor()
+	if err != nil {
+		return err
+	}
+	var d *core.Deal
+	switch {
+	case c.Next:
+		d, err = a.svc.AssignDealRoundRobin(a.ctx, actor, id)
+	case c.To != "":
+		var u *core.User
+		if u, err = a.svc.Directory.UserByEmail(a.ctx, c.To); err != nil {
+			return err
+		}
+		d, err = a.svc.AssignDeal(a.ctx, actor, id, u.ID)
+	default:
+		return core.Errorf(core.KindInvalid, "hand it to whom? add --to EMAIL or --next")
+	}
+	if err != nil {
+		return err
+	}
+	owner, err := a.svc.Directory.UserByID(a.ctx, d.OwnerID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "%s handed over to %s\n", d.Ref(), owner.Email)
 	return nil
 }

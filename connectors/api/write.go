@@ -33,6 +33,7 @@ func (h *Handler) writeRoutes() map[string]route {
 		"POST /api/v1/deals/{id}/win":        {w, h.dealAction(h.win)},
 		"POST /api/v1/deals/{id}/lose":       {w, h.dealAction(h.lose)},
 		"POST /api/v1/deals/{id}/reopen":     {w, h.dealAction(h.reopen)},
+		"POST /api/v1/deals/{id}/assign":     {w, h.dealAction(h.assignDeal)},
 		"POST /api/v1/deals/{id}/notes":      {w, h.note('D')},
 		"POST /api/v1/deals/{id}/follow-ups": {w, h.followUp('D')},
 	}
@@ -200,6 +201,25 @@ func (h *Handler) assign(c *call, id int64) error {
 		return err
 	}
 	_, err = h.svc.Assign(c.r.Context(), c.actor, id, owner)
+	return err
+}
+
+// assignDeal hands a deal over to a user ({"owner": email}), or to the
+// next rep of its team in turn.
+func (h *Handler) assignDeal(c *call, id int64) error {
+	var in ownerInput
+	if err := c.decode(&in); err != nil {
+		return err
+	}
+	if in.Owner == "" {
+		_, err := h.svc.AssignDealRoundRobin(c.r.Context(), c.actor, id)
+		return err
+	}
+	owner, err := h.owner(c, in.Owner)
+	if err != nil {
+		return err
+	}
+	_, err = h.svc.AssignDeal(c.r.Context(), c.actor, id, owner)
 	return err
 }
 

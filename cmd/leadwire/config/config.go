@@ -124,6 +124,7 @@ type Team struct {
 	ResponseLimit Duration `yaml:"response_limit"` // default 15m
 	Region        string   `yaml:"region"`         // phone region, ISO 3166 alpha-2
 	Locale        string   `yaml:"locale"`         // the language of its channels; default: the top-level locale
+	Visibility    string   `yaml:"visibility"`     // own (default): reps read their own leads and deals; team: the team's
 }
 
 // User is a configured user.

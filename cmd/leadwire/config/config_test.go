@@ -86,7 +86,8 @@ func TestExample(t *testing.T) {
 	})
 	t.Run("teams get members from the team, the users and the manager", func(t *testing.T) {
 		teams := c.Teams()
-		if len(teams) != 2 || teams[0].Name != "Bangkok" || teams[0].Region != "TH" || teams[1].Region != "PL" {
+		if len(teams) != 2 || teams[0].Name != "Bangkok" || teams[0].Region != "TH" || teams[1].Region != "PL" ||
+			teams[0].Visibility != core.VisibilityTeam || teams[1].Visibility != core.VisibilityOwn {
 			t.Fatalf("teams = %+v", teams)
 		}
 		// Dariush manages Bangkok and names no team of his own.
@@ -408,6 +409,7 @@ rates: {VND: 0.000036}
 		{"a key=value database with a password is shown masked", "database: host=db user=lw password=hunter2 #<\n", []string{"database", "password=xxxxx", "has no scheme"}},
 		{"a bad region is an error", "region: Thailand #<\n", []string{"region at line", "ISO 3166"}},
 		{"a bad locale is an error", "users:\n  - email: a@example.com\n    locale: thai_lang_x #<\n", []string{"users[0].locale", "BCP 47"}},
+		{"a bad visibility is an error", "teams:\n  - name: A\n    visibility: everyone #<\n", []string{"teams[0].visibility", "use own", "or team"}},
 		{"a bad score rule kind is an error", "scoring:\n  rules:\n    - {name: x, kind: keywords, points: 1} #<\n", []string{"scoring.rules[0].kind", "did you mean keyword?"}},
 		{"an unknown score event is an error", "scoring:\n  events:\n    replyed: 5 #<\n", []string{"scoring.events.replyed", "did you mean replied?"}},
 		{"a list where a mapping belongs is an error", "http:\n  - listen #<\n", []string{"http at line", "want a mapping"}},

@@ -177,6 +177,11 @@ func (c *Config) checkPeople(p *problems) {
 		} else {
 			def.Locale = tag
 		}
+		if v, err := core.ParseVisibility(t.Visibility); err != nil {
+			p.errf(path+".visibility", "%v", err)
+		} else {
+			def.Visibility = v
+		}
 		if t.Region != "" {
 			if r, err := normalizeRegion(t.Region); err != nil {
 				p.errf(path+".region", "%v", err)
