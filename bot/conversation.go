@@ -125,6 +125,9 @@ func (c *Conversation) handle(ctx context.Context, r *request, word string) Repl
 	if ref, err := core.ParseRef(word); err == nil {
 		return c.show(ctx, r, ref)
 	}
+	if id, err := core.ParseContactRef(word); err == nil {
+		return c.showContact(ctx, r, id)
+	}
 	cmd, a := c.commandOf(r.p, word, r.args)
 	r.args = a
 	if cmd == nil {

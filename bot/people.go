@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"leadwire/core"
@@ -111,35 +112,103 @@ func (c *Conversation) doMerge(ctx context.Context, r *request, refs string) Rep
 	return r.changed(r.t("merge.done", "Merged", core.ContactRef(m.MergedID), "Survivor", core.ContactRef(m.SurvivorID), "ID", m.ID))
 }
 
-// auditCmd shows the audit log of one record, to admins.
+// auditCmd shows the audit log of one record: to admins, and to the
+// managers of the record's team.
 func (c *Conversation) auditCmd(ctx context.Context, r *request) Reply {
 	word := r.args.word(0)
 	var f core.AuditFilter
+	var ref string
 	if id, err := core.ParseContactRef(word); err == nil {
-		f.Contact = id
-	} else if ref, err := core.ParseRef(word); err == nil && ref.Kind == 'D' {
-		f.Deal = ref.ID
-	} else if err == nil && ref.Kind == 'L' {
-		f.Lead = ref.ID
+		f.Contact, ref = id, core.ContactRef(id)
+	} else if rf, err := core.ParseRef(word); err == nil && rf.Kind == 'D' {
+		f.Deal, ref = rf.ID, rf.String()
+	} else if err == nil && rf.Kind == 'L' {
+		f.Lead, ref = rf.ID, rf.String()
 	} else {
-		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("audit.not_ref", "Word", word)}
+		return Reply{Tone: ToneWarn, Ephemeral: true, Text: r.t("audit.not_a_record", "Word", word)}
 	}
 	f.Limit = c.opts.Limit
 	entries, err := c.svc.Audit(ctx, r.user, f)
 	if err != nil {
 		return c.fail(r, err)
 	}
-	list := List{Title: r.t("audit.title", "Ref", strings.ToUpper(word)), Empty: r.t("audit.empty")}
+	list := List{Title: r.t("audit.title", "Ref", ref), Empty: r.t("audit.empty")}
 	for _, e := range entries {
 		var parts []string
 		for _, ch := range e.Changes {
 			parts = append(parts, r.t("audit.change", "Field", ch.Field, "Before", r.orNone(ch.Before), "After", r.orNone(ch.After)))
 		}
+		if e.Target != "" {
+			parts = append([]string{e.Target}, parts...)
+		}
 		if e.Note != "" {
 			parts = append(parts, e.Note)
 		}
-		list.Items = append(list.Items, Item{Text: r.t("audit.item", "Action", e.Action, "Actor", e.Actor, "Via", e.Via, "When", r.at(e.At)),
+		list.Items = append(list.Items, Item{Text: r.t("audit.item", "Action", e.Action, "Actor", e.Actor, "Via", string(e.Via), "When", r.at(e.At)),
 			Detail: clip(strings.Join(parts, "; "), 200)})
 	}
 	return Reply{Lists: []List{list}, Ephemeral: true}
+}
+
+// showContact answers a contact id typed alone ("C12"): the contact's
+// card and their leads and deals, as far as the asker may see them.
+func (c *Conversation) showContact(ctx context.Context, r *request, id int64) Reply {
+	ct, err := c.svc.Contact(ctx, r.user, id)
+	if err != nil {
+		return c.fail(r, err)
+	}
+	ref := ct.Ref()
+	card := Card{Ref: ref, Title: contactTitle(ct, ref), Subtitle: ref}
+	switch {
+	case ct.MergedInto != 0:
+		card.Status, card.Tone = r.t("contact.merged_into", "Ref", core.ContactRef(ct.MergedInto)), ToneWarn
+	case !ct.ErasedAt.IsZero():
+		card.Status, card.Tone = r.t("contact.erased", "When", r.at(ct.ErasedAt)), ToneWarn
+	}
+	add := func(key string, values []string) {
+		if len(values) > 0 {
+			card.Fields = append(card.Fields, Field{r.t(key), strings.Join(values, ", ")})
+		}
+	}
+	add("field.emails", ct.Emails)
+	phones := slices.Clone(ct.Phones)
+	for _, p := range ct.InvalidPhones {
+		phones = append(phones, r.t("contact.invalid_phone", "Phone", p))
+	}
+	add("field.phones", phones)
+	add("field.chat", ct.Handles)
+	if names, err := c.svc.CompanyNames(ctx, ct.ID); err == nil && names[ct.ID] != "" {
+		add("field.company", []string{names[ct.ID]})
+	} else if ct.Company != "" {
+		add("field.company", []string{ct.Company})
+	}
+	if ct.TeamID != 0 {
+		if t, err := c.svc.Directory.TeamByID(ctx, ct.TeamID); err == nil {
+			add("field.team", []string{t.Name})
+		}
+	}
+	rep := Reply{Cards: []Card{card}, Ephemeral: true}
+	leads, err := c.svc.Leads(ctx, r.user, core.LeadFilter{ContactID: ct.ID, Limit: c.opts.Limit})
+	if err != nil {
+		return c.fail(r, err)
+	}
+	deals, err := c.svc.Deals(ctx, r.user, core.DealFilter{ContactID: ct.ID, Limit: c.opts.Limit})
+	if err != nil {
+		return c.fail(r, err)
+	}
+	if len(leads) > 0 {
+		list := List{Title: r.t("field.leads")}
+		for i := range leads {
+			list.Items = append(list.Items, r.leadItem(ctx, &leads[i]))
+		}
+		rep.Lists = append(rep.Lists, list)
+	}
+	if len(deals) > 0 {
+		list := List{Title: r.t("field.deals")}
+		for i := range deals {
+			list.Items = append(list.Items, r.dealItem(ctx, &deals[i]))
+		}
+		rep.Lists = append(rep.Lists, list)
+	}
+	return rep
 }

@@ -53,12 +53,34 @@ func TestAuditInChat(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := newChat(t, db)
 		c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
+		c.lead("Warsaw", "Ewa", "ewa@zolw.pl", "")
 		c.run(t, []step{
 			{name: "the manager assigns the lead", who: "somchai", line: "assign L1 niran@example.com", want: []string{"L1"}},
 			{name: "an admin sees who assigned it and through what", who: "ada", line: "audit L1",
-				want: []string{"lead.assign", "somchai@example.com via console", "owner: none → niran@example.com"}},
-			{name: "a manager is told only admins may", who: "somchai", line: "audit L1", want: []string{"only admins"}},
+				want: []string{"Changes to L1", "lead.assign", "somchai@example.com via console", "owner: none → niran@example.com"}},
+			{name: "the manager of the lead's team sees its changes, the capture too", who: "somchai", line: "audit L1",
+				want: []string{"lead.assign", "lead.capture", "connector:webform:"}},
+			{name: "a manager asking for another team's record is told why not", who: "somchai", line: "audit L2",
+				want: []string{"L2 is not a record of your team"}, not: []string{"lead.capture"}},
+			{name: "a rep is told who may read it", who: "niran", line: "audit L1", want: []string{"only managers (for their team's records) and admins"}},
 			{name: "a bad record says how to write one", who: "ada", line: "audit X1", want: []string{"D45, L123 or C12"}},
+		})
+	})
+}
+
+func TestContactCardInChat(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		c.lead("Bangkok", "Anong Wongsa", "anong@siam.co.th", "Siam Logistics")
+		c.lead("Warsaw", "Ewa", "ewa@zolw.pl", "")
+		c.run(t, []step{
+			{name: "a contact id alone shows the contact with their leads", who: "somchai", line: "C1",
+				want: []string{"Anong Wongsa (Siam Logistics)", "anong@siam.co.th", "Bangkok", "Leads", "L1"}},
+			{name: "lower case works too", who: "somchai", line: "c1", want: []string{"anong@siam.co.th"}},
+			{name: "a rep of another team is told it is out of reach", who: "zofia", line: "C1",
+				want: []string{"not within your reach"}, not: []string{"anong@"}},
+			{name: "an admin sees any team's contact", who: "ada", line: "C2", want: []string{"Ewa", "ewa@zolw.pl", "Warsaw"}},
+			{name: "an unknown contact is not found", who: "ada", line: "C99", want: []string{"not found"}},
 		})
 	})
 }

@@ -175,7 +175,7 @@ func (s *Service) FollowUpFor(ctx context.Context, actor *User, ownerID int64, r
 		}
 		now := s.clock.Now()
 		task = &Task{Title: title, DueAt: due.UTC(), OwnerID: to.ID, LeadID: leadID, DealID: dealID, CreatedAt: now}
-		if err := s.createTask(ctx, tx, task); err != nil {
+		if err := s.createTask(ctx, tx, actor, "", task); err != nil {
 			return err
 		}
 		_, err = s.Notices.Announce(ctx, tx, Notice{Kind: NoticeTaskGiven, UserID: to.ID, TaskID: task.ID, By: actor.ID,

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,11 +20,51 @@ const (
 	ViaConsole  Via = "console"
 	ViaAPI      Via = "api"
 	ViaWeb      Via = "web"
+	ViaWebhook  Via = "webhook"
+	ViaEmail    Via = "email"
 	ViaJob      Via = "job"
 	ViaConfig   Via = "config"
 )
 
 type viaKey struct{}
+
+type tokenKey struct{}
+
+// WithToken tells the changes made with ctx that an API token named name
+// made them (acting as its user): the audit log names the token as who.
+func WithToken(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, tokenKey{}, name)
+}
+
+// tokenOf is the token name set by WithToken, "" when none.
+func tokenOf(ctx context.Context) string {
+	name, _ := ctx.Value(tokenKey{}).(string)
+	return name
+}
+
+// viaSet is the way set by WithVia, and whether one was.
+func viaSet(ctx context.Context) (Via, bool) {
+	v, ok := ctx.Value(viaKey{}).(Via)
+	return v, ok && v != ""
+}
+
+// viaOfChannel is the way an inbound of the channel comes in when the
+// front end that took it said none.
+func viaOfChannel(channel string) Via {
+	switch channel {
+	case ChannelEmail:
+		return ViaEmail
+	case ChannelWebform:
+		return ViaWeb
+	case ChannelWebhook:
+		return ViaWebhook
+	case ChannelTelegram:
+		return ViaTelegram
+	case ChannelSlack:
+		return ViaSlack
+	}
+	return ViaCLI
+}
 
 // WithVia tells the changes made with ctx which way they came in; each
 // front end sets it once where a request enters.
@@ -74,6 +115,11 @@ type AuditFilter struct {
 	Action    string // a prefix: "deal." for every deal change
 	BeforeID  int64  // keyset paging: entries below this id (newest first)
 	Limit     int    // 0: 100
+	// TeamID keeps the entries about records of the team: judged by the
+	// most specific record an entry names (its deal, else its lead, else
+	// its contact, else the user changed); entries about no record
+	// (tokens, configuration) are left out.
+	TeamID int64
 }
 
 // AuditReader is the audit log's read port.
@@ -87,6 +133,9 @@ type AuditReader interface {
 type AuditTx interface {
 	// AddAudit appends an entry; it sets e.ID.
 	AddAudit(ctx context.Context, e *AuditEntry) error
+	// AddAudits appends many entries at once (a capture batch's), in
+	// their order; it does not set their ids.
+	AddAudits(ctx context.Context, es []AuditEntry) error
 }
 
 // audit records e, made by actor (nil: the job or rule e.Actor names),
@@ -113,6 +162,10 @@ func writeAudit(ctx context.Context, tx Tx, now time.Time, actor *User, e AuditE
 		e.ActorID = actor.ID
 		if e.Actor == "" {
 			e.Actor = actor.Email
+			if tok := tokenOf(ctx); tok != "" {
+				// The token acted; ActorID keeps the user it acts as.
+				e.Actor = "token:" + tok
+			}
 		}
 	}
 	if e.Actor == "" {
@@ -121,11 +174,21 @@ func writeAudit(ctx context.Context, tx Tx, now time.Time, actor *User, e AuditE
 	return tx.AddAudit(ctx, &e)
 }
 
-// Audit lists the audit log, newest first. Admins only: it names every
-// team's records and people.
+// Audit lists the audit log, newest first: admins all of it, a manager
+// the entries about the records of their team. A record named in f must
+// be within the manager's team; others are refused, saying why.
 func (s *Service) Audit(ctx context.Context, actor *User, f AuditFilter) ([]AuditEntry, error) {
-	if actor.Role != RoleAdmin {
-		return nil, Fail(KindForbidden, "error.audit_admins_only", "only admins may read the audit log; you are a {Role}", "Role", actor.Role)
+	switch {
+	case actor.Role == RoleAdmin:
+	case actor.Role == RoleManager && actor.TeamID != 0:
+		f.TeamID = actor.TeamID
+		if err := s.auditReach(ctx, actor, f); err != nil {
+			return nil, err
+		}
+	case actor.Role == RoleManager:
+		return nil, Fail(KindForbidden, "error.audit_no_team", "you manage no team, so there are no records whose changes you may read; an admin can put you in a team")
+	default:
+		return nil, Fail(KindForbidden, "error.audit_not_allowed", "only managers (for their team's records) and admins may read the audit log; you are a {Role}", "Role", actor.Role)
 	}
 	if f.UserEmail != "" {
 		u, err := s.store.UserByEmail(ctx, f.UserEmail)
@@ -135,9 +198,47 @@ func (s *Service) Audit(ctx context.Context, actor *User, f AuditFilter) ([]Audi
 		if err != nil {
 			return nil, err
 		}
+		if f.TeamID != 0 && u.TeamID != f.TeamID {
+			return nil, Fail(KindForbidden, "error.audit_user_not_in_team", "{Email} is not in your team; you may read the changes of your team's people and records", "Email", u.Email)
+		}
 		f.User = u.ID
 	}
 	return s.store.ListAudit(ctx, f)
+}
+
+// auditReach refuses a manager a record of another team named in f.
+func (s *Service) auditReach(ctx context.Context, actor *User, f AuditFilter) error {
+	refuse := func(ref string) error {
+		return Fail(KindForbidden, "error.audit_record_not_in_team", "{Ref} is not a record of your team; you may read the changes of your team's records only", "Ref", ref)
+	}
+	if f.Deal != 0 {
+		d, err := s.store.DealByID(ctx, f.Deal)
+		if err != nil {
+			return err
+		}
+		if d.TeamID != actor.TeamID {
+			return refuse(d.Ref())
+		}
+	}
+	if f.Lead != 0 {
+		l, err := s.store.LeadByID(ctx, f.Lead)
+		if err != nil {
+			return err
+		}
+		if l.TeamID != actor.TeamID {
+			return refuse(l.Ref())
+		}
+	}
+	if f.Contact != 0 {
+		c, err := s.store.ContactByID(ctx, f.Contact)
+		if err != nil {
+			return err
+		}
+		if c.TeamID != actor.TeamID {
+			return refuse(c.Ref())
+		}
+	}
+	return nil
 }
 
 // auditStage records a deal's move, win, loss or reopening.
@@ -249,4 +350,84 @@ func diffFields(before, after map[string]string) []FieldChange {
 		}
 	}
 	return out
+}
+
+// captureOrigin is who sent an inbound in and through what.
+type captureOrigin struct {
+	via   Via
+	token string
+}
+
+// originOf is the origin ctx names for in: the way set by WithVia, else
+// the inbound's channel's; and the API token set by WithToken.
+func originOf(ctx context.Context, in Inbound) captureOrigin {
+	via, ok := viaSet(ctx)
+	if !ok {
+		via = viaOfChannel(in.Channel)
+	}
+	return captureOrigin{via: via, token: tokenOf(ctx)}
+}
+
+// entry starts the audit entry of a change an inbound made: by its API
+// token, else by the connector it came through.
+func (o captureOrigin) entry(ctx context.Context, in Inbound) AuditEntry {
+	if o.via == "" { // captured in a batch, not through Capture
+		o = originOf(ctx, in)
+	}
+	e := AuditEntry{Via: o.via, Actor: "connector:" + ConnectorName(in.Channel, in.Source)}
+	if o.token != "" {
+		e.Actor = "token:" + o.token
+	}
+	return e
+}
+
+// captureAudit is the entry of an inbound that made a lead or a contact.
+// It is kept small, since every capture writes one: the lead and contact
+// hold what they were made with, so the entry says only that they were
+// made, and by what.
+func captureAudit(ctx context.Context, in Inbound, res CaptureResult, contactCreated bool, now time.Time) AuditEntry {
+	e := in.origin.entry(ctx, in)
+	e.At, e.Contact = now, res.ContactID
+	if contactCreated {
+		e.Action = "contact.capture"
+		e.Changes = []FieldChange{{Field: "contact", After: ContactRef(res.ContactID)}}
+	}
+	if res.NewLead {
+		e.Action, e.Lead = "lead.capture", res.LeadID
+	}
+	return e
+}
+
+// contactFields are the fields of a contact a change may touch, as the
+// audit log shows them.
+func contactFields(c *Contact) map[string]string {
+	return map[string]string{"name": c.Name, "company": c.Company, "emails": strings.Join(c.Emails, ", "),
+		"phones": strings.Join(c.Phones, ", "), "handles": strings.Join(c.Handles, ", "), "time zone": c.TimeZone,
+		"company id": idText(c.CompanyID)}
+}
+
+// taskFields are the fields of a task a change may touch.
+func taskFields(t *Task) map[string]string {
+	status := "open"
+	if t.Done {
+		status = "done"
+	}
+	return map[string]string{"title": t.Title, "status": status, "due": auditTime(t.Due())}
+}
+
+// auditTime is a time as the audit log keeps it: UTC, to the minute.
+func auditTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04Z")
+}
+
+// clipAudit keeps free text short in the audit log: the record keeps the
+// whole.
+func clipAudit(s string) string {
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
 }

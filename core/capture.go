@@ -26,6 +26,7 @@ import (
 // the inbounds that arrive wait and go together into the next, each in a
 // savepoint of its own, so one failing inbound fails alone.
 func (s *Service) Capture(ctx context.Context, in Inbound) (CaptureResult, error) {
+	in.origin = originOf(ctx, in)
 	req := &captureReq{in: in, done: make(chan struct{})}
 	s.group.mu.Lock()
 	s.group.pending = append(s.group.pending, req)
@@ -156,6 +157,7 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, rehearse bool
 			return t.write(ctx, tx, s.clock.Now())
 		}
 		for i, in := range ins {
+			mark := len(t.audits)
 			err := tx.Savepoint(ctx, func() error {
 				var err error
 				results[i], err = s.capture(ctx, tx, in, &t)
@@ -168,6 +170,7 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, rehearse bool
 			}
 			if err != nil {
 				t.hold(in.Checkpoint)
+				t.audits = t.audits[:mark] // rolled back with its savepoint
 			}
 			errs[i] = err
 		}
@@ -226,7 +229,7 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		return CaptureResult{}, err
 	}
 	in = rd.In
-	contact, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now)
+	contact, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now, t)
 	if err != nil {
 		return CaptureResult{}, err
 	}
@@ -328,6 +331,9 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		return CaptureResult{}, err
 	}
 	res.ActivityID = act.ID
+	if res.NewLead || created {
+		t.audit(captureAudit(ctx, in, res, created, now))
+	}
 	if !res.NewLead && prospectChannel(in.Channel) {
 		if err := s.prospectWrote(ctx, tx, lead, deal, act); err != nil {
 			return CaptureResult{}, err
@@ -361,7 +367,12 @@ type tally struct {
 	held map[[2]string]bool
 	// teams caches routing within the batch: capture never changes teams.
 	teams map[string]*Team
+	// audits are the batch's audit entries, written in one insert.
+	audits []AuditEntry
 }
+
+// audit keeps e to be written with the batch.
+func (t *tally) audit(e AuditEntry) { t.audits = append(t.audits, e) }
 
 // team returns the routed team of a name, looking it up once a batch.
 func (t *tally) team(name string, lookup func() (*Team, error)) (*Team, error) {
@@ -405,6 +416,11 @@ func (t *tally) add(in Inbound, counter string) {
 }
 
 func (t *tally) write(ctx context.Context, tx Tx, now time.Time) error {
+	if len(t.audits) > 0 {
+		if err := tx.AddAudits(ctx, t.audits); err != nil {
+			return err
+		}
+	}
 	for k, n := range t.counts {
 		if err := tx.CountConnector(ctx, k[0], k[1], n, now); err != nil {
 			return err
@@ -525,7 +541,7 @@ func (s *Service) routeTeam(ctx context.Context, tx Reader, name string) (*Team,
 // in a contact of their own, and the two are marked as possible duplicates
 // for a person to decide; a contact kept apart so before whose name agrees
 // is found again. The notes say what was done.
-func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel string, team *Team, now time.Time) (c *Contact, created bool, notes []string, err error) {
+func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel string, team *Team, now time.Time, t *tally) (c *Contact, created bool, notes []string, err error) {
 	in := r.In
 	probe := Contact{}
 	var strong, weak []Identity
@@ -594,6 +610,7 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel s
 		}
 		notes = append(notes, fmt.Sprintf("another contact has the %s %s: marked as a possible duplicate", id.Kind, id.Value))
 	}
+	was := *c // what it was, for the audit log: the changes below assign or append
 	changed := mergeContact(c, &probe, in.Name, in.Company)
 	if c.TimeZone == "" && r.TimeZone != "" {
 		c.TimeZone, changed = r.TimeZone, true
@@ -611,6 +628,9 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel s
 		if err := tx.UpdateContact(ctx, c); err != nil {
 			return nil, false, nil, err
 		}
+		e := in.origin.entry(ctx, in)
+		e.Action, e.Contact, e.At, e.Changes = "contact.update", c.ID, now, diffFields(contactFields(&was), contactFields(c))
+		t.audit(e)
 	}
 	return c, false, notes, nil
 }

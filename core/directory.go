@@ -138,6 +138,7 @@ func (d *Directory) Sync(ctx context.Context, dir OrgDef) error {
 		}
 		d.log.Info("configured users changed since the configuration was applied; applying it again", "users", changed)
 	}
+	ctx = WithVia(ctx, ViaConfig)
 	err = d.store.Update(ctx, func(tx Tx) error {
 		teams := map[string]*Team{}
 		for _, def := range dir.Teams {
@@ -148,7 +149,7 @@ func (d *Directory) Sync(ctx context.Context, dir OrgDef) error {
 			teams[strings.ToLower(def.Name)] = t
 		}
 		for _, def := range dir.Users {
-			if _, err := d.saveUser(WithVia(ctx, ViaConfig), tx, nil, def); err != nil {
+			if _, err := d.saveUser(ctx, tx, nil, def); err != nil {
 				return err
 			}
 		}
@@ -161,13 +162,20 @@ func (d *Directory) Sync(ctx context.Context, dir OrgDef) error {
 				return fmt.Errorf("team %q manager: %w", def.Name, err)
 			}
 			t := teams[strings.ToLower(def.Name)]
+			if t.ManagerID == m.ID {
+				continue
+			}
 			t.ManagerID = m.ID
 			if err := tx.UpdateTeam(ctx, t); err != nil {
 				return err
 			}
+			if err := d.audit(ctx, tx, nil, AuditEntry{Action: "team.update", Actor: "config", Target: t.Name,
+				Changes: []FieldChange{{Field: "manager", After: m.Email}}}); err != nil {
+				return err
+			}
 		}
 		for _, def := range dir.Pipelines {
-			if err := tx.SavePipeline(ctx, pipelineOf(def)); err != nil {
+			if err := d.savePipeline(ctx, tx, pipelineOf(def)); err != nil {
 				return err
 			}
 		}
@@ -186,7 +194,7 @@ func (d *Directory) Sync(ctx context.Context, dir OrgDef) error {
 				}
 				t.TeamID = tm.ID
 			}
-			if err := tx.SetTarget(ctx, t); err != nil {
+			if err := d.setTarget(ctx, tx, t, cmpText(def.User, def.Team)); err != nil {
 				return err
 			}
 		}
@@ -287,16 +295,99 @@ func (d *Directory) saveTeam(ctx context.Context, tx Tx, def TeamDef) (*Team, er
 	case err != nil:
 		return nil, err
 	}
+	was := teamFields(t)
 	t.SlackChannel, t.TelegramChat, t.Email, t.ResponseLimit, t.Region = def.SlackChannel, def.TelegramChat, def.Email, limit, strings.ToUpper(def.Region)
 	t.Locale = def.Locale
 	t.Visibility = def.Visibility
 	if t.Visibility == "" {
 		t.Visibility = VisibilityOwn
 	}
+	action := "team.update"
 	if t.ID == 0 {
-		return t, tx.CreateTeam(ctx, t)
+		action = "team.create"
+		if err := tx.CreateTeam(ctx, t); err != nil {
+			return nil, err
+		}
+	} else if err := tx.UpdateTeam(ctx, t); err != nil {
+		return nil, err
 	}
-	return t, tx.UpdateTeam(ctx, t)
+	changes := diffFields(was, teamFields(t))
+	if len(changes) == 0 {
+		return t, nil
+	}
+	return t, d.audit(ctx, tx, nil, AuditEntry{Action: action, Actor: "config", Target: t.Name, Changes: changes})
+}
+
+func teamFields(t *Team) map[string]string {
+	if t.ID == 0 {
+		return map[string]string{}
+	}
+	return map[string]string{"slack channel": t.SlackChannel, "telegram chat": t.TelegramChat, "email": t.Email,
+		"response limit": t.ResponseLimit.String(), "region": t.Region, "locale": t.Locale, "visibility": string(t.Visibility)}
+}
+
+// savePipeline saves a configured pipeline, recording what changed.
+func (d *Directory) savePipeline(ctx context.Context, tx Tx, p *Pipeline) error {
+	before := ""
+	action := "pipeline.create"
+	if old, err := tx.PipelineByName(ctx, p.Name); err == nil {
+		before, action = stagesText(old), "pipeline.update"
+	} else if !IsNotFound(err) {
+		return err
+	}
+	if err := tx.SavePipeline(ctx, p); err != nil {
+		return err
+	}
+	if after := stagesText(p); after != before {
+		return d.audit(ctx, tx, nil, AuditEntry{Action: action, Actor: "config", Target: p.Name,
+			Changes: []FieldChange{{Field: "stages", Before: before, After: after}}})
+	}
+	return nil
+}
+
+// stagesText is a pipeline's stages as the audit log shows them.
+func stagesText(p *Pipeline) string {
+	parts := make([]string, len(p.Stages))
+	for i, st := range p.Stages {
+		parts[i] = fmt.Sprintf("%s %d%%", st.Name, st.Probability)
+		if st.RotDays > 0 {
+			parts[i] += fmt.Sprintf(" rots %dd", st.RotDays)
+		}
+	}
+	text := strings.Join(parts, ", ")
+	if p.IsDefault {
+		text += " (default)"
+	}
+	return text
+}
+
+// setTarget sets a configured target, recording it when it changed.
+func (d *Directory) setTarget(ctx context.Context, tx Tx, t Target, whose string) error {
+	before := ""
+	have, err := tx.ListTargets(ctx, t.Month)
+	if err != nil {
+		return err
+	}
+	for _, h := range have {
+		if h.UserID == t.UserID && h.TeamID == t.TeamID {
+			before = h.Amount.String()
+		}
+	}
+	if err := tx.SetTarget(ctx, t); err != nil {
+		return err
+	}
+	if before == t.Amount.String() {
+		return nil
+	}
+	return d.audit(ctx, tx, nil, AuditEntry{Action: "target.set", Actor: "config", User: t.UserID, Target: whose + " " + t.Month,
+		Changes: []FieldChange{{Field: "target", Before: before, After: t.Amount.String()}}})
+}
+
+func cmpText(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // saveUser creates or updates the user with def's email; empty fields of

@@ -1,9 +1,9 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -62,14 +62,19 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		limit = 500
 	}
 	var out []Duplicate
-	seen := map[[2]int64]bool{}
+	// marked are the pairs capture marked. Every other pair is made of
+	// a contact and an older one when the contact is read, at most two
+	// for it (same name and company; near name), so only those two and
+	// the marked pairs can repeat: no set of every pair is needed.
+	marked := map[[2]int64]bool{}
+	var last [2]int64 // the pair added last
 	add := func(d Duplicate) bool {
 		if d.ContactID > d.OtherID {
 			d.ContactID, d.OtherID = d.OtherID, d.ContactID
 		}
 		k := [2]int64{d.ContactID, d.OtherID}
-		if !seen[k] {
-			seen[k] = true
+		if k != last && !marked[k] {
+			last = k
 			out = append(out, d)
 		}
 		return len(out) < limit
@@ -97,76 +102,88 @@ func (s *Service) Duplicates(ctx context.Context, actor *User, limit int) ([]Dup
 		if !add(Duplicate{ContactID: a.ID, OtherID: b.ID, Reason: reason, Detail: m.Value}) {
 			return out, nil
 		}
+		marked[last] = true
 	}
+	last = [2]int64{}
+	// A group is the contacts of one name key. Each contact is checked
+	// against its group only: no pairwise comparison.
 	type group struct {
-		byCompany map[string]int64 // company key → first contact
-		byName    map[string]int64 // name as written → first contact
+		first     int64            // the group's first contact
+		firstName string           // its name as written
+		spellings []string         // names as written seen in the group, at most 8
+		byCompany map[string]int64 // company name key → first contact
+		byID      map[int64]int64  // company record → first contact
 	}
-	groups := map[string]*group{}
+	groups := map[string]*group{} // name key → group
+	byName := map[string]*group{} // name as written → its group; nil: no key
 	f := newFolder()
-	var after int64
-	for {
-		keys, err := s.store.ContactKeys(ctx, teamID, after, duplicatePage)
-		if err != nil {
-			return nil, err
+	// The next page is read while this one is grouped: two threads, so
+	// the reading does not wait for the grouping, nor the other way.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := s.contactPages(ctx, teamID)
+	for p := range pages {
+		if p.err != nil {
+			return nil, p.err
 		}
-		for _, k := range keys {
-			nk := f.nameKey(k.Name)
-			if nk == "" {
-				continue
-			}
-			g := groups[nk]
-			if g == nil {
-				g = &group{byName: map[string]int64{k.Name: k.ID}}
-				if ck := f.companyOf(k); ck != "" {
-					g.byCompany = map[string]int64{ck: k.ID}
+		keys := p.keys
+		for i := range keys {
+			k := &keys[i]
+			g, seen := byName[k.Name]
+			if !seen {
+				if nk := f.nameKey(k.Name); nk != "" {
+					if g = groups[nk]; g == nil {
+						g = &group{first: k.ID, firstName: k.Name}
+						groups[nk] = g
+					}
 				}
-				groups[nk] = g
+				byName[k.Name] = g
+			}
+			if g == nil {
 				continue
 			}
-			if ck := f.companyOf(k); ck != "" {
-				if first, ok := g.byCompany[ck]; ok {
-					if !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNameCompany, Detail: k.Name + " · " + k.Company}) {
-						return out, nil
-					}
-				} else {
-					if g.byCompany == nil {
-						g.byCompany = map[string]int64{}
-					}
+			// Same name and company: the company record, else its name.
+			var first int64
+			var found bool
+			if k.CompanyID != 0 {
+				if g.byID == nil {
+					g.byID = map[int64]int64{}
+				}
+				if first, found = g.byID[k.CompanyID]; !found {
+					g.byID[k.CompanyID] = k.ID
+				}
+			} else if ck := f.companyKey(k.Company); ck != "" {
+				if g.byCompany == nil {
+					g.byCompany = map[string]int64{}
+				}
+				if first, found = g.byCompany[ck]; !found {
 					g.byCompany[ck] = k.ID
 				}
 			}
-			if _, ok := g.byName[k.Name]; !ok {
-				for name, first := range g.byName {
-					if !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNearName, Detail: name + " ≈ " + k.Name}) {
-						return out, nil
-					}
-					break
+			if found && !add(Duplicate{ContactID: first, OtherID: k.ID, Reason: ReasonNameCompany, Detail: k.Name + " · " + k.Company}) {
+				return out, nil
+			}
+			if g.first != k.ID && !slices.Contains(g.spellings, k.Name) && k.Name != g.firstName {
+				if !add(Duplicate{ContactID: g.first, OtherID: k.ID, Reason: ReasonNearName, Detail: g.firstName + " ≈ " + k.Name}) {
+					return out, nil
 				}
-				if len(g.byName) < 8 {
-					g.byName[k.Name] = k.ID
+				if len(g.spellings) < 8 {
+					g.spellings = append(g.spellings, k.Name)
 				}
 			}
 		}
-		if len(keys) < duplicatePage {
-			break
-		}
-		after = keys[len(keys)-1].ID
 	}
-	slices.SortStableFunc(out, func(a, b Duplicate) int {
-		if a.ContactID != b.ContactID {
-			return int(a.ContactID - b.ContactID)
+	if err := ctx.Err(); err != nil {
+		return nil, err // the pages stopped short
+	}
+	// Pairs are unique, so an unstable sort orders them all the same.
+	slices.SortFunc(out, func(a, b Duplicate) int {
+		if c := cmp.Compare(a.ContactID, b.ContactID); c != 0 {
+			return c
 		}
-		return int(a.OtherID - b.OtherID)
+		return cmp.Compare(a.OtherID, b.OtherID)
 	})
 	return out, nil
-}
-
-func (f *folder) companyOf(k ContactKey) string {
-	if k.CompanyID != 0 {
-		return "#" + strconv.FormatInt(k.CompanyID, 10)
-	}
-	return f.companyKey(k.Company)
 }
 
 // lookAlike maps letters that fold to nothing else but read as a Latin
@@ -207,6 +224,36 @@ func (f *folder) nameKey(name string) string {
 	k := strings.Join(words, " ")
 	f.names[name] = k
 	return k
+}
+
+// keyPage is one page of contact keys, or the error that ended the reading.
+type keyPage struct {
+	keys []ContactKey
+	err  error
+}
+
+// contactPages reads the contact keys of the team (0: all) page after
+// page, one ahead of the reader, until the last page, an error, or ctx's
+// end; it closes the channel then.
+func (s *Service) contactPages(ctx context.Context, teamID int64) <-chan keyPage {
+	pages := make(chan keyPage, 1)
+	go func() {
+		defer close(pages)
+		var after int64
+		for {
+			keys, err := s.store.ContactKeys(ctx, teamID, after, duplicatePage)
+			select {
+			case pages <- keyPage{keys, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(keys) < duplicatePage {
+				return
+			}
+			after = keys[len(keys)-1].ID
+		}
+	}()
+	return pages
 }
 
 func (f *folder) companyKey(company string) string {

@@ -121,6 +121,10 @@ func (s *Sequences) Enroll(ctx context.Context, actor *User, ref Ref, name strin
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: leadID, DealID: dealID, UserID: actor.ID, Body: body, At: now}); err != nil {
 			return err
 		}
+		if err := writeAudit(ctx, tx, now, actor, AuditEntry{Action: "sequence.enroll", Contact: c.ID, Lead: leadID, Deal: dealID, Target: seq.Name,
+			Changes: []FieldChange{{Field: "sequence", After: seq.Name}, {Field: "status", After: string(EnrollmentActive)}}}); err != nil {
+			return err
+		}
 		return tx.Enqueue(ctx, SequenceStepJob{EnrollmentID: e.ID, Step: 0, At: e.NextRunAt})
 	})
 	if err != nil {
@@ -148,6 +152,10 @@ func (s *Sequences) Unenroll(ctx context.Context, actor *User, ref Ref, name str
 				continue
 			}
 			if err := s.stopEnrollment(ctx, tx, e, "stopped by "+actor.display()); err != nil {
+				return err
+			}
+			if err := writeAudit(ctx, tx, s.clock.Now(), actor, AuditEntry{Action: "sequence.unenroll", Contact: e.ContactID, Lead: e.LeadID, Deal: e.DealID,
+				Target: e.Sequence, Changes: []FieldChange{{Field: "status", Before: string(EnrollmentActive), After: string(EnrollmentStopped)}}}); err != nil {
 				return err
 			}
 			n++
@@ -397,6 +405,10 @@ func (s *Service) stopOnReply(ctx context.Context, tx Tx, contactID, dealID int6
 	if len(s.settings.Sequences) == 0 {
 		return nil
 	}
-	_, err := tx.StopEnrollments(ctx, contactID, dealID, "the contact replied", at)
-	return err
+	n, err := tx.StopEnrollments(ctx, contactID, dealID, "the contact replied", at)
+	if err != nil || n == 0 {
+		return err
+	}
+	return s.audit(ctx, tx, nil, AuditEntry{Action: "sequence.stop", Actor: "rule:stop on reply", Contact: contactID, Deal: dealID,
+		Note: fmt.Sprintf("%d enrolments stopped: the contact replied", n)})
 }

@@ -80,6 +80,19 @@ func seedPerson(t *testing.T, f *fixture) (zofia, bartek int64, dealID int64) {
 		if err := tx.Enqueue(f.ctx, core.NotifyJob{Channel: core.ChannelSlack, Notice: core.Notice{Kind: core.NoticeNewLead, TeamID: 2, Text: zName + " wrote again", Key: "x1"}}); err != nil {
 			return err
 		}
+		// Her name in capitals, and Bartek's failure, which stays.
+		if err := tx.AddFailedInbound(f.ctx, &core.FailedInbound{Connector: "sales@", ExternalID: "<bad2@x>", Error: "bad charset",
+			Raw: []byte("From: " + strings.ToUpper(zName) + "\r\n\r\n\x00binary"), At: now}); err != nil {
+			return err
+		}
+		if err := tx.AddFailedInbound(f.ctx, &core.FailedInbound{Connector: "sales@", ExternalID: "<bad3@x>", Error: "bad MIME",
+			Raw: []byte("From: bartek@nowak.pl\r\n\r\n"), At: now}); err != nil {
+			return err
+		}
+		// A job naming her deal only by its id, deep in its arguments.
+		if err := tx.Enqueue(f.ctx, core.NotifyJob{Channel: core.ChannelTelegram, Notice: core.Notice{Kind: core.NoticeNewLead, DealID: d.ID, Key: "x2"}}); err != nil {
+			return err
+		}
 		return tx.Enqueue(f.ctx, core.ChatReplyJob{ActivityID: 1, Channel: core.ChannelTelegram, To: "555000111"})
 	})
 	if err != nil {
@@ -136,7 +149,7 @@ func TestEraseLeavesNoTraceInTheDatabase(t *testing.T) {
 					t.Errorf("the export lacks %q", want)
 				}
 			}
-			if x.Contact.ID != zofia || len(x.Merged) != 1 || len(x.Deals) != 1 || len(x.Raw) != 1 || len(x.Enrollments) != 1 {
+			if x.Contact.ID != zofia || len(x.Merged) != 1 || len(x.Deals) != 1 || len(x.Raw) != 2 || len(x.Enrollments) != 1 {
 				t.Errorf("export: contact %d, merged %d, deals %d, raw %d, enrolments %d", x.Contact.ID, len(x.Merged), len(x.Deals), len(x.Raw), len(x.Enrollments))
 			}
 
@@ -144,8 +157,12 @@ func TestEraseLeavesNoTraceInTheDatabase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.ContactID != zofia || rep.Contacts != 2 || rep.Addresses != 1 {
+			if rep.ContactID != zofia || rep.Contacts != 2 || rep.Addresses != 1 || rep.Counts["raw messages"] != 2 ||
+				rep.Counts["webhook deliveries"] != 1 || rep.Counts["jobs"] != 3 || rep.Counts["audit"] == 0 {
 				t.Fatalf("report %+v", rep)
+			}
+			if x, err := f.svc.Export(ctx, f.admin, "bartek@nowak.pl"); err != nil || len(x.Raw) != 1 {
+				t.Fatalf("Bartek's kept failure: %+v, %v", x, err)
 			}
 			after := tc.dump(t, db, dsn)
 			for _, n := range needles {

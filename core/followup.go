@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,6 +43,10 @@ func (s *Service) Note(ctx context.Context, actor *User, ref Ref, text string) (
 		now := s.clock.Now()
 		act = &Activity{Kind: ActivityNote, ContactID: contactID, LeadID: leadID, DealID: dealID, UserID: actor.ID, Body: text, At: now}
 		if err := tx.AddActivity(ctx, act); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, AuditEntry{Action: "note.add", Contact: contactID, Lead: leadID, Deal: dealID, Target: ref.String(),
+			Changes: []FieldChange{{Field: "note", After: clipAudit(text)}}}); err != nil {
 			return err
 		}
 		return s.touch(ctx, tx, leadID, dealID, now)
@@ -109,7 +114,7 @@ func (s *Service) FollowUp(ctx context.Context, actor *User, ref Ref, title stri
 			dealID = 0
 		}
 		task = &Task{Title: title, DueAt: due.UTC(), OwnerID: actor.ID, LeadID: leadID, DealID: dealID, CreatedAt: s.clock.Now()}
-		return s.createTask(ctx, tx, task)
+		return s.createTask(ctx, tx, actor, "", task)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("follow up on %s: %w", ref, err)
@@ -124,7 +129,7 @@ func (s *Service) AddTask(ctx context.Context, actor *User, title string, due ti
 		return nil, Fail(KindInvalid, "error.task_needs_title", "a task needs a title and a due time")
 	}
 	task := &Task{Title: title, DueAt: due.UTC(), OwnerID: actor.ID, CreatedAt: s.clock.Now()}
-	err := s.store.Update(ctx, func(tx Tx) error { return s.createTask(ctx, tx, task) })
+	err := s.store.Update(ctx, func(tx Tx) error { return s.createTask(ctx, tx, actor, "", task) })
 	if err != nil {
 		return nil, fmt.Errorf("add task: %w", err)
 	}
@@ -163,7 +168,7 @@ func (s *Service) checkTeamMember(ctx context.Context, actor *User, userID int64
 
 // CompleteTask marks a task done.
 func (s *Service) CompleteTask(ctx context.Context, actor *User, taskID int64) (*Task, error) {
-	return s.editTask(ctx, actor, taskID, func(t *Task, now time.Time) error {
+	return s.editTask(ctx, actor, taskID, "task.done", func(t *Task, now time.Time) error {
 		if t.Done {
 			return Fail(KindConflict, "error.task_done_already", "{Ref} is done already", "Ref", TaskRef(t.ID))
 		}
@@ -174,7 +179,7 @@ func (s *Service) CompleteTask(ctx context.Context, actor *User, taskID int64) (
 
 // SnoozeTask puts a task off until a later time.
 func (s *Service) SnoozeTask(ctx context.Context, actor *User, taskID int64, until time.Time) (*Task, error) {
-	return s.editTask(ctx, actor, taskID, func(t *Task, now time.Time) error {
+	return s.editTask(ctx, actor, taskID, "task.snooze", func(t *Task, now time.Time) error {
 		if t.Done {
 			return Fail(KindConflict, "error.task_done_already", "{Ref} is done already", "Ref", TaskRef(t.ID))
 		}
@@ -186,7 +191,7 @@ func (s *Service) SnoozeTask(ctx context.Context, actor *User, taskID int64, unt
 	})
 }
 
-func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit func(*Task, time.Time) error) (*Task, error) {
+func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, action string, edit func(*Task, time.Time) error) (*Task, error) {
 	var task *Task
 	err := s.store.Update(ctx, func(tx Tx) error {
 		t, err := tx.TaskByID(ctx, taskID)
@@ -196,11 +201,16 @@ func (s *Service) editTask(ctx context.Context, actor *User, taskID int64, edit 
 		if err := s.mayEditTask(ctx, tx, actor, t); err != nil {
 			return err
 		}
+		was := taskFields(t)
 		if err := edit(t, s.clock.Now()); err != nil {
 			return err
 		}
 		task = t
 		if err := tx.UpdateTask(ctx, t); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, AuditEntry{Action: action, Lead: t.LeadID, Deal: t.DealID, User: t.OwnerID,
+			Target: "T" + strconv.FormatInt(t.ID, 10), Changes: diffFields(was, taskFields(t))}); err != nil {
 			return err
 		}
 		if t.Done {

@@ -193,8 +193,15 @@ func (s *Service) importContact(ctx context.Context, tx Tx, actor *User, in Inbo
 		return ImportResult{}, err
 	}
 	in = rd.In
-	c, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now)
+	var t tally
+	c, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now, &t)
 	if err != nil {
+		return ImportResult{}, err
+	}
+	if created {
+		t.audit(AuditEntry{Action: "contact.import", Contact: c.ID, Changes: []FieldChange{{Field: "contact", After: c.Ref()}}})
+	}
+	if err := s.auditImport(ctx, tx, actor, &t); err != nil {
 		return ImportResult{}, err
 	}
 	res := ImportResult{ContactID: c.ID, NewContact: created, Notes: append(rd.Notes, notes...)}
@@ -314,7 +321,8 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 		return ImportResult{}, err
 	}
 	in = rd.In
-	c, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now)
+	var t tally
+	c, created, notes, err := s.matchContact(ctx, tx, &rd, in.Channel, team, now, &t)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -389,6 +397,12 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, UserID: actor.ID, Body: body, At: now}); err != nil {
 		return ImportResult{}, err
 	}
+	t.audit(AuditEntry{Action: "deal.import", Deal: deal.ID, Lead: lead.ID, Contact: c.ID, Target: deal.Ref(),
+		Changes: []FieldChange{{Field: "stage", After: to.Name}, {Field: "status", After: string(deal.Status)},
+			{Field: "value", After: deal.Value.String()}, {Field: "owner", After: owner.Email}}})
+	if err := s.auditImport(ctx, tx, actor, &t); err != nil {
+		return ImportResult{}, err
+	}
 	if err := tx.AddRoute(ctx, &Route{LeadID: lead.ID, How: RouteTeam, TeamID: team.ID, Region: team.Region, ByID: actor.ID, At: now}); err != nil {
 		return ImportResult{}, err
 	}
@@ -405,6 +419,18 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 		}
 	}
 	return res, nil
+}
+
+// auditImport records the changes an import row made, as made by actor.
+func (s *Service) auditImport(ctx context.Context, tx Tx, actor *User, t *tally) error {
+	for _, e := range t.audits {
+		e.Actor, e.Via, e.At = "", "", time.Time{}
+		if err := s.audit(ctx, tx, actor, e); err != nil {
+			return err
+		}
+	}
+	t.audits = nil
+	return nil
 }
 
 // importOwner is the user with the email, or the actor when it is empty; a

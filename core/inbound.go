@@ -46,6 +46,11 @@ type Inbound struct {
 	// Checkpoint, when set, is saved in the same transaction as the
 	// inbound: the connector's position just past it.
 	Checkpoint *Checkpoint
+
+	// origin is who sent it in and through what, for the audit log:
+	// taken from the caller's context, since a shared commit runs under
+	// another caller's.
+	origin captureOrigin
 }
 
 // CaptureResult says what an inbound became.

@@ -95,8 +95,12 @@ func (d *Directory) SetLanguage(ctx context.Context, actor *User, locale string)
 		if u, err = tx.UserByID(ctx, actor.ID); err != nil {
 			return err
 		}
+		was := *u
 		u.Locale = tag
-		return tx.UpdateUser(ctx, u)
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return d.auditUser(ctx, tx, actor, "user.update", &was, u)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set language of %s: %w", actor.Email, err)

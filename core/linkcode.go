@@ -190,16 +190,26 @@ func (d *Directory) redeem(ctx context.Context, code string, telegramID int64, n
 		if !u.Active {
 			return Fail(KindForbidden, "error.link_code_user_deactivated", "the user this code was made for is deactivated")
 		}
+		// The code's owner links their own account, in Telegram.
+		ctx := WithVia(ctx, ViaTelegram)
 		if other, err := tx.UserByTelegramID(ctx, telegramID); err == nil && other.ID != u.ID {
+			was := *other
 			other.TelegramID = 0
 			if err := tx.UpdateUser(ctx, other); err != nil {
+				return err
+			}
+			if err := d.auditUser(ctx, tx, u, "user.unlink", &was, other); err != nil {
 				return err
 			}
 		} else if err != nil && !IsNotFound(err) {
 			return err
 		}
+		was := *u
 		u.TelegramID = telegramID
 		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if err := d.auditUser(ctx, tx, u, "user.link", &was, u); err != nil {
 			return err
 		}
 		*out = u

@@ -54,7 +54,7 @@ func (s *Service) ScheduleMeeting(ctx context.Context, actor *User, ref Ref, at 
 			title = "Meeting"
 		}
 		task = &Task{Kind: TaskMeeting, Title: title, DueAt: at.UTC(), OwnerID: actor.ID, LeadID: leadID, DealID: dealID, CreatedAt: now}
-		if err := s.createTask(ctx, tx, task); err != nil {
+		if err := s.createTask(ctx, tx, actor, "", task); err != nil {
 			return err
 		}
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivityMeeting, ContactID: contactID, LeadID: leadID, DealID: dealID,

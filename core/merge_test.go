@@ -155,7 +155,7 @@ func TestMergeAndUnmerge(t *testing.T) {
 			if gone.MergedInto != a.ContactID {
 				t.Fatalf("merged contact %+v", gone)
 			}
-			log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Contact: a.ContactID})
+			log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Contact: a.ContactID, Action: "contact.merge"})
 			if err != nil || len(log) != 1 || log[0].Action != "contact.merge" || log[0].Via != core.ViaSlack || log[0].ActorID != f.mgr.ID {
 				t.Fatalf("audit %+v, %v", log, err)
 			}

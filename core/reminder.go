@@ -31,9 +31,15 @@ func reminderJob(t *Task) ReminderJob {
 }
 
 // createTask stores a new task and schedules its reminder, in tx: every
-// path that creates a task goes through it.
-func (s *Service) createTask(ctx context.Context, tx Tx, t *Task) error {
+// path that creates a task goes through it. The audit log names actor,
+// or who ("rule:…") when actor is nil.
+func (s *Service) createTask(ctx context.Context, tx Tx, actor *User, who string, t *Task) error {
 	if err := tx.CreateTask(ctx, t); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, actor, AuditEntry{Action: "task.create", Actor: who, Lead: t.LeadID, Deal: t.DealID, User: t.OwnerID,
+		Target: "T" + strconv.FormatInt(t.ID, 10), Changes: []FieldChange{{Field: "title", After: t.Title},
+			{Field: "due", After: auditTime(t.DueAt)}}}); err != nil {
 		return err
 	}
 	return tx.Enqueue(ctx, reminderJob(t))

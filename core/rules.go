@@ -293,7 +293,7 @@ func (s *Service) apply(ctx context.Context, tx Tx, r *Rule, a RuleAction, sub *
 		} else {
 			t.LeadID = sub.lead.ID
 		}
-		return s.createTask(ctx, tx, t)
+		return s.createTask(ctx, tx, nil, "rule:"+r.Name, t)
 
 	case ActionNotify:
 		n := Notice{Kind: NoticeText, Text: a.Text, Key: NoticeKey("rule", r.Name, string(sub.job.Trigger), ref, now.UnixMilli())}

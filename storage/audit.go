@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"leadwire/core"
 )
@@ -24,6 +25,38 @@ func (t *Tx) AddAudit(ctx context.Context, e *core.AuditEntry) error {
 		ref(e.Contact), ref(e.Lead), ref(e.Deal), ref(e.User), e.Target, changes, e.Note)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// auditChunk bounds the rows of one multi-row insert: 12 arguments each
+// stay well under both databases' limits on bound parameters.
+const auditChunk = 400
+
+// AddAudits implements core.Tx: one INSERT for many rows.
+func (t *Tx) AddAudits(ctx context.Context, es []core.AuditEntry) error {
+	for len(es) > 0 {
+		n := min(len(es), auditChunk)
+		args := make([]any, 0, n*12)
+		for i := range es[:n] {
+			e := &es[i]
+			changes := ""
+			if len(e.Changes) > 0 {
+				b, err := json.Marshal(e.Changes)
+				if err != nil {
+					return fmt.Errorf("audit %s: %w", e.Action, err)
+				}
+				changes = string(b)
+			}
+			args = append(args, t.d.time(e.At), ref(e.ActorID), e.Actor, string(e.Via), e.Action,
+				ref(e.Contact), ref(e.Lead), ref(e.Deal), ref(e.User), e.Target, changes, e.Note)
+		}
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		if _, err := t.exec(ctx, `INSERT INTO audit_log (at, actor_id, actor, via, action, contact_id, lead_id, deal_id, user_id, target, changes, note)
+			VALUES `+values, args...); err != nil {
+			return fmt.Errorf("audit %d changes: %w", n, err)
+		}
+		es = es[n:]
 	}
 	return nil
 }
@@ -51,6 +84,14 @@ func (r *reader) ListAudit(ctx context.Context, f core.AuditFilter) ([]core.Audi
 	}
 	if f.BeforeID != 0 {
 		w.add("id < ?", f.BeforeID)
+	}
+	if f.TeamID != 0 {
+		// The most specific record an entry names decides.
+		w.add(`CASE WHEN deal_id IS NOT NULL THEN deal_id IN (SELECT id FROM deals WHERE team_id = ?)
+			WHEN lead_id IS NOT NULL THEN lead_id IN (SELECT id FROM leads WHERE team_id = ?)
+			WHEN contact_id IS NOT NULL THEN contact_id IN (SELECT id FROM contacts WHERE team_id = ?)
+			WHEN user_id IS NOT NULL THEN user_id IN (SELECT id FROM users WHERE team_id = ?)
+			ELSE FALSE END`, f.TeamID, f.TeamID, f.TeamID, f.TeamID)
 	}
 	var rows []struct {
 		ID      int64    `db:"id"`

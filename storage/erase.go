@@ -1,14 +1,15 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"leadwire/core"
 )
@@ -44,18 +45,60 @@ func (r *reader) ActivitiesOfPerson(ctx context.Context, contactIDs []int64) ([]
 	return out, nil
 }
 
-// mentions reports whether b, lower-cased, holds one of the needles.
-func mentions(b []byte, needles []string) bool {
-	if len(b) == 0 {
-		return false
-	}
-	low := bytes.ToLower(b)
-	for _, n := range needles {
-		if bytes.Contains(low, []byte(n)) {
-			return true
+// spellings are the ways a lower-cased needle may be written in kept
+// text: as is, capitalised word by word, and in capitals. The databases
+// fold only ASCII letters the same way everywhere, so other letters are
+// looked for in each of these cases.
+func spellings(needle string) []string {
+	out := []string{needle}
+	add := func(v string) {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
-	return false
+	words := strings.Fields(needle)
+	for i, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[n:]
+	}
+	add(strings.Join(words, " "))
+	add(strings.ToUpper(needle))
+	return out
+}
+
+// mentioning is an SQL condition true of a row whose columns hold one of
+// the needles, ignoring the case of ASCII letters, and its arguments. A
+// binary column (raw messages, webhook bodies) is searched byte for byte
+// with only ASCII letters folded, as are the needles.
+func (d dialect) mentioning(needles []string, text, binary []string) (string, []any) {
+	var conds []string
+	var args []any
+	for _, n := range needles {
+		for _, v := range spellings(n) {
+			for _, col := range text {
+				if d == postgres {
+					conds = append(conds, `strpos(lower(`+col+`), lower(?)) > 0`)
+				} else {
+					conds = append(conds, `instr(lower(`+col+`), lower(?)) > 0`)
+				}
+				args = append(args, v)
+			}
+			for _, col := range binary {
+				if d == postgres {
+					// escape keeps every byte, NUL too, as ASCII
+					// text; the needle is escaped alike.
+					conds = append(conds, `strpos(lower(encode(`+col+`, 'escape')), lower(encode(convert_to(?, 'UTF8'), 'escape'))) > 0`)
+				} else {
+					conds = append(conds, `instr(lower(CAST(`+col+` AS TEXT)), lower(?)) > 0`)
+				}
+				args = append(args, v)
+			}
+		}
+	}
+	if len(conds) == 0 {
+		return "FALSE", nil
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
 type failedRow struct {
@@ -67,22 +110,17 @@ type failedRow struct {
 	At         nullTime `db:"at"`
 }
 
-func (f *failedRow) mentions(needles []string) bool {
-	return mentions(f.Raw, needles) || mentions([]byte(f.ExternalID), needles) || mentions([]byte(f.Error), needles)
-}
-
-// FailedInboundsMentioning implements core.Reader. Kept failures are few
-// and their raw messages may be encoded any way: they are read here.
+// FailedInboundsMentioning implements core.Reader: the search runs in
+// the database.
 func (r *reader) FailedInboundsMentioning(ctx context.Context, needles []string) ([]core.FailedInbound, error) {
+	cond, args := r.d.mentioning(needles, []string{"external_id", "error"}, []string{"raw"})
 	var rows []failedRow
-	if err := r.sel(ctx, &rows, `SELECT id, connector, external_id, error, raw, at FROM failed_inbounds ORDER BY id`); err != nil {
+	if err := r.sel(ctx, &rows, `SELECT id, connector, external_id, error, raw, at FROM failed_inbounds WHERE `+cond+` ORDER BY id`, args...); err != nil {
 		return nil, fmt.Errorf("failed inbounds of a person: %w", err)
 	}
-	var out []core.FailedInbound
-	for _, row := range rows {
-		if row.mentions(needles) {
-			out = append(out, core.FailedInbound{ID: row.ID, Connector: row.Connector, ExternalID: row.ExternalID, Error: row.Error, Raw: row.Raw, At: row.At.t})
-		}
+	out := make([]core.FailedInbound, len(rows))
+	for i, row := range rows {
+		out[i] = core.FailedInbound{ID: row.ID, Connector: row.Connector, ExternalID: row.ExternalID, Error: row.Error, Raw: row.Raw, At: row.At.t}
 	}
 	return out, nil
 }
@@ -154,7 +192,6 @@ func (t *Tx) ErasePerson(ctx context.Context, e core.Erasure) (core.ErasedCounts
 		{"possible duplicates", `DELETE FROM possible_duplicates WHERE contact_id IN (` + marks + `) OR other_id IN (` + marks + `)`, 2},
 		{"sequence enrolments", `DELETE FROM sequence_enrollments WHERE contact_id IN (` + marks + `)`, 1},
 		{"merge records", `UPDATE contact_merges SET record = '' WHERE survivor_id IN (` + marks + `) OR merged_id IN (` + marks + `)`, 2},
-		{"audit entries", `UPDATE audit_log SET changes = '' WHERE contact_id IN (` + marks + `) AND changes <> ''`, 1},
 		{"contacts", `UPDATE contacts SET name = '', company = '', domain = '', invalid_phones = '', time_zone = '', locale = '', erased_at = ? WHERE id IN (` + marks + `)`, 1},
 	}
 	for _, s := range steps {
@@ -176,7 +213,7 @@ func (t *Tx) ErasePerson(ctx context.Context, e core.Erasure) (core.ErasedCounts
 	if err := t.eraseKeys(ctx, e, marks, ids, counts); err != nil {
 		return nil, err
 	}
-	if err := t.eraseKept(ctx, e, counts); err != nil {
+	if err := t.eraseKept(ctx, e, marks, ids, counts); err != nil {
 		return nil, err
 	}
 	return counts, nil
@@ -207,137 +244,85 @@ func (t *Tx) eraseKeys(ctx context.Context, e core.Erasure, marks string, ids []
 }
 
 // eraseKept removes what was kept as it came: failed inbounds and logged
-// webhook bodies that mention the person.
-func (t *Tx) eraseKept(ctx context.Context, e core.Erasure, counts core.ErasedCounts) error {
-	var failed []failedRow
-	if err := t.sel(ctx, &failed, `SELECT id, connector, external_id, error, raw, at FROM failed_inbounds`); err != nil {
+// webhook bodies that mention the person, found in the database; and the
+// personal parts of the audit entries about the person's records, found
+// through their indexes rather than by reading the whole log.
+func (t *Tx) eraseKept(ctx context.Context, e core.Erasure, marks string, ids []any, counts core.ErasedCounts) error {
+	cond, args := t.d.mentioning(e.Needles, []string{"external_id", "error"}, []string{"raw"})
+	res, err := t.exec(ctx, `DELETE FROM failed_inbounds WHERE `+cond, args...)
+	if err != nil {
 		return fmt.Errorf("erase raw messages: %w", err)
 	}
-	for _, f := range failed {
-		if f.mentions(e.Needles) {
-			if _, err := t.exec(ctx, `DELETE FROM failed_inbounds WHERE id = ?`, f.ID); err != nil {
-				return fmt.Errorf("erase raw messages: %w", err)
-			}
-			counts["raw messages"]++
-		}
-	}
-	var deliveries []struct {
-		ID         int64  `db:"id"`
-		ExternalID string `db:"external_id"`
-		Error      string `db:"error"`
-		Ref        string `db:"ref"`
-		Body       []byte `db:"body"`
-	}
-	if err := t.sel(ctx, &deliveries, `SELECT id, external_id, error, ref, body FROM webhook_deliveries`); err != nil {
+	n, _ := res.RowsAffected()
+	counts["raw messages"] += n
+
+	cond, args = t.d.mentioning(e.Needles, []string{"external_id", "error", "ref"}, []string{"body"})
+	res, err = t.exec(ctx, `UPDATE webhook_deliveries SET body = NULL, external_id = '', error = '' WHERE `+cond, args...)
+	if err != nil {
 		return fmt.Errorf("erase webhook bodies: %w", err)
 	}
-	for _, d := range deliveries {
-		if mentions(d.Body, e.Needles) || mentions([]byte(d.ExternalID+"\n"+d.Error+"\n"+d.Ref), e.Needles) {
-			if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET body = NULL, external_id = '', error = '' WHERE id = ?`, d.ID); err != nil {
-				return fmt.Errorf("erase webhook bodies: %w", err)
-			}
-			counts["webhook deliveries"]++
-		}
-	}
-	var entries []struct {
-		ID      int64  `db:"id"`
-		Changes string `db:"changes"`
-		Note    string `db:"note"`
-		Target  string `db:"target"`
-	}
-	if err := t.sel(ctx, &entries, `SELECT id, changes, note, target FROM audit_log WHERE changes <> '' OR note <> '' OR target <> ''`); err != nil {
+	n, _ = res.RowsAffected()
+	counts["webhook deliveries"] += n
+
+	// The entries about the person's contacts, leads and deals: what
+	// they changed goes; a note or target that names the person too.
+	leads := `SELECT id FROM leads WHERE contact_id IN (` + marks + `)`
+	deals := `SELECT id FROM deals WHERE contact_id IN (` + marks + `)`
+	mine := `(contact_id IN (` + marks + `) OR lead_id IN (` + leads + `) OR deal_id IN (` + deals + `))`
+	cond, args = t.d.mentioning(e.Needles, []string{"note", "target"}, nil)
+	res, err = t.exec(ctx, `UPDATE audit_log SET changes = '',
+		note = CASE WHEN `+cond+` THEN '[erased]' ELSE note END,
+		target = CASE WHEN `+cond+` THEN '' ELSE target END
+		WHERE `+mine+` AND (changes <> '' OR `+cond+`)`,
+		slices.Concat(args, args, ids, ids, ids, args)...)
+	if err != nil {
 		return fmt.Errorf("erase audit entries: %w", err)
 	}
-	for _, a := range entries {
-		if mentions([]byte(a.Changes+"\n"+a.Note+"\n"+a.Target), e.Needles) {
-			if _, err := t.exec(ctx, `UPDATE audit_log SET changes = '', note = '[erased]', target = '' WHERE id = ?`, a.ID); err != nil {
-				return fmt.Errorf("erase audit entries: %w", err)
-			}
-			counts["audit"]++
-		}
-	}
+	n, _ = res.RowsAffected()
+	counts["audit"] += n
 	return nil
 }
 
 // eraseJobs removes the jobs not running now whose arguments name the
-// person: by their data, or by the ids of their leads, deals, activities,
-// tasks and enrolments (the enrolments are gone; the rest stay, anonymous,
-// and a notice about them is not worth the person's data).
+// person: by their data, or, at any depth, by the ids of their leads,
+// deals, activities, tasks and enrolments (the enrolments are gone; the
+// rest stay, anonymous, and a notice about them is not worth the
+// person's data). The search runs in the database.
 func (t *Tx) eraseJobs(ctx context.Context, e core.Erasure, counts core.ErasedCounts) error {
 	marks, ids := idList(e.ContactIDs)
 	argsText := `CAST(args AS TEXT)`
 	if t.d == postgres {
 		argsText = `args::text`
 	}
-	var jobs []struct {
-		ID   int64  `db:"id"`
-		Args string `db:"args"`
+	named := []struct{ key, q string }{
+		{"lead_id", `SELECT id FROM leads WHERE contact_id IN (` + marks + `)`},
+		{"deal_id", `SELECT id FROM deals WHERE contact_id IN (` + marks + `)`},
+		{"activity_id", `SELECT id FROM activities WHERE contact_id IN (` + marks + `)`},
+		{"task_id", `SELECT id FROM tasks WHERE lead_id IN (SELECT id FROM leads WHERE contact_id IN (` + marks + `)) OR deal_id IN (SELECT id FROM deals WHERE contact_id IN (` + marks + `))`},
+		{"enrollment_id", `SELECT id FROM sequence_enrollments WHERE contact_id IN (` + marks + `)`},
 	}
-	if err := t.sel(ctx, &jobs, `SELECT id, `+argsText+` AS args FROM river_job WHERE state <> 'running'`); err != nil {
+	var conds []string
+	var args []any
+	for _, k := range named {
+		if t.d == postgres {
+			conds = append(conds, `EXISTS (SELECT 1 FROM jsonb_path_query(args, 'lax $.**.`+k.key+`') v
+				WHERE jsonb_typeof(v) = 'number' AND (v #>> '{}')::numeric IN (`+k.q+`))`)
+		} else {
+			conds = append(conds, `EXISTS (SELECT 1 FROM json_tree(args) v
+				WHERE v.key = '`+k.key+`' AND v.type = 'integer' AND v.atom IN (`+k.q+`))`)
+		}
+		args = append(args, ids...)
+		if k.key == "task_id" {
+			args = append(args, ids...)
+		}
+	}
+	cond, needleArgs := t.d.mentioning(e.Needles, []string{argsText}, nil)
+	res, err := t.exec(ctx, `DELETE FROM river_job WHERE state <> 'running' AND (`+cond+` OR `+strings.Join(conds, " OR ")+`)`,
+		append(needleArgs, args...)...)
+	if err != nil {
 		return fmt.Errorf("erase queued jobs: %w", err)
 	}
-	if len(jobs) == 0 {
-		return nil
-	}
-	named := map[string]map[int64]bool{}
-	for key, q := range map[string]string{
-		"lead_id":       `SELECT id FROM leads WHERE contact_id IN (` + marks + `)`,
-		"deal_id":       `SELECT id FROM deals WHERE contact_id IN (` + marks + `)`,
-		"activity_id":   `SELECT id FROM activities WHERE contact_id IN (` + marks + `)`,
-		"task_id":       `SELECT id FROM tasks WHERE lead_id IN (SELECT id FROM leads WHERE contact_id IN (` + marks + `)) OR deal_id IN (SELECT id FROM deals WHERE contact_id IN (` + marks + `))`,
-		"enrollment_id": `SELECT e.id FROM sequence_enrollments e WHERE e.contact_id IN (` + marks + `)`,
-	} {
-		var got []int64
-		args := ids
-		if key == "task_id" {
-			args = append(append([]any{}, ids...), ids...)
-		}
-		if err := t.sel(ctx, &got, q, args...); err != nil {
-			return fmt.Errorf("erase queued jobs: %w", err)
-		}
-		named[key] = map[int64]bool{}
-		for _, id := range got {
-			named[key][id] = true
-		}
-	}
-	for _, j := range jobs {
-		if mentions([]byte(j.Args), e.Needles) || namesAny(j.Args, named) {
-			if _, err := t.exec(ctx, `DELETE FROM river_job WHERE id = ?`, j.ID); err != nil {
-				return fmt.Errorf("erase queued jobs: %w", err)
-			}
-			counts["jobs"]++
-		}
-	}
+	n, _ := res.RowsAffected()
+	counts["jobs"] += n
 	return nil
-}
-
-// namesAny reports whether the JSON args, at any depth, hold one of the
-// named ids under its key.
-func namesAny(args string, named map[string]map[int64]bool) bool {
-	var v any
-	if json.Unmarshal([]byte(args), &v) != nil {
-		return false
-	}
-	var walk func(v any) bool
-	walk = func(v any) bool {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, val := range x {
-				if n, ok := val.(float64); ok && named[k][int64(n)] {
-					return true
-				}
-				if walk(val) {
-					return true
-				}
-			}
-		case []any:
-			for _, val := range x {
-				if walk(val) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return walk(v)
 }

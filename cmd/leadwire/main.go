@@ -33,7 +33,7 @@ type CLI struct {
 	Leads       LeadsCmd       `cmd:"" help:"Work with leads."`
 	Deals       DealsCmd       `cmd:"" help:"Work with deals."`
 	Contacts    ContactsCmd    `cmd:"" help:"Merge, unmerge and find duplicate contacts (C12)."`
-	Audit       AuditCmd       `cmd:"" help:"Who changed what, through what, and when (admins)."`
+	Audit       AuditCmd       `cmd:"" help:"Who changed what, through what, and when (managers: their team's records; admins: all)."`
 	Companies   CompaniesCmd   `cmd:"" help:"List companies, show one with its people and open deals, merge two."`
 	Tasks       TasksCmd       `cmd:"" help:"Work with tasks."`
 	Import      ImportCmd      `cmd:"" help:"Import contacts, leads or deals from a CSV file."`

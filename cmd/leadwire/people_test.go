@@ -136,3 +136,39 @@ func TestExportAndEraseFromTheCommandLine(t *testing.T) {
 		}
 	})
 }
+
+func TestAuditFromTheCommandLine(t *testing.T) {
+	e := newIOEnv(t)
+	e.ok("leads", "add", "--name", "Nguyễn Minh", "--email", "minh@vinacorp.vn", "--team", "Bangkok", "--subject", "Pricing")
+	e.ok("leads", "add", "--name", "Kasia", "--email", "kasia@wp.pl", "--team", "Warsaw", "--subject", "Hello")
+	e.ok("--as", "lan@example.com", "leads", "claim", "L1")
+	t.Run("a manager lists the changes of their team's records only", func(t *testing.T) {
+		out := e.ok("--as", "somchai@example.com", "audit").out
+		if !strings.Contains(out, "lead.claim") || !strings.Contains(out, "L1") || strings.Contains(out, "L2") {
+			t.Fatalf("audit:\n%s", out)
+		}
+		if out := e.ok("--as", "somchai@example.com", "audit", "--lead", "L1", "--json").out; !strings.Contains(out, `"via": "cli"`) {
+			t.Fatalf("audit --json:\n%s", out)
+		}
+	})
+	t.Run("a manager asking for another team's record is told why not", func(t *testing.T) {
+		r := e.run("--as", "somchai@example.com", "audit", "--lead", "L2")
+		if r.code == 0 || !strings.Contains(r.errOut, "L2 is not a record of your team") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
+	t.Run("an admin lists every team's, the configuration's too", func(t *testing.T) {
+		out := e.ok("--as", "li.wei@example.com", "audit", "--limit", "500").out
+		for _, w := range []string{"L1", "L2", "team.create", "config"} {
+			if !strings.Contains(out, w) {
+				t.Fatalf("audit:\n%s\nwant %q", out, w)
+			}
+		}
+	})
+	t.Run("a rep is refused, saying who may", func(t *testing.T) {
+		r := e.run("--as", "lan@example.com", "audit")
+		if r.code == 0 || !strings.Contains(r.errOut, "only managers (for their team's records) and admins") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+		}
+	})
+}

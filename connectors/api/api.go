@@ -152,9 +152,11 @@ func (h *Handler) serve(rt route) http.HandlerFunc {
 		start := time.Now()
 		id := h.requestID(w, r)
 		rec := &recorder{ResponseWriter: w, code: http.StatusOK}
-		c := &call{w: rec, r: r}
+		c := &call{w: rec, r: r.WithContext(core.WithVia(r.Context(), core.ViaAPI))}
 		err := h.authenticate(c, rt.scope)
 		if err == nil {
+			// The audit log names the token as who made the changes.
+			c.r = c.r.WithContext(core.WithToken(c.r.Context(), c.token.Name))
 			err = rt.fn(c)
 		}
 		if err != nil {

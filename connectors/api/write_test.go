@@ -95,3 +95,30 @@ func TestLeadsAreCreatedOnceAKey(t *testing.T) {
 		}
 	})
 }
+
+func TestChangesThroughTheAPIAreAuditedAsTheTokens(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db, api.Options{})
+		r := e.do(t, "POST", "/api/v1/leads", "mgr", `{"name":"Malee","email":"malee@siam.co.th","team":"Bangkok"}`, "Idempotency-Key", "k1")
+		if r.status != 201 {
+			t.Fatalf("got %d %s", r.status, r.raw)
+		}
+		id, err := core.ParseRefOf(r.body["id"].(string), 'L')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := e.do(t, "POST", "/api/v1/leads/"+core.LeadRef(id)+"/claim", "repA", ""); r.status != 200 {
+			t.Fatalf("claim: %d %s", r.status, r.raw)
+		}
+		log, err := e.svc.Audit(e.ctx, e.users["admin"], core.AuditFilter{Lead: id})
+		if err != nil || len(log) != 2 {
+			t.Fatalf("audit %+v, %v", log, err)
+		}
+		if c := log[1]; c.Action != "lead.capture" || c.Actor != "token:mgr" || c.Via != core.ViaAPI {
+			t.Errorf("capture entry %+v", c)
+		}
+		if c := log[0]; c.Action != "lead.claim" || c.Actor != "token:repA" || c.ActorID != e.users["repA"].ID || c.Via != core.ViaAPI {
+			t.Errorf("claim entry %+v", c)
+		}
+	})
+}

@@ -188,6 +188,7 @@ func (h *Handler) printer(r *http.Request, field string) *lang.Printer {
 
 // Submit takes one submission of the form named by the path's {id}.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(core.WithVia(r.Context(), core.ViaWeb))
 	a := answerer{w: w, browser: wantsHTML(r), p: h.printer(r, "")}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {

@@ -560,3 +560,16 @@ func TestTheAnswerTellsAStrangerNothingOfWhatIsStored(t *testing.T) {
 		}
 	})
 }
+
+func TestAPostIsAuditedAsTheFormsThroughTheWeb(t *testing.T) {
+	e := newEnv(t)
+	r := e.post(t, "/forms/contact", urlencoded, form("your-name", "Ewa", "your-email", "ewa@firma.pl", "your-message", "Hello"), "Accept", "application/json")
+	if r.status != 201 {
+		t.Fatalf("got %d %q", r.status, r.body)
+	}
+	l := e.lead(t, "ewa@firma.pl")
+	log, err := e.svc.Audit(t.Context(), &core.User{Role: core.RoleAdmin}, core.AuditFilter{Lead: l.ID})
+	if err != nil || len(log) != 1 || log[0].Action != "lead.capture" || log[0].Actor != "connector:webform:contact" || log[0].Via != core.ViaWeb {
+		t.Fatalf("audit %+v, %v", log, err)
+	}
+}

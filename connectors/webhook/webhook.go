@@ -133,6 +133,7 @@ type delivery struct {
 
 // ServeHTTP takes one delivery.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(core.WithVia(r.Context(), core.ViaWebhook))
 	d := &delivery{w: w}
 	// As sent: cleaning it first would make "zapier\x00" read as
 	// zapier. It is checked by name below and cleaned for the log.

@@ -459,3 +459,13 @@ func TestAnAnswerCarriesAReceiptAndNoRefs(t *testing.T) {
 		t.Errorf("got %d %s; want 201 with a receipt only, nothing of the contact with that phone", other.status, other.raw)
 	}
 }
+
+func TestADeliveryIsAuditedAsTheSourcesThroughTheWebhook(t *testing.T) {
+	e := newEnv(t, webhook.Options{})
+	e.post(t, "", "zap", native)
+	l, _ := e.lead(t, "somchai@siam.co.th")
+	log, err := e.svc.Audit(e.ctx, &core.User{Role: core.RoleAdmin}, core.AuditFilter{Lead: l.ID})
+	if err != nil || len(log) != 1 || log[0].Action != "lead.capture" || log[0].Actor != "connector:webhook:zapier" || log[0].Via != core.ViaWebhook {
+		t.Fatalf("audit %+v, %v", log, err)
+	}
+}
