@@ -136,6 +136,9 @@ func (s *Service) setDealOwner(ctx context.Context, tx Tx, actor *User, d *Deal,
 	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: body, At: now}); err != nil {
 		return err
 	}
+	if err := s.emit(ctx, tx, EventDealUpdated, DealRefOf(d.ID), EventData{}); err != nil {
+		return err
+	}
 	return s.handOff(ctx, tx, actor, Route{DealID: d.ID, How: how, TeamID: d.TeamID, Rule: rule, ToID: owner.ID, FromID: from, At: now})
 }
 

@@ -215,6 +215,31 @@ func TestEventsAreDeliveredInOrderPerRecord(t *testing.T) {
 	})
 }
 
+func TestImportsAndHandOffsRaiseEvents(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		box := secretbox.New(secretbox.NewKey())
+		all, _ := core.ParseEventTypes("*")
+		addHook(t, f, box, "https://hooks.example.com/all", all...)
+
+		res, errs := f.svc.ImportDeals(f.ctx, f.mgr, []core.DealImport{{Inbound: core.Inbound{Channel: core.ChannelImport,
+			Source: "import:deals.csv", ExternalID: "r1", Email: "r1@siam.example", Team: "Bangkok"}, Owner: f.repA.Email}})
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		deal := res[0].DealID
+		if _, err := f.svc.AssignDeal(f.ctx, f.mgr, deal, f.repB.ID); err != nil {
+			t.Fatal(err)
+		}
+		rcv := &receiver{}
+		drain(t, f, core.NewHookDispatcher(f.svc, box, rcv, view.EventBody, 4), 5)
+		got := rcv.types(t)["https://hooks.example.com/all "+core.DealRef(deal)]
+		if want := []string{"deal.created", "deal.updated"}; !slices.Equal(got, want) {
+			t.Errorf("the imported and handed-over deal's events %v, want %v", got, want)
+		}
+	})
+}
+
 func TestAWebhookFailingThreeDaysIsDisabledAndAdminsToldOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)

@@ -406,6 +406,9 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 	if err := tx.AddRoute(ctx, &Route{LeadID: lead.ID, How: RouteTeam, TeamID: team.ID, Region: team.Region, ByID: actor.ID, At: now}); err != nil {
 		return ImportResult{}, err
 	}
+	if err := s.emit(ctx, tx, EventDealCreated, DealRefOf(deal.ID), EventData{}); err != nil {
+		return ImportResult{}, err
+	}
 	if deal.Status == DealOpen {
 		// An open deal imported for someone else is theirs to work now.
 		if err := s.handOff(ctx, tx, actor, Route{DealID: deal.ID, How: RouteImported, TeamID: team.ID, ToID: owner.ID, At: now}); err != nil {
