@@ -331,6 +331,33 @@ func TestEveryKindOfChangeIsAudited(t *testing.T) {
 				t.Fatalf("team update %+v", e)
 			}
 		})
+		t.Run("BANT answers and a meeting held are recorded", func(t *testing.T) {
+			lead := f.newLead(t, "Bangkok", "bant@siam.co.th")
+			if _, err := f.svc.Claim(f.ctx, f.repA, lead); err != nil {
+				t.Fatal(err)
+			}
+			deal, err := f.svc.Qualify(f.ctx, f.repA, lead, core.QualifyInput{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.SetQualification(f.ctx, f.repA, deal.ID, core.Qualification{Budget: "20k EUR", Need: "CRM"}); err != nil {
+				t.Fatal(err)
+			}
+			e := one(t, core.AuditFilter{Deal: deal.ID, Action: "deal.qualification"})
+			if e.Actor != f.repA.Email || len(e.Changes) != 2 || e.Changes[0] != (core.FieldChange{Field: "budget", After: "20k EUR"}) {
+				t.Fatalf("qualification entry %+v", e)
+			}
+			task, err := f.svc.ScheduleMeeting(f.ctx, f.repA, core.DealRefOf(deal.ID), f.clock.Now().Add(time.Hour), "demo")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.MeetingHeld(f.ctx, f.repA, core.DealRefOf(deal.ID)); err != nil {
+				t.Fatal(err)
+			}
+			if e := one(t, core.AuditFilter{Deal: deal.ID, Action: "task.held"}); e.Target != fmt.Sprintf("T%d", task.ID) || e.Actor != f.repA.Email {
+				t.Fatalf("meeting held entry %+v", e)
+			}
+		})
 	})
 }
 

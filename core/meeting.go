@@ -94,6 +94,10 @@ func (s *Service) MeetingHeld(ctx context.Context, actor *User, ref Ref) (*Task,
 		if err := tx.UpdateTask(ctx, t); err != nil {
 			return err
 		}
+		if err := s.audit(ctx, tx, actor, AuditEntry{Action: "task.held", Lead: t.LeadID, Deal: t.DealID, User: t.OwnerID,
+			Target: fmt.Sprintf("T%d", t.ID), Changes: []FieldChange{{Field: "held", After: "yes"}}}); err != nil {
+			return err
+		}
 		leadID, dealID, contactID := t.LeadID, t.DealID, int64(0)
 		if dealID != 0 {
 			d, err := tx.DealByID(ctx, dealID)

@@ -50,9 +50,27 @@ func (s *Service) SetQualification(ctx context.Context, actor *User, dealID int6
 			return err
 		}
 		now := s.clock.Now()
+		before := d.Qualification
 		d.Qualification, d.UpdatedAt = d.Qualification.merge(q), now
 		deal = d
-		return tx.UpdateDeal(ctx, d)
+		if err := tx.UpdateDeal(ctx, d); err != nil {
+			return err
+		}
+		var changes []FieldChange
+		for _, f := range []struct{ name, before, after string }{
+			{"budget", before.Budget, d.Qualification.Budget},
+			{"authority", before.Authority, d.Qualification.Authority},
+			{"need", before.Need, d.Qualification.Need},
+			{"timeline", before.Timeline, d.Qualification.Timeline},
+		} {
+			if f.before != f.after {
+				changes = append(changes, FieldChange{Field: f.name, Before: f.before, After: f.after})
+			}
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		return s.audit(ctx, tx, actor, AuditEntry{Action: "deal.qualification", Deal: d.ID, Contact: d.ContactID, Changes: changes})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("qualification of %s: %w", DealRef(dealID), err)
