@@ -45,7 +45,7 @@ func (s *Service) mailOn() error {
 	if slices.Contains(s.settings.Channels, ChannelEmail) {
 		return nil
 	}
-	return Errorf(KindInvalid, "the prospect last wrote by email, and leadwire cannot send mail: no smtp server is configured; answer from your mailbox, or ask an admin to set smtp up")
+	return Fail(KindInvalid, "error.reply_no_smtp", "the prospect last wrote by email, and leadwire cannot send mail: no smtp server is configured; answer from your mailbox, or ask an admin to set smtp up")
 }
 
 // mailReply makes act an email_out reply: from the owner of the lead or
@@ -78,7 +78,7 @@ func (s *Service) mailReply(ctx context.Context, tx Tx, actor *User, c *Contact,
 		}
 	}
 	if owner.Email == "" {
-		return Errorf(KindInvalid, "a reply by mail goes from the owner's address, and %s has none; add an email to the user", owner.Name)
+		return Fail(KindInvalid, "error.reply_owner_no_email", "a reply by mail goes from the owner's address, and {Name} has none; add an email to the user", "Name", owner.Name)
 	}
 	job.From, job.FromName, job.ToName = owner.Email, owner.Name, c.Name
 	act.Kind = ActivityEmailOut

@@ -36,7 +36,7 @@ func (s *Service) LogCall(ctx context.Context, actor *User, ref Ref, notes strin
 // its reminder: the reminder asks whether it was held.
 func (s *Service) ScheduleMeeting(ctx context.Context, actor *User, ref Ref, at time.Time, notes string) (*Task, error) {
 	if at.IsZero() {
-		return nil, Errorf(KindInvalid, "when is the meeting? give a time, e.g. tomorrow 3pm or 2026-12-01 14:00")
+		return nil, Fail(KindInvalid, "error.meeting_no_time", "when is the meeting? give a time, e.g. tomorrow 3pm or 2026-12-01 14:00")
 	}
 	notes = cleanLine(notes)
 	var task *Task
@@ -85,9 +85,9 @@ func (s *Service) MeetingHeld(ctx context.Context, actor *User, ref Ref) (*Task,
 		}
 		switch {
 		case !t.HeldAt.IsZero():
-			return Errorf(KindConflict, "T%d was marked held already", t.ID)
+			return Fail(KindConflict, "error.meeting_held_already", "{Task} was marked held already", "Task", TaskRef(t.ID))
 		case t.Done:
-			return Errorf(KindConflict, "T%d is done already", t.ID)
+			return Fail(KindConflict, "error.task_done_already", "{Ref} is done already", "Ref", TaskRef(t.ID))
 		}
 		now := s.clock.Now()
 		t.Done, t.DoneAt, t.HeldAt = true, now, now
@@ -147,7 +147,7 @@ func (s *Service) meetingOf(ctx context.Context, tx Tx, actor *User, ref Ref) (*
 			return nil, err
 		}
 		if t.Kind != TaskMeeting {
-			return nil, Errorf(KindInvalid, "T%d is not a meeting; mark it done instead", t.ID)
+			return nil, Fail(KindInvalid, "error.task_not_a_meeting", "{Task} is not a meeting; mark it done instead", "Task", TaskRef(t.ID))
 		}
 		return t, nil
 	}
@@ -165,7 +165,7 @@ func (s *Service) meetingOf(ctx context.Context, tx Tx, actor *User, ref Ref) (*
 	}
 	tasks = slices.DeleteFunc(tasks, func(t Task) bool { return t.Kind != TaskMeeting })
 	if len(tasks) == 0 {
-		return nil, Errorf(KindNotFound, "%s has no open meeting; book one with: meeting %s tomorrow 3pm", ref, ref)
+		return nil, Fail(KindNotFound, "error.no_open_meeting", "{Ref} has no open meeting; book one with: meeting {Ref} tomorrow 3pm", "Ref", ref.String())
 	}
 	// Tasks come by due time: the last one due by now, else the first.
 	now, pick := s.clock.Now(), tasks[0]

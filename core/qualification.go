@@ -41,7 +41,7 @@ func (q Qualification) merge(u Qualification) Qualification {
 func (s *Service) SetQualification(ctx context.Context, actor *User, dealID int64, q Qualification) (*Deal, error) {
 	q = q.clean()
 	if q.Empty() {
-		return nil, Errorf(KindInvalid, "give at least one of budget, authority, need or timeline")
+		return nil, Fail(KindInvalid, "error.bant_empty", "give at least one of budget, authority, need or timeline")
 	}
 	var deal *Deal
 	err := s.store.Update(ctx, func(tx Tx) error {

@@ -104,5 +104,5 @@ func seen(ctx context.Context, r Reader, actor *User, ref Ref) (contactID, leadI
 		}
 		return d.ContactID, d.LeadID, d.ID, nil
 	}
-	return 0, 0, 0, Errorf(KindInvalid, "%s is not a lead or a deal", ref)
+	return 0, 0, 0, Fail(KindInvalid, "error.not_lead_or_deal", "{Ref} is not a lead or a deal", "Ref", ref.String())
 }

@@ -37,7 +37,7 @@ func (s *Service) Why(ctx context.Context, actor *User, ref Ref) (*Why, error) {
 			w.Lead = l
 		}
 	default:
-		return nil, Errorf(KindInvalid, "%s is not a lead or a deal", ref)
+		return nil, Fail(KindInvalid, "error.not_lead_or_deal", "{Ref} is not a lead or a deal", "Ref", ref.String())
 	}
 	var leadID, dealID int64
 	if w.Lead != nil {
@@ -78,7 +78,7 @@ func (s *Service) TimelinePage(ctx context.Context, actor *User, ref Ref, before
 			return nil, false, err
 		}
 		if (f.DealID != 0 && a.DealID != f.DealID) || (f.LeadID != 0 && a.LeadID != f.LeadID) {
-			return nil, false, Errorf(KindInvalid, "that page is not of %s's timeline", ref)
+			return nil, false, Fail(KindInvalid, "error.page_not_of_timeline", "that page is not of {Ref}'s timeline", "Ref", ref.String())
 		}
 		f.Before = a
 	}
