@@ -326,6 +326,12 @@ func (s *Sequences) Unsubscribe(ctx context.Context, token string) (*Contact, er
 				Body: contactName(c) + " unsubscribed from sequence mail", At: now}); err != nil {
 				return err
 			}
+			// The person did it, through the link in a sequence mail.
+			if err := writeAudit(ctx, tx, now, nil, AuditEntry{Action: "contact.unsubscribe", Actor: "contact:" + ContactRef(c.ID),
+				Via: ViaWeb, Contact: c.ID, Lead: e.LeadID, Deal: e.DealID,
+				Changes: []FieldChange{{Field: "unsubscribed", After: now.UTC().Format(time.RFC3339)}}}); err != nil {
+				return err
+			}
 		}
 		_, err = tx.StopEnrollments(ctx, c.ID, 0, "unsubscribed", now)
 		return err

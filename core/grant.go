@@ -155,7 +155,15 @@ func (g *Grants) Put(ctx context.Context, gr *Grant) error {
 	if err != nil {
 		return err
 	}
-	if err := g.svc.store.Update(ctx, func(tx Tx) error { return tx.PutGrant(ctx, s) }); err != nil {
+	err = g.svc.store.Update(ctx, func(tx Tx) error {
+		if err := tx.PutGrant(ctx, s); err != nil {
+			return err
+		}
+		// Who signed in is the mailbox's account; the tokens stay out.
+		return writeAudit(ctx, tx, now, nil, AuditEntry{Action: "connector.signin", Target: gr.Connector,
+			Changes: []FieldChange{{Field: "account", After: gr.Account}, {Field: "provider", After: gr.Provider}}})
+	})
+	if err != nil {
 		return fmt.Errorf("store the sign-in of %s: %w", gr.Connector, err)
 	}
 	gr.Version = s.Version

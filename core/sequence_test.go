@@ -329,6 +329,11 @@ func TestSequenceStops(t *testing.T) {
 			if _, err := f.svc.Sequences.Unsubscribe(f.ctx, token); err != nil {
 				t.Fatalf("a second click: %v", err)
 			}
+			// Recorded once, as the person's own change through the web.
+			log, err := f.svc.Audit(f.ctx, f.admin, core.AuditFilter{Contact: c.ID, Action: "contact.unsubscribe"})
+			if err != nil || len(log) != 1 || log[0].Actor != "contact:"+core.ContactRef(c.ID) || log[0].Via != core.ViaWeb {
+				t.Fatalf("unsubscribe audit %+v, %v", log, err)
+			}
 			_, err = f.svc.Sequences.Enroll(f.ctx, f.repA, core.Ref{Kind: 'D', ID: d.ID}, "welcome")
 			wantKind(t, err, core.KindConflict, "unsubscribed")
 		})

@@ -42,6 +42,16 @@ func TestGrantsAreStoredSealedAndRefreshedOverTheVersionRead(t *testing.T) {
 				got.Account != "sales@example.com" || !got.CreatedAt.Equal(day0) {
 				t.Fatalf("loaded %+v", got)
 			}
+			admin := &core.User{Role: core.RoleAdmin}
+			log, err := svc.Audit(ctx, admin, core.AuditFilter{Action: "connector.signin"})
+			if err != nil || len(log) != 1 || log[0].Target != "email:sales" || log[0].Changes[0].After != "sales@example.com" {
+				t.Fatalf("sign-in audit %+v, %v", log, err)
+			}
+			for _, ch := range log[0].Changes {
+				if bytes.Contains([]byte(ch.After), []byte("secret")) {
+					t.Fatalf("a token in the audit log: %+v", ch)
+				}
+			}
 		})
 		t.Run("a refresh over a grant another replica refreshed first is not stored", func(t *testing.T) {
 			a, _ := grants.Load(ctx, "email:sales")
