@@ -25,9 +25,13 @@ type NoticePost struct {
 	Message string // the message: a Slack ts, a Telegram message id; "" while it is being posted
 	// ActivityID is the newest activity the message shows.
 	ActivityID int64
-	FirstAt    time.Time // when the thread's burst began
-	LastAt     time.Time // when the message was last posted or edited
-	ClaimedAt  time.Time // when its post began
+	// Wanted is the newest activity a delivery of the thread asked to
+	// show: an older one that comes after it gives way, since the newer
+	// one will show the thread as it is then.
+	Wanted    int64
+	FirstAt   time.Time // when the thread's burst began
+	LastAt    time.Time // when the message was last posted or edited
+	ClaimedAt time.Time // when its post began
 }
 
 // NoticePostReader reads the messages of notice threads.
@@ -57,14 +61,17 @@ type Placement struct {
 
 // PlaceNotice decides how channel shows n: a notice without a thread is
 // posted; one whose thread has a message posted within NoticeBurst edits
-// it, unless the message shows a newer activity already; otherwise it is
-// posted, and the thread is held for it until NoticePlaced (a delivery of
-// the same thread meanwhile is RetryAfter, so the burst stays one message).
+// it, unless the message shows a newer activity already or a delivery for
+// a newer one is on its way; otherwise it is posted, and the thread is
+// held for it until NoticePlaced (a delivery of the same thread meanwhile
+// is RetryAfter, so the burst stays one message). A burst of twenty
+// messages is one post and a few edits, not twenty edits.
 func (s *Notices) PlaceNotice(ctx context.Context, channel string, n Notice) (Placement, error) {
 	if n.Thread == "" {
 		return Placement{Post: true}, nil
 	}
 	var pl Placement
+	var wait bool
 	err := s.store.Update(ctx, func(tx Tx) error {
 		now := s.clock.Now()
 		if err := tx.LockNoticePost(ctx, channel, n.Thread); err != nil {
@@ -74,26 +81,33 @@ func (s *Notices) PlaceNotice(ctx context.Context, channel string, n Notice) (Pl
 		if err != nil {
 			return err
 		}
+		if n.ActivityID != 0 {
+			if n.ActivityID < p.Wanted {
+				return nil // a newer message's delivery will show the thread
+			}
+			p.Wanted = n.ActivityID
+		}
 		switch {
 		case p.Message == "" && !p.ClaimedAt.IsZero() && now.Sub(p.ClaimedAt) < noticeClaim:
-			return RetryAfter(time.Second)
+			wait = true // kept: what this delivery wants, so older ones give way
+			return tx.PutNoticePost(ctx, p)
 		case p.Message != "" && now.Sub(p.LastAt) < NoticeBurst:
 			if p.ActivityID >= n.ActivityID && n.ActivityID != 0 {
-				return nil // an edit for a newer message went first
+				return tx.PutNoticePost(ctx, p) // an edit for a newer message went first
 			}
 			pl = Placement{Edit: p.Message, Target: p.Target, prev: p.ActivityID}
 			p.ActivityID, p.LastAt = n.ActivityID, now
 			return tx.PutNoticePost(ctx, p)
 		}
 		pl = Placement{Post: true}
-		return tx.PutNoticePost(ctx, &NoticePost{Channel: channel, Thread: n.Thread, ActivityID: n.ActivityID,
+		return tx.PutNoticePost(ctx, &NoticePost{Channel: channel, Thread: n.Thread, ActivityID: n.ActivityID, Wanted: p.Wanted,
 			FirstAt: now, LastAt: now, ClaimedAt: now})
 	})
-	if _, retry := RetryAfterOf(err); retry {
-		return Placement{}, err
-	}
 	if err != nil {
 		return Placement{}, fmt.Errorf("place notice %s on %s: %w", n.Key, channel, err)
+	}
+	if wait {
+		return Placement{}, RetryAfter(time.Second)
 	}
 	return pl, nil
 }

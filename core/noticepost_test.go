@@ -200,6 +200,16 @@ func TestNoticePlacement(t *testing.T) {
 				t.Fatalf("err %v, want a retry after", err)
 			}
 		})
+		t.Run("a delivery older than one already waiting gives way, so a burst is a few edits", func(t *testing.T) {
+			_, err := svc.Notices.PlaceNotice(ctx, core.ChannelSlack, n(12))
+			if _, retry := core.RetryAfterOf(err); !retry {
+				t.Fatalf("err %v, want a retry after", err)
+			}
+			pl, err := svc.Notices.PlaceNotice(ctx, core.ChannelSlack, n(11))
+			if err != nil || pl.Post || pl.Edit != "" {
+				t.Fatalf("the older delivery: %+v, %v; want it to give way", pl, err)
+			}
+		})
 		if err := svc.Notices.NoticePlaced(ctx, core.ChannelSlack, n(10), "D0NIRAN", "1793.0001"); err != nil {
 			t.Fatal(err)
 		}

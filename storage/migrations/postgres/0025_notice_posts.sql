@@ -9,6 +9,7 @@ CREATE TABLE notice_posts (
     target      TEXT NOT NULL DEFAULT '',
     message     TEXT NOT NULL DEFAULT '',
     activity_id BIGINT NOT NULL DEFAULT 0,
+    wanted      BIGINT NOT NULL DEFAULT 0,
     first_at    TIMESTAMPTZ,
     last_at     TIMESTAMPTZ,
     claimed_at  TIMESTAMPTZ,
