@@ -9,24 +9,9 @@ import (
 // when smtp is not configured. The notice sender hands it the email
 // notices.
 func (a *App) mailNotifier() (*mail.Notifier, error) {
-	cfg, err := a.Config()
-	if err != nil {
+	cfg, svc, t, err := a.smtpParts()
+	if err != nil || !cfg.SMTP.Enabled() {
 		return nil, err
-	}
-	if !cfg.SMTP.Enabled() {
-		return nil, nil
-	}
-	svc, err := a.Service()
-	if err != nil {
-		return nil, err
-	}
-	tokens, err := a.smtpTokens()
-	if err != nil {
-		return nil, err
-	}
-	var t mail.Tokens
-	if tokens != nil {
-		t = tokens
 	}
 	sender, err := smtpSender(cfg, svc.Connectors, t)
 	if err != nil {

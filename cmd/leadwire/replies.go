@@ -10,21 +10,9 @@ import (
 // when smtp is not configured: through the smtp server, with copies in
 // the Sent folder of the mailbox a lead came from.
 func (a *App) prospectMailer(mailboxes []*email.Connector) (core.ProspectSender, error) {
-	cfg, err := a.Config()
+	cfg, svc, t, err := a.smtpParts()
 	if err != nil {
 		return nil, err
-	}
-	svc, err := a.Service()
-	if err != nil {
-		return nil, err
-	}
-	tokens, err := a.smtpTokens()
-	if err != nil {
-		return nil, err
-	}
-	var t mail.Tokens
-	if tokens != nil {
-		t = tokens
 	}
 	s, err := smtpSender(cfg, svc.Connectors, t)
 	if s == nil || err != nil {

@@ -40,25 +40,35 @@ func smtpSender(cfg *config.Config, status mail.Status, tokens mail.Tokens) (*ma
 	return sender, nil
 }
 
+// smtpParts is what every sender of mail through the smtp server is made
+// of: the config, the service (for the server's health) and the OAuth
+// tokens of the smtp account, nil without OAuth.
+func (a *App) smtpParts() (*config.Config, *core.Service, mail.Tokens, error) {
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	svc, err := a.Service()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tokens, err := a.smtpTokens()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if tokens == nil {
+		return cfg, svc, nil, nil // a nil *mailauth.Source is no mail.Tokens
+	}
+	return cfg, svc, tokens, nil
+}
+
 // smtpMailer is the mailer of sequence steps, nil when smtp is not
 // configured; with sequences configured that is worth a warning, as their
 // steps will stop.
 func (a *App) smtpMailer() (core.Mailer, error) {
-	cfg, err := a.Config()
+	cfg, svc, t, err := a.smtpParts()
 	if err != nil {
 		return nil, err
-	}
-	svc, err := a.Service()
-	if err != nil {
-		return nil, err
-	}
-	tokens, err := a.smtpTokens()
-	if err != nil {
-		return nil, err
-	}
-	var t mail.Tokens
-	if tokens != nil {
-		t = tokens
 	}
 	m, err := sequenceMailer(cfg, svc.Connectors, t)
 	if err != nil {
