@@ -200,6 +200,14 @@ func (p *parts) grammar(e *env) (string, error) {
 	return strings.Join(words, " "), nil
 }
 
+// capitalWord reports whether s is one word written with a capital, as
+// names are (Mai, Một): Vietnamese names are everyday words too.
+func capitalWord(s string) bool {
+	s = strings.TrimSpace(s)
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && !strings.ContainsAny(s, " \t") && unicode.IsUpper(r)
+}
+
 // maxTail bounds how far from the end of a text a phrase is looked for,
 // so a pasted page costs no more than a line.
 const maxTail = 200
@@ -217,6 +225,9 @@ func (l *local) read(d *dates, text string, e *env, order dayOrder) (time.Time, 
 		p, run, ok = l.tail(f.text, e)
 		if ok && p.onlyPartOfDay() {
 			ok = false // "gọi lại buổi sáng", "جلسه شب": a task's words, not a time
+		}
+		if ok && l.lang == "vi" && run.left > 0 && capitalWord(text[f.from[run.left]:f.from[run.right]]) {
+			ok = false // "gọi chị Mai": a name ending the task, not "tomorrow"
 		}
 	}
 	if !ok {

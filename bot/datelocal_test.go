@@ -196,6 +196,8 @@ func phraseTable() []typed {
 		{"mai 25 giờ", "", ""},
 		{"31/2", "", ""},
 		{"gọi chị Lan buổi sáng", "", ""},
+		{"gọi chị Mai", "", ""},
+		{"gọi lại anh Tuấn mai", "2026-11-03 09:00", "gọi lại anh Tuấn"},
 	})
 	add("pl", "Europe/Warsaw", phraseMonday, [][3]string{
 		{"jutro o 9", "2026-11-03 09:00", ""},
