@@ -41,10 +41,9 @@ type Digest struct {
 	Unclaimed         []Lead        // unclaimed leads now, oldest first, at most ten
 	MoreUnclaimed     bool
 
-	Moves       []DigestMove // moves into open stages within the window, by stage
-	Won, Lost   int64        // deals closed within the window
-	WonValue    Money
-	LostReasons []ReasonCount
+	Moves     []DigestMove // moves into open stages within the window, by stage
+	Won, Lost int64        // deals closed within the window
+	WonValue  Money
 	// Losses is why deals were lost and leads disqualified within the
 	// window, against the window before (the day, week or month before).
 	Losses *Losses
@@ -227,9 +226,6 @@ func (s *Reports) BuildDigest(ctx context.Context, managerID int64, day string) 
 	d.Reps = window.ByRep
 	for i := range d.Reps {
 		d.Reps[i].Name = names[d.Reps[i].UserID]
-	}
-	if d.LostReasons, err = s.store.LostReasons(ctx, StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID, ClosedFrom: from, ClosedTo: to}); err != nil {
-		return nil, fmt.Errorf("digest: %w", err)
 	}
 	if d.Losses, err = s.losses(ctx, StatsFilter{TeamID: f.TeamID, OwnerID: f.OwnerID}, from, to, PrevPeriod(from, to, loc)); err != nil {
 		return nil, fmt.Errorf("digest: %w", err)

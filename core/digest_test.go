@@ -83,8 +83,10 @@ func digestSummary(d *core.Digest) string {
 		p("moved into %s/%s: %d", m.Pipeline, m.Stage, m.Moves)
 	}
 	p("won %d (%s), lost %d", d.Won, d.WonValue, d.Lost)
-	for _, r := range d.LostReasons {
-		p("  lost for %q: %d", r.Reason, r.Deals)
+	if d.Losses != nil {
+		for _, r := range d.Losses.ByReason {
+			p("  lost for %q: %d", r.Key, r.Count)
+		}
 	}
 	for _, s := range d.Pipeline.Stages {
 		p("pipeline %s: %d deals, %s", s.Stage, s.Deals, s.Value)

@@ -189,9 +189,6 @@ type ReportReader interface {
 	// StageMoves counts, by stage entered, the moves between stages made
 	// within [from, to) by deals of f's team, owner and pipeline.
 	StageMoves(ctx context.Context, f StatsFilter, from, to time.Time) ([]StageMoveCount, error)
-	// LostReasons counts deals lost within [f.ClosedFrom, f.ClosedTo) of
-	// f's team, owner and pipeline by reason, most frequent first.
-	LostReasons(ctx context.Context, f StatsFilter) ([]ReasonCount, error)
 	// OverdueTasks counts open tasks due before now (and not snoozed past
 	// it) by owner, for f's team or owner.
 	OverdueTasks(ctx context.Context, f StatsFilter, now time.Time) ([]OwnerTaskCount, error)
@@ -201,12 +198,6 @@ type ReportReader interface {
 type StageMoveCount struct {
 	StageID int64
 	Moves   int64
-}
-
-// ReasonCount is how many deals were lost for one reason ("" unknown).
-type ReasonCount struct {
-	Reason string
-	Deals  int64
 }
 
 // OwnerTaskCount is how many overdue tasks one owner (0: nobody) has, and

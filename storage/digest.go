@@ -36,26 +36,6 @@ func (r *reader) StageMoves(ctx context.Context, f core.StatsFilter, from, to ti
 	return out, nil
 }
 
-// LostReasons implements core.Reader.
-func (r *reader) LostReasons(ctx context.Context, f core.StatsFilter) ([]core.ReasonCount, error) {
-	w := r.closedDealWhere(f)
-	w.add("d.status = ?", string(core.DealLost))
-	var rows []struct {
-		Reason string `db:"lost_reason"`
-		Deals  int64  `db:"n"`
-	}
-	err := r.sel(ctx, &rows, `SELECT d.lost_reason, COUNT(*) AS n FROM deals d`+w.String()+
-		` GROUP BY d.lost_reason ORDER BY n DESC, d.lost_reason`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("lost reasons: %w", err)
-	}
-	out := make([]core.ReasonCount, len(rows))
-	for i, row := range rows {
-		out[i] = core.ReasonCount{Reason: row.Reason, Deals: row.Deals}
-	}
-	return out, nil
-}
-
 // OverdueTasks implements core.Reader, off the tasks_owner index.
 func (r *reader) OverdueTasks(ctx context.Context, f core.StatsFilter, now time.Time) ([]core.OwnerTaskCount, error) {
 	var w where

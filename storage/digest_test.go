@@ -83,16 +83,6 @@ func TestDigestQueries(t *testing.T) {
 				t.Errorf("moves (-want +got):\n%s", diff)
 			}
 		})
-		t.Run("groups the window's lost deals by reason, most first", func(t *testing.T) {
-			got, err := db.LostReasons(ctx, core.StatsFilter{TeamID: f.team.ID, ClosedFrom: from, ClosedTo: to})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := []core.ReasonCount{{Reason: "No budget", Deals: 2}, {Reason: "Price too high", Deals: 1}}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("reasons (-want +got):\n%s", diff)
-			}
-		})
 		t.Run("keeps Stats deal sums to the closing window", func(t *testing.T) {
 			got, err := db.Stats(ctx, core.StatsFilter{TeamID: f.team.ID, ClosedFrom: from, ClosedTo: to, Parts: core.StatsDeals})
 			if err != nil {
