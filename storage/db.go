@@ -280,6 +280,9 @@ type reader struct {
 	// parallel is set on a pool, where independent queries may run at
 	// once on separate connections; a transaction has one connection.
 	parallel bool
+	// fromRows makes Stats read every row instead of the running totals,
+	// so tests can check the one against the other.
+	fromRows bool
 }
 
 // The helpers below mark the errors of a PostgreSQL that is away as

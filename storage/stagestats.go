@@ -43,7 +43,7 @@ type stageMove struct {
 // covering (deal_id, …) index; otherwise a covering index of the changes
 // is scanned, whole or over the window.
 func (r *reader) stageMoves(ctx context.Context, f core.StatsFilter) ([]stageMove, error) {
-	if f.TeamID == 0 && f.OwnerID == 0 && f.From.IsZero() && f.To.IsZero() {
+	if f.TeamID == 0 && f.OwnerID == 0 && f.From.IsZero() && f.To.IsZero() && !r.fromRows {
 		// Everything: the running totals say it without reading history.
 		var moves []stageMove
 		if err := r.sel(ctx, &moves, `SELECT NULLIF(from_stage, 0) AS from_stage, to_stage, n, entered, stay_s AS stay
@@ -96,6 +96,9 @@ func (o openSum) weighted() int64 { return joinSum(o.WeightedHi, o.WeightedLo, 1
 // one, its stage's. The status is written out, not bound, so SQLite can
 // use the partial index of open deals.
 func (r *reader) openDeals(ctx context.Context, f core.StatsFilter) ([]openSum, error) {
+	if tw, ok := r.totalsWhere(f, "o.", false); ok {
+		return r.openDealsFromTotals(ctx, tw)
+	}
 	w := r.dealWhere(f)
 	w.add("d.status = 'open'")
 	var open []openSum
@@ -120,9 +123,14 @@ type reach struct {
 func (r *reader) dealReach(ctx context.Context, f core.StatsFilter) ([]reach, error) {
 	w := r.dealWhere(f)
 	w.add("d.pipeline_id IS NOT NULL")
+	q := `SELECT d.pipeline_id, d.furthest_position, COUNT(*) AS n FROM deals d` + w.String() + `
+		GROUP BY d.pipeline_id, d.furthest_position`
+	if tw, ok := r.totalsWhere(f, "", false); ok {
+		tw.add("pipeline_id <> 0")
+		q, w = reachFromTotals(tw), tw
+	}
 	var out []reach
-	if err := r.sel(ctx, &out, `SELECT d.pipeline_id, d.furthest_position, COUNT(*) AS n FROM deals d`+w.String()+`
-		GROUP BY d.pipeline_id, d.furthest_position`, w.args...); err != nil {
+	if err := r.sel(ctx, &out, q, w.args...); err != nil {
 		return nil, fmt.Errorf("deal reach: %w", err)
 	}
 	return out, nil

@@ -120,12 +120,15 @@ func (r *reader) leadStats(ctx context.Context, f core.StatsFilter, out *core.St
 		Won       int64  `db:"won"`
 		Responded int64  `db:"responded"`
 	}
-	err := r.sel(ctx, &rows, `SELECT source_channel, owner_id, COUNT(*) AS leads,
+	q, args := `SELECT source_channel, owner_id, COUNT(*) AS leads,
 		COUNT(deal_status) AS deals,
 		SUM(CASE WHEN deal_status = ? THEN 1 ELSE 0 END) AS won,
 		COUNT(response_s) AS responded
-		FROM leads`+w.String()+` GROUP BY source_channel, owner_id`,
-		append([]any{string(core.DealWon)}, w.args...)...)
+		FROM leads`+w.String()+` GROUP BY source_channel, owner_id`, append([]any{string(core.DealWon)}, w.args...)
+	if tw, ok := r.totalsWhere(f, "", true); ok {
+		q, args = leadCountsFromTotals(tw), tw.args
+	}
+	err := r.sel(ctx, &rows, q, args...)
 	if err != nil {
 		return fmt.Errorf("lead funnel: %w", err)
 	}
@@ -191,9 +194,13 @@ func (r *reader) dealStats(ctx context.Context, f core.StatsFilter, out *core.St
 		ValueLo  int64   `db:"value_lo"`
 		Cycle    float64 `db:"cycle"`
 	}
-	err := r.sel(ctx, &rows, `SELECT d.owner_id, d.status, d.currency, COUNT(*) AS n,
+	q, args := `SELECT d.owner_id, d.status, d.currency, COUNT(*) AS n,
 		`+splitSum("d.amount", "", "value")+`, COALESCE(SUM(d.cycle_s), 0) AS cycle
-		FROM deals d`+w.String()+` GROUP BY d.owner_id, d.status, d.currency`, w.args...)
+		FROM deals d`+w.String()+` GROUP BY d.owner_id, d.status, d.currency`, w.args
+	if tw, ok := r.totalsWhere(f, "", false); ok {
+		q, args = dealSumsFromTotals(tw), tw.args
+	}
+	err := r.sel(ctx, &rows, q, args...)
 	if err != nil {
 		return fmt.Errorf("deal sums: %w", err)
 	}
