@@ -81,12 +81,12 @@ func (s *Reports) Metrics(ctx context.Context, actor *User, f StatsFilter) (*Met
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	rotting, err := s.store.RottingDeals(ctx, f, s.clock.Now(), 1000)
+	rotting, err := s.store.RottingCount(ctx, f, s.clock.Now(), 1000)
 	if err != nil {
 		return nil, fmt.Errorf("rotting deals: %w", err)
 	}
 	m := s.buildMetrics(data)
-	m.Rotting = len(rotting)
+	m.Rotting = rotting
 	if actor.Role == RoleRep {
 		// The team's totals, not how each colleague is doing.
 		m.ByRep = slices.DeleteFunc(m.ByRep, func(r RepMetric) bool { return r.UserID != actor.ID })

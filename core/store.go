@@ -168,7 +168,16 @@ type SequenceReader interface {
 
 // ReportReader aggregates what metrics, forecasts, digests and the
 // periodic sweeps read.
+// RottingCounter counts rotting deals, for reports that show how many
+// but not which.
+type RottingCounter interface {
+	// RottingCount is how many deals RottingDeals would list for the same
+	// arguments, in any order, so it can stop at limit.
+	RottingCount(ctx context.Context, f StatsFilter, now time.Time, limit int) (int, error)
+}
+
 type ReportReader interface {
+	RottingCounter
 	ListTargets(ctx context.Context, month string) ([]Target, error)
 
 	// Stats returns the raw aggregates metrics and forecasts are built from.

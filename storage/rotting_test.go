@@ -73,6 +73,12 @@ func TestRottingDeals(t *testing.T) {
 					t.Errorf("deal ids (-want +got):\n%s", diff)
 				}
 			})
+			t.Run("counts rotting deals "+tc.name, func(t *testing.T) {
+				n, err := db.RottingCount(ctx, tc.filter, now, tc.limit)
+				if err != nil || n != len(tc.want) {
+					t.Errorf("count = %d, %v; want %d", n, err, len(tc.want))
+				}
+			})
 		}
 		t.Run("reads on past many followed-up deals", func(t *testing.T) {
 			for range 30 {

@@ -270,6 +270,24 @@ func (r *reader) RottingDeals(ctx context.Context, f core.StatsFilter, now time.
 	return r.dealsByID(ctx, ids)
 }
 
+// RottingCount implements core.Reader: the deals RottingDeals lists,
+// counted up to limit. Without an order to keep it stops at limit, and
+// checks each candidate's tasks as it goes, off the tasks_deal index.
+func (r *reader) RottingCount(ctx context.Context, f core.StatsFilter, now time.Time, limit int) (int, error) {
+	w := r.dealWhere(f)
+	w.add("d.status = 'open'")
+	w.add("s.rot_days > 0")
+	w.add(r.d.plusDays("COALESCE(d.last_activity_at, d.created_at)", "s.rot_days")+" < ?", r.d.time(now))
+	w.add(`NOT EXISTS (SELECT 1 FROM tasks t WHERE t.deal_id = d.id AND t.done = ?
+		AND (t.due_at > ? OR t.snoozed_until > ?))`, false, r.d.time(now), r.d.time(now))
+	var n int
+	if err := r.get(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM deals d JOIN stages s ON s.id = d.stage_id`+
+		w.String()+` LIMIT ?) x`, append(w.args, pageSize(limit))...); err != nil {
+		return 0, fmt.Errorf("count rotting deals: %w", err)
+	}
+	return n, nil
+}
+
 // followedUp tells which of the deals have an open task due, or snoozed,
 // past now.
 func (r *reader) followedUp(ctx context.Context, ids []int64, now time.Time) (map[int64]bool, error) {

@@ -50,9 +50,9 @@ func TestRunningTotalsAgreeWithTheRows(t *testing.T) {
 				{Email: "zofia@example.com", Name: "Zofia", Team: "Warsaw"},
 			},
 			Pipelines: []core.PipelineDef{
-				{Name: "Sales", Default: true, Stages: []core.StageDef{{Name: "Prospecting", Probability: 10},
-					{Name: "Qualified", Probability: 25}, {Name: "Proposal", Probability: 60}, {Name: "Negotiation", Probability: 80}}},
-				{Name: "Renewals", Stages: []core.StageDef{{Name: "Due", Probability: 50}, {Name: "Quoted", Probability: 70}}},
+				{Name: "Sales", Default: true, Stages: []core.StageDef{{Name: "Prospecting", Probability: 10, RotDays: 3},
+					{Name: "Qualified", Probability: 25, RotDays: 20}, {Name: "Proposal", Probability: 60}, {Name: "Negotiation", Probability: 80, RotDays: 9}}},
+				{Name: "Renewals", Stages: []core.StageDef{{Name: "Due", Probability: 50, RotDays: 30}, {Name: "Quoted", Probability: 70}}},
 			},
 			Targets: []core.TargetDef{{Team: "Bangkok", Month: "2026-11", Amount: core.Money{Amount: 5000000, Currency: "EUR"}}},
 		})
@@ -242,6 +242,14 @@ func TestRunningTotalsAgreeWithTheRows(t *testing.T) {
 				if diff := cmp.Diff(want, got, approx, cmpopts.EquateEmpty()); diff != "" {
 					t.Errorf("stats (-rows +totals):\n%s", diff)
 				}
+				rotting, err := db.RottingDeals(ctx, f, clock.Now(), 1000)
+				must("rotting deals", err)
+				for _, limit := range []int{1000, 2} {
+					n, err := db.RottingCount(ctx, f, clock.Now(), limit)
+					if err != nil || n != min(limit, len(rotting)) {
+						t.Errorf("rotting count up to %d = %d, %v; want %d", limit, n, err, min(limit, len(rotting)))
+					}
+				}
 				for _, actor := range []*core.User{admin, mgr, niran} {
 					got, err := svc.Reports.Metrics(ctx, actor, f)
 					must("metrics", err)
@@ -262,6 +270,11 @@ func TestRunningTotalsAgreeWithTheRows(t *testing.T) {
 				}
 			})
 		}
+		t.Run("some deals rot", func(t *testing.T) {
+			if n, err := db.RottingCount(ctx, core.StatsFilter{}, clock.Now(), 1000); err != nil || n == 0 {
+				t.Errorf("rotting count = %d, %v", n, err)
+			}
+		})
 		t.Run("the totals hold some of every kind of row", func(t *testing.T) {
 			for _, table := range []string{"deal_totals", "open_deal_totals", "reach_totals", "lead_totals"} {
 				var n int
