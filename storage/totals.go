@@ -8,21 +8,10 @@ import (
 	"leadwire/core"
 )
 
-// Stats reads the running totals of migration 0034 (deal_totals,
-// open_deal_totals, reach_totals, lead_totals), kept by triggers in every
-// transaction that changes deals or leads, whenever the filter can be
-// answered from them: any team, owner and pipeline, and a creation window
-// that is empty or runs from the start of a month to the start of a month
-// in UTC. A window on any other instant falls back to the queries over the
-// rows, and so does a window on closing (ClosedFrom, ClosedTo), which is
-// read off the deals_closed index. The median response time is always
-// read off the response_s index: medians do not add up. Stage moves come
-// from stage_move_totals without a filter and from the stage changes
-// otherwise.
-
-// totalsWhere filters the totals of Stats by f, with prefix before the
-// column names; ok is false when f is not answered from the totals (see
-// above). Leads have no pipeline: noPipeline leaves it out.
+// totalsWhere filters the running totals by f, with prefix before the
+// column names; ok is false when Stats reads the rows for f instead: for
+// a window on closing, a creation window that is not whole months in UTC,
+// or fromRows. Leads have no pipeline: noPipeline leaves it out.
 func (r *reader) totalsWhere(f core.StatsFilter, prefix string, noPipeline bool) (w where, ok bool) {
 	if r.fromRows || !f.ClosedFrom.IsZero() || !f.ClosedTo.IsZero() {
 		return w, false
