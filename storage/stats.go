@@ -22,15 +22,16 @@ import (
 // functions or date arithmetic.
 //
 // Lead funnels, deal sums, open deals and reach come from running totals
-// (deal_totals, open_deal_totals, reach_totals, lead_totals; migration
-// 0034) kept by triggers in every transaction that changes deals or
-// leads, when the filter allows: any team, owner and pipeline, and a
-// creation window that is empty or runs between starts of months in UTC.
-// A window on any other instant, or on closing (ClosedFrom, ClosedTo,
-// read off the deals_closed index), reads the rows. The median response
-// time is always read off the response_s index, as medians do not add
-// up; stage moves come from stage_move_totals without a filter and from
-// the stage changes otherwise.
+// (deal_totals, open_deal_totals, open_stage_totals, reach_totals and
+// lead_totals, migration 0034) kept by triggers in every transaction
+// that changes deals or leads, when the filter allows: any team, owner
+// and pipeline, and a creation window that is empty or runs between
+// starts of months in UTC. A window on any other instant, or on closing
+// (ClosedFrom, ClosedTo, read off the deals_closed index), reads the
+// rows. The median response time is always read off the response_s
+// index, as medians do not add up; stage moves come from
+// stage_move_totals without a filter and from the stage changes
+// otherwise.
 func (r *reader) Stats(ctx context.Context, f core.StatsFilter) (*core.StatsData, error) {
 	out := &core.StatsData{MedianResponseSeconds: -1}
 	var (

@@ -75,18 +75,23 @@ func dealSumsFromTotals(w where) string {
 }
 
 // openDealsFromTotals sums open_deal_totals as openDeals sums the open
-// deals, by close month instead of date.
+// deals, by close month instead of date; without a filter, the few rows
+// of open_stage_totals.
 func (r *reader) openDealsFromTotals(ctx context.Context, w where) ([]openSum, error) {
 	var rows []struct {
 		openSum
 		CloseMonth int `db:"close_month"`
+	}
+	table := "open_deal_totals"
+	if len(w.conds) == 0 {
+		table = "open_stage_totals"
 	}
 	// The stage's probability is today's, as in openDeals.
 	if err := r.sel(ctx, &rows, `SELECT o.stage_id, o.currency, o.close_month, CAST(SUM(o.n) AS BIGINT) AS n,
 		CAST(SUM(o.value_hi) AS BIGINT) AS value_hi, CAST(SUM(o.value_lo) AS BIGINT) AS value_lo,
 		CAST(SUM(o.own_weighted_hi + o.stage_value_hi * COALESCE(s.probability, 0)) AS BIGINT) AS weighted_hi,
 		CAST(SUM(o.own_weighted_lo + o.stage_value_lo * COALESCE(s.probability, 0)) AS BIGINT) AS weighted_lo
-		FROM open_deal_totals o LEFT JOIN stages s ON s.id = o.stage_id`+w.String()+`
+		FROM `+table+` o LEFT JOIN stages s ON s.id = o.stage_id`+w.String()+`
 		GROUP BY o.stage_id, o.currency, o.close_month HAVING SUM(o.n) <> 0`, w.args...); err != nil {
 		return nil, fmt.Errorf("open deals: %w", err)
 	}

@@ -276,7 +276,7 @@ func TestRunningTotalsAgreeWithTheRows(t *testing.T) {
 			}
 		})
 		t.Run("the totals hold some of every kind of row", func(t *testing.T) {
-			for _, table := range []string{"deal_totals", "open_deal_totals", "reach_totals", "lead_totals"} {
+			for _, table := range []string{"deal_totals", "open_deal_totals", "open_stage_totals", "reach_totals", "lead_totals"} {
 				var n int
 				if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil || n == 0 {
 					t.Errorf("%s has %d rows, %v", table, n, err)

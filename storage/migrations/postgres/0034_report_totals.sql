@@ -46,6 +46,21 @@ CREATE TABLE open_deal_totals (
     stage_value_lo  BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month)
 );
+-- The same for the whole organisation: a few hundred rows where
+-- open_deal_totals holds one per owner and month too.
+CREATE TABLE open_stage_totals (
+    stage_id        BIGINT NOT NULL,
+    currency        TEXT   NOT NULL,
+    close_month     INTEGER NOT NULL,
+    n               BIGINT NOT NULL DEFAULT 0,
+    value_hi        BIGINT NOT NULL DEFAULT 0,
+    value_lo        BIGINT NOT NULL DEFAULT 0,
+    own_weighted_hi BIGINT NOT NULL DEFAULT 0,
+    own_weighted_lo BIGINT NOT NULL DEFAULT 0,
+    stage_value_hi  BIGINT NOT NULL DEFAULT 0,
+    stage_value_lo  BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (stage_id, currency, close_month)
+);
 CREATE TABLE reach_totals (
     team_id           BIGINT  NOT NULL,
     owner_id          BIGINT  NOT NULL,
@@ -96,6 +111,19 @@ INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, c
         SUM((CASE WHEN x.probability IS NULL THEN x.amount % 1000000000 ELSE 0 END))
     FROM deals x WHERE x.status = 'open'
     GROUP BY COALESCE(x.team_id, 0), COALESCE(x.owner_id, 0), COALESCE(x.pipeline_id, 0), utc_month(x.created_at), COALESCE(x.stage_id, 0), x.currency, utc_month(x.expected_close);
+INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+    SELECT COALESCE(x.stage_id, 0),
+        x.currency,
+        utc_month(x.expected_close),
+        SUM(1),
+        SUM((x.amount / 1000000000)),
+        SUM((x.amount % 1000000000)),
+        SUM(COALESCE((x.amount / 1000000000) * x.probability, 0)),
+        SUM(COALESCE((x.amount % 1000000000) * x.probability, 0)),
+        SUM((CASE WHEN x.probability IS NULL THEN x.amount / 1000000000 ELSE 0 END)),
+        SUM((CASE WHEN x.probability IS NULL THEN x.amount % 1000000000 ELSE 0 END))
+    FROM deals x WHERE x.status = 'open'
+    GROUP BY COALESCE(x.stage_id, 0), x.currency, utc_month(x.expected_close);
 INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
     SELECT COALESCE(x.team_id, 0),
         COALESCE(x.owner_id, 0),
@@ -154,7 +182,7 @@ END
 $$;
 -- +goose StatementEnd
 CREATE TRIGGER deal_totals_insert_delete AFTER INSERT OR DELETE ON deals FOR EACH ROW EXECUTE FUNCTION deal_totals_apply();
-CREATE TRIGGER deal_totals_update AFTER UPDATE ON deals FOR EACH ROW
+CREATE TRIGGER deal_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, status, currency, amount, cycle_s ON deals FOR EACH ROW
     WHEN (OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.pipeline_id IS DISTINCT FROM NEW.pipeline_id OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.status IS DISTINCT FROM NEW.status OR OLD.currency IS DISTINCT FROM NEW.currency OR OLD.amount IS DISTINCT FROM NEW.amount OR OLD.cycle_s IS DISTINCT FROM NEW.cycle_s)
     EXECUTE FUNCTION deal_totals_apply();
 -- +goose StatementBegin
@@ -203,9 +231,50 @@ END
 $$;
 -- +goose StatementEnd
 CREATE TRIGGER open_deal_totals_insert_delete AFTER INSERT OR DELETE ON deals FOR EACH ROW EXECUTE FUNCTION open_deal_totals_apply();
-CREATE TRIGGER open_deal_totals_update AFTER UPDATE ON deals FOR EACH ROW
+CREATE TRIGGER open_deal_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, status, currency, amount, stage_id, expected_close, probability ON deals FOR EACH ROW
     WHEN ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.pipeline_id IS DISTINCT FROM NEW.pipeline_id OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.status IS DISTINCT FROM NEW.status OR OLD.currency IS DISTINCT FROM NEW.currency OR OLD.amount IS DISTINCT FROM NEW.amount OR OLD.stage_id IS DISTINCT FROM NEW.stage_id OR OLD.expected_close IS DISTINCT FROM NEW.expected_close OR OLD.probability IS DISTINCT FROM NEW.probability))
     EXECUTE FUNCTION open_deal_totals_apply();
+-- +goose StatementBegin
+CREATE FUNCTION open_stage_totals_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(OLD.stage_id, 0),
+            OLD.currency,
+            utc_month(OLD.expected_close),
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
+            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
+        WHERE OLD.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(NEW.stage_id, 0),
+            NEW.currency,
+            utc_month(NEW.expected_close),
+            1,
+            (NEW.amount / 1000000000),
+            (NEW.amount % 1000000000),
+            COALESCE((NEW.amount / 1000000000) * NEW.probability, 0),
+            COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
+        WHERE NEW.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER open_stage_totals_insert_delete AFTER INSERT OR DELETE ON deals FOR EACH ROW EXECUTE FUNCTION open_stage_totals_apply();
+CREATE TRIGGER open_stage_totals_update AFTER UPDATE OF status, currency, amount, stage_id, expected_close, probability ON deals FOR EACH ROW
+    WHEN ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.status IS DISTINCT FROM NEW.status OR OLD.currency IS DISTINCT FROM NEW.currency OR OLD.amount IS DISTINCT FROM NEW.amount OR OLD.stage_id IS DISTINCT FROM NEW.stage_id OR OLD.expected_close IS DISTINCT FROM NEW.expected_close OR OLD.probability IS DISTINCT FROM NEW.probability))
+    EXECUTE FUNCTION open_stage_totals_apply();
 -- +goose StatementBegin
 CREATE FUNCTION reach_totals_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -236,7 +305,7 @@ END
 $$;
 -- +goose StatementEnd
 CREATE TRIGGER reach_totals_insert_delete AFTER INSERT OR DELETE ON deals FOR EACH ROW EXECUTE FUNCTION reach_totals_apply();
-CREATE TRIGGER reach_totals_update AFTER UPDATE ON deals FOR EACH ROW
+CREATE TRIGGER reach_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, furthest_position ON deals FOR EACH ROW
     WHEN (OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.pipeline_id IS DISTINCT FROM NEW.pipeline_id OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.furthest_position IS DISTINCT FROM NEW.furthest_position)
     EXECUTE FUNCTION reach_totals_apply();
 -- +goose StatementBegin
@@ -273,7 +342,7 @@ END
 $$;
 -- +goose StatementEnd
 CREATE TRIGGER lead_totals_insert_delete AFTER INSERT OR DELETE ON leads FOR EACH ROW EXECUTE FUNCTION lead_totals_apply();
-CREATE TRIGGER lead_totals_update AFTER UPDATE ON leads FOR EACH ROW
+CREATE TRIGGER lead_totals_update AFTER UPDATE OF team_id, owner_id, source_channel, created_at, deal_status, response_s ON leads FOR EACH ROW
     WHEN (OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.source_channel IS DISTINCT FROM NEW.source_channel OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.deal_status IS DISTINCT FROM NEW.deal_status OR (OLD.response_s IS NULL) IS DISTINCT FROM (NEW.response_s IS NULL))
     EXECUTE FUNCTION lead_totals_apply();
 
@@ -284,6 +353,9 @@ DROP FUNCTION deal_totals_apply();
 DROP TRIGGER open_deal_totals_insert_delete ON deals;
 DROP TRIGGER open_deal_totals_update ON deals;
 DROP FUNCTION open_deal_totals_apply();
+DROP TRIGGER open_stage_totals_insert_delete ON deals;
+DROP TRIGGER open_stage_totals_update ON deals;
+DROP FUNCTION open_stage_totals_apply();
 DROP TRIGGER reach_totals_insert_delete ON deals;
 DROP TRIGGER reach_totals_update ON deals;
 DROP FUNCTION reach_totals_apply();
@@ -292,6 +364,7 @@ DROP TRIGGER lead_totals_update ON leads;
 DROP FUNCTION lead_totals_apply();
 DROP TABLE lead_totals;
 DROP TABLE reach_totals;
+DROP TABLE open_stage_totals;
 DROP TABLE open_deal_totals;
 DROP TABLE deal_totals;
 DROP FUNCTION utc_month(TIMESTAMPTZ);

@@ -41,6 +41,21 @@ CREATE TABLE open_deal_totals (
     stage_value_lo  BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month)
 ) WITHOUT ROWID;
+-- The same for the whole organisation: a few hundred rows where
+-- open_deal_totals holds one per owner and month too.
+CREATE TABLE open_stage_totals (
+    stage_id        BIGINT NOT NULL,
+    currency        TEXT   NOT NULL,
+    close_month     INTEGER NOT NULL,
+    n               BIGINT NOT NULL DEFAULT 0,
+    value_hi        BIGINT NOT NULL DEFAULT 0,
+    value_lo        BIGINT NOT NULL DEFAULT 0,
+    own_weighted_hi BIGINT NOT NULL DEFAULT 0,
+    own_weighted_lo BIGINT NOT NULL DEFAULT 0,
+    stage_value_hi  BIGINT NOT NULL DEFAULT 0,
+    stage_value_lo  BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (stage_id, currency, close_month)
+) WITHOUT ROWID;
 CREATE TABLE reach_totals (
     team_id           BIGINT  NOT NULL,
     owner_id          BIGINT  NOT NULL,
@@ -91,6 +106,19 @@ INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, c
         SUM((CASE WHEN x.probability IS NULL THEN x.amount % 1000000000 ELSE 0 END))
     FROM deals x WHERE x.status = 'open'
     GROUP BY COALESCE(x.team_id, 0), COALESCE(x.owner_id, 0), COALESCE(x.pipeline_id, 0), COALESCE(CAST(strftime('%Y', x.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', x.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1), COALESCE(x.stage_id, 0), x.currency, COALESCE(CAST(strftime('%Y', x.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', x.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1);
+INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+    SELECT COALESCE(x.stage_id, 0),
+        x.currency,
+        COALESCE(CAST(strftime('%Y', x.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', x.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+        SUM(1),
+        SUM((x.amount / 1000000000)),
+        SUM((x.amount % 1000000000)),
+        SUM(COALESCE((x.amount / 1000000000) * x.probability, 0)),
+        SUM(COALESCE((x.amount % 1000000000) * x.probability, 0)),
+        SUM((CASE WHEN x.probability IS NULL THEN x.amount / 1000000000 ELSE 0 END)),
+        SUM((CASE WHEN x.probability IS NULL THEN x.amount % 1000000000 ELSE 0 END))
+    FROM deals x WHERE x.status = 'open'
+    GROUP BY COALESCE(x.stage_id, 0), x.currency, COALESCE(CAST(strftime('%Y', x.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', x.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1);
 INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
     SELECT COALESCE(x.team_id, 0),
         COALESCE(x.owner_id, 0),
@@ -129,7 +157,7 @@ CREATE TRIGGER deal_totals_insert AFTER INSERT ON deals BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER deal_totals_update AFTER UPDATE ON deals
+CREATE TRIGGER deal_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, status, currency, amount, cycle_s ON deals
     WHEN OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.cycle_s IS NOT NEW.cycle_s BEGIN
     INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
         SELECT COALESCE(OLD.team_id, 0),
@@ -198,7 +226,7 @@ CREATE TRIGGER open_deal_totals_insert AFTER INSERT ON deals BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER open_deal_totals_update AFTER UPDATE ON deals
+CREATE TRIGGER open_deal_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, status, currency, amount, stage_id, expected_close, probability ON deals
     WHEN (OLD.status = 'open' OR NEW.status = 'open') AND (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability) BEGIN
     INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(OLD.team_id, 0),
@@ -258,6 +286,71 @@ CREATE TRIGGER open_deal_totals_delete AFTER DELETE ON deals BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
+CREATE TRIGGER open_stage_totals_insert AFTER INSERT ON deals BEGIN
+    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(NEW.stage_id, 0),
+            NEW.currency,
+            COALESCE(CAST(strftime('%Y', NEW.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            1,
+            (NEW.amount / 1000000000),
+            (NEW.amount % 1000000000),
+            COALESCE((NEW.amount / 1000000000) * NEW.probability, 0),
+            COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
+        WHERE NEW.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER open_stage_totals_update AFTER UPDATE OF status, currency, amount, stage_id, expected_close, probability ON deals
+    WHEN (OLD.status = 'open' OR NEW.status = 'open') AND (OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability) BEGIN
+    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(OLD.stage_id, 0),
+            OLD.currency,
+            COALESCE(CAST(strftime('%Y', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
+            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
+        WHERE OLD.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(NEW.stage_id, 0),
+            NEW.currency,
+            COALESCE(CAST(strftime('%Y', NEW.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            1,
+            (NEW.amount / 1000000000),
+            (NEW.amount % 1000000000),
+            COALESCE((NEW.amount / 1000000000) * NEW.probability, 0),
+            COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
+        WHERE NEW.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER open_stage_totals_delete AFTER DELETE ON deals BEGIN
+    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(OLD.stage_id, 0),
+            OLD.currency,
+            COALESCE(CAST(strftime('%Y', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
+            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
+        WHERE OLD.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER reach_totals_insert AFTER INSERT ON deals BEGIN
     INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
         SELECT COALESCE(NEW.team_id, 0),
@@ -271,7 +364,7 @@ CREATE TRIGGER reach_totals_insert AFTER INSERT ON deals BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER reach_totals_update AFTER UPDATE ON deals
+CREATE TRIGGER reach_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, furthest_position ON deals
     WHEN OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.furthest_position IS NOT NEW.furthest_position BEGIN
     INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
         SELECT COALESCE(OLD.team_id, 0),
@@ -322,7 +415,7 @@ CREATE TRIGGER lead_totals_insert AFTER INSERT ON leads BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER lead_totals_update AFTER UPDATE ON leads
+CREATE TRIGGER lead_totals_update AFTER UPDATE OF team_id, owner_id, source_channel, created_at, deal_status, response_s ON leads
     WHEN OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.source_channel IS NOT NEW.source_channel OR OLD.created_at IS NOT NEW.created_at OR OLD.deal_status IS NOT NEW.deal_status OR (OLD.response_s IS NULL) IS NOT (NEW.response_s IS NULL) BEGIN
     INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
         SELECT COALESCE(OLD.team_id, 0),
@@ -371,6 +464,9 @@ DROP TRIGGER deal_totals_delete;
 DROP TRIGGER open_deal_totals_insert;
 DROP TRIGGER open_deal_totals_update;
 DROP TRIGGER open_deal_totals_delete;
+DROP TRIGGER open_stage_totals_insert;
+DROP TRIGGER open_stage_totals_update;
+DROP TRIGGER open_stage_totals_delete;
 DROP TRIGGER reach_totals_insert;
 DROP TRIGGER reach_totals_update;
 DROP TRIGGER reach_totals_delete;
@@ -379,5 +475,6 @@ DROP TRIGGER lead_totals_update;
 DROP TRIGGER lead_totals_delete;
 DROP TABLE lead_totals;
 DROP TABLE reach_totals;
+DROP TABLE open_stage_totals;
 DROP TABLE open_deal_totals;
 DROP TABLE deal_totals;
