@@ -137,7 +137,6 @@ func dumpCapture(t *testing.T, db *storage.DB) string {
 	return b.String()
 }
 
-
 // firstDifference shows the first line where got and want differ.
 func firstDifference(got, want string) string {
 	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
