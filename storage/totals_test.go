@@ -165,12 +165,22 @@ func TestRunningTotalsAgreeWithTheRows(t *testing.T) {
 				}
 			}
 		}
+		// A batch of inbounds, written a statement a table.
+		var batch []core.Inbound
+		for i := range 5 {
+			batch = append(batch, core.Inbound{Channel: channels[i%3], Source: "batch", ExternalID: fmt.Sprint("b", i),
+				Email: fmt.Sprintf("batch%d@example.com", i), Name: fmt.Sprint("Batch ", i), Team: []string{"Bangkok", "Warsaw"}[i%2]})
+		}
+		_, errs := svc.CaptureBatch(ctx, batch)
+		for _, err := range errs {
+			must("capture batch", err)
+		}
 		// Two people who turn out to be one, and one who asks to be forgotten.
 		_, err = svc.Merge(ctx, admin, leads[0].contact, leads[4].contact)
 		must("merge", err)
 		_, err = svc.Erase(ctx, admin, "buyer9@example.com", "asked to be forgotten")
 		must("erase", err)
-		_, errs := svc.ImportContacts(ctx, admin, []core.Inbound{{Email: "old@example.com", Name: "Old Friend", Team: "Warsaw"}})
+		_, errs = svc.ImportContacts(ctx, admin, []core.Inbound{{Email: "old@example.com", Name: "Old Friend", Team: "Warsaw"}})
 		for _, err := range errs {
 			must("import contacts", err)
 		}
