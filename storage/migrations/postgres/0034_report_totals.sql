@@ -189,7 +189,10 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION deal_totals_update_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
+    -- The two rows in the order of their keys, so that two transactions
+    -- moving deals between the same two rows cannot wait on each other.
+    IF ROW(COALESCE(OLD.team_id, 0), COALESCE(OLD.owner_id, 0), COALESCE(OLD.pipeline_id, 0), utc_month(OLD.created_at), OLD.status, OLD.currency) < ROW(COALESCE(NEW.team_id, 0), COALESCE(NEW.owner_id, 0), COALESCE(NEW.pipeline_id, 0), utc_month(NEW.created_at), NEW.status, NEW.currency) THEN
+        INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
         SELECT COALESCE(OLD.team_id, 0),
             COALESCE(OLD.owner_id, 0),
             COALESCE(OLD.pipeline_id, 0),
@@ -202,7 +205,7 @@ BEGIN
             -COALESCE(OLD.cycle_s, 0)
         WHERE true
         ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
-    INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
+        INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
         SELECT COALESCE(NEW.team_id, 0),
             COALESCE(NEW.owner_id, 0),
             COALESCE(NEW.pipeline_id, 0),
@@ -215,6 +218,34 @@ BEGIN
             COALESCE(NEW.cycle_s, 0)
         WHERE true
         ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
+    ELSE
+        INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
+        SELECT COALESCE(NEW.team_id, 0),
+            COALESCE(NEW.owner_id, 0),
+            COALESCE(NEW.pipeline_id, 0),
+            utc_month(NEW.created_at),
+            NEW.status,
+            NEW.currency,
+            1,
+            (NEW.amount / 1000000000),
+            (NEW.amount % 1000000000),
+            COALESCE(NEW.cycle_s, 0)
+        WHERE true
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
+        INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            COALESCE(OLD.pipeline_id, 0),
+            utc_month(OLD.created_at),
+            OLD.status,
+            OLD.currency,
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE(OLD.cycle_s, 0)
+        WHERE true
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -279,7 +310,10 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION open_deal_totals_update_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+    -- The two rows in the order of their keys, so that two transactions
+    -- moving deals between the same two rows cannot wait on each other.
+    IF ROW(COALESCE(OLD.team_id, 0), COALESCE(OLD.owner_id, 0), COALESCE(OLD.pipeline_id, 0), utc_month(OLD.created_at), COALESCE(OLD.stage_id, 0), OLD.currency, utc_month(OLD.expected_close)) < ROW(COALESCE(NEW.team_id, 0), COALESCE(NEW.owner_id, 0), COALESCE(NEW.pipeline_id, 0), utc_month(NEW.created_at), COALESCE(NEW.stage_id, 0), NEW.currency, utc_month(NEW.expected_close)) THEN
+        INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(OLD.team_id, 0),
             COALESCE(OLD.owner_id, 0),
             COALESCE(OLD.pipeline_id, 0),
@@ -296,7 +330,7 @@ BEGIN
             -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
         WHERE OLD.status = 'open'
         ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
-    INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(NEW.team_id, 0),
             COALESCE(NEW.owner_id, 0),
             COALESCE(NEW.pipeline_id, 0),
@@ -313,6 +347,42 @@ BEGIN
             (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
         WHERE NEW.status = 'open'
         ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
+    ELSE
+        INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(NEW.team_id, 0),
+            COALESCE(NEW.owner_id, 0),
+            COALESCE(NEW.pipeline_id, 0),
+            utc_month(NEW.created_at),
+            COALESCE(NEW.stage_id, 0),
+            NEW.currency,
+            utc_month(NEW.expected_close),
+            1,
+            (NEW.amount / 1000000000),
+            (NEW.amount % 1000000000),
+            COALESCE((NEW.amount / 1000000000) * NEW.probability, 0),
+            COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
+        WHERE NEW.status = 'open'
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
+        INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            COALESCE(OLD.pipeline_id, 0),
+            utc_month(OLD.created_at),
+            COALESCE(OLD.stage_id, 0),
+            OLD.currency,
+            utc_month(OLD.expected_close),
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
+            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
+        WHERE OLD.status = 'open'
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -369,7 +439,10 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION open_stage_totals_update_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+    -- The two rows in the order of their keys, so that two transactions
+    -- moving deals between the same two rows cannot wait on each other.
+    IF ROW(COALESCE(OLD.stage_id, 0), OLD.currency, utc_month(OLD.expected_close)) < ROW(COALESCE(NEW.stage_id, 0), NEW.currency, utc_month(NEW.expected_close)) THEN
+        INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(OLD.stage_id, 0),
             OLD.currency,
             utc_month(OLD.expected_close),
@@ -382,7 +455,7 @@ BEGIN
             -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
         WHERE OLD.status = 'open'
         ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
-    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(NEW.stage_id, 0),
             NEW.currency,
             utc_month(NEW.expected_close),
@@ -395,6 +468,34 @@ BEGIN
             (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
         WHERE NEW.status = 'open'
         ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+    ELSE
+        INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(NEW.stage_id, 0),
+            NEW.currency,
+            utc_month(NEW.expected_close),
+            1,
+            (NEW.amount / 1000000000),
+            (NEW.amount % 1000000000),
+            COALESCE((NEW.amount / 1000000000) * NEW.probability, 0),
+            COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
+        WHERE NEW.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+        INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(OLD.stage_id, 0),
+            OLD.currency,
+            utc_month(OLD.expected_close),
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
+            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
+        WHERE OLD.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -443,7 +544,10 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION reach_totals_update_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
+    -- The two rows in the order of their keys, so that two transactions
+    -- moving deals between the same two rows cannot wait on each other.
+    IF ROW(COALESCE(OLD.team_id, 0), COALESCE(OLD.owner_id, 0), COALESCE(OLD.pipeline_id, 0), utc_month(OLD.created_at), OLD.furthest_position) < ROW(COALESCE(NEW.team_id, 0), COALESCE(NEW.owner_id, 0), COALESCE(NEW.pipeline_id, 0), utc_month(NEW.created_at), NEW.furthest_position) THEN
+        INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
         SELECT COALESCE(OLD.team_id, 0),
             COALESCE(OLD.owner_id, 0),
             COALESCE(OLD.pipeline_id, 0),
@@ -452,7 +556,7 @@ BEGIN
             -1
         WHERE true
         ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
-    INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
+        INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
         SELECT COALESCE(NEW.team_id, 0),
             COALESCE(NEW.owner_id, 0),
             COALESCE(NEW.pipeline_id, 0),
@@ -461,6 +565,26 @@ BEGIN
             1
         WHERE true
         ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
+    ELSE
+        INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
+        SELECT COALESCE(NEW.team_id, 0),
+            COALESCE(NEW.owner_id, 0),
+            COALESCE(NEW.pipeline_id, 0),
+            utc_month(NEW.created_at),
+            NEW.furthest_position,
+            1
+        WHERE true
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
+        INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            COALESCE(OLD.pipeline_id, 0),
+            utc_month(OLD.created_at),
+            OLD.furthest_position,
+            -1
+        WHERE true
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -513,7 +637,10 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION lead_totals_update_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
+    -- The two rows in the order of their keys, so that two transactions
+    -- moving deals between the same two rows cannot wait on each other.
+    IF ROW(COALESCE(OLD.team_id, 0), COALESCE(OLD.owner_id, 0), OLD.source_channel, utc_month(OLD.created_at)) < ROW(COALESCE(NEW.team_id, 0), COALESCE(NEW.owner_id, 0), NEW.source_channel, utc_month(NEW.created_at)) THEN
+        INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
         SELECT COALESCE(OLD.team_id, 0),
             COALESCE(OLD.owner_id, 0),
             OLD.source_channel,
@@ -524,7 +651,7 @@ BEGIN
             -(CASE WHEN OLD.response_s IS NULL THEN 0 ELSE 1 END)
         WHERE true
         ON CONFLICT (team_id, owner_id, source_channel, month) DO UPDATE SET leads = lead_totals.leads + excluded.leads, deals = lead_totals.deals + excluded.deals, won = lead_totals.won + excluded.won, responded = lead_totals.responded + excluded.responded;
-    INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
+        INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
         SELECT COALESCE(NEW.team_id, 0),
             COALESCE(NEW.owner_id, 0),
             NEW.source_channel,
@@ -535,6 +662,30 @@ BEGIN
             (CASE WHEN NEW.response_s IS NULL THEN 0 ELSE 1 END)
         WHERE true
         ON CONFLICT (team_id, owner_id, source_channel, month) DO UPDATE SET leads = lead_totals.leads + excluded.leads, deals = lead_totals.deals + excluded.deals, won = lead_totals.won + excluded.won, responded = lead_totals.responded + excluded.responded;
+    ELSE
+        INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
+        SELECT COALESCE(NEW.team_id, 0),
+            COALESCE(NEW.owner_id, 0),
+            NEW.source_channel,
+            utc_month(NEW.created_at),
+            1,
+            (CASE WHEN NEW.deal_status IS NULL THEN 0 ELSE 1 END),
+            (CASE WHEN NEW.deal_status = 'won' THEN 1 ELSE 0 END),
+            (CASE WHEN NEW.response_s IS NULL THEN 0 ELSE 1 END)
+        WHERE true
+        ON CONFLICT (team_id, owner_id, source_channel, month) DO UPDATE SET leads = lead_totals.leads + excluded.leads, deals = lead_totals.deals + excluded.deals, won = lead_totals.won + excluded.won, responded = lead_totals.responded + excluded.responded;
+        INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            OLD.source_channel,
+            utc_month(OLD.created_at),
+            -1,
+            -(CASE WHEN OLD.deal_status IS NULL THEN 0 ELSE 1 END),
+            -(CASE WHEN OLD.deal_status = 'won' THEN 1 ELSE 0 END),
+            -(CASE WHEN OLD.response_s IS NULL THEN 0 ELSE 1 END)
+        WHERE true
+        ON CONFLICT (team_id, owner_id, source_channel, month) DO UPDATE SET leads = lead_totals.leads + excluded.leads, deals = lead_totals.deals + excluded.deals, won = lead_totals.won + excluded.won, responded = lead_totals.responded + excluded.responded;
+    END IF;
     RETURN NULL;
 END
 $$;
