@@ -140,7 +140,7 @@ INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals,
     FROM leads x
     GROUP BY COALESCE(x.team_id, 0), COALESCE(x.owner_id, 0), x.source_channel, COALESCE(CAST(strftime('%Y', x.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', x.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1);
 -- +goose StatementBegin
-CREATE TRIGGER deal_totals_insert AFTER INSERT ON deals BEGIN
+CREATE TRIGGER deals_totals_insert AFTER INSERT ON deals BEGIN
     INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
         SELECT COALESCE(NEW.team_id, 0),
             COALESCE(NEW.owner_id, 0),
@@ -154,58 +154,6 @@ CREATE TRIGGER deal_totals_insert AFTER INSERT ON deals BEGIN
             COALESCE(NEW.cycle_s, 0)
         WHERE true
         ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER deal_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, status, currency, amount, cycle_s ON deals
-    WHEN OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.cycle_s IS NOT NEW.cycle_s BEGIN
-    INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
-        SELECT COALESCE(OLD.team_id, 0),
-            COALESCE(OLD.owner_id, 0),
-            COALESCE(OLD.pipeline_id, 0),
-            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            OLD.status,
-            OLD.currency,
-            -1,
-            -(OLD.amount / 1000000000),
-            -(OLD.amount % 1000000000),
-            -COALESCE(OLD.cycle_s, 0)
-        WHERE true
-        ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
-    INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
-        SELECT COALESCE(NEW.team_id, 0),
-            COALESCE(NEW.owner_id, 0),
-            COALESCE(NEW.pipeline_id, 0),
-            COALESCE(CAST(strftime('%Y', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            NEW.status,
-            NEW.currency,
-            1,
-            (NEW.amount / 1000000000),
-            (NEW.amount % 1000000000),
-            COALESCE(NEW.cycle_s, 0)
-        WHERE true
-        ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER deal_totals_delete AFTER DELETE ON deals BEGIN
-    INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
-        SELECT COALESCE(OLD.team_id, 0),
-            COALESCE(OLD.owner_id, 0),
-            COALESCE(OLD.pipeline_id, 0),
-            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            OLD.status,
-            OLD.currency,
-            -1,
-            -(OLD.amount / 1000000000),
-            -(OLD.amount % 1000000000),
-            -COALESCE(OLD.cycle_s, 0)
-        WHERE true
-        ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER open_deal_totals_insert AFTER INSERT ON deals BEGIN
     INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(NEW.team_id, 0),
             COALESCE(NEW.owner_id, 0),
@@ -223,11 +171,45 @@ CREATE TRIGGER open_deal_totals_insert AFTER INSERT ON deals BEGIN
             (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
         WHERE NEW.status = 'open'
         ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
+    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(NEW.stage_id, 0),
+            NEW.currency,
+            COALESCE(CAST(strftime('%Y', NEW.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            1,
+            (NEW.amount / 1000000000),
+            (NEW.amount % 1000000000),
+            COALESCE((NEW.amount / 1000000000) * NEW.probability, 0),
+            COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
+            (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
+        WHERE NEW.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+    INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
+        SELECT COALESCE(NEW.team_id, 0),
+            COALESCE(NEW.owner_id, 0),
+            COALESCE(NEW.pipeline_id, 0),
+            COALESCE(CAST(strftime('%Y', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            NEW.furthest_position,
+            1
+        WHERE true
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER open_deal_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, status, currency, amount, stage_id, expected_close, probability ON deals
-    WHEN (OLD.status = 'open' OR NEW.status = 'open') AND (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability) BEGIN
+CREATE TRIGGER deals_totals_delete AFTER DELETE ON deals BEGIN
+    INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            COALESCE(OLD.pipeline_id, 0),
+            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            OLD.status,
+            OLD.currency,
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE(OLD.cycle_s, 0)
+        WHERE true
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
     INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(OLD.team_id, 0),
             COALESCE(OLD.owner_id, 0),
@@ -244,6 +226,79 @@ CREATE TRIGGER open_deal_totals_update AFTER UPDATE OF team_id, owner_id, pipeli
             -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
             -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
         WHERE OLD.status = 'open'
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
+    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(OLD.stage_id, 0),
+            OLD.currency,
+            COALESCE(CAST(strftime('%Y', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
+            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
+        WHERE OLD.status = 'open'
+        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
+    INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            COALESCE(OLD.pipeline_id, 0),
+            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            OLD.furthest_position,
+            -1
+        WHERE true
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER deals_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, status, currency, amount, cycle_s, stage_id, expected_close, probability, furthest_position ON deals
+    WHEN (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.cycle_s IS NOT NEW.cycle_s)
+        OR ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability))
+        OR ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability))
+        OR (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.furthest_position IS NOT NEW.furthest_position) BEGIN
+    INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            COALESCE(OLD.pipeline_id, 0),
+            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            OLD.status,
+            OLD.currency,
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE(OLD.cycle_s, 0)
+        WHERE (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.cycle_s IS NOT NEW.cycle_s)
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
+    INSERT INTO deal_totals (team_id, owner_id, pipeline_id, month, status, currency, n, value_hi, value_lo, cycle_s)
+        SELECT COALESCE(NEW.team_id, 0),
+            COALESCE(NEW.owner_id, 0),
+            COALESCE(NEW.pipeline_id, 0),
+            COALESCE(CAST(strftime('%Y', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            NEW.status,
+            NEW.currency,
+            1,
+            (NEW.amount / 1000000000),
+            (NEW.amount % 1000000000),
+            COALESCE(NEW.cycle_s, 0)
+        WHERE (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.cycle_s IS NOT NEW.cycle_s)
+        ON CONFLICT (team_id, owner_id, pipeline_id, month, status, currency) DO UPDATE SET n = deal_totals.n + excluded.n, value_hi = deal_totals.value_hi + excluded.value_hi, value_lo = deal_totals.value_lo + excluded.value_lo, cycle_s = deal_totals.cycle_s + excluded.cycle_s;
+    INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            COALESCE(OLD.pipeline_id, 0),
+            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            COALESCE(OLD.stage_id, 0),
+            OLD.currency,
+            COALESCE(CAST(strftime('%Y', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            -1,
+            -(OLD.amount / 1000000000),
+            -(OLD.amount % 1000000000),
+            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
+            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
+            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
+        WHERE ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability)) AND OLD.status = 'open'
         ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
     INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(NEW.team_id, 0),
@@ -260,51 +315,8 @@ CREATE TRIGGER open_deal_totals_update AFTER UPDATE OF team_id, owner_id, pipeli
             COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
             (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
             (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
-        WHERE NEW.status = 'open'
+        WHERE ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability)) AND NEW.status = 'open'
         ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER open_deal_totals_delete AFTER DELETE ON deals BEGIN
-    INSERT INTO open_deal_totals (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
-        SELECT COALESCE(OLD.team_id, 0),
-            COALESCE(OLD.owner_id, 0),
-            COALESCE(OLD.pipeline_id, 0),
-            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            COALESCE(OLD.stage_id, 0),
-            OLD.currency,
-            COALESCE(CAST(strftime('%Y', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            -1,
-            -(OLD.amount / 1000000000),
-            -(OLD.amount % 1000000000),
-            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
-            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
-            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
-            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
-        WHERE OLD.status = 'open'
-        ON CONFLICT (team_id, owner_id, pipeline_id, month, stage_id, currency, close_month) DO UPDATE SET n = open_deal_totals.n + excluded.n, value_hi = open_deal_totals.value_hi + excluded.value_hi, value_lo = open_deal_totals.value_lo + excluded.value_lo, own_weighted_hi = open_deal_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_deal_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_deal_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_deal_totals.stage_value_lo + excluded.stage_value_lo;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER open_stage_totals_insert AFTER INSERT ON deals BEGIN
-    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
-        SELECT COALESCE(NEW.stage_id, 0),
-            NEW.currency,
-            COALESCE(CAST(strftime('%Y', NEW.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            1,
-            (NEW.amount / 1000000000),
-            (NEW.amount % 1000000000),
-            COALESCE((NEW.amount / 1000000000) * NEW.probability, 0),
-            COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
-            (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
-            (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
-        WHERE NEW.status = 'open'
-        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER open_stage_totals_update AFTER UPDATE OF status, currency, amount, stage_id, expected_close, probability ON deals
-    WHEN (OLD.status = 'open' OR NEW.status = 'open') AND (OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability) BEGIN
     INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(OLD.stage_id, 0),
             OLD.currency,
@@ -316,7 +328,7 @@ CREATE TRIGGER open_stage_totals_update AFTER UPDATE OF status, currency, amount
             -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
             -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
             -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
-        WHERE OLD.status = 'open'
+        WHERE ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability)) AND OLD.status = 'open'
         ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
     INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
         SELECT COALESCE(NEW.stage_id, 0),
@@ -329,43 +341,8 @@ CREATE TRIGGER open_stage_totals_update AFTER UPDATE OF status, currency, amount
             COALESCE((NEW.amount % 1000000000) * NEW.probability, 0),
             (CASE WHEN NEW.probability IS NULL THEN NEW.amount / 1000000000 ELSE 0 END),
             (CASE WHEN NEW.probability IS NULL THEN NEW.amount % 1000000000 ELSE 0 END)
-        WHERE NEW.status = 'open'
+        WHERE ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.stage_id IS NOT NEW.stage_id OR OLD.expected_close IS NOT NEW.expected_close OR OLD.probability IS NOT NEW.probability)) AND NEW.status = 'open'
         ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER open_stage_totals_delete AFTER DELETE ON deals BEGIN
-    INSERT INTO open_stage_totals (stage_id, currency, close_month, n, value_hi, value_lo, own_weighted_hi, own_weighted_lo, stage_value_hi, stage_value_lo)
-        SELECT COALESCE(OLD.stage_id, 0),
-            OLD.currency,
-            COALESCE(CAST(strftime('%Y', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.expected_close / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            -1,
-            -(OLD.amount / 1000000000),
-            -(OLD.amount % 1000000000),
-            -COALESCE((OLD.amount / 1000000000) * OLD.probability, 0),
-            -COALESCE((OLD.amount % 1000000000) * OLD.probability, 0),
-            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount / 1000000000 ELSE 0 END),
-            -(CASE WHEN OLD.probability IS NULL THEN OLD.amount % 1000000000 ELSE 0 END)
-        WHERE OLD.status = 'open'
-        ON CONFLICT (stage_id, currency, close_month) DO UPDATE SET n = open_stage_totals.n + excluded.n, value_hi = open_stage_totals.value_hi + excluded.value_hi, value_lo = open_stage_totals.value_lo + excluded.value_lo, own_weighted_hi = open_stage_totals.own_weighted_hi + excluded.own_weighted_hi, own_weighted_lo = open_stage_totals.own_weighted_lo + excluded.own_weighted_lo, stage_value_hi = open_stage_totals.stage_value_hi + excluded.stage_value_hi, stage_value_lo = open_stage_totals.stage_value_lo + excluded.stage_value_lo;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER reach_totals_insert AFTER INSERT ON deals BEGIN
-    INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
-        SELECT COALESCE(NEW.team_id, 0),
-            COALESCE(NEW.owner_id, 0),
-            COALESCE(NEW.pipeline_id, 0),
-            COALESCE(CAST(strftime('%Y', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            NEW.furthest_position,
-            1
-        WHERE true
-        ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER reach_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_id, created_at, furthest_position ON deals
-    WHEN OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.furthest_position IS NOT NEW.furthest_position BEGIN
     INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
         SELECT COALESCE(OLD.team_id, 0),
             COALESCE(OLD.owner_id, 0),
@@ -373,7 +350,7 @@ CREATE TRIGGER reach_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_i
             COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
             OLD.furthest_position,
             -1
-        WHERE true
+        WHERE (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.furthest_position IS NOT NEW.furthest_position)
         ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
     INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
         SELECT COALESCE(NEW.team_id, 0),
@@ -382,25 +359,12 @@ CREATE TRIGGER reach_totals_update AFTER UPDATE OF team_id, owner_id, pipeline_i
             COALESCE(CAST(strftime('%Y', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
             NEW.furthest_position,
             1
-        WHERE true
+        WHERE (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.pipeline_id IS NOT NEW.pipeline_id OR OLD.created_at IS NOT NEW.created_at OR OLD.furthest_position IS NOT NEW.furthest_position)
         ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER reach_totals_delete AFTER DELETE ON deals BEGIN
-    INSERT INTO reach_totals (team_id, owner_id, pipeline_id, month, furthest_position, n)
-        SELECT COALESCE(OLD.team_id, 0),
-            COALESCE(OLD.owner_id, 0),
-            COALESCE(OLD.pipeline_id, 0),
-            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            OLD.furthest_position,
-            -1
-        WHERE true
-        ON CONFLICT (team_id, owner_id, pipeline_id, month, furthest_position) DO UPDATE SET n = reach_totals.n + excluded.n;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER lead_totals_insert AFTER INSERT ON leads BEGIN
+CREATE TRIGGER leads_totals_insert AFTER INSERT ON leads BEGIN
     INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
         SELECT COALESCE(NEW.team_id, 0),
             COALESCE(NEW.owner_id, 0),
@@ -415,8 +379,7 @@ CREATE TRIGGER lead_totals_insert AFTER INSERT ON leads BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER lead_totals_update AFTER UPDATE OF team_id, owner_id, source_channel, created_at, deal_status, response_s ON leads
-    WHEN OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.source_channel IS NOT NEW.source_channel OR OLD.created_at IS NOT NEW.created_at OR OLD.deal_status IS NOT NEW.deal_status OR (OLD.response_s IS NULL) IS NOT (NEW.response_s IS NULL) BEGIN
+CREATE TRIGGER leads_totals_delete AFTER DELETE ON leads BEGIN
     INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
         SELECT COALESCE(OLD.team_id, 0),
             COALESCE(OLD.owner_id, 0),
@@ -427,6 +390,22 @@ CREATE TRIGGER lead_totals_update AFTER UPDATE OF team_id, owner_id, source_chan
             -(CASE WHEN OLD.deal_status = 'won' THEN 1 ELSE 0 END),
             -(CASE WHEN OLD.response_s IS NULL THEN 0 ELSE 1 END)
         WHERE true
+        ON CONFLICT (team_id, owner_id, source_channel, month) DO UPDATE SET leads = lead_totals.leads + excluded.leads, deals = lead_totals.deals + excluded.deals, won = lead_totals.won + excluded.won, responded = lead_totals.responded + excluded.responded;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER leads_totals_update AFTER UPDATE OF team_id, owner_id, source_channel, created_at, deal_status, response_s ON leads
+    WHEN (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.source_channel IS NOT NEW.source_channel OR OLD.created_at IS NOT NEW.created_at OR OLD.deal_status IS NOT NEW.deal_status OR (OLD.response_s IS NULL) IS NOT (NEW.response_s IS NULL)) BEGIN
+    INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
+        SELECT COALESCE(OLD.team_id, 0),
+            COALESCE(OLD.owner_id, 0),
+            OLD.source_channel,
+            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
+            -1,
+            -(CASE WHEN OLD.deal_status IS NULL THEN 0 ELSE 1 END),
+            -(CASE WHEN OLD.deal_status = 'won' THEN 1 ELSE 0 END),
+            -(CASE WHEN OLD.response_s IS NULL THEN 0 ELSE 1 END)
+        WHERE (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.source_channel IS NOT NEW.source_channel OR OLD.created_at IS NOT NEW.created_at OR OLD.deal_status IS NOT NEW.deal_status OR (OLD.response_s IS NULL) IS NOT (NEW.response_s IS NULL))
         ON CONFLICT (team_id, owner_id, source_channel, month) DO UPDATE SET leads = lead_totals.leads + excluded.leads, deals = lead_totals.deals + excluded.deals, won = lead_totals.won + excluded.won, responded = lead_totals.responded + excluded.responded;
     INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
         SELECT COALESCE(NEW.team_id, 0),
@@ -437,42 +416,18 @@ CREATE TRIGGER lead_totals_update AFTER UPDATE OF team_id, owner_id, source_chan
             (CASE WHEN NEW.deal_status IS NULL THEN 0 ELSE 1 END),
             (CASE WHEN NEW.deal_status = 'won' THEN 1 ELSE 0 END),
             (CASE WHEN NEW.response_s IS NULL THEN 0 ELSE 1 END)
-        WHERE true
-        ON CONFLICT (team_id, owner_id, source_channel, month) DO UPDATE SET leads = lead_totals.leads + excluded.leads, deals = lead_totals.deals + excluded.deals, won = lead_totals.won + excluded.won, responded = lead_totals.responded + excluded.responded;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER lead_totals_delete AFTER DELETE ON leads BEGIN
-    INSERT INTO lead_totals (team_id, owner_id, source_channel, month, leads, deals, won, responded)
-        SELECT COALESCE(OLD.team_id, 0),
-            COALESCE(OLD.owner_id, 0),
-            OLD.source_channel,
-            COALESCE(CAST(strftime('%Y', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.created_at / 1000000, 'unixepoch') AS INTEGER) - 1, -1),
-            -1,
-            -(CASE WHEN OLD.deal_status IS NULL THEN 0 ELSE 1 END),
-            -(CASE WHEN OLD.deal_status = 'won' THEN 1 ELSE 0 END),
-            -(CASE WHEN OLD.response_s IS NULL THEN 0 ELSE 1 END)
-        WHERE true
+        WHERE (OLD.team_id IS NOT NEW.team_id OR OLD.owner_id IS NOT NEW.owner_id OR OLD.source_channel IS NOT NEW.source_channel OR OLD.created_at IS NOT NEW.created_at OR OLD.deal_status IS NOT NEW.deal_status OR (OLD.response_s IS NULL) IS NOT (NEW.response_s IS NULL))
         ON CONFLICT (team_id, owner_id, source_channel, month) DO UPDATE SET leads = lead_totals.leads + excluded.leads, deals = lead_totals.deals + excluded.deals, won = lead_totals.won + excluded.won, responded = lead_totals.responded + excluded.responded;
 END;
 -- +goose StatementEnd
 
 -- +goose Down
-DROP TRIGGER deal_totals_insert;
-DROP TRIGGER deal_totals_update;
-DROP TRIGGER deal_totals_delete;
-DROP TRIGGER open_deal_totals_insert;
-DROP TRIGGER open_deal_totals_update;
-DROP TRIGGER open_deal_totals_delete;
-DROP TRIGGER open_stage_totals_insert;
-DROP TRIGGER open_stage_totals_update;
-DROP TRIGGER open_stage_totals_delete;
-DROP TRIGGER reach_totals_insert;
-DROP TRIGGER reach_totals_update;
-DROP TRIGGER reach_totals_delete;
-DROP TRIGGER lead_totals_insert;
-DROP TRIGGER lead_totals_update;
-DROP TRIGGER lead_totals_delete;
+DROP TRIGGER deals_totals_insert;
+DROP TRIGGER deals_totals_update;
+DROP TRIGGER deals_totals_delete;
+DROP TRIGGER leads_totals_insert;
+DROP TRIGGER leads_totals_update;
+DROP TRIGGER leads_totals_delete;
 DROP TABLE lead_totals;
 DROP TABLE reach_totals;
 DROP TABLE open_stage_totals;
