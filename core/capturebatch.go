@@ -43,6 +43,11 @@ func (s *Service) prepare(ctx context.Context, in Inbound) *prepared {
 	if err != nil {
 		return nil
 	}
+	return s.prepareFor(in, team)
+}
+
+// prepareFor reads in as routed to team.
+func (s *Service) prepareFor(in Inbound, team *Team) *prepared {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = s.clock.Now()
 	}
