@@ -670,13 +670,14 @@ func newContact(r *Reading, probe *Contact, channel string, team *Team, now time
 	return c
 }
 
-// newActivity is the activity an inbound is on the timeline.
+// newActivity is the activity an inbound, prepared (its text cleaned), is
+// on the timeline.
 func newActivity(in Inbound, contactID int64) *Activity {
 	return &Activity{
 		Kind:        activityKindOf(in.Channel),
 		ContactID:   contactID,
 		Subject:     in.Subject,
-		Body:        cleanText(in.Text),
+		Body:        in.Text,
 		ExternalRef: in.ExternalID,
 		At:          in.ReceivedAt,
 	}

@@ -52,7 +52,9 @@ func (s *Service) prepareFor(in Inbound, team *Team) *prepared {
 		in.ReceivedAt = s.clock.Now()
 	}
 	in.ReceivedAt = in.ReceivedAt.UTC()
-	return &prepared{team: team, rd: ReadInbound(in, s.region(team))}
+	rd := ReadInbound(in, s.region(team))
+	rd.In.Text = cleanText(rd.In.Text)
+	return &prepared{team: team, rd: rd}
 }
 
 // prepareAll prepares ins side by side, a goroutine a core.
