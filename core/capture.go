@@ -185,7 +185,7 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, pres []*prepa
 		}
 		for i, in := range ins {
 			if b.fresh(in, rds[i]) {
-				b.pending = append(b.pending, freshInbound{i: i, in: rds[i].In, rd: *rds[i], team: pres[i].team})
+				b.pending = append(b.pending, freshInbound{i: i, prepared: pres[i]})
 				t.add(in, CountCaptured)
 				continue
 			}

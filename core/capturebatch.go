@@ -128,11 +128,10 @@ type batch struct {
 	pending []freshInbound
 }
 
+// freshInbound is the batch's i-th inbound, fresh, as prepared.
 type freshInbound struct {
-	i    int
-	in   Inbound // as read
-	rd   Reading
-	team *Team
+	i int
+	*prepared
 }
 
 // plan looks up the batch's keys and people, a query each.
@@ -194,15 +193,15 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 	contacts := make([]*Contact, len(b.pending))
 	cos := &batchCompanies{tx: tx}
 	for j, f := range b.pending {
-		probe, _, _ := probeOf(&f.rd, f.in.Channel)
-		contacts[j] = newContact(&f.rd, &probe, f.in.Channel, f.team, now)
-		cos.want(s, contacts[j], f.in.Company)
+		probe, _, _ := probeOf(&f.rd, f.rd.In.Channel)
+		contacts[j] = newContact(&f.rd, &probe, f.rd.In.Channel, f.team, now)
+		cos.want(s, contacts[j], f.rd.In.Company)
 	}
 	if err := cos.load(ctx); err != nil {
 		return err
 	}
 	for j, f := range b.pending {
-		if _, err := s.joinCompany(ctx, cos, contacts[j], f.in.Company, now); err != nil {
+		if _, err := s.joinCompany(ctx, cos, contacts[j], f.rd.In.Company, now); err != nil {
 			return err
 		}
 	}
@@ -225,21 +224,21 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 	for j, f := range b.pending {
 		c := contacts[j]
 		c.ID = contactIDs[j]
-		act := newActivity(f.in, c.ID)
+		act := newActivity(f.rd.In, c.ID)
 		act.ID = actIDs[j]
-		l := s.newLead(f.in, act, c, f.team, now)
+		l := s.newLead(f.rd.In, act, c, f.team, now)
 		l.ID = leadIDs[j]
 		act.LeadID = l.ID
 		leads[j], acts[j] = l, act
-		if r := routeOf(l, f.in, f.team, now); r != nil {
+		if r := routeOf(l, f.rd.In, f.team, now); r != nil {
 			routes = append(routes, r)
 		}
 		res := CaptureResult{ContactID: c.ID, LeadID: l.ID, ActivityID: act.ID, NewLead: true, Notes: f.rd.Notes}
-		if f.in.ExternalID != "" {
-			keys = append(keys, InboundResult{Key: InboundKey{Channel: f.in.Channel, Source: f.in.Source, ExternalID: f.in.ExternalID}, Result: res})
+		if f.rd.In.ExternalID != "" {
+			keys = append(keys, InboundResult{Key: InboundKey{Channel: f.rd.In.Channel, Source: f.rd.In.Source, ExternalID: f.rd.In.ExternalID}, Result: res})
 		}
 		b.results[f.i] = res
-		t.audit(captureAudit(ctx, f.in, res, true, now))
+		t.audit(captureAudit(ctx, f.rd.In, res, true, now))
 	}
 	if err := tx.AddCompanies(ctx, cos.created); err != nil {
 		return err
