@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -26,6 +27,9 @@ import (
 type prepared struct {
 	team *Team
 	rd   Reading
+	// keys are the CompanyKey of the company named and of the email's
+	// domain, which joinCompany may look up.
+	keys map[string]string
 }
 
 // fits reports whether p was read for team, as routed in the writer.
@@ -54,7 +58,13 @@ func (s *Service) prepareFor(in Inbound, team *Team) *prepared {
 	in.ReceivedAt = in.ReceivedAt.UTC()
 	rd := ReadInbound(in, s.region(team))
 	rd.In.Text = cleanText(rd.In.Text)
-	return &prepared{team: team, rd: rd}
+	keys := map[string]string{}
+	for _, name := range []string{rd.In.Company, strings.TrimSpace(rd.In.Company), EmailDomain(rd.Email)} {
+		if _, ok := keys[name]; !ok && name != "" {
+			keys[name] = CompanyKey(name)
+		}
+	}
+	return &prepared{team: team, rd: rd, keys: keys}
 }
 
 // prepareAll prepares ins side by side, a goroutine a core.
@@ -191,7 +201,10 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 	}
 	s, tx, now := b.s, b.tx, b.now
 	contacts := make([]*Contact, len(b.pending))
-	cos := &batchCompanies{tx: tx}
+	cos := &batchCompanies{tx: tx, keys: map[string]string{}}
+	for _, f := range b.pending {
+		maps.Copy(cos.keys, f.keys)
+	}
 	for j, f := range b.pending {
 		probe, _, _ := probeOf(&f.rd, f.rd.In.Channel)
 		contacts[j] = newContact(&f.rd, &probe, f.rd.In.Channel, f.team, now)
@@ -276,6 +289,7 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 // joinCompany does on a transaction, from two queries for all of them.
 type batchCompanies struct {
 	tx        Tx
+	keys      map[string]string // CompanyKey of names, computed once
 	nameKeys  []string
 	domains   []string
 	byKey     map[string]*Company
@@ -284,17 +298,27 @@ type batchCompanies struct {
 	createErr error
 }
 
+// key is CompanyKey(name), computed once.
+func (b *batchCompanies) key(name string) string {
+	k, ok := b.keys[name]
+	if !ok {
+		k = CompanyKey(name)
+		b.keys[name] = k
+	}
+	return k
+}
+
 // want notes the names and domains joinCompany may look up for c.
 func (b *batchCompanies) want(s *Service, c *Contact, name string) {
-	if k := CompanyKey(name); k != "" {
+	if k := b.key(name); k != "" {
 		b.nameKeys = append(b.nameKeys, k)
-	} else if k := CompanyKey(c.Company); k != "" {
+	} else if k := b.key(c.Company); k != "" {
 		b.nameKeys = append(b.nameKeys, k)
 	}
 	for _, e := range c.Emails {
 		if d := EmailDomain(e); d != "" && !s.IsFreeMail(d) {
 			b.domains = append(b.domains, d)
-			b.nameKeys = append(b.nameKeys, CompanyKey(d))
+			b.nameKeys = append(b.nameKeys, b.key(d))
 		}
 	}
 }
@@ -312,7 +336,7 @@ func compactSorted(s []string) []string {
 
 // CompanyByName implements companyStore.
 func (b *batchCompanies) CompanyByName(_ context.Context, name string) (*Company, error) {
-	if c := b.byKey[CompanyKey(name)]; c != nil {
+	if c := b.byKey[b.key(name)]; c != nil {
 		return c, nil
 	}
 	return nil, Errorf(KindNotFound, "company %q not found", name)
@@ -335,7 +359,7 @@ func (b *batchCompanies) CreateCompany(ctx context.Context, c *Company) error {
 	}
 	c.ID = ids[0]
 	b.created = append(b.created, c)
-	b.byKey[CompanyKey(c.Name)] = c
+	b.byKey[b.key(c.Name)] = c
 	if d := strings.ToLower(strings.TrimSpace(c.Domain)); d != "" && b.byDomain[d] == nil {
 		b.byDomain[d] = c
 	}
