@@ -26,7 +26,7 @@ type BenchFormsCmd struct {
 	URL         string        `help:"The form of a running server to post to: http://HOST:PORT/forms/ID. /healthz on the same host is measured after it." placeholder:"URL" xor:"target" required:""`
 	Serve       bool          `help:"Start leadwire serve as a child process, with a temporary config (one form, rate limits off, SQLite with synchronous=FULL in a temporary folder) or --serve-config, and stop it after." xor:"target" required:""`
 	ServeConfig string        `help:"With --serve: the config the child serves; its form --form must exist and take the posts (rate limits off)." placeholder:"FILE" type:"existingfile"`
-	Form        string        `help:"With --serve: the form to post to." default:"bench" placeholder:"ID"`
+	Form        string        `help:"With --serve: the form to post to (the temporary config's is bench)." default:"bench" placeholder:"ID"`
 	Listen      string        `help:"With --serve: the child's listen address." default:"127.0.0.1:0" placeholder:"HOST:PORT"`
 	Conns       int           `help:"Connections, each kept alive and posting as soon as its last answer is read." default:"64"`
 	Duration    time.Duration `help:"How long each measurement lasts." default:"10s"`
@@ -150,7 +150,7 @@ teams:
   - name: Sales
     region: PL
 forms:
-  - id: %s
+  - id: bench
     team: Sales
     rate_limit: {per_ip: off, per_form: off}
 `
@@ -190,7 +190,7 @@ func (c *BenchFormsCmd) startServer(ctx context.Context) (*benchServer, error) {
 	if cfg == "" {
 		s.db = filepath.Join(dir, "bench.db")
 		cfg = filepath.Join(dir, "leadwire.yaml")
-		if err := os.WriteFile(cfg, fmt.Appendf(nil, benchServerConfig, s.db, c.Form), 0o600); err != nil {
+		if err := os.WriteFile(cfg, fmt.Appendf(nil, benchServerConfig, s.db), 0o600); err != nil {
 			os.RemoveAll(dir)
 			return nil, err
 		}
