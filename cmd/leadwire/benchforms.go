@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -71,15 +72,18 @@ func (c *BenchFormsCmd) Run(a *App) error {
 	}
 
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	cpu := child.cpu()
 	forms := runLoad(addr, c.Conns, c.Warmup, c.Duration, 201, func(buf []byte, n int) []byte {
 		return appendFormPost(buf, form, run, n)
 	})
 	printLoad(a, "forms  ", "forms/s", forms)
+	cpu = child.printCPU(a, cpu, "form", forms.ok+forms.warm+forms.errors())
 	var healthz *loadResult
 	if c.Healthz {
 		healthzReq := appendRequest(nil, "GET", health, nil)
 		healthz = runLoad(addr, c.Conns, c.Warmup, c.Duration, 200, func(buf []byte, _ int) []byte { return append(buf, healthzReq...) })
 		printLoad(a, "healthz", "req/s  ", healthz)
+		child.printCPU(a, cpu, "request", healthz.ok+healthz.warm+healthz.errors())
 		if forms.rate() > 0 {
 			fmt.Fprintf(a.out, "forms/s ÷ /healthz/s = %.3f (/healthz answers %.1f× as many)\n", forms.rate()/healthz.rate(), healthz.rate()/forms.rate())
 		}
@@ -115,6 +119,44 @@ func printLoad(a *App, name, unit string, r *loadResult) {
 		fmt.Fprintf(a.out, " (%s)", r.errorText())
 	}
 	fmt.Fprintln(a.out)
+}
+
+// cpu is the CPU time the child has used so far (user and system), read
+// from /proc; -1 where there is no /proc, or no child.
+func (s *benchServer) cpu() time.Duration {
+	if s == nil {
+		return -1
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	// The fields after the command's name in parentheses: state is the
+	// 1st, utime the 12th and stime the 13th, in clock ticks (1/100 s).
+	i := bytes.LastIndexByte(stat, ')')
+	f := strings.Fields(string(stat[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return -1
+	}
+	user, err1 := strconv.ParseInt(f[11], 10, 64)
+	sys, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return time.Duration(user+sys) * 10 * time.Millisecond
+}
+
+// printCPU prints the server's CPU time since since, in all and per
+// request, and returns the time now: a figure that a machine busy with
+// other work changes far less than the rates.
+func (s *benchServer) printCPU(a *App, since time.Duration, what string, n int) time.Duration {
+	now := s.cpu()
+	if since < 0 || now < 0 || n == 0 {
+		return now
+	}
+	used := now - since
+	fmt.Fprintf(a.out, "        server CPU %.2fs (warm-up included) = %dµs a %s\n", used.Seconds(), used.Microseconds()/int64(n), what)
+	return now
 }
 
 // checkStored compares the leads the server's form counted as captured
