@@ -12,6 +12,7 @@ import (
 	"leadwire/core"
 	"leadwire/internal/testenv"
 	"leadwire/storage"
+	"leadwire/storage/storagetest"
 )
 
 func TestADeletedOrReplacedSQLiteFileRefusesWrites(t *testing.T) {
@@ -111,4 +112,23 @@ func TestAnUnreachablePostgreSQLIsUnavailable(t *testing.T) {
 			t.Errorf("%s during the outage: %v; want it to wrap core.ErrUnavailable", what, err)
 		}
 	}
+}
+
+// TestDurabilitySaysACommitIsSynced: the writer of SQLite syncs every
+// commit (synchronous=FULL, WAL), PostgreSQL's waits for its flush; serve
+// logs this at start-up and bench forms prints it.
+func TestDurabilitySaysACommitIsSynced(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		got, err := db.Durability(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "synchronous=FULL journal_mode=wal"
+		if db.Dialect() != "sqlite" {
+			want = "synchronous_commit=on"
+		}
+		if got != want {
+			t.Errorf("Durability() = %q, want %q", got, want)
+		}
+	})
 }
