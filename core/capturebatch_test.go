@@ -190,3 +190,39 @@ func TestAReplyFindsItsThreadInTheSameBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestAnInboundReadForATeamSinceChangedIsReadAgain: capture reads an
+// inbound before the writer against the region of its team as cached for
+// a second; when the team's region changed meanwhile, the writer reads it
+// again, so a local phone number is of the team's region now.
+func TestAnInboundReadForATeamSinceChangedIsReadAgain(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		// Warm the cache: Warsaw is in Poland.
+		if _, err := f.svc.Capture(f.ctx, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: "warm", Team: "Warsaw", Email: "a@firma.pl"}); err != nil {
+			t.Fatal(err)
+		}
+		// The team moves to Thailand (its phones are Thai now).
+		if err := f.svc.Directory.Sync(f.ctx, core.OrgDef{Teams: []core.TeamDef{
+			{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH"}, {Name: "Warsaw", Region: "TH"}}}); err != nil {
+			t.Fatal(err)
+		}
+		ins := []core.Inbound{
+			{Channel: core.ChannelWebform, Source: "contact", ExternalID: "1", Team: "Warsaw", Name: "Niran", Phone: "081 234 5678"},
+			{Channel: core.ChannelWebform, Source: "contact", ExternalID: "2", Team: "Warsaw", Name: "Pim", Phone: "089 876 5432"},
+		}
+		res, errs := f.svc.CaptureBatch(f.ctx, ins)
+		for i, want := range []string{"+66812345678", "+66898765432"} {
+			if errs[i] != nil {
+				t.Fatalf("inbound %d: %v", i, errs[i])
+			}
+			c, err := db.ContactByID(f.ctx, res[i].ContactID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Phones) != 1 || c.Phones[0] != want {
+				t.Errorf("inbound %d: phones %v, want %s (the team's region now)", i, c.Phones, want)
+			}
+		}
+	})
+}
