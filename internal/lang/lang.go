@@ -80,13 +80,24 @@ func Match(locale string) string {
 		return ""
 	}
 	base, _ := tag.Base()
-	for _, l := range Languages {
-		if b, _ := language.MustParse(l).Base(); b == base {
-			return l
+	for i, b := range bases {
+		if b == base {
+			return Languages[i]
 		}
 	}
 	return ""
 }
+
+// bases are the base languages of Languages, in their order: Match runs
+// for every form post and chat message, and parsing them each time cost
+// more than the rest of it.
+var bases = func() []language.Base {
+	out := make([]language.Base, len(Languages))
+	for i, l := range Languages {
+		out[i], _ = language.MustParse(l).Base()
+	}
+	return out
+}()
 
 // Pick returns the first of locales that leadwire speaks, else English:
 // pass them most wanted first (the user's own, their chat account's, the
