@@ -234,7 +234,7 @@ func (s *Service) replyUndelivered(ctx context.Context, activityID int64, why st
 			return err
 		}
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: a.ContactID, LeadID: a.LeadID, DealID: a.DealID,
-			Subject: "Reply not delivered", Body: cleanLine("The prospect did not get this reply: " + why + "."), At: s.clock.Now()}); err != nil {
+			Key: "timeline.reply_undelivered", Args: Args{"Error": TextArg(cleanLine(why))}, At: s.clock.Now()}); err != nil {
 			return err
 		}
 		if a.UserID == 0 {
@@ -260,7 +260,7 @@ func (s *Service) ChatReplyUndelivered(ctx context.Context, activityID int64, re
 			return err
 		}
 		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: a.ContactID, LeadID: a.LeadID, DealID: a.DealID,
-			Subject: "Reply not delivered", Body: cleanLine(reason), At: s.clock.Now()})
+			Key: "timeline.reply_undelivered", Args: Args{"Error": TextArg(cleanLine(reason))}, At: s.clock.Now()})
 	})
 	if err != nil {
 		return fmt.Errorf("note undelivered reply %d: %w", activityID, err)
