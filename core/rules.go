@@ -280,7 +280,7 @@ func (s *Service) meets(r *Rule, sub *ruleSubject) bool {
 // apply does one action of r on sub.
 func (s *Service) apply(ctx context.Context, tx Tx, r *Rule, a RuleAction, sub *ruleSubject) error {
 	now := s.clock.Now()
-	actor := &User{Name: "rule " + r.Name, actsAs: Arg{Rule: r.Name}} // no id: nobody did it by hand
+	actor := &User{Name: "rule " + r.Name, Acting: Arg{Rule: r.Name}} // no id: nobody did it by hand
 	owner, ref := s.subjectOwner(sub)
 	switch a.Kind {
 	case ActionCreateTask:

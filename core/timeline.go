@@ -79,8 +79,8 @@ func actorArg(u *User) Arg {
 	switch {
 	case u.ID != 0:
 		return UserArg(u.ID)
-	case u.actsAs != Arg{}:
-		return u.actsAs
+	case u.Acting != Arg{}:
+		return u.Acting
 	}
 	return TextArg(u.display())
 }

@@ -46,7 +46,13 @@ func (p *Printer) Activity(ctx context.Context, a core.Activity, n Namer) string
 	}
 	// An argument erased with the person it named, or missing from an
 	// entry written by another version, leaves a gap, not Go's words.
-	return strings.ReplaceAll(p.T(a.Key, pairs...), "<no value>", "…")
+	s := strings.ReplaceAll(p.T(a.Key, pairs...), "<no value>", "…")
+	if p.rtl {
+		// A right-to-left sentence, whatever it begins with (a Latin
+		// name): set in a card or a list, it keeps its direction.
+		s = "\u2067" + s + "\u2069"
+	}
+	return s
 }
 
 // arg is one argument of a timeline message in the reader's words.
