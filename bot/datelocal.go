@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"leadwire/core"
 )
 
 // A local reads date phrases in one language other than English: "พรุ่งนี้
@@ -42,8 +44,10 @@ type wordRule struct {
 // env is what the rules need besides the words: the person's now and
 // zone.
 type env struct {
-	now time.Time // in the person's zone
-	loc *time.Location
+	now   time.Time // in the person's zone
+	loc   *time.Location
+	cal   core.Calendar // the person's: how a date that names none is read
+	order dayOrder
 }
 
 // partOfDay is what a word such as "chiều", "บ่าย", "下午" or "wieczorem"
@@ -472,11 +476,19 @@ func common() []wordRule {
 		rule(`(\d{4})/(\d{1,2})/(\d{1,2})`, func(g []string, p *parts, e *env) bool {
 			return p.setDay(e.isoDate(atoi(g[1]), atoi(g[2]), atoi(g[3])))
 		}),
-		rule(`(\d{1,2})([./])(\d{1,2})(?:[./](\d{4}))?\.?`, func(g []string, p *parts, e *env) bool {
+		rule(`(\d{1,2})([./])(\d{1,2})(?:[./](\d{4}|\d{2}))?\.?`, func(g []string, p *parts, e *env) bool {
+			if g[4] == "" && e.cal == core.CalendarPersian {
+				if day, month, ok := e.dayAndMonth(atoi(g[1]), atoi(g[3])); ok {
+					return p.setDay(e.persianDay(day, month, 0))
+				}
+			}
 			if g[4] == "" {
 				return p.setDay(g[1] + g[2] + g[3] + dotAfter(g[2]))
 			}
-			y := e.gregorianYear(atoi(g[4]))
+			y, ok := e.fullYear(g[4])
+			if !ok {
+				return false
+			}
 			if y >= 1300 && y < 1700 {
 				// A Solar Hijri date written day first: 15/09/1405.
 				return p.setDay(e.isoDate(y, atoi(g[3]), atoi(g[1])))
