@@ -106,7 +106,8 @@ func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text
 		return nil, Fail(KindInvalid, "error.reply_empty", "the reply is empty; write: reply {Ref} your text", "Ref", ref)
 	}
 	if n := utf8.RuneCountInString(text); n > MaxMailReply {
-		return nil, Errorf(KindInvalid, "the reply is %d characters; write at most %d", n, MaxMailReply)
+		return nil, Fail(KindInvalid, "error.reply_too_long_mail", "the reply is {N} characters; a reply by mail takes at most {Max}, so shorten it or send it in parts",
+			"N", n, "Max", MaxMailReply)
 	}
 	out := &ChatReply{}
 	err := s.store.Update(ctx, func(tx Tx) error {
