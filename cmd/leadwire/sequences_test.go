@@ -21,9 +21,9 @@ import (
 
 	"leadwire/cmd/leadwire/config"
 	"leadwire/core"
-	"leadwire/internal/view"
 	"leadwire/internal/clocktest"
 	"leadwire/internal/smtptest"
+	"leadwire/internal/view"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
