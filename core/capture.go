@@ -27,7 +27,8 @@ import (
 // savepoint of its own, so one failing inbound fails alone.
 func (s *Service) Capture(ctx context.Context, in Inbound) (CaptureResult, error) {
 	in.origin = originOf(ctx, in)
-	req := &captureReq{in: in, done: make(chan struct{})}
+	// Read in the caller's goroutine, on every core, not in the writer.
+	req := &captureReq{in: in, pre: s.prepare(ctx, in), done: make(chan struct{})}
 	s.group.mu.Lock()
 	s.group.pending = append(s.group.pending, req)
 	lead := !s.group.leading
@@ -57,6 +58,7 @@ type groupCommit struct {
 
 type captureReq struct {
 	in   Inbound
+	pre  *prepared
 	res  CaptureResult
 	err  error
 	done chan struct{}
@@ -89,10 +91,11 @@ func (s *Service) commitPending(ctx context.Context, own *captureReq) {
 		s.group.mu.Unlock()
 
 		ins := make([]Inbound, len(batch))
+		pres := make([]*prepared, len(batch))
 		for i, r := range batch {
-			ins[i] = r.in
+			ins[i], pres[i] = r.in, r.pre
 		}
-		res, errs := s.CaptureBatch(ctx, ins)
+		res, errs := s.captureBatch(ctx, ins, pres, false)
 		for i, r := range batch {
 			r.res, r.err = res[i], errs[i]
 			close(r.done)
@@ -113,14 +116,14 @@ func isClosed(c chan struct{}) bool {
 // faster than one commit each; each inbound is in a savepoint of its own,
 // so one bad inbound fails alone. errs[i] is the error of ins[i].
 func (s *Service) CaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureResult, []error) {
-	return s.captureBatch(ctx, ins, false)
+	return s.captureBatch(ctx, ins, s.prepareAll(ctx, ins), false)
 }
 
 // CheckCaptureBatch is CaptureBatch undone: it runs the very same capture
 // and rolls its transaction back, so what it returns is what CaptureBatch
 // would return now, and nothing is stored (import --dry-run).
 func (s *Service) CheckCaptureBatch(ctx context.Context, ins []Inbound) ([]CaptureResult, []error) {
-	return s.captureBatch(ctx, ins, true)
+	return s.captureBatch(ctx, ins, s.prepareAll(ctx, ins), true)
 }
 
 // errRehearsal rolls back a transaction that only rehearsed its changes.
@@ -144,23 +147,52 @@ func (s *Service) update(ctx context.Context, rehearse bool, fn func(Tx) error) 
 	return err
 }
 
-func (s *Service) captureBatch(ctx context.Context, ins []Inbound, rehearse bool) ([]CaptureResult, []error) {
+// captureBatch captures ins, read before as pres (an element nil: not
+// read), in one transaction; see the top of capturebatch.go.
+func (s *Service) captureBatch(ctx context.Context, ins []Inbound, pres []*prepared, rehearse bool) ([]CaptureResult, []error) {
 	results := make([]CaptureResult, len(ins))
 	errs := make([]error, len(ins))
 	err := s.update(ctx, rehearse, func(tx Tx) error {
 		var t tally
 		if len(ins) == 1 {
 			// Alone, the transaction is the savepoint.
-			if results[0], errs[0] = s.capture(ctx, tx, ins[0], &t); errs[0] != nil {
+			if results[0], errs[0] = s.capture(ctx, tx, ins[0], pres[0], &t); errs[0] != nil {
 				return errs[0]
 			}
 			return t.write(ctx, tx, s.clock.Now())
 		}
+		// Each inbound's reading, if it fits the team it routes to now.
+		rds := make([]*Reading, len(ins))
 		for i, in := range ins {
+			if in.Channel == "" {
+				continue
+			}
+			team, err := t.team(in.Team, func() (*Team, error) { return s.routeTeam(ctx, tx, in.Team) })
+			if err != nil && KindOf(err) == KindInternal {
+				return err
+			}
+			if err == nil && pres[i].fits(team) {
+				rds[i] = &pres[i].rd
+			}
+		}
+		b, err := s.plan(ctx, tx, ins, rds, results)
+		if err != nil {
+			return err
+		}
+		for i, in := range ins {
+			if b.fresh(in, rds[i]) {
+				b.pending = append(b.pending, freshInbound{i: i, in: rds[i].In, rd: *rds[i], team: pres[i].team})
+				t.add(in, CountCaptured)
+				continue
+			}
+			// Not fresh: on its own, once those before it are written.
+			if err := b.flush(ctx, &t); err != nil {
+				return err
+			}
 			mark := len(t.audits)
 			err := tx.Savepoint(ctx, func() error {
 				var err error
-				results[i], err = s.capture(ctx, tx, in, &t)
+				results[i], err = s.capture(ctx, tx, in, pres[i], &t)
 				return err
 			})
 			if err != nil && KindOf(err) == KindInternal {
@@ -173,6 +205,9 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, rehearse bool
 				t.audits = t.audits[:mark] // rolled back with its savepoint
 			}
 			errs[i] = err
+		}
+		if err := b.flush(ctx, &t); err != nil {
+			return err
 		}
 		return t.write(ctx, tx, s.clock.Now())
 	})
@@ -189,7 +224,7 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, rehearse bool
 		if in.Checkpoint != nil && held.held[checkpointKey(in.Checkpoint)] {
 			in.Checkpoint = nil
 		}
-		r, e := s.captureBatch(ctx, []Inbound{in}, rehearse)
+		r, e := s.captureBatch(ctx, []Inbound{in}, []*prepared{pres[i]}, rehearse)
 		results[i], errs[i] = r[0], e[0]
 		if e[0] != nil {
 			held.hold(in.Checkpoint)
@@ -198,7 +233,8 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, rehearse bool
 	return results, errs
 }
 
-func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (CaptureResult, error) {
+// capture captures one inbound, read before as pre (nil: not read).
+func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, pre *prepared, t *tally) (CaptureResult, error) {
 	if in.Channel == "" {
 		return CaptureResult{}, Errorf(KindInvalid, "inbound has no channel")
 	}
@@ -215,16 +251,20 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		}
 	}
 	now := s.clock.Now()
-	if in.ReceivedAt.IsZero() {
-		in.ReceivedAt = now
-	}
-	in.ReceivedAt = in.ReceivedAt.UTC()
-
 	team, err := t.team(in.Team, func() (*Team, error) { return s.routeTeam(ctx, tx, in.Team) })
 	if err != nil {
 		return CaptureResult{}, err
 	}
-	rd := ReadInbound(in, s.region(team))
+	var rd Reading
+	if pre.fits(team) {
+		rd = pre.rd
+	} else {
+		if in.ReceivedAt.IsZero() {
+			in.ReceivedAt = now
+		}
+		in.ReceivedAt = in.ReceivedAt.UTC()
+		rd = ReadInbound(in, s.region(team))
+	}
 	if err := rd.Err(); err != nil {
 		return CaptureResult{}, err
 	}
@@ -235,14 +275,7 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 	}
 	res := CaptureResult{ContactID: contact.ID, Notes: rd.Notes, Doubts: notes}
 
-	act := &Activity{
-		Kind:        activityKindOf(in.Channel),
-		ContactID:   contact.ID,
-		Subject:     in.Subject,
-		Body:        cleanText(in.Text),
-		ExternalRef: in.ExternalID,
-		At:          in.ReceivedAt,
-	}
+	act := newActivity(in, contact.ID)
 	var lead *Lead
 	var deal *Deal
 	// A contact made just now has no open work; only a reference can tie
@@ -280,42 +313,18 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, t *tally) (Cap
 		lead.LastActivityAt = in.ReceivedAt
 		res.LeadID = lead.ID
 	default:
-		lead = &Lead{
-			ContactID:      contact.ID,
-			TeamID:         team.ID,
-			Status:         LeadNew,
-			SourceChannel:  in.Channel,
-			SourceName:     in.Source,
-			Subject:        act.Subject,
-			Message:        act.Body,
-			Metadata:       in.Metadata,
-			CreatedAt:      in.ReceivedAt,
-			LastActivityAt: in.ReceivedAt,
-			UpdatedAt:      now,
-		}
-		lead.ScoreHits = append(s.settings.Scoring.ScoreLead(lead, contact, now), s.eventHits(in.Events, now)...)
-		lead.Score = s.settings.Scoring.Total(lead.ScoreHits, lead.LastActivityAt, now)
+		lead = s.newLead(in, act, contact, team, now)
 		if err := tx.CreateLead(ctx, lead); err != nil {
 			return CaptureResult{}, err
 		}
 		act.LeadID = lead.ID
 		res.LeadID, res.NewLead = lead.ID, true
-		if team.ID != 0 {
-			how := RouteTeam
-			if in.Team == "" {
-				how = RouteFirstTeam
-			}
-			if err := tx.AddRoute(ctx, &Route{LeadID: lead.ID, How: how, TeamID: team.ID, Region: team.Region, At: now}); err != nil {
+		if r := routeOf(lead, in, team, now); r != nil {
+			if err := tx.AddRoute(ctx, r); err != nil {
 				return CaptureResult{}, err
 			}
 		}
-		if err := s.announceNewLead(ctx, tx, lead, team); err != nil {
-			return CaptureResult{}, err
-		}
-		if err := s.fire(ctx, tx, RuleJob{Trigger: TriggerLeadCaptured, LeadID: lead.ID}); err != nil {
-			return CaptureResult{}, err
-		}
-		if err := s.emit(ctx, tx, EventLeadCreated, LeadRefOf(lead.ID), EventData{}); err != nil {
+		if err := s.leadCaptured(ctx, tx, lead, team, true); err != nil {
 			return CaptureResult{}, err
 		}
 	}
@@ -543,27 +552,7 @@ func (s *Service) routeTeam(ctx context.Context, tx Reader, name string) (*Team,
 // is found again. The notes say what was done.
 func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel string, team *Team, now time.Time, t *tally) (c *Contact, created bool, notes []string, err error) {
 	in := r.In
-	probe := Contact{}
-	var strong, weak []Identity
-	if r.Email != "" {
-		probe.Emails = []string{r.Email}
-		strong = append(strong, Identity{IdentityEmail, r.Email})
-	}
-	if r.Handle != "" {
-		probe.Handles = []string{r.Handle}
-		if strings.HasPrefix(r.Handle, channel+":") {
-			strong = append(strong, Identity{IdentityHandle, r.Handle})
-		} else {
-			weak = append(weak, Identity{IdentityHandle, r.Handle})
-		}
-	}
-	if r.Phone != "" {
-		probe.Phones = []string{r.Phone}
-		weak = append(weak, Identity{IdentityPhone, r.Phone})
-	}
-	if r.InvalidPhone != "" {
-		probe.InvalidPhones = []string{r.InvalidPhone}
-	}
+	probe, strong, weak := probeOf(r, channel)
 	// One query: the contact of the first key any contact holds, strong
 	// keys first; one found by a weak key means none holds a strong one.
 	c, err = tx.ContactByIdentities(ctx, append(slices.Clip(strong), weak...))
@@ -635,8 +624,34 @@ func (s *Service) matchContact(ctx context.Context, tx Tx, r *Reading, channel s
 	return c, false, notes, nil
 }
 
-// createContact stores the contact of an inbound: its keys are probe's.
-func (s *Service) createContact(ctx context.Context, tx Tx, r *Reading, probe *Contact, channel string, team *Team, now time.Time) (*Contact, error) {
+// probeOf is the contact an inbound read as r describes, and the keys to
+// find it by, strong and weak (see matchContact).
+func probeOf(r *Reading, channel string) (probe Contact, strong, weak []Identity) {
+	if r.Email != "" {
+		probe.Emails = []string{r.Email}
+		strong = append(strong, Identity{IdentityEmail, r.Email})
+	}
+	if r.Handle != "" {
+		probe.Handles = []string{r.Handle}
+		if strings.HasPrefix(r.Handle, channel+":") {
+			strong = append(strong, Identity{IdentityHandle, r.Handle})
+		} else {
+			weak = append(weak, Identity{IdentityHandle, r.Handle})
+		}
+	}
+	if r.Phone != "" {
+		probe.Phones = []string{r.Phone}
+		weak = append(weak, Identity{IdentityPhone, r.Phone})
+	}
+	if r.InvalidPhone != "" {
+		probe.InvalidPhones = []string{r.InvalidPhone}
+	}
+	return probe, strong, weak
+}
+
+// newContact is the new contact of an inbound read as r: its keys are
+// probe's.
+func newContact(r *Reading, probe *Contact, channel string, team *Team, now time.Time) *Contact {
 	c := &Contact{
 		Name:          r.In.Name,
 		Emails:        probe.Emails,
@@ -654,6 +669,71 @@ func (s *Service) createContact(ctx context.Context, tx Tx, r *Reading, probe *C
 	if r.Email != "" {
 		c.Domain = EmailDomain(r.Email)
 	}
+	return c
+}
+
+// newActivity is the activity an inbound is on the timeline.
+func newActivity(in Inbound, contactID int64) *Activity {
+	return &Activity{
+		Kind:        activityKindOf(in.Channel),
+		ContactID:   contactID,
+		Subject:     in.Subject,
+		Body:        cleanText(in.Text),
+		ExternalRef: in.ExternalID,
+		At:          in.ReceivedAt,
+	}
+}
+
+// newLead is the scored new lead of an inbound, its activity act.
+func (s *Service) newLead(in Inbound, act *Activity, contact *Contact, team *Team, now time.Time) *Lead {
+	lead := &Lead{
+		ContactID:      contact.ID,
+		TeamID:         team.ID,
+		Status:         LeadNew,
+		SourceChannel:  in.Channel,
+		SourceName:     in.Source,
+		Subject:        act.Subject,
+		Message:        act.Body,
+		Metadata:       in.Metadata,
+		CreatedAt:      in.ReceivedAt,
+		LastActivityAt: in.ReceivedAt,
+		UpdatedAt:      now,
+	}
+	lead.ScoreHits = append(s.settings.Scoring.ScoreLead(lead, contact, now), s.eventHits(in.Events, now)...)
+	lead.Score = s.settings.Scoring.Total(lead.ScoreHits, lead.LastActivityAt, now)
+	return lead
+}
+
+// routeOf is how a new lead came to its team; nil without teams.
+func routeOf(l *Lead, in Inbound, team *Team, now time.Time) *Route {
+	if team.ID == 0 {
+		return nil
+	}
+	how := RouteTeam
+	if in.Team == "" {
+		how = RouteFirstTeam
+	}
+	return &Route{LeadID: l.ID, How: how, TeamID: team.ID, Region: team.Region, At: now}
+}
+
+// leadCaptured announces a stored new lead, raises its rules' trigger and,
+// with emit, its event for the hooks that want it.
+func (s *Service) leadCaptured(ctx context.Context, tx Tx, l *Lead, team *Team, emit bool) error {
+	if err := s.announceNewLead(ctx, tx, l, team); err != nil {
+		return err
+	}
+	if err := s.fire(ctx, tx, RuleJob{Trigger: TriggerLeadCaptured, LeadID: l.ID}); err != nil {
+		return err
+	}
+	if !emit {
+		return nil
+	}
+	return s.emit(ctx, tx, EventLeadCreated, LeadRefOf(l.ID), EventData{})
+}
+
+// createContact stores the contact of an inbound: its keys are probe's.
+func (s *Service) createContact(ctx context.Context, tx Tx, r *Reading, probe *Contact, channel string, team *Team, now time.Time) (*Contact, error) {
+	c := newContact(r, probe, channel, team, now)
 	if _, err := s.joinCompany(ctx, tx, c, r.In.Company, now); err != nil {
 		return nil, err
 	}
@@ -779,10 +859,15 @@ func mergeContact(c, probe *Contact, name, company string) bool {
 // nameWords are the words of a name, folded for comparing: case and
 // accents go, and so do the marks between words.
 func nameWords(s string) []string {
-	if folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s); err == nil {
-		s = folded
+	if isASCII(s) {
+		s = strings.ToLower(s) // no accents, and folding is lowering
+	} else {
+		if folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s); err == nil {
+			s = folded
+		}
+		s = cases.Fold().String(s)
 	}
-	return strings.FieldsFunc(cases.Fold().String(s), func(r rune) bool {
+	return strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
 	})
 }

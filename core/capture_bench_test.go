@@ -3,22 +3,23 @@ package core_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"leadwire/core"
 	"leadwire/storage"
+	"leadwire/storage/storagetest"
 )
 
 // BenchmarkCaptureBatch measures capture through core with dedupe and
-// scoring on SQLite, 1,000 inbounds a commit; it reports inbounds/s.
+// scoring, 1,000 inbounds a commit, on SQLite and on PostgreSQL (when one
+// is configured, see scripts/test.sh); it reports inbounds/s.
 func BenchmarkCaptureBatch(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchCaptureBatch(b, storagetest.SQLite(b)) })
+	b.Run("postgres", func(b *testing.B) { benchCaptureBatch(b, storagetest.Postgres(b)) })
+}
+
+func benchCaptureBatch(b *testing.B, db *storage.DB) {
 	ctx := context.Background()
-	db, err := storage.OpenAndMigrate(ctx, "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	svc := core.NewService(db, nil, core.DefaultSettings(), nil)
 	if err := svc.Directory.Sync(ctx, core.OrgDef{Teams: []core.TeamDef{{Name: "Warsaw", Region: "PL"}}}); err != nil {
 		b.Fatal(err)

@@ -81,7 +81,7 @@ func (s *Service) IsFreeMail(domain string) bool {
 // (found by its folded name, else created), else the one of its email
 // domain (found, else created and named after the domain). Free-mail and
 // ISP domains join nobody. It reports whether c changed.
-func (s *Service) joinCompany(ctx context.Context, tx Tx, c *Contact, name string, now time.Time) (bool, error) {
+func (s *Service) joinCompany(ctx context.Context, tx companyStore, c *Contact, name string, now time.Time) (bool, error) {
 	if c.CompanyID != 0 {
 		return false, nil
 	}
@@ -130,6 +130,14 @@ func (s *Service) joinCompany(ctx context.Context, tx Tx, c *Contact, name strin
 	}
 	c.CompanyID = co.ID
 	return true, nil
+}
+
+// companyStore is where joinCompany finds and makes companies: a
+// transaction, or a batch's companies read at once.
+type companyStore interface {
+	CompanyByName(ctx context.Context, name string) (*Company, error)
+	CompanyByDomain(ctx context.Context, domain string) (*Company, error)
+	CreateCompany(ctx context.Context, c *Company) error
 }
 
 // canSeeAll reports whether actor sees every team's people.

@@ -19,6 +19,7 @@ type Service struct {
 	settings Settings
 	log      *slog.Logger
 	group    groupCommit
+	teams    teamCache // capture's routing before the writer
 
 	// Directory is who is who: users, teams, pipelines, chat links and
 	// API tokens.

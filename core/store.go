@@ -218,6 +218,7 @@ type Tx interface {
 	HookTx
 	NoticePostTx
 	RouteTx
+	CaptureTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

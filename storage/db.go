@@ -51,6 +51,8 @@ type Tx struct {
 	tx   *sqlx.Tx
 	db   *DB
 	jobs []river.InsertManyParams // enqueued, inserted before commit
+	// reserved is the last id ReserveIDs gave out a table, on SQLite.
+	reserved map[string]int64
 }
 
 var (

@@ -257,8 +257,23 @@ func queryTerms(q string) []string {
 // and the Arabic Yeh and Kaf written as their Persian forms, which Persian
 // keyboards type interchangeably.
 func fold(s string) string {
-	s = norm.NFC.String(strings.ToLower(s))
-	return strings.NewReplacer("ي", "ی", "ك", "ک", "ى", "ی").Replace(s)
+	s = strings.ToLower(s)
+	if ascii(s) {
+		return s // already NFC, and no Arabic letters
+	}
+	return persianLetters.Replace(norm.NFC.String(s))
+}
+
+// persianLetters writes the Arabic Yeh and Kaf as their Persian forms.
+var persianLetters = strings.NewReplacer("ي", "ی", "ك", "ک", "ى", "ی")
+
+func ascii(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // words splits s into folded words of letters, digits and combining marks
