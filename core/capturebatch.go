@@ -43,11 +43,18 @@ func (s *Service) prepare(ctx context.Context, in Inbound) *prepared {
 	if err != nil {
 		return nil
 	}
+	return s.prepareFor(in, team)
+}
+
+// prepareFor reads in as routed to team.
+func (s *Service) prepareFor(in Inbound, team *Team) *prepared {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = s.clock.Now()
 	}
 	in.ReceivedAt = in.ReceivedAt.UTC()
-	return &prepared{team: team, rd: ReadInbound(in, s.region(team))}
+	rd := ReadInbound(in, s.region(team))
+	rd.In.Text = cleanText(rd.In.Text)
+	return &prepared{team: team, rd: rd}
 }
 
 // prepareAll prepares ins side by side, a goroutine a core.

@@ -154,3 +154,39 @@ func firstDifference(got, want string) string {
 	}
 	return ""
 }
+
+// TestAReplyFindsItsThreadInTheSameBatch: a first mail and the reply to it,
+// from another address of the same person, arrive in one batch; the first
+// is fresh and written with the batch's other new people, and the reply
+// still finds its lead.
+func TestAReplyFindsItsThreadInTheSameBatch(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ins := []core.Inbound{
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<first@polimex.pl>", Email: "anna@polimex.pl", Name: "Anna Nowak", Subject: "Oferta"},
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<other@firma.pl>", Email: "jan@firma.pl", Name: "Jan Kowalski", Subject: "Cennik"},
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<reply@gmail.com>", Email: "anna.nowak@gmail.com", Name: "Anna Nowak",
+				Subject: "Re: Oferta", References: []string{"<first@polimex.pl>"}},
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<third@vina.vn>", Email: "lan@vina.vn", Name: "Nguyễn Thị Lan", Subject: "Báo giá"},
+		}
+		res, errs := f.svc.CaptureBatch(f.ctx, ins)
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("inbound %d: %v", i, err)
+			}
+		}
+		if !res[0].NewLead || !res[1].NewLead || !res[3].NewLead {
+			t.Fatalf("new people made no new lead: %+v", res)
+		}
+		if res[2].NewLead || res[2].LeadID != res[0].LeadID {
+			t.Fatalf("the reply made %+v; want an activity on lead %d", res[2], res[0].LeadID)
+		}
+		acts, err := db.ListActivities(f.ctx, core.ActivityFilter{LeadID: res[0].LeadID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(acts) != 2 {
+			t.Fatalf("lead %d has %d activities, want the first mail and the reply", res[0].LeadID, len(acts))
+		}
+	})
+}

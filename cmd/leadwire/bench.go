@@ -22,6 +22,7 @@ type BenchCmd struct {
 	Queries int     `help:"Samples per query measurement." default:"2000"`
 	Seed    uint64  `help:"Random seed." default:"1"`
 	Measure bool    `help:"Only measure queries and reports on an existing --db seeded by an earlier run with --keep."`
+	Capture bool    `help:"Only seed contacts and leads through capture and print its rate, against raw inserts."`
 }
 
 // benchSet is what the bench seeds at scale 1.
@@ -86,6 +87,9 @@ func (c *BenchCmd) Run(a *App) error {
 	}
 	fmt.Fprintf(a.out, "capture (core.CaptureBatch, dedupe + scoring, %d a commit): %.0f inbounds/s\n", benchBatch, captureRate)
 	fmt.Fprintf(a.out, "raw single-row INSERT loop, one commit each, same file:   %.0f rows/s  (capture/raw = %.2f)\n", rawRate, captureRate/rawRate)
+	if c.Capture {
+		return nil
+	}
 	if err := b.deals(n); err != nil {
 		return err
 	}
