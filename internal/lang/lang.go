@@ -167,10 +167,17 @@ func (p *Printer) localize(id string, count any, pairs []any) string {
 // alone and right-to-left text are returned as they are: digits keep
 // their order in Persian text by themselves.
 func Isolate(s string) string {
-	if s == "" || strings.HasPrefix(s, "\u2066") || !strings.ContainsFunc(s, ltr) {
+	if s == "" || isolated(s) || !strings.ContainsFunc(s, ltr) {
 		return s
 	}
 	return "\u2066" + s + "\u2069"
+}
+
+// isolated reports whether s begins with an isolate of its own (LRI, RLI
+// or FSI): a value isolated already, such as a right-to-left sentence
+// with Latin names in it, keeps its own direction.
+func isolated(s string) bool {
+	return strings.HasPrefix(s, "\u2066") || strings.HasPrefix(s, "\u2067") || strings.HasPrefix(s, "\u2068")
 }
 
 // ltr reports whether r is a strong left-to-right letter.
