@@ -148,7 +148,7 @@ func (r *request) dealCard(ctx context.Context, d *core.Deal) Card {
 			card.Fields = append(card.Fields, Field{r.t("field.next_task"), fmt.Sprintf("T%d %s · %s", t.ID, r.at(t.Due()), t.Title)})
 		}
 		if a != nil {
-			card.Note = r.t("deal.latest", "Text", clip(strings.TrimSpace(a.Subject+" "+a.Body), 120), "Ago", r.ago(a.At))
+			card.Note = r.t("deal.latest", "Text", clip(r.activityText(ctx, *a), 120), "Ago", r.ago(a.At))
 		}
 	}
 	switch {

@@ -102,7 +102,7 @@ type request struct {
 func (c *Conversation) request(user *core.User, a args, press bool) *request {
 	p, cal := c.printer(user), user.CalendarOf(c.svc.Settings().Calendar)
 	return &request{c: c, user: user, args: a, press: press, now: c.clock.Now(), loc: user.Location(), p: p,
-		dates: dateFmt{p: p, cal: cal}, says: speakerOf(user, p.Lang()),
+		dates: dateFmt{p: p, cal: cal}, says: speakerOf(user, p.Lang(), cal),
 		users: map[int64]*core.User{user.ID: user}, pipelines: map[int64]*core.Pipeline{}}
 }
 

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"time"
+
+	"leadwire/core"
 )
 
 // The days a phrase names, written as the grammar's ISO dates from the
@@ -84,4 +86,42 @@ func (e *env) dayOfMonth(day int) string {
 // daysAhead is the ISO date n days after today in the person's zone.
 func (e *env) daysAhead(n int) string {
 	return time.Date(e.now.Year(), e.now.Month(), e.now.Day()+n, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
+// fullYear is a year typed after a day and a month: four figures as
+// gregorianYear reads them, two in the person's calendar (69 is 2569 in
+// the Buddhist era, 2026; 05 is 1405 in the Solar Hijri one). Two
+// figures in the Gregorian calendar say no century: not a year.
+func (e *env) fullYear(typed string) (int, bool) {
+	y := atoi(typed)
+	if len(typed) == 4 {
+		return e.gregorianYear(y), true
+	}
+	switch e.cal {
+	case core.CalendarBuddhist:
+		return e.gregorianYear(2500 + y), true
+	case core.CalendarPersian:
+		if y < 50 {
+			return 1400 + y, true
+		}
+		return 1300 + y, true
+	}
+	return 0, false
+}
+
+// dayAndMonth tells the day from the month of two figures typed without
+// a year, by the person's order; in no known order, the one past 12 is
+// the day, and two that could each be either are not told apart.
+func (e *env) dayAndMonth(a, b int) (day, month int, ok bool) {
+	switch {
+	case e.order == orderDayFirst:
+		return a, b, true
+	case e.order == orderMonthFirst:
+		return b, a, true
+	case a > 12 && b <= 12:
+		return a, b, true
+	case b > 12 && a <= 12:
+		return b, a, true
+	}
+	return 0, 0, false
 }

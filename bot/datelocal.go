@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"leadwire/core"
 )
 
 // A local reads date phrases in one language other than English: "พรุ่งนี้
@@ -42,8 +44,10 @@ type wordRule struct {
 // env is what the rules need besides the words: the person's now and
 // zone.
 type env struct {
-	now time.Time // in the person's zone
-	loc *time.Location
+	now   time.Time // in the person's zone
+	loc   *time.Location
+	cal   core.Calendar // the person's: how a date that names none is read
+	order dayOrder
 }
 
 // partOfDay is what a word such as "chiều", "บ่าย", "下午" or "wieczorem"
@@ -208,6 +212,38 @@ func capitalWord(s string) bool {
 	return s != "" && !strings.ContainsAny(s, " \t") && unicode.IsUpper(r)
 }
 
+// nameMai reads a Vietnamese phrase at the start of text again where a
+// capitalised Mai in it is a name, not "tomorrow": one after the
+// phrase's first word ("thứ sáu 9h Mai gọi lại") ends the phrase before
+// it; one that is the whole phrase is the name when the text ends with a
+// phrase of its own ("Mai gọi lại thứ sáu 9h") or goes on with another
+// name ("Mai Anh gọi lại"); else it stays tomorrow ("Mai gửi báo giá",
+// as a sentence begins).
+func (l *local) nameMai(text string, f folded, p *parts, r run, e *env) (*parts, run, bool) {
+	typed := text[f.from[r.left]:f.from[r.right]]
+	for i, w := range strings.Fields(typed) {
+		if i == 0 || w != "Mai" {
+			continue
+		}
+		at := f.from[r.left] + strings.Index(typed, " "+w) + 1
+		cut := r.left
+		for cut < len(f.text) && f.from[cut] < at {
+			cut++
+		}
+		return l.scan(f.text[:cut], 0, e)
+	}
+	if strings.TrimSpace(typed) != "Mai" {
+		return p, r, true
+	}
+	if tp, tr, ok := l.tail(f.text, e); ok && tr.left > r.right && !tp.onlyPartOfDay() {
+		return tp, tr, true
+	}
+	if next := firstWord(strings.TrimSpace(text[f.from[r.right]:])); capitalWord(next) {
+		return nil, run{}, false
+	}
+	return p, r, true
+}
+
 // maxTail bounds how far from the end of a text a phrase is looked for,
 // so a pasted page costs no more than a line.
 const maxTail = 200
@@ -221,6 +257,9 @@ func (l *local) read(d *dates, text string, e *env, order dayOrder) (time.Time, 
 	text = strings.TrimSpace(text)
 	f := fold(text, l.lang == "vi" || l.lang == "pl")
 	p, run, ok := l.scan(f.text, 0, e)
+	if ok && run.left == 0 && l.lang == "vi" {
+		p, run, ok = l.nameMai(text, f, p, run, e)
+	}
 	if !ok || run.left != 0 {
 		p, run, ok = l.tail(f.text, e)
 		if ok && p.onlyPartOfDay() {
@@ -437,11 +476,19 @@ func common() []wordRule {
 		rule(`(\d{4})/(\d{1,2})/(\d{1,2})`, func(g []string, p *parts, e *env) bool {
 			return p.setDay(e.isoDate(atoi(g[1]), atoi(g[2]), atoi(g[3])))
 		}),
-		rule(`(\d{1,2})([./])(\d{1,2})(?:[./](\d{4}))?\.?`, func(g []string, p *parts, e *env) bool {
+		rule(`(\d{1,2})([./])(\d{1,2})(?:[./](\d{4}|\d{2}))?\.?`, func(g []string, p *parts, e *env) bool {
+			if g[4] == "" && e.cal == core.CalendarPersian {
+				if day, month, ok := e.dayAndMonth(atoi(g[1]), atoi(g[3])); ok {
+					return p.setDay(e.persianDay(day, month, 0))
+				}
+			}
 			if g[4] == "" {
 				return p.setDay(g[1] + g[2] + g[3] + dotAfter(g[2]))
 			}
-			y := e.gregorianYear(atoi(g[4]))
+			y, ok := e.fullYear(g[4])
+			if !ok {
+				return false
+			}
 			if y >= 1300 && y < 1700 {
 				// A Solar Hijri date written day first: 15/09/1405.
 				return p.setDay(e.isoDate(y, atoi(g[3]), atoi(g[1])))

@@ -198,6 +198,12 @@ func phraseTable() []typed {
 		{"gọi chị Lan buổi sáng", "", ""},
 		{"gọi chị Mai", "", ""},
 		{"gọi lại anh Tuấn mai", "2026-11-03 09:00", "gọi lại anh Tuấn"},
+		{"Mai gọi lại thứ sáu 9h", "2026-11-06 09:00", "Mai gọi lại"},
+		{"thứ sáu 9h Mai gọi lại", "2026-11-06 09:00", "Mai gọi lại"},
+		{"Mai gọi lại mai 9h", "2026-11-03 09:00", "Mai gọi lại"},
+		{"Mai Anh gọi lại", "", ""},
+		{"Mai 9h gửi báo giá", "2026-11-03 09:00", "gửi báo giá"},
+		{"Mai gửi báo giá", "2026-11-03 09:00", "gửi báo giá"},
 	})
 	add("pl", "Europe/Warsaw", phraseMonday, [][3]string{
 		{"jutro o 9", "2026-11-03 09:00", ""},

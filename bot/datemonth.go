@@ -23,6 +23,20 @@ var (
 		"مهر": 7, "آبان": 8, "آذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12}
 )
 
+// persianMonthsLatin are the Solar Hijri months as they are written in
+// Latin letters, folded to lower case ("15 Esfand", "1 Farvardin 1406").
+var persianMonthsLatin = map[string]int{"farvardin": 1, "ordibehesht": 2, "khordad": 3, "tir": 4, "mordad": 5,
+	"amordad": 5, "shahrivar": 6, "mehr": 7, "aban": 8, "azar": 9, "dey": 10, "bahman": 11, "esfand": 12}
+
+// solarMonthsLatin reads a day and a Solar Hijri month in Latin letters,
+// with or without its year: for a Persian rep typing in Latin letters and
+// for anyone in the Persian calendar.
+func solarMonthsLatin() wordRule {
+	return rule(`(\d{1,2})\s*(`+alternation(persianMonthsLatin)+`)(?:\s*(\d{4}))?`, func(g []string, p *parts, e *env) bool {
+		return p.setDay(e.persianDay(atoi(g[1]), persianMonthsLatin[g[2]], atoi(g[3])))
+	})
+}
+
 // persianDay is the ISO date of day and month in the Solar Hijri year
 // (the next such day when the year is not said).
 func (e *env) persianDay(day, month, year int) string {

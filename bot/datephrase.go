@@ -11,22 +11,26 @@ import (
 )
 
 // speaker is how a person writes date phrases: in their language (one of
-// lang.Languages) and with slash dates in their locale's order. Their
-// calendar needs no setting here: a Solar Hijri month's name or year
-// (آذر, 1405) and a Buddhist-era year (2569) say which calendar a date is
-// in, so a Persian or Thai rep may type either.
+// lang.Languages), with slash dates in their locale's order and in their
+// calendar. A Solar Hijri month's name or year (آذر, Esfand, 1405) and a
+// Buddhist-era year (2569) say which calendar a date is in whatever the
+// setting; the setting says it of what names no calendar: a day and a
+// month in figures ("15/12" is 15 Esfand in the Persian calendar) and a
+// year in two ("15/12/69" is 2569 in the Buddhist era, 2026).
 type speaker struct {
 	lang  string
 	order dayOrder
+	cal   core.Calendar
 }
 
-// speakerOf is how u writes dates, whose language is language.
-func speakerOf(u *core.User, language string) speaker {
+// speakerOf is how u writes dates, whose language is language and
+// calendar cal.
+func speakerOf(u *core.User, language string, cal core.Calendar) speaker {
 	locale := u.Locale
 	if locale == "" && language != "en" {
 		locale = language // the chat's or the organisation's language orders their slash dates
 	}
-	return speaker{lang: language, order: orderFor(locale)}
+	return speaker{lang: language, order: orderFor(locale), cal: cal}
 }
 
 // defaultDates is the reader ReadTime and ReadDate share: it is built
@@ -57,8 +61,12 @@ func localeSpeaker(locale string) speaker {
 // readIn finds a phrase at the start or the end of text as s writes it:
 // in their language first, then in English, which anyone may mix in.
 func (p *dates) readIn(s speaker, text string, now time.Time, loc *time.Location) (time.Time, string, error) {
-	if l := p.locals[s.lang]; l != nil {
-		e := &env{now: now.In(loc), loc: loc}
+	l := p.locals[s.lang]
+	if l == nil {
+		l = p.calendars[s.cal] // English in another calendar: its months and years first
+	}
+	if l != nil {
+		e := &env{now: now.In(loc), loc: loc, cal: s.cal, order: s.order}
 		at, rest, err := l.read(p, text, e, s.order)
 		if err == nil && rest == "" {
 			return at, rest, nil // nothing left for English to read
@@ -66,7 +74,7 @@ func (p *dates) readIn(s speaker, text string, now time.Time, loc *time.Location
 		// An English phrase that reads more of the text wins: "tomorrow
 		// 9am" typed by a Thai rep is not 9am today and "tomorrow".
 		// One the language's rules refused wins only when it is English whole.
-		if enAt, enRest, enErr := p.read(text, now, loc, s.order); enErr == nil &&
+		if enAt, enRest, enErr := p.readEra(s, text, now, loc); enErr == nil &&
 			(errors.Is(err, errNoDate) || err == nil && len(enRest) < len(rest) || err != nil && enRest == "") {
 			return enAt, enRest, nil
 		}
@@ -75,12 +83,22 @@ func (p *dates) readIn(s speaker, text string, now time.Time, loc *time.Location
 		}
 		return at, rest, err
 	}
-	return p.read(text, now, loc, s.order)
+	return p.readEra(s, text, now, loc)
+}
+
+// readEra reads an English phrase; a Buddhist-era year in it ("15 dec
+// 2569") is the Gregorian year 543 before for a speaker in that calendar.
+func (p *dates) readEra(s speaker, text string, now time.Time, loc *time.Location) (time.Time, string, error) {
+	at, rest, err := p.read(text, now, loc, s.order)
+	if err == nil && s.cal == core.CalendarBuddhist && at.Year() >= 2400 {
+		at = at.AddDate(-543, 0, 0)
+	}
+	return at, rest, err
 }
 
 // readWholeIn reads text that must be a date phrase and nothing else.
 func (p *dates) readWholeIn(s speaker, text string, now time.Time, loc *time.Location) (time.Time, error) {
-	if s.lang == "en" || p.locals[s.lang] == nil {
+	if p.locals[s.lang] == nil && p.calendars[s.cal] == nil {
 		return p.readWhole(text, now, loc, s.order)
 	}
 	at, rest, err := p.readIn(s, text, now, loc)

@@ -82,6 +82,7 @@ func persian() *local {
 			}
 			return p.setDay(e.dayMonth(atoi(g[1]), persianGregorianMonths[g[2]], atoi(g[3])))
 		}),
+		solarMonthsLatin(),
 		joiner(`در|روز|ساعت|حدود|تاریخ`),
 	}
 	return &local{lang: "fa", spaced: true, rules: append(common(), r...)}

@@ -104,12 +104,16 @@ func thai() *local {
 		}),
 		rule(`(\d{1,2})\s*(?:นาฬิกา|น\.)`, func(g []string, p *parts, e *env) bool { return p.setHour(atoi(g[1])) && p.setMinute(0) }),
 		rule(`(\d{1,2})\s*นาที`, func(g []string, p *parts, e *env) bool { return p.hasHour && !p.hasMin && p.setMinute(atoi(g[1])) }),
-		rule(`(?:วันที่\s*)?(\d{1,2})\s*(`+thaiMonths+`)(?:\s*(?:พ\.ศ\.|ค\.ศ\.)?\s*(\d{4}))?`, func(g []string, p *parts, e *env) bool {
+		rule(`(?:วันที่\s*)?(\d{1,2})\s*(`+thaiMonths+`)(?:\s*(?:พ\.ศ\.\s*(\d{2})|(?:พ\.ศ\.|ค\.ศ\.)?\s*(\d{4})))?`, func(g []string, p *parts, e *env) bool {
 			word := g[2]
 			if strings.Contains(word, ".") && !strings.HasSuffix(word, ".") {
 				word += "."
 			}
-			return p.setDay(e.dayMonth(atoi(g[1]), thaiMonthNames[word], atoi(g[3])))
+			year := atoi(g[4])
+			if g[3] != "" {
+				year = 2500 + atoi(g[3]) // "พ.ศ. 69": the Buddhist era's year in two figures
+			}
+			return p.setDay(e.dayMonth(atoi(g[1]), thaiMonthNames[word], year))
 		}),
 		joiner(`เวลา|ตอน|ประมาณ|วันที่|ช่วง`),
 	}

@@ -147,7 +147,7 @@ func (r *request) activityItem(ctx context.Context, a core.Activity) Item {
 		who = r.t("history.prospect")
 	}
 	it := Item{Text: r.t("history.item", "When", r.at(a.At), "Who", who, "Channel", r.t("activity."+string(a.Kind)))}
-	it.Detail = clip(strings.TrimSpace(strings.Join(strings.Fields(a.Subject+" "+a.Body), " ")), 200)
+	it.Detail = clip(r.activityText(ctx, a), 200)
 	return it
 }
 

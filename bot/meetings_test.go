@@ -92,10 +92,11 @@ func TestCallsAndMeetings(t *testing.T) {
 		var kinds []string
 		for _, a := range acts {
 			if a.Kind == core.ActivityCall || a.Kind == core.ActivityMeeting {
-				kinds = append(kinds, string(a.Kind)+":"+a.Subject+":"+a.Body)
+				kinds = append(kinds, string(a.Kind)+":"+a.Key+":"+a.Args["At"].Time+":"+a.Body)
 			}
 		}
-		want := []string{"meeting:meeting held:product demo", "meeting:meeting 2026-11-03 08:00 UTC:product demo", "call::", "call::they want 50 seats by March"}
+		want := []string{"meeting:timeline.meeting_held::product demo", "meeting:timeline.meeting_scheduled:2026-11-03T08:00:00Z:product demo",
+			"call:::", "call:::they want 50 seats by March"}
 		if !slices.Equal(kinds, want) {
 			t.Errorf("timeline %q, want %q", kinds, want)
 		}

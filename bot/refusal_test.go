@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"leadwire/internal/lang"
@@ -54,5 +55,7 @@ func TestRefusalsInTheAskersLanguage(t *testing.T) {
 		{"a Thai rep may not move a teammate's deal", c.as("pim", "th"), "move D1 proposal", []string{"D1 ไม่ใช่ของคุณ"}, nil},
 		{"a Chinese rep may not claim another team's lead", c.as("zofia", "zh-Hans"), "claim L1", []string{"L1 不是你的"}, nil},
 		{"a manager may not hand it to another team", c.as("somchai", "vi"), "assign D1 zofia@example.com", []string{"không thuộc nhóm của bạn"}, nil},
+		{"a Thai rep's empty reply to a prospect", c.as("niran", "th"), "reply D1", []string{"วิธีใช้: ตอบ L123|D45 ข้อความ"}, nil},
+		{"a Polish rep's reply too long for mail", c.as("niran", "pl"), "reply D1 " + strings.Repeat("x", 20001), []string{"odpowiedź ma 20001 znaków; odpowiedź mailem mieści najwyżej 20000"}, nil},
 	})
 }

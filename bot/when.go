@@ -12,6 +12,8 @@ import (
 
 	"github.com/olebedev/when/rules"
 	"github.com/olebedev/when/rules/en"
+
+	"leadwire/core"
 )
 
 // dates reads date phrases ("tomorrow 9am", "in 3 days", "fri 14:00",
@@ -38,6 +40,9 @@ type dates struct {
 	rules  []rules.Rule
 	opts   *rules.Options
 	locals map[string]*local // the readers of the other languages, by language
+	// calendars read, before English, the dates of an English speaker in
+	// another calendar.
+	calendars map[core.Calendar]*local
 }
 
 // Rule positions in dates.rules, in the order their fields are applied.
@@ -64,6 +69,10 @@ func newDates() *dates {
 		},
 		opts:   &rules.Options{Distance: 5, MatchByOrder: true},
 		locals: map[string]*local{"th": thai(), "fa": persian(), "vi": vietnamese(), "pl": polish(), "zh-Hans": chinese()},
+		calendars: map[core.Calendar]*local{
+			core.CalendarPersian:  {lang: "en", spaced: true, rules: append(common(), solarMonthsLatin())},
+			core.CalendarBuddhist: {lang: "en", spaced: true, rules: common()},
+		},
 	}
 }
 

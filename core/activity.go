@@ -30,6 +30,13 @@ type Activity struct {
 	Body        string
 	ExternalRef string // e.g. an email Message-ID, for threading replies
 	At          time.Time
+	// Key, when set, is what leadwire says of the entry, in no language:
+	// a catalog message ("timeline.moved") with its Args, rendered in each
+	// reader's language when shown. Subject and Body keep only what people
+	// typed or sent (a meeting's notes beside "timeline.meeting_held");
+	// entries from before keys were kept have their English in Body.
+	Key  string
+	Args Args
 }
 
 // ActivityFilter narrows a timeline. At least one of the ids should be set.

@@ -131,7 +131,7 @@ func (d *Directory) TokenActor(ctx context.Context, secret string, need Scope) (
 	}
 	if t.UserID == 0 {
 		// An integration: its own role, as nobody in particular.
-		return t, &User{Name: "token " + t.Name, Role: t.Role, TeamID: t.TeamID, Active: true}, nil
+		return t, &User{Name: "token " + t.Name, Role: t.Role, TeamID: t.TeamID, Active: true, Acting: Arg{Token: t.Name}}, nil
 	}
 	u, err := d.store.UserByID(ctx, t.UserID)
 	if err != nil {

@@ -129,11 +129,15 @@ func (s *Service) setDealOwner(ctx context.Context, tx Tx, actor *User, d *Deal,
 		Changes: []FieldChange{{Field: "owner", Before: before, After: owner.Email}}}); err != nil {
 		return err
 	}
-	body := fmt.Sprintf("handed over to %s by %s", owner.display(), actor.display())
-	if how == RouteRoundRobin {
-		body = fmt.Sprintf("%s assigned it round-robin to %s", actor.display(), owner.display())
+	key, args := "timeline.handed_over", Args{"To": UserArg(owner.ID)}
+	switch {
+	case how == RouteRoundRobin && rule != "":
+		key, args = "timeline.assigned_rule", Args{"To": UserArg(owner.ID), "Rule": TextArg(rule)}
+	case how == RouteRoundRobin:
+		key = "timeline.assigned_rr"
 	}
-	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: body, At: now}); err != nil {
+	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID,
+		Key: key, Args: byActor(actor, args), At: now}); err != nil {
 		return err
 	}
 	if err := s.emit(ctx, tx, EventDealUpdated, DealRefOf(d.ID), EventData{}); err != nil {

@@ -171,9 +171,13 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, pres []*prepa
 			if err != nil && KindOf(err) == KindInternal {
 				return err
 			}
-			if err == nil && pres[i].fits(team) {
-				rds[i] = &pres[i].rd
+			if err != nil {
+				continue // it fails on its own below, storing nothing
 			}
+			if !pres[i].fits(team) { // read for a team changed since
+				pres[i] = s.prepareFor(in, team)
+			}
+			rds[i] = &pres[i].rd
 		}
 		b, err := s.plan(ctx, tx, ins, rds, results)
 		if err != nil {
@@ -181,7 +185,7 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, pres []*prepa
 		}
 		for i, in := range ins {
 			if b.fresh(in, rds[i]) {
-				b.pending = append(b.pending, freshInbound{i: i, in: rds[i].In, rd: *rds[i], team: pres[i].team})
+				b.pending = append(b.pending, freshInbound{i: i, prepared: pres[i]})
 				t.add(in, CountCaptured)
 				continue
 			}
@@ -255,16 +259,10 @@ func (s *Service) capture(ctx context.Context, tx Tx, in Inbound, pre *prepared,
 	if err != nil {
 		return CaptureResult{}, err
 	}
-	var rd Reading
-	if pre.fits(team) {
-		rd = pre.rd
-	} else {
-		if in.ReceivedAt.IsZero() {
-			in.ReceivedAt = now
-		}
-		in.ReceivedAt = in.ReceivedAt.UTC()
-		rd = ReadInbound(in, s.region(team))
+	if !pre.fits(team) { // not read before, or for a team changed since
+		pre = s.prepareFor(in, team)
 	}
+	rd := pre.rd
 	if err := rd.Err(); err != nil {
 		return CaptureResult{}, err
 	}
@@ -672,13 +670,14 @@ func newContact(r *Reading, probe *Contact, channel string, team *Team, now time
 	return c
 }
 
-// newActivity is the activity an inbound is on the timeline.
+// newActivity is the activity an inbound, prepared (its text cleaned), is
+// on the timeline.
 func newActivity(in Inbound, contactID int64) *Activity {
 	return &Activity{
 		Kind:        activityKindOf(in.Channel),
 		ContactID:   contactID,
 		Subject:     in.Subject,
-		Body:        cleanText(in.Text),
+		Body:        in.Text,
 		ExternalRef: in.ExternalID,
 		At:          in.ReceivedAt,
 	}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -26,6 +27,9 @@ import (
 type prepared struct {
 	team *Team
 	rd   Reading
+	// keys are the CompanyKey of the company named and of the email's
+	// domain, which joinCompany may look up.
+	keys map[string]string
 }
 
 // fits reports whether p was read for team, as routed in the writer.
@@ -43,11 +47,24 @@ func (s *Service) prepare(ctx context.Context, in Inbound) *prepared {
 	if err != nil {
 		return nil
 	}
+	return s.prepareFor(in, team)
+}
+
+// prepareFor reads in as routed to team.
+func (s *Service) prepareFor(in Inbound, team *Team) *prepared {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = s.clock.Now()
 	}
 	in.ReceivedAt = in.ReceivedAt.UTC()
-	return &prepared{team: team, rd: ReadInbound(in, s.region(team))}
+	rd := ReadInbound(in, s.region(team))
+	rd.In.Text = cleanText(rd.In.Text)
+	keys := map[string]string{}
+	for _, name := range []string{rd.In.Company, strings.TrimSpace(rd.In.Company), EmailDomain(rd.Email)} {
+		if _, ok := keys[name]; !ok && name != "" {
+			keys[name] = CompanyKey(name)
+		}
+	}
+	return &prepared{team: team, rd: rd, keys: keys}
 }
 
 // prepareAll prepares ins side by side, a goroutine a core.
@@ -121,11 +138,10 @@ type batch struct {
 	pending []freshInbound
 }
 
+// freshInbound is the batch's i-th inbound, fresh, as prepared.
 type freshInbound struct {
-	i    int
-	in   Inbound // as read
-	rd   Reading
-	team *Team
+	i int
+	*prepared
 }
 
 // plan looks up the batch's keys and people, a query each.
@@ -185,17 +201,20 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 	}
 	s, tx, now := b.s, b.tx, b.now
 	contacts := make([]*Contact, len(b.pending))
-	cos := &batchCompanies{tx: tx}
+	cos := &batchCompanies{tx: tx, keys: map[string]string{}}
+	for _, f := range b.pending {
+		maps.Copy(cos.keys, f.keys)
+	}
 	for j, f := range b.pending {
-		probe, _, _ := probeOf(&f.rd, f.in.Channel)
-		contacts[j] = newContact(&f.rd, &probe, f.in.Channel, f.team, now)
-		cos.want(s, contacts[j], f.in.Company)
+		probe, _, _ := probeOf(&f.rd, f.rd.In.Channel)
+		contacts[j] = newContact(&f.rd, &probe, f.rd.In.Channel, f.team, now)
+		cos.want(s, contacts[j], f.rd.In.Company)
 	}
 	if err := cos.load(ctx); err != nil {
 		return err
 	}
 	for j, f := range b.pending {
-		if _, err := s.joinCompany(ctx, cos, contacts[j], f.in.Company, now); err != nil {
+		if _, err := s.joinCompany(ctx, cos, contacts[j], f.rd.In.Company, now); err != nil {
 			return err
 		}
 	}
@@ -218,21 +237,21 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 	for j, f := range b.pending {
 		c := contacts[j]
 		c.ID = contactIDs[j]
-		act := newActivity(f.in, c.ID)
+		act := newActivity(f.rd.In, c.ID)
 		act.ID = actIDs[j]
-		l := s.newLead(f.in, act, c, f.team, now)
+		l := s.newLead(f.rd.In, act, c, f.team, now)
 		l.ID = leadIDs[j]
 		act.LeadID = l.ID
 		leads[j], acts[j] = l, act
-		if r := routeOf(l, f.in, f.team, now); r != nil {
+		if r := routeOf(l, f.rd.In, f.team, now); r != nil {
 			routes = append(routes, r)
 		}
 		res := CaptureResult{ContactID: c.ID, LeadID: l.ID, ActivityID: act.ID, NewLead: true, Notes: f.rd.Notes}
-		if f.in.ExternalID != "" {
-			keys = append(keys, InboundResult{Key: InboundKey{Channel: f.in.Channel, Source: f.in.Source, ExternalID: f.in.ExternalID}, Result: res})
+		if f.rd.In.ExternalID != "" {
+			keys = append(keys, InboundResult{Key: InboundKey{Channel: f.rd.In.Channel, Source: f.rd.In.Source, ExternalID: f.rd.In.ExternalID}, Result: res})
 		}
 		b.results[f.i] = res
-		t.audit(captureAudit(ctx, f.in, res, true, now))
+		t.audit(captureAudit(ctx, f.rd.In, res, true, now))
 	}
 	if err := tx.AddCompanies(ctx, cos.created); err != nil {
 		return err
@@ -270,6 +289,7 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 // joinCompany does on a transaction, from two queries for all of them.
 type batchCompanies struct {
 	tx        Tx
+	keys      map[string]string // CompanyKey of names, computed once
 	nameKeys  []string
 	domains   []string
 	byKey     map[string]*Company
@@ -278,17 +298,27 @@ type batchCompanies struct {
 	createErr error
 }
 
+// key is CompanyKey(name), computed once.
+func (b *batchCompanies) key(name string) string {
+	k, ok := b.keys[name]
+	if !ok {
+		k = CompanyKey(name)
+		b.keys[name] = k
+	}
+	return k
+}
+
 // want notes the names and domains joinCompany may look up for c.
 func (b *batchCompanies) want(s *Service, c *Contact, name string) {
-	if k := CompanyKey(name); k != "" {
+	if k := b.key(name); k != "" {
 		b.nameKeys = append(b.nameKeys, k)
-	} else if k := CompanyKey(c.Company); k != "" {
+	} else if k := b.key(c.Company); k != "" {
 		b.nameKeys = append(b.nameKeys, k)
 	}
 	for _, e := range c.Emails {
 		if d := EmailDomain(e); d != "" && !s.IsFreeMail(d) {
 			b.domains = append(b.domains, d)
-			b.nameKeys = append(b.nameKeys, CompanyKey(d))
+			b.nameKeys = append(b.nameKeys, b.key(d))
 		}
 	}
 }
@@ -306,7 +336,7 @@ func compactSorted(s []string) []string {
 
 // CompanyByName implements companyStore.
 func (b *batchCompanies) CompanyByName(_ context.Context, name string) (*Company, error) {
-	if c := b.byKey[CompanyKey(name)]; c != nil {
+	if c := b.byKey[b.key(name)]; c != nil {
 		return c, nil
 	}
 	return nil, Errorf(KindNotFound, "company %q not found", name)
@@ -329,7 +359,7 @@ func (b *batchCompanies) CreateCompany(ctx context.Context, c *Company) error {
 	}
 	c.ID = ids[0]
 	b.created = append(b.created, c)
-	b.byKey[CompanyKey(c.Name)] = c
+	b.byKey[b.key(c.Name)] = c
 	if d := strings.ToLower(strings.TrimSpace(c.Domain)); d != "" && b.byDomain[d] == nil {
 		b.byDomain[d] = c
 	}

@@ -154,3 +154,75 @@ func firstDifference(got, want string) string {
 	}
 	return ""
 }
+
+// TestAReplyFindsItsThreadInTheSameBatch: a first mail and the reply to it,
+// from another address of the same person, arrive in one batch; the first
+// is fresh and written with the batch's other new people, and the reply
+// still finds its lead.
+func TestAReplyFindsItsThreadInTheSameBatch(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ins := []core.Inbound{
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<first@polimex.pl>", Email: "anna@polimex.pl", Name: "Anna Nowak", Subject: "Oferta"},
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<other@firma.pl>", Email: "jan@firma.pl", Name: "Jan Kowalski", Subject: "Cennik"},
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<reply@gmail.com>", Email: "anna.nowak@gmail.com", Name: "Anna Nowak",
+				Subject: "Re: Oferta", References: []string{"<first@polimex.pl>"}},
+			{Channel: core.ChannelEmail, Source: "sales", ExternalID: "<third@vina.vn>", Email: "lan@vina.vn", Name: "Nguyễn Thị Lan", Subject: "Báo giá"},
+		}
+		res, errs := f.svc.CaptureBatch(f.ctx, ins)
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("inbound %d: %v", i, err)
+			}
+		}
+		if !res[0].NewLead || !res[1].NewLead || !res[3].NewLead {
+			t.Fatalf("new people made no new lead: %+v", res)
+		}
+		if res[2].NewLead || res[2].LeadID != res[0].LeadID {
+			t.Fatalf("the reply made %+v; want an activity on lead %d", res[2], res[0].LeadID)
+		}
+		acts, err := db.ListActivities(f.ctx, core.ActivityFilter{LeadID: res[0].LeadID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(acts) != 2 {
+			t.Fatalf("lead %d has %d activities, want the first mail and the reply", res[0].LeadID, len(acts))
+		}
+	})
+}
+
+// TestAnInboundReadForATeamSinceChangedIsReadAgain: capture reads an
+// inbound before the writer against the region of its team as cached for
+// a second; when the team's region changed meanwhile, the writer reads it
+// again, so a local phone number is of the team's region now.
+func TestAnInboundReadForATeamSinceChangedIsReadAgain(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		// Warm the cache: Warsaw is in Poland.
+		if _, err := f.svc.Capture(f.ctx, core.Inbound{Channel: core.ChannelWebform, Source: "contact", ExternalID: "warm", Team: "Warsaw", Email: "a@firma.pl"}); err != nil {
+			t.Fatal(err)
+		}
+		// The team moves to Thailand (its phones are Thai now).
+		if err := f.svc.Directory.Sync(f.ctx, core.OrgDef{Teams: []core.TeamDef{
+			{Name: "Bangkok", Manager: "somchai@example.com", Region: "TH"}, {Name: "Warsaw", Region: "TH"}}}); err != nil {
+			t.Fatal(err)
+		}
+		ins := []core.Inbound{
+			{Channel: core.ChannelWebform, Source: "contact", ExternalID: "1", Team: "Warsaw", Name: "Niran", Phone: "081 234 5678"},
+			{Channel: core.ChannelWebform, Source: "contact", ExternalID: "2", Team: "Warsaw", Name: "Pim", Phone: "089 876 5432"},
+		}
+		res, errs := f.svc.CaptureBatch(f.ctx, ins)
+		for i, want := range []string{"+66812345678", "+66898765432"} {
+			if errs[i] != nil {
+				t.Fatalf("inbound %d: %v", i, errs[i])
+			}
+			c, err := db.ContactByID(f.ctx, res[i].ContactID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Phones) != 1 || c.Phones[0] != want {
+				t.Errorf("inbound %d: phones %v, want %s (the team's region now)", i, c.Phones, want)
+			}
+		}
+	})
+}

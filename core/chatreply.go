@@ -106,7 +106,8 @@ func (s *Service) ReplyToContact(ctx context.Context, actor *User, ref Ref, text
 		return nil, Fail(KindInvalid, "error.reply_empty", "the reply is empty; write: reply {Ref} your text", "Ref", ref)
 	}
 	if n := utf8.RuneCountInString(text); n > MaxMailReply {
-		return nil, Errorf(KindInvalid, "the reply is %d characters; write at most %d", n, MaxMailReply)
+		return nil, Fail(KindInvalid, "error.reply_too_long_mail", "the reply is {N} characters; a reply by mail takes at most {Max}, so shorten it or send it in parts",
+			"N", n, "Max", MaxMailReply)
 	}
 	out := &ChatReply{}
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -234,7 +235,7 @@ func (s *Service) replyUndelivered(ctx context.Context, activityID int64, why st
 			return err
 		}
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: a.ContactID, LeadID: a.LeadID, DealID: a.DealID,
-			Subject: "Reply not delivered", Body: cleanLine("The prospect did not get this reply: " + why + "."), At: s.clock.Now()}); err != nil {
+			Key: "timeline.reply_undelivered", Args: Args{"Error": TextArg(cleanLine(why))}, At: s.clock.Now()}); err != nil {
 			return err
 		}
 		if a.UserID == 0 {
@@ -260,7 +261,7 @@ func (s *Service) ChatReplyUndelivered(ctx context.Context, activityID int64, re
 			return err
 		}
 		return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: a.ContactID, LeadID: a.LeadID, DealID: a.DealID,
-			Subject: "Reply not delivered", Body: cleanLine(reason), At: s.clock.Now()})
+			Key: "timeline.reply_undelivered", Args: Args{"Error": TextArg(cleanLine(reason))}, At: s.clock.Now()})
 	})
 	if err != nil {
 		return fmt.Errorf("note undelivered reply %d: %w", activityID, err)

@@ -96,10 +96,14 @@ func (s *Service) joinCompany(ctx context.Context, tx companyStore, c *Contact, 
 	if name == "" {
 		name = strings.TrimSpace(c.Company)
 	}
+	keyOf := CompanyKey
+	if k, ok := tx.(interface{ key(string) string }); ok {
+		keyOf = k.key // a batch's, read before the writer
+	}
 	var co *Company
 	var err error
 	switch {
-	case CompanyKey(name) != "":
+	case keyOf(name) != "":
 		co, err = tx.CompanyByName(ctx, name)
 		if IsNotFound(err) {
 			co = &Company{Name: name, CreatedAt: now, UpdatedAt: now}

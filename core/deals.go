@@ -194,11 +194,9 @@ func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, 
 			return err
 		}
 	}
-	body := fmt.Sprintf("%s moved from %s to %s", actor.display(), from.Name, to.Name)
-	if reason != "" {
-		body += ": " + reason
-	}
-	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: body, At: now}); err != nil {
+	key, args := stageMessage(from, to, wasStatus, reason)
+	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID,
+		Key: key, Args: byActor(actor, args), At: now}); err != nil {
 		return err
 	}
 	if err := s.emit(ctx, tx, EventDealStageChanged, DealRefOf(d.ID), EventData{PreviousStage: from.Name}); err != nil {
@@ -213,6 +211,22 @@ func (s *Service) changeStage(ctx context.Context, tx Tx, actor *User, d *Deal, 
 	return nil
 }
 
+// stageMessage is what the timeline says of a deal moved from one stage
+// to another: won, lost (with its reason), reopened or moved.
+func stageMessage(from, to *Stage, was DealStatus, reason string) (string, Args) {
+	switch {
+	case to.Kind == StageWon:
+		return "timeline.won", Args{"From": StageArg(from.ID)}
+	case to.Kind == StageLost && reason != "":
+		return "timeline.lost", Args{"From": StageArg(from.ID), "Reason": Arg{LostReason: reason}}
+	case to.Kind == StageLost:
+		return "timeline.lost_no_reason", Args{"From": StageArg(from.ID)}
+	case was != DealOpen:
+		return "timeline.reopened", Args{"To": StageArg(to.ID)}
+	}
+	return "timeline.moved", Args{"From": StageArg(from.ID), "To": StageArg(to.ID)}
+}
+
 // SetValue changes a deal's value and currency.
 func (s *Service) SetValue(ctx context.Context, actor *User, dealID int64, v Money) (*Deal, error) {
 	cur, err := NormalizeCurrency(v.Currency)
@@ -223,17 +237,20 @@ func (s *Service) SetValue(ctx context.Context, actor *User, dealID int64, v Mon
 	if err := CheckDealValue(v); err != nil {
 		return nil, err
 	}
-	return s.editDeal(ctx, actor, dealID, "value", func(d *Deal) string {
+	return s.editDeal(ctx, actor, dealID, "value", func(d *Deal) (string, Args) {
 		d.Value = v
-		return "value set to " + v.String()
+		return "timeline.value_set", Args{"Value": MoneyArg(v)}
 	})
 }
 
 // SetCloseDate changes a deal's expected close date.
 func (s *Service) SetCloseDate(ctx context.Context, actor *User, dealID int64, date time.Time) (*Deal, error) {
-	return s.editDeal(ctx, actor, dealID, "close date", func(d *Deal) string {
+	return s.editDeal(ctx, actor, dealID, "close date", func(d *Deal) (string, Args) {
 		d.ExpectedClose = dateOnly(date)
-		return "expected close set to " + d.ExpectedClose.Format(time.DateOnly)
+		if d.ExpectedClose.IsZero() {
+			return "timeline.close_date_cleared", nil
+		}
+		return "timeline.close_date_set", Args{"Date": DateArg(d.ExpectedClose)}
 	})
 }
 
@@ -243,16 +260,16 @@ func (s *Service) SetProbability(ctx context.Context, actor *User, dealID int64,
 	if percent < -1 || percent > 100 {
 		return nil, Fail(KindInvalid, "error.probability_range", "probability must be between 0 and 100")
 	}
-	return s.editDeal(ctx, actor, dealID, "probability", func(d *Deal) string {
+	return s.editDeal(ctx, actor, dealID, "probability", func(d *Deal) (string, Args) {
 		d.Probability = percent
 		if percent < 0 {
-			return "probability reset to the stage default"
+			return "timeline.probability_reset", nil
 		}
-		return fmt.Sprintf("probability set to %d%%", percent)
+		return "timeline.probability_set", Args{"Percent": NumberArg(int64(percent))}
 	})
 }
 
-func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what string, edit func(*Deal) string) (*Deal, error) {
+func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what string, edit func(*Deal) (key string, args Args)) (*Deal, error) {
 	var deal *Deal
 	err := s.store.Update(ctx, func(tx Tx) error {
 		d, err := dealFor(ctx, tx, actor, dealID)
@@ -261,7 +278,7 @@ func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what 
 		}
 		now := s.clock.Now()
 		before := dealFields(d)
-		note := edit(d)
+		key, args := edit(d)
 		d.UpdatedAt = now
 		deal = d
 		if err := tx.UpdateDeal(ctx, d); err != nil {
@@ -271,7 +288,7 @@ func (s *Service) editDeal(ctx context.Context, actor *User, dealID int64, what 
 			Changes: diffFields(before, dealFields(d))}); err != nil {
 			return err
 		}
-		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Body: note, At: now}); err != nil {
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: d.ContactID, LeadID: d.LeadID, DealID: d.ID, UserID: actor.ID, Key: key, Args: byActor(actor, args), At: now}); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, EventDealUpdated, DealRefOf(d.ID), EventData{})

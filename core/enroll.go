@@ -117,8 +117,8 @@ func (s *Sequences) Enroll(ctx context.Context, actor *User, ref Ref, name strin
 		if err := tx.CreateEnrollment(ctx, e); err != nil {
 			return err
 		}
-		body := fmt.Sprintf("%s enrolled %s in the sequence %s", actor.display(), contactName(c), seq.Name)
-		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: leadID, DealID: dealID, UserID: actor.ID, Body: body, At: now}); err != nil {
+		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: leadID, DealID: dealID, UserID: actor.ID,
+			Key: "timeline.enrolled", Args: byActor(actor, Args{"Sequence": TextArg(seq.Name)}), At: now}); err != nil {
 			return err
 		}
 		if err := writeAudit(ctx, tx, now, actor, AuditEntry{Action: "sequence.enroll", Contact: c.ID, Lead: leadID, Deal: dealID, Target: seq.Name,
@@ -151,7 +151,7 @@ func (s *Sequences) Unenroll(ctx context.Context, actor *User, ref Ref, name str
 			if (name != "" && !strings.EqualFold(e.Sequence, name)) || (e.DealID != dealID && e.LeadID != leadID) {
 				continue
 			}
-			if err := s.stopEnrollment(ctx, tx, e, "stopped by "+actor.display()); err != nil {
+			if err := s.stopEnrollment(ctx, tx, e, stopWhy{"stopped by " + actor.display(), "by", Args{"By": actorArg(actor)}}); err != nil {
 				return err
 			}
 			if err := writeAudit(ctx, tx, s.clock.Now(), actor, AuditEntry{Action: "sequence.unenroll", Contact: e.ContactID, Lead: e.LeadID, Deal: e.DealID,
@@ -323,7 +323,7 @@ func (s *Sequences) Unsubscribe(ctx context.Context, token string) (*Contact, er
 				return err
 			}
 			if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: e.LeadID, DealID: e.DealID,
-				Body: contactName(c) + " unsubscribed from sequence mail", At: now}); err != nil {
+				Key: "timeline.unsubscribed", At: now}); err != nil {
 				return err
 			}
 			// The person did it, through the link in a sequence mail.
@@ -391,10 +391,19 @@ func unsubscribeEnrollment(ctx context.Context, r unsubscribeReader, token strin
 	return e, err
 }
 
+// stopWhy is why an enrolment stops: in English for the enrolment's
+// record, and for the timeline the message timeline.sequence_stopped.KEY
+// with its args (the sequence's name is added).
+type stopWhy struct {
+	english string
+	key     string
+	args    Args
+}
+
 // stopEnrollment stops one enrolment and says so on the timeline.
-func (s *Sequences) stopEnrollment(ctx context.Context, tx Tx, e *Enrollment, reason string) error {
+func (s *Sequences) stopEnrollment(ctx context.Context, tx Tx, e *Enrollment, why stopWhy) error {
 	now := s.clock.Now()
-	e.Status, e.StopReason, e.Sending, e.UpdatedAt = EnrollmentStopped, reason, "", now
+	e.Status, e.StopReason, e.Sending, e.UpdatedAt = EnrollmentStopped, why.english, "", now
 	if err := tx.UpdateEnrollment(ctx, e); err != nil {
 		return err
 	}
@@ -402,7 +411,7 @@ func (s *Sequences) stopEnrollment(ctx context.Context, tx Tx, e *Enrollment, re
 		return err
 	}
 	return tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID,
-		Body: fmt.Sprintf("sequence %s stopped: %s", e.Sequence, reason), At: now})
+		Key: "timeline.sequence_stopped." + why.key, Args: withArg(why.args, "Sequence", TextArg(e.Sequence)), At: now})
 }
 
 // stopOnReply stops the sequences of a contact who wrote in, and of the

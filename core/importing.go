@@ -390,11 +390,12 @@ func (s *Service) importDeal(ctx context.Context, tx Tx, actor *User, row DealIm
 			return ImportResult{}, err
 		}
 	}
-	body := fmt.Sprintf("imported by %s into %s (%s, %s)", actor.display(), deal.Ref(), p.Name, to.Name)
+	msg, args := "timeline.imported", Args{"Deal": TextArg(deal.Ref()), "Pipeline": PipelineArg(p.ID), "Stage": StageArg(to.ID)}
 	if reason != "" {
-		body += ": " + reason
+		msg, args["Reason"] = "timeline.imported_lost", Arg{LostReason: reason}
 	}
-	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, UserID: actor.ID, Body: body, At: now}); err != nil {
+	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: c.ID, LeadID: lead.ID, DealID: deal.ID, UserID: actor.ID,
+		Key: msg, Args: byActor(actor, args), At: now}); err != nil {
 		return ImportResult{}, err
 	}
 	t.audit(AuditEntry{Action: "deal.import", Deal: deal.ID, Lead: lead.ID, Contact: c.ID, Target: deal.Ref(),

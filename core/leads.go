@@ -78,7 +78,7 @@ func (s *Service) Claim(ctx context.Context, actor *User, leadID int64) (*Lead, 
 			return Fail(KindConflict, "error.lead_claimed_by_other", "{Ref} is already claimed by someone else", "Ref", l.Ref())
 		}
 		lead = l
-		if err := s.setOwner(ctx, tx, actor, l, actor, RouteClaimed, "", "claimed by "+actor.display()); err != nil {
+		if err := s.setOwner(ctx, tx, actor, l, actor, RouteClaimed, "", "timeline.claimed", nil); err != nil {
 			return err
 		}
 		return s.fire(ctx, tx, RuleJob{Trigger: TriggerLeadClaimed, LeadID: l.ID})
@@ -108,7 +108,7 @@ func (s *Service) Assign(ctx context.Context, actor *User, leadID, userID int64)
 			return Refusal(KindConflict, "assign.already", fmt.Sprintf("%s is %s's already", l.Ref(), to.display()), "Ref", l.Ref(), "Who", to.display())
 		}
 		lead = l
-		return s.setOwner(ctx, tx, actor, l, to, RouteAssigned, "", fmt.Sprintf("assigned to %s by %s", to.display(), actor.display()))
+		return s.setOwner(ctx, tx, actor, l, to, RouteAssigned, "", "timeline.assigned", Args{"To": UserArg(to.ID)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("assign %s: %w", LeadRef(leadID), err)
@@ -129,7 +129,7 @@ func (s *Service) AssignRoundRobin(ctx context.Context, actor *User, leadID int6
 			return err
 		}
 		lead = l
-		return s.setOwner(ctx, tx, actor, l, to, RouteRoundRobin, "", "assigned round-robin to "+to.display())
+		return s.setOwner(ctx, tx, actor, l, to, RouteRoundRobin, "", "timeline.assigned_rr", Args{"To": UserArg(to.ID)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("assign %s: %w", LeadRef(leadID), err)
@@ -185,8 +185,9 @@ func (s *Service) nextInTurn(ctx context.Context, tx Tx, teamID int64) (*User, e
 }
 
 // setOwner gives l to owner and records it: the lead, the audit log, the
-// timeline, the routing (how; rule: the rule that did it) and the notices.
-func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User, how RouteHow, rule, note string) error {
+// timeline (the message key and its args), the routing (how; rule: the
+// rule that did it) and the notices.
+func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, owner *User, how RouteHow, rule, key string, args Args) error {
 	now := s.clock.Now()
 	if err := s.auditOwner(ctx, tx, actor, l, owner); err != nil {
 		return err
@@ -204,7 +205,7 @@ func (s *Service) setOwner(ctx context.Context, tx Tx, actor *User, l *Lead, own
 	if err := tx.UpdateLead(ctx, l); err != nil {
 		return err
 	}
-	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID, Body: note, At: now}); err != nil {
+	if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID, Key: key, Args: byActor(actor, args), At: now}); err != nil {
 		return err
 	}
 	ev := EventLeadAssigned
@@ -306,7 +307,7 @@ func (s *Service) Qualify(ctx context.Context, actor *User, leadID int64, in Qua
 			return err
 		}
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, DealID: deal.ID, UserID: actor.ID,
-			Body: fmt.Sprintf("qualified by %s into %s (%s)", actor.display(), deal.Ref(), p.Name), At: now}); err != nil {
+			Key: "timeline.qualified", Args: byActor(actor, Args{"Deal": TextArg(deal.Ref()), "Pipeline": PipelineArg(p.ID)}), At: now}); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, EventDealCreated, DealRefOf(deal.ID), EventData{})
@@ -364,7 +365,7 @@ func (s *Service) Disqualify(ctx context.Context, actor *User, leadID int64, rea
 			return err
 		}
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: l.ContactID, LeadID: l.ID, UserID: actor.ID,
-			Body: fmt.Sprintf("disqualified by %s: %s", actor.display(), l.DisqualifyReason), At: now}); err != nil {
+			Key: "timeline.disqualified", Args: byActor(actor, Args{"Reason": Arg{DisqualifyReason: l.DisqualifyReason}}), At: now}); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, EventLeadDisqualified, LeadRefOf(l.ID), EventData{})

@@ -58,7 +58,7 @@ func (s *Service) ScheduleMeeting(ctx context.Context, actor *User, ref Ref, at 
 			return err
 		}
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivityMeeting, ContactID: contactID, LeadID: leadID, DealID: dealID,
-			UserID: actor.ID, Subject: "meeting " + at.UTC().Format("2006-01-02 15:04 UTC"), Body: notes, At: now}); err != nil {
+			UserID: actor.ID, Key: "timeline.meeting_scheduled", Args: Args{"At": TimeArg(at)}, Body: notes, At: now}); err != nil {
 			return err
 		}
 		return s.touch(ctx, tx, leadID, dealID, now)
@@ -123,7 +123,7 @@ func (s *Service) MeetingHeld(ctx context.Context, actor *User, ref Ref) (*Task,
 			}
 		}
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivityMeeting, ContactID: contactID, LeadID: leadID, DealID: dealID,
-			UserID: actor.ID, Subject: "meeting held", Body: t.Title, At: now}); err != nil {
+			UserID: actor.ID, Key: "timeline.meeting_held", Body: t.Title, At: now}); err != nil {
 			return err
 		}
 		task = t

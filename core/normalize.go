@@ -110,7 +110,12 @@ func cleanText(s string) string {
 // valid UTF-8, no control characters but newlines and tabs (nor the
 // Unicode line and paragraph separators), trimmed, at most n characters.
 func Clean(s string, n int) string {
-	s = strings.TrimSpace(strings.NewReplacer("\u2028", "", "\u2029", "").Replace(cleanText(s)))
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r == '\u2028' || r == '\u2029' {
+			return -1
+		}
+		return r
+	}, cleanText(s)))
 	if utf8.RuneCountInString(s) > n {
 		s = string([]rune(s)[:n])
 	}

@@ -280,7 +280,7 @@ func (s *Service) meets(r *Rule, sub *ruleSubject) bool {
 // apply does one action of r on sub.
 func (s *Service) apply(ctx context.Context, tx Tx, r *Rule, a RuleAction, sub *ruleSubject) error {
 	now := s.clock.Now()
-	actor := &User{Name: "rule " + r.Name} // no id: nobody did it by hand
+	actor := &User{Name: "rule " + r.Name, Acting: Arg{Rule: r.Name}} // no id: nobody did it by hand
 	owner, ref := s.subjectOwner(sub)
 	switch a.Kind {
 	case ActionCreateTask:
@@ -342,7 +342,7 @@ func (s *Service) apply(ctx context.Context, tx Tx, r *Rule, a RuleAction, sub *
 		if err != nil {
 			return err
 		}
-		return s.setOwner(ctx, tx, actor, sub.lead, to, RouteRoundRobin, r.Name, fmt.Sprintf("%s assigned it round-robin to %s", actor.display(), to.display()))
+		return s.setOwner(ctx, tx, actor, sub.lead, to, RouteRoundRobin, r.Name, "timeline.assigned_rule", Args{"To": UserArg(to.ID), "Rule": TextArg(r.Name)})
 
 	case ActionAddScore:
 		l := sub.lead

@@ -366,7 +366,8 @@ func TestSequenceStops(t *testing.T) {
 				t.Fatalf("after a 550: %+v", got)
 			}
 			acts, _ := db.ListActivities(f.ctx, core.ActivityFilter{DealID: d.ID, Limit: 1})
-			if len(acts) != 1 || !strings.Contains(acts[0].Body, "sequence welcome stopped: the mail server refused") {
+			if len(acts) != 1 || acts[0].Key != "timeline.sequence_stopped.refused" || acts[0].Args["Sequence"].Text != "welcome" ||
+				acts[0].Args["To"].Text != "gone@pars.example" || !strings.Contains(acts[0].Args["Error"].Text, "550") {
 				t.Fatalf("timeline = %+v", acts)
 			}
 		})

@@ -31,10 +31,10 @@ func (s *Sequences) SequenceStep(ctx context.Context, m Mailer, job SequenceStep
 		}
 		seq, err := s.sequence(e.Sequence)
 		if err != nil || e.Step >= len(seq.Steps) {
-			return s.stopEnrollment(ctx, tx, e, "the sequence is no longer configured")
+			return s.stopEnrollment(ctx, tx, e, stopWhy{"the sequence is no longer configured", "unconfigured", nil})
 		}
 		if m == nil {
-			return s.stopEnrollment(ctx, tx, e, "outgoing mail (smtp) is not configured")
+			return s.stopEnrollment(ctx, tx, e, stopWhy{"outgoing mail (smtp) is not configured", "no_smtp", nil})
 		}
 		st, err := s.loadStep(ctx, tx, e)
 		if err != nil {
@@ -46,7 +46,7 @@ func (s *Sequences) SequenceStep(ctx context.Context, m Mailer, job SequenceStep
 		}
 		mail, err := s.composeStep(key, seq, e, st, m)
 		if err != nil {
-			return s.stopEnrollment(ctx, tx, e, err.Error())
+			return s.stopEnrollment(ctx, tx, e, stopWhy{err.Error(), "error", Args{"Error": TextArg(err.Error())}})
 		}
 		if e.Sending != "" {
 			// An attempt stopped between sending and recording: the mail
@@ -55,11 +55,11 @@ func (s *Sequences) SequenceStep(ctx context.Context, m Mailer, job SequenceStep
 			mail.MessageID = e.Sending
 			return s.recordSent(ctx, tx, e, seq, st, mail, true)
 		}
-		if reason, err := s.stopReason(ctx, tx, e, st); err != nil || reason != "" {
+		if why, err := s.stopReason(ctx, tx, e, st); err != nil || why.english != "" {
 			if err != nil {
 				return err
 			}
-			return s.stopEnrollment(ctx, tx, e, reason)
+			return s.stopEnrollment(ctx, tx, e, why)
 		}
 		now := s.clock.Now()
 		if next := seq.Hours.Next(now, s.sendLocation(st.contact, st.owner)).Truncate(time.Second); next.After(now) {
@@ -91,7 +91,8 @@ func (s *Sequences) SequenceStep(ctx context.Context, m Mailer, job SequenceStep
 				return nil
 			}
 			if final {
-				return s.stopEnrollment(ctx, tx, e, "the mail server refused "+out.To.Address+": "+sendErr.Error())
+				return s.stopEnrollment(ctx, tx, e, stopWhy{"the mail server refused " + out.To.Address + ": " + sendErr.Error(),
+					"refused", Args{"To": TextArg(out.To.Address), "Error": TextArg(sendErr.Error())}})
 			}
 			e.Sending, e.UpdatedAt = "", s.clock.Now()
 			if err := tx.UpdateEnrollment(ctx, e); err != nil {
@@ -148,7 +149,7 @@ func (s *Sequences) GiveUpSequenceStep(ctx context.Context, job SequenceStepJob,
 		if e.Status != EnrollmentActive || e.Step != job.Step {
 			return nil
 		}
-		return s.stopEnrollment(ctx, tx, e, "sending failed too often: "+cause.Error())
+		return s.stopEnrollment(ctx, tx, e, stopWhy{"sending failed too often: " + cause.Error(), "failing", Args{"Error": TextArg(cause.Error())}})
 	})
 	if err != nil {
 		return fmt.Errorf("give up step %d of enrolment %d: %w", job.Step, job.EnrollmentID, err)
@@ -173,9 +174,9 @@ func (s *Sequences) sendFailing(ctx context.Context, tx Tx, e *Enrollment, to st
 	if err := tx.PutSetting(ctx, key, now.UTC().Format(time.RFC3339)); err != nil {
 		return false, err
 	}
-	body := fmt.Sprintf("sequence %s: step %d to %s not sent yet: %s; leadwire retries it, and leadwire connectors status shows the mail server's state",
-		e.Sequence, e.Step+1, to, cause)
-	return true, tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID, Body: body, At: now})
+	return true, tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID,
+		Key: "timeline.sequence_failing", Args: Args{"Sequence": TextArg(e.Sequence), "Step": NumberArg(int64(e.Step + 1)),
+			"To": TextArg(to), "Error": TextArg(cause.Error())}, At: now})
 }
 
 // sendMended ends an enrolment's streak of failures, if it had one.
@@ -220,31 +221,44 @@ func (s *Sequences) loadStep(ctx context.Context, tx Tx, e *Enrollment) (*stepSt
 	return st, nil
 }
 
-// stopReason says why an enrolment must not send any more, "" when it may.
-func (s *Sequences) stopReason(ctx context.Context, tx Tx, e *Enrollment, st *stepState) (string, error) {
+// stopReason says why an enrolment must not send any more, none (an
+// empty english) when it may.
+func (s *Sequences) stopReason(ctx context.Context, tx Tx, e *Enrollment, st *stepState) (stopWhy, error) {
 	switch {
 	case st.deal != nil && st.deal.Status != DealOpen:
-		return "the deal was " + string(st.deal.Status), nil
+		return dealClosedStop(st.deal.Status), nil
 	case st.lead != nil && !st.lead.Open():
-		return "the lead was " + string(st.lead.Status), nil
+		return stopWhy{"the lead was " + string(st.lead.Status), "lead_closed", Args{"Status": Arg{Term: st.lead.Status.TermKey()}}}, nil
 	case !st.contact.UnsubscribedAt.IsZero():
-		return "unsubscribed", nil
+		return unsubscribedStop, nil
 	case len(st.contact.Emails) == 0:
-		return "the contact has no email address", nil
+		return stopWhy{"the contact has no email address", "no_email", nil}, nil
 	}
 	if dne, err := onDoNotEmail(ctx, tx, st.contact.Emails); dne || err != nil {
-		return "the address is on the do-not-email list", err
+		if err != nil {
+			return stopWhy{}, err
+		}
+		return stopWhy{"the address is on the do-not-email list", "do_not_email", nil}, nil
 	}
 	acts, err := tx.ListActivities(ctx, ActivityFilter{ContactID: e.ContactID, Limit: 50})
 	if err != nil {
-		return "", err
+		return stopWhy{}, err
 	}
 	for _, a := range acts {
 		if a.Kind == ActivityEmailIn && a.At.After(e.CreatedAt) {
-			return "the contact replied", nil
+			return stopWhy{"the contact replied", "replied", nil}, nil
 		}
 	}
-	return "", nil
+	return stopWhy{}, nil
+}
+
+// unsubscribedStop is an enrolment stopped because its contact
+// unsubscribed.
+var unsubscribedStop = stopWhy{"unsubscribed", "unsubscribed", nil}
+
+// dealClosedStop is an enrolment stopped because its deal was won or lost.
+func dealClosedStop(status DealStatus) stopWhy {
+	return stopWhy{"the deal was " + string(status), "deal_closed", Args{"Status": Arg{Term: status.TermKey()}}}
 }
 
 // composeStep renders step e.Step into a mail: from the owner (see
@@ -293,12 +307,12 @@ func (s *Sequences) composeStep(key []byte, seq *Sequence, e *Enrollment, st *st
 // ref replies thread by) and enqueues the next step or finishes.
 func (s *Sequences) recordSent(ctx context.Context, tx Tx, e *Enrollment, seq *Sequence, st *stepState, out OutgoingMail, unsure bool) error {
 	now := s.clock.Now()
-	body := out.Text
+	key := ""
 	if unsure {
-		body += "\n(leadwire stopped while sending this step; it is recorded as sent and not sent again)"
+		key = "timeline.sequence_sent_unsure"
 	}
 	if err := tx.AddActivity(ctx, &Activity{Kind: ActivityEmailOut, ContactID: e.ContactID, LeadID: e.LeadID, DealID: e.DealID,
-		UserID: e.OwnerID, Subject: out.Subject, Body: body, ExternalRef: out.MessageID, At: now}); err != nil {
+		UserID: e.OwnerID, Subject: out.Subject, Body: out.Text, Key: key, ExternalRef: out.MessageID, At: now}); err != nil {
 		return err
 	}
 	if err := sendMended(ctx, tx, e); err != nil {

@@ -41,6 +41,10 @@ type User struct {
 	TelegramID int64
 	Active     bool
 	CreatedAt  time.Time
+	// Acting names an actor without an id, never stored: the rule or the
+	// API token acting, for the timeline to name it in each reader's
+	// words.
+	Acting Arg
 }
 
 // Location returns the user's time zone, UTC when unset or unknown.

@@ -2,12 +2,13 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"leadwire/core"
 )
 
-const activityCols = `id, kind, contact_id, lead_id, deal_id, user_id, subject, body, external_ref, at`
+const activityCols = `id, kind, contact_id, lead_id, deal_id, user_id, subject, body, external_ref, at, msg_key, msg_args`
 
 type activityRow struct {
 	ID          int64    `db:"id"`
@@ -20,10 +21,16 @@ type activityRow struct {
 	Body        string   `db:"body"`
 	ExternalRef nullStr  `db:"external_ref"`
 	At          nullTime `db:"at"`
+	MsgKey      string   `db:"msg_key"`
+	MsgArgs     string   `db:"msg_args"`
 }
 
 func (r *activityRow) activity() core.Activity {
+	var args core.Args
+	_ = fromJSON(nullStr(r.MsgArgs), &args) // unreadable: the message shows without them
 	return core.Activity{
+		Key:         r.MsgKey,
+		Args:        args,
 		ID:          r.ID,
 		Kind:        core.ActivityKind(r.Kind),
 		ContactID:   int64(r.ContactID),
@@ -95,12 +102,25 @@ func (r *reader) ActivityByID(ctx context.Context, id int64) (*core.Activity, er
 
 // AddActivity implements core.Tx.
 func (t *Tx) AddActivity(ctx context.Context, a *core.Activity) error {
-	var err error
+	args, err := argsJSON(a.Args)
+	if err != nil {
+		return fmt.Errorf("add activity: %w", err)
+	}
 	a.ID, err = t.insert(ctx, `INSERT INTO activities (kind, contact_id, lead_id, deal_id, user_id, subject, body,
-		external_ref, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(a.Kind), ref(a.ContactID), ref(a.LeadID),
-		ref(a.DealID), ref(a.UserID), a.Subject, a.Body, str(a.ExternalRef), t.d.time(a.At))
+		external_ref, at, msg_key, msg_args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(a.Kind), ref(a.ContactID), ref(a.LeadID),
+		ref(a.DealID), ref(a.UserID), a.Subject, a.Body, str(a.ExternalRef), t.d.time(a.At), a.Key, args)
 	if err != nil {
 		return fmt.Errorf("add activity: %w", err)
 	}
 	return nil
+}
+
+// argsJSON is how a timeline message's arguments are stored: a JSON
+// object, "" for none.
+func argsJSON(args core.Args) (string, error) {
+	if len(args) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(args)
+	return string(b), err
 }

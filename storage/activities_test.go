@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -227,6 +228,75 @@ func TestInboundResults(t *testing.T) {
 				wantErr(t, err, core.KindConflict, `email inbound "<m1@mail.test>" from "sales@acme.test" was already captured`)
 				return tx.PutInboundResult(ctx, core.InboundKey{Channel: core.ChannelEmail, Source: "other@acme.test", ExternalID: key.ExternalID}, core.CaptureResult{})
 			})
+		})
+	})
+}
+
+func TestActivityMessages(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		deal := f.deal(t, db, nil)
+		acts := []core.Activity{
+			{Kind: core.ActivitySystem, ContactID: f.contact.ID, DealID: deal.ID, UserID: f.rep.ID, At: day0,
+				Key: "timeline.lost", Args: core.Args{"From": core.StageArg(f.stage("Proposal").ID), "Reason": {LostReason: "Price too high"}}},
+			{Kind: core.ActivitySystem, ContactID: f.contact.ID, DealID: deal.ID, UserID: f.rep.ID, At: at(time.Minute),
+				Key: "timeline.value_set", Args: core.Args{"Value": core.MoneyArg(core.Money{Amount: 1234500, Currency: "THB"})}},
+			{Kind: core.ActivitySystem, ContactID: f.contact.ID, DealID: deal.ID, UserID: f.rep.ID, At: at(2 * time.Minute),
+				Key: "timeline.close_date_set", Args: core.Args{"Date": core.DateArg(day0.AddDate(0, 1, 0))}},
+			{Kind: core.ActivityMeeting, ContactID: f.contact.ID, DealID: deal.ID, UserID: f.rep.ID, At: at(3 * time.Minute),
+				Key: "timeline.meeting_scheduled", Args: core.Args{"At": core.TimeArg(day0.Add(50 * time.Hour))}, Body: "demo ที่สำนักงาน"},
+			{Kind: core.ActivitySystem, ContactID: f.contact.ID, DealID: deal.ID, At: at(4 * time.Minute),
+				Key: "timeline.sequence_failing", Args: core.Args{"Sequence": core.TextArg("welcome"), "Step": core.NumberArg(2),
+					"To": core.TextArg("anong@siam.example"), "Error": core.TextArg("550 no such user anong@siam.example")}},
+			{Kind: core.ActivitySystem, ContactID: f.contact.ID, DealID: deal.ID, UserID: f.rep.ID, At: at(5 * time.Minute),
+				Body: "expected close set to 2026-12-15"}, // written before keys were kept
+		}
+		update(t, db, func(tx core.Tx) error {
+			for i := range acts {
+				if err := tx.AddActivity(ctx, &acts[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		t.Run("a message's key and arguments read back as written, beside the English of old entries", func(t *testing.T) {
+			got, err := db.ListActivities(ctx, core.ActivityFilter{DealID: deal.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Clone(acts)
+			slices.Reverse(want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("activities (-want +got):\n%s", diff)
+			}
+			one, err := db.ActivityByID(ctx, acts[1].ID)
+			if err != nil || one.Args["Value"].Money == nil || *one.Args["Value"].Money != (core.Money{Amount: 1234500, Currency: "THB"}) {
+				t.Errorf("by id: %+v, %v", one, err)
+			}
+		})
+		t.Run("erasing the person clears arguments that may name them and keeps the rest", func(t *testing.T) {
+			update(t, db, func(tx core.Tx) error {
+				_, err := tx.ErasePerson(ctx, core.Erasure{ContactIDs: []int64{f.contact.ID}, Salt: "s", At: at(time.Hour)})
+				return err
+			})
+			got, err := db.ListActivities(ctx, core.ActivityFilter{DealID: deal.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byKey := map[string]core.Activity{}
+			for _, a := range got {
+				byKey[a.Key] = a
+			}
+			if a := byKey["timeline.sequence_failing"]; len(a.Args) != 0 {
+				t.Errorf("the failing mail's arguments after erasure: %+v", a.Args)
+			}
+			if a := byKey["timeline.lost"]; a.Args["Reason"].LostReason != "Price too high" || a.Args["From"].Stage == 0 {
+				t.Errorf("the lost entry's arguments after erasure: %+v", a.Args)
+			}
+			if a := byKey["timeline.meeting_scheduled"]; a.Body != "" || a.Args["At"].Time == "" {
+				t.Errorf("the meeting after erasure: %+v", a)
+			}
 		})
 	})
 }

@@ -269,13 +269,17 @@ func (t *Tx) AddRoutes(ctx context.Context, rs []*core.Route) error {
 
 // AddActivities implements core.CaptureTx.
 func (t *Tx) AddActivities(ctx context.Context, as []*core.Activity) error {
-	args := make([]any, 0, 10*len(as))
+	args := make([]any, 0, 12*len(as))
 	for _, a := range as {
+		msgArgs, err := argsJSON(a.Args)
+		if err != nil {
+			return fmt.Errorf("add activities: %w", err)
+		}
 		args = append(args, a.ID, string(a.Kind), ref(a.ContactID), ref(a.LeadID), ref(a.DealID), ref(a.UserID),
-			a.Subject, a.Body, str(a.ExternalRef), t.d.time(a.At))
+			a.Subject, a.Body, str(a.ExternalRef), t.d.time(a.At), a.Key, msgArgs)
 	}
 	return t.insertMany(ctx, "activities", `INSERT INTO activities (id, kind, contact_id, lead_id, deal_id, user_id, subject, body,
-		external_ref, at)`, 10, args)
+		external_ref, at, msg_key, msg_args)`, 12, args)
 }
 
 // PutInboundResults implements core.CaptureTx. Unlike PutInboundResult it

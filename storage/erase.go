@@ -45,6 +45,20 @@ func (r *reader) ActivitiesOfPerson(ctx context.Context, contactIDs []int64) ([]
 	return out, nil
 }
 
+// personalMessages are the timeline messages whose arguments may carry
+// a person's data (their address, a mail server's answer naming it);
+// erasure clears those arguments, and readers see the message without
+// them.
+const personalMessages = `'timeline.sequence_failing', 'timeline.sequence_stopped.refused', 'timeline.sequence_stopped.failing',
+	'timeline.sequence_stopped.error', 'timeline.reply_undelivered'`
+
+// personalArgs holds for an activity with arguments to erase; erasedArgs
+// is its arguments after erasure.
+const (
+	personalArgs = `(msg_args <> '' AND msg_key IN (` + personalMessages + `))`
+	erasedArgs   = `CASE WHEN ` + personalArgs + ` THEN '' ELSE msg_args END`
+)
+
 // spellings are the ways a lower-cased needle may be written in kept
 // text: as is, capitalised word by word, and in capitals. The databases
 // fold only ASCII letters the same way everywhere, so other letters are
@@ -181,9 +195,9 @@ func (t *Tx) ErasePerson(ctx context.Context, e core.Erasure) (core.ErasedCounts
 	}{
 		{"webhook deliveries", `DELETE FROM hook_deliveries WHERE record IN (` + records + `)`, 4},
 		{"webhook events", `DELETE FROM hook_events WHERE record IN (` + records + `)`, 4},
-		{"activities", `UPDATE activities SET subject = '', body = '', external_ref = NULL WHERE contact_id IN (` + marks + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL)`, 1},
-		{"activities of leads", `UPDATE activities SET subject = '', body = '', external_ref = NULL WHERE lead_id IN (` + leads + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL)`, 1},
-		{"activities of deals", `UPDATE activities SET subject = '', body = '', external_ref = NULL WHERE deal_id IN (` + deals + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL)`, 1},
+		{"activities", `UPDATE activities SET subject = '', body = '', external_ref = NULL, msg_args = ` + erasedArgs + ` WHERE contact_id IN (` + marks + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL OR ` + personalArgs + `)`, 1},
+		{"activities of leads", `UPDATE activities SET subject = '', body = '', external_ref = NULL, msg_args = ` + erasedArgs + ` WHERE lead_id IN (` + leads + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL OR ` + personalArgs + `)`, 1},
+		{"activities of deals", `UPDATE activities SET subject = '', body = '', external_ref = NULL, msg_args = ` + erasedArgs + ` WHERE deal_id IN (` + deals + `) AND (subject <> '' OR body <> '' OR external_ref IS NOT NULL OR ` + personalArgs + `)`, 1},
 		{"tasks", `UPDATE tasks SET title = '' WHERE lead_id IN (` + leads + `) OR deal_id IN (` + deals + `)`, 2},
 		{"leads", `UPDATE leads SET subject = '', message = '', metadata = NULL, score_hits = NULL WHERE contact_id IN (` + marks + `)`, 1},
 		{"deals", `UPDATE deals SET title = '', qualification = NULL WHERE contact_id IN (` + marks + `)`, 1},

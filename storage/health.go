@@ -158,3 +158,31 @@ func (db *DB) Probe(ctx context.Context) error {
 		return tx.PutSetting(ctx, probeKey, n)
 	})
 }
+
+// Durability says how the writer makes a commit last, for serve to log at
+// start-up: on SQLite the synchronous and journal modes of the writer's
+// connection ("synchronous=FULL journal_mode=wal"), on PostgreSQL the
+// session's synchronous_commit.
+func (db *DB) Durability(ctx context.Context) (string, error) {
+	if db.d != sqlite {
+		var sc string
+		if err := db.write.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&sc); err != nil {
+			return "", fmt.Errorf("read synchronous_commit: %w", err)
+		}
+		return "synchronous_commit=" + sc, nil
+	}
+	var sync int
+	var journal string
+	if err := db.write.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+		return "", fmt.Errorf("read synchronous: %w", err)
+	}
+	if err := db.write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
+		return "", fmt.Errorf("read journal_mode: %w", err)
+	}
+	modes := []string{"OFF", "NORMAL", "FULL", "EXTRA"}
+	mode := strconv.Itoa(sync)
+	if sync >= 0 && sync < len(modes) {
+		mode = modes[sync]
+	}
+	return "synchronous=" + mode + " journal_mode=" + journal, nil
+}

@@ -12,6 +12,7 @@ import (
 	"leadwire/core"
 	"leadwire/internal/testenv"
 	"leadwire/storage"
+	"leadwire/storage/storagetest"
 )
 
 func TestADeletedOrReplacedSQLiteFileRefusesWrites(t *testing.T) {
@@ -111,4 +112,26 @@ func TestAnUnreachablePostgreSQLIsUnavailable(t *testing.T) {
 			t.Errorf("%s during the outage: %v; want it to wrap core.ErrUnavailable", what, err)
 		}
 	}
+}
+
+// TestDurabilitySaysACommitIsSynced: the writer of SQLite syncs every
+// commit (synchronous=FULL, WAL); on PostgreSQL it reports the server's
+// synchronous_commit. serve logs this at start-up and bench forms prints it.
+func TestDurabilitySaysACommitIsSynced(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		got, err := db.Durability(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect() != "sqlite" {
+			// The server's own setting (the throwaway test server's is off).
+			if !strings.HasPrefix(got, "synchronous_commit=") {
+				t.Errorf("Durability() = %q, want synchronous_commit=…", got)
+			}
+			return
+		}
+		if want := "synchronous=FULL journal_mode=wal"; got != want {
+			t.Errorf("Durability() = %q, want %q", got, want)
+		}
+	})
 }

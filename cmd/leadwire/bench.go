@@ -13,15 +13,23 @@ import (
 	"leadwire/storage"
 )
 
-// BenchCmd seeds a large pipeline in a fresh SQLite file and measures
-// capture, the hot queries, and full stats and forecast.
+// BenchCmd measures leadwire: `bench` (or `bench data`) on a seeded data
+// set in this process, `bench forms` over HTTP against a server in another.
 type BenchCmd struct {
+	Data  BenchDataCmd  `cmd:"" default:"withargs" help:"Seed a large data set and measure capture, queries and stats (the default: leadwire bench --scale 0.02)."`
+	Forms BenchFormsCmd `cmd:"" help:"Post web forms over HTTP to a running server (or one it starts) from this process and measure forms/s and latency against /healthz."`
+}
+
+// BenchDataCmd seeds a large pipeline in a fresh SQLite file and measures
+// capture, the hot queries, and full stats and forecast.
+type BenchDataCmd struct {
 	Scale   float64 `help:"Fraction of the full data set (1,000,000 contacts and deals, 5,000,000 activities)." default:"1"`
 	DB      string  `help:"SQLite file to seed (default: a new file in a temporary folder)." placeholder:"PATH"`
 	Keep    bool    `help:"Keep the seeded file."`
 	Queries int     `help:"Samples per query measurement." default:"2000"`
 	Seed    uint64  `help:"Random seed." default:"1"`
 	Measure bool    `help:"Only measure queries and reports on an existing --db seeded by an earlier run with --keep."`
+	Capture bool    `help:"Only seed contacts and leads through capture and print its rate, against raw inserts."`
 }
 
 // benchSet is what the bench seeds at scale 1.
@@ -34,7 +42,7 @@ const (
 )
 
 // Run seeds and measures, printing each figure.
-func (c *BenchCmd) Run(a *App) error {
+func (c *BenchDataCmd) Run(a *App) error {
 	if c.Scale <= 0 || c.Scale > 10 {
 		return core.Errorf(core.KindInvalid, "--scale must be in (0, 10]; 1 is 1,000,000 contacts and deals")
 	}
@@ -86,6 +94,9 @@ func (c *BenchCmd) Run(a *App) error {
 	}
 	fmt.Fprintf(a.out, "capture (core.CaptureBatch, dedupe + scoring, %d a commit): %.0f inbounds/s\n", benchBatch, captureRate)
 	fmt.Fprintf(a.out, "raw single-row INSERT loop, one commit each, same file:   %.0f rows/s  (capture/raw = %.2f)\n", rawRate, captureRate/rawRate)
+	if c.Capture {
+		return nil
+	}
 	if err := b.deals(n); err != nil {
 		return err
 	}

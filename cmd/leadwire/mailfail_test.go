@@ -17,6 +17,7 @@ import (
 	"leadwire/bot"
 	"leadwire/bot/console"
 	"leadwire/core"
+	"leadwire/internal/view"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -57,8 +58,8 @@ func TestMailFailuresAreSurfaced(t *testing.T) {
 			}
 			var out []string
 			for _, a := range acts {
-				if strings.Contains(a.Body, "not sent yet") {
-					out = append(out, a.Body)
+				if text := view.ActivityText(a, view.Names{}); strings.Contains(text, "not sent yet") {
+					out = append(out, text)
 				}
 			}
 			return out

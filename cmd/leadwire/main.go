@@ -42,7 +42,7 @@ type CLI struct {
 	Forecast    ForecastCmd    `cmd:"" help:"Weighted forecast against target."`
 	Digest      DigestCmd      `cmd:"" help:"Preview a manager's daily digest (text, email HTML, Slack or Telegram)."`
 	Backup      BackupCmd      `cmd:"" help:"Write an online backup of the SQLite database."`
-	Bench       BenchCmd       `cmd:"" help:"Seed a large data set and measure capture, queries and stats."`
+	Bench       BenchCmd       `cmd:"" help:"Measure capture, queries and stats on a seeded data set, or web forms over HTTP (bench forms)."`
 	Chat        ChatCmd        `cmd:"" help:"Talk to leadwire as in Slack or Telegram, in the terminal (needs --as EMAIL)."`
 	Connectors  ConnectorsCmd  `cmd:"" help:"See how the email, form and webhook connectors are doing."`
 	Tokens      TokensCmd      `cmd:"" help:"Create, list and revoke the tokens webhook senders authenticate with."`

@@ -423,7 +423,7 @@ func TestProspectWritesBackEndToEnd(t *testing.T) {
 			})
 			acts, err := db.ListActivities(r.ctx, core.ActivityFilter{LeadID: tgLeadID, Limit: 50})
 			if err != nil || !slices.ContainsFunc(acts, func(a core.Activity) bool {
-				return a.Subject == "Reply not delivered" && strings.Contains(a.Body, "intake bot is off")
+				return a.Key == "timeline.reply_undelivered" && strings.Contains(a.Args["Error"].Text, "intake bot is off")
 			}) {
 				t.Fatalf("no note of the failure on the timeline: %+v, %v", acts, err)
 			}

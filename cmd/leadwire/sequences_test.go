@@ -23,6 +23,7 @@ import (
 	"leadwire/core"
 	"leadwire/internal/clocktest"
 	"leadwire/internal/smtptest"
+	"leadwire/internal/view"
 	"leadwire/storage"
 	"leadwire/storage/storagetest"
 )
@@ -353,7 +354,7 @@ func TestSequencesEndToEnd(t *testing.T) {
 				t.Fatalf("after a 550: %+v", got)
 			}
 			acts, _ := db.ListActivities(e.ctx, core.ActivityFilter{DealID: d.ID, Limit: 1})
-			if len(acts) != 1 || !strings.Contains(acts[0].Body, "sequence welcome stopped: the mail server refused") {
+			if len(acts) != 1 || !strings.Contains(view.ActivityText(acts[0], view.Names{}), "sequence welcome stopped: the mail server refused") {
 				t.Errorf("timeline = %+v", acts)
 			}
 		})
@@ -394,7 +395,7 @@ func TestSequencesEndToEnd(t *testing.T) {
 				t.Errorf("recorded %v, sent %s", got.MessageIDs, id1)
 			}
 			a, err := db.ActivityByExternalRef(e.ctx, id1)
-			if err != nil || !strings.Contains(a.Body, "leadwire stopped while sending this step") {
+			if err != nil || !strings.Contains(view.ActivityText(*a, view.Names{}), "leadwire stopped while sending this step") {
 				t.Errorf("the first step was not recorded by the retry after the crash: %+v, %v", a, err)
 			}
 		})

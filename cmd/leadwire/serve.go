@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -21,7 +23,8 @@ import (
 
 // ServeCmd runs the server.
 type ServeCmd struct {
-	Listen string `help:"Listen address, overriding http.listen." placeholder:"HOST:PORT"`
+	Listen     string `help:"Listen address, overriding http.listen." placeholder:"HOST:PORT"`
+	CPUProfile string `name:"cpu-profile" hidden:"" help:"Write a pprof CPU profile of the server to FILE, from start-up until shutdown (for leadwire bench forms)." placeholder:"FILE" type:"path"`
 }
 
 // Run migrates, then serves until the context ends, then drains.
@@ -29,6 +32,13 @@ func (c *ServeCmd) Run(a *App) error {
 	cfg, err := a.Config()
 	if err != nil {
 		return err
+	}
+	if c.CPUProfile != "" {
+		stop, err := startCPUProfile(c.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	db, err := a.DB()
 	if err != nil {
@@ -113,7 +123,12 @@ func (c *ServeCmd) Run(a *App) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w; pick another address with --listen or http.listen", listen, err)
 	}
-	a.Logger().Info("leadwire serving", "addr", ln.Addr().String(), "database", db.Dialect())
+	durability, err := db.Durability(a.ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	a.Logger().Info("leadwire serving", "addr", ln.Addr().String(), "database", db.Dialect(), "durability", durability)
 
 	if slack != nil {
 		if err := slack.Check(a.ctx); err != nil {
@@ -170,6 +185,19 @@ func (c *ServeCmd) Run(a *App) error {
 		return err
 	})
 	return g.Wait()
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // hookPause is how often serve looks for webhook deliveries due when the

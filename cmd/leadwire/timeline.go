@@ -58,7 +58,13 @@ func printTimeline(a *App, viewer *core.User, acts []core.Activity, n view.Names
 	}
 	fmt.Fprintln(a.out, "timeline:")
 	for _, act := range acts {
-		text := act.Subject
+		text := view.ActivityText(act, n)
+		if act.Subject != "" {
+			if text != "" {
+				text += " — "
+			}
+			text += act.Subject
+		}
 		if act.Body != "" {
 			if text != "" {
 				text += " — "

@@ -4,12 +4,11 @@ import (
 	"leadwire/internal/view"
 )
 
-// names resolves user and team ids for display.
+// names resolves user, team, pipeline and stage ids for display.
 func (a *App) names() (view.Names, error) {
-	u, err := a.userEmails()
+	n, err := a.svc.Directory.Names(a.ctx)
 	if err != nil {
 		return view.Names{}, err
 	}
-	t, err := a.teamNames()
-	return view.Names{Users: u, Teams: t}, err
+	return view.Names{Users: n.Users, Teams: n.Teams, Pipelines: n.Pipelines}, nil
 }

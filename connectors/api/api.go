@@ -252,7 +252,7 @@ func (c *call) view(svc *core.Service) (view.Names, error) {
 	if err != nil {
 		return view.Names{}, err
 	}
-	return view.Names{Users: n.Users, Teams: n.Teams}, nil
+	return view.Names{Users: n.Users, Teams: n.Teams, Pipelines: n.Pipelines}, nil
 }
 
 // directory is the directory's names, once a request.

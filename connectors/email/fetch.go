@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -25,17 +26,27 @@ type item struct {
 }
 
 // ingest fetches the listed messages and stores each one's outcome, in
-// UID order. Fetching and parsing run on their own goroutine, storing on
-// this one, so the network and the database work at the same time. It
-// returns the position reached.
+// UID order. Fetching runs on one goroutine, parsing on as many as there
+// are cores, storing on this one, so the network, the parsers and the
+// database work at the same time. It returns the position reached.
 func (s *session) ingest(ctx context.Context, folder string, from position, metas []meta) (position, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Each message's item comes on a channel of its own, queued in UID
+	// order as fetched and filled when parsed; the forwarder hands them
+	// on in that order.
+	queue := make(chan chan item, 2*s.c.maxBatch)
 	items := make(chan item, 2*s.c.maxBatch)
 	fetched := make(chan error, 1)
 	go func() {
+		defer close(queue)
+		fetched <- s.fetch(ctx, folder, from.validity, metas, queue)
+	}()
+	go func() {
 		defer close(items)
-		fetched <- s.fetch(ctx, folder, from.validity, metas, items)
+		for parsed := range queue {
+			items <- <-parsed
+		}
 	}()
 	pos, err := s.c.deliver(ctx, folder, from, items)
 	if err != nil {
@@ -53,7 +64,7 @@ func (s *session) ingest(ctx context.Context, folder string, from position, meta
 // fetch streams the listed messages onto out, in UID order, bodies in
 // chunks of c.chunk UIDs. A message over MaxSize is fetched only in part
 // and becomes a failure.
-func (s *session) fetch(ctx context.Context, folder string, validity uint32, metas []meta, out chan<- item) error {
+func (s *session) fetch(ctx context.Context, folder string, validity uint32, metas []meta, out chan<- chan item) error {
 	c := s.c
 	for i := 0; i < len(metas); {
 		if metas[i].size > c.mb.MaxSize {
@@ -78,7 +89,7 @@ func (s *session) fetch(ctx context.Context, folder string, validity uint32, met
 // fetchChunk fetches some messages' bodies with BODY.PEEK[] (which leaves
 // \Seen alone) and sends their items. partial > 0 fetches only the first
 // partial bytes of each.
-func (s *session) fetchChunk(ctx context.Context, folder string, validity uint32, metas []meta, partial int64, out chan<- item) error {
+func (s *session) fetchChunk(ctx context.Context, folder string, validity uint32, metas []meta, partial int64, out chan<- chan item) error {
 	var set imap.UIDSet
 	dates := make(map[imap.UID]meta, len(metas))
 	for _, m := range metas {
@@ -103,18 +114,26 @@ func (s *session) fetchChunk(ctx context.Context, folder string, validity uint32
 		if !ok {
 			continue // not one of ours (an unsolicited FETCH)
 		}
-		it := s.c.prepare(folder, position{validity: validity, uid: uid}, m, raw)
+		parsed := make(chan item, 1)
 		select {
-		case out <- it:
+		case out <- parsed:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		parsers <- struct{}{}
+		go func() {
+			defer func() { <-parsers }()
+			parsed <- s.c.prepare(folder, position{validity: validity, uid: uid}, m, raw)
+		}()
 	}
 	if err := cmd.Close(); err != nil {
 		return s.fail("fetch "+folder, err)
 	}
 	return nil
 }
+
+// parsers bounds the messages parsed at once to the cores.
+var parsers = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // readMessage reads a fetched message's UID and body, at most limit bytes.
 func readMessage(msg *imapclient.FetchMessageData, limit int64) (imap.UID, []byte, error) {

@@ -189,23 +189,30 @@ func (h *Handler) printer(r *http.Request, field string) *lang.Printer {
 // Submit takes one submission of the form named by the path's {id}.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(core.WithVia(r.Context(), core.ViaWeb))
-	a := answerer{w: w, browser: wantsHTML(r), p: h.printer(r, "")}
+	a := answerer{w: w, browser: wantsHTML(r)}
+	// The answer's language is the form's language field, known once the
+	// body is read; a post refused before that is answered in the
+	// browser's. One printer a post: choosing one parses tags.
+	early := func(ref *refusal) {
+		a.p = h.printer(r, "")
+		a.refuse(ref)
+	}
 	f := h.forms[r.PathValue("id")]
 	if f == nil {
-		a.refuse(refuse(http.StatusNotFound, "no form %s here; check the form's action URL", problem.Quote(r.PathValue("id"), 64)))
+		early(refuse(http.StatusNotFound, "no form %s here; check the form's action URL", problem.Quote(r.PathValue("id"), 64)))
 		return
 	}
 	if !f.allowOrigin(w, r) {
-		a.refuse(refuse(http.StatusForbidden, "this form does not take posts from %s", problem.Quote(r.Header.Get("Origin"), 200)))
+		early(refuse(http.StatusForbidden, "this form does not take posts from %s", problem.Quote(r.Header.Get("Origin"), 200)))
 		return
 	}
 	if ref := h.limit(f, r); ref != nil {
-		a.refuse(ref)
+		early(ref)
 		return
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 255 || strings.IndexFunc(key, func(c rune) bool { return c <= ' ' || c > '~' }) >= 0 {
-		a.refuse(refuse(http.StatusBadRequest, "the Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID"))
+		early(refuse(http.StatusBadRequest, "the Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID"))
 		return
 	}
 	kind, _ := mediaOf(r.Header.Get("Content-Type"))
@@ -213,14 +220,14 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength > limit {
 		// Refused before reading a byte; the server closes the
 		// connection rather than drain what follows.
-		a.refuse(refuse(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", limit))
+		early(refuse(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", limit))
 		return
 	}
 	// A client trickling its body is cut off by the server's read
 	// timeout (http.read_timeout), which bounds every request.
 	sub, err := Decode(r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, limit), f.Limits)
 	if err != nil {
-		a.refuse(asRefusal(err))
+		early(asRefusal(err))
 		return
 	}
 	language := strings.TrimSpace(first(sub.Values[LanguageField]))

@@ -80,13 +80,24 @@ func Match(locale string) string {
 		return ""
 	}
 	base, _ := tag.Base()
-	for _, l := range Languages {
-		if b, _ := language.MustParse(l).Base(); b == base {
-			return l
+	for i, b := range bases {
+		if b == base {
+			return Languages[i]
 		}
 	}
 	return ""
 }
+
+// bases are the base languages of Languages, in their order: Match runs
+// for every form post and chat message, and parsing them each time cost
+// more than the rest of it.
+var bases = func() []language.Base {
+	out := make([]language.Base, len(Languages))
+	for i, l := range Languages {
+		out[i], _ = language.MustParse(l).Base()
+	}
+	return out
+}()
 
 // Pick returns the first of locales that leadwire speaks, else English:
 // pass them most wanted first (the user's own, their chat account's, the
@@ -156,10 +167,17 @@ func (p *Printer) localize(id string, count any, pairs []any) string {
 // alone and right-to-left text are returned as they are: digits keep
 // their order in Persian text by themselves.
 func Isolate(s string) string {
-	if s == "" || strings.HasPrefix(s, "\u2066") || !strings.ContainsFunc(s, ltr) {
+	if s == "" || isolated(s) || !strings.ContainsFunc(s, ltr) {
 		return s
 	}
 	return "\u2066" + s + "\u2069"
+}
+
+// isolated reports whether s begins with an isolate of its own (LRI, RLI
+// or FSI): a value isolated already, such as a right-to-left sentence
+// with Latin names in it, keeps its own direction.
+func isolated(s string) bool {
+	return strings.HasPrefix(s, "\u2066") || strings.HasPrefix(s, "\u2067") || strings.HasPrefix(s, "\u2068")
 }
 
 // ltr reports whether r is a strong left-to-right letter.

@@ -6,10 +6,12 @@
 package view
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"leadwire/core"
+	"leadwire/internal/lang"
 )
 
 // Money is an amount in minor units and its ISO 4217 currency.
@@ -30,10 +32,12 @@ func Time(t time.Time) *string {
 	return &s
 }
 
-// Names resolves user ids to emails and team ids to names.
+// Names resolves user ids to emails and team ids to names, and, for the
+// words of a timeline, pipeline and stage ids to their names.
 type Names struct {
-	Users map[int64]string
-	Teams map[int64]string
+	Users     map[int64]string
+	Teams     map[int64]string
+	Pipelines map[int64]*core.Pipeline
 }
 
 // User is a user.
@@ -235,20 +239,68 @@ func TaskOf(t *core.Task, n Names) Task {
 	return v
 }
 
-// Activity is an entry of a timeline.
+// Activity is an entry of a timeline. What leadwire says of it is Key
+// with its Args (ids, days, instants and amounts, in no language), for a
+// reader to write in theirs, and Text, written in English; Subject and
+// Body are what people typed or sent (and the English of entries from
+// before keys were kept).
 type Activity struct {
-	Kind    string  `json:"kind"`
-	At      *string `json:"at"`
-	By      string  `json:"by,omitempty"`
-	Subject string  `json:"subject,omitempty"`
-	Body    string  `json:"body,omitempty"`
+	Kind    string    `json:"kind"`
+	At      *string   `json:"at"`
+	By      string    `json:"by,omitempty"`
+	Key     string    `json:"key,omitempty"`
+	Args    core.Args `json:"args,omitempty"`
+	Text    string    `json:"text,omitempty"`
+	Subject string    `json:"subject,omitempty"`
+	Body    string    `json:"body,omitempty"`
 }
 
 // Activities returns the views of acts.
 func Activities(acts []core.Activity, n Names) []Activity {
 	out := make([]Activity, len(acts))
 	for i, a := range acts {
-		out[i] = Activity{Kind: string(a.Kind), At: Time(a.At), By: n.Users[a.UserID], Subject: a.Subject, Body: a.Body}
+		out[i] = Activity{Kind: string(a.Kind), At: Time(a.At), By: n.Users[a.UserID], Key: a.Key, Args: a.Args,
+			Text: ActivityText(a, n), Subject: a.Subject, Body: a.Body}
 	}
 	return out
 }
+
+// ActivityText is what leadwire says of a timeline entry, in English
+// (users by email, days and times in ISO 8601, UTC); "" for an entry
+// without a key.
+func ActivityText(a core.Activity, n Names) string {
+	return lang.Default().For("en").Activity(context.Background(), a, englishNamer(n))
+}
+
+// englishNamer names a timeline message's arguments for the CLI and the
+// API, from what Names holds.
+type englishNamer Names
+
+func (n englishNamer) User(_ context.Context, id int64) string {
+	if e := n.Users[id]; e != "" {
+		return e
+	}
+	return fmt.Sprintf("user %d", id)
+}
+
+func (n englishNamer) Stage(_ context.Context, id int64) string {
+	for _, p := range n.Pipelines {
+		if st := p.Stage(id); st != nil {
+			return st.Name
+		}
+	}
+	return fmt.Sprintf("stage %d", id)
+}
+
+func (n englishNamer) Pipeline(_ context.Context, id int64) string {
+	if p := n.Pipelines[id]; p != nil {
+		return p.Name
+	}
+	return fmt.Sprintf("pipeline %d", id)
+}
+
+func (englishNamer) Day(day time.Time) string              { return day.Format(time.DateOnly) }
+func (englishNamer) Time(t time.Time) string               { return t.UTC().Format("2006-01-02 15:04 UTC") }
+func (englishNamer) Money(m core.Money) string             { return m.String() }
+func (englishNamer) LostReason(stored string) string       { return stored }
+func (englishNamer) DisqualifyReason(stored string) string { return stored }
