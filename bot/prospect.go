@@ -92,7 +92,11 @@ func (c *Conversation) replyFailedNotice(ctx context.Context, n core.Notice) (Re
 		ref = core.DealRef(sub.Activity.DealID)
 	}
 	who := contactTitle(sub.Contact, r.t("reply.the_prospect"))
-	return r.in(Reply{Tone: ToneBad, Text: r.t("notice.reply_failed", "Who", who, "Ref", ref, "Why", n.Text),
+	why := n.Text // as a mail server said it
+	if len(n.Msgs) > 0 {
+		why = noticeText(r.p, n.Msgs)
+	}
+	return r.in(Reply{Tone: ToneBad, Text: r.t("notice.reply_failed", "Who", who, "Ref", ref, "Why", why),
 		Cards: []Card{{Ref: ref, Title: who, Text: clip(sub.Activity.Body, 300),
 			Buttons: []Button{{r.t("button.open", "Ref", ref), act("show", ref), StyleDefault}}}}}), nil
 }

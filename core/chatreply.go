@@ -228,21 +228,32 @@ func noChat(c *Contact) error {
 
 // replyUndelivered notes on the timeline that a reply did not reach the
 // prospect, and tells the rep who wrote it in chat, in one transaction.
-func (s *Service) replyUndelivered(ctx context.Context, activityID int64, why string) error {
+// A reason leadwire words itself is a catalog term (an Error whose key is
+// under "term."), shown in the reader's language; any other (what a mail
+// server answered) is shown as it came.
+func (s *Service) replyUndelivered(ctx context.Context, activityID int64, cause error) error {
+	why := cleanLine(strings.TrimPrefix(cause.Error(), ErrUndeliverable.Error()+": "))
+	arg := TextArg(why)
+	var msgs []NoticeMsg
+	var e *Error
+	if errors.As(cause, &e) && strings.HasPrefix(e.Key, "term.") && len(e.Pairs) == 0 {
+		arg = Arg{Term: strings.TrimPrefix(e.Key, "term.")}
+		msgs = []NoticeMsg{{Key: e.Key}}
+	}
 	err := s.store.Update(ctx, func(tx Tx) error {
 		a, err := tx.ActivityByID(ctx, activityID)
 		if err != nil {
 			return err
 		}
 		if err := tx.AddActivity(ctx, &Activity{Kind: ActivitySystem, ContactID: a.ContactID, LeadID: a.LeadID, DealID: a.DealID,
-			Key: "timeline.reply_undelivered", Args: Args{"Error": TextArg(cleanLine(why))}, At: s.clock.Now()}); err != nil {
+			Key: "timeline.reply_undelivered", Args: Args{"Error": arg}, At: s.clock.Now()}); err != nil {
 			return err
 		}
 		if a.UserID == 0 {
 			return nil
 		}
 		_, err = s.Notices.Announce(ctx, tx, Notice{Kind: NoticeReplyFailed, UserID: a.UserID, ActivityID: a.ID,
-			Text: cleanLine(why), Key: NoticeKey("reply_failed", a.ID)})
+			Text: why, Msgs: msgs, Key: NoticeKey("reply_failed", a.ID)})
 		return err
 	})
 	if err != nil {
@@ -378,8 +389,7 @@ func (s *Service) ChatReplyHandler(send ProspectSender) func(context.Context, Ch
 			return nil
 		case errors.Is(err, ErrUndeliverable) || info.LastAttempt():
 			s.log.Warn("reply undeliverable", "activity", j.ActivityID, "channel", j.Channel, "attempt", info.Attempt, "err", err)
-			why := strings.TrimPrefix(err.Error(), ErrUndeliverable.Error()+": ")
-			if nerr := s.replyUndelivered(ctx, j.ActivityID, why); nerr != nil {
+			if nerr := s.replyUndelivered(ctx, j.ActivityID, err); nerr != nil {
 				return nerr // retried: the note is worth having
 			}
 			return Permanent(err)

@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -37,7 +36,7 @@ func (p ProspectMailer) SendToProspect(ctx context.Context, m core.ProspectMessa
 		return core.Undeliverable(fmt.Errorf("the mail sender cannot reach %s", m.Channel))
 	}
 	if m.To == "" {
-		return core.Undeliverable(errors.New("the prospect has no email address"))
+		return core.Undeliverable(core.Fail(core.KindInvalid, "term.undelivered.no_email", "the prospect has no email address"))
 	}
 	msg := &Message{From: m.From, To: []mail.Address{{Name: m.ToName, Address: m.To}}, Subject: m.Subject, Text: m.Text,
 		MessageID: m.MessageID, InReplyTo: m.InReplyTo, References: m.References, Date: m.Date}

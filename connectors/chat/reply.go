@@ -78,18 +78,22 @@ func outcome(err error) error {
 	case errors.As(err, &slackLimited):
 		return core.RetryAfter(max(slackLimited.RetryAfter, time.Second))
 	case errors.Is(err, core.ErrUndeliverable):
-		return core.Undeliverable(errors.New(reason(err)))
+		return core.Undeliverable(reason(err))
 	}
 	return err
 }
 
-// reason says in words why a reply was not delivered.
-func reason(err error) string {
+// reason says why a reply was not delivered: in the reader's language
+// when leadwire words it (a catalog term), else as the adapter said it.
+func reason(err error) error {
+	var e *core.Error
 	switch {
 	case errors.Is(err, tg.ErrorForbidden):
-		return "they blocked the Telegram bot or never started it"
+		return core.Fail(core.KindInvalid, "term.undelivered.telegram_blocked", "they blocked the Telegram bot or never started it")
+	case errors.As(err, &e):
+		return e
 	case errors.Is(err, core.ErrUndeliverable):
-		return strings.TrimPrefix(err.Error(), core.ErrUndeliverable.Error()+": ")
+		return errors.New(strings.TrimPrefix(err.Error(), core.ErrUndeliverable.Error()+": "))
 	}
-	return err.Error()
+	return err
 }

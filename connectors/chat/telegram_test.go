@@ -182,7 +182,7 @@ func TestTelegramIntake(t *testing.T) {
 		}
 		acts := w.timeline(lead)
 		last := acts[len(acts)-1]
-		if last.Kind != core.ActivitySystem || last.Key != "timeline.reply_undelivered" || !strings.Contains(last.Args["Error"].Text, "blocked the Telegram bot") {
+		if last.Kind != core.ActivitySystem || last.Key != "timeline.reply_undelivered" || last.Args["Error"].Term != "undelivered.telegram_blocked" {
 			t.Fatalf("timeline %+v", acts)
 		}
 	})
