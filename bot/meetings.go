@@ -73,15 +73,11 @@ func (c *Conversation) meeting(ctx context.Context, r *request) Reply {
 	if !at.After(r.now) {
 		return c.passed(at, r)
 	}
-	t, err := c.svc.ScheduleMeeting(ctx, r.user, ref, at, notes)
+	t, err := c.svc.ScheduleMeeting(ctx, r.user, ref, at, notes, r.t("meeting.title"))
 	if err != nil {
 		return c.refuse(r, ref, err)
 	}
-	title := t.Title
-	if notes == "" {
-		title = r.t("meeting.title")
-	}
-	return Reply{Tone: ToneGood, Text: r.t("meeting.set", "Ref", fmt.Sprintf("T%d", t.ID), "When", r.zoned(t.DueAt), "Title", title, "On", ref.String(),
+	return Reply{Tone: ToneGood, Text: r.t("meeting.set", "Ref", fmt.Sprintf("T%d", t.ID), "When", r.zoned(t.DueAt), "Title", t.Title, "On", ref.String(),
 		"Held", c.cmd(c.word(r.p, c.byName["held"])+" "+ref.String()))}
 }
 

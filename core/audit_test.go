@@ -347,7 +347,7 @@ func TestEveryKindOfChangeIsAudited(t *testing.T) {
 			if e.Actor != f.repA.Email || len(e.Changes) != 2 || e.Changes[0] != (core.FieldChange{Field: "budget", After: "20k EUR"}) {
 				t.Fatalf("qualification entry %+v", e)
 			}
-			task, err := f.svc.ScheduleMeeting(f.ctx, f.repA, core.DealRefOf(deal.ID), f.clock.Now().Add(time.Hour), "demo")
+			task, err := f.svc.ScheduleMeeting(f.ctx, f.repA, core.DealRefOf(deal.ID), f.clock.Now().Add(time.Hour), "demo", "")
 			if err != nil {
 				t.Fatal(err)
 			}

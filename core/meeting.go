@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -33,8 +34,10 @@ func (s *Service) LogCall(ctx context.Context, actor *User, ref Ref, notes strin
 
 // ScheduleMeeting records a meeting at a time on a lead's or deal's
 // timeline, and makes it the actor's task of kind meeting due then, with
-// its reminder: the reminder asks whether it was held.
-func (s *Service) ScheduleMeeting(ctx context.Context, actor *User, ref Ref, at time.Time, notes string) (*Task, error) {
+// its reminder: the reminder asks whether it was held. The task's title is
+// the notes, else untitled ("Meeting" in the actor's language; English
+// when empty).
+func (s *Service) ScheduleMeeting(ctx context.Context, actor *User, ref Ref, at time.Time, notes, untitled string) (*Task, error) {
 	if at.IsZero() {
 		return nil, Fail(KindInvalid, "error.meeting_no_time", "when is the meeting? give a time, e.g. tomorrow 3pm or 2026-12-01 14:00")
 	}
@@ -49,10 +52,7 @@ func (s *Service) ScheduleMeeting(ctx context.Context, actor *User, ref Ref, at 
 			dealID = 0
 		}
 		now := s.clock.Now()
-		title := notes
-		if title == "" {
-			title = "Meeting"
-		}
+		title := cmp.Or(notes, cleanLine(untitled), "Meeting")
 		task = &Task{Kind: TaskMeeting, Title: title, DueAt: at.UTC(), OwnerID: actor.ID, LeadID: leadID, DealID: dealID, CreatedAt: now}
 		if err := s.createTask(ctx, tx, actor, "", task); err != nil {
 			return err

@@ -21,7 +21,7 @@ func TestMeetingReminderHeldButton(t *testing.T) {
 	if _, err := w.svc.Claim(w.ctx, niran, id); err != nil {
 		t.Fatal(err)
 	}
-	task, err := w.svc.ScheduleMeeting(w.ctx, niran, core.Ref{Kind: 'L', ID: id}, start.Add(time.Hour), "demo")
+	task, err := w.svc.ScheduleMeeting(w.ctx, niran, core.Ref{Kind: 'L', ID: id}, start.Add(time.Hour), "demo", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,5 +50,28 @@ func TestMeetingReminderHeldButton(t *testing.T) {
 	w.handle(press(7001, 7001, 90, held))
 	if again, _ := w.db.LeadByID(w.ctx, id); again.Score != after.Score {
 		t.Errorf("score %d after a second press, want %d", again.Score, after.Score)
+	}
+}
+
+// TestAnUntitledMeetingIsTitledInTheRepsLanguage: a meeting booked without
+// notes becomes a task titled "Meeting" in the booking rep's language,
+// which every later list and reminder shows as it is.
+func TestAnUntitledMeetingIsTitledInTheRepsLanguage(t *testing.T) {
+	w := newWorld(t)
+	niran, err := w.svc.Directory.SetLanguage(w.ctx, w.users["niran"], "th")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := w.lead("Somsak", "somsak@example.com")
+	if _, err := w.svc.Claim(w.ctx, niran, id); err != nil {
+		t.Fatal(err)
+	}
+	r := w.conv.Handle(w.ctx, niran, fmt.Sprintf("meeting L%d %s", id, start.Add(26*time.Hour).In(niran.Location()).Format("2006-01-02 15:04")))
+	tasks, err := w.db.ListTasks(w.ctx, core.TaskFilter{OwnerID: niran.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) != 1 || tasks[0].Title != "ประชุม" {
+		t.Fatalf("reply %q; tasks %+v, want one titled ประชุม", r.Text, tasks)
 	}
 }
