@@ -288,14 +288,13 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 // batchCompanies finds and makes the companies of a flush's contacts as
 // joinCompany does on a transaction, from two queries for all of them.
 type batchCompanies struct {
-	tx        Tx
-	keys      map[string]string // CompanyKey of names, computed once
-	nameKeys  []string
-	domains   []string
-	byKey     map[string]*Company
-	byDomain  map[string]*Company
-	created   []*Company
-	createErr error
+	tx       Tx
+	keys     map[string]string // CompanyKey of names, computed once
+	nameKeys []string
+	domains  []string
+	byKey    map[string]*Company
+	byDomain map[string]*Company
+	created  []*Company
 }
 
 // key is CompanyKey(name), computed once.
