@@ -161,8 +161,8 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, pres []*prepa
 			}
 			return t.write(ctx, tx, s.clock.Now())
 		}
-		// Each inbound's reading, if it fits the team it routes to now.
-		rds := make([]*Reading, len(ins))
+		// Each inbound as read for the team it routes to now.
+		read := make([]*prepared, len(ins))
 		for i, in := range ins {
 			if in.Channel == "" {
 				continue
@@ -177,14 +177,14 @@ func (s *Service) captureBatch(ctx context.Context, ins []Inbound, pres []*prepa
 			if !pres[i].fits(team) { // read for a team changed since
 				pres[i] = s.prepareFor(in, team)
 			}
-			rds[i] = &pres[i].rd
+			read[i] = pres[i]
 		}
-		b, err := s.plan(ctx, tx, ins, rds, results)
+		b, err := s.plan(ctx, tx, ins, read, results)
 		if err != nil {
 			return err
 		}
 		for i, in := range ins {
-			if b.fresh(in, rds[i]) {
+			if b.fresh(in, read[i]) {
 				b.pending = append(b.pending, freshInbound{i: i, prepared: pres[i]})
 				t.add(in, CountCaptured)
 				continue

@@ -30,6 +30,10 @@ type prepared struct {
 	// keys are the CompanyKey of the company named and of the email's
 	// domain, which joinCompany may look up.
 	keys map[string]string
+	// probe is the contact the reading describes; people are its keys,
+	// strong first (see matchContact).
+	probe  Contact
+	people []Identity
 }
 
 // fits reports whether p was read for team, as routed in the writer.
@@ -64,7 +68,8 @@ func (s *Service) prepareFor(in Inbound, team *Team) *prepared {
 			keys[name] = CompanyKey(name)
 		}
 	}
-	return &prepared{team: team, rd: rd, keys: keys}
+	probe, strong, weak := probeOf(&rd, in.Channel)
+	return &prepared{team: team, rd: rd, keys: keys, probe: probe, people: append(strong, weak...)}
 }
 
 // prepareAll prepares ins side by side, a goroutine a core.
@@ -144,8 +149,10 @@ type freshInbound struct {
 	*prepared
 }
 
-// plan looks up the batch's keys and people, a query each.
-func (s *Service) plan(ctx context.Context, tx Tx, ins []Inbound, rds []*Reading, results []CaptureResult) (*batch, error) {
+// plan looks up the batch's keys and people, a query each; read[i] is
+// ins[i] as prepared for the team it routes to now, nil when it routes
+// nowhere.
+func (s *Service) plan(ctx context.Context, tx Tx, ins []Inbound, read []*prepared, results []CaptureResult) (*batch, error) {
 	b := &batch{s: s, tx: tx, now: s.clock.Now(), results: results, keys: map[InboundKey]bool{}, people: map[Identity]bool{}}
 	var keys []InboundKey
 	var people []Identity
@@ -153,9 +160,8 @@ func (s *Service) plan(ctx context.Context, tx Tx, ins []Inbound, rds []*Reading
 		if in.ExternalID != "" {
 			keys = append(keys, InboundKey{Channel: in.Channel, Source: in.Source, ExternalID: in.ExternalID})
 		}
-		if rds[i] != nil {
-			_, strong, weak := probeOf(rds[i], in.Channel)
-			people = append(append(people, strong...), weak...)
+		if read[i] != nil {
+			people = append(people, read[i].people...)
 		}
 	}
 	var err error
@@ -168,10 +174,10 @@ func (s *Service) plan(ctx context.Context, tx Tx, ins []Inbound, rds []*Reading
 	return b, nil
 }
 
-// fresh reports whether ins[i], read as rd (nil: not read) and routed to
-// team, is fresh, and counts its key and people as the batch's.
-func (b *batch) fresh(in Inbound, rd *Reading) bool {
-	ok := rd != nil && rd.Err() == nil && len(in.References) == 0
+// fresh reports whether in, read as pre (nil: routed nowhere), is fresh,
+// and counts its key and people as the batch's.
+func (b *batch) fresh(in Inbound, pre *prepared) bool {
+	ok := pre != nil && pre.rd.Err() == nil && len(in.References) == 0
 	if in.ExternalID != "" {
 		k := InboundKey{Channel: in.Channel, Source: in.Source, ExternalID: in.ExternalID}
 		if _, seen := b.stored[k]; seen || b.keys[k] {
@@ -179,11 +185,10 @@ func (b *batch) fresh(in Inbound, rd *Reading) bool {
 		}
 		b.keys[k] = true
 	}
-	if rd == nil {
+	if pre == nil {
 		return false
 	}
-	_, strong, weak := probeOf(rd, in.Channel)
-	for _, id := range append(strong, weak...) {
+	for _, id := range pre.people {
 		if _, held := b.holders[id]; held || b.people[id] {
 			ok = false
 		}
@@ -206,8 +211,7 @@ func (b *batch) flush(ctx context.Context, t *tally) error {
 		maps.Copy(cos.keys, f.keys)
 	}
 	for j, f := range b.pending {
-		probe, _, _ := probeOf(&f.rd, f.rd.In.Channel)
-		contacts[j] = newContact(&f.rd, &probe, f.rd.In.Channel, f.team, now)
+		contacts[j] = newContact(&f.rd, &f.probe, f.rd.In.Channel, f.team, now)
 		cos.want(s, contacts[j], f.rd.In.Company)
 	}
 	if err := cos.load(ctx); err != nil {
