@@ -107,8 +107,8 @@ const teamCacheFor = time.Second
 
 func (c *teamCache) route(ctx context.Context, s *Service, name string) (*Team, error) {
 	c.mu.Lock()
-	if time.Since(c.at) > teamCacheFor {
-		c.byName, c.at = map[string]*Team{}, time.Now()
+	if now := s.clock.Now(); now.Sub(c.at) > teamCacheFor || now.Before(c.at) {
+		c.byName, c.at = map[string]*Team{}, now
 	}
 	team, ok := c.byName[name]
 	c.mu.Unlock()

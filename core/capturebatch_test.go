@@ -193,8 +193,9 @@ func TestAReplyFindsItsThreadInTheSameBatch(t *testing.T) {
 
 // TestAnInboundReadForATeamSinceChangedIsReadAgain: capture reads an
 // inbound before the writer against the region of its team as cached for
-// a second; when the team's region changed meanwhile, the writer reads it
-// again, so a local phone number is of the team's region now.
+// a second (of the service's clock, which stands still here); when the
+// team's region changed meanwhile, the writer reads it again, so a local
+// phone number is of the team's region now.
 func TestAnInboundReadForATeamSinceChangedIsReadAgain(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
